@@ -10,6 +10,8 @@ export type { DType } from './core/dtype.js';
 export { Tensor, Variable, Placeholder } from './core/tensor.js';
 export type { TensorLike } from './core/convert.js';
 export { gradients, stop_gradient } from './grad/gradients.js';
+export { no_grad, custom_gradient, checkpoint, type GradFn, type GradFnOptions, type CustomGrads } from './grad/custom.js';
+export { vjp, jvp, hessian_vector_product, jacobian, hessian } from './grad/transforms.js';
 export * from './ops/math.js';
 export * from './ops/reduce.js';
 export * from './ops/shape.js';

@@ -36,6 +36,7 @@ export { MAX_RANK } from './kernels/common.js';
 const gpuState: { [P in keyof StateAttrs]: Kernel<StateAttrs[P], GpuData> } = {
   read_variable: ([v]) => v!,
   stop_gradient: ([x]) => x!,
+  custom: (ins) => ins[ins.length - 1]!,
 };
 
 /** Reasons a call runs on the cpu instead (the dispatcher counts them by text). */

@@ -7,6 +7,23 @@ import type { Tensor } from '../core/tensor.js';
 import * as lax from '../ops/lax.js';
 import { PRIMS } from '../ops/prims/index.js';
 import type { OpSpec, Vjp } from '../ops/prims/spec.js';
+import type { Node } from './node.js';
+
+/** One node's step of the backward pass, as K.explain shows it. */
+export interface BackpropStep {
+  readonly node: Node;
+  /** The cotangent arriving at the node's output. */
+  readonly cotangent: Tensor;
+  /** What the node sends to each input (null: none, with why in `formula`). */
+  readonly grads: readonly { readonly input: Tensor; readonly index: number; readonly formula: string; readonly grad: Tensor | null }[];
+}
+
+let backwardOf: Node | null = null;
+
+/** The node whose VJP is running (K.detect_anomaly names it), or null in the forward pass. */
+export function currentBackwardNode(): Node | null {
+  return backwardOf;
+}
 
 /**
  * Tensors reachable backwards from `ys` through `deps` (by default a node's
@@ -45,7 +62,12 @@ export function topoOrder(ys: readonly Tensor[], deps: (t: Tensor) => readonly T
  * d(sum_i <seeds_i, ys_i>)/d xs. Returns null for an x that no y depends on
  * (through differentiable float paths), as tf.gradients does.
  */
-export function backprop(ys: readonly Tensor[], seeds: readonly Tensor[], xs: readonly Tensor[]): (Tensor | null)[] {
+export function backprop(
+  ys: readonly Tensor[],
+  seeds: readonly Tensor[],
+  xs: readonly Tensor[],
+  observe?: (step: BackpropStep) => void,
+): (Tensor | null)[] {
   const order = topoOrder(ys);
   const targets = new Set(xs);
   // Only tensors that some x flows into need a cotangent.
@@ -69,15 +91,31 @@ export function backprop(ys: readonly Tensor[], seeds: readonly Tensor[], xs: re
     if (node === null || g === undefined) continue;
     if (!targets.has(t)) grads.delete(t); // free intermediate cotangents as we go
     const spec = PRIMS[node.prim] as OpSpec<unknown>;
-    if ('nonDifferentiable' in spec.vjp) continue;
     const vjps = spec.vjp;
-    node.inputs.forEach((inp, i) => {
-      const rule: Vjp<unknown> | null | undefined = 'variadic' in vjps ? vjps.variadic : vjps[i];
-      const ctx = { inputs: node.inputs, out: t, attrs: node.attrs, index: i };
-      if (rule === null || rule === undefined || !relevant.has(inp) || !isFloat(inp.dtype)) return;
-      const gi = lax.sumTo(rule.grad(g, ctx), inp);
-      accumulate(inp, lax.cast(gi, inp.dtype));
-    });
+    const steps: { input: Tensor; index: number; formula: string; grad: Tensor | null }[] = [];
+    const outer = backwardOf;
+    backwardOf = node;
+    try {
+      node.inputs.forEach((inp, i) => {
+        if (!relevant.has(inp) || !isFloat(inp.dtype)) return;
+        if ('nonDifferentiable' in vjps) {
+          steps.push({ input: inp, index: i, formula: `none: ${vjps.nonDifferentiable}`, grad: null });
+          return;
+        }
+        const rule: Vjp<unknown> | null | undefined = 'variadic' in vjps ? vjps.variadic : vjps[i];
+        if (rule === null || rule === undefined) {
+          steps.push({ input: inp, index: i, formula: 'none: not differentiable in this input', grad: null });
+          return;
+        }
+        const raw = rule.grad(g, { inputs: node.inputs, out: t, attrs: node.attrs, index: i });
+        const gi = raw === null ? null : lax.cast(lax.sumTo(raw, inp), inp.dtype);
+        steps.push({ input: inp, index: i, formula: rule.formula, grad: gi });
+        if (gi !== null) accumulate(inp, gi);
+      });
+    } finally {
+      backwardOf = outer;
+    }
+    observe?.({ node, cotangent: g, grads: steps });
   }
   return xs.map((x) => grads.get(x) ?? null);
 }

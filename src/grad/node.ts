@@ -10,6 +10,8 @@ export class Node<P extends Prim = Prim> {
   readonly id = nextId++;
   /** Set once the output tensor exists (it points back here). */
   output!: Tensor;
+  /** The user's line that made this node ('file:line:col'), when call sites are being recorded. */
+  site: string | null = null;
 
   constructor(
     readonly prim: P,

@@ -98,6 +98,13 @@ export function scalar(v: number, dtype: DType): Tensor {
   return new Tensor([], dtype, cpuStorage(ndarray(data, [])), null);
 }
 
+/** The constant e_i of length n: a seed that picks one output of a Jacobian. */
+export function basisVector(n: number, i: number, dtype: DType): Tensor {
+  const data = allocate(dtype, n);
+  data[i] = 1;
+  return new Tensor([n], dtype, cpuStorage(ndarray(data, [n])), null);
+}
+
 export const zerosLike = (x: Tensor) => broadcastTo(scalar(0, x.dtype), x.shape, x);
 export const onesLike = (x: Tensor) => broadcastTo(scalar(1, x.dtype), x.shape, x);
 

@@ -16,6 +16,7 @@ import { cpuShape } from './shape.js';
 const cpuState: { [P in keyof StateAttrs]: Kernel<StateAttrs[P], Nd> } = {
   read_variable: ([v]) => v!,
   stop_gradient: ([x]) => x!,
+  custom: (ins) => ins[ins.length - 1]!,
 };
 
 export const cpuBackend: Backend<Nd> = {

@@ -17,10 +17,10 @@ export interface VjpContext<A> {
   readonly index: number;
 }
 
-/** The gradient with respect to one input, given the output cotangent `g`. */
+/** The gradient with respect to one input, given the output cotangent `g` (null: none flows to it). */
 export interface Vjp<A> {
   readonly formula: string;
-  readonly grad: (g: Tensor, c: VjpContext<A>) => Tensor;
+  readonly grad: (g: Tensor, c: VjpContext<A>) => Tensor | null;
 }
 
 export interface NonDifferentiable {
@@ -42,7 +42,7 @@ export interface OpSpec<A> {
   readonly vjp: readonly (Vjp<A> | null)[] | VariadicVjp<A> | NonDifferentiable;
 }
 
-export function vjp<A>(formula: string, grad: (g: Tensor, c: VjpContext<A>) => Tensor): Vjp<A> {
+export function vjp<A>(formula: string, grad: (g: Tensor, c: VjpContext<A>) => Tensor | null): Vjp<A> {
   return { formula, grad };
 }
 

@@ -1,0 +1,48 @@
+// Where in the user's code a node or tensor was made: the first stack frame
+// outside ktape. Reading a stack costs microseconds, so it is taken only while
+// someone asked for it (K.trace, K.detect_anomaly, the leak tracker).
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** ktape's own source root (src/ or dist/): frames inside it are not the user's. */
+const ownRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+let capturing = 0;
+
+export function sitesOn(): boolean {
+  return capturing > 0;
+}
+
+/** Run `body` with call sites recorded on every node and tensor made inside it. */
+export function withSites<T>(body: () => T): T {
+  capturing++;
+  try {
+    return body();
+  } finally {
+    capturing--;
+  }
+}
+
+/** Keep call sites on (or off again) until told otherwise: the leak tracker's mode. */
+export function setSitesAlwaysOn(on: boolean): void {
+  capturing += on ? 1 : -1;
+  if (capturing < 0) capturing = 0;
+}
+
+const FRAME = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?$/;
+
+/** 'file:line:col' of the innermost frame outside ktape and node's internals, relative to the cwd. */
+export function callSite(): string | null {
+  const stack = new Error().stack?.split('\n') ?? [];
+  for (const line of stack.slice(1)) {
+    const m = FRAME.exec(line.trim());
+    if (m === null) continue;
+    let file = m[1]!;
+    if (file.startsWith('file://')) file = fileURLToPath(file);
+    if (file.startsWith('node:') || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (file.startsWith(ownRoot + path.sep)) continue;
+    const rel = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
+    return `${rel}:${m[2]}:${m[3]}`;
+  }
+  return null;
+}

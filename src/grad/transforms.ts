@@ -1,0 +1,165 @@
+// Function transformations on top of backprop (in the spirit of JAX): vjp,
+// jvp, Hessian-vector products, Jacobians and Hessians. Every one is built
+// from reverse mode: a VJP is linear in its cotangent and is itself recorded,
+// so differentiating it with respect to the cotangent transposes it back into
+// a JVP (the "double VJP" trick), and differentiating a gradient gives the
+// Hessian's action.
+import { fmtShape, keras, typeError, userCode, valueError } from '../core/context.js';
+import { toTensor, type TensorLike } from '../core/convert.js';
+import { isFloat } from '../core/dtype.js';
+import { isKnown, sizeOf } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import * as lax from '../ops/lax.js';
+import { withRecording } from './apply.js';
+import { backprop } from './backprop.js';
+
+type Fn<Y> = (...xs: Tensor[]) => Y;
+
+function primalsOf(fn: string, primals: TensorLike | TensorLike[]): Tensor[] {
+  const list = Array.isArray(primals) && primals.some((p) => p instanceof Tensor) ? primals : [primals];
+  return (list as TensorLike[]).map((p, i) => {
+    const t = toTensor(fn, p, `primals[${i}]`);
+    if (!isFloat(t.dtype)) throw typeError(fn, `primals[${i}] must be a float tensor; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+    return t;
+  });
+}
+
+function onePrimal(fn: string, x: TensorLike): Tensor {
+  const t = toTensor(fn, x, 'x');
+  if (!isFloat(t.dtype)) throw typeError(fn, `x must be a float tensor; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+  return t;
+}
+
+function outputsOf(fn: string, y: unknown): Tensor[] {
+  const ys = Array.isArray(y) ? y : [y];
+  ys.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw typeError(fn, `f must return a tensor or a list of tensors; output ${i} is ${typeof t}`);
+  });
+  return ys as Tensor[];
+}
+
+/** A tensor matched to `like` (same shape, cast to its dtype), or a K.ValueError naming `arg`. */
+function matching(fn: string, v: TensorLike, like: Tensor, arg: string): Tensor {
+  const t = toTensor(fn, v, arg);
+  const same = t.rank === like.rank && t.shape.every((d, k) => d < 0 || like.shape[k]! < 0 || d === like.shape[k]);
+  if (!same) throw valueError(fn, `${arg} has shape ${fmtShape(t.shape)}; it must match ${fmtShape(like.shape)}`);
+  return lax.cast(t, like.dtype);
+}
+
+const orZeros = (g: Tensor | null, like: Tensor) => g ?? lax.zerosLike(like);
+
+/**
+ * `[f(...primals), vjpFn]` where `vjpFn(cotangent)` returns the gradient of
+ * <cotangent, f> with respect to each primal (zeros where f does not depend on it).
+ */
+export function vjp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike | TensorLike[]): [Y, (cotangent: Y | TensorLike) => Tensor[]] {
+  return keras('vjp', () => {
+    if (typeof f !== 'function') throw typeError('vjp', `f must be a function; got ${typeof f}`);
+    const xs = primalsOf('vjp', primals);
+    const y = withRecording(() => userCode(() => f(...xs)));
+    const ys = outputsOf('vjp', y);
+    const pullback = (cotangent: Y | TensorLike): Tensor[] =>
+      keras('vjp', () => {
+        const cts = Array.isArray(y) ? (cotangent as TensorLike[]) : [cotangent as TensorLike];
+        if (!Array.isArray(cts) || cts.length !== ys.length) throw valueError('vjp', `the cotangent must have one tensor per output (${ys.length})`);
+        const seeds = ys.map((o, i) => matching('vjp', cts[i]!, o, `cotangent[${i}]`));
+        return backprop(ys, seeds, xs).map((g, i) => orZeros(g, xs[i]!));
+      });
+    return [y, pullback];
+  });
+}
+
+/**
+ * `[f(...primals), tangent out]`: the directional derivative of f at `primals`
+ * along `tangents` (J t), computed by transposing the recorded VJP.
+ */
+export function jvp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike | TensorLike[], tangents: TensorLike | TensorLike[]): [Y, Y] {
+  return keras('jvp', () => {
+    if (typeof f !== 'function') throw typeError('jvp', `f must be a function; got ${typeof f}`);
+    const xs = primalsOf('jvp', primals);
+    const tl = Array.isArray(tangents) && (tangents.some((p) => p instanceof Tensor) || xs.length > 1) ? tangents : [tangents];
+    if ((tl as TensorLike[]).length !== xs.length) throw valueError('jvp', `tangents must have one tensor per primal (${xs.length}); got ${(tl as TensorLike[]).length}`);
+    const ts = (tl as TensorLike[]).map((t, i) => matching('jvp', t, xs[i]!, `tangents[${i}]`));
+    return withRecording(() => {
+      const y = userCode(() => f(...xs));
+      const ys = outputsOf('jvp', y);
+      // u -> J^T u is linear and recorded; its derivative along t, taken w.r.t. u, is J t.
+      const us = ys.map((o) => lax.zerosLike(o));
+      const pulled = backprop(ys, us, xs);
+      const live = pulled.flatMap((g, i) => (g === null ? [] : [[g, ts[i]!] as const]));
+      const out = live.length === 0 ? us.map(() => null) : backprop(live.map(([g]) => g), live.map(([, t]) => t), us);
+      const yDot = ys.map((o, j) => (isFloat(o.dtype) ? orZeros(out[j] ?? null, o) : lax.zerosLike(o)));
+      return [y, (Array.isArray(y) ? yDot : yDot[0]!) as Y];
+    });
+  });
+}
+
+function scalarOutput(fn: string, f: Fn<unknown>, xs: Tensor[]): Tensor {
+  const ys = outputsOf(fn, userCode(() => f(...xs)));
+  if (ys.length !== 1 || ys[0]!.rank !== 0) {
+    throw valueError(fn, `f must return one scalar; got ${ys.length === 1 ? `shape ${fmtShape(ys[0]!.shape)}` : `${ys.length} outputs`}`);
+  }
+  return ys[0]!;
+}
+
+/** H v for the Hessian H of a scalar function f at x (x and v: a tensor or lists of them), without forming H. */
+export function hessian_vector_product(f: Fn<Tensor>, x: TensorLike | TensorLike[], v: TensorLike | TensorLike[]): Tensor | Tensor[] {
+  return keras('hessian_vector_product', () => {
+    if (typeof f !== 'function') throw typeError('hessian_vector_product', `f must be a function; got ${typeof f}`);
+    const xs = primalsOf('hessian_vector_product', x);
+    const vl = xs.length === 1 && !(Array.isArray(v) && v.some((e) => e instanceof Tensor)) ? [v] : (v as TensorLike[]);
+    if (vl.length !== xs.length) throw valueError('hessian_vector_product', `v must have one tensor per x (${xs.length}); got ${vl.length}`);
+    const vs = vl.map((t, i) => matching('hessian_vector_product', t as TensorLike, xs[i]!, `v[${i}]`));
+    return withRecording(() => {
+      const y = scalarOutput('hessian_vector_product', f, xs);
+      const gs = backprop([y], [lax.onesLike(y)], xs);
+      const live = gs.flatMap((g, i) => (g === null ? [] : [[g, vs[i]!] as const]));
+      const hv = live.length === 0 ? xs.map(() => null) : backprop(live.map(([g]) => g), live.map(([, t]) => t), xs);
+      const out = xs.map((xi, i) => orZeros(hv[i] ?? null, xi));
+      return Array.isArray(x) && x.some((e) => e instanceof Tensor) ? out : out[0]!;
+    });
+  });
+}
+
+/** The Jacobian of f at x, of shape f(x).shape + x.shape: one VJP per output element. */
+export function jacobian(f: Fn<Tensor>, x: TensorLike): Tensor {
+  return keras('jacobian', () => {
+    if (typeof f !== 'function') throw typeError('jacobian', `f must be a function; got ${typeof f}`);
+    const xt = onePrimal('jacobian', x);
+    return withRecording(() => jacobianOf('jacobian', (t) => userCode(() => f(t)), xt));
+  });
+}
+
+function jacobianOf(fn: string, f: (x: Tensor) => unknown, x: Tensor): Tensor {
+  const ys = outputsOf(fn, f(x));
+  if (ys.length !== 1) throw valueError(fn, `f must return one tensor; got ${ys.length}`);
+  const y = ys[0]!;
+  if (!isKnown(y.shape) || !isKnown(x.shape)) {
+    throw valueError(fn, `needs known shapes; f(x) has shape ${fmtShape(y.shape)} and x ${fmtShape(x.shape)}`);
+  }
+  if (!isFloat(y.dtype)) throw typeError(fn, `f must return a float tensor; got ${y.dtype}`);
+  const n = sizeOf(y.shape);
+  const flatY = lax.reshape(y, [n]);
+  const rows: Tensor[] = [];
+  for (let i = 0; i < n; i++) {
+    const seed = lax.basisVector(n, i, y.dtype);
+    const [g] = backprop([flatY], [seed], [x]);
+    rows.push(lax.reshape(orZeros(g ?? null, x), [1, ...x.shape]));
+  }
+  if (n === 0) return lax.broadcastTo(lax.scalar(0, x.dtype), [...y.shape, ...x.shape]);
+  return lax.reshape(lax.concat(rows, 0), [...y.shape, ...x.shape]);
+}
+
+/** The Hessian of a scalar f at x, of shape x.shape + x.shape (the Jacobian of its gradient). */
+export function hessian(f: Fn<Tensor>, x: TensorLike): Tensor {
+  return keras('hessian', () => {
+    if (typeof f !== 'function') throw typeError('hessian', `f must be a function; got ${typeof f}`);
+    const xt = onePrimal('hessian', x);
+    return withRecording(() =>
+      jacobianOf('hessian', (t) => {
+        const y = scalarOutput('hessian', f, [t]);
+        return orZeros(backprop([y], [lax.onesLike(y)], [t])[0] ?? null, t);
+      }, xt),
+    );
+  });
+}
