@@ -1,5 +1,6 @@
 // Every gradcheck case, by family.
 import type { GradCase } from '../case.js';
+import { autodiffCases } from './autodiff.js';
 import { controlCases } from './control.js';
 import { convCases } from './conv.js';
 import { ctcCases } from './ctc.js';
@@ -17,4 +18,4 @@ import { shapeCases } from './shape.js';
 import { sparseCases } from './sparse.js';
 import { stateCases } from './state.js';
 
-export const ALL_CASES: readonly GradCase[] = [...mathCases, ...reduceCases, ...shapeCases, ...linalgCases, ...stateCases, ...randomCases, ...nnCases, ...indexingCases, ...scanCases, ...imageCases, ...poolCases, ...convCases, ...phaseCases, ...controlCases, ...ctcCases, ...sparseCases];
+export const ALL_CASES: readonly GradCase[] = [...mathCases, ...reduceCases, ...shapeCases, ...linalgCases, ...stateCases, ...randomCases, ...nnCases, ...indexingCases, ...scanCases, ...imageCases, ...poolCases, ...convCases, ...phaseCases, ...controlCases, ...ctcCases, ...sparseCases, ...autodiffCases];

@@ -60,13 +60,16 @@ export function topoOrder(ys: readonly Tensor[], deps: (t: Tensor) => readonly T
 
 /**
  * d(sum_i <seeds_i, ys_i>)/d xs. Returns null for an x that no y depends on
- * (through differentiable float paths), as tf.gradients does.
+ * (through differentiable float paths), as tf.gradients does. With `partial`,
+ * the xs are held independent: nothing flows through an x into what it was
+ * computed from (K.checkpoint wants the partials of its recomputation).
  */
 export function backprop(
   ys: readonly Tensor[],
   seeds: readonly Tensor[],
   xs: readonly Tensor[],
   observe?: (step: BackpropStep) => void,
+  partial = false,
 ): (Tensor | null)[] {
   const order = topoOrder(ys);
   const targets = new Set(xs);
@@ -90,6 +93,7 @@ export function backprop(
     const g = grads.get(t);
     if (node === null || g === undefined) continue;
     if (!targets.has(t)) grads.delete(t); // free intermediate cotangents as we go
+    else if (partial) continue;
     const spec = PRIMS[node.prim] as OpSpec<unknown>;
     const vjps = spec.vjp;
     const steps: { input: Tensor; index: number; formula: string; grad: Tensor | null }[] = [];

@@ -33,7 +33,15 @@ const FRAME = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?$/;
 
 /** 'file:line:col' of the innermost frame outside ktape and node's internals, relative to the cwd. */
 export function callSite(): string | null {
-  const stack = new Error().stack?.split('\n') ?? [];
+  // The default limit (10 frames) is used up inside ktape in a backward pass or a nested Keras function.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  let stack: string[];
+  try {
+    stack = new Error().stack?.split('\n') ?? [];
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   for (const line of stack.slice(1)) {
     const m = FRAME.exec(line.trim());
     if (m === null) continue;

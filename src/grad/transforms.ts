@@ -49,8 +49,22 @@ function matching(fn: string, v: TensorLike, like: Tensor, arg: string): Tensor 
 const orZeros = (g: Tensor | null, like: Tensor) => g ?? lax.zerosLike(like);
 
 /**
- * `[f(...primals), vjpFn]` where `vjpFn(cotangent)` returns the gradient of
- * <cotangent, f> with respect to each primal (zeros where f does not depend on it).
+ * Reverse mode as a function (jax.vjp): returns `[f(...primals), pullback]`
+ * where `pullback(cotangent)` returns J^T cotangent, the gradient of
+ * <cotangent, f> with respect to each primal (zeros where f does not depend on
+ * it). The pullback can be called many times and is itself differentiable.
+ *
+ * @param f  a function of the primals returning a tensor or a list of tensors
+ * @param primals  a float tensor, or a list of them (f's arguments)
+ * @returns `[y, pullback]`; pullback takes a cotangent shaped like y (a list when y is)
+ * @throws K.TypeError when f is not a function or a primal is not float;
+ *   K.ValueError when a cotangent's shape does not match y
+ * @example
+ * ```ts
+ * const [y, pullback] = K.vjp((x: K.Tensor) => K.square(x), [K.constant([1, 2, 3])]);
+ * K.eval(y);                                    // [1, 4, 9]
+ * K.eval(pullback(K.constant([1, 0, 1]))[0]!);  // [2, 0, 6]
+ * ```
  */
 export function vjp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike | TensorLike[]): [Y, (cotangent: Y | TensorLike) => Tensor[]] {
   return keras('vjp', () => {
@@ -70,8 +84,22 @@ export function vjp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike |
 }
 
 /**
- * `[f(...primals), tangent out]`: the directional derivative of f at `primals`
- * along `tangents` (J t), computed by transposing the recorded VJP.
+ * Forward mode (jax.jvp): `[f(...primals), J t]`, the directional derivative
+ * of f at `primals` along `tangents`. ktape records reverse mode only, so J t
+ * is the derivative of the (linear, recorded) map u -> J^T u with respect to
+ * u, contracted with t: two reverse passes, exact, and differentiable again.
+ *
+ * @param f  a function of the primals returning a tensor or a list of tensors
+ * @param primals  a float tensor, or a list of them
+ * @param tangents  one tensor per primal, of its shape
+ * @returns `[y, yDot]`, yDot shaped like y (zeros for outputs not depending on the primals)
+ * @throws K.ValueError when tangents do not match the primals in number or shape
+ * @example
+ * ```ts
+ * const [y, yDot] = K.jvp((x: K.Tensor) => K.square(x), [K.constant([1, 2, 3])], [K.constant([1, 1, 1])]);
+ * K.eval(y);     // [1, 4, 9]
+ * K.eval(yDot);  // [2, 4, 6]
+ * ```
  */
 export function jvp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike | TensorLike[], tangents: TensorLike | TensorLike[]): [Y, Y] {
   return keras('jvp', () => {
@@ -102,7 +130,22 @@ function scalarOutput(fn: string, f: Fn<unknown>, xs: Tensor[]): Tensor {
   return ys[0]!;
 }
 
-/** H v for the Hessian H of a scalar function f at x (x and v: a tensor or lists of them), without forming H. */
+/**
+ * H v for the Hessian H of a scalar function f at x, without forming H: the
+ * gradient of <grad f(x), v> (reverse over reverse). x and v are a tensor or
+ * lists of tensors of the same shapes; the result has x's structure.
+ *
+ * @param f  a function of x returning one scalar
+ * @param x  where to evaluate (a float tensor or a list)
+ * @param v  the vector (same structure and shapes as x)
+ * @returns H v, shaped like x
+ * @throws K.ValueError when f's result is not a scalar or v does not match x
+ * @example
+ * ```ts
+ * const f = (x: K.Tensor) => K.sum(K.pow(x, 3));   // H = diag(6 x)
+ * K.eval(K.hessian_vector_product(f, K.constant([1, 2]), K.constant([1, 1])) as K.Tensor); // [6, 12]
+ * ```
+ */
 export function hessian_vector_product(f: Fn<Tensor>, x: TensorLike | TensorLike[], v: TensorLike | TensorLike[]): Tensor | Tensor[] {
   return keras('hessian_vector_product', () => {
     if (typeof f !== 'function') throw typeError('hessian_vector_product', `f must be a function; got ${typeof f}`);
@@ -121,7 +164,19 @@ export function hessian_vector_product(f: Fn<Tensor>, x: TensorLike | TensorLike
   });
 }
 
-/** The Jacobian of f at x, of shape f(x).shape + x.shape: one VJP per output element. */
+/**
+ * The Jacobian of f at x, of shape f(x).shape + x.shape, built from one VJP
+ * per output element (rows of J). Needs known shapes.
+ *
+ * @param f  a function of one tensor returning one float tensor
+ * @param x  where to evaluate
+ * @returns J with J[i..., j...] = d f(x)[i...] / d x[j...]
+ * @throws K.ValueError for unknown shapes; K.TypeError for a non-float output
+ * @example
+ * ```ts
+ * K.eval(K.jacobian((x: K.Tensor) => K.square(x), K.constant([1, 2]))); // [[2, 0], [0, 4]]
+ * ```
+ */
 export function jacobian(f: Fn<Tensor>, x: TensorLike): Tensor {
   return keras('jacobian', () => {
     if (typeof f !== 'function') throw typeError('jacobian', `f must be a function; got ${typeof f}`);
@@ -150,7 +205,19 @@ function jacobianOf(fn: string, f: (x: Tensor) => unknown, x: Tensor): Tensor {
   return lax.reshape(lax.concat(rows, 0), [...y.shape, ...x.shape]);
 }
 
-/** The Hessian of a scalar f at x, of shape x.shape + x.shape (the Jacobian of its gradient). */
+/**
+ * The Hessian of a scalar f at x, of shape x.shape + x.shape: the Jacobian of
+ * the (recorded) gradient.
+ *
+ * @param f  a function of one tensor returning one scalar
+ * @param x  where to evaluate
+ * @returns H with H[i..., j...] = d2 f / d x[i...] d x[j...]
+ * @throws K.ValueError when f's result is not a scalar
+ * @example
+ * ```ts
+ * K.eval(K.hessian((x: K.Tensor) => K.sum(K.pow(x, 3)), K.constant([1, 2]))); // [[6, 0], [0, 12]]
+ * ```
+ */
 export function hessian(f: Fn<Tensor>, x: TensorLike): Tensor {
   return keras('hessian', () => {
     if (typeof f !== 'function') throw typeError('hessian', `f must be a function; got ${typeof f}`);
