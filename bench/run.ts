@@ -1,143 +1,254 @@
-// npm run bench [cpu|gpu]: figures for each device (both unless one is named).
-//   elementwise: sum(sigmoid(2x + 1) * tanh(x)) over 1,000,000 float32, and its gradient
-//   matmul: K.dot of two float32 n x n matrices, n = 512 and 1024 (GFLOP/s: 2n^3 / time)
-//   mlp: one training step of a 784-256-10 MLP on a batch of 128 (relu hidden layer,
-//        softmax crossentropy from logits, K.gradients w.r.t. the 4 weights, K.update_sub)
-//   conv2d (W3): K.conv2d of a batch of 16 32x32x16 float32 images by a 3x3x16x32 kernel,
-//        'same', channels_last; forward, and forward + backward (K.gradients of
-//        sum(y * r) w.r.t. the images and the kernel)
-//   tiny: the cost of one tiny op (dispatch + recording), with and without recording
-// A timed gpu run ends by reading one value back, which waits for every queued kernel.
+// npm run bench [-- options]: ktape (cpu and gpu devices) against TensorFlow.js
+// (cpu and wasm backends) on the workloads of issue 9, interleaved in one run,
+// with ratios ktape / peer and the issue's targets. `npm run bench -- --help`.
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as K from '../src/index.js';
-import { withoutRecording } from '../src/grad/apply.js';
-import * as lax from '../src/ops/lax.js';
-import { table, time, timeInterleaved, type Timing } from './timing.js';
+import { cases, FULL, QUICK, type Sizes, type TfjsPeer } from './cases.js';
+import { type Contender, cores, ktapeContender, LABELS, tfjsContender, threadSetter } from './contenders.js';
+import { parseOptions, UsageError } from './options.js';
+import { headerLines, markdown, memoryTable, resultsTable, targets, targetsTable } from './report.js';
+import { roundRobin, type RoundOptions } from './timing.js';
+import type { Case, CaseResult, ContenderId, Measurement, Meta, MemoryResult, Outputs, Runner } from './types.js';
+import { ktapeMlp, mlpData } from './workloads/w2_mlp.js';
 
-function randn(n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1;
-  return a;
+const gc = (globalThis as { gc?: () => void }).gc;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Collect garbage (and let finalizers run) before a resident-size reading. */
+async function settle(): Promise<void> {
+  gc?.();
+  await new Promise((r) => setTimeout(r, 10));
+  gc?.();
 }
 
-const ms = (t: Timing) => `${t.medianMs.toFixed(2)} ms`;
-/** Reading a scalar back makes the gpu finish its queued work inside the timing. */
-const sync = (t: K.Tensor) => K.eval(t);
-
-const MLP = { batch: 128, inputs: 784, hidden: 256, classes: 10, lr: 0.02 };
-/** The matmuls of one step: forward x W1 and h W2, then dW2 = h^T g, dh = g W2^T and dW1 = x^T dh. */
-const MLP_FLOPS = (() => {
-  const { batch: b, inputs: i, hidden: h, classes: c } = MLP;
-  return 2 * b * (i * h + h * c) + 2 * b * (h * c + c * h + i * h);
-})();
-
-/** Uniform in [-s, s] with Glorot's s, for an m x n weight. */
-function glorot(m: number, n: number): K.Variable {
-  const s = Math.sqrt(6 / (m + n));
-  return K.variable(K.reshape(randn(m * n).map((v) => v * s), [m, n]));
+/** Resident size after `steps[0]` and after `steps[1]` W2 steps of one contender. */
+async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null): Promise<MemoryResult> {
+  const steps = sizes.memorySteps;
+  const res: MemoryResult = { contender: c.id, steps, rssMB: [NaN, NaN], heapMB: [NaN, NaN], arrayBuffersMB: [NaN, NaN], growthMB: NaN };
+  let runner: Runner | null = null;
+  try {
+    await c.activate();
+    const d = mlpData(sizes.batch);
+    runner = c.build({ ktape: (dev) => ktapeMlp(d, dev), tfjs: () => peer!.tfjsMlp(d) });
+    const reading = async (i: 0 | 1) => {
+      await settle();
+      const m = process.memoryUsage();
+      res.rssMB[i] = m.rss / 2 ** 20;
+      res.heapMB[i] = m.heapUsed / 2 ** 20;
+      res.arrayBuffersMB[i] = m.arrayBuffers / 2 ** 20;
+      if (c.lib === 'tfjs' && peer !== null) (res.tensors ??= [0, 0])[i] = peer.tfjsMemory().tensors;
+    };
+    for (let i = 0; i < steps[0]; i++) runner.step();
+    await reading(0);
+    for (let i = steps[0]; i < steps[1]; i++) runner.step();
+    await reading(1);
+    res.growthMB = res.rssMB[1] - res.rssMB[0];
+    const bad = runner.verify?.() ?? null;
+    if (bad !== null) res.error = bad;
+  } catch (e) {
+    res.error = message(e);
+  } finally {
+    runner?.dispose?.();
+  }
+  return res;
 }
 
-/**
- * Time one training step of the MLP on a fixed random batch (random labels, so
- * the loss must fall as it memorises them: checked, so the figure is of real work).
- */
-function mlpStep(runs: number): Timing {
-  const { batch, inputs, hidden, classes, lr } = MLP;
-  const x = K.variable(K.reshape(randn(batch * inputs).map((v) => (v + 1) / 2), [batch, inputs]));
-  const onehot = new Float32Array(batch * classes);
-  for (let r = 0; r < batch; r++) onehot[r * classes + Math.floor(Math.random() * classes)] = 1;
-  const y = K.variable(K.reshape(onehot, [batch, classes]));
-  const w1 = glorot(inputs, hidden), b1 = K.zeros([hidden]);
-  const w2 = glorot(hidden, classes), b2 = K.zeros([classes]);
-  const params = [w1, b1, w2, b2];
-  const losses: number[] = [];
-  const step = () => {
-    const h = K.relu(K.add(K.dot(x, w1), b1));
-    const logits = K.add(K.dot(h, w2), b2);
-    const loss = K.mean(K.categorical_crossentropy(y, logits, true));
-    const grads = K.gradients(loss, params);
-    params.forEach((p, i) => K.update_sub(p, K.multiply(grads[i]!, lr)));
-    // b2 is updated last: reading it waits for the whole step.
-    sync(b2);
-    losses.push(K.eval(loss).get());
+/** Largest |a - ref| over the largest |ref|, per output; NaN where they cannot be compared. */
+function relDiff(ref: Outputs, got: Outputs): { worst: number; notes: string[] } {
+  let worst = 0;
+  const notes: string[] = [];
+  for (const [key, r] of Object.entries(ref)) {
+    const g = got[key];
+    if (g === undefined || g.length !== r.length) {
+      notes.push(`output ${key}: length ${g?.length ?? 'missing'} vs ${r.length}`);
+      worst = NaN;
+      continue;
+    }
+    let scale = 0, diff = 0;
+    for (let i = 0; i < r.length; i++) {
+      scale = Math.max(scale, Math.abs(r[i]!));
+      diff = Math.max(diff, Math.abs(g[i]! - r[i]!));
+      if (!Number.isFinite(g[i]!) || !Number.isFinite(r[i]!)) diff = NaN;
+    }
+    const rel = scale > 0 ? diff / scale : diff;
+    worst = Number.isNaN(rel) || Number.isNaN(worst) ? NaN : Math.max(worst, rel);
+  }
+  return { worst, notes };
+}
+
+async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): Promise<CaseResult> {
+  const rtol = c.rtol ?? 1e-4;
+  const res: CaseResult = {
+    workload: c.workload, title: c.title, measure: c.measure, perOp: c.perOp ?? false, measurements: {},
+    ok: true, maxRelDiff: {}, reference: null, rtol, notes: [],
   };
-  const t = time(step, { warmup: 1, runs });
-  const first = losses[0]!, last = losses[losses.length - 1]!;
-  if (!(Number.isFinite(last) && last < first)) throw new Error(`MLP bench: the loss did not fall (${first} -> ${last})`);
-  return t;
+  if (c.flops !== undefined) res.flops = c.flops;
+  const sides = c.setup();
+  const built: { c: Contender; r: Runner }[] = [];
+  for (const k of contenders) {
+    try {
+      await k.activate();
+      built.push({ c: k, r: k.build(sides) });
+    } catch (e) {
+      res.measurements[k.id] = { medianMs: NaN, runs: 0, error: message(e) };
+    }
+  }
+  const times = await roundRobin(built.map(({ c: k, r }) => ({ activate: () => k.activate(), step: () => r.step() })), timing);
+  built.forEach(({ c: k, r }, i) => {
+    const t = times[i]!;
+    const m: Measurement = { medianMs: t.medianMs, runs: t.runs };
+    if (t.error !== undefined) m.error = t.error;
+    if (r.ops !== undefined) m.usPerOp = (t.medianMs * 1000) / r.ops;
+    if (c.flops !== undefined) m.gflops = c.flops / t.medianMs / 1e6;
+    res.measurements[k.id] = m;
+  });
+  // Once per case: every contender's outputs against the first's, on the same inputs.
+  let ref: Outputs | null = null;
+  for (const { c: k, r } of built) {
+    const m = res.measurements[k.id]!;
+    if (m.error !== undefined) {
+      res.ok = false;
+      res.notes.push(`${LABELS[k.id]} failed: ${m.error}`);
+      continue;
+    }
+    try {
+      await k.activate();
+      const bad = r.verify?.() ?? null;
+      if (bad !== null) {
+        res.ok = false;
+        res.notes.push(`${LABELS[k.id]}: ${bad}`);
+      }
+      const out = r.outputs();
+      if (ref === null) {
+        ref = out;
+        res.reference = k.id;
+        res.maxRelDiff[k.id] = relDiff(out, out).worst;
+        continue;
+      }
+      const { worst, notes } = relDiff(ref, out);
+      res.maxRelDiff[k.id] = worst;
+      res.notes.push(...notes);
+      if (!(worst <= rtol)) {
+        res.ok = false;
+        res.notes.push(`${LABELS[k.id]} differs from ${LABELS[res.reference!]} by ${worst.toExponential(1)} of the largest magnitude (tolerance ${rtol})`);
+      }
+    } catch (e) {
+      res.ok = false;
+      res.notes.push(`${LABELS[k.id]} check failed: ${message(e)}`);
+    }
+  }
+  for (const { r } of built) r.dispose?.();
+  return res;
 }
 
-function workloads(device: 'cpu' | 'gpu'): string[][] {
-  K.set_device(device);
-  const rows: string[][] = [];
-  const row = (w: string, m: string, t: string, r = '') => rows.push([device, w, m, t, r]);
-  {
-    const x = K.variable(randn(1_000_000));
-    const f = () => K.sum(K.multiply(K.sigmoid(K.add(K.multiply(x, 2), 1)), K.tanh(x)));
-    const fwd = time(() => sync(f()));
-    const both = time(() => sync(K.gradients(f(), [x])[0]!));
-    row('elementwise chain, 1e6 float32', 'forward', ms(fwd), `${(1e6 / fwd.medianMs / 1e3).toFixed(1)} M elem/s`);
-    row('elementwise chain, 1e6 float32', 'forward + gradient', ms(both), `${(1e6 / both.medianMs / 1e3).toFixed(1)} M elem/s`);
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const opts = parseOptions(process.argv.slice(2));
+  const sizes = opts.quick ? QUICK : FULL;
+  const notes: string[] = [];
+  const threads = threadSetter();
+  let ids: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm'];
+  if (opts.contenders !== null) ids = ids.filter((id) => opts.contenders!.has(id));
+  if (opts.noGpu) ids = ids.filter((id) => id !== 'gpu');
+  if (opts.noTfjs) ids = ids.filter((id) => !id.startsWith('tfjs'));
+  if (ids.includes('cpu-mt') && (threads === null || cores() < 2)) {
+    ids = ids.filter((id) => id !== 'cpu-mt');
+    notes.push(threads === null
+      ? 'ktape on all cores: n/a (ktape has no K.set_num_threads yet)'
+      : 'ktape on all cores: n/a (one core)');
   }
-  for (const n of [512, 1024]) {
-    const a = K.variable(K.reshape(randn(n * n), [n, n]));
-    const b = K.variable(K.reshape(randn(n * n), [n, n]));
-    // The gpu (gpu.js on Mesa's llvmpipe here: software) takes seconds per 1024 product.
-    const runs = device === 'gpu' && n > 512 ? 3 : 5;
-    const t = time(() => sync(K.slice(K.dot(a, b), [0, 0], [1, 1])), { warmup: 1, runs });
-    row(`matmul ${n}x${n} float32 (K.dot)`, 'forward', ms(t), `${((2 * n ** 3) / t.medianMs / 1e6).toFixed(2)} GFLOP/s`);
+  let gpuMode: string | undefined;
+  if (ids.includes('gpu')) {
+    K.set_device('gpu');
+    gpuMode = K.gpu_mode();
+    K.set_device('cpu');
+    if (!['headlessgl', 'webgl', 'webgl2'].includes(gpuMode) && !opts.gpuNamed) {
+      ids = ids.filter((id) => id !== 'gpu');
+      notes.push(`ktape gpu left out: gpu.js found no GL display (mode ${gpuMode}); run under \`xvfb-run -a\`, or name gpu to run it anyway`);
+      gpuMode = undefined;
+    }
   }
-  {
-    const t = mlpStep(device === 'gpu' ? 3 : 9);
-    row('MLP 784-256-10, batch 128', 'training step (forward, gradients, update_sub)', ms(t),
-      `${((128 * 1000) / t.medianMs).toFixed(0)} samples/s, ${((MLP_FLOPS / t.medianMs) / 1e6).toFixed(2)} GFLOP/s`);
+  let peer: TfjsPeer | null = null;
+  let tfjsInfo: Meta['tfjs'];
+  const backends = (['cpu', 'wasm'] as const).filter((b) => ids.includes(`tfjs-${b}`));
+  if (backends.length > 0) {
+    peer = await import('./peers/tfjs.js');
+    tfjsInfo = await peer.initTfjs([...backends]);
+    if (backends.includes('wasm')) {
+      await peer.activateTfjs('wasm');
+      if (!peer.hasConvFilterGrad()) {
+        notes.push('tfjs-wasm has no Conv2DBackpropFilter kernel: its W3 computes the kernel gradient as a conv2d of transposed tensors (tf.customGrad; tfjs-cpu uses its own kernel)');
+      }
+    }
   }
-  {
-    const [b, h, w, c, f] = [16, 32, 32, 16, 32];
-    const x = K.variable(K.reshape(randn(b * h * w * c), [b, h, w, c]));
-    const k = K.variable(K.reshape(randn(9 * c * f).map((v) => v / 12), [3, 3, c, f]));
-    const r = K.variable(K.reshape(randn(b * h * w * f), [b, h, w, f]));
-    const corner = (t: K.Tensor) => K.slice(t, t.shape.map(() => 0), t.shape.map(() => 1));
-    const runs = device === 'gpu' ? 3 : 7;
-    const fwd = time(() => sync(corner(K.conv2d(x, k, [1, 1], 'same'))), { warmup: 1, runs });
-    const both = time(() => {
-      const [dx, dk] = K.gradients(K.sum(K.multiply(K.conv2d(x, k, [1, 1], 'same'), r)), [x, k]);
-      sync(corner(dx!));
-      sync(corner(dk!));
-    }, { warmup: 1, runs });
-    // forward 2 * outputs * window multiply-adds; the two backprops as many again each
-    const flops = 2 * b * h * w * f * 9 * c;
-    const name = 'conv2d 16x32x32x16 * 3x3x16x32, same (W3)';
-    row(name, 'forward', ms(fwd), `${(flops / fwd.medianMs / 1e6).toFixed(2)} GFLOP/s`);
-    row(name, 'forward + backward (dx, dkernel)', ms(both), `${((3 * flops) / both.medianMs / 1e6).toFixed(2)} GFLOP/s`);
+  const contenders: Contender[] = ids.map((id) => (id.startsWith('tfjs')
+    ? tfjsContender(id as 'tfjs-cpu' | 'tfjs-wasm', peer!)
+    : ktapeContender(id as 'cpu' | 'cpu-mt' | 'gpu')));
+  if (gc === undefined) notes.push('node ran without --expose-gc: resident sizes are read without a forced collection');
+
+  const meta: Meta = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', node: process.version,
+    cpu: os.cpus()[0]?.model.trim() ?? 'cpu', cores: cores(), quick: opts.quick, gc: gc !== undefined,
+    contenders: ids, ktapeThreads: threads === null ? '1 (no K.set_num_threads)' : `1, and ${cores()} for ktape cpu, all cores`, notes,
+  };
+  if (gpuMode !== undefined) meta.gpuMode = gpuMode;
+  if (tfjsInfo !== undefined) meta.tfjs = tfjsInfo;
+  log(headerLines({ meta, cases: [], memory: [], targets: [] }).join('\n'));
+
+  const memory: MemoryResult[] = [];
+  if (opts.memory) {
+    for (const c of contenders.filter((x) => ['cpu', 'tfjs-cpu', 'tfjs-wasm'].includes(x.id))) {
+      const m = await measureMemory(c, sizes, peer);
+      memory.push(m);
+      log(`memory ${c.label}: ${m.error ?? `${m.rssMB.map((x) => x.toFixed(1)).join(' -> ')} MB`}`);
+    }
   }
-  {
-    const n = device === 'cpu' ? 50_000 : 2_000;
-    const a = K.variable([1, 2, 3, 4]);
-    const per = (t: Timing) => `${((t.medianMs * 1000) / n).toFixed(2)} us/op`;
-    const [keras, prim, norec] = timeInterleaved([
-      () => { for (let i = 0; i < n; i++) K.add(a, a); },
-      () => { for (let i = 0; i < n; i++) lax.add(a, a); },
-      () => withoutRecording(() => { for (let i = 0; i < n; i++) lax.add(a, a); }),
-    ]) as [Timing, Timing, Timing];
-    const grad = time(() => {
-      for (let i = 0; i < n / 10; i++) K.gradients(K.add(a, a), [a]);
-    }, { runs: 9 });
-    const cost = ((prim.medianMs - norec.medianMs) * 1000) / n;
-    // Differences below 5% of an op (at least 0.1 us) are what repeated runs of one variant differ by.
-    const noise = Math.max(0.1, (0.05 * prim.medianMs * 1000) / n);
-    row('K.add of [4] tensors', 'K.add (parse + dispatch + record)', per(keras));
-    row('K.add of [4] tensors', 'primitive only (dispatch + record)', per(prim));
-    row('K.add of [4] tensors', 'primitive, not recording', per(norec),
-      `recording: ${Math.abs(cost) < noise ? `within timing noise (< ${noise.toFixed(1)} us/op)` : `${cost.toFixed(2)} us/op`}`);
-    row('K.add of [4] tensors', 'K.add + K.gradients', `${((grad.medianMs * 1000) / (n / 10)).toFixed(2)} us/step`);
+
+  const minRuns = opts.minRuns ?? (opts.quick ? 3 : 5);
+  const timing: RoundOptions = opts.quick
+    ? { warmup: 1, minRuns, maxRuns: Math.max(minRuns, 5), budgetMs: 300 }
+    : { warmup: 1, minRuns, maxRuns: Math.max(minRuns, 21), budgetMs: 3000 };
+  const results: CaseResult[] = [];
+  for (const c of cases(sizes, peer)) {
+    if (opts.workloads !== null && !opts.workloads.has(c.workload)) continue;
+    const r = await runCase(c, contenders, timing);
+    results.push(r);
+    log(`${r.workload} ${r.title}, ${r.measure}: ${ids.map((id) => {
+      const m = r.measurements[id];
+      return `${id} ${m === undefined || m.error !== undefined ? 'failed' : r.perOp ? `${m.usPerOp!.toFixed(2)} us/op` : `${m.medianMs.toFixed(2)} ms`}`;
+    }).join(', ')} ${r.ok ? '✓' : `✗ ${r.notes.join('; ')}`}`);
   }
-  return rows;
+  if (ids.includes('gpu')) meta.gpuRenderer = K.gpu_renderer();
+  K.set_device('cpu');
+  meta.seconds = Math.round((performance.now() - t0) / 1000);
+
+  const report = { meta, cases: results, memory, targets: targets(results, memory, sizes, ids.includes('cpu-mt')) };
+  console.log(`\nktape bench: ${headerLines(report).join('\n')}\n`);
+  console.log(resultsTable(results, ids));
+  if (memory.length > 0) console.log(`\n${memoryTable(memory)}`);
+  console.log(`\n${targetsTable(report.targets)}`);
+  const allNotes = [...notes, ...results.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
+  if (allNotes.length > 0) console.log(`\n${allNotes.map((n) => `- ${n}`).join('\n')}`);
+  console.log(`\n${meta.seconds} s`);
+
+  const write = opts.write ?? (!opts.quick && opts.workloads === null && opts.memory && opts.contenders === null);
+  if (write) {
+    const dir = path.dirname(fileURLToPath(import.meta.url));
+    writeFileSync(path.join(dir, 'last-run.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(path.join(dir, 'last-run.md'), markdown(report));
+    console.log('wrote bench/last-run.json and bench/last-run.md');
+  }
+  if (results.some((r) => !r.ok) || memory.some((m) => m.error !== undefined)) process.exitCode = 1;
 }
 
-const only = process.argv[2];
-const devices = (['cpu', 'gpu'] as const).filter((d) => only === undefined || d === only);
-const rows = devices.flatMap((d) => workloads(d));
-K.set_device('cpu');
-console.log(`ktape bench: ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, gpu.js mode ${K.gpu_mode()}`);
-console.log(table(['device', 'workload', 'measure', 'median', 'rate'], rows));
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(e.message);
+  process.exitCode = 2;
+}

@@ -1,41 +1,77 @@
-// Timing helpers: medians of several timed runs after warm-up.
+// Interleaved timing: every round runs each contender once, so drift on a
+// shared machine (other processes, thermal state) hits all of them alike.
+
+export interface Player {
+  /** Make this contender current (ktape device, tfjs backend); not timed. */
+  activate(): Promise<void>;
+  /** One timed iteration. */
+  step(): void;
+}
+
 export interface Timing {
   medianMs: number;
   runs: number;
+  /** Sorted samples, ms. */
+  samples: number[];
+  /** Set when a step threw: the contender is left out of the later rounds. */
+  error?: string;
 }
 
-export function time(fn: () => unknown, { warmup = 2, runs = 7, minMs = 0 } = {}): Timing {
-  for (let i = 0; i < warmup; i++) fn();
-  const samples: number[] = [];
+export interface RoundOptions {
+  /** Untimed rounds first (one more is added when the first is quick, < 1 s). */
+  warmup: number;
+  /** Timed rounds at least ... */
+  minRuns: number;
+  /** ... and at most; between the two, rounds go on while the case is within budgetMs. */
+  maxRuns: number;
+  budgetMs: number;
+}
+
+const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
+
+/**
+ * Round-robin timing of `players`. The order rotates every round so that no
+ * contender always follows the same one (caches, pending garbage collection).
+ */
+export async function roundRobin(players: Player[], o: RoundOptions): Promise<Timing[]> {
+  const samples = players.map(() => [] as number[]);
+  const errors: (string | undefined)[] = players.map(() => undefined);
+  const round = async (r: number, timed: boolean) => {
+    for (let j = 0; j < players.length; j++) {
+      const i = (r + j) % players.length;
+      if (errors[i] !== undefined) continue;
+      const p = players[i]!;
+      try {
+        await p.activate();
+        const t0 = performance.now();
+        p.step();
+        const dt = performance.now() - t0;
+        if (timed) samples[i]!.push(dt);
+      } catch (e) {
+        errors[i] = e instanceof Error ? e.message : String(e);
+      }
+    }
+  };
+  const w0 = performance.now();
+  await round(0, false);
+  const warmup = o.warmup + (performance.now() - w0 < 1000 ? 1 : 0);
+  for (let r = 1; r < warmup; r++) await round(r, false);
   const start = performance.now();
-  while (samples.length < runs || performance.now() - start < minMs) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
+  for (let r = 0; r < o.maxRuns; r++) {
+    if (r >= o.minRuns && performance.now() - start > o.budgetMs) break;
+    await round(r + warmup, true);
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)]!, runs: samples.length };
-}
-
-/** Time several variants alternately, so drift on a shared machine hits each alike. */
-export function timeInterleaved(fns: (() => unknown)[], { warmup = 2, runs = 15 } = {}): Timing[] {
-  for (let i = 0; i < warmup; i++) fns.forEach((f) => f());
-  const samples = fns.map(() => [] as number[]);
-  for (let r = 0; r < runs; r++) {
-    fns.forEach((f, i) => {
-      const t0 = performance.now();
-      f();
-      samples[i]!.push(performance.now() - t0);
-    });
-  }
-  return samples.map((s) => {
+  return samples.map((s, i) => {
     s.sort((a, b) => a - b);
-    return { medianMs: s[Math.floor(s.length / 2)]!, runs: s.length };
+    const t: Timing = { medianMs: s.length > 0 ? median(s) : NaN, runs: s.length, samples: s };
+    if (errors[i] !== undefined) t.error = errors[i];
+    return t;
   });
 }
 
+/** A text table with a markdown header rule, columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }

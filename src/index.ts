@@ -33,6 +33,7 @@ export * from './ops/control.js';
 export * from './ops/ctc.js';
 export { evaluate as eval } from './ops/state.js';
 export * from './ops/device.js';
+export * from './ops/threads.js';
 export * from './ops/session.js';
 export { SparseTensor } from './core/sparse.js';
 export { is_sparse, to_dense, type CooValue } from './ops/sparse.js';
@@ -41,3 +42,5 @@ export {
   type Branch, type Training, type PhaseOptions,
 } from './ops/phase.js';
 export { placeholder, is_keras_tensor, kfunction as function, type PlaceholderOptions, type Update } from './ops/graph.js';
+export { detect_anomaly, AnomalyError, type AnomalyOp } from './debug/anomaly.js';
+export { track_tensors, leak_mark, leak_report, type LeakReport, type LeakSite, type LeakReportOptions } from './debug/leaks.js';

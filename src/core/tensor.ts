@@ -19,28 +19,75 @@ export interface TensorMethods {
 }
 export const methods: Partial<TensorMethods> = {};
 
+/** Told of every tensor made (K.track_tensors' registry); null in normal runs, which pay one branch. */
+let onCreate: ((t: Tensor) => void) | null = null;
+
+export function setTensorCreationHook(hook: ((t: Tensor) => void) | null): void {
+  onCreate = hook;
+}
+
+/**
+ * An immutable n-dimensional array: a shape, a dtype, a value on a device (none for
+ * a symbolic tensor made from a placeholder), and the node of the recorded
+ * graph that made it. Every K function returns tensors; make them with
+ * K.constant or K.variable rather than with `new`. The chainable methods
+ * `x.add(y)`, `x.sub(y)`, `x.mul(y)`, `x.div(y)` and `x.neg()` are K.add,
+ * K.subtract, K.multiply, K.divide and K.negative.
+ *
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * x.shape; // [2, 2]
+ * x.dtype; // 'float32'
+ * x.mul(2).add(1).toArray(); // [[3, 5], [7, 9]]
+ * String(x); // 'Tensor(shape=(2, 2), dtype=float32, [[1,2],[3,4]])'
+ * ```
+ */
 export class Tensor {
+  /** A number unique to this tensor in the process. */
   readonly id = nextId++;
+  /** The name given at creation (K.variable, K.constant, K.placeholder), or null. */
   name: string | null = null;
 
+  /**
+   * Made by the K functions; user code calls K.constant or K.variable instead.
+   *
+   * @param shape  the dimensions; -1 for a dimension unknown until a graph runs.
+   * @param dtype  the dtype of the elements.
+   * @param storage  the value on its device; null for a symbolic tensor.
+   * @param node  the node whose primitive produced this tensor; null for a leaf.
+   * @internal
+   */
   constructor(
+    /** The dimensions, outermost first (-1 for a dimension unknown until a graph runs; see K.int_shape). */
     readonly shape: number[],
+    /** The dtype of the elements. */
     readonly dtype: DType,
-    /** The value on its device; null for a symbolic tensor (placeholder graph). */
+    /** The value on its device; null for a symbolic tensor (placeholder graph). @internal */
     public storage: Storage | null,
-    /** The node whose primitive produced this tensor; null for a leaf. */
+    /** The node whose primitive produced this tensor; null for a leaf. @internal */
     readonly node: Node | null,
-  ) {}
+  ) {
+    if (onCreate !== null) onCreate(this);
+  }
 
+  /** The number of axes (K.ndim). */
   get rank(): number {
     return this.shape.length;
   }
 
+  /** Whether the tensor has no value: it was made from a placeholder (K.is_keras_tensor). */
   get isSymbolic(): boolean {
     return this.storage === null;
   }
 
-  /** The value as a host ndarray (may be a view; K.eval copies it). */
+  /**
+   * The value as a host ndarray, which may be a view of the tensor's own storage:
+   * do not write into it (K.eval returns a copy).
+   *
+   * @returns an ndarray of the tensor's values.
+   * @internal
+   */
   host(): Nd {
     if (this.storage === null) {
       throw new Error(`tensor ${this.name ?? this.id} of shape ${fmtShape(this.shape)} is symbolic and has no value; evaluate it with K.function`);
@@ -48,7 +95,11 @@ export class Tensor {
     return hostOf(this.storage, this.shape, this.dtype);
   }
 
-  /** Nested JS arrays (a number for a scalar). */
+  /**
+   * The value as nested JS arrays (a number for a scalar); bools are 0 and 1.
+   *
+   * @returns nested arrays of numbers, row-major.
+   */
   toArray(): NestedArray {
     const h = this.host();
     const walk = (dim: number, offset: number): NestedArray => {
@@ -60,23 +111,45 @@ export class Tensor {
     return walk(0, h.offset);
   }
 
+  /** The shape, dtype and values, as `Tensor(shape=(2, 2), dtype=float32, [[1,2],[3,4]])`. */
   toString(): string {
     const body = this.storage === null ? 'symbolic' : JSON.stringify(this.toArray());
     return `Tensor(shape=${fmtShape(this.shape)}, dtype=${this.dtype}, ${body})`;
   }
 
+  /**
+   * `this + y`, as K.add.
+   *
+   * @param y  a tensor-like; broadcasts against this tensor.
+   */
   add(y: unknown): Tensor {
     return methods.add!(this, y);
   }
+  /**
+   * `this - y`, as K.subtract.
+   *
+   * @param y  a tensor-like; broadcasts against this tensor.
+   */
   sub(y: unknown): Tensor {
     return methods.sub!(this, y);
   }
+  /**
+   * `this * y`, as K.multiply.
+   *
+   * @param y  a tensor-like; broadcasts against this tensor.
+   */
   mul(y: unknown): Tensor {
     return methods.mul!(this, y);
   }
+  /**
+   * `this / y`, as K.divide (true division).
+   *
+   * @param y  a tensor-like; broadcasts against this tensor.
+   */
   div(y: unknown): Tensor {
     return methods.div!(this, y);
   }
+  /** `-this`, as K.negative. */
   neg(): Tensor {
     return methods.neg!(this);
   }
@@ -85,46 +158,94 @@ export class Tensor {
 export type NestedArray = number | NestedArray[];
 
 /**
- * A variable: a leaf whose value can be replaced. Ops never read it directly;
- * they read a snapshot (a `read_variable` node) of its current version, so a
- * later update cannot change a value that the tape still needs.
+ * A variable (K.variable, K.zeros, ...): a tensor whose value K.set_value and the
+ * K.update* functions replace. Ops never read it directly; they read a snapshot
+ * of its current version, so a later update cannot change a value that a
+ * recorded graph (or a pending gradient) still needs.
+ *
+ * @example
+ * ```ts
+ * const v = K.variable([1, 2], 'float32', 'w');
+ * const y = K.multiply(v, 2);
+ * K.update_add(v, [1, 1]);
+ * K.eval(y); // [2, 4]
+ * K.eval(v); // [2, 3]
+ * String(v); // 'Variable(name=w, shape=(2,), dtype=float32, [2,3])'
+ * ```
  */
 export class Variable extends Tensor {
   /** Bumped by every successful update. */
   version = 0;
-  /** The read of the current version, shared by every op until the next update. */
+  /** The read of the current version, shared by every op until the next update. @internal */
   snapshot: Tensor | null = null;
 
+  /**
+   * Made by K.variable and the other variable makers.
+   *
+   * @param shape  the dimensions.
+   * @param dtype  the dtype of the elements.
+   * @param storage  the initial value, owned by the variable.
+   * @param name  the name, under the current K.name_scope.
+   * @param constraint  the projection optimizers apply after an update, or null.
+   * @internal
+   */
   constructor(
     shape: number[],
     dtype: DType,
     storage: Storage,
     name: string,
+    /** A projection for optimizers to apply after an update (K.variable's `constraint`), or null; no K.update* applies it. */
     readonly constraint: ((x: Tensor) => Tensor) | null = null,
   ) {
     super(shape, dtype, storage, null);
     this.name = scopedName(name);
   }
 
-  /** Swap in a new value (already validated by the caller). */
+  /**
+   * Swap in a new value (already validated by the caller).
+   *
+   * @param storage  the new value, owned by the variable from now on.
+   * @internal
+   */
   replace(storage: Storage): void {
     this.storage = storage;
     this.version++;
     this.snapshot = null;
   }
 
+  /** The name, shape, dtype and values, as `Variable(name=w, shape=(2,), dtype=float32, [2,3])`. */
   override toString(): string {
     return `Variable(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}, ${JSON.stringify(this.toArray())})`;
   }
 }
 
-/** A symbolic input of a graph (K.placeholder): shape and dtype, no value; fed by K.function. */
+/**
+ * A symbolic input of a graph (K.placeholder): a shape (with -1 inside, null in
+ * K.int_shape, for unknown dimensions) and a dtype, but no value. Ops on it
+ * infer shapes without computing; K.function feeds it values.
+ *
+ * @example
+ * ```ts
+ * const p = K.placeholder({ shape: [null, 2], name: 'x' });
+ * K.is_keras_tensor(p); // true
+ * String(p); // 'Placeholder(name=x, shape=(None, 2), dtype=float32)'
+ * ```
+ */
 export class Placeholder extends Tensor {
+  /**
+   * Made by K.placeholder.
+   *
+   * @param shape  the dimensions, -1 where unknown.
+   * @param dtype  the dtype of the values it will be fed.
+   * @param name  the name, under the current K.name_scope.
+   * @internal
+   */
   constructor(shape: number[], dtype: DType, name: string) {
     super(shape, dtype, null, null);
     this.name = scopedName(name);
   }
 
+  /** The name, shape and dtype, as `Placeholder(name=x, shape=(None, 2), dtype=float32)`. */
   override toString(): string {
     return `Placeholder(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
   }

@@ -209,8 +209,13 @@ interface RnnResult {
 }
 
 /**
- * Iterate `step_function` over the time axis of `inputs` (K.rnn). Returns
- * [last_output, outputs, new_states]; outputs are time-major when time_major.
+ * Iterates `step_function` over the time dimension of `inputs` (K.rnn):
+ * at each step t it is called with the inputs at t (no time axis) and
+ * [...states, ...constants], and returns [output, new_states]. Returns
+ * [last_output, outputs, new_states]: the last step's output, all outputs
+ * stacked along the time axis (samples, time, ...) (time-major with
+ * time_major), and the final states. Gradients flow back through time to the
+ * inputs, the initial states, the constants and any variable the step reads.
  *
  * As the seed's source: masked steps keep the previous output (zeros before
  * the first step, or zeros throughout with zero_output_for_mask) and the
@@ -220,7 +225,46 @@ interface RnnResult {
  * (see timeLoop). A mask with no states is allowed (the
  * docstring's ValueError is not in the source). Unlike the source, the step
  * function is not called once more before the loop to learn the output's
- * structure: that call's value is discarded there.
+ * structure: that call's value is discarded there. ktape builds the loop when
+ * rnn is called, so the number of time steps must be known (also for a
+ * placeholder), where TensorFlow would loop at run time.
+ *
+ * @param step_function (inputs, states) => [output, new_states]: inputs of shape (samples, ...)
+ *   (or a structure of such tensors, like `inputs`), states the current states followed by the
+ *   constants; new_states must have the states' structure, shapes and dtypes.
+ * @param inputs Temporal data (samples, time, ...) of rank >= 3, or a nested array of such tensors.
+ * @param initial_states The initial states, e.g. [(samples, state_size)] (a lone tensor is one state).
+ * @param go_backwards Iterate over time in reverse order (and return the outputs reversed); default
+ *   false. This and the following optional arguments may instead be given as one options object
+ *   `{ go_backwards, mask, constants, unroll, input_length, time_major, zero_output_for_mask }`.
+ * @param mask (samples, time) or (samples, time, 1), zero at each masked step; null for none.
+ * @param constants Tensors passed to every step after the states.
+ * @param unroll Accepted for Keras compatibility; both settings run the same loop (it only requires
+ *   a known number of time steps).
+ * @param input_length Without a mask, a 1-D integer tensor (samples,) masks the steps past each
+ *   sample's length; an integer is the fixed length and changes nothing.
+ * @param time_major Inputs and outputs are (time, samples, ...) instead of (samples, time, ...).
+ * @param zero_output_for_mask Masked steps output zeros instead of the previous output.
+ * @returns [last_output, outputs, new_states].
+ * @throws K.ValueError when an input has rank < 3, the inputs disagree in samples or time, the time
+ *   dimension is unknown or 0, the mask or input_length has the wrong shape, or new_states does not
+ *   match the states.
+ * @throws K.TypeError when step_function is not a function, returns something other than
+ *   [output, new_states], changes a state's dtype, or a flag is not a boolean.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.constant([1, 2, 3, 4, 5, 6]), [2, 3, 1]); // 2 samples, 3 steps
+ * // a running sum: the state is the output
+ * const step = (xt: K.Tensor, states: K.Tensor[]) => {
+ *   const s = K.add(states[0]!, xt);
+ *   return [s, [s]] as const;
+ * };
+ * const [last, outputs, states] = K.rnn(step, x, [K.zeros([2, 1])]);
+ * K.eval(last); // [[6], [15]]
+ * K.eval(outputs); // [[[1], [3], [6]], [[4], [9], [15]]]
+ * const masked = K.rnn(step, x, [K.zeros([2, 1])], { mask: K.constant([[1, 1, 0], [1, 0, 0]]) });
+ * K.eval(masked[1]); // [[[1], [3], [3]], [[4], [4], [4]]]
+ * ```
  */
 export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends Nest = Tensor>(
   step_function: StepFunction<I, O, S>,
@@ -384,10 +428,28 @@ export interface MapFnOptions {
 }
 
 /**
- * fn applied to each element of `elems` along axis 0 (a structure: the
- * elements of every tensor, in that structure), the results stacked. As
- * tf.map_fn, the results must have the structure and dtypes of `dtype` or,
- * without it, of `elems`.
+ * Maps `fn` over the elements of `elems` along axis 0 and stacks the results
+ * (tf.map_fn). For a structure (nested arrays of tensors) each call gets the
+ * i-th element of every tensor, in that structure. As tf.map_fn, the results
+ * must have the structure and dtypes of `dtype` or, without it, of `elems`.
+ * The loop runs when map_fn is called, so axis 0 must have a known length.
+ *
+ * @param fn Called on each element; returns a tensor or a structure of tensors of one shape at
+ *   every element.
+ * @param elems A tensor (or a structure of tensors of one length along axis 0) to map over.
+ * @param name Accepted for Keras compatibility (a string or null). This and dtype may instead be
+ *   given as one options object `{ name, dtype }`.
+ * @param dtype The dtype (or structure of dtypes) of fn's results; null means elems' dtypes.
+ * @returns The results of fn stacked along a new axis 0, in fn's result structure.
+ * @throws K.ValueError when elems has no elements, an unknown length or mismatched lengths, or fn's
+ *   results change shape or structure between elements.
+ * @throws K.TypeError when fn is not a function or returns another dtype than expected.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [4, 3]]);
+ * K.eval(K.map_fn((row) => K.sum(row), x)); // [3, 7]
+ * K.eval(K.map_fn((row) => K.argmax(row), x, { dtype: 'int64' })); // [1, 0]
+ * ```
  */
 export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(fn: MapFunction<E, O>, elems: E | Exclude<TensorLike, Tensor>,
   name?: string | null | MapFnOptions, dtype?: DTypeNest | null | MapFnOptions): O {
@@ -450,8 +512,27 @@ export interface FoldOptions {
 }
 
 /**
- * Reduce `elems` along axis 0 from the left: acc = fn(acc, elems[i]), starting
- * from `initializer`, or from elems[0] (and then from i = 1) without one.
+ * Reduces `elems` along axis 0 from left to right (tf.foldl): acc =
+ * fn(acc, elems[i]), starting from `initializer`, or from elems[0] (and then
+ * from i = 1) when it is null. The accumulator keeps its structure, shapes and
+ * dtypes throughout.
+ *
+ * @param fn (acc, element) => the new accumulator.
+ * @param elems A tensor (or a structure of tensors of one length along axis 0) to fold over.
+ * @param initializer The first accumulator; null (the default) means elems[0]. This and name may
+ *   instead be given as one options object `{ initializer, name }`.
+ * @param name Accepted for Keras compatibility (a string or null).
+ * @returns The final accumulator, with the initializer's structure, shape and dtype.
+ * @throws K.ValueError when elems is empty without an initializer, has an unknown length along axis
+ *   0, or fn changes the accumulator's shape or structure.
+ * @throws K.TypeError when fn is not a function or changes the accumulator's dtype.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.eval(K.foldl((acc, e) => K.add(acc, e), x)); // 6
+ * K.eval(K.foldl((acc, e) => K.add(K.multiply(acc, 10), e), x)); // 123
+ * K.eval(K.foldl((acc, e) => K.add(acc, e), x, 10)); // 16
+ * ```
  */
 export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(fn: FoldFunction<A, E>, elems: E | Exclude<TensorLike, Tensor>,
   initializer?: A | Exclude<TensorLike, Tensor> | null | FoldOptions, name?: string | null | FoldOptions): A {
@@ -459,8 +540,26 @@ export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(fn: Fold
 }
 
 /**
- * Reduce `elems` along axis 0 from the right: acc = fn(acc, elems[i]) for i
- * from the end, starting from `initializer`, or from elems[-1] without one.
+ * Reduces `elems` along axis 0 from right to left (tf.foldr): acc =
+ * fn(acc, elems[i]) for i from the end, starting from `initializer`, or from
+ * elems[-1] when it is null. The accumulator keeps its structure, shapes and
+ * dtypes throughout.
+ *
+ * @param fn (acc, element) => the new accumulator.
+ * @param elems A tensor (or a structure of tensors of one length along axis 0) to fold over.
+ * @param initializer The first accumulator; null (the default) means elems[-1]. This and name may
+ *   instead be given as one options object `{ initializer, name }`.
+ * @param name Accepted for Keras compatibility (a string or null).
+ * @returns The final accumulator, with the initializer's structure, shape and dtype.
+ * @throws K.ValueError when elems is empty without an initializer, has an unknown length along axis
+ *   0, or fn changes the accumulator's shape or structure.
+ * @throws K.TypeError when fn is not a function or changes the accumulator's dtype.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.eval(K.foldr((acc, e) => K.add(K.multiply(acc, 10), e), x)); // 321
+ * K.eval(K.foldr((acc, e) => K.subtract(acc, e), x, { initializer: 0 })); // -6
+ * ```
  */
 export function foldr<A extends Nest = Tensor, E extends Nest = Tensor>(fn: FoldFunction<A, E>, elems: E | Exclude<TensorLike, Tensor>,
   initializer?: A | Exclude<TensorLike, Tensor> | null | FoldOptions, name?: string | null | FoldOptions): A {

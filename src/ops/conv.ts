@@ -57,7 +57,37 @@ export interface Conv2DTransposeOptions extends Conv2DPairOptions {
 
 type Any<T> = T | null | undefined;
 
-/** 1D convolution over (batch, steps, channels) (channels_last) or (batch, channels, steps). */
+/**
+ * 1D convolution of x (batch, steps, channels) under 'channels_last', or
+ * (batch, channels, steps) under 'channels_first', by a kernel (kernel_size,
+ * in_channels, out_channels), as tf.nn.convolution. 'same' padding pads as
+ * TensorFlow (output length ceil(steps / strides), the odd zero at the end);
+ * 'causal' first pads dilation_rate * (kernel_size - 1) zeros before dim 1, as
+ * Keras's source does (so under 'channels_first' it pads the channel axis).
+ *
+ * @param x A 3-D float tensor (plain values become floatx()).
+ * @param kernel A 3-D kernel of x's dtype.
+ * @param strides Stride: an integer, or a list of 1 (or 3, TensorFlow's form with 1 at batch and
+ *   channels); default 1. This and the following optional arguments may instead be given as one
+ *   options object `{ strides, padding, data_format, dilation_rate }`.
+ * @param padding 'valid' (the default), 'same' or 'causal'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param dilation_rate Dilation, an integer or a list as strides; default 1.
+ * @returns A 3-D tensor (batch, new_steps, out_channels), or channels first.
+ * @throws K.ValueError when x or kernel is not 3-D, the channels differ, padding or data_format is
+ *   unknown, the output would be empty, or strides > 1 come with dilation_rate > 1.
+ * @throws K.TypeError when x is not a float tensor, the kernel's dtype differs from x's, or strides or
+ *   dilation_rate do not hold integers.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.constant([1, 2, 3, 4]), [1, 4, 1]);
+ * const k = K.ones([2, 1, 1]);
+ * K.eval(K.conv1d(x, k)); // [[[3], [5], [7]]]
+ * K.eval(K.conv1d(x, k, { padding: 'same' })); // [[[3], [5], [7], [4]]]
+ * K.eval(K.conv1d(x, k, 1, 'causal')); // [[[1], [3], [5], [7]]]
+ * K.eval(K.conv1d(x, k, { dilation_rate: 2 })); // [[[4], [6]]]
+ * ```
+ */
 export function conv1d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | Conv1DOptions,
   padding?: ConvPadding | 'causal' | Conv1DOptions, data_format?: Any<DataFormat> | Conv1DOptions,
   dilation_rate?: ConvInts | Conv1DOptions): Tensor {
@@ -67,7 +97,36 @@ export function conv1d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | C
   });
 }
 
-/** 2D convolution; kernel (kh, kw, in_channels, out_channels). */
+/**
+ * 2D convolution of x (batch, rows, cols, channels) under 'channels_last', or
+ * (batch, channels, rows, cols) under 'channels_first', by a kernel (kh, kw,
+ * in_channels, out_channels), as tf.nn.convolution. 'same' padding pads as
+ * TensorFlow (output size ceil(size / stride), the odd zero at the end). As
+ * TensorFlow, strides > 1 together with dilation_rate > 1 are refused.
+ *
+ * @param x A 4-D float tensor (plain values become floatx()).
+ * @param kernel A 4-D kernel of x's dtype.
+ * @param strides Strides: an integer, or a list of 1, 2 (or 4, TensorFlow's form with 1 at batch and
+ *   channels); default [1, 1]. This and the following optional arguments may instead be given as one
+ *   options object `{ strides, padding, data_format, dilation_rate }`.
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param dilation_rate Dilation, an integer or a list as strides; default [1, 1].
+ * @returns A 4-D tensor (batch, new_rows, new_cols, out_channels), or channels first.
+ * @throws K.ValueError when x or kernel is not 4-D, the channels differ, padding or data_format is
+ *   unknown, the output would be empty, or strides > 1 come with dilation_rate > 1.
+ * @throws K.TypeError when x is not a float tensor, the kernel's dtype differs from x's, or strides or
+ *   dilation_rate do not hold integers.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 3, 3, 1]);
+ * const k = K.ones([2, 2, 1, 1]);
+ * K.eval(K.conv2d(x, k)); // [[[[4], [4]], [[4], [4]]]]
+ * K.eval(K.conv2d(x, k, [2, 2], 'same')); // [[[[4], [2]], [[2], [1]]]]
+ * const y = K.conv2d(K.ones([1, 2, 5, 5]), K.ones([3, 3, 2, 4]), { padding: 'same', data_format: 'channels_first' });
+ * K.int_shape(y); // [1, 4, 5, 5]
+ * ```
+ */
 export function conv2d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | ConvOptions, padding?: ConvPadding | ConvOptions,
   data_format?: Any<DataFormat> | ConvOptions, dilation_rate?: ConvInts | ConvOptions): Tensor {
   return keras('conv2d', () => {
@@ -76,7 +135,36 @@ export function conv2d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | C
   });
 }
 
-/** 3D convolution; kernel (kd, kh, kw, in_channels, out_channels). */
+/**
+ * 3D convolution of x (batch, depth, rows, cols, channels) under
+ * 'channels_last', or (batch, channels, depth, rows, cols) under
+ * 'channels_first', by a kernel (kd, kh, kw, in_channels, out_channels), as
+ * tf.nn.convolution. 'same' padding pads as TensorFlow (output size
+ * ceil(size / stride)). As TensorFlow, strides > 1 together with dilation_rate
+ * > 1 are refused.
+ *
+ * @param x A 5-D float tensor (plain values become floatx()).
+ * @param kernel A 5-D kernel of x's dtype.
+ * @param strides Strides: an integer, or a list of 1, 3 (or 5, TensorFlow's form with 1 at batch and
+ *   channels); default [1, 1, 1]. This and the following optional arguments may instead be given as
+ *   one options object `{ strides, padding, data_format, dilation_rate }`.
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param dilation_rate Dilation, an integer or a list as strides; default [1, 1, 1].
+ * @returns A 5-D tensor (batch, new_depth, new_rows, new_cols, out_channels), or channels first.
+ * @throws K.ValueError when x or kernel is not 5-D, the channels differ, padding or data_format is
+ *   unknown, the output would be empty, or strides > 1 come with dilation_rate > 1.
+ * @throws K.TypeError when x is not a float tensor, the kernel's dtype differs from x's, or strides or
+ *   dilation_rate do not hold integers.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 4, 4, 4, 2]);
+ * const k = K.ones([3, 3, 3, 2, 8]);
+ * K.int_shape(K.conv3d(x, k)); // [1, 2, 2, 2, 8]
+ * K.int_shape(K.conv3d(x, k, 2, 'same')); // [1, 2, 2, 2, 8]
+ * K.eval(K.conv3d(K.ones([1, 2, 2, 2, 1]), K.ones([2, 2, 2, 1, 1]))); // [[[[[8]]]]]
+ * ```
+ */
 export function conv3d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | ConvOptions, padding?: ConvPadding | ConvOptions,
   data_format?: Any<DataFormat> | ConvOptions, dilation_rate?: ConvInts | ConvOptions): Tensor {
   return keras('conv3d', () => {
@@ -86,9 +174,35 @@ export function conv3d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | C
 }
 
 /**
- * 2D transposed convolution (the gradient of conv2d with respect to its
- * input): kernel (kh, kw, output channels, x's channels); output_shape is the
- * full shape of the result, in data_format's order.
+ * 2D transposed convolution ("deconvolution"): the gradient of conv2d with
+ * respect to its input. The kernel is (kh, kw, output channels, x's
+ * channels), and output_shape is the full shape of the result in data_format's
+ * order; as TensorFlow, it must be a shape that the forward convolution (same
+ * kernel, strides, padding) maps to x's shape. With dilation_rate it is
+ * atrous_conv2d_transpose (equal rates, stride 1).
+ *
+ * @param x A 4-D float tensor (plain values become floatx()).
+ * @param kernel A 4-D kernel of x's dtype.
+ * @param output_shape The output's shape: 4 integers (the batch may be null, meaning x's) or a 1-D
+ *   integer tensor. This and the following arguments may instead be given as one options object
+ *   `{ output_shape, strides, padding, data_format, dilation_rate }`.
+ * @param strides A pair of positive integers, default [1, 1].
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param dilation_rate A pair of equal positive integers, default [1, 1].
+ * @returns A 4-D tensor of shape output_shape.
+ * @throws K.ValueError when x or kernel is not 4-D, output_shape does not fit x, kernel and strides,
+ *   the channels differ, padding or data_format is unknown, or strides and dilation are combined.
+ * @throws K.TypeError when output_shape is missing, x is not a float tensor, or the kernel's dtype
+ *   differs from x's.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 2, 2, 1]);
+ * const k = K.ones([2, 2, 1, 1]);
+ * K.eval(K.conv2d_transpose(x, k, [1, 3, 3, 1])); // [[[[1], [2], [1]], [[2], [4], [2]], [[1], [2], [1]]]]
+ * const y = K.conv2d_transpose(K.ones([1, 2, 2, 3]), K.ones([3, 3, 5, 3]), [1, 4, 4, 5], [2, 2], 'same');
+ * K.int_shape(y); // [1, 4, 4, 5]
+ * ```
  */
 export function conv2d_transpose(x: TensorLike, kernel: TensorLike, output_shape: OutputShape | Conv2DTransposeOptions,
   strides?: readonly number[] | Conv2DTransposeOptions, padding?: ConvPadding | Conv2DTransposeOptions,
@@ -139,7 +253,32 @@ export function conv2d_transpose(x: TensorLike, kernel: TensorLike, output_shape
   });
 }
 
-/** Depthwise 2D convolution: kernel (kh, kw, in_channels, multiplier); channel c * multiplier + m out. */
+/**
+ * Depthwise 2D convolution (tf.nn.depthwise_conv2d): each input channel is
+ * convolved with its own filters. The kernel is (kh, kw, in_channels,
+ * multiplier); output channel c * multiplier + m is channel c convolved with
+ * filter m. Padding and strides work as in {@link conv2d}.
+ *
+ * @param x A 4-D float tensor (plain values become floatx()).
+ * @param depthwise_kernel A 4-D kernel of x's dtype.
+ * @param strides A pair of positive integers, default [1, 1]. This and the following optional
+ *   arguments may instead be given as one options object `{ strides, padding, data_format, dilation_rate }`.
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param dilation_rate A pair of positive integers, default [1, 1].
+ * @returns A 4-D tensor with in_channels * multiplier channels.
+ * @throws K.ValueError when x or the kernel is not 4-D, the channels differ, padding or data_format
+ *   is unknown, strides or dilation_rate is not a pair, or strides > 1 come with dilation_rate > 1.
+ * @throws K.TypeError when x is not a float tensor, the kernel's dtype differs from x's, or strides or
+ *   dilation_rate do not hold integers.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.constant([1, 10, 1, 10, 1, 10, 1, 10]), [1, 2, 2, 2]); // channels 1 and 10
+ * K.eval(K.depthwise_conv2d(x, K.ones([2, 2, 2, 1]))); // [[[[4, 40]]]]
+ * const k = K.constant([[[[1, -1], [1, 2]]]]); // 1x1, multiplier 2
+ * K.eval(K.depthwise_conv2d(x, k)); // [[[[1, -1, 10, 20], [1, -1, 10, 20]], [[1, -1, 10, 20], [1, -1, 10, 20]]]]
+ * ```
+ */
 export function depthwise_conv2d(x: TensorLike, depthwise_kernel: TensorLike, strides?: readonly number[] | Conv2DPairOptions,
   padding?: ConvPadding | Conv2DPairOptions, data_format?: Any<DataFormat> | Conv2DPairOptions,
   dilation_rate?: readonly number[] | Conv2DPairOptions): Tensor {
@@ -157,7 +296,32 @@ export function depthwise_conv2d(x: TensorLike, depthwise_kernel: TensorLike, st
   });
 }
 
-/** Depthwise 2D convolution, then a 1x1 convolution by pointwise_kernel (1, 1, in_channels * multiplier, out_channels). */
+/**
+ * 2D convolution with separable filters: {@link depthwise_conv2d} by
+ * depthwise_kernel (kh, kw, in_channels, multiplier), then a 1x1 convolution by
+ * pointwise_kernel (1, 1, in_channels * multiplier, out_channels).
+ *
+ * @param x A 4-D float tensor (plain values become floatx()).
+ * @param depthwise_kernel A 4-D kernel of x's dtype.
+ * @param pointwise_kernel A (1, 1, in_channels * multiplier, out_channels) kernel of x's dtype.
+ * @param strides A pair of positive integers, default [1, 1]. This and the following optional
+ *   arguments may instead be given as one options object `{ strides, padding, data_format, dilation_rate }`.
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param dilation_rate A pair of positive integers, default [1, 1].
+ * @returns A 4-D tensor with out_channels channels.
+ * @throws K.ValueError when strides is not a pair of integers, a kernel has the wrong shape, the
+ *   channels differ, padding or data_format is unknown, or strides > 1 come with dilation_rate > 1.
+ * @throws K.TypeError when x is not a float tensor, the kernel's dtype differs from x's, or strides or
+ *   dilation_rate do not hold integers.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.constant([1, 10, 1, 10, 1, 10, 1, 10]), [1, 2, 2, 2]);
+ * K.eval(K.separable_conv2d(x, K.ones([2, 2, 2, 1]), K.constant([[[[1], [-1]]]]))); // [[[[-36]]]]
+ * const y = K.separable_conv2d(K.ones([1, 5, 5, 3]), K.ones([3, 3, 3, 2]), K.ones([1, 1, 6, 4]), { padding: 'same' });
+ * K.int_shape(y); // [1, 5, 5, 4]
+ * ```
+ */
 export function separable_conv2d(x: TensorLike, depthwise_kernel: TensorLike, pointwise_kernel: TensorLike,
   strides?: readonly number[] | Conv2DPairOptions, padding?: ConvPadding | Conv2DPairOptions,
   data_format?: Any<DataFormat> | Conv2DPairOptions, dilation_rate?: readonly number[] | Conv2DPairOptions): Tensor {

@@ -73,10 +73,26 @@ function denseLabels(fn: string, labels: TensorLike, labelLengths: TensorLike, l
 }
 
 /**
- * The first label_lengths[b] labels of each row as a SparseTensor (indices
- * int64 [nnz, 2] in row-major order, values of labels' dtype, dense_shape
- * labels' shape), as tf's scan/boolean_mask construction. Computed on the host
- * from the values, so labels and label_lengths must be concrete.
+ * Converts dense CTC labels to sparse: the first label_lengths[b] labels of
+ * each row b as a SparseTensor (indices int64 [nnz, 2] in row-major order,
+ * values of labels' dtype, dense_shape labels' shape), as Keras's
+ * scan/boolean_mask construction. Computed on the host from the values, so
+ * labels and label_lengths must be concrete (not placeholders).
+ *
+ * @param labels Dense labels (samples, max_labels), integers.
+ * @param label_lengths The number of labels of each sample, (samples,), each in [0, max_labels].
+ * @returns A SparseTensor of labels' shape and dtype.
+ * @throws K.ValueError when labels is not 2-D, label_lengths has the wrong shape or a length out of
+ *   range, a value is not an integer, or a value is symbolic.
+ * @throws K.TypeError when labels or label_lengths is bool.
+ * @example
+ * ```ts
+ * const labels = K.constant([[1, 2, 0], [3, 0, 0]], 'int32');
+ * const sp = K.ctc_label_dense_to_sparse(labels, K.constant([2, 1], 'int32'));
+ * K.eval(sp.indices); // [[0, 0], [0, 1], [1, 0]]
+ * K.eval(sp.values); // [1, 2, 3]
+ * K.eval(K.to_dense(sp)); // [[1, 2, 0], [3, 0, 0]]
+ * ```
  */
 export function ctc_label_dense_to_sparse(labels: TensorLike, label_lengths: TensorLike): SparseTensor {
   const fn = 'ctc_label_dense_to_sparse';
@@ -136,6 +152,25 @@ function constant(fn: string, values: number[] | boolean[], shape: number[], dty
  * label sequence that needs more steps than input_length (its length plus one
  * blank per adjacent repeat) is an error (TF: InvalidArgumentError "Not enough
  * time for target transition sequence"), so the loss is always finite.
+ * Labels and lengths are read on the host, so they must be concrete; the loss
+ * is differentiable with respect to y_pred.
+ *
+ * @param y_true The labels (samples, max_string_length), integers in [0, num_categories - 1).
+ * @param y_pred Softmax outputs (samples, time_steps, num_categories), float.
+ * @param input_length The number of valid time steps of each sample, (samples, 1) or (samples,).
+ * @param label_length The number of labels of each sample, (samples, 1) or (samples,).
+ * @returns The loss of each sample, (samples, 1), of y_pred's dtype.
+ * @throws K.ValueError when a shape or the number of samples disagrees, a length is out of range, a
+ *   label is the blank or out of range, the labels do not fit in input_length, or a label or length
+ *   tensor is symbolic.
+ * @throws K.TypeError when a label or length tensor is bool.
+ * @example
+ * ```ts
+ * // one sample, 2 steps, classes {0, blank}: "0" comes from (0,0), (0,-), (-,0): p = 3/4
+ * const yPred = K.constant([[[0.5, 0.5], [0.5, 0.5]]]);
+ * const loss = K.ctc_batch_cost(K.constant([[0]], 'int32'), yPred, K.constant([[2]], 'int32'), K.constant([[1]], 'int32'));
+ * K.eval(loss); // [[0.28768]] (-log(0.75))
+ * ```
  */
 export function ctc_batch_cost(y_true: TensorLike, y_pred: TensorLike, input_length: TensorLike, label_length: TensorLike): Tensor {
   const fn = 'ctc_batch_cost';
@@ -233,6 +268,28 @@ export interface CtcDecodeOptions {
  * path slot the beam never filled (fewer distinct prefixes than top_paths) is
  * all -1 with log probability -Infinity (probability 0).
  * Runs on the host: both decoders are sequential over time.
+ *
+ * @param y_pred Softmax outputs (samples, time_steps, num_categories), float, concrete.
+ * @param input_length The number of valid time steps of each sample, (samples,).
+ * @param greedy Best-path decoding (default true); false uses beam search. This and the following
+ *   optional arguments may instead be given as one options object `{ greedy, beam_width, top_paths }`.
+ * @param beam_width The beam width of the beam search, default 100.
+ * @param top_paths How many of the most probable paths the beam search returns, default 1.
+ * @returns [decoded, log_probabilities]: top_paths int64 tensors (samples, time_steps) padded with
+ *   -1 (one when greedy), and (samples, top_paths).
+ * @throws K.ValueError when y_pred is not 3-D, input_length has the wrong shape or a length out of
+ *   range, beam_width or top_paths is < 1, or top_paths > beam_width.
+ * @throws K.TypeError when greedy is not a boolean, or beam_width or top_paths is not an integer.
+ * @example
+ * ```ts
+ * // 4 steps over classes {0, 1, blank}: best path 0, 0, blank, 1 -> [0, 1]
+ * const y = K.constant([[[0.6, 0.3, 0.1], [0.5, 0.1, 0.4], [0.2, 0.2, 0.6], [0.1, 0.8, 0.1]]]);
+ * const [decoded, logp] = K.ctc_decode(y, K.constant([4], 'int32'));
+ * K.eval(decoded[0]); // [[0, 1, -1, -1]]
+ * K.eval(logp); // [[1.93794]] (-(log 0.6 + log 0.5 + log 0.6 + log 0.8))
+ * const [beams] = K.ctc_decode(y, [4], { greedy: false, beam_width: 4, top_paths: 2 });
+ * K.eval(beams[1]); // [[1, 0, 1, -1]] (the second most probable labelling)
+ * ```
  */
 export function ctc_decode(y_pred: TensorLike, input_length: TensorLike, greedy?: boolean | CtcDecodeOptions,
   beam_width?: number, top_paths?: number): [Tensor[], Tensor] {

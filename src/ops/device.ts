@@ -7,7 +7,23 @@ import { Tensor } from '../core/tensor.js';
 import { gpuMode, gpuRenderer, type GpuMode } from '../gpu/context.js';
 import { liveBuffers } from '../gpu/memory.js';
 
-/** Run every following op on `device`: 'cpu' (ndarray) or 'gpu' (gpu.js). */
+/**
+ * Chooses where every following op runs (a ktape addition): 'cpu' (scijs
+ * ndarray kernels) or 'gpu' (gpu.js kernels). On the gpu device float64 ops
+ * still run on the cpu to keep their precision; both devices give the same
+ * results within float32 tolerance. Tensors move between devices as needed.
+ *
+ * @param device 'cpu' or 'gpu'.
+ * @returns Nothing.
+ * @throws K.ValueError when device is neither 'cpu' nor 'gpu'.
+ * @example
+ * ```ts
+ * K.set_device('gpu');
+ * K.eval(K.add(K.ones([2]), 1)); // [2, 2] (computed by gpu.js)
+ * K.set_device('cpu');
+ * K.get_device(); // 'cpu'
+ * ```
+ */
 export function set_device(device: DeviceName): void {
   keras('set_device', () => {
     if (device !== 'cpu' && device !== 'gpu') {
@@ -17,16 +33,46 @@ export function set_device(device: DeviceName): void {
   });
 }
 
+/**
+ * The device ops run on now (a ktape addition): 'cpu' or 'gpu', as last set
+ * by {@link set_device}.
+ *
+ * @returns 'cpu' or 'gpu'.
+ * @example
+ * ```ts
+ * K.set_device('cpu');
+ * K.get_device(); // 'cpu'
+ * ```
+ */
 export function get_device(): DeviceName {
   return currentDevice();
 }
 
-/** The gpu.js mode the gpu device runs in: 'headlessgl' (real WebGL), 'webasm' or 'cpu' (fallbacks). */
+/**
+ * The gpu.js mode the gpu device runs in (a ktape addition): 'headlessgl'
+ * (real WebGL through the optional `gl` package, e.g. under xvfb-run),
+ * 'webgl2' or 'webgl' (in a browser), or the fallbacks 'webasm' and 'cpu'.
+ *
+ * @returns The mode's name.
+ * @example
+ * ```ts
+ * K.gpu_mode(); // 'headlessgl' with a GL context, else e.g. 'webasm'
+ * ```
+ */
 export function gpu_mode(): GpuMode {
   return gpuMode();
 }
 
-/** The GL renderer string in GL modes (e.g. 'llvmpipe', or the NVIDIA card), else null. */
+/**
+ * The renderer string the gpu device's GL context reports in GL modes; null
+ * in the 'webasm' and 'cpu' modes (a ktape addition).
+ *
+ * @returns The renderer, or null.
+ * @example
+ * ```ts
+ * K.gpu_renderer(); // e.g. 'ANGLE (WebGL 1.0 stack-gl 8.1.6)' under headlessgl, null under webasm
+ * ```
+ */
 export function gpu_renderer(): string | null {
   return gpuRenderer();
 }
@@ -39,12 +85,41 @@ export interface MemoryInfo {
   cpuFallbacks: Record<string, number>;
 }
 
+/**
+ * What the gpu device holds now (a ktape addition): the number of live gpu
+ * buffers (textures in GL modes) and their bytes, and how many calls the gpu
+ * device handed to the cpu, by reason (float64, size limits).
+ *
+ * @returns `{ gpuBuffers, gpuBytes, cpuFallbacks }`.
+ * @example
+ * ```ts
+ * K.set_device('gpu');
+ * K.add(K.ones([2], 'float64'), 1); // float64 runs on the cpu
+ * K.memory_info().cpuFallbacks; // { 'float64 keeps its precision on the cpu': 1 }
+ * K.set_device('cpu');
+ * ```
+ */
 export function memory_info(): MemoryInfo {
   const { count, bytes } = liveBuffers();
   return { gpuBuffers: count, gpuBytes: bytes, cpuFallbacks: Object.fromEntries(fallbacks) };
 }
 
-/** Free the device memory of tensors now instead of when they are collected. */
+/**
+ * Frees the device memory of tensors now instead of when they are garbage
+ * collected (a ktape addition). A disposed tensor can no longer be read or
+ * used; a variable's value is never freed this way. Placeholders are skipped.
+ *
+ * @param x A tensor or a list of tensors.
+ * @returns Nothing.
+ * @example
+ * ```ts
+ * K.set_device('gpu');
+ * const y = K.add(K.ones([1000]), 1);
+ * K.dispose(y); // its gpu buffer is released
+ * K.eval(y); // throws (the value was disposed)
+ * K.set_device('cpu');
+ * ```
+ */
 export function dispose(x: Tensor | Tensor[]): void {
   for (const t of Array.isArray(x) ? x : [x]) {
     // A variable's snapshot shares the variable's value; disposing it would empty the variable.

@@ -25,9 +25,28 @@ export interface PlaceholderOptions {
 }
 
 /**
- * A symbolic input: dims may be null (unknown until fed). Give `shape` or `ndim`.
- * With `sparse`, a SparseTensor whose indices and values are placeholders of
- * unknown nnz; K.function feeds it a COO value.
+ * A symbolic input of a graph: a shape and dtype, no value. Ops on it record a
+ * graph and infer shapes without computing; K.function feeds it values.
+ * Dimensions given as null are unknown until fed. Give `shape` or `ndim` (ktape
+ * has no tensors of unknown rank). With `sparse`, a SparseTensor whose indices
+ * and values are placeholders of unknown length; K.function feeds it a COO
+ * value. Keras's `ragged` is not supported.
+ *
+ * @param shape  the shape, null for unknown dimensions; `[]` is a scalar. Also `options.shape`.
+ * @param ndim  the rank, every dimension unknown (when `shape` is not given). Also `options.ndim`.
+ * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
+ * @param sparse  make a sparse placeholder (default false). Also `options.sparse`.
+ * @param name  a name (default `placeholder_<uid>`). Also `options.name`.
+ * @returns a Placeholder, or a SparseTensor when `sparse` is true.
+ * @throws K.ValueError when neither `shape` nor `ndim` is given, or they are not valid.
+ * @throws K.TypeError when `sparse` is not a boolean, or `dtype` is unknown.
+ * @example
+ * ```ts
+ * const x = K.placeholder([null, 3]);
+ * K.int_shape(x); // [null, 3]
+ * K.int_shape(K.sum(x, 1)); // [null]
+ * K.dtype(K.placeholder({ ndim: 2, dtype: 'int32' })); // 'int32'
+ * ```
  */
 export function placeholder(shape: (number | null)[] | null | undefined, ndim: number | null | undefined,
   dtype: DType | null | undefined, sparse: true, name?: string | null): SparseTensor;
@@ -63,7 +82,21 @@ export function placeholder(shape?: (number | null)[] | null | PlaceholderOption
   });
 }
 
-/** Whether `x` is symbolic (a placeholder or made from one); a non-tensor is a ValueError, as in Keras. */
+/**
+ * Whether `x` is a symbolic tensor: a placeholder, or made from one. Variables and
+ * eager tensors are not. As in Keras, a value that is not a tensor at all (an
+ * array, an ndarray, a number) is an error rather than false.
+ *
+ * @param x  a tensor.
+ * @returns true for a symbolic tensor, false for an eager tensor or variable.
+ * @throws K.ValueError when `x` is not a tensor.
+ * @example
+ * ```ts
+ * K.is_keras_tensor(K.variable([1, 2])); // false
+ * K.is_keras_tensor(K.placeholder([2, 4, 5])); // true
+ * K.is_keras_tensor([1, 2]); // throws K.ValueError
+ * ```
+ */
 export function is_keras_tensor(x: unknown): boolean {
   return keras('is_keras_tensor', () => {
     if (!(x instanceof Tensor)) {
@@ -85,10 +118,31 @@ interface Pending {
 }
 
 /**
- * A function of values for `inputs` returning the values of `outputs` (one new
- * ndarray each). `updates` ([variable, new value] pairs, or the UpdateOps that
- * K.update* return for symbolic operands) are assigned afterwards, every new
- * value computed from the same values as the outputs.
+ * Makes a function of values for `inputs` that returns the values of `outputs`
+ * (K.function). It evaluates the recorded graph on the fed values and on the
+ * variables' values at the time of the call, returning one new ndarray per
+ * output. `updates` are then assigned, each new value computed from the same
+ * values as the outputs; all are checked before any variable changes.
+ *
+ * @param inputs  a list of placeholders (dense or sparse).
+ * @param outputs  a tensor or list of tensors computed from `inputs` (and variables).
+ * @param updates  `[variable, new value]` pairs, or the UpdateOps that K.update* return
+ *   for symbolic operands; null or omitted: none.
+ * @param name  a name for error messages (default `'function'`).
+ * @returns `f(values)`: `values` holds one value per input (a tensor-like, or a COO
+ *   object for a sparse placeholder); it returns a list of ndarrays, one per output.
+ * @throws K.TypeError when `inputs` is not a list of placeholders, an output is not a
+ *   tensor, or an update is malformed. Calling `f` throws K.ValueError or
+ *   K.TypeError when a value does not fit its placeholder.
+ * @example
+ * ```ts
+ * const x = K.placeholder([null, 2]);
+ * const w = K.variable([[1], [2]]);
+ * const y = K.dot(x, w);
+ * const f = K.function([x], [y], [[w, K.add(w, 1)]]);
+ * f([[[1, 1], [2, 0]]]); // [[[3], [2]]]
+ * K.eval(w); // [[2], [3]]
+ * ```
  */
 export function kfunction(inputs: (Placeholder | SparseTensor)[], outputs: Tensor | Tensor[], updates?: (Update | UpdateOp)[] | null,
   name?: string | null): (values: unknown[]) => NdArray[] {

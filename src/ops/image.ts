@@ -35,7 +35,23 @@ export interface PrintTensorOptions {
   summarize?: number | null;
 }
 
-/** Pad the middle axis of a 3D tensor with padding[0] zeros before and padding[1] after. */
+/**
+ * Pads the middle axis (dim 1, the steps) of a 3D tensor with zeros:
+ * padding[0] before and padding[1] after.
+ *
+ * @param x A 3-D tensor or variable.
+ * @param padding Two non-negative integers (before, after), default [1, 1]. May also be given as an
+ *   options object `{ padding }`.
+ * @returns A 3-D tensor of x's dtype, dim 1 longer by padding[0] + padding[1].
+ * @throws K.ValueError when x is not 3-D, or padding is not a pair of non-negative integers.
+ * @throws K.TypeError when padding does not hold integers.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 2, 1]);
+ * K.eval(K.temporal_padding(x, [1, 2])); // [[[0], [1], [1], [0], [0]]]
+ * K.int_shape(K.temporal_padding(K.ones([4, 10, 8]))); // [4, 12, 8]
+ * ```
+ */
 export function temporal_padding(x: TensorLike, padding?: readonly number[] | TemporalPaddingOptions): Tensor {
   return keras('temporal_padding', () => {
     const fn = 'temporal_padding';
@@ -47,13 +63,53 @@ export function temporal_padding(x: TensorLike, padding?: readonly number[] | Te
   });
 }
 
-/** Pad the two spatial axes of a 4D tensor: padding = [[top, bottom], [left, right]]. */
+/**
+ * Pads the two spatial axes of a 4D tensor with zeros: padding =
+ * [[top, bottom], [left, right]]. Under 'channels_last' these are dims 1 and
+ * 2, under 'channels_first' dims 2 and 3.
+ *
+ * @param x A 4-D tensor or variable.
+ * @param padding Two pairs of non-negative integers, default [[1, 1], [1, 1]]. This and data_format
+ *   may instead be given as one options object `{ padding, data_format }`.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means
+ *   K.image_data_format().
+ * @returns A padded 4-D tensor of x's dtype.
+ * @throws K.ValueError when x is not 4-D, padding is not two pairs of non-negative integers, or
+ *   data_format is unknown.
+ * @throws K.TypeError when padding does not hold integers.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 1, 1, 1]);
+ * K.eval(K.spatial_2d_padding(x, [[1, 0], [0, 1]])); // [[[[0], [0]], [[1], [0]]]]
+ * K.int_shape(K.spatial_2d_padding(K.ones([2, 3, 4, 4]), { data_format: 'channels_first' })); // [2, 3, 6, 6]
+ * ```
+ */
 export function spatial_2d_padding(x: TensorLike, padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
   data_format?: DataFormat | null | SpatialPaddingOptions): Tensor {
   return keras('spatial_2d_padding', () => spatialPadding('spatial_2d_padding', x, padding, data_format, 2));
 }
 
-/** Pad the three spatial axes of a 5D tensor: padding = [[d0, d1], [h0, h1], [w0, w1]]. */
+/**
+ * Pads the depth, height and width axes of a 5D tensor with zeros: padding =
+ * [[d0, d1], [h0, h1], [w0, w1]], zeros before and after each. Under
+ * 'channels_last' these are dims 1 to 3, under 'channels_first' dims 2 to 4.
+ *
+ * @param x A 5-D tensor or variable.
+ * @param padding Three pairs of non-negative integers, default [[1, 1], [1, 1], [1, 1]]. This and
+ *   data_format may instead be given as one options object `{ padding, data_format }`.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means
+ *   K.image_data_format().
+ * @returns A padded 5-D tensor of x's dtype.
+ * @throws K.ValueError when x is not 5-D, padding is not three pairs of non-negative integers, or
+ *   data_format is unknown.
+ * @throws K.TypeError when padding does not hold integers.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 2, 2, 2, 3]);
+ * K.int_shape(K.spatial_3d_padding(x)); // [1, 4, 4, 4, 3]
+ * K.int_shape(K.spatial_3d_padding(x, [[0, 0], [1, 0], [0, 2]], 'channels_last')); // [1, 2, 3, 4, 3]
+ * ```
+ */
 export function spatial_3d_padding(x: TensorLike, padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
   data_format?: DataFormat | null | SpatialPaddingOptions): Tensor {
   return keras('spatial_3d_padding', () => spatialPadding('spatial_3d_padding', x, padding, data_format, 3));
@@ -74,10 +130,30 @@ function spatialPadding(fn: string, x: TensorLike, padding: unknown, dataFormat:
 }
 
 /**
- * Upsample the images of a 4D tensor by integer factors. 'nearest' repeats
- * each pixel; 'bilinear' is TensorFlow 2's tf.image.resize (half-pixel
- * centres, edges clamped). Bilinear gives float32 for integer images (as TF)
- * and keeps float64 (TF's kernel would round it to float32).
+ * Resizes the images of a 4D tensor by integer factors: rows times
+ * height_factor, columns times width_factor. 'nearest' repeats each pixel;
+ * 'bilinear' is TensorFlow 2's tf.image.resize (half-pixel centres, edges
+ * clamped). Bilinear gives float32 for integer images (as TF) and keeps
+ * float64 (TF's kernel would round it to float32). data_format is required,
+ * as in Keras.
+ *
+ * @param x A 4-D tensor or variable (not bool).
+ * @param height_factor A positive integer.
+ * @param width_factor A positive integer.
+ * @param data_format 'channels_last' (x is (batch, rows, cols, channels)) or 'channels_first'
+ *   ((batch, channels, rows, cols)). This and interpolation may instead be given as one options
+ *   object `{ data_format, interpolation }`.
+ * @param interpolation 'nearest' (the default) or 'bilinear'.
+ * @returns The resized 4-D tensor.
+ * @throws K.ValueError when x is not 4-D, data_format or interpolation is unknown, or a factor is < 1.
+ * @throws K.TypeError when a factor is not an integer, or x is bool.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.constant([1, 2, 3, 4]), [1, 2, 2, 1]);
+ * K.eval(K.resize_images(x, 1, 2, 'channels_last')); // [[[[1], [1], [2], [2]], [[3], [3], [4], [4]]]]
+ * const row = K.reshape(K.constant([0, 4]), [1, 1, 2, 1]);
+ * K.eval(K.resize_images(row, 1, 2, { data_format: 'channels_last', interpolation: 'bilinear' })); // [[[[0], [1], [3], [4]]]]
+ * ```
  */
 export function resize_images(x: TensorLike, height_factor: number, width_factor: number,
   data_format?: DataFormat | null | ResizeImagesOptions, interpolation?: 'nearest' | 'bilinear' | ResizeImagesOptions): Tensor {
@@ -102,7 +178,28 @@ export function resize_images(x: TensorLike, height_factor: number, width_factor
   });
 }
 
-/** Upsample the volumes of a 5D tensor by repeating each voxel (repeat_elements on the three spatial axes). */
+/**
+ * Resizes the volumes of a 5D tensor by integer factors, repeating each voxel
+ * (repeat_elements on the depth, height and width axes). data_format is
+ * required, as in Keras.
+ *
+ * @param x A 5-D tensor or variable.
+ * @param depth_factor A positive integer.
+ * @param height_factor A positive integer.
+ * @param width_factor A positive integer.
+ * @param data_format 'channels_last' (x is (batch, depth, rows, cols, channels)) or
+ *   'channels_first' ((batch, channels, depth, rows, cols)); may also be given as an options object
+ *   `{ data_format }`.
+ * @returns The resized 5-D tensor, of x's dtype.
+ * @throws K.ValueError when x is not 5-D, data_format is unknown, or a factor is < 1.
+ * @throws K.TypeError when a factor is not an integer.
+ * @example
+ * ```ts
+ * const x = K.ones([1, 3, 1, 2, 2]);
+ * K.int_shape(K.resize_volumes(x, 2, 3, 1, 'channels_first')); // [1, 3, 2, 6, 2]
+ * K.int_shape(K.resize_volumes(x, 2, 3, 1, 'channels_last')); // [1, 6, 3, 2, 2]
+ * ```
+ */
 export function resize_volumes(x: TensorLike, depth_factor: number, height_factor: number, width_factor: number,
   data_format?: DataFormat | null | ResizeVolumesOptions): Tensor {
   return keras('resize_volumes', () => {
@@ -119,10 +216,25 @@ export function resize_volumes(x: TensorLike, depth_factor: number, height_facto
 }
 
 /**
- * Print `message` and the values of x (as tf.print: a space between them, the
- * first and last `summarize` entries of each axis, -1 for all) on stdout, and
- * return x. The printing is a primitive, so it happens each time the value is
- * computed (also when a graph holding it is evaluated); gradients pass through.
+ * Prints `message` and the values of x on stdout (as tf.print: a space between
+ * them, the first and last `summarize` entries of each axis) and returns a
+ * tensor equal to x, which must be used in the following code for the print to
+ * happen when a graph holding it is evaluated. The printing is a primitive, so
+ * it happens each time the value is computed; gradients pass through.
+ *
+ * @param x A tensor or variable.
+ * @param message Text printed before the values, default ''. This and summarize may instead be
+ *   given as one options object `{ message, summarize }`.
+ * @param summarize Entries shown at each end of every axis; null (the default) means 3, -1 means all.
+ * @returns A tensor with x's values, shape and dtype.
+ * @throws K.TypeError when message is not a string or summarize not an integer.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * const y = K.print_tensor(K.flatten(x), 'x ='); // prints "x = [1 2 3 4]"
+ * K.eval(y); // [1, 2, 3, 4]
+ * K.print_tensor(K.arange(10), { message: 'r:', summarize: 2 }); // prints "r: [0 1 ... 8 9]"
+ * ```
  */
 export function print_tensor(x: TensorLike, message?: string | PrintTensorOptions, summarize?: number | null | PrintTensorOptions): Tensor {
   return keras('print_tensor', () => {

@@ -23,9 +23,26 @@ export interface ConcatenateOptions {
 }
 
 /**
- * Join `tensors` along `axis` (tf.concat). As the source: a negative axis is
- * taken modulo the rank of tensors[0] (Python's %), so any negative axis is
- * valid; plain values take the dtype of the first tensor among them.
+ * Concatenates a list of tensors along `axis` (default -1, the last), as
+ * tf.concat: all dimensions but `axis` must agree. As Keras's source, a
+ * negative axis is taken modulo the rank of tensors[0] (Python's %), so any
+ * negative axis is valid; plain values take the dtype of the first tensor
+ * among them. A list of SparseTensors gives a SparseTensor; a mix of sparse
+ * and dense tensors is made dense.
+ *
+ * @param tensors A non-empty list of tensors of one dtype and rank (at least 1).
+ * @param axis The concatenation axis, default -1. May also be given as an options object `{ axis }`.
+ * @returns A tensor whose size along `axis` is the sum of the inputs' (a SparseTensor when all inputs are).
+ * @throws K.ValueError when the list is empty, the tensors are scalars, `axis` is out of range, or
+ *   the other dimensions differ.
+ * @throws K.TypeError when the dtypes differ or `axis` is not an integer.
+ * @example
+ * ```ts
+ * const a = K.constant([[1, 2, 3], [4, 5, 6], [7, 8, 9]], 'int32');
+ * const b = K.constant([[10, 20, 30], [40, 50, 60], [70, 80, 90]], 'int32');
+ * K.eval(K.concatenate([a, b], -1)); // [[1, 2, 3, 10, 20, 30], [4, 5, 6, 40, 50, 60], [7, 8, 9, 70, 80, 90]]
+ * K.int_shape(K.concatenate([a, b], { axis: 0 })); // [6, 3]
+ * ```
  */
 export function concatenate(tensors: readonly SparseTensor[], axis?: number | ConcatenateOptions): SparseTensor;
 export function concatenate(tensors: readonly (TensorLike | SparseTensor)[], axis?: number | ConcatenateOptions): Tensor;
@@ -58,7 +75,24 @@ export interface StackOptions {
   axis?: number;
 }
 
-/** Stack rank-R tensors of one shape into a rank R+1 tensor, the new axis at `axis` (tf.stack). */
+/**
+ * Stacks a list of rank-R tensors of one shape into a rank R+1 tensor, the
+ * new axis at `axis` (default 0), as tf.stack.
+ *
+ * @param x A non-empty list of tensors of one shape and dtype.
+ * @param axis Where the new axis goes, in [-(R+1), R]; default 0. May also be given as an options
+ *   object `{ axis }`.
+ * @returns A tensor of rank R+1 with x.length entries along `axis`.
+ * @throws K.ValueError when the list is empty, the shapes differ, or `axis` is out of range.
+ * @throws K.TypeError when the dtypes differ or `axis` is not an integer.
+ * @example
+ * ```ts
+ * const a = K.constant([[1, 2], [3, 4]], 'int32');
+ * const b = K.constant([[10, 20], [30, 40]], 'int32');
+ * K.eval(K.stack([a, b])); // [[[1, 2], [3, 4]], [[10, 20], [30, 40]]]
+ * K.eval(K.stack([a, b], -1)); // [[[1, 10], [2, 20]], [[3, 30], [4, 40]]]
+ * ```
+ */
 export function stack(x: readonly TensorLike[], axis?: number | StackOptions): Tensor {
   const fn = 'stack';
   return keras(fn, () => {
@@ -75,7 +109,17 @@ export function stack(x: readonly TensorLike[], axis?: number | StackOptions): T
   });
 }
 
-/** x as a 1-D tensor (tf.reshape(x, [-1])). */
+/**
+ * Flattens a tensor into 1-D, in row-major order (tf.reshape(x, [-1])).
+ *
+ * @param x A tensor or variable.
+ * @returns A 1-D tensor of x's size and dtype.
+ * @example
+ * ```ts
+ * const b = K.constant([[1, 2], [3, 4]], 'int32');
+ * K.eval(K.flatten(b)); // [1, 2, 3, 4]
+ * ```
+ */
 export function flatten(x: TensorLike): Tensor {
   return keras('flatten', () => {
     const t = toTensor('flatten', x);
@@ -83,7 +127,18 @@ export function flatten(x: TensorLike): Tensor {
   });
 }
 
-/** x as (batch, everything else): (d0, d1 * d2 * ...); a scalar becomes (1, 1). */
+/**
+ * Turns an nD tensor into a 2D tensor with the same first (batch) dimension,
+ * flattening each sample: shape (d0, d1 * d2 * ...). A scalar becomes (1, 1).
+ *
+ * @param x A tensor or variable.
+ * @returns A 2-D tensor of x's dtype.
+ * @example
+ * ```ts
+ * const xBatch = K.ones([2, 3, 4, 5]);
+ * K.int_shape(K.batch_flatten(xBatch)); // [2, 60]
+ * ```
+ */
 export function batch_flatten(x: TensorLike): Tensor {
   return keras('batch_flatten', () => {
     const t = toTensor('batch_flatten', x);
@@ -94,7 +149,22 @@ export function batch_flatten(x: TensorLike): Tensor {
   });
 }
 
-/** x repeated n[i] times along each axis i (tf.tile); an integer n is [n]. */
+/**
+ * Tiles x: x repeated n[i] times along each axis i (tf.tile). An integer n
+ * means [n] (for a 1-D x).
+ *
+ * @param x A tensor or variable.
+ * @param n One non-negative repeat count per axis of x.
+ * @returns A tensor of shape x.shape[i] * n[i] and x's dtype.
+ * @throws K.ValueError when n does not have one entry per axis of x, or an entry is negative.
+ * @throws K.TypeError when n does not hold integers.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.tile(x, [1, 2])); // [[1, 2, 1, 2], [3, 4, 3, 4]]
+ * K.int_shape(K.tile(x, [3, 1])); // [6, 2]
+ * ```
+ */
 export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
   const fn = 'tile';
   return keras(fn, () => {
@@ -115,7 +185,21 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
   });
 }
 
-/** A 2-D x of shape (samples, dim) repeated n times along a new axis 1: (samples, n, dim). */
+/**
+ * Repeats a 2D tensor: x of shape (samples, dim) becomes (samples, n, dim),
+ * each row repeated n times along the new axis 1.
+ *
+ * @param x A 2-D tensor or variable.
+ * @param n Number of repeats, a non-negative integer.
+ * @returns A 3-D tensor of x's dtype.
+ * @throws K.ValueError when x is not 2-D or n is negative.
+ * @throws K.TypeError when n is not an integer.
+ * @example
+ * ```ts
+ * const b = K.constant([[1, 2], [3, 4]], 'int32');
+ * K.eval(K.repeat(b, 2)); // [[[1, 2], [1, 2]], [[3, 4], [3, 4]]]
+ * ```
+ */
 export function repeat(x: TensorLike, n: number): Tensor {
   const fn = 'repeat';
   return keras(fn, () => {
@@ -130,9 +214,23 @@ export function repeat(x: TensorLike, n: number): Tensor {
 }
 
 /**
- * Each element of x repeated rep times along `axis`, like np.repeat. rep = 0
- * gives an empty axis, as np.repeat and the source's dynamic-shape branch do
- * (its static branch's split/concat cannot express it).
+ * Repeats each element of x `rep` times along `axis`, like np.repeat: shape
+ * (s1, s2, s3) with axis 1 becomes (s1, s2 * rep, s3). rep = 0 gives an
+ * empty axis, as np.repeat and the source's dynamic-shape branch do (its
+ * static branch cannot express it).
+ *
+ * @param x A tensor or variable.
+ * @param rep Number of repeats, a non-negative integer.
+ * @param axis The axis to repeat along; negative counts from the end.
+ * @returns A tensor of x's dtype.
+ * @throws K.ValueError when `axis` is out of range or rep is negative.
+ * @throws K.TypeError when rep or axis is not an integer.
+ * @example
+ * ```ts
+ * const b = K.constant([1, 2, 3], 'int32');
+ * K.eval(K.repeat_elements(b, 2, 0)); // [1, 1, 2, 2, 3, 3]
+ * K.eval(K.repeat_elements(K.constant([[1, 2], [3, 4]]), 2, 1)); // [[1, 1, 2, 2], [3, 3, 4, 4]]
+ * ```
  */
 export function repeat_elements(x: TensorLike, rep: number, axis: number): Tensor {
   const fn = 'repeat_elements';
@@ -150,7 +248,21 @@ export function repeat_elements(x: TensorLike, rep: number, axis: number): Tenso
   });
 }
 
-/** x with the order of elements along `axes` (an integer or a list) reversed (tf.reverse). */
+/**
+ * Reverses a tensor along the given axes (tf.reverse).
+ *
+ * @param x A tensor or variable.
+ * @param axes An axis or a list of distinct axes; negative counts from the end.
+ * @returns A tensor of x's shape and dtype.
+ * @throws K.ValueError when an axis is out of range or repeated.
+ * @throws K.TypeError when `axes` does not hold integers.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2, 3], [4, 5, 6]]);
+ * K.eval(K.reverse(x, 1)); // [[3, 2, 1], [6, 5, 4]]
+ * K.eval(K.reverse(x, [0, 1])); // [[6, 5, 4], [3, 2, 1]]
+ * ```
+ */
 export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor {
   const fn = 'reverse';
   return keras(fn, () => {
@@ -166,9 +278,23 @@ export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor
 }
 
 /**
- * reference[indices] along axis 0: shape indices.shape + reference.shape[1:].
- * Every index must lie in [0, reference.shape[0]), checked when the values
- * are there (eagerly, or when a symbolic graph runs): a ValueError otherwise.
+ * Retrieves the entries of `reference` at `indices` along axis 0: the result
+ * has shape indices.shape + reference.shape[1:]. Every index must lie in
+ * [0, reference.shape[0]), checked when the values are there (eagerly, or when
+ * a symbolic graph runs); TensorFlow on the GPU would give zeros instead.
+ *
+ * @param reference A tensor with at least one axis.
+ * @param indices An integer tensor or plain integers.
+ * @returns A tensor of reference's dtype.
+ * @throws K.ValueError when an index is out of range or reference is a scalar.
+ * @throws K.TypeError when indices are not integers.
+ * @example
+ * ```ts
+ * const v = K.variable([[1, 2, 3], [4, 5, 6]]);
+ * K.eval(K.gather(v, [0])); // [[1, 2, 3]]
+ * K.eval(K.gather(v, [1])); // [[4, 5, 6]]
+ * K.eval(K.gather(v, [0, 1, 0])); // [[1, 2, 3], [4, 5, 6], [1, 2, 3]]
+ * ```
  */
 export function gather(reference: TensorLike, indices: TensorLike): Tensor {
   const fn = 'gather';
@@ -180,8 +306,21 @@ export function gather(reference: TensorLike, indices: TensorLike): Tensor {
 }
 
 /**
- * float32 one-hot rows of num_classes along a new last axis (tf.one_hot); an
- * index outside [0, num_classes) gives a row of zeros, as in TensorFlow.
+ * The one-hot representation of an integer tensor: indices of shape
+ * (batch_size, d1, ..., dn) give float32 (batch_size, d1, ..., dn,
+ * num_classes) (tf.one_hot). An index outside [0, num_classes) gives a row of
+ * zeros, as in TensorFlow.
+ *
+ * @param indices An integer tensor or plain integers.
+ * @param num_classes Number of classes, a non-negative integer.
+ * @returns A float32 tensor with a new last axis of num_classes.
+ * @throws K.ValueError when num_classes is negative.
+ * @throws K.TypeError when indices or num_classes are not integers.
+ * @example
+ * ```ts
+ * K.eval(K.one_hot(K.constant([0, 2, 1], 'int32'), 3)); // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+ * K.eval(K.one_hot([[1], [5]], 3)); // [[[0, 1, 0]], [[0, 0, 0]]]
+ * ```
  */
 export function one_hot(indices: TensorLike, num_classes: number): Tensor {
   const fn = 'one_hot';
@@ -201,12 +340,28 @@ export interface ArangeOptions {
 }
 
 /**
- * start, start + step, ... up to stop, exclusive (tf.range); with no stop,
- * 0 .. start (and empty for a negative start). As tf.range, the values are
- * int32 when start, stop and step are integers (int64 beyond int32's range),
- * else float32 (accumulated in float32, as its kernel does); the result is
- * then cast to dtype unless dtype is 'int32'. So arange(0, 10, 1.5) is float32.
- * start past stop in step's direction is a ValueError, as in tf.range.
+ * A 1-D tensor of start, start + step, ... up to stop, exclusive (tf.range).
+ * As Theano's arange, with one argument it is the stop and start is 0 (a
+ * negative one gives an empty tensor). As tf.range, the values are int32 when
+ * start, stop and step are integers (int64 beyond int32's range), else
+ * float32 (accumulated in float32, as its kernel does); the result is then
+ * cast to dtype unless dtype is 'int32'. So arange(0, 10, 1.5) is float32.
+ *
+ * @param start First value (or the stop, when stop is null).
+ * @param stop End of the range, exclusive; null (the default) means 0 .. start. This and the
+ *   following optional arguments may instead be given as one options object `{ stop, step, dtype }`.
+ * @param step Difference between successive values, default 1.
+ * @param dtype dtype to cast the result to, default 'int32' (no cast).
+ * @returns A 1-D tensor.
+ * @throws K.ValueError when step is 0, start is past stop in step's direction, or a value is not finite.
+ * @throws K.TypeError when start, stop or step is not a number.
+ * @example
+ * ```ts
+ * K.eval(K.arange(0, 10, 1.5)); // [0, 1.5, 3, 4.5, 6, 7.5, 9]
+ * K.eval(K.arange(4)); // [0, 1, 2, 3]
+ * K.dtype(K.arange(4)); // 'int32'
+ * K.eval(K.arange(5, 1, { step: -2, dtype: 'float64' })); // [5, 3]
+ * ```
  */
 export function arange(start: number, stop?: number | null | ArangeOptions, step?: number | ArangeOptions,
   dtype?: DType | ArangeOptions): Tensor {

@@ -10,10 +10,24 @@ import { sparseDenseMatmul } from './sparse.js';
 import { showValue as describe } from '../core/convert.js';
 
 /**
- * Dot product as numpy.dot for N-D x and M-D y (M >= 2): a sum over the last axis
- * of x and the second-to-last axis of y; the result's shape is
- * x.shape[:-1] + y.shape[:-2] + y.shape[-1:]. When neither input has more than
- * 2 dimensions this is tf.matmul, which takes 2-D inputs only.
+ * Dot product of two tensors, as numpy.dot for an N-D `x` and an M-D `y` (M >= 2):
+ * a sum over the last axis of `x` and the second-to-last axis of `y`, giving
+ * shape `x.shape[:-1] + y.shape[:-2] + y.shape[-1:]`. When neither input has more
+ * than 2 axes it is the matrix product tf.matmul, which takes 2-D inputs only. A
+ * SparseTensor `x` is multiplied by a dense `y` (tf.sparse.sparse_dense_matmul).
+ *
+ * @param x  a tensor-like (at least 1-D), or a SparseTensor.
+ * @param y  a tensor-like (2-D when `x` is 2-D; at least 2-D otherwise), dense.
+ * @returns a tensor of the common dtype.
+ * @throws K.ValueError when the contracted axes differ in length, or the ranks do not fit the rules above.
+ * @throws K.TypeError when the dtypes differ, are bool, or `y` is sparse.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.dot(x, K.constant([[1], [1]]))); // [[3], [7]]
+ * K.int_shape(K.dot(K.placeholder([32, 28, 3]), K.placeholder([3, 4]))); // [32, 28, 4]
+ * K.int_shape(K.dot(K.ones([2, 3]), K.ones([4, 3, 5]))); // [2, 4, 5]
+ * ```
  */
 export function dot(x: TensorLike | SparseTensor, y: TensorLike): Tensor {
   return keras('dot', () => {
@@ -65,21 +79,40 @@ export interface BatchDotOptions {
 }
 
 /**
- * Batchwise dot product: for every b, x[b] and y[b] summed over x's axis
- * axes[0] and y's axis axes[1] (axis 0 is the batch and cannot be contracted).
- * `axes` is an int (the same axis of both), an [x, y] pair, or null: the last
- * axis of x and the last of y when y is 2-D, else its second-to-last.
+ * Batchwise dot product: for every batch entry b, `x[b]` and `y[b]` are multiplied
+ * and summed over axis `axes[0]` of `x` and axis `axes[1]` of `y` (axis 0 is the
+ * batch and cannot be contracted). The result's shape is that of `x` without the
+ * summed axis, followed by that of `y` without its batch and summed axes; a
+ * result of rank 1 is reshaped to `(batch, 1)`.
  *
  * Shape inference, as Keras's docstring walks it: x of shape (100, 20), y of
  * shape (100, 30, 20), axes (1, 2):
- *   x.shape[0] = 100: appended (the batch);
- *   x.shape[1] = 20: not appended, summed over (axes[0] = 1);
- *   y.shape[0] = 100: not appended, y's batch axis is always dropped;
- *   y.shape[1] = 30: appended;
- *   y.shape[2] = 20: not appended, summed over (axes[1] = 2);
- * so the result has shape (100, 30). A result of rank 1 is (batch, 1).
- * As Keras's TF source: both inputs become rank 3 (x with its contracted axis
- * last, y with it at 1), one batched matmul, then the shape back.
+ * - x.shape[0] = 100: appended (the batch);
+ * - x.shape[1] = 20: not appended, summed over (axes[0] = 1);
+ * - y.shape[0] = 100: not appended, y's batch axis is always dropped;
+ * - y.shape[1] = 30: appended;
+ * - y.shape[2] = 20: not appended, summed over (axes[1] = 2);
+ *
+ * so the result has shape (100, 30). As Keras's TF source: both inputs become
+ * rank 3 (x with its contracted axis last, y with it at 1), one batched matmul,
+ * then the shape back.
+ *
+ * @param x  a tensor-like with ndim >= 2.
+ * @param y  a tensor-like with ndim >= 2 and the batch size of `x`.
+ * @param axes  an integer (the same axis of both), an `[x axis, y axis]` pair, or null
+ *   (default): the last axis of `x` and the last of `y` when `y` is 2-D, else its
+ *   second-to-last. Also `options.axes`.
+ * @returns a tensor of the common dtype.
+ * @throws K.ValueError when a rank is below 2, the batch sizes or the contracted lengths differ, an axis is out of range or is the batch axis.
+ * @throws K.TypeError when the dtypes differ or are bool, or `axes` is not an integer or pair.
+ * @example
+ * ```ts
+ * const xBatch = K.ones([32, 20, 1]);
+ * const yBatch = K.ones([32, 30, 20]);
+ * K.int_shape(K.batch_dot(xBatch, yBatch, [1, 2])); // [32, 1, 30]
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.batch_dot(x, x, 1)); // [[5], [25]]
+ * ```
  */
 export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | BatchDotOptions): Tensor {
   return keras('batch_dot', () => {

@@ -11,22 +11,85 @@ import * as lax from './lax.js';
 
 // ---- arithmetic ------------------------------------------------------------
 
-/** x + y, broadcasting as numpy does. */
+/**
+ * Element-wise `x + y`, broadcasting as numpy does.
+ * keras.backend has no such function (Python writes `x + y`); ktape adds it under
+ * TensorFlow's name (tf.add), and as the chainable method `x.add(y)`. A plain
+ * number or array takes the other operand's dtype, as in TensorFlow.
+ *
+ * @param x  first operand: a tensor, number, nested array, ndarray or typed array.
+ * @param y  second operand; broadcasts against `x` as in numpy.
+ * @returns a tensor of the broadcast shape, in the operands' dtype.
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.add(x, [10, 20])); // [[11, 22], [13, 24]]
+ * K.eval(x.add(1)); // [[2, 3], [4, 5]]
+ * ```
+ */
 export function add(x: TensorLike, y: TensorLike): Tensor {
   return keras('add', () => lax.add(...toPair('add', x, y)));
 }
 
-/** x - y. */
+/**
+ * Element-wise `x - y`, broadcasting as numpy does.
+ * ktape's spelling of Python's `x - y` (tf.subtract); also the method `x.sub(y)`.
+ *
+ * @param x  first operand: a tensor, number, nested array, ndarray or typed array.
+ * @param y  second operand; broadcasts against `x` as in numpy.
+ * @returns a tensor of the broadcast shape, in the operands' dtype.
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.subtract(x, [1, 1])); // [[0, 1], [2, 3]]
+ * K.eval(x.sub(x)); // [[0, 0], [0, 0]]
+ * ```
+ */
 export function subtract(x: TensorLike, y: TensorLike): Tensor {
   return keras('subtract', () => lax.sub(...toPair('subtract', x, y)));
 }
 
-/** x * y. */
+/**
+ * Element-wise `x * y`, broadcasting as numpy does.
+ * ktape's spelling of Python's `x * y` (tf.multiply); also the method `x.mul(y)`.
+ *
+ * @param x  first operand: a tensor, number, nested array, ndarray or typed array.
+ * @param y  second operand; broadcasts against `x` as in numpy.
+ * @returns a tensor of the broadcast shape, in the operands' dtype.
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.multiply(x, [10, 100])); // [[10, 200], [30, 400]]
+ * K.eval(x.mul(2)); // [[2, 4], [6, 8]]
+ * ```
+ */
 export function multiply(x: TensorLike, y: TensorLike): Tensor {
   return keras('multiply', () => lax.mul(...toPair('multiply', x, y)));
 }
 
-/** x / y: true division; integers divide as floats (int8/16, uint8/16 as float32, int32/64 as float64), like tf.math.truediv. */
+/**
+ * Element-wise true division `x / y`, broadcasting as numpy does (tf.math.truediv,
+ * Python's `x / y`; also the method `x.div(y)`). Integer tensors divide as floats:
+ * int8, int16, uint8 and uint16 as float32, int32 and int64 as float64, so the
+ * result of two int32 tensors is float64, as in TensorFlow.
+ *
+ * @param x  the dividend (tensor-like).
+ * @param y  the divisor; broadcasts against `x`.
+ * @returns a tensor of the broadcast shape: the operands' dtype, or the float dtype above for integers.
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when an operand is bool, or two tensors have different dtypes.
+ * @example
+ * ```ts
+ * K.eval(K.divide(K.constant([1, 2, 3]), 2)); // [0.5, 1, 1.5]
+ * K.dtype(K.divide(K.constant([7], 'int32'), K.constant([2], 'int32'))); // 'float64'
+ * ```
+ */
 export function divide(x: TensorLike, y: TensorLike): Tensor {
   return keras('divide', () => {
     const [a, b] = toPair('divide', x, y);
@@ -39,22 +102,58 @@ export function divide(x: TensorLike, y: TensorLike): Tensor {
   });
 }
 
-/** -x. */
+/**
+ * Element-wise `-x` (tf.negative; Python's unary minus). Also the method `x.neg()`.
+ *
+ * @param x  a tensor-like.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * K.eval(K.negative(K.constant([1, -2]))); // [-1, 2]
+ * ```
+ */
 export function negative(x: TensorLike): Tensor {
   return keras('negative', () => lax.neg(toTensor('negative', x)));
 }
 
-/** |x|. */
+/**
+ * Element-wise absolute value `|x|` (tf.abs). Its gradient at 0 is 0, as TensorFlow's.
+ *
+ * @param x  a tensor-like.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * K.eval(K.abs(K.constant([-1.5, 0, 2]))); // [1.5, 0, 2]
+ * ```
+ */
 export function abs(x: TensorLike): Tensor {
   return keras('abs', () => lax.abs(toTensor('abs', x)));
 }
 
-/** -1, 0 or 1 by the sign of x (its gradient is zero, as in TensorFlow). */
+/**
+ * Element-wise sign of `x`: -1, 0 or 1 (tf.sign). Its gradient is zero everywhere, as in TensorFlow.
+ *
+ * @param x  a tensor-like.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * K.eval(K.sign(K.constant([-3, 0, 0.5]))); // [-1, 0, 1]
+ * ```
+ */
 export function sign(x: TensorLike): Tensor {
   return keras('sign', () => lax.sign(toTensor('sign', x)));
 }
 
-/** x * x. */
+/**
+ * Element-wise square `x * x` (tf.square).
+ *
+ * @param x  a tensor-like.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * K.eval(K.square(K.constant([[1, -2], [3, 4]]))); // [[1, 4], [9, 16]]
+ * ```
+ */
 export function square(x: TensorLike): Tensor {
   return keras('square', () => {
     const t = toTensor('square', x);
@@ -63,9 +162,22 @@ export function square(x: TensorLike): Tensor {
 }
 
 /**
- * x to the power a (a number or a tensor), as tf.pow. Integer tensors stay
- * integers (computed exactly in float64, wrapping on overflow like TensorFlow);
- * a negative integer power of an integer is a ValueError, as there.
+ * Element-wise power `x ** a` (tf.pow), `a` a number or a tensor that broadcasts
+ * against `x`. Integer tensors stay integers: the power is computed exactly in
+ * float64 and wraps on overflow, as in TensorFlow; a negative integer power of
+ * an integer tensor is an error, as there.
+ *
+ * @param x  the base (tensor-like).
+ * @param a  the exponent: a number or tensor-like; a plain value takes the base's dtype.
+ * @returns a tensor of the broadcast shape, in the dtype of `x`.
+ * @throws K.ValueError when an integer tensor is raised to a negative integer power, or the shapes do not broadcast.
+ * @throws K.TypeError when `x` and `a` are tensors of different dtypes.
+ * @example
+ * ```ts
+ * K.eval(K.pow(K.constant([1, 2, 3]), 2)); // [1, 4, 9]
+ * K.eval(K.pow(K.constant([4, 9]), 0.5)); // [2, 3]
+ * K.eval(K.pow(K.constant([2, 3], 'int32'), 3)); // [8, 27]
+ * ```
  */
 export function pow(x: TensorLike, a: TensorLike): Tensor {
   return keras('pow', () => {
@@ -80,24 +192,65 @@ export function pow(x: TensorLike, a: TensorLike): Tensor {
   });
 }
 
-/** Round to the nearest integer, half to even (as tf.round); not differentiable. */
+/**
+ * Element-wise rounding to the nearest integer, halves to the even neighbour
+ * (tf.round, numpy's banker's rounding). Its gradient is zero.
+ *
+ * @param x  a tensor-like.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * K.eval(K.round(K.constant([0.5, 1.5, 2.5, -1.7]))); // [0, 2, 2, -2]
+ * ```
+ */
 export function round(x: TensorLike): Tensor {
   return keras('round', () => lax.round(toTensor('round', x)));
 }
 
 // ---- float maths -------------------------------------------------------------
 
-/** e^x. */
+/**
+ * Element-wise exponential `e^x` (tf.exp).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.exp).
+ * @example
+ * ```ts
+ * K.eval(K.exp(K.constant([0, 1]))); // [1, 2.7182817]
+ * ```
+ */
 export function exp(x: TensorLike): Tensor {
   return keras('exp', () => lax.exp(floatInput('exp', x)));
 }
 
-/** Natural logarithm. */
+/**
+ * Element-wise natural logarithm (tf.math.log): -Infinity at 0, NaN below.
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.math.log).
+ * @example
+ * ```ts
+ * K.eval(K.log(K.constant([1, Math.E, 0]))); // [0, 1, -Infinity]
+ * ```
+ */
 export function log(x: TensorLike): Tensor {
   return keras('log', () => lax.log(floatInput('log', x)));
 }
 
-/** Square root; negative values are clipped to 0 first (the seed's source: tf.maximum(x, 0)). */
+/**
+ * Element-wise square root. As Keras's source, negative values are clipped to 0
+ * first (`tf.sqrt(tf.maximum(x, 0))`), so `sqrt` never returns NaN.
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.sqrt).
+ * @example
+ * ```ts
+ * K.eval(K.sqrt(K.constant([4, 2, -1]))); // [2, 1.4142135, 0]
+ * ```
+ */
 export function sqrt(x: TensorLike): Tensor {
   return keras('sqrt', () => {
     const t = floatInput('sqrt', x);
@@ -105,27 +258,79 @@ export function sqrt(x: TensorLike): Tensor {
   });
 }
 
-/** sin x. */
+/**
+ * Element-wise sine of `x` in radians (tf.sin).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.sin).
+ * @example
+ * ```ts
+ * K.eval(K.sin(K.constant([0, Math.PI / 2]))); // [0, 1]
+ * ```
+ */
 export function sin(x: TensorLike): Tensor {
   return keras('sin', () => lax.sin(floatInput('sin', x)));
 }
 
-/** cos x. */
+/**
+ * Element-wise cosine of `x` in radians (tf.cos).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.cos).
+ * @example
+ * ```ts
+ * K.eval(K.cos(K.constant([0, Math.PI]))); // [1, -1]
+ * ```
+ */
 export function cos(x: TensorLike): Tensor {
   return keras('cos', () => lax.cos(floatInput('cos', x)));
 }
 
-/** tanh x. */
+/**
+ * Element-wise hyperbolic tangent (tf.tanh).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.tanh).
+ * @example
+ * ```ts
+ * K.eval(K.tanh(K.constant([-1, 0, 1]))); // [-0.7615942, 0, 0.7615942]
+ * ```
+ */
 export function tanh(x: TensorLike): Tensor {
   return keras('tanh', () => lax.tanh(floatInput('tanh', x)));
 }
 
-/** 1 / (1 + e^-x). */
+/**
+ * Element-wise logistic sigmoid `1 / (1 + e^-x)` (tf.sigmoid).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.sigmoid).
+ * @example
+ * ```ts
+ * K.eval(K.sigmoid(K.constant([-1, 0, 1]))); // [0.26894143, 0.5, 0.7310586]
+ * ```
+ */
 export function sigmoid(x: TensorLike): Tensor {
   return keras('sigmoid', () => lax.sigmoid(floatInput('sigmoid', x)));
 }
 
-/** clip(0.2 x + 0.5, 0, 1), as the seed's source (0 below -2.5, 1 above 2.5). */
+/**
+ * Piecewise-linear approximation of the sigmoid: `clip(0.2 x + 0.5, 0, 1)`, as
+ * Keras's source computes it (0 below -2.5, 1 above 2.5; the docstring's
+ * formula is the same).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.clip_by_value).
+ * @example
+ * ```ts
+ * K.eval(K.hard_sigmoid(K.constant([-3, -1, 0, 1, 3]))); // [0, 0.3, 0.5, 0.7, 1]
+ * ```
+ */
 export function hard_sigmoid(x: TensorLike): Tensor {
   return keras('hard_sigmoid', () => {
     const t = floatInput('hard_sigmoid', x);
@@ -134,12 +339,32 @@ export function hard_sigmoid(x: TensorLike): Tensor {
   });
 }
 
-/** log(1 + e^x), computed without overflow. */
+/**
+ * Element-wise softplus `log(1 + e^x)` (tf.math.softplus), computed without overflow for large `x`.
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.math.softplus).
+ * @example
+ * ```ts
+ * K.eval(K.softplus(K.constant([0, 1, 100]))); // [0.6931472, 1.3132616, 100]
+ * ```
+ */
 export function softplus(x: TensorLike): Tensor {
   return keras('softplus', () => lax.softplus(floatInput('softplus', x)));
 }
 
-/** x / (1 + |x|). */
+/**
+ * Element-wise softsign `x / (1 + |x|)` (tf.math.softsign).
+ *
+ * @param x  a float tensor, or a plain value (converted to floatx()).
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor (as TensorFlow's tf.math.softsign).
+ * @example
+ * ```ts
+ * K.eval(K.softsign(K.constant([-3, 0, 1]))); // [-0.75, 0, 0.5]
+ * ```
+ */
 export function softsign(x: TensorLike): Tensor {
   return keras('softsign', () => {
     const t = floatInput('softsign', x);
@@ -156,9 +381,26 @@ export interface ReluOptions {
 }
 
 /**
- * Rectified linear unit, following the seed's source step by step (so the
- * gradient at each kink is TensorFlow's): max_value for x >= max_value, x for
- * threshold <= x < max_value, alpha * (x - threshold) otherwise.
+ * Rectified linear unit, with Keras's variants: `max_value` for `x >= max_value`,
+ * `x` for `threshold <= x < max_value`, and `alpha * (x - threshold)` otherwise.
+ * The defaults (alpha 0, max_value null for no cap, threshold 0) give plain
+ * `max(x, 0)`. It follows Keras's source step by step, so its gradient at each
+ * kink is TensorFlow's; with only `alpha` set it is tf.nn.leaky_relu (integer
+ * tensors become float32 there, as in TensorFlow).
+ *
+ * @param x  a numeric tensor-like.
+ * @param alpha  slope below the threshold (number; default 0). Also `options.alpha`.
+ * @param max_value  saturation value (number, or null for none). Also `options.max_value`.
+ * @param threshold  where the unit turns on (number; default 0). Also `options.threshold`.
+ * @returns a tensor of the shape of `x`.
+ * @throws K.TypeError when `x` is bool, an option is not a number, or a fractional option is given for an integer `x`; also for an unknown option key.
+ * @example
+ * ```ts
+ * const x = K.constant([-2, -0.5, 0.5, 3, 8]);
+ * K.eval(K.relu(x)); // [0, 0, 0.5, 3, 8]
+ * K.eval(K.relu(x, 0.1)); // [-0.2, -0.05, 0.5, 3, 8]
+ * K.eval(K.relu(x, { max_value: 6, threshold: 1 })); // [0, 0, 0, 3, 6]
+ * ```
  */
 export function relu(x: TensorLike, alpha?: number | null | ReluOptions, max_value?: number | null | ReluOptions,
   threshold?: number | null | ReluOptions): Tensor {
@@ -202,7 +444,21 @@ export interface EluOptions {
   alpha?: number | null;
 }
 
-/** Exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise. */
+/**
+ * Exponential linear unit: `x` for `x > 0`, `alpha * (e^x - 1)` otherwise.
+ * The exponential only ever sees `x <= 0`, so a large `x` gives neither overflow
+ * nor a NaN gradient.
+ *
+ * @param x  a float tensor-like.
+ * @param alpha  scale of the negative part (number; default 1). Also `options.alpha`.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.TypeError when `x` is an integer or bool tensor, or `alpha` is not a number.
+ * @example
+ * ```ts
+ * K.eval(K.elu(K.constant([-1, 0, 2]))); // [-0.6321206, 0, 2]
+ * K.eval(K.elu(K.constant([-1, 2]), 0.5)); // [-0.3160603, 2]
+ * ```
+ */
 export function elu(x: TensorLike, alpha?: number | null | EluOptions): Tensor {
   return keras('elu', () => {
     const o = options<EluOptions>('elu', ['alpha'], [alpha]);
@@ -218,9 +474,23 @@ export function elu(x: TensorLike, alpha?: number | null | EluOptions): Tensor {
 }
 
 /**
- * Element-wise clipping to [min_value, max_value] (numbers or tensors that
- * broadcast to x's shape; null is unbounded). As in Keras, numeric bounds with
- * max < min clip everything to min_value.
+ * Element-wise clipping of `x` to `[min_value, max_value]` (tf.clip_by_value). The
+ * bounds are numbers or tensors that broadcast to the shape of `x`; null leaves
+ * that side unbounded. As in Keras, number bounds with `max_value < min_value`
+ * clip everything to `min_value`. At a bound the gradient goes to `x`, as TensorFlow's.
+ *
+ * @param x  a numeric tensor-like.
+ * @param min_value  lower bound: a number, a tensor-like, or null for none.
+ * @param max_value  upper bound: a number, a tensor-like, or null for none.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.ValueError when a bound does not broadcast to the shape of `x`.
+ * @throws K.TypeError when `x` is bool, or a bound tensor has another dtype.
+ * @example
+ * ```ts
+ * const x = K.constant([-2, 0.5, 3]);
+ * K.eval(K.clip(x, 0, 1)); // [0, 0.5, 1]
+ * K.eval(K.clip(x, null, 1)); // [-2, 0.5, 1]
+ * ```
  */
 export function clip(x: TensorLike, min_value: TensorLike | null | undefined, max_value: TensorLike | null | undefined): Tensor {
   return keras('clip', () => {
@@ -246,42 +516,150 @@ export function clip(x: TensorLike, min_value: TensorLike | null | undefined, ma
 
 // ---- two tensors -----------------------------------------------------------
 
-/** Element-wise maximum (ties pass the gradient to x, as TensorFlow). */
+/**
+ * Element-wise maximum of `x` and `y` (tf.maximum), broadcasting as numpy does.
+ * Where they tie, the gradient goes to `x`, as in TensorFlow.
+ *
+ * @param x  first operand: a tensor, number, nested array, ndarray or typed array.
+ * @param y  second operand; broadcasts against `x` as in numpy.
+ * @returns a tensor of the broadcast shape, in the operands' dtype.
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * const x = K.variable([[1, 2], [3, 4]], 'int32');
+ * const y = K.variable([[2, 1], [0, -1]], 'int32');
+ * K.eval(K.maximum(x, y)); // [[2, 2], [3, 4]]
+ * ```
+ */
 export function maximum(x: TensorLike, y: TensorLike): Tensor {
   return keras('maximum', () => lax.maximum(...toPair('maximum', x, y)));
 }
 
-/** Element-wise minimum (ties pass the gradient to x, as TensorFlow). */
+/**
+ * Element-wise minimum of `x` and `y` (tf.minimum), broadcasting as numpy does.
+ * Where they tie, the gradient goes to `x`, as in TensorFlow.
+ *
+ * @param x  first operand: a tensor, number, nested array, ndarray or typed array.
+ * @param y  second operand; broadcasts against `x` as in numpy.
+ * @returns a tensor of the broadcast shape, in the operands' dtype.
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * K.eval(K.minimum(K.constant([1, 5, 3]), 2)); // [1, 2, 2]
+ * ```
+ */
 export function minimum(x: TensorLike, y: TensorLike): Tensor {
   return keras('minimum', () => lax.minimum(...toPair('minimum', x, y)));
 }
 
-/** x == y, a bool tensor. */
+/**
+ * Element-wise truth value of `x == y` (tf.equal), broadcasting as numpy does.
+ *
+ * @param x  first operand (tensor-like; bool allowed).
+ * @param y  second operand; a plain value takes the dtype of the tensor operand.
+ * @returns a bool tensor of the broadcast shape (K.eval gives 0/1 in a Uint8Array).
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * K.eval(K.equal(K.constant([1, 2, 3]), 2)); // [0, 1, 0]
+ * ```
+ */
 export function equal(x: TensorLike, y: TensorLike): Tensor {
   return keras('equal', () => lax.equal(...toPair('equal', x, y)));
 }
 
-/** x != y, a bool tensor. */
+/**
+ * Element-wise truth value of `x != y` (tf.not_equal), broadcasting as numpy does.
+ *
+ * @param x  first operand (tensor-like; bool allowed).
+ * @param y  second operand; a plain value takes the dtype of the tensor operand.
+ * @returns a bool tensor of the broadcast shape (K.eval gives 0/1 in a Uint8Array).
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when two tensors of different dtypes are given.
+ * @example
+ * ```ts
+ * K.eval(K.not_equal(K.constant([1, 2, 3]), 2)); // [1, 0, 1]
+ * ```
+ */
 export function not_equal(x: TensorLike, y: TensorLike): Tensor {
   return keras('not_equal', () => lax.notEqual(...toPair('not_equal', x, y)));
 }
 
-/** x > y, a bool tensor. */
+/**
+ * Element-wise truth value of `x > y`, broadcasting as numpy does (tf.math.greater).
+ * Ordering comparisons take numeric operands only (TensorFlow has no bool kernel for them).
+ *
+ * @param x  first operand (tensor-like).
+ * @param y  second operand; a plain value takes the dtype of the tensor operand.
+ * @returns a bool tensor of the broadcast shape (K.eval gives 0/1 in a Uint8Array).
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when an operand is bool, or two tensors have different dtypes.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.eval(K.greater(x, 2)); // [0, 0, 1]
+ * ```
+ */
 export function greater(x: TensorLike, y: TensorLike): Tensor {
   return keras('greater', () => lax.greater(...ordered('greater', x, y)));
 }
 
-/** x >= y, a bool tensor. */
+/**
+ * Element-wise truth value of `x >= y`, broadcasting as numpy does (tf.math.greater_equal).
+ * Ordering comparisons take numeric operands only (TensorFlow has no bool kernel for them).
+ *
+ * @param x  first operand (tensor-like).
+ * @param y  second operand; a plain value takes the dtype of the tensor operand.
+ * @returns a bool tensor of the broadcast shape (K.eval gives 0/1 in a Uint8Array).
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when an operand is bool, or two tensors have different dtypes.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.eval(K.greater_equal(x, 2)); // [0, 1, 1]
+ * ```
+ */
 export function greater_equal(x: TensorLike, y: TensorLike): Tensor {
   return keras('greater_equal', () => lax.greaterEqual(...ordered('greater_equal', x, y)));
 }
 
-/** x < y, a bool tensor. */
+/**
+ * Element-wise truth value of `x < y`, broadcasting as numpy does (tf.math.less).
+ * Ordering comparisons take numeric operands only (TensorFlow has no bool kernel for them).
+ *
+ * @param x  first operand (tensor-like).
+ * @param y  second operand; a plain value takes the dtype of the tensor operand.
+ * @returns a bool tensor of the broadcast shape (K.eval gives 0/1 in a Uint8Array).
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when an operand is bool, or two tensors have different dtypes.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.eval(K.less(x, 2)); // [1, 0, 0]
+ * ```
+ */
 export function less(x: TensorLike, y: TensorLike): Tensor {
   return keras('less', () => lax.less(...ordered('less', x, y)));
 }
 
-/** x <= y, a bool tensor. */
+/**
+ * Element-wise truth value of `x <= y`, broadcasting as numpy does (tf.math.less_equal).
+ * Ordering comparisons take numeric operands only (TensorFlow has no bool kernel for them).
+ *
+ * @param x  first operand (tensor-like).
+ * @param y  second operand; a plain value takes the dtype of the tensor operand.
+ * @returns a bool tensor of the broadcast shape (K.eval gives 0/1 in a Uint8Array).
+ * @throws K.ValueError when the shapes do not broadcast.
+ * @throws K.TypeError when an operand is bool, or two tensors have different dtypes.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.eval(K.less_equal(x, 2)); // [1, 1, 0]
+ * ```
+ */
 export function less_equal(x: TensorLike, y: TensorLike): Tensor {
   return keras('less_equal', () => lax.lessEqual(...ordered('less_equal', x, y)));
 }

@@ -26,7 +26,22 @@ export interface SoftmaxOptions {
 // crossentropies use the logits of a graph-mode Softmax op, as the source does.
 const softmaxLogits = new WeakMap<Tensor, Tensor>();
 
-/** exp(x) / sum(exp(x)) along `axis`, with the max subtracted first. */
+/**
+ * Softmax of `x` along `axis`: `exp(x) / sum(exp(x))`, computed with the maximum
+ * subtracted first so that large logits do not overflow (tf.nn.softmax). Each
+ * slice along `axis` sums to 1.
+ *
+ * @param x  a float tensor-like (logits).
+ * @param axis  the axis to normalise over (default -1, the last). Also `options.axis`.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.ValueError when `axis` is out of range.
+ * @throws K.TypeError when `x` is an integer or bool tensor, or `axis` is not an integer.
+ * @example
+ * ```ts
+ * K.eval(K.softmax(K.constant([[1, 2, 3]]))); // [[0.09003057, 0.24472848, 0.66524094]]
+ * K.eval(K.softmax(K.constant([[1, 1], [0, 0]]), 0)); // [[0.7310586, 0.7310586], [0.26894143, 0.26894143]]
+ * ```
+ */
 export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
   return keras('softmax', () => {
     const o = options<SoftmaxOptions>('softmax', ['axis'], [axis]);
@@ -65,9 +80,26 @@ export interface CrossentropyOptions {
 }
 
 /**
- * Binary crossentropy, elementwise. Probabilities are clipped to
- * [epsilon, 1 - epsilon] (and epsilon added inside the logs), as Keras does;
- * logits go through tf.nn.sigmoid_cross_entropy_with_logits's stable form.
+ * Element-wise binary crossentropy between a target and an output. With
+ * probabilities (the default), the output is clipped to `[epsilon, 1 - epsilon]`
+ * and `-(target log(p + epsilon) + (1 - target) log(1 - p + epsilon))` is
+ * returned, as Keras does (`epsilon` is K.epsilon()). With `from_logits`, the
+ * stable form of tf.nn.sigmoid_cross_entropy_with_logits is used. For a
+ * symbolic output made by K.sigmoid the loss uses its logits, as Keras's graph
+ * mode does.
+ *
+ * @param target  a tensor-like of the shape of `output` (plain values take its dtype).
+ * @param output  a float tensor-like: probabilities, or logits with `from_logits`.
+ * @param from_logits  whether `output` holds logits (default false). Also `options.from_logits`.
+ * @returns a tensor of the broadcast shape of `target` and `output`.
+ * @throws K.ValueError when the shapes do not broadcast (with logits: are not equal).
+ * @throws K.TypeError when `target` has another dtype than `output`, or `output` is not float.
+ * @example
+ * ```ts
+ * const target = K.constant([1, 0]);
+ * K.eval(K.binary_crossentropy(target, K.constant([0.9, 0.2]))); // [0.10536041, 0.22314338]
+ * K.eval(K.binary_crossentropy(target, K.constant([0, 0]), true)); // [0.6931472, 0.6931472]
+ * ```
  */
 export function binary_crossentropy(target: TensorLike, output: TensorLike,
   from_logits?: boolean | BinaryCrossentropyOptions): Tensor {
@@ -115,9 +147,27 @@ function sigmoidCrossentropy(z: Tensor, x: Tensor): Tensor {
 }
 
 /**
- * Categorical crossentropy along `axis`. Probabilities are rescaled to sum to 1
- * and clipped to [epsilon, 1 - epsilon]; logits go through a log-softmax with
- * the max subtracted (tf.nn.softmax_cross_entropy_with_logits).
+ * Categorical crossentropy between a one-hot (or soft) target and an output, summed
+ * along `axis`. With probabilities (the default) the output is rescaled to sum
+ * to 1 along `axis` and clipped to `[epsilon, 1 - epsilon]` before the log, as
+ * Keras does; with `from_logits` a log-softmax with the maximum subtracted is
+ * used (tf.nn.softmax_cross_entropy_with_logits). For a symbolic output made by
+ * K.softmax the loss uses its logits, as Keras's graph mode does.
+ *
+ * @param target  a tensor-like of the shape of `output` (plain values take its dtype).
+ * @param output  a float tensor-like: probabilities, or logits with `from_logits`.
+ * @param from_logits  whether `output` holds logits (default false). Also `options.from_logits`.
+ * @param axis  the class axis (default -1, the last). Also `options.axis`.
+ * @returns a tensor of the shape of `output` without `axis`.
+ * @throws K.ValueError when `target` and `output` differ in shape, or `axis` is out of range.
+ * @throws K.TypeError when `target` has another dtype than `output`, or `output` is not float.
+ * @example
+ * ```ts
+ * const a = K.constant([1, 0, 0, 0, 1, 0, 0, 0, 1], null, [3, 3]);
+ * const b = K.constant([0.9, 0.05, 0.05, 0.05, 0.89, 0.06, 0.05, 0.01, 0.94], null, [3, 3]);
+ * K.eval(K.categorical_crossentropy(a, b)); // [0.10536, 0.11653, 0.06188]
+ * K.eval(K.categorical_crossentropy(a, K.zeros([3, 3]), true)); // [1.0986123, 1.0986123, 1.0986123]
+ * ```
  */
 export function categorical_crossentropy(target: TensorLike, output: TensorLike,
   from_logits?: boolean | CrossentropyOptions, axis?: number | CrossentropyOptions): Tensor {
@@ -146,11 +196,28 @@ export function categorical_crossentropy(target: TensorLike, output: TensorLike,
 }
 
 /**
- * Categorical crossentropy with integer labels. The labels have output's shape
- * without the class axis; a target of any other rank is flattened and must hold
- * one label per row of output, as the source's reshape does. Labels outside
- * [0, classes) are a ValueError (TF's cpu kernel); for symbolic labels, where
- * they are only known at run time, their loss is NaN (TF's gpu kernel).
+ * Categorical crossentropy with integer class labels: the loss of `output` at the
+ * class each label names. The labels have the shape of `output` without its
+ * class axis; a target of another rank is flattened and must hold one label
+ * per row, as Keras's reshape does. Probabilities are clipped as in
+ * K.categorical_crossentropy; with `from_logits` a log-softmax is used. Labels
+ * outside `[0, classes)` are a K.ValueError (TensorFlow's cpu kernel); for
+ * symbolic labels, known only when K.function runs, their loss is NaN
+ * (TensorFlow's gpu kernel).
+ *
+ * @param target  integer labels (any numeric dtype; truncated toward zero).
+ * @param output  a float tensor-like with a class axis: probabilities, or logits with `from_logits`.
+ * @param from_logits  whether `output` holds logits (default false). Also `options.from_logits`.
+ * @param axis  the class axis of `output` (default -1, the last). Also `options.axis`.
+ * @returns a tensor of the shape of `output` without `axis`.
+ * @throws K.ValueError when the shapes do not fit, `axis` is out of range, or a label is out of range.
+ * @throws K.TypeError when `output` is not float, or an option has the wrong type.
+ * @example
+ * ```ts
+ * const output = K.constant([[0.9, 0.05, 0.05], [0.05, 0.01, 0.94]]);
+ * K.eval(K.sparse_categorical_crossentropy([0, 2], output)); // [0.10536, 0.06188]
+ * K.eval(K.sparse_categorical_crossentropy([1], K.zeros([1, 4]), true)); // [1.3862944]
+ * ```
  */
 export function sparse_categorical_crossentropy(target: TensorLike, output: TensorLike,
   from_logits?: boolean | CrossentropyOptions, axis?: number | CrossentropyOptions): Tensor {
@@ -227,7 +294,21 @@ export interface L2NormalizeOptions {
   axis?: number | number[] | null;
 }
 
-/** x / sqrt(max(sum(x^2, axis), 1e-12)) (tf.linalg.l2_normalize); axis null is every axis. */
+/**
+ * `x` divided by its L2 norm along `axis`: `x / sqrt(max(sum(x^2, axis), 1e-12))`
+ * (tf.linalg.l2_normalize), so an all-zero slice stays zero.
+ *
+ * @param x  a float tensor-like.
+ * @param axis  an axis or list of axes to normalise over; null or omitted: every axis. Also `options.axis`.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.ValueError when an axis is out of range or named twice.
+ * @throws K.TypeError when `x` is not float, or an axis is not an integer.
+ * @example
+ * ```ts
+ * K.eval(K.l2_normalize(K.constant([3, 4]))); // [0.6, 0.8]
+ * K.eval(K.l2_normalize(K.constant([[3, 4], [0, 0]]), 1)); // [[0.6, 0.8], [0, 0]]
+ * ```
+ */
 export function l2_normalize(x: TensorLike, axis?: number | number[] | null | L2NormalizeOptions): Tensor {
   const fn = 'l2_normalize';
   return keras(fn, () => {
@@ -240,10 +321,23 @@ export function l2_normalize(x: TensorLike, axis?: number | number[] | null | L2
 }
 
 /**
- * Whether predictions[i, targets[i]] is among the k largest of row i: a bool
- * (batch,) tensor. Ties at the k-th value count as in (fewer than k values are
- * strictly greater), as in TF; a target out of range, or whose prediction is
- * not finite, is false.
+ * Whether each target class is among the `k` largest predictions of its row:
+ * `predictions[i, targets[i]]` is in the top k of row i (tf.math.in_top_k). Ties
+ * at the k-th value count as in (fewer than k values are strictly greater); a
+ * target out of range, or whose prediction is not finite, gives false.
+ *
+ * @param predictions  a float tensor-like of shape `(batch, classes)`.
+ * @param targets  a 1-D int32 or int64 tensor-like of shape `(batch,)` (plain values become int32).
+ * @param k  how many of the largest predictions count.
+ * @returns a bool tensor of shape `(batch,)` (K.eval gives 0/1).
+ * @throws K.ValueError when the shapes are not `(batch, classes)` and `(batch,)`.
+ * @throws K.TypeError when `targets` is not integer, `predictions` is not float, or `k` is not an integer.
+ * @example
+ * ```ts
+ * const p = K.constant([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1]]);
+ * K.eval(K.in_top_k(p, [1, 1], 1)); // [1, 0]
+ * K.eval(K.in_top_k(p, [1, 1], 2)); // [1, 1]
+ * ```
  */
 export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number): Tensor {
   const fn = 'in_top_k';
@@ -280,10 +374,24 @@ export interface BiasAddOptions {
 }
 
 /**
- * x + bias. A 1-D bias is added along the channel axis (last, or 1 for
- * channels_first), as tf.nn.bias_add; a bias of rank ndim(x) - 1 (x of rank 3
- * to 5) is reshaped, not transposed, to (1, C, ...) or (1, ...) and added, as
- * the source does.
+ * `x + bias`, with the bias laid along the channel axis (tf.nn.bias_add). A 1-D bias
+ * is added along the last axis (channels_last) or axis 1 (channels_first); a
+ * bias of rank `ndim(x) - 1` (for `x` of rank 3 to 5) is reshaped, not
+ * transposed, to `(1, ...bias)` or, for channels_first, `(1, C, ...)`, and
+ * added, as Keras's source does.
+ *
+ * @param x  a numeric tensor-like of rank >= 2.
+ * @param bias  a tensor-like of rank 1 or `ndim(x) - 1`, in the dtype of `x` (plain values take it).
+ * @param data_format  `'channels_last'` or `'channels_first'`; null or omitted: K.image_data_format(). Also `options.data_format`.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.ValueError when `data_format` is unknown, or the bias's rank or length does not fit `x`.
+ * @throws K.TypeError when `x` is bool, or `bias` has another dtype.
+ * @example
+ * ```ts
+ * const x = K.zeros([2, 3]);
+ * K.eval(K.bias_add(x, K.constant([1, 2, 3]))); // [[1, 2, 3], [1, 2, 3]]
+ * K.eval(K.bias_add(K.zeros([1, 2, 1]), K.constant([5, 6]), 'channels_first')); // [[[5], [6]]]
+ * ```
  */
 export function bias_add(x: TensorLike, bias: TensorLike, data_format?: string | null | BiasAddOptions): Tensor {
   const fn = 'bias_add';
@@ -336,12 +444,31 @@ export interface BatchNormalizationOptions {
 const FUSED_MIN_EPSILON = 1.001e-5;
 
 /**
- * (x - mean) / sqrt(var + epsilon) * gamma + beta (the source, not the
- * docstring's sqrt(var) + epsilon). beta and gamma may be null. For 4-D x the
- * source uses the fused op: the parameters are one value per channel (axis 1
- * or 3; any other axis means the last, as the fused op's default format), and
- * epsilon is at least 1.001e-5. Otherwise they broadcast against x and axis
- * is not used, as in the source.
+ * Normalises `x` with a given mean and variance:
+ * `(x - mean) / sqrt(var + epsilon) * gamma + beta`. This follows Keras's
+ * source, not its docstring (which has `sqrt(var) + epsilon`). `beta` and `gamma`
+ * may be null. For 4-D `x` the source takes the fused op: the parameters hold
+ * one value per channel (axis 1 or 3; any other axis means the last, the fused
+ * op's default format) and epsilon is raised to at least 1.001e-5. For other
+ * ranks the parameters broadcast against `x`, and `axis` is not used.
+ *
+ * @param x  a float tensor-like.
+ * @param mean  the mean (broadcasts against `x`, or one value per channel for 4-D `x`).
+ * @param variance  the variance, shaped as `mean`.
+ * @param beta  the offset, or null for none.
+ * @param gamma  the scale, or null for none.
+ * @param axis  the channel axis (default -1); used for 4-D `x` only. Also `options.axis`.
+ * @param epsilon  added to the variance (default 1e-3). Also `options.epsilon`.
+ * @returns a tensor of the shape and dtype of `x`.
+ * @throws K.ValueError when a parameter does not broadcast against `x` (or does not hold one value per channel), or `axis` is out of range.
+ * @throws K.TypeError when a parameter has another dtype than `x`, `mean` or `variance` is missing, or `epsilon` is not a finite number.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * const y = K.batch_normalization(x, K.constant([2, 3]), K.constant([1, 1]), null, null, { epsilon: 0 });
+ * K.eval(y); // [[-1, -1], [1, 1]]
+ * K.eval(K.batch_normalization(x, 2, 4, 10, 2, -1, 0)); // [[9, 10], [11, 12]]
+ * ```
  */
 export function batch_normalization(x: TensorLike, mean: TensorLike, variance: TensorLike, beta: TensorLike | null,
   gamma: TensorLike | null, axis?: number | BatchNormalizationOptions, epsilon?: number | BatchNormalizationOptions): Tensor {
@@ -386,13 +513,31 @@ export function batch_normalization(x: TensorLike, mean: TensorLike, variance: T
 }
 
 /**
- * Normalise x with the mean and variance of the batch over `reduction_axes`;
- * returns [normed, mean, variance] (mean and variance without the reduced
- * axes). As the source on a machine without NCHW support: 4-D x over exactly
- * [0, 1, 2] takes the fused op (epsilon at least 1.001e-5, and the variance it
- * returns has Bessel's correction n / (n - 1)); axes that are all but the last
- * normalise with broadcasting parameters; any other axes reshape gamma and
- * beta to x's shape with the reduced axes set to 1.
+ * Normalises `x` with the mean and variance of the batch over `reduction_axes`,
+ * then scales by `gamma` and shifts by `beta`; returns `[normed, mean, variance]`
+ * (mean and variance without the reduced axes). As Keras's source on a machine
+ * without NCHW support: 4-D `x` reduced over exactly `[0, 1, 2]` takes the fused
+ * op (epsilon at least 1.001e-5, and the variance it returns is unbiased,
+ * times `n / (n - 1)`); axes that are all but the last normalise with
+ * broadcasting parameters; any other axes reshape `gamma` and `beta` to the
+ * shape of `x` with the reduced axes set to 1.
+ *
+ * @param x  a float tensor-like.
+ * @param gamma  the scale, or null for none.
+ * @param beta  the offset, or null for none.
+ * @param reduction_axes  the axes to reduce (negative counts from the end), each at most once.
+ * @param epsilon  added to the variance (default 1e-3).
+ * @returns `[normed, mean, variance]`: the normalised `x` and the batch statistics.
+ * @throws K.ValueError when an axis is out of range or repeated, or `gamma`/`beta` does not fit.
+ * @throws K.TypeError when `x` is not float, `reduction_axes` is not a list of integers, a parameter has another dtype, or `epsilon` is not finite.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 6]]);
+ * const [normed, mean, variance] = K.normalize_batch_in_training(x, null, null, [0], 0);
+ * K.eval(mean); // [2, 4]
+ * K.eval(variance); // [1, 4]
+ * K.eval(normed); // [[-1, -1], [1, 1]]
+ * ```
  */
 export function normalize_batch_in_training(x: TensorLike, gamma: TensorLike | null, beta: TensorLike | null,
   reduction_axes: readonly number[], epsilon?: number): [Tensor, Tensor, Tensor] {

@@ -17,11 +17,28 @@ import { warnUser } from '../core/context.js';
 export type Branch = TensorLike | (() => TensorLike);
 
 /**
- * `then_expression` where `condition` holds, else `else_expression` (K.switch).
- * A scalar condition chooses a whole branch. A condition of rank r >= 1 chooses
- * element-wise: rank 1 broadcasts as numpy does (TF2's where), and rank r > 1
- * is padded with trailing 1-dims to the branches' rank (the source's reshape and
- * tile), so it aligns with their leading axes.
+ * Chooses between two expressions by a condition (K.switch). A scalar condition
+ * chooses a whole branch; branches may be functions, and the one not taken is
+ * never called (with a concrete condition). A condition of rank >= 1 chooses
+ * element-wise: rank 1 broadcasts as numpy does (TF2's where), and higher ranks
+ * are padded with trailing 1-dims to the branches' rank, aligning with their
+ * leading axes, as Keras's source does. A symbolic condition builds both
+ * branches and selects when K.function runs. Gradients flow to the selected
+ * entries only.
+ *
+ * @param condition  a tensor-like (cast to bool: non-zero is true).
+ * @param then_expression  a tensor-like, or a function returning one: the value where the condition holds.
+ * @param else_expression  a tensor-like, or a function returning one: the value elsewhere.
+ * @returns a tensor.
+ * @throws K.ValueError when the condition's rank exceeds the branches', or the shapes do not broadcast.
+ * @throws K.TypeError when the branches differ in dtype, or a branch is (or returns) null.
+ * @example
+ * ```ts
+ * const a = K.constant([1, 2, 3]);
+ * const b = K.constant([10, 20, 30]);
+ * K.eval(K.switch(K.constant(1), a, () => b)); // [1, 2, 3]
+ * K.eval(K.switch(K.greater(a, 1), a, b)); // [10, 2, 3]
+ * ```
  */
 export function kswitch(condition: TensorLike, then_expression: Branch, else_expression: Branch): Tensor {
   return keras('switch', () => {
@@ -98,7 +115,18 @@ export function resetLearningPhase(): void {
   phase = 0;
 }
 
-/** The learning phase: 0 (test) until set. */
+/**
+ * The learning phase: 0 (test) or 1 (train). It is 0 until set, and again after
+ * K.clear_session, as in TensorFlow 2. K.in_train_phase and K.in_test_phase
+ * read it when given no `training` flag.
+ *
+ * @returns 0 or 1.
+ * @example
+ * ```ts
+ * K.learning_phase(); // 0
+ * K.learning_phase_scope(1, () => K.learning_phase()); // 1
+ * ```
+ */
 export function learning_phase(): 0 | 1 {
   return phase;
 }
@@ -121,7 +149,19 @@ function phaseValue(fn: string, value: unknown): 0 | 1 {
   throw valueError(fn, `Expected learning phase to be 0 or 1; value is ${describe(value)}`);
 }
 
-/** Set the learning phase to 0 (test) or 1 (train). Deprecated in Keras, and warns so. */
+/**
+ * Sets the learning phase to 0 (test) or 1 (train). Deprecated in Keras (pass a
+ * `training` flag instead), and it warns so once, as there.
+ *
+ * @param value  0 or 1 (false and true count as 0 and 1).
+ * @throws K.ValueError when `value` is anything else.
+ * @example
+ * ```ts
+ * K.set_learning_phase(1);
+ * K.learning_phase(); // 1
+ * K.set_learning_phase(0);
+ * ```
+ */
 export function set_learning_phase(value: 0 | 1 | boolean): void {
   keras('set_learning_phase', () => {
     deprecated('set_learning_phase');
@@ -129,7 +169,22 @@ export function set_learning_phase(value: 0 | 1 | boolean): void {
   });
 }
 
-/** Run `fn` with the learning phase set to `value`; the previous phase is restored after, even if `fn` throws. */
+/**
+ * Runs `fn` with the learning phase set to `value` and returns its result (Python's
+ * context manager). The previous phase is restored afterwards, even if `fn`
+ * throws. Deprecated in Keras, and it warns so once, as there.
+ *
+ * @param value  0 or 1 (false and true count as 0 and 1).
+ * @param fn  the body of the scope.
+ * @returns what `fn` returns.
+ * @throws K.ValueError when `value` is not 0 or 1.
+ * @throws K.TypeError when `fn` is not a function.
+ * @example
+ * ```ts
+ * K.learning_phase_scope(1, () => K.learning_phase()); // 1
+ * K.learning_phase(); // 0
+ * ```
+ */
 export function learning_phase_scope<T>(value: 0 | 1 | boolean, fn: () => T): T {
   // Only the arguments are checked as 'learning_phase_scope': the body runs as the user's own code.
   const next = keras('learning_phase_scope', () => {
@@ -154,12 +209,43 @@ export interface PhaseOptions {
   training?: Training;
 }
 
-/** `x` in the train phase, `alt` otherwise; `training` defaults to learning_phase(). */
+/**
+ * `x` in the training phase, `alt` otherwise. `training` defaults to
+ * K.learning_phase(); a scalar tensor flag chooses through K.switch (so a
+ * symbolic flag chooses when K.function runs). Branches may be functions; the
+ * one not taken is not called.
+ *
+ * @param x  the training-phase value: a tensor-like, or a function returning one.
+ * @param alt  the test-phase value: a tensor-like, or a function returning one.
+ * @param training  0/1, a boolean, a scalar tensor, or null for K.learning_phase(). Also `options.training`.
+ * @returns a tensor.
+ * @throws K.ValueError when `training` is none of these.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2]);
+ * K.eval(K.in_train_phase(() => K.multiply(x, 10), x, 1)); // [10, 20]
+ * K.eval(K.in_train_phase(() => K.multiply(x, 10), x)); // [1, 2]
+ * ```
+ */
 export function in_train_phase(x: Branch, alt: Branch, training?: Training | PhaseOptions): Tensor {
   return keras('in_train_phase', () => select('in_train_phase', [x, 'x'], [alt, 'alt'], training));
 }
 
-/** `x` in the test phase, `alt` otherwise (in_train_phase with the branches swapped). */
+/**
+ * `x` in the test phase, `alt` otherwise: K.in_train_phase with the branches swapped.
+ *
+ * @param x  the test-phase value: a tensor-like, or a function returning one.
+ * @param alt  the training-phase value: a tensor-like, or a function returning one.
+ * @param training  0/1, a boolean, a scalar tensor, or null for K.learning_phase(). Also `options.training`.
+ * @returns a tensor.
+ * @throws K.ValueError when `training` is none of these.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2]);
+ * K.eval(K.in_test_phase(x, K.zeros([2]))); // [1, 2]
+ * K.eval(K.in_test_phase(x, K.zeros([2]), { training: true })); // [0, 0]
+ * ```
+ */
 export function in_test_phase(x: Branch, alt: Branch, training?: Training | PhaseOptions): Tensor {
   return keras('in_test_phase', () => select('in_test_phase', [alt, 'alt'], [x, 'x'], training));
 }

@@ -26,13 +26,64 @@ export interface PoolOptions {
 
 type Opt = readonly number[] | string | null | PoolOptions;
 
-/** 2D pooling of a 4D tensor: pool_size and strides are 2 integers; pool_mode 'max' or 'avg'. */
+/**
+ * 2D max or average pooling of a 4D tensor (tf.nn.max_pool / avg_pool):
+ * windows of pool_size moved by strides over the rows and columns. 'same'
+ * padding gives ceil(size / stride) windows, and an average over a window that
+ * overhangs the edge counts only the values inside, as in TensorFlow.
+ *
+ * @param x A 4-D tensor: (batch, rows, cols, channels) under 'channels_last', or
+ *   (batch, channels, rows, cols). Float for 'avg'; any numeric dtype for 'max'.
+ * @param pool_size Two positive integers.
+ * @param strides Two positive integers, default [1, 1]. This and the following optional arguments may
+ *   instead be given as one options object `{ strides, padding, data_format, pool_mode }`.
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param pool_mode 'max' (the default) or 'avg'.
+ * @returns The pooled 4-D tensor, of x's dtype.
+ * @throws K.ValueError when x is not 4-D, pool_size or strides is not 2 positive integers, padding,
+ *   data_format or pool_mode is unknown, or the output would be empty.
+ * @throws K.TypeError when pool_size or strides do not hold integers, x is bool, or x is not float
+ *   for 'avg'.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.arange(16, null, 1, 'float32'), [1, 4, 4, 1]);
+ * K.eval(K.pool2d(x, [2, 2], [2, 2])); // [[[[5], [7]], [[13], [15]]]]
+ * K.eval(K.pool2d(x, [2, 2], { strides: [2, 2], pool_mode: 'avg' })); // [[[[2.5], [4.5]], [[10.5], [12.5]]]]
+ * const row = K.reshape(K.constant([1, 2, 3]), [1, 1, 3, 1]);
+ * K.eval(K.pool2d(row, [1, 2], [1, 2], 'same', null, 'avg')); // [[[[1.5], [3]]]]
+ * ```
+ */
 export function pool2d(x: TensorLike, pool_size: readonly number[], strides?: readonly number[] | PoolOptions,
   padding?: 'same' | 'valid' | PoolOptions, data_format?: DataFormat | null | PoolOptions, pool_mode?: 'max' | 'avg' | PoolOptions): Tensor {
   return keras('pool2d', () => pool('pool2d', 2, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
-/** 3D pooling of a 5D tensor: pool_size and strides are 3 integers; pool_mode 'max' or 'avg'. */
+/**
+ * 3D max or average pooling of a 5D tensor (tf.nn.max_pool3d / avg_pool3d):
+ * windows of pool_size moved by strides over depth, rows and columns, with
+ * TensorFlow's 'same' and 'valid' padding as in {@link pool2d}.
+ *
+ * @param x A 5-D tensor: (batch, depth, rows, cols, channels) under 'channels_last', or
+ *   (batch, channels, depth, rows, cols). Float for 'avg'; any numeric dtype for 'max'.
+ * @param pool_size Three positive integers.
+ * @param strides Three positive integers, default [1, 1, 1]. This and the following optional
+ *   arguments may instead be given as one options object `{ strides, padding, data_format, pool_mode }`.
+ * @param padding 'valid' (the default) or 'same'.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means K.image_data_format().
+ * @param pool_mode 'max' (the default) or 'avg'.
+ * @returns The pooled 5-D tensor, of x's dtype.
+ * @throws K.ValueError when x is not 5-D, pool_size or strides is not 3 positive integers, padding,
+ *   data_format or pool_mode is unknown, or the output would be empty.
+ * @throws K.TypeError when pool_size or strides do not hold integers, x is bool, or x is not float
+ *   for 'avg'.
+ * @example
+ * ```ts
+ * K.int_shape(K.pool3d(K.ones([2, 4, 4, 4, 3]), [2, 2, 2], [2, 2, 2])); // [2, 2, 2, 2, 3]
+ * const cube = K.reshape(K.arange(8, null, 1, 'float32'), [1, 2, 2, 2, 1]);
+ * K.eval(K.pool3d(cube, [2, 2, 2], { pool_mode: 'avg' })); // [[[[[3.5]]]]]
+ * ```
+ */
 export function pool3d(x: TensorLike, pool_size: readonly number[], strides?: readonly number[] | PoolOptions,
   padding?: 'same' | 'valid' | PoolOptions, data_format?: DataFormat | null | PoolOptions, pool_mode?: 'max' | 'avg' | PoolOptions): Tensor {
   return keras('pool3d', () => pool('pool3d', 3, x, pool_size, [strides, padding, data_format, pool_mode]));
@@ -76,10 +127,31 @@ export interface LocalConvOptions {
 }
 
 /**
- * 1D convolution with unshared weights: inputs (batch, steps, input_dim)
- * (channels_last) and kernel (output_length, kernel_size[0] * input_dim,
- * filters) give (batch, output_length, filters); channels_first puts the
- * channel axis of both second.
+ * 1D convolution with unshared weights (each output step has its own filters):
+ * inputs (batch, steps, input_dim) under 'channels_last' and a kernel
+ * (output_length, kernel_size[0] * input_dim, filters) give (batch,
+ * output_length, filters); 'channels_first' takes (batch, input_dim, steps)
+ * and gives (batch, filters, output_length). (The seed's docstring swaps the
+ * two result shapes; its source gives these.) The window's features are in
+ * (kernel position, channel) order under 'channels_last', (channel, kernel
+ * position) under 'channels_first'.
+ *
+ * @param inputs A 3-D tensor.
+ * @param kernel A 3-D tensor (output_length, feature_dim, filters) of inputs' dtype.
+ * @param kernel_size One positive integer: the window length.
+ * @param strides One positive integer: the stride.
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means
+ *   K.image_data_format(). May also be given as an options object `{ data_format }`.
+ * @returns A 3-D tensor of inputs' dtype.
+ * @throws K.ValueError when a shape does not fit (ranks, feature_dim, windows reading past the end),
+ *   kernel_size or strides is not one positive integer, or data_format is unknown.
+ * @throws K.TypeError when the dtypes differ or are bool.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.constant([1, 2, 3]), [1, 3, 1]);
+ * const k = K.constant([[[1], [1]], [[1], [-1]]]); // step 0 sums its window, step 1 subtracts
+ * K.eval(K.local_conv1d(x, k, [2], [1])); // [[[3], [-1]]]
+ * ```
  */
 export function local_conv1d(inputs: TensorLike, kernel: TensorLike, kernel_size: readonly number[], strides: readonly number[],
   data_format?: DataFormat | null | LocalConvOptions): Tensor {
@@ -95,10 +167,30 @@ export function local_conv1d(inputs: TensorLike, kernel: TensorLike, kernel_size
 }
 
 /**
- * 2D convolution with unshared weights: inputs (batch, rows, cols, channels)
- * (channels_last) and kernel (output_row * output_col, kernel_size[0] *
- * kernel_size[1] * channels, filters) give (batch, output_row, output_col,
- * filters); channels_first puts the channel axis of both second.
+ * 2D convolution with unshared weights (each output position has its own
+ * filters): inputs (batch, rows, cols, channels) under 'channels_last' and a
+ * kernel (output_row * output_col, kernel_size[0] * kernel_size[1] * channels,
+ * filters) give (batch, output_row, output_col, filters); 'channels_first'
+ * takes and gives the channel axis second. Positions are in row-major order.
+ *
+ * @param inputs A 4-D tensor.
+ * @param kernel A 3-D tensor (output_items, feature_dim, filters) of inputs' dtype.
+ * @param kernel_size Two positive integers: the window's rows and columns.
+ * @param strides Two positive integers.
+ * @param output_shape Two positive integers (output_row, output_col).
+ * @param data_format 'channels_last' or 'channels_first'; null (the default) means
+ *   K.image_data_format(). May also be given as an options object `{ data_format }`.
+ * @returns A 4-D tensor of inputs' dtype.
+ * @throws K.ValueError when a shape does not fit (ranks, output_items, feature_dim, windows reading
+ *   past the edge), a tuple argument has the wrong length or a value < 1, or data_format is unknown.
+ * @throws K.TypeError when the dtypes differ or are bool, or a tuple argument does not hold integers.
+ * @example
+ * ```ts
+ * const x = K.reshape(K.arange(9, null, 1, 'float32'), [1, 3, 3, 1]);
+ * // 2x2 windows; position p picks its window's p-th value
+ * const k = K.reshape(K.eye(4), [4, 4, 1]);
+ * K.eval(K.local_conv2d(x, k, [2, 2], [1, 1], [2, 2])); // [[[[0], [2]], [[6], [8]]]]
+ * ```
  */
 export function local_conv2d(inputs: TensorLike, kernel: TensorLike, kernel_size: readonly number[], strides: readonly number[],
   output_shape: readonly number[], data_format?: DataFormat | null | LocalConvOptions): Tensor {

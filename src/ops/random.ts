@@ -59,7 +59,30 @@ export interface DropoutOptions {
   seed?: number | null;
 }
 
-/** Samples of a normal distribution (tf.random.normal). */
+/**
+ * A tensor of samples of a normal distribution with the given mean and
+ * standard deviation (Keras's alias of tf.random.normal). dtype null means
+ * floatx(). Unlike TensorFlow, a negative or non-finite stddev is refused.
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param mean Mean of the distribution, default 0. This and the following optional arguments may
+ *   instead be given as one options object `{ mean, stddev, dtype, seed }`.
+ * @param stddev Standard deviation, default 1.
+ * @param dtype A float dtype, default floatx().
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A tensor of the given shape and dtype.
+ * @throws K.ValueError when the shape is not a list of non-negative integers, or stddev is negative.
+ * @throws K.TypeError when dtype is not a float dtype, or seed is not an integer.
+ * @example
+ * ```ts
+ * const a = K.random_normal([2, 3], 0, 1, null, 42);
+ * K.int_shape(a); // [2, 3]
+ * K.dtype(a); // 'float32'
+ * const b = K.random_normal([2, 3], { seed: 42 });
+ * K.eval(K.equal(a, b)); // [[1, 1, 1], [1, 1, 1]] (same seed, same values)
+ * ```
+ */
 export function random_normal(shape: RandomShape, mean?: number | null | NormalOptions, stddev?: number | null | NormalOptions,
   dtype?: DType | null | NormalOptions, seed?: number | null | NormalOptions): Tensor {
   return keras('random_normal', () => {
@@ -70,7 +93,30 @@ export function random_normal(shape: RandomShape, mean?: number | null | NormalO
   });
 }
 
-/** Samples of a normal distribution, redrawn while more than 2 stddev from the mean (tf.random.truncated_normal). */
+/**
+ * A tensor of samples of a normal distribution in which every value more than
+ * two standard deviations from the mean is dropped and drawn again
+ * (tf.random.truncated_normal), so all values lie in [mean - 2 stddev,
+ * mean + 2 stddev]. dtype null means floatx(). Unlike TensorFlow, a negative
+ * stddev is refused.
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param mean Mean of the distribution, default 0. This and the following optional arguments may
+ *   instead be given as one options object `{ mean, stddev, dtype, seed }`.
+ * @param stddev Standard deviation before truncation, default 1.
+ * @param dtype A float dtype, default floatx().
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A tensor of the given shape and dtype.
+ * @throws K.ValueError when the shape is not a list of non-negative integers, or stddev is negative.
+ * @throws K.TypeError when dtype is not a float dtype, or seed is not an integer.
+ * @example
+ * ```ts
+ * const t = K.truncated_normal([1000], { mean: 5, stddev: 2, dtype: 'float64', seed: 1 });
+ * K.dtype(t); // 'float64'
+ * K.eval(K.less_equal(K.max(K.abs(K.subtract(t, 5))), 4)); // 1 (true: within 2 stddev)
+ * ```
+ */
 export function truncated_normal(shape: RandomShape, mean?: number | null | NormalOptions, stddev?: number | null | NormalOptions,
   dtype?: DType | null | NormalOptions, seed?: number | null | NormalOptions): Tensor {
   return keras('truncated_normal', () => {
@@ -82,10 +128,30 @@ export function truncated_normal(shape: RandomShape, mean?: number | null | Norm
 }
 
 /**
- * Samples of a uniform distribution on [minval, maxval) (tf.random.uniform).
- * float32/float64: minval + u * (maxval - minval) as TF computes it, so any
- * order of the bounds is accepted and rounding may reach maxval. int32/int64:
- * exact uniform integers, minval < maxval.
+ * A tensor of samples of a uniform distribution on [minval, maxval)
+ * (tf.random.uniform). dtype null means floatx(). For float32/float64 the
+ * values are minval + u * (maxval - minval) as TensorFlow computes them, so
+ * any order of the bounds is accepted and rounding may reach maxval; for
+ * int32/int64 they are exact uniform integers and minval < maxval is required.
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param minval Lower bound, default 0. This and the following optional arguments may instead be
+ *   given as one options object `{ minval, maxval, dtype, seed }`.
+ * @param maxval Upper bound (exclusive), default 1.
+ * @param dtype 'float32', 'float64', 'int32' or 'int64'; default floatx().
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A tensor of the given shape and dtype.
+ * @throws K.ValueError when the shape is invalid, dtype is another dtype, or (integer dtypes) minval >= maxval.
+ * @throws K.TypeError when an integer dtype gets non-integer bounds, or seed is not an integer.
+ * @example
+ * ```ts
+ * const u = K.random_uniform([2, 3], -1, 1, null, 7);
+ * K.int_shape(u); // [2, 3]
+ * K.dtype(u); // 'float32'
+ * const dice = K.random_uniform([4], { minval: 1, maxval: 7, dtype: 'int32', seed: 7 });
+ * K.dtype(dice); // 'int32' (integers in 1..6)
+ * ```
  */
 export function random_uniform(shape: RandomShape, minval?: number | null | UniformOptions, maxval?: number | null | UniformOptions,
   dtype?: DType | null | UniformOptions, seed?: number | null | UniformOptions): Tensor {
@@ -96,7 +162,29 @@ export function random_uniform(shape: RandomShape, minval?: number | null | Unif
   });
 }
 
-/** Ones with probability p, zeros elsewhere: uniform(shape, dtype, seed) <= p, as Keras's source. */
+/**
+ * A tensor of Bernoulli samples: ones with probability p, zeros elsewhere
+ * (as Keras's source: a uniform draw <= p). Note Keras's default p is 0, which
+ * gives all zeros. dtype null means floatx(). Unlike TensorFlow, p outside
+ * [0, 1] is refused.
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param p Probability of a one, in [0, 1]; default 0. This and the following optional arguments may
+ *   instead be given as one options object `{ p, dtype, seed }`.
+ * @param dtype A float dtype, default floatx().
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A tensor of zeros and ones of the given shape and dtype.
+ * @throws K.ValueError when p is outside [0, 1], dtype is not a float dtype, or the shape is invalid.
+ * @throws K.TypeError when p is not a number, or seed is not an integer.
+ * @example
+ * ```ts
+ * const b = K.random_bernoulli([2, 3], 0.5, null, 3);
+ * K.int_shape(b); // [2, 3]
+ * K.eval(K.random_bernoulli([2, 2], { p: 1 })); // [[1, 1], [1, 1]]
+ * K.eval(K.random_bernoulli([2, 2])); // [[0, 0], [0, 0]] (p defaults to 0)
+ * ```
+ */
 export function random_bernoulli(shape: RandomShape, p?: number | null | BernoulliOptions,
   dtype?: DType | null | BernoulliOptions, seed?: number | null | BernoulliOptions): Tensor {
   return keras('random_bernoulli', () => {
@@ -117,7 +205,26 @@ export function random_bernoulli(shape: RandomShape, p?: number | null | Bernoul
 
 let binomialWarned = false;
 
-/** Deprecated alias of random_bernoulli; warns once, as Python's default warning filter does. */
+/**
+ * Deprecated alias of {@link random_bernoulli} (a binomial distribution with
+ * n = 1): same arguments and results. Warns once per process that it is
+ * deprecated, as Python's default warning filter does.
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param p Probability of a one, in [0, 1]; default 0. This and the following optional arguments may
+ *   instead be given as one options object `{ p, dtype, seed }`.
+ * @param dtype A float dtype, default floatx().
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A tensor of zeros and ones of the given shape and dtype.
+ * @throws K.ValueError when p is outside [0, 1], dtype is not a float dtype, or the shape is invalid.
+ * @throws K.TypeError when p is not a number, or seed is not an integer.
+ * @example
+ * ```ts
+ * const b = K.random_binomial([2, 3], { p: 0.5, seed: 3 }); // warns: deprecated
+ * K.eval(K.equal(b, K.random_bernoulli([2, 3], 0.5, null, 3))); // [[1, 1, 1], [1, 1, 1]]
+ * ```
+ */
 export function random_binomial(shape: RandomShape, p?: number | null | BernoulliOptions,
   dtype?: DType | null | BernoulliOptions, seed?: number | null | BernoulliOptions): Tensor {
   return keras('random_binomial', () => {
@@ -130,7 +237,30 @@ export function random_binomial(shape: RandomShape, p?: number | null | Bernoull
   });
 }
 
-/** A variable of normal samples (tf.compat.v1.random_normal_initializer); the same seed gives random_normal's values. */
+/**
+ * A variable filled with samples of a normal distribution with mean `mean` and
+ * standard deviation `scale` (tf.compat.v1.random_normal_initializer). The same
+ * seed gives the values of {@link random_normal}. dtype null means floatx().
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param mean Mean of the distribution.
+ * @param scale Standard deviation of the distribution (>= 0).
+ * @param dtype A float dtype, default floatx(). This and the following optional arguments may
+ *   instead be given as one options object `{ dtype, name, seed }`.
+ * @param name The variable's name, or null.
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A new Variable of the given shape and dtype.
+ * @throws K.ValueError when scale is negative, dtype is not a float dtype, or the shape is invalid.
+ * @throws K.TypeError when mean or scale is not a number, name is not a string, or seed is not an integer.
+ * @example
+ * ```ts
+ * const v = K.random_normal_variable([2, 3], 0, 1, { name: 'w', seed: 5 });
+ * K.int_shape(v); // [2, 3]
+ * K.dtype(v); // 'float32'
+ * K.eval(K.equal(v, K.random_normal([2, 3], 0, 1, null, 5))); // [[1, 1, 1], [1, 1, 1]]
+ * ```
+ */
 export function random_normal_variable(shape: RandomShape, mean: number, scale: number, dtype?: DType | null | RandomVariableOptions,
   name?: string | null | RandomVariableOptions, seed?: number | null | RandomVariableOptions): Variable {
   return keras('random_normal_variable', () => {
@@ -144,7 +274,30 @@ export function random_normal_variable(shape: RandomShape, mean: number, scale: 
   });
 }
 
-/** A variable of uniform samples on [low, high) (tf.compat.v1.random_uniform_initializer); as random_uniform for the same seed. */
+/**
+ * A variable filled with samples of a uniform distribution on [low, high)
+ * (tf.compat.v1.random_uniform_initializer). The same seed gives the values of
+ * {@link random_uniform}; dtype null means floatx(), and integer dtypes draw
+ * exact integers as random_uniform does.
+ *
+ * @param shape The shape: an integer, a list of non-negative integers, or a 1-D integer tensor (e.g. `K.shape(x)`).
+ * @param low Lower bound of the interval.
+ * @param high Upper bound of the interval (exclusive).
+ * @param dtype 'float32', 'float64', 'int32' or 'int64'; default floatx(). This and the following
+ *   optional arguments may instead be given as one options object `{ dtype, name, seed }`.
+ * @param name The variable's name, or null.
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A new Variable of the given shape and dtype.
+ * @throws K.ValueError when the shape is invalid, dtype is another dtype, or (integer dtypes) low >= high.
+ * @throws K.TypeError when low or high is not a number, name is not a string, or seed is not an integer.
+ * @example
+ * ```ts
+ * const v = K.random_uniform_variable([2, 3], 0, 1, { seed: 9 });
+ * K.int_shape(v); // [2, 3]
+ * K.eval(K.equal(v, K.random_uniform([2, 3], 0, 1, null, 9))); // [[1, 1, 1], [1, 1, 1]]
+ * ```
+ */
 export function random_uniform_variable(shape: RandomShape, low: number, high: number, dtype?: DType | null | RandomVariableOptions,
   name?: string | null | RandomVariableOptions, seed?: number | null | RandomVariableOptions): Variable {
   return keras('random_uniform_variable', () => {
@@ -157,10 +310,34 @@ export function random_uniform_variable(shape: RandomShape, low: number, high: n
 }
 
 /**
- * tf.nn.dropout: each entry of x is zeroed with probability `level`, the rest
- * scaled by 1 / (1 - level). The keep/drop flags have `noise_shape` (default
- * x's) and are broadcast to x. The flags are a constant, so the result is
- * differentiable w.r.t. x (g scaled where kept, 0 where dropped).
+ * Sets entries of `x` to zero at random, scaling the rest so the expected sum
+ * is kept (tf.nn.dropout): each entry is zeroed with probability `level`, the
+ * others multiplied by 1 / (1 - level). The keep/drop flags have `noise_shape`
+ * (default x's shape) and are broadcast to x, so a 1 in noise_shape drops
+ * whole slices. The flags are a constant, so the result is differentiable
+ * w.r.t. x. Unlike TensorFlow, a symbolic x is refused (a mask drawn when the
+ * graph is built would repeat on every run).
+ *
+ * @param x A float tensor.
+ * @param level Fraction of the entries to drop, in [0, 1).
+ * @param noise_shape Shape of the keep/drop flags, broadcastable to x's shape; null entries (with the
+ *   rank of x) take x's dimension. null (the default) means x's shape. This and `seed` may instead be
+ *   given as one options object `{ noise_shape, seed }`.
+ * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
+ *   draws anew each call.
+ * @returns A tensor of x's shape and dtype.
+ * @throws K.ValueError when level is outside [0, 1), x is not float or is symbolic, or noise_shape
+ *   does not broadcast to x.
+ * @throws K.TypeError when level is not a number, or seed is not an integer.
+ * @example
+ * ```ts
+ * const x = K.ones([2, 4]);
+ * const y = K.dropout(x, 0.5, null, 1); // entries 0 (dropped) or 2 (kept, scaled)
+ * K.int_shape(y); // [2, 4]
+ * K.eval(K.equal(y, K.dropout(x, 0.5, { seed: 1 }))); // [[1, 1, 1, 1], [1, 1, 1, 1]]
+ * const cols = K.dropout(x, 0.5, { noise_shape: [1, 4], seed: 1 }); // drops whole columns
+ * K.eval(K.equal(K.gather(cols, [0]), K.gather(cols, [1]))); // [[1, 1, 1, 1]]
+ * ```
  */
 export function dropout(x: TensorLike, level: number, noise_shape?: (number | null)[] | Tensor | null | DropoutOptions,
   seed?: number | null | DropoutOptions): Tensor {

@@ -90,7 +90,25 @@ function varianceOf(fn: string, p: Parsed): Tensor {
   return meanOf(lax.mul(d, d), p.axes, p.keepdims);
 }
 
-/** Sum of the values along `axis` (all axes when null). */
+/**
+ * Sum of the values of `x` along `axis` (tf.reduce_sum); an empty reduction is 0.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a tensor of the dtype of `x` with the reduced axes removed (or kept with length 1).
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.sum(x)); // 10
+ * K.eval(K.sum(x, 1)); // [3, 7]
+ * K.eval(K.sum(x, { axis: 0, keepdims: true })); // [[4, 6]]
+ * ```
+ */
 export function sum(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('sum', () => {
     const p = parse('sum', x, axis, keepdims);
@@ -98,7 +116,29 @@ export function sum(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
   });
 }
 
-/** Mean along `axis`; bool counts as floatx, integer tensors get tf.reduce_mean's integer mean. */
+/**
+ * Mean of the values of `x` along `axis` (tf.reduce_mean). A bool tensor is cast to
+ * floatx() first. Integer tensors keep their dtype, as TensorFlow's integer mean:
+ * the sum is exact and the division truncates toward zero. A float mean over no
+ * elements is NaN.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a tensor with the reduced axes removed (or kept with length 1): the dtype of
+ *   `x`, or floatx() for bool.
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.mean(x)); // 2.5
+ * K.eval(K.mean(x, 0)); // [2, 3]
+ * K.eval(K.mean(K.constant([1, 2], 'int32'))); // 1
+ * ```
+ */
 export function mean(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('mean', () => {
     const p = parse('mean', x, axis, keepdims);
@@ -107,7 +147,27 @@ export function mean(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: b
   });
 }
 
-/** Maximum along `axis`; NaN wins. The gradient is shared equally among tied maxima. */
+/**
+ * Maximum of the values of `x` along `axis` (tf.reduce_max); a NaN wins. Where
+ * several values tie for the maximum, the gradient is shared equally among them,
+ * as TensorFlow's. For bool tensors use K.any.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a tensor of the dtype of `x` with the reduced axes removed (or kept with length 1).
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean, or `x` is bool.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 5], [3, 4]]);
+ * K.eval(K.max(x)); // 5
+ * K.eval(K.max(x, 1)); // [5, 4]
+ * K.eval(K.max(x, 0, true)); // [[3, 5]]
+ * ```
+ */
 export function max(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('max', () => {
     const p = parse('max', x, axis, keepdims);
@@ -117,7 +177,26 @@ export function max(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
   });
 }
 
-/** Minimum along `axis`; NaN wins. The gradient is shared equally among tied minima. */
+/**
+ * Minimum of the values of `x` along `axis` (tf.reduce_min); a NaN wins. Where
+ * several values tie for the minimum, the gradient is shared equally among them,
+ * as TensorFlow's. For bool tensors use K.all.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a tensor of the dtype of `x` with the reduced axes removed (or kept with length 1).
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean, or `x` is bool.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 5], [3, 4]]);
+ * K.eval(K.min(x)); // 1
+ * K.eval(K.min(x, 1)); // [1, 3]
+ * ```
+ */
 export function min(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('min', () => {
     const p = parse('min', x, axis, keepdims);
@@ -126,7 +205,25 @@ export function min(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
   });
 }
 
-/** Product along `axis`; its gradient is exact where x holds zeros. */
+/**
+ * Product of the values of `x` along `axis` (tf.reduce_prod); an empty reduction is 1.
+ * Its gradient is exact where `x` holds zeros (no division by `x`).
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a tensor of the dtype of `x` with the reduced axes removed (or kept with length 1).
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.prod(x)); // 24
+ * K.eval(K.prod(x, 0)); // [3, 8]
+ * ```
+ */
 export function prod(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('prod', () => {
     const p = parse('prod', x, axis, keepdims);
@@ -135,8 +232,24 @@ export function prod(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: b
 }
 
 /**
- * Population variance along `axis`: mean((x - mean(x))^2). Bool is cast to
- * floatx; integer tensors are a TypeError, as in tf.math.reduce_variance.
+ * Population variance of `x` along `axis`, `mean((x - mean(x))^2)` (K.var,
+ * tf.math.reduce_variance). A bool tensor is cast to floatx() first; integer
+ * tensors are refused, as TensorFlow refuses them.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a float tensor with the reduced axes removed (or kept with length 1).
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean, or `x` is an integer tensor.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.var(x)); // 1.25
+ * K.eval(K.var(x, 1)); // [0.25, 0.25]
+ * ```
  */
 function variance(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('var', () => varianceOf('var', parse('var', x, axis, keepdims)));
@@ -144,14 +257,48 @@ function variance(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bool
 export { variance as var };
 
 /**
- * sqrt(var(x)). As in TensorFlow, the gradient where the variance is 0 (all
- * reduced values equal) is 0 * inf = NaN, for those reduced slices only.
+ * Population standard deviation of `x` along `axis`: `sqrt(K.var(x))`
+ * (tf.math.reduce_std). Bool is cast to floatx(); integers are refused. As in
+ * TensorFlow, the gradient of a slice whose values are all equal (variance 0) is NaN.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a float tensor with the reduced axes removed (or kept with length 1).
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean, or `x` is an integer tensor.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 3], [5, 5]]);
+ * K.eval(K.std(x, 1)); // [1, 0]
+ * K.eval(K.std(x)); // 1.6583124
+ * ```
  */
 export function std(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('std', () => lax.sqrt(varianceOf('std', parse('std', x, axis, keepdims))));
 }
 
-/** Logical OR along `axis` of x cast to bool (non-zero is true); returns bool. Empty: false. */
+/**
+ * Logical OR of `x` along `axis` (tf.reduce_any of `x` cast to bool: non-zero is true).
+ * An empty reduction is false.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a bool tensor with the reduced axes removed (or kept with length 1); K.eval gives 0/1.
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean.
+ * @example
+ * ```ts
+ * const x = K.constant([[0, 0], [0, 2]]);
+ * K.eval(K.any(x)); // 1
+ * K.eval(K.any(x, 1)); // [0, 1]
+ * ```
+ */
 export function any(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('any', () => {
     const p = parse('any', x, axis, keepdims);
@@ -159,7 +306,25 @@ export function any(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
   });
 }
 
-/** Logical AND along `axis` of x cast to bool; returns bool. Empty: true. */
+/**
+ * Logical AND of `x` along `axis` (tf.reduce_all of `x` cast to bool: non-zero is true).
+ * An empty reduction is true.
+ *
+ * @param x  a tensor-like.
+ * @param axis  an axis or a list of axes to reduce (negative counts from the end); null
+ *   or omitted reduces every axis. Also `options.axis`.
+ * @param keepdims  keep each reduced axis with length 1 (default false, which drops
+ *   them). Also `options.keepdims`.
+ * @returns a bool tensor with the reduced axes removed (or kept with length 1); K.eval gives 0/1.
+ * @throws K.ValueError when an axis is out of range for `x`, or named twice.
+ * @throws K.TypeError when `axis` is not an integer or list of integers, or `keepdims` is not a boolean.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 1], [0, 2]]);
+ * K.eval(K.all(x)); // 0
+ * K.eval(K.all(x, 1)); // [1, 0]
+ * ```
+ */
 export function all(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('all', () => {
     const p = parse('all', x, axis, keepdims);
@@ -183,12 +348,40 @@ function argReduce(fn: 'argmax' | 'argmin', x: TensorLike, axis: number | ArgRed
   return fn === 'argmax' ? lax.argmax(t, n) : lax.argmin(t, n);
 }
 
-/** Index (int64) of the maximum along `axis` (default -1); ties give the first index. */
+/**
+ * Index of the maximum of `x` along one axis (tf.argmax); a tie gives the first index.
+ *
+ * @param x  a tensor-like.
+ * @param axis  the axis to search (default -1, the last). Also `options.axis`.
+ * @returns an int64 tensor: the shape of `x` without `axis`.
+ * @throws K.ValueError when `axis` is out of range, or the axis is empty (no index to return).
+ * @throws K.TypeError when `axis` is not an integer.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 9, 3], [7, 2, 7]]);
+ * K.eval(K.argmax(x)); // [1, 0]
+ * K.eval(K.argmax(x, 0)); // [1, 0, 1]
+ * ```
+ */
 export function argmax(x: TensorLike, axis?: number | ArgReduceOptions): Tensor {
   return keras('argmax', () => argReduce('argmax', x, axis));
 }
 
-/** Index (int64) of the minimum along `axis` (default -1); ties give the first index. */
+/**
+ * Index of the minimum of `x` along one axis (tf.argmin); a tie gives the first index.
+ *
+ * @param x  a tensor-like.
+ * @param axis  the axis to search (default -1, the last). Also `options.axis`.
+ * @returns an int64 tensor: the shape of `x` without `axis`.
+ * @throws K.ValueError when `axis` is out of range, or the axis is empty (no index to return).
+ * @throws K.TypeError when `axis` is not an integer.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 9, 1], [7, 2, 3]]);
+ * K.eval(K.argmin(x)); // [0, 1]
+ * K.eval(K.argmin(x, 0)); // [0, 1, 0]
+ * ```
+ */
 export function argmin(x: TensorLike, axis?: number | ArgReduceOptions): Tensor {
   return keras('argmin', () => argReduce('argmin', x, axis));
 }

@@ -11,7 +11,24 @@ export interface ScanOptions {
   axis?: number;
 }
 
-/** Cumulative sum of the values of x along `axis` (default 0), as tf.cumsum. */
+/**
+ * Cumulative sum of the values of `x` along `axis` (tf.cumsum): entry i is the
+ * sum of entries 0..i. The result has x's shape and dtype (bool is refused).
+ *
+ * @param x A tensor, variable or tensor-like value (plain numbers become floatx()).
+ * @param axis The axis to accumulate along, default 0; negative counts from the end.
+ *   May also be given as an options object `{ axis }`.
+ * @returns A tensor of x's shape and dtype.
+ * @throws K.ValueError when `axis` is out of range for x's rank.
+ * @throws K.TypeError when `axis` is not an integer or x is bool.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.cumsum(x)); // [[1, 2], [4, 6]]
+ * K.eval(K.cumsum(x, 1)); // [[1, 3], [3, 7]]
+ * K.eval(K.cumsum(x, { axis: -1 })); // [[1, 3], [3, 7]]
+ * ```
+ */
 export function cumsum(x: TensorLike, axis?: number | ScanOptions): Tensor {
   return keras('cumsum', () => {
     const [t, a] = parse('cumsum', x, axis);
@@ -19,7 +36,25 @@ export function cumsum(x: TensorLike, axis?: number | ScanOptions): Tensor {
   });
 }
 
-/** Cumulative product of the values of x along `axis` (default 0), as tf.math.cumprod. */
+/**
+ * Cumulative product of the values of `x` along `axis` (tf.math.cumprod):
+ * entry i is the product of entries 0..i. The result has x's shape and dtype
+ * (bool is refused). Its gradient is exact even where x holds zeros.
+ *
+ * @param x A tensor, variable or tensor-like value (plain numbers become floatx()).
+ * @param axis The axis to accumulate along, default 0; negative counts from the end.
+ *   May also be given as an options object `{ axis }`.
+ * @returns A tensor of x's shape and dtype.
+ * @throws K.ValueError when `axis` is out of range for x's rank.
+ * @throws K.TypeError when `axis` is not an integer or x is bool.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2], [3, 4]]);
+ * K.eval(K.cumprod(x)); // [[1, 2], [3, 8]]
+ * K.eval(K.cumprod(x, 1)); // [[1, 2], [3, 12]]
+ * K.eval(K.cumprod(x, 2)); // throws K.ValueError
+ * ```
+ */
 export function cumprod(x: TensorLike, axis?: number | ScanOptions): Tensor {
   return keras('cumprod', () => {
     const [t, a] = parse('cumprod', x, axis);

@@ -19,9 +19,17 @@ let manualInit = false;
 let sessionsMade = 0;
 
 /**
- * What K.get_session returns. It runs nothing (ops run when called, on the
- * device K.set_device chose); it tells which default graph it was made for,
- * and reports where ops run now and the manual initialization flag.
+ * What K.get_session returns, in place of TensorFlow's session. It runs
+ * nothing (ops run when called, on the device K.set_device chose); it tells
+ * which default graph it was made for, and reports where ops run now and the
+ * manual initialization flag. Get one from {@link get_session}.
+ *
+ * @example
+ * ```ts
+ * const s = K.get_session();
+ * s === K.get_session(); // true
+ * s.device; // 'cpu'
+ * ```
  */
 export class Session {
   /** The default graph's generation (each clear_session starts a new one). */
@@ -39,21 +47,39 @@ export class Session {
     return currentDevice();
   }
 
+  /** The flag K.manual_variable_initialization set (it has no other effect in ktape). */
   get manual_variable_initialization(): boolean {
     return manualInit;
   }
 
+  /**
+   * A short description: 'Session(id=1, graph=1, device=cpu)'.
+   *
+   * @returns The description.
+   */
   toString(): string {
     return `Session(id=${this.id}, graph=${this.graph}, device=${this.device})`;
   }
 }
 
 /**
- * The global session, made when there is none or when the one set belongs to a
- * graph that clear_session has since reset (Keras makes a new session when the
- * cached one's graph is not the current graph). `op_input_list` (tensors)
- * names the graph in Keras; ktape has one graph, so it is only checked.
- * Variables are initialized at creation, so nothing is initialized here.
+ * Returns the global session, making one when there is none or when the one
+ * set belongs to a graph that clear_session has since reset (Keras makes a new
+ * session when the cached one's graph is not the current graph).
+ * `op_input_list` (tensors) names the graph in Keras; ktape has one graph, so
+ * it is only checked. Variables are initialized at creation, so nothing is
+ * initialized here.
+ *
+ * @param op_input_list Tensors whose graph to use (checked only); default [].
+ * @returns The global Session.
+ * @throws K.TypeError when op_input_list is not a list of tensors.
+ * @example
+ * ```ts
+ * const s = K.get_session();
+ * s === K.get_session(); // true
+ * K.clear_session();
+ * s === K.get_session(); // false (a new graph, a new session)
+ * ```
  */
 export function get_session(op_input_list: readonly Tensor[] = []): Session {
   return keras('get_session', () => {
@@ -67,9 +93,21 @@ export function get_session(op_input_list: readonly Tensor[] = []): Session {
 }
 
 /**
- * Make `session` the global session (get_session returns it while its graph is
- * current); null drops it, so the next get_session makes a new one. Only a
+ * Sets the global session: get_session returns `session` while its graph is
+ * current; null drops it, so the next get_session makes a new one. Only a
  * Session from get_session is accepted: ktape has no other kind.
+ *
+ * @param session A Session, or null.
+ * @returns Nothing.
+ * @throws K.TypeError when session is neither a Session nor null.
+ * @example
+ * ```ts
+ * const s = K.get_session();
+ * K.set_session(null);
+ * K.get_session() === s; // false
+ * K.set_session(s);
+ * K.get_session() === s; // true
+ * ```
  */
 export function set_session(session: Session | null): void {
   keras('set_session', () => {
@@ -81,12 +119,23 @@ export function set_session(session: Session | null): void {
 }
 
 /**
- * Reset the state Keras keeps: uids, the default graph (a new generation; the
+ * Resets all state Keras keeps: uids, the default graph (a new generation; the
  * session is dropped), the learning phase (0) and the name scope (top), and
  * free the device memory the session holds: every cached cross-device copy (a
  * cpu value uploaded to the gpu, or read back). Tensors and variables keep
  * their values; a copy is made again when needed. A name_scope being run
- * restores its own scope when it returns.
+ * restores its own scope when it returns. Call it between models built in a
+ * loop to start each from a blank state.
+ *
+ * @returns Nothing.
+ * @example
+ * ```ts
+ * K.get_uid('dense'); // 1
+ * K.set_learning_phase(1); // (deprecated, warns)
+ * K.clear_session();
+ * K.learning_phase(); // 0
+ * K.get_uid('dense'); // 1 (uids start again)
+ * ```
  */
 export function clear_session(): void {
   reset_uids();
@@ -98,10 +147,21 @@ export function clear_session(): void {
 }
 
 /**
- * Keras's manual variable initialization flag. ktape variables always hold
- * their value from creation (K.variable copies it in), so there is nothing to
- * defer: the flag is recorded (Session.manual_variable_initialization) and has
- * no other effect.
+ * Sets Keras's manual variable initialization flag: whether variables are
+ * initialized as they are made (false, the default) or by the user. ktape
+ * variables always hold their value from creation (K.variable copies it in),
+ * so there is nothing to defer: the flag is recorded
+ * (Session.manual_variable_initialization) and has no other effect.
+ *
+ * @param value The flag.
+ * @returns Nothing.
+ * @throws K.TypeError when value is not a boolean.
+ * @example
+ * ```ts
+ * K.manual_variable_initialization(true);
+ * K.get_session().manual_variable_initialization; // true
+ * K.manual_variable_initialization(false);
+ * ```
  */
 export function manual_variable_initialization(value: boolean): void {
   keras('manual_variable_initialization', () => {
@@ -118,15 +178,28 @@ export interface NameScopeOptions {
 }
 
 /**
- * Run `fn` inside a name scope (tf.compat.v1.name_scope, eager rules): names
- * of variables, placeholders, named constants and op results made inside are
- * 'scope/name', nested scopes join with '/'. A name ending in '/' is absolute
- * (replaces the scope), and '' (or null without a default_name) returns to
- * the top. `fn` gets the scope string ('outer/inner/'); the previous scope is
- * restored after, even if `fn` throws.
+ * Runs `fn` inside a name scope (tf.compat.v1.name_scope, eager rules; the
+ * Python context manager becomes a callback): names of variables,
+ * placeholders, named constants and op results made inside are 'scope/name',
+ * nested scopes join with '/'. A name ending in '/' is absolute (replaces the
+ * scope), and '' (or null without a default_name) returns to the top. `fn`
+ * gets the scope string ('outer/inner/'); the previous scope is restored
+ * after, even if `fn` throws. Returns what `fn` returns.
  *
- *   K.name_scope('block', (scope) => K.variable(1))           // 'block/Variable'
- *   K.name_scope(null, { default_name: 'dense' }, () => ...)  // 'dense/...'
+ * @param name The scope's name, or null to use default_name.
+ * @param default_name The name used when `name` is null. Instead of default_name (and values), an
+ *   options object `{ default_name, values }` may be given.
+ * @param values Tensors the scope's ops use; TensorFlow checks they share a graph, and ktape has one.
+ * @param fn The body, called with the scope string; always the last argument.
+ * @returns fn's result.
+ * @throws K.TypeError when the last argument is not a function, name or default_name is not a
+ *   string, or values is not a list of tensors.
+ * @example
+ * ```ts
+ * K.name_scope('block', () => K.variable(1)).name; // 'block/Variable'
+ * K.name_scope('outer', () => K.name_scope('inner', (scope) => scope)); // 'outer/inner/'
+ * K.name_scope(null, { default_name: 'dense' }, (scope) => scope); // 'dense/'
+ * ```
  */
 export function name_scope<T>(name: string | null, fn: (scope: string) => T): T;
 export function name_scope<T>(name: string | null, default_name: string | null | NameScopeOptions, fn: (scope: string) => T): T;

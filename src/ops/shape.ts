@@ -12,7 +12,22 @@ import { showValue as describe } from '../core/convert.js';
 /** A list of integers: an array, or a 1-D int32/int64 tensor with a value (such as K.shape(y)). */
 export type IntList = readonly number[] | Tensor;
 
-/** Reshape `x` to `shape`; one entry may be -1, inferred from the size of x (tf.reshape). */
+/**
+ * `x` with its values in row-major order laid out in `shape` (tf.reshape). One
+ * entry of `shape` may be -1: it is inferred from the size of `x`.
+ *
+ * @param x  a tensor-like.
+ * @param shape  the new shape: an array of integers, or a 1-D int32/int64 tensor with a value (such as `K.shape(y)`).
+ * @returns a tensor of the dtype of `x` with the given shape.
+ * @throws K.ValueError when the sizes differ, more than one entry is -1, or an entry is below -1.
+ * @throws K.TypeError when `shape` is not a list of integers.
+ * @example
+ * ```ts
+ * const a = K.constant([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], 'int32');
+ * K.eval(K.reshape(a, [2, 6])); // [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]
+ * K.int_shape(K.reshape(a, [-1, 2])); // [6, 2]
+ * ```
+ */
 export function reshape(x: TensorLike, shape: IntList): Tensor {
   return keras('reshape', () => {
     const t = toTensor('reshape', x);
@@ -20,7 +35,19 @@ export function reshape(x: TensorLike, shape: IntList): Tensor {
   });
 }
 
-/** Reverse the axes of `x` (tf.compat.v1.transpose without perm): a matrix transpose for 2-D. */
+/**
+ * `x` with its axes reversed (tf.compat.v1.transpose without `perm`): the matrix
+ * transpose for a 2-D tensor. Works on placeholders too, inferring the shape.
+ *
+ * @param x  a tensor-like.
+ * @returns a tensor of the dtype of `x` whose shape is that of `x` reversed.
+ * @example
+ * ```ts
+ * const v = K.variable([[1, 2, 3], [4, 5, 6]]);
+ * K.eval(K.transpose(v)); // [[1, 4], [2, 5], [3, 6]]
+ * K.int_shape(K.transpose(K.placeholder([2, 3]))); // [3, 2]
+ * ```
+ */
 export function transpose(x: TensorLike): Tensor {
   return keras('transpose', () => {
     const t = toTensor('transpose', x);
@@ -28,7 +55,22 @@ export function transpose(x: TensorLike): Tensor {
   });
 }
 
-/** Permute the axes of `x`: axis i of the result is axis pattern[i] of x. */
+/**
+ * `x` with its axes permuted (tf.transpose with `perm`): axis i of the result is
+ * axis `pattern[i]` of `x`.
+ *
+ * @param x  a tensor-like.
+ * @param pattern  a permutation of `0 .. ndim(x) - 1` (no negative entries, as in TensorFlow), as an array or a 1-D integer tensor.
+ * @returns a tensor of the dtype of `x`, of shape `pattern.map((p) => shape[p])`.
+ * @throws K.ValueError when `pattern` is not a permutation of the axes of `x`.
+ * @throws K.TypeError when `pattern` is not a list of integers.
+ * @example
+ * ```ts
+ * const a = K.constant([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], 'int32');
+ * K.eval(K.permute_dimensions(a, [1, 0])); // [[1, 4, 7, 10], [2, 5, 8, 11], [3, 6, 9, 12]]
+ * K.int_shape(K.permute_dimensions(K.zeros([2, 3, 4]), [2, 0, 1])); // [4, 2, 3]
+ * ```
+ */
 export function permute_dimensions(x: TensorLike, pattern: IntList): Tensor {
   return keras('permute_dimensions', () => {
     const t = toTensor('permute_dimensions', x);
@@ -46,7 +88,20 @@ export interface AxisOption {
   axis?: number;
 }
 
-/** Insert a dimension of size 1 at `axis` (in [-rank-1, rank], as tf.expand_dims). */
+/**
+ * `x` with a new axis of length 1 inserted at `axis` (tf.expand_dims).
+ *
+ * @param x  a tensor-like.
+ * @param axis  where the new axis goes, in `[-ndim(x) - 1, ndim(x)]`; default -1 (last). Also `options.axis`.
+ * @returns a tensor of the dtype of `x`, with one more axis.
+ * @throws K.ValueError when `axis` is out of range.
+ * @example
+ * ```ts
+ * const x = K.constant([1, 2, 3]);
+ * K.int_shape(K.expand_dims(x)); // [3, 1]
+ * K.eval(K.expand_dims(x, 0)); // [[1, 2, 3]]
+ * ```
+ */
 export function expand_dims(x: TensorLike, axis?: number | AxisOption): Tensor {
   return keras('expand_dims', () => {
     const o = options<AxisOption>('expand_dims', ['axis'], [axis]);
@@ -61,7 +116,21 @@ export function expand_dims(x: TensorLike, axis?: number | AxisOption): Tensor {
   });
 }
 
-/** Remove the dimension `axis`, which must have size 1 (tf.squeeze(x, [axis])). */
+/**
+ * `x` without the axis `axis`, which must have length 1 (tf.squeeze(x, [axis])).
+ *
+ * @param x  a tensor-like.
+ * @param axis  the axis to remove (negative counts from the end); required.
+ * @returns a tensor of the dtype of `x`, with one axis fewer.
+ * @throws K.ValueError when `axis` is out of range or its length is not 1.
+ * @throws K.TypeError when `axis` is missing.
+ * @example
+ * ```ts
+ * const x = K.constant([[1], [2], [3]]);
+ * K.eval(K.squeeze(x, 1)); // [1, 2, 3]
+ * K.eval(K.squeeze(x, 0)); // throws K.ValueError
+ * ```
+ */
 export function squeeze(x: TensorLike, axis: number): Tensor {
   return keras('squeeze', () => {
     const t = toTensor('squeeze', x);
@@ -87,8 +156,22 @@ function unknowns(shape: readonly number[]): number {
 }
 
 /**
- * x[start : start + size] along every axis (tf.slice): `start` and `size` have one
- * entry per axis; a size of -1 takes everything from start to the end.
+ * The block of `x` starting at `start` with `size` entries along each axis, as
+ * tf.slice (`x[start[0] : start[0] + size[0], ...]` in Python). A size of -1
+ * takes everything from the start to the end of that axis.
+ *
+ * @param x  a tensor-like.
+ * @param start  the first index along each axis (one entry per axis of `x`), an array or a 1-D integer tensor.
+ * @param size  how many entries to take along each axis (-1: all the rest), one per axis.
+ * @returns a tensor of the dtype of `x`, of shape `size` (with -1 resolved).
+ * @throws K.ValueError when `start` or `size` does not have one entry per axis, or the block does not fit in `x`.
+ * @throws K.TypeError when `start` or `size` is not a list of integers.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2, 3], [4, 5, 6]]);
+ * K.eval(K.slice(x, [0, 1], [2, 2])); // [[2, 3], [5, 6]]
+ * K.eval(K.slice(x, [1, 0], [1, -1])); // [[4, 5, 6]]
+ * ```
  */
 export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
   return keras('slice', () => {

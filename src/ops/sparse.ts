@@ -18,23 +18,71 @@ export type CooValue =
   | { row: ArrayLike<number>; col: ArrayLike<number>; data: ArrayLike<number>; shape: number[] }
   | { indices: unknown; values: unknown; dense_shape: number[] };
 
-/** Whether `tensor` is a SparseTensor. */
+/**
+ * Whether `tensor` is a sparse tensor (a {@link SparseTensor}, e.g. from a
+ * sparse placeholder or a variable made from a COO value).
+ *
+ * @param tensor Any value.
+ * @returns true for a SparseTensor, false for anything else.
+ * @example
+ * ```ts
+ * const a = K.placeholder([2, 2], { sparse: false });
+ * K.is_sparse(a); // false
+ * const b = K.placeholder([2, 2], { sparse: true });
+ * K.is_sparse(b); // true
+ * ```
+ */
 export function is_sparse(tensor: unknown): boolean {
   return keras('is_sparse', () => tensor instanceof SparseTensor);
 }
 
-/** The dense tensor of a SparseTensor (zeros where no value is given); any other tensor as is. */
+/**
+ * Converts a sparse tensor into a dense one: zeros where no value is given
+ * (tf.sparse.to_dense). Any other tensor-like is returned as a tensor, as is.
+ * Gradients flow to the sparse tensor's values.
+ *
+ * @param tensor A SparseTensor, or any tensor-like.
+ * @returns A dense tensor of the dense shape and the values' dtype.
+ * @throws K.ValueError when the dense shape has unknown dimensions, or an index is out of bounds or
+ *   repeated.
+ * @example
+ * ```ts
+ * const sp = K.variable({ indices: [[0, 0], [1, 2]], values: [1, 2], dense_shape: [2, 3] });
+ * K.eval(K.to_dense(sp)); // [[1, 0, 0], [0, 0, 2]]
+ * const b = K.placeholder([2, 2], { sparse: true });
+ * K.is_sparse(K.to_dense(b)); // false
+ * ```
+ */
 export function to_dense(tensor: SparseTensor | TensorLike): Tensor {
   return keras('to_dense', () => (tensor instanceof SparseTensor ? sparseToDense('to_dense', tensor) : toTensor('to_dense', tensor, 'tensor')));
 }
 
-/** Whether `x` is a plain object with the fields of a CooValue. */
+/**
+ * Whether `x` is a plain object with the fields of a CooValue (scipy's
+ * row/col/data/shape or tf.SparseTensor's indices/values/dense_shape).
+ *
+ * @param x Any value.
+ * @returns true for a COO value.
+ * @internal
+ */
 export function isCoo(x: unknown): x is CooValue {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || x instanceof Tensor || isNdArray(x)) return false;
   return ('row' in x && 'col' in x && 'data' in x && 'shape' in x) || ('indices' in x && 'values' in x && 'dense_shape' in x);
 }
 
-/** A checked SparseTensor of a COO value; values take `dtype`. */
+/**
+ * A checked SparseTensor of a COO value (used by K.variable and K.function's
+ * feeds); the values take `dtype`.
+ *
+ * @param fn The Keras function to name in errors.
+ * @param value The COO value.
+ * @param arg The argument to name in errors.
+ * @param dtype The values' dtype.
+ * @returns A SparseTensor with int64 indices.
+ * @throws K.ValueError when the dense shape, the lengths or the index values are invalid.
+ * @throws K.TypeError when the indices are not integers.
+ * @internal
+ */
 export function sparseFromCoo(fn: string, value: CooValue, arg: string, dtype: DType): SparseTensor {
   let indices: Tensor, values: Tensor, shape: unknown;
   if ('row' in value) {
@@ -58,7 +106,20 @@ export function sparseFromCoo(fn: string, value: CooValue, arg: string, dtype: D
   return checkedSparse(fn, indices, values, dense, arg);
 }
 
-/** A SparseTensor after checking ranks, dtypes, nnz and (when known) the index values. */
+/**
+ * A SparseTensor after checking ranks, dtypes, nnz and (when known) the index
+ * values (in bounds, none repeated).
+ *
+ * @param fn The Keras function to name in errors.
+ * @param indices Integer indices [nnz, rank].
+ * @param values Values [nnz].
+ * @param dense The dense shape (-1 for unknown dimensions).
+ * @param arg The argument to name in errors.
+ * @returns A SparseTensor with int64 indices.
+ * @throws K.ValueError when a shape does not fit or an index is out of bounds or repeated.
+ * @throws K.TypeError when the indices are not integers.
+ * @internal
+ */
 export function checkedSparse(fn: string, indices: Tensor, values: Tensor, dense: number[], arg: string): SparseTensor {
   if (!isInt(indices.dtype)) throw typeError(fn, `${arg}: indices must be integers; got ${indices.dtype}`);
   if (indices.rank !== 2 || (indices.shape[1] !== dense.length && indices.shape[1] !== UNKNOWN)) {
@@ -96,7 +157,16 @@ function knownShape(fn: string, sp: SparseTensor, arg: string): void {
   }
 }
 
-/** Scatter the values into zeros at their row-major positions, then shape them. */
+/**
+ * The dense tensor of a SparseTensor: its values scattered into zeros at their
+ * row-major positions, then shaped.
+ *
+ * @param fn The Keras function to name in errors.
+ * @param sp The sparse tensor (with a known dense shape).
+ * @returns A dense tensor.
+ * @throws K.ValueError when the dense shape is unknown or an index is out of bounds or repeated.
+ * @internal
+ */
 export function sparseToDense(fn: string, sp: SparseTensor): Tensor {
   knownShape(fn, sp, 'tensor');
   checkIndexValues(fn, sp.indices, sp.dense_shape, 'tensor');
@@ -113,7 +183,18 @@ function indexColumn(sp: SparseTensor, k: number): Tensor {
   return lax.reshape(col, [sp.indices.shape[0]!]);
 }
 
-/** x @ y for a 2-D sparse x (tf.sparse.sparse_dense_matmul): each value times its row of y, summed into its output row. */
+/**
+ * x @ y for a 2-D sparse x (tf.sparse.sparse_dense_matmul): each value times
+ * its row of y, summed into its output row (K.dot's sparse path).
+ *
+ * @param fn The Keras function to name in errors.
+ * @param x A 2-D SparseTensor.
+ * @param yIn A 2-D dense tensor-like (plain values take x's dtype).
+ * @returns A dense tensor (x rows, y columns).
+ * @throws K.ValueError when a rank or the inner dimensions do not match, or an index is invalid.
+ * @throws K.TypeError when the dtypes differ or are bool.
+ * @internal
+ */
 export function sparseDenseMatmul(fn: string, x: SparseTensor, yIn: unknown): Tensor {
   const y = toTensor(fn, yIn, 'y', x.dtype);
   const shapes = `x of dense shape ${fmtShape(x.dense_shape)} and y of shape ${fmtShape(y.shape)}`;
@@ -132,7 +213,18 @@ export function sparseDenseMatmul(fn: string, x: SparseTensor, yIn: unknown): Te
   return lax.scatterAdd(scaled, indexColumn(x, 0), 0, x.dense_shape[0]!);
 }
 
-/** tf.sparse.concat: the indices shifted along `axis` by the sizes before them, in row-major order when known. */
+/**
+ * tf.sparse.concat (K.concatenate's sparse path): the indices shifted along
+ * `axis` by the sizes before them, in row-major order when known.
+ *
+ * @param fn The Keras function to name in errors.
+ * @param xs Sparse tensors of one dtype and rank.
+ * @param axis A non-negative axis.
+ * @returns A SparseTensor.
+ * @throws K.ValueError when the dense shapes disagree off `axis` or are unknown along it.
+ * @throws K.TypeError when the dtypes differ.
+ * @internal
+ */
 export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): SparseTensor {
   const first = xs[0]!;
   const rank = first.rank;

@@ -45,9 +45,26 @@ export interface DTypeNameOptions {
 const DEFAULT_NAME = 'Variable';
 
 /**
- * A variable holding a copy of `value` (dtype defaults to floatx()). A COO value
- * (scipy's row/col/data/shape, or indices/values/dense_shape) gives a
- * SparseTensor instead, as Keras does for scipy sparse matrices.
+ * A variable holding a copy of `value`: a mutable tensor whose value K.set_value and
+ * the K.update* functions replace in place (tf.Variable). A COO value
+ * (`{row, col, data, shape}` as scipy's, or `{indices, values, dense_shape}`)
+ * gives a SparseTensor instead, as Keras does for scipy sparse matrices. The
+ * constraint is kept on the variable for optimizers to apply; no update applies it.
+ *
+ * @param value  the initial value: a tensor-like (a tensor must already have `dtype`), or a COO object.
+ * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
+ * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
+ * @param constraint  a projection `(x) => Tensor` for optimizers to apply after an update, or null. Also `options.constraint`.
+ * @returns a Variable (a SparseTensor for a COO value).
+ * @throws K.ValueError when `constraint` is not a function, or `value` is symbolic.
+ * @throws K.TypeError when `value` cannot be converted, a tensor `value` has another dtype, or `dtype` is unknown.
+ * @example
+ * ```ts
+ * const kvar = K.variable([[1, 2], [3, 4]], 'float64', 'example_var');
+ * K.dtype(kvar); // 'float64'
+ * kvar.name; // 'example_var'
+ * K.eval(kvar); // [[1, 2], [3, 4]]
+ * ```
  */
 export function variable(value: CooValue, dtype?: DType | null | VariableOptions,
   name?: string | null | VariableOptions, constraint?: Constraint | null | VariableOptions): SparseTensor;
@@ -73,9 +90,23 @@ export function variable(value: TensorLike | CooValue, dtype?: DType | null | Va
 }
 
 /**
- * A constant tensor of `value` (dtype defaults to floatx()). With `shape`, a
- * one-element value is filled to it and a value of as many elements is
- * reshaped, as tf.constant does; a tensor of the wanted dtype is returned as is.
+ * A constant tensor holding `value` (tf.constant). With `shape`, a one-element
+ * value is filled to that shape and a value of as many elements is reshaped,
+ * as tf.constant does. A tensor of the wanted dtype is returned as it is; a
+ * variable gives a constant copy of its current value.
+ *
+ * @param value  a tensor-like.
+ * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
+ * @param shape  the shape to fill or reshape to (an integer or a list); null: the shape of `value`. Also `options.shape`.
+ * @param name  a name for the tensor. Also `options.name`.
+ * @returns a Tensor.
+ * @throws K.TypeError when `value` cannot be converted to `dtype` (a tensor must already have it), or cannot be reshaped or filled to `shape`.
+ * @example
+ * ```ts
+ * K.eval(K.constant([[1, 2], [3, 4]])); // [[1, 2], [3, 4]]
+ * K.eval(K.constant(5, 'int32', [2, 2])); // [[5, 5], [5, 5]]
+ * K.eval(K.constant([1, 2, 3, 4], null, [2, 2])); // [[1, 2], [3, 4]]
+ * ```
  */
 export function constant(value: TensorLike, dtype?: DType | null | ConstantOptions,
   shape?: number | number[] | null | ConstantOptions, name?: string | null | ConstantOptions): Tensor {
@@ -101,17 +132,57 @@ export function constant(value: TensorLike, dtype?: DType | null | ConstantOptio
   });
 }
 
-/** The value of a tensor or variable as a new row-major ndarray (K.eval). */
+/**
+ * The value of a tensor or variable (K.eval): a new contiguous row-major scijs
+ * ndarray whose `.data` is the dtype's typed array (a 0-d ndarray for a
+ * scalar). Changing it never changes the tensor. A symbolic tensor has no
+ * value: evaluate it with K.function.
+ *
+ * @param x  a tensor, variable or other tensor-like.
+ * @returns a new ndarray.
+ * @throws K.ValueError when `x` is symbolic (made from a placeholder).
+ * @example
+ * ```ts
+ * const kvar = K.variable([[1, 2], [3, 4]], 'float32');
+ * K.eval(kvar); // [[1, 2], [3, 4]]
+ * K.eval(kvar).data instanceof Float32Array; // true
+ * ```
+ */
 export function evaluate(x: TensorLike): Nd {
   return keras('eval', () => readOut('eval', x, 'x'));
 }
 
-/** The value of a variable (or tensor) as a new row-major ndarray. */
+/**
+ * The value of a variable (or any tensor) as a new row-major ndarray, as K.eval.
+ *
+ * @param x  a variable, tensor or other tensor-like.
+ * @returns a new ndarray.
+ * @throws K.ValueError when `x` is symbolic.
+ * @example
+ * ```ts
+ * const v = K.variable(1);
+ * K.set_value(v, 2);
+ * K.get_value(v); // 2
+ * K.set_value(v, K.add(v, 1));
+ * K.get_value(v); // 3
+ * ```
+ */
 export function get_value(x: TensorLike): Nd {
   return keras('get_value', () => readOut('get_value', x, 'x'));
 }
 
-/** The values of several tensors, each a new row-major ndarray. */
+/**
+ * The values of several tensors at once: a new row-major ndarray for each.
+ *
+ * @param tensors  a list of tensors or variables.
+ * @returns a list of new ndarrays, in the order of `tensors`.
+ * @throws K.ValueError when one of them is symbolic.
+ * @throws K.TypeError when `tensors` is not a list.
+ * @example
+ * ```ts
+ * K.batch_get_value([K.constant(1), K.variable([2, 3])]); // [1, [2, 3]]
+ * ```
+ */
 export function batch_get_value(tensors: TensorLike[]): Nd[] {
   return keras('batch_get_value', () => {
     if (!Array.isArray(tensors)) throw typeError('batch_get_value', `tensors must be a list; got ${describe(tensors)}`);
@@ -119,7 +190,22 @@ export function batch_get_value(tensors: TensorLike[]): Nd[] {
   });
 }
 
-/** Replace the value of `x`; the value is converted to x's dtype (numpy's asarray), shapes must match. */
+/**
+ * Replaces the value of a variable. The value is converted to the variable's dtype
+ * (as numpy's asarray) and must have its shape. Graphs already recorded keep the
+ * values they read.
+ *
+ * @param x  the variable to change.
+ * @param value  the new value: a tensor-like of the shape of `x`.
+ * @throws K.ValueError when the shapes differ, or `value` is symbolic.
+ * @throws K.TypeError when `x` is not a variable, or `value` cannot be converted.
+ * @example
+ * ```ts
+ * const v = K.variable([1, 2]);
+ * K.set_value(v, [3, 4]);
+ * K.eval(v); // [3, 4]
+ * ```
+ */
 export function set_value(x: Variable, value: TensorLike): void {
   keras('set_value', () => {
     const next = setValueFor('set_value', x, value, 'x', 'value');
@@ -127,7 +213,21 @@ export function set_value(x: Variable, value: TensorLike): void {
   });
 }
 
-/** Set many variables at once: every pair is validated before any variable changes. */
+/**
+ * Sets the values of several variables at once. Every pair is checked before any
+ * variable changes, so a bad pair leaves all of them as they were.
+ *
+ * @param tuples  a list of `[variable, value]` pairs, each as for K.set_value.
+ * @throws K.ValueError when a value's shape differs from its variable's.
+ * @throws K.TypeError when `tuples` is not a list of pairs, or an entry is not a variable.
+ * @example
+ * ```ts
+ * const a = K.variable(0);
+ * const b = K.variable([0, 0]);
+ * K.batch_set_value([[a, 1], [b, [2, 3]]]);
+ * K.batch_get_value([a, b]); // [1, [2, 3]]
+ * ```
+ */
 export function batch_set_value(tuples: [Variable, TensorLike][]): void {
   keras('batch_set_value', () => {
     if (!Array.isArray(tuples)) throw typeError('batch_set_value', `tuples must be a list of [variable, value] pairs; got ${describe(tuples)}`);
@@ -147,15 +247,36 @@ export function batch_set_value(tuples: [Variable, TensorLike][]): void {
 // themselves after their update (`var.assign(var.constraint(var))`).
 
 /**
- * An assignment waiting for K.function: what `update`, `update_add`,
- * `update_sub` and `moving_average_update` return when their operand is
- * symbolic. `value` is the symbolic new value of `variable` (it reads the
- * variable, so it is computed from the value the variable has when the
- * function runs); K.function's `updates` take it.
+ * An assignment waiting for K.function: what K.update, K.update_add, K.update_sub
+ * and K.moving_average_update return when their operand is symbolic. `value`
+ * is the symbolic new value of `variable`; it reads the variable, so it is
+ * computed from the value the variable has when the function runs. Pass it in
+ * K.function's `updates`.
+ *
+ * @example
+ * ```ts
+ * const v = K.variable([0, 0]);
+ * const x = K.placeholder([2]);
+ * const op = K.update_add(v, x) as K.UpdateOp; // nothing changes yet
+ * const f = K.function([x], [K.sum(x)], [op]);
+ * f([[1, 2]]); // [3]
+ * K.eval(v); // [1, 2]
+ * ```
  */
 export class UpdateOp {
+  /**
+   * Made by the K.update* functions for a symbolic operand.
+   *
+   * @param variable  the variable to assign.
+   * @param value  its symbolic new value.
+   * @param fn  the Keras function that made it.
+   * @param operand  an operand that must have exactly the variable's shape when it runs, or null.
+   * @internal
+   */
   constructor(
+    /** The variable to assign. */
     readonly variable: Variable,
+    /** Its symbolic new value, computed when K.function runs. */
     readonly value: Tensor,
     /** The Keras function that made it. */
     readonly fn: string,
@@ -163,12 +284,31 @@ export class UpdateOp {
     readonly operand: Tensor | null = null,
   ) {}
 
+  /** The function, variable, shape and dtype, as `UpdateOp(update_add, variable=w, shape=(2,), dtype=float32)`. */
   toString(): string {
     return `UpdateOp(${this.fn}, variable=${this.variable.name}, shape=${fmtShape(this.variable.shape)}, dtype=${this.variable.dtype})`;
   }
 }
 
-/** x = new_x; returns x, or an UpdateOp when new_x is symbolic. */
+/**
+ * Assigns `new_x` to the variable `x` (tf.assign): `x = new_x`. `new_x` must have the
+ * dtype and exactly the shape of `x` (no broadcasting). A plain value or eager
+ * tensor assigns at once and returns `x`; a symbolic `new_x` returns an
+ * UpdateOp for K.function's `updates`. The variable's constraint is not
+ * applied, as in TensorFlow.
+ *
+ * @param x  the variable to change.
+ * @param new_x  the new value, of the shape and dtype of `x`.
+ * @returns `x`, or an UpdateOp when `new_x` is symbolic.
+ * @throws K.ValueError when the shapes differ.
+ * @throws K.TypeError when `x` is not a variable, or a tensor `new_x` has another dtype.
+ * @example
+ * ```ts
+ * const v = K.variable([1, 2]);
+ * K.update(v, [3, 4]);
+ * K.eval(v); // [3, 4]
+ * ```
+ */
 export function update(x: Variable, new_x: Exclude<TensorLike, Tensor>): Variable;
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp;
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp {
@@ -178,7 +318,24 @@ export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp {
   });
 }
 
-/** x += increment; returns x, or an UpdateOp when increment is symbolic. */
+/**
+ * Adds `increment` to the variable `x` in place (tf.assign_add): `x += increment`.
+ * `increment` must have the dtype and exactly the shape of `x`. Eager operands
+ * update at once and return `x`; a symbolic one returns an UpdateOp for
+ * K.function's `updates`.
+ *
+ * @param x  the variable to change.
+ * @param increment  the value to add, of the shape and dtype of `x`.
+ * @returns `x`, or an UpdateOp when `increment` is symbolic.
+ * @throws K.ValueError when the shapes differ.
+ * @throws K.TypeError when `x` is not a variable, or a tensor `increment` has another dtype.
+ * @example
+ * ```ts
+ * const v = K.variable([1, 2]);
+ * K.update_add(v, [10, 10]);
+ * K.eval(v); // [11, 12]
+ * ```
+ */
 export function update_add(x: Variable, increment: Exclude<TensorLike, Tensor>): Variable;
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp;
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp {
@@ -188,7 +345,25 @@ export function update_add(x: Variable, increment: TensorLike): Variable | Updat
   });
 }
 
-/** x -= decrement; returns x, or an UpdateOp when decrement is symbolic. */
+/**
+ * Subtracts `decrement` from the variable `x` in place (tf.assign_sub):
+ * `x -= decrement`, the step of a hand-written optimizer. `decrement` must have
+ * the dtype and exactly the shape of `x`. Eager operands update at once and
+ * return `x`; a symbolic one returns an UpdateOp for K.function's `updates`.
+ *
+ * @param x  the variable to change.
+ * @param decrement  the value to subtract, of the shape and dtype of `x`.
+ * @returns `x`, or an UpdateOp when `decrement` is symbolic.
+ * @throws K.ValueError when the shapes differ.
+ * @throws K.TypeError when `x` is not a variable, or a tensor `decrement` has another dtype.
+ * @example
+ * ```ts
+ * const w = K.variable([1, 2]);
+ * const [dw] = K.gradients(K.sum(K.square(w)), [w]);
+ * K.update_sub(w, K.multiply(dw!, 0.1));
+ * K.eval(w); // [0.8, 1.6]
+ * ```
+ */
 export function update_sub(x: Variable, decrement: Exclude<TensorLike, Tensor>): Variable;
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp;
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp {
@@ -199,9 +374,23 @@ export function update_sub(x: Variable, decrement: TensorLike): Variable | Updat
 }
 
 /**
- * x = x * momentum + value * (1 - momentum), computed in x's dtype (the TF2
- * path of Keras: no zero-debiasing); `value` may broadcast to x. Returns x, or
- * an UpdateOp when value or momentum is symbolic.
+ * Updates the variable `x` to a moving average:
+ * `x = x * momentum + value * (1 - momentum)`, computed in the dtype of `x`. This
+ * is the TF2 path of Keras: no zero-debiasing. `value` and `momentum` may
+ * broadcast to the shape of `x`.
+ *
+ * @param x  the variable to change.
+ * @param value  the new observation (tensor-like), broadcasting to the shape of `x`.
+ * @param momentum  the weight of the old value, a number or tensor-like (cast to the dtype of `x`).
+ * @returns `x`, or an UpdateOp when `value` or `momentum` is symbolic.
+ * @throws K.ValueError when `value` or `momentum` does not broadcast to the shape of `x`.
+ * @throws K.TypeError when `x` is not a variable.
+ * @example
+ * ```ts
+ * const x = K.variable(0);
+ * K.moving_average_update(x, 2, 0.9);
+ * K.eval(x); // 0.2
+ * ```
  */
 export function moving_average_update(x: Variable, value: Exclude<TensorLike, Tensor>, momentum: number | Exclude<TensorLike, Tensor>): Variable;
 export function moving_average_update(x: Variable, value: TensorLike, momentum: number | TensorLike): Variable | UpdateOp;
@@ -220,19 +409,61 @@ export function moving_average_update(x: Variable, value: TensorLike, momentum: 
   });
 }
 
-/** A variable of zeros (dtype defaults to floatx()). */
+/**
+ * A variable of the given shape filled with zeros.
+ *
+ * @param shape  an integer, a list of integers, or a 1-D integer tensor such as `K.shape(y)`.
+ * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
+ * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
+ * @returns a Variable.
+ * @throws K.ValueError when `shape` is not a valid shape.
+ * @throws K.TypeError when `dtype` is unknown or `name` is not a string.
+ * @example
+ * ```ts
+ * K.eval(K.zeros([2, 3])); // [[0, 0, 0], [0, 0, 0]]
+ * K.eval(K.zeros(K.shape(K.constant([1, 2, 3])), 'int32')); // [0, 0, 0]
+ * ```
+ */
 export function zeros(shape: number | number[] | Tensor, dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions): Variable {
   return keras('zeros', () => filledVariable('zeros', shape, dtype, name, 0));
 }
 
-/** A variable of ones (dtype defaults to floatx()). */
+/**
+ * A variable of the given shape filled with ones.
+ *
+ * @param shape  an integer, a list of integers, or a 1-D integer tensor such as `K.shape(y)`.
+ * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
+ * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
+ * @returns a Variable.
+ * @throws K.ValueError when `shape` is not a valid shape.
+ * @throws K.TypeError when `dtype` is unknown or `name` is not a string.
+ * @example
+ * ```ts
+ * K.eval(K.ones([3, 4])); // [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]
+ * K.dtype(K.ones(2, 'int32')); // 'int32'
+ * ```
+ */
 export function ones(shape: number | number[] | Tensor, dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions): Variable {
   return keras('ones', () => filledVariable('ones', shape, dtype, name, 1));
 }
 
-/** An identity-matrix variable: `size` rows and columns, or [rows, columns]. */
+/**
+ * An identity-matrix variable: ones on the main diagonal, zeros elsewhere.
+ *
+ * @param size  the number of rows and columns, or a `[rows, columns]` pair.
+ * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
+ * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
+ * @returns a 2-D Variable.
+ * @throws K.ValueError when `size` is not an integer or a pair of integers.
+ * @throws K.TypeError when `dtype` is unknown.
+ * @example
+ * ```ts
+ * K.eval(K.eye(3)); // [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+ * K.eval(K.eye([2, 3])); // [[1, 0, 0], [0, 1, 0]]
+ * ```
+ */
 export function eye(size: number | [number, number], dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions): Variable {
   return keras('eye', () => {
@@ -250,17 +481,59 @@ export function eye(size: number | [number, number], dtype?: DType | null | DTyp
   });
 }
 
-/** Zeros with the shape of `x` (dtype defaults to x's); a tensor, not a variable. */
+/**
+ * A tensor of zeros with the shape of `x` (tf.zeros_like): a tensor, not a
+ * variable. On a symbolic `x` it is symbolic too, taking the shape `x` has when
+ * K.function runs.
+ *
+ * @param x  a tensor-like.
+ * @param dtype  the dtype; null or omitted: the dtype of `x`. Also `options.dtype`.
+ * @param name  a name for the tensor. Also `options.name`.
+ * @returns a Tensor.
+ * @throws K.TypeError when `dtype` is unknown.
+ * @example
+ * ```ts
+ * const x = K.constant([[1, 2, 3], [4, 5, 6]]);
+ * K.eval(K.zeros_like(x)); // [[0, 0, 0], [0, 0, 0]]
+ * K.dtype(K.zeros_like(x, 'int32')); // 'int32'
+ * ```
+ */
 export function zeros_like(x: TensorLike, dtype?: DType | null | DTypeNameOptions, name?: string | null | DTypeNameOptions): Tensor {
   return keras('zeros_like', () => filledLike('zeros_like', x, dtype, name, 0));
 }
 
-/** Ones with the shape of `x` (dtype defaults to x's); a tensor, not a variable. */
+/**
+ * A tensor of ones with the shape of `x` (tf.ones_like): a tensor, not a variable.
+ * On a symbolic `x` it is symbolic too, taking the shape `x` has when
+ * K.function runs.
+ *
+ * @param x  a tensor-like.
+ * @param dtype  the dtype; null or omitted: the dtype of `x`. Also `options.dtype`.
+ * @param name  a name for the tensor. Also `options.name`.
+ * @returns a Tensor.
+ * @throws K.TypeError when `dtype` is unknown.
+ * @example
+ * ```ts
+ * const kvar = K.variable([[0.2, 0.5, 0.9], [0.1, 0.4, 0.7]]);
+ * K.eval(K.ones_like(kvar)); // [[1, 1, 1], [1, 1, 1]]
+ * ```
+ */
 export function ones_like(x: TensorLike, dtype?: DType | null | DTypeNameOptions, name?: string | null | DTypeNameOptions): Tensor {
   return keras('ones_like', () => filledLike('ones_like', x, dtype, name, 1));
 }
 
-/** The number of elements of `x` (its shape must be fully known). */
+/**
+ * The number of elements of `x` (the product of its shape).
+ *
+ * @param x  a tensor-like with a fully known shape.
+ * @returns a number.
+ * @throws K.ValueError when `x` has unknown dimensions.
+ * @example
+ * ```ts
+ * const kvar = K.zeros([2, 3]);
+ * K.count_params(kvar); // 6
+ * ```
+ */
 export function count_params(x: TensorLike): number {
   return keras('count_params', () => {
     const t = toTensor('count_params', x);
@@ -269,22 +542,68 @@ export function count_params(x: TensorLike): number {
   });
 }
 
-/** The static shape of `x`, with null for unknown dimensions. */
+/**
+ * The static shape of `x` as an array, with null for the dimensions a placeholder
+ * leaves unknown (Python returns a tuple).
+ *
+ * @param x  a tensor, variable, placeholder, SparseTensor or other tensor-like.
+ * @returns an array of numbers and nulls.
+ * @example
+ * ```ts
+ * K.int_shape(K.placeholder([2, 4, 5])); // [2, 4, 5]
+ * K.int_shape(K.placeholder([null, 3])); // [null, 3]
+ * K.int_shape(K.variable([[1, 2], [3, 4]])); // [2, 2]
+ * ```
+ */
 export function int_shape(x: TensorLike | SparseTensor): (number | null)[] {
   return keras('int_shape', () => (x instanceof SparseTensor ? x : toTensor('int_shape', x)).shape.map((d) => (d < 0 ? null : d)));
 }
 
-/** The number of axes of `x`. */
+/**
+ * The number of axes of `x` (its rank).
+ *
+ * @param x  a tensor, variable, placeholder, SparseTensor or other tensor-like.
+ * @returns a number.
+ * @example
+ * ```ts
+ * K.ndim(K.placeholder([2, 4, 5])); // 3
+ * K.ndim(K.variable([[1, 2], [3, 4]])); // 2
+ * ```
+ */
 export function ndim(x: TensorLike | SparseTensor): number {
   return keras('ndim', () => (x instanceof SparseTensor ? x : toTensor('ndim', x)).rank);
 }
 
-/** The dtype of `x`, as a string. */
+/**
+ * The dtype of `x`, as a string such as `'float32'`.
+ *
+ * @param x  a tensor, variable, placeholder, SparseTensor or other tensor-like (plain values are floatx()).
+ * @returns the dtype name.
+ * @example
+ * ```ts
+ * K.dtype(K.placeholder([2, 4, 5])); // 'float32'
+ * K.dtype(K.placeholder([2, 4, 5], null, 'float64')); // 'float64'
+ * K.dtype(K.variable([[1, 2], [3, 4]])); // 'float32'
+ * ```
+ */
 export function dtype(x: TensorLike | SparseTensor): DType {
   return keras('dtype', () => (x instanceof SparseTensor ? x : toTensor('dtype', x)).dtype);
 }
 
-/** The shape of `x` as a 1-D int32 tensor. */
+/**
+ * The shape of `x` as a 1-D int32 tensor (tf.shape). ktape has no dynamic shape
+ * op, so `x` must have a fully known shape; use K.int_shape for placeholders.
+ *
+ * @param x  a tensor-like.
+ * @returns a 1-D int32 Tensor with one entry per axis.
+ * @throws K.ValueError when `x` has unknown dimensions.
+ * @example
+ * ```ts
+ * const kvar = K.variable([[1, 2], [3, 4]]);
+ * K.eval(K.shape(kvar)); // [2, 2]
+ * K.dtype(K.shape(kvar)); // 'int32'
+ * ```
+ */
 export function shape(x: TensorLike): Tensor {
   return keras('shape', () => {
     const t = toTensor('shape', x);
@@ -298,7 +617,21 @@ export function shape(x: TensorLike): Tensor {
   });
 }
 
-/** `x` cast to `dtype` (a variable is read: the result is a tensor). Float-to-int truncates toward zero. */
+/**
+ * `x` cast to `dtype` (tf.cast). Float to integer truncates toward zero; anything
+ * to bool is "non-zero". A variable is read, so the result is always a tensor.
+ *
+ * @param x  a tensor-like.
+ * @param dtype  the dtype to cast to.
+ * @returns a Tensor of the shape of `x`.
+ * @throws K.TypeError when `dtype` is unknown.
+ * @example
+ * ```ts
+ * const input = K.ones([1, 3]);
+ * K.dtype(K.cast(input, 'float64')); // 'float64'
+ * K.eval(K.cast(K.constant([1.7, -1.7]), 'int32')); // [1, -1]
+ * ```
+ */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   return keras('cast', () => {
     const d = toDType('cast', dtype);
@@ -308,7 +641,19 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
   });
 }
 
-/** A tensor cast to floatx() (a tensor), or any other value converted to a floatx ndarray (as numpy's asarray). */
+/**
+ * `x` in the dtype floatx(). A tensor is cast (the result is a tensor); any other
+ * value is converted to a new floatx() ndarray, as numpy's asarray.
+ *
+ * @param x  a tensor, or a number, nested array, ndarray or typed array.
+ * @returns a Tensor for a tensor, else an ndarray.
+ * @example
+ * ```ts
+ * const arr = K.cast_to_floatx(new Float64Array([1, 2]));
+ * arr.dtype; // 'float32'
+ * K.dtype(K.cast_to_floatx(K.constant([1], 'int32'))); // 'float32'
+ * ```
+ */
 export function cast_to_floatx(x: Tensor): Tensor;
 export function cast_to_floatx(x: Exclude<TensorLike, Tensor>): Nd;
 export function cast_to_floatx(x: TensorLike): Tensor | Nd;

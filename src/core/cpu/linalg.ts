@@ -1,4 +1,9 @@
-// Matrix product. A 4x4 register tile keeps 16 sums in locals while it walks k,
+// Matrix product. float32 products big enough run on the WebAssembly SIMD gemm
+// (asm/gemm.ts via wasm/gemm.ts), on up to K.get_num_threads() threads; the
+// rest, and float64 (summed in double precision, as before), run `gemm` below,
+// which is also the reference the tests compare the wasm path with.
+//
+// `gemm`: a 4x4 register tile keeps 16 sums in locals while it walks k,
 // reading a panel of 4 columns of y that was packed contiguously first: each
 // loaded value feeds 4 multiply-adds, and sums accumulate in double precision.
 // Operands are read through their strides, so transposed views (the VJPs'
@@ -7,6 +12,8 @@ import type { Kernel } from '../backend.js';
 import type { LinalgAttrs } from '../../ops/prims/linalg.js';
 import type { TypedArray } from '../dtype.js';
 import { alloc, type Nd } from './ndutil.js';
+import { gemmWasm } from './wasm/gemm.js';
+import { getThreads } from './wasm/pool.js';
 
 export interface Operand {
   data: TypedArray;
@@ -14,7 +21,17 @@ export interface Operand {
   /** strides of the row and column axes */
   rs: number;
   cs: number;
+  /** stride between the matrices of a batch (0 when absent) */
+  bs?: number;
 }
+
+/**
+ * Smaller float32 products (2 m n k flops) stay on the JS gemm: staging the
+ * operands in wasm memory and copying C out cost about a microsecond, which
+ * the wasm kernel (10x faster) wins back from about 2^14 flops (measured:
+ * an 8 x 32 x 32 product takes the same time on both paths).
+ */
+export const WASM_MIN_FLOPS = 16384;
 
 export const cpuLinalg: { [P in keyof LinalgAttrs]: Kernel<LinalgAttrs[P], Nd> } = {
   matmul: ([a, b], _attrs, out) => {
@@ -24,16 +41,31 @@ export const cpuLinalg: { [P in keyof LinalgAttrs]: Kernel<LinalgAttrs[P], Nd> }
     const batch = batched ? out.shape[0]! : 1;
     const d = batched ? 1 : 0;
     const m = x.shape[d]!, k = x.shape[d + 1]!, n = y.shape[d + 1]!;
-    const panel = new Float64Array(k * 4);
-    for (let t = 0; t < batch; t++) {
-      const xs: Operand = { data: x.data, offset: x.offset + (batched ? t * x.stride[0]! : 0), rs: x.stride[d]!, cs: x.stride[d + 1]! };
-      const ys: Operand = { data: y.data, offset: y.offset + (batched ? t * y.stride[0]! : 0), rs: y.stride[d]!, cs: y.stride[d + 1]! };
-      gemm(xs, ys, o.data, t * m * n, m, k, n, panel);
-    }
+    const xs: Operand = { data: x.data, offset: x.offset, rs: x.stride[d]!, cs: x.stride[d + 1]!, bs: batched ? x.stride[0]! : 0 };
+    const ys: Operand = { data: y.data, offset: y.offset, rs: y.stride[d]!, cs: y.stride[d + 1]!, bs: batched ? y.stride[0]! : 0 };
+    matmulInto(xs, ys, o.data, 0, m, k, n, batch);
     return o;
   },
 };
 
+/**
+ * c[co + t m n + i n + j] = sum_p x[t, i, p] y[t, p, j] for t < batch (C
+ * row-major): the wasm gemm for float32 when it is available and pays off,
+ * else `gemm`.
+ */
+export function matmulInto(x: Operand, y: Operand, c: TypedArray, co: number, m: number, k: number, n: number, batch = 1): void {
+  const xd = x.data, yd = y.data, xbs = x.bs ?? 0, ybs = y.bs ?? 0;
+  if (
+    c instanceof Float32Array && xd instanceof Float32Array && yd instanceof Float32Array && 2 * batch * m * n * k >= WASM_MIN_FLOPS &&
+    gemmWasm({ data: xd, offset: x.offset, rs: x.rs, cs: x.cs, bs: xbs }, { data: yd, offset: y.offset, rs: y.rs, cs: y.cs, bs: ybs }, c, co, batch, m, k, n, getThreads())
+  ) return;
+  const panel = new Float64Array(k * 4);
+  for (let t = 0; t < batch; t++) {
+    gemm({ data: xd, offset: x.offset + t * xbs, rs: x.rs, cs: x.cs }, { data: yd, offset: y.offset + t * ybs, rs: y.rs, cs: y.cs }, c, co + t * m * n, m, k, n, panel);
+  }
+}
+
+/** The pure-JS product (float32 and float64 alike): C[co + i n + j] = sum_p x[i, p] y[p, j]. */
 export function gemm(x: Operand, y: Operand, c: TypedArray, co: number, m: number, k: number, n: number, panel: Float64Array): void {
   const xd = x.data, xr = x.rs, xc = x.cs;
   const nb = n - (n % 4);

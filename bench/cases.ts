@@ -1,0 +1,94 @@
+// The measured cases (rows) of W1-W7 at the issue's sizes, or smaller ones for --quick.
+// rtol bounds how far a contender's outputs may be from the reference's
+// (relative to their largest magnitude): float32 sums in other orders differ
+// by ~1e-6; tfjs-wasm's tanh/sigmoid approximations by up to ~5e-5 (W4, W5).
+import type { Case, CaseSides, Runner, WorkloadId } from './types.js';
+import { ktapeMatmul, matmulData } from './workloads/w1_matmul.js';
+import { ktapeMlp, mlpData, mlpFlops } from './workloads/w2_mlp.js';
+import { convData, convFlops, ktapeConv } from './workloads/w3_conv.js';
+import { ktapeRnn, rnnData } from './workloads/w4_rnn.js';
+import { elementwiseData, ktapeElementwise } from './workloads/w5_elementwise.js';
+import { ktapeSoftmax, softmaxData } from './workloads/w6_softmax.js';
+import { ktapeTiny, tinyData } from './workloads/w7_tiny.js';
+
+/** The tfjs peer's runner factories (loaded only when a tfjs backend is measured). */
+export type TfjsPeer = typeof import('./peers/tfjs.js');
+
+export interface Sizes {
+  matmul: number[];
+  batch: number;
+  convBatch: number;
+  rnn: { batch: number; steps: number };
+  elements: number;
+  softmaxRows: number;
+  tinyOps: number;
+  /** W2 steps before the first and before the second resident-size reading. */
+  memorySteps: [number, number];
+}
+
+export const FULL: Sizes = {
+  matmul: [128, 512, 1024], batch: 128, convBatch: 16, rnn: { batch: 32, steps: 50 },
+  elements: 1_000_000, softmaxRows: 1024, tinyOps: 10_000, memorySteps: [50, 300],
+};
+
+export const QUICK: Sizes = {
+  matmul: [64, 128], batch: 32, convBatch: 2, rnn: { batch: 8, steps: 10 },
+  elements: 100_000, softmaxRows: 128, tinyOps: 2_000, memorySteps: [10, 40],
+};
+
+function noPeer(): Runner {
+  throw new Error('the tfjs peer is not loaded');
+}
+
+export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
+  const tf = <T>(f: (p: TfjsPeer) => T): (() => T) => () => (peer === null ? noPeer() as T : f(peer));
+  const make = (workload: WorkloadId, title: string, measure: string, setup: () => CaseSides,
+    extra: Partial<Case> = {}): Case => ({ workload, title, measure, setup, ...extra });
+  const out: Case[] = [];
+  for (const n of s.matmul) {
+    out.push(make('W1', `matmul ${n}x${n} (K.dot)`, 'forward', () => {
+      const d = matmulData(n);
+      return { ktape: (dev) => ktapeMatmul(d, dev), tfjs: tf((p) => p.tfjsMatmul(d)) };
+    }, { flops: 2 * n ** 3, rtol: 1e-4 }));
+  }
+  {
+    const d0 = mlpData(s.batch);
+    out.push(make('W2', `MLP 784-256-10, batch ${s.batch}`, 'training step', () => {
+      const d = mlpData(s.batch);
+      return { ktape: (dev) => ktapeMlp(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
+    }, { flops: mlpFlops(d0), rtol: 1e-3 }));
+  }
+  {
+    const d0 = convData(s.convBatch);
+    out.push(make('W3', `conv2d ${s.convBatch}x32x32x16 * 3x3x16x32, same`, 'forward + backward', () => {
+      const d = convData(s.convBatch);
+      return { ktape: (dev) => ktapeConv(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
+    }, { flops: convFlops(d0), rtol: 1e-4 }));
+  }
+  {
+    const { batch, steps } = s.rnn;
+    out.push(make('W4', `K.rnn tanh cell, batch ${batch}, ${steps} steps, 64->64`, 'forward + gradients', () => {
+      const d = rnnData(batch, steps);
+      return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
+    }, { rtol: 1e-3 }));
+  }
+  for (const gradient of [false, true]) {
+    const n = s.elements;
+    out.push(make('W5', `sum(sigmoid(2x+1)*tanh(x)), ${n.toExponential(0).replace('+', '')} floats`,
+      gradient ? 'forward + gradient' : 'forward', () => {
+        const d = elementwiseData(n);
+        return { ktape: (dev) => ktapeElementwise(d, dev, gradient), tfjs: tf((p) => p.tfjsElementwise(d, gradient)) };
+      }, { rtol: 1e-3 }));
+  }
+  out.push(make('W6', `softmax + reductions, [${s.softmaxRows}, 1000]`, 'forward', () => {
+    const d = softmaxData(s.softmaxRows);
+    return { ktape: (dev) => ktapeSoftmax(d, dev), tfjs: tf((p) => p.tfjsSoftmax(d)) };
+  }, { rtol: 1e-4 }));
+  for (const gradient of [false, true]) {
+    out.push(make('W7', `${s.tinyOps} adds of [4] tensors`, gradient ? 'add + its gradient' : 'add', () => {
+      const d = tinyData(s.tinyOps);
+      return { ktape: (dev) => ktapeTiny(d, dev, gradient), tfjs: tf((p) => p.tfjsTiny(d, gradient)) };
+    }, { perOp: true, rtol: 1e-6 }));
+  }
+  return out;
+}

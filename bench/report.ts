@@ -1,0 +1,133 @@
+// Tables (console and markdown), the issue's targets, and the JSON record.
+import { LABELS } from './contenders.js';
+import { table } from './timing.js';
+import type { CaseResult, ContenderId, Measurement, MemoryResult, RunReport, Target } from './types.js';
+
+const KTAPE: ContenderId[] = ['cpu', 'cpu-mt', 'gpu'];
+const PEERS: ContenderId[] = ['tfjs-cpu', 'tfjs-wasm'];
+
+/** What ratios compare: microseconds per op for per-op cases (contenders may run different counts), else ms. */
+function value(m: Measurement | undefined, perOp: boolean): number {
+  if (m === undefined || m.error !== undefined) return NaN;
+  return perOp ? m.usPerOp ?? NaN : m.medianMs;
+}
+
+export function ratio(c: CaseResult, k: ContenderId, p: ContenderId): number {
+  return value(c.measurements[k], c.perOp) / value(c.measurements[p], c.perOp);
+}
+
+function fmtMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
+
+function cell(c: CaseResult, id: ContenderId): string {
+  const m = c.measurements[id];
+  if (m === undefined) return '';
+  if (m.error !== undefined) return 'failed';
+  if (c.perOp) return `${(m.usPerOp ?? NaN).toFixed(2)} us/op`;
+  const t = `${fmtMs(m.medianMs)} ms`;
+  return c.workload === 'W1' && m.gflops !== undefined ? `${t}, ${m.gflops.toFixed(2)} GFLOP/s` : t;
+}
+
+const fmtRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(2) : '');
+
+export function resultsTable(cases: CaseResult[], contenders: ContenderId[]): string {
+  const ks = KTAPE.filter((k) => contenders.includes(k));
+  const ps = PEERS.filter((p) => contenders.includes(p));
+  const pairs = ks.flatMap((k) => ps.map((p) => [k, p] as const));
+  const header = ['', 'workload', 'measure', ...contenders.map((c) => LABELS[c]),
+    ...pairs.map(([k, p]) => `${k} / ${p}`), 'check'];
+  const rows = cases.map((c) => [c.workload, c.title, c.measure, ...contenders.map((id) => cell(c, id)),
+    ...pairs.map(([k, p]) => fmtRatio(ratio(c, k, p))), c.ok ? '✓' : '✗']);
+  return table(header, rows);
+}
+
+export function memoryTable(memory: MemoryResult[]): string {
+  const rows = memory.map((m) => m.error !== undefined
+    ? [LABELS[m.contender], 'failed', '', '', '', '', m.error]
+    : [LABELS[m.contender], `${m.rssMB[0].toFixed(1)} MB`, `${m.rssMB[1].toFixed(1)} MB`, `${m.growthMB >= 0 ? '+' : ''}${m.growthMB.toFixed(1)} MB`,
+      `${(m.heapMB[1] - m.heapMB[0]).toFixed(1)} MB`, `${(m.arrayBuffersMB[1] - m.arrayBuffersMB[0]).toFixed(1)} MB`, m.tensors ? `tfjs tensors ${m.tensors[0]} -> ${m.tensors[1]}` : '']);
+  const [a, b] = memory[0]?.steps ?? [0, 0];
+  return table(['contender', `rss after ${a} W2 steps`, `after ${b}`, 'growth', 'JS heap growth', 'array buffers growth', ''], rows);
+}
+
+/** The issue's targets: ktape cpu against tfjs-wasm, same run. */
+export function targets(cases: CaseResult[], memory: MemoryResult[], sizes: { matmul: number[] }, hasThreads: boolean): Target[] {
+  const out: Target[] = [];
+  const find = (w: string, match: (c: CaseResult) => boolean) => cases.find((c) => c.workload === w && match(c));
+  const versus = (target: string, c: CaseResult | undefined, k: ContenderId, goal: number) => {
+    const g = `<= ${goal.toFixed(1)}`;
+    if (k === 'cpu-mt' && !hasThreads) {
+      out.push({ target, goal: g, measured: 'n/a (ktape has no K.set_num_threads yet)', status: 'n/a' });
+      return;
+    }
+    const r = c === undefined ? NaN : ratio(c, k, 'tfjs-wasm');
+    if (!Number.isFinite(r)) {
+      out.push({ target, goal: g, measured: '', status: 'not run' });
+      return;
+    }
+    const ms = (id: ContenderId) => fmtMs(c!.measurements[id]!.medianMs);
+    out.push({ target, goal: g, measured: `${r.toFixed(2)} (${ms(k)} vs ${ms('tfjs-wasm')} ms)`, status: r <= goal ? 'met' : 'missed' });
+  };
+  for (const n of [512, 1024]) {
+    const c = find('W1', (x) => x.title.startsWith(`matmul ${n}x${n}`));
+    versus(`W1 matmul n=${n}, one thread`, c, 'cpu', 1.0);
+    versus(`W1 matmul n=${n}, both cores`, c, 'cpu-mt', 0.6);
+  }
+  versus('W2 MLP training step', find('W2', () => true), 'cpu', 1.0);
+  versus('W3 conv2d forward + backward', find('W3', () => true), 'cpu', 0.5);
+  versus('W4 K.rnn forward + gradients', find('W4', () => true), 'cpu', 1.0);
+  versus('W5 elementwise forward', find('W5', (c) => c.measure === 'forward'), 'cpu', 1.0);
+  versus('W5 elementwise forward + gradient', find('W5', (c) => c.measure !== 'forward'), 'cpu', 1.0);
+  versus('W6 softmax + reductions', find('W6', () => true), 'cpu', 1.0);
+  for (const [measure, goal] of [['add', 3], ['add + its gradient', 10]] as const) {
+    const us = value(find('W7', (c) => c.measure === measure)?.measurements.cpu, true);
+    out.push({
+      target: `W7 ${measure}, ktape cpu`, goal: `<= ${goal} us/op`,
+      measured: Number.isFinite(us) ? `${us.toFixed(2)} us/op` : '',
+      status: Number.isFinite(us) ? (us <= goal ? 'met' : 'missed') : 'not run',
+    });
+  }
+  const m = memory.find((x) => x.contender === 'cpu' && x.error === undefined);
+  out.push({
+    target: m ? `resident growth, ${m.steps[0]} -> ${m.steps[1]} W2 steps, ktape cpu` : 'resident growth over W2 steps, ktape cpu',
+    goal: '<= 5 MB',
+    measured: m ? `${m.growthMB.toFixed(1)} MB` : '',
+    status: m ? (m.growthMB <= 5 ? 'met' : 'missed') : 'not run',
+  });
+  if (!sizes.matmul.includes(512)) {
+    for (const t of out) if (t.status === 'met' || t.status === 'missed') t.status = 'quick sizes';
+  }
+  return out;
+}
+
+export function targetsTable(ts: Target[]): string {
+  return table(['target (ktape cpu / tfjs-wasm time)', 'goal', 'measured', ''], ts.map((t) => [t.target, t.goal, t.measured, t.status]));
+}
+
+export function headerLines(r: RunReport): string[] {
+  const m = r.meta;
+  const lines = [
+    `${m.date}, Node ${m.node}, ${m.cpu} x${m.cores}${m.quick ? ', --quick (smaller sizes: not the issue\'s workloads)' : ''}`,
+    `ktape cpu threads: ${m.ktapeThreads}` + (m.gpuMode ? `; ktape gpu: gpu.js ${m.gpuMode}${m.gpuRenderer ? ` on ${m.gpuRenderer}` : ''}` : ''),
+  ];
+  if (m.tfjs) {
+    lines.push(`TensorFlow.js ${m.tfjs.version}; wasm backend: ${m.tfjs.wasmBinary ?? 'not loaded'} ` +
+      `(SIMD ${m.tfjs.wasmSimd ? 'yes' : 'no'}, threads ${m.tfjs.wasmThreadsSupported ? `yes, ${m.tfjs.wasmThreads}` : `no (${m.tfjs.wasmThreads} thread)`})`);
+  }
+  return lines;
+}
+
+/** Everything the console shows, as markdown (the README includes it). */
+export function markdown(r: RunReport): string {
+  const parts = [
+    headerLines(r).join('  \n'),
+    'Medians of interleaved timed rounds after warm-up; ratios are ktape time / peer time (below 1: ktape is faster).',
+    resultsTable(r.cases, r.meta.contenders),
+  ];
+  if (r.memory.length > 0) parts.push(`Resident size (process.memoryUsage().rss${r.meta.gc ? ', after a forced gc' : ', no forced gc: run node with --expose-gc'}):`, memoryTable(r.memory));
+  parts.push('Targets of issue 9:', targetsTable(r.targets));
+  const notes = [...r.meta.notes, ...r.cases.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
+  if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));
+  return parts.join('\n\n') + '\n';
+}

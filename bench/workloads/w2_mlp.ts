@@ -1,0 +1,67 @@
+// W2: one training step of a 784-256-10 MLP on a batch of 128: relu hidden
+// layer, softmax crossentropy from logits, K.gradients w.r.t. the 4 weights,
+// K.update_sub. The labels are random, so the loss must fall as the net
+// memorises them: checked, so the figure is of real work.
+import * as K from '../../src/index.js';
+import { glorot, oneHot, uniform } from '../data.js';
+import type { KtapeDevice, Runner } from '../types.js';
+import { release, sync, values, variable } from './ktape.js';
+
+export interface MlpData {
+  batch: number;
+  inputs: number;
+  hidden: number;
+  classes: number;
+  lr: number;
+  x: Float32Array;
+  y: Float32Array;
+  w1: Float32Array;
+  w2: Float32Array;
+}
+
+export function mlpData(batch: number): MlpData {
+  const [inputs, hidden, classes] = [784, 256, 10];
+  const x = uniform(batch * inputs, 21).map((v) => (v + 1) / 2);
+  return {
+    batch, inputs, hidden, classes, lr: 0.05, x,
+    y: oneHot(batch, classes, 22), w1: glorot(inputs, hidden, 23), w2: glorot(hidden, classes, 24),
+  };
+}
+
+/** The matmuls of one step: forward x W1 and h W2, then dW2 = h^T g, dh = g W2^T and dW1 = x^T dh. */
+export function mlpFlops(d: MlpData): number {
+  const { batch: b, inputs: i, hidden: h, classes: c } = d;
+  return 2 * b * (i * h + h * c) + 2 * b * (h * c + c * h + i * h);
+}
+
+/** Whether a run's losses fell (the first against the last). */
+export function lossFell(losses: number[]): string | null {
+  const first = losses[0], last = losses[losses.length - 1];
+  if (first === undefined || last === undefined) return 'no step ran';
+  return Number.isFinite(last) && last < first ? null : `the loss did not fall (${first} -> ${last})`;
+}
+
+export function ktapeMlp(d: MlpData, _device: KtapeDevice): Runner & { losses: number[] } {
+  const x = variable(d.x, [d.batch, d.inputs]);
+  const y = variable(d.y, [d.batch, d.classes]);
+  const w1 = variable(d.w1, [d.inputs, d.hidden]), b1 = K.zeros([d.hidden]);
+  const w2 = variable(d.w2, [d.hidden, d.classes]), b2 = K.zeros([d.classes]);
+  const params = [w1, b1, w2, b2];
+  const losses: number[] = [];
+  return {
+    losses,
+    step() {
+      const h = K.relu(K.add(K.dot(x, w1), b1));
+      const logits = K.add(K.dot(h, w2), b2);
+      const loss = K.mean(K.categorical_crossentropy(y, logits, true));
+      const grads = K.gradients(loss, params);
+      params.forEach((p, i) => K.update_sub(p, K.multiply(grads[i]!, d.lr)));
+      // b2 is updated last: reading it waits for the whole step on the gpu.
+      sync(b2);
+      losses.push(sync(loss));
+    },
+    outputs: () => ({ losses: Float32Array.from(losses), b2: values(b2), w2: values(w2) }),
+    verify: () => lossFell(losses),
+    dispose: () => release(...params, x, y),
+  };
+}

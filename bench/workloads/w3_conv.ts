@@ -1,0 +1,50 @@
+// W3: K.conv2d forward + backward: a batch of 32x32x16 float32 images by a
+// 3x3x16x32 kernel, 'same', channels_last; K.gradients of sum(y * r) w.r.t.
+// the images and the kernel (r random, so every output's gradient differs).
+import * as K from '../../src/index.js';
+import { uniform } from '../data.js';
+import type { KtapeDevice, Runner } from '../types.js';
+import { release, sync, values, variable } from './ktape.js';
+
+export interface ConvData {
+  /** [batch, height, width, channels] */
+  xShape: [number, number, number, number];
+  /** [kh, kw, channels, filters] */
+  kShape: [number, number, number, number];
+  x: Float32Array;
+  k: Float32Array;
+  r: Float32Array;
+}
+
+export function convData(batch: number): ConvData {
+  const [h, w, c, f] = [32, 32, 16, 32];
+  return {
+    xShape: [batch, h, w, c], kShape: [3, 3, c, f],
+    x: uniform(batch * h * w * c, 31), k: uniform(9 * c * f, 32, 1 / 12), r: uniform(batch * h * w * f, 33),
+  };
+}
+
+/** Forward 2 * outputs * window multiply-adds; each of the two backprops as many again. */
+export function convFlops(d: ConvData): number {
+  const [b, h, w, c] = d.xShape;
+  const [kh, kw, , f] = d.kShape;
+  return 3 * 2 * b * h * w * f * kh * kw * c;
+}
+
+export function ktapeConv(d: ConvData, _device: KtapeDevice): Runner {
+  const x = variable(d.x, d.xShape);
+  const k = variable(d.k, d.kShape);
+  const r = variable(d.r, [...d.xShape.slice(0, 3), d.kShape[3]]);
+  const grads = () => K.gradients(K.sum(K.multiply(K.conv2d(x, k, [1, 1], 'same'), r)), [x, k]);
+  return {
+    step() {
+      const [dx, dk] = grads();
+      sync(dx!, dk!);
+    },
+    outputs() {
+      const [dx, dk] = grads();
+      return { y: values(K.conv2d(x, k, [1, 1], 'same')), dx: values(dx!), dk: values(dk!) };
+    },
+    dispose: () => release(x, k, r),
+  };
+}

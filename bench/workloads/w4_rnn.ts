@@ -1,0 +1,53 @@
+// W4: K.rnn over a tanh cell h' = tanh(x_t W + h U + b), batch 32, 50 steps,
+// 64 -> 64; forward and K.gradients of sum(outputs * r) w.r.t. W, U and b.
+import * as K from '../../src/index.js';
+import { glorot, uniform } from '../data.js';
+import type { KtapeDevice, Runner } from '../types.js';
+import { release, sync, values, variable } from './ktape.js';
+
+export interface RnnData {
+  batch: number;
+  steps: number;
+  units: number;
+  /** [batch, steps, units] */
+  x: Float32Array;
+  w: Float32Array;
+  u: Float32Array;
+  b: Float32Array;
+  /** [batch, steps, units]: weights of the outputs in the loss. */
+  r: Float32Array;
+}
+
+export function rnnData(batch: number, steps: number): RnnData {
+  const units = 64;
+  return {
+    batch, steps, units,
+    x: uniform(batch * steps * units, 41), w: glorot(units, units, 42), u: glorot(units, units, 43),
+    b: uniform(units, 44, 0.1), r: uniform(batch * steps * units, 45),
+  };
+}
+
+export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
+  const { batch, steps, units } = d;
+  const x = variable(d.x, [batch, steps, units]);
+  const r = variable(d.r, [batch, steps, units]);
+  const w = variable(d.w, [units, units]), u = variable(d.u, [units, units]), b = variable(d.b, [units]);
+  const h0 = K.zeros([batch, units]);
+  const cell = (xt: K.Tensor, [h]: K.Tensor[]): [K.Tensor, K.Tensor[]] => {
+    const next = K.tanh(K.add(K.add(K.dot(xt, w), K.dot(h!, u)), b));
+    return [next, [next]];
+  };
+  const run = () => {
+    const [, outputs] = K.rnn(cell, x, [h0]);
+    const loss = K.sum(K.multiply(outputs, r));
+    return [loss, ...K.gradients(loss, [w, u, b])] as K.Tensor[];
+  };
+  return {
+    step: () => sync(...run()),
+    outputs() {
+      const [loss, dw, du, db] = run();
+      return { loss: values(loss!), dw: values(dw!), du: values(du!), db: values(db!) };
+    },
+    dispose: () => release(x, r, w, u, b, h0),
+  };
+}

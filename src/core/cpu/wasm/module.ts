@@ -1,0 +1,91 @@
+// The gemm WebAssembly module (asm/gemm.ts), compiled and instantiated once,
+// synchronously, on first use, over one shared memory that the worker pool's
+// threads instantiate it on too. Where WebAssembly SIMD or shared memory is
+// missing (or KTAPE_WASM=0), `wasmGemm()` is null and the cpu kernels stay on
+// their pure-JS path.
+import { GEMM_MAX_PAGES, GEMM_WASM_BASE64 } from './gemm.wasm.js';
+
+/** The module's exports (asm/gemm.ts): addresses in bytes, strides in elements. */
+export interface GemmExports {
+  gemmBatch(
+    a: number, ars: number, acs: number, abs: number, b: number, brs: number, bcs: number, bbs: number,
+    c: number, ldc: number, cbs: number, m: number, n: number, k: number, batch: number, work: number,
+  ): void;
+  workBytes(m: number, n: number, k: number): number;
+}
+
+export interface WasmGemm {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: GemmExports;
+}
+
+const PAGE = 65536;
+/** Addresses below this stay unused, so 0 is never a valid operand. */
+export const HEAP_START = 64;
+
+// (module (func (result v128) v128.const i32x4 0 0 0 0)): does this engine take SIMD?
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+let loaded: WasmGemm | null | undefined;
+let enabled = typeof process === 'undefined' || process.env?.KTAPE_WASM !== '0';
+let view: Float32Array | null = null;
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function load(): WasmGemm | null {
+  try {
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: GEMM_MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(decode(GEMM_WASM_BASE64));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+    return { module, memory, exports };
+  } catch {
+    // No shared memory (a browser page without cross-origin isolation) or no SIMD.
+    return null;
+  }
+}
+
+/** The instantiated module, or null where it cannot run or is switched off. */
+export function wasmGemm(): WasmGemm | null {
+  if (!enabled) return null;
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+/** Switch the wasm path off or on (tests compare it with the JS path); returns the previous setting. */
+export function setWasmEnabled(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/**
+ * A float32 view of memory holding at least `bytes` from HEAP_START (growing
+ * it), or null when that is past the module's maximum. Callers own the region
+ * until they return: every cpu kernel runs to completion on the main thread.
+ */
+export function heap(w: WasmGemm, bytes: number): Float32Array | null {
+  const need = HEAP_START + bytes;
+  const have = w.memory.buffer.byteLength;
+  if (need > have) {
+    const pages = Math.ceil((need - have) / PAGE);
+    if (have / PAGE + pages > GEMM_MAX_PAGES) return null;
+    try {
+      w.memory.grow(pages);
+    } catch {
+      return null;
+    }
+    view = null;
+  }
+  if (view === null || view.buffer.byteLength !== w.memory.buffer.byteLength) view = new Float32Array(w.memory.buffer);
+  return view;
+}

@@ -1,0 +1,51 @@
+// Threads of the cpu device (ktape additions): how many threads its float32
+// matrix products (K.dot, K.batch_dot, convolutions, recurrent steps) may use.
+import { keras, typeError, valueError } from '../core/context.js';
+import { MAX_THREADS, getThreads, setThreads } from '../core/cpu/wasm/pool.js';
+
+/**
+ * Sets how many threads the cpu device's float32 matrix products may use (a
+ * ktape addition): the calling thread plus up to n - 1 worker threads, started
+ * on the first product big enough to share (a few MFLOP) and kept asleep
+ * between products. Results are identical for every thread count: each
+ * thread computes its own block of the product in the same order.
+ * The default is the KTAPE_THREADS environment variable when set, else the
+ * number of cores up to 4. Where WebAssembly or worker threads are
+ * unavailable, products run on the calling thread whatever n is.
+ *
+ * @param n A whole number from 1 (no worker threads) to 64.
+ * @returns Nothing.
+ * @throws K.TypeError when n is not a number; K.ValueError when it is not a whole number in [1, 64].
+ * @example
+ * ```ts
+ * K.set_num_threads(1); // every product on the calling thread
+ * K.get_num_threads(); // 1
+ * K.set_num_threads(2);
+ * K.dot(K.ones([512, 512]), K.ones([512, 512])); // computed by 2 threads
+ * ```
+ */
+export function set_num_threads(n: number): void {
+  keras('set_num_threads', () => {
+    if (typeof n !== 'number') throw typeError('set_num_threads', `n must be a number; got ${typeof n}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+      throw valueError('set_num_threads', `n must be a whole number from 1 to ${MAX_THREADS}; got ${n}`);
+    }
+    setThreads(n);
+  });
+}
+
+/**
+ * How many threads the cpu device's float32 matrix products may use (a ktape
+ * addition), as last set by {@link set_num_threads} or by default the
+ * KTAPE_THREADS environment variable, else the number of cores up to 4.
+ *
+ * @returns The thread count, at least 1.
+ * @example
+ * ```ts
+ * K.set_num_threads(2);
+ * K.get_num_threads(); // 2
+ * ```
+ */
+export function get_num_threads(): number {
+  return getThreads();
+}
