@@ -10,6 +10,7 @@ export const USAGE = `npm run bench -- [options] [contender ...]
   --no-gpu           leave the gpu device out
   --no-tfjs          leave TensorFlow.js out
   --no-memory        skip the resident-size measurement
+  --tfjs-stock       tfjs's own gradients on wasm, not the hand-written fast ones
   --runs N           timed rounds at least (default 5, quick 3)
   --write            write bench/last-run.{json,md} (default for a full, unfiltered run)
   --no-write         do not write them`;
@@ -27,6 +28,8 @@ export interface Options {
   gpuNamed: boolean;
   noGpu: boolean;
   noTfjs: boolean;
+  /** tfjs-wasm with tfjs's own gradient kernels (slow transposed matmuls, conv2dTranspose). */
+  tfjsStock: boolean;
   minRuns: number | null;
   write: boolean | null;
 }
@@ -47,7 +50,7 @@ function contendersOf(word: string): ContenderId[] {
 export function parseOptions(argv: string[]): Options {
   const o: Options = {
     quick: false, workloads: null, memory: true, contenders: null, gpuNamed: false,
-    noGpu: false, noTfjs: false, minRuns: null, write: null,
+    noGpu: false, noTfjs: false, tfjsStock: false, minRuns: null, write: null,
   };
   const named = (words: string[]) => {
     o.contenders ??= new Set();
@@ -68,6 +71,7 @@ export function parseOptions(argv: string[]): Options {
     else if (a === '--no-gpu') o.noGpu = true;
     else if (a === '--no-tfjs') o.noTfjs = true;
     else if (a === '--no-memory') o.memory = false;
+    else if (a === '--tfjs-stock') o.tfjsStock = true;
     else if (a === '--write') o.write = true;
     else if (a === '--no-write') o.write = false;
     else if (a === '--runs') {

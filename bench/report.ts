@@ -113,7 +113,8 @@ export function headerLines(r: RunReport): string[] {
   ];
   if (m.tfjs) {
     lines.push(`TensorFlow.js ${m.tfjs.version}; wasm backend: ${m.tfjs.wasmBinary ?? 'not loaded'} ` +
-      `(SIMD ${m.tfjs.wasmSimd ? 'yes' : 'no'}, threads ${m.tfjs.wasmThreadsSupported ? `yes, ${m.tfjs.wasmThreads}` : `no (${m.tfjs.wasmThreads} thread)`})`);
+      `(SIMD ${m.tfjs.wasmSimd ? 'yes' : 'no'}, threads ${m.tfjs.wasmThreadsSupported ? `yes, ${m.tfjs.wasmThreads}` : `no (${m.tfjs.wasmThreads} thread)`}), ` +
+      `${m.tfjs.gradients === 'tuned' ? 'hand-written gradients on its fast kernels' : 'tfjs\'s own gradients'}`);
   }
   return lines;
 }

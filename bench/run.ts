@@ -177,12 +177,14 @@ async function main(): Promise<void> {
   const backends = (['cpu', 'wasm'] as const).filter((b) => ids.includes(`tfjs-${b}`));
   if (backends.length > 0) {
     peer = await import('./peers/tfjs.js');
-    tfjsInfo = await peer.initTfjs([...backends]);
+    tfjsInfo = { ...await peer.initTfjs([...backends]), gradients: opts.tfjsStock ? 'stock' : 'tuned' };
+    peer.useStockGradients(opts.tfjsStock);
     if (backends.includes('wasm')) {
-      await peer.activateTfjs('wasm');
-      if (!peer.hasConvFilterGrad()) {
-        notes.push('tfjs-wasm has no Conv2DBackpropFilter kernel: its W3 computes the kernel gradient as a conv2d of transposed tensors (tf.customGrad; tfjs-cpu uses its own kernel)');
-      }
+      notes.push(opts.tfjsStock
+        ? 'tfjs-wasm runs tfjs\'s own gradients (--tfjs-stock), except W3\'s kernel gradient, which it has no kernel for (a conv2d of transposed tensors)'
+        : 'tfjs-wasm (W2-W4) takes gradients written with tf.customGrad on its fast kernels: matmul gradients as untransposed products of ' +
+          'explicit transposes, conv2d gradients as conv2ds (its transposed BatchMatMul and Conv2DBackpropInput are ~12x slower, and it has ' +
+          'no Conv2DBackpropFilter); `--tfjs-stock` measures its own');
     }
   }
   const contenders: Contender[] = ids.map((id) => (id.startsWith('tfjs')

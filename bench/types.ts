@@ -110,6 +110,8 @@ export interface Meta {
     wasmSimd: boolean;
     wasmThreadsSupported: boolean;
     wasmThreads: number;
+    /** 'tuned': W2-W4 on wasm take hand-written gradients from its fast kernels; 'stock': tfjs's own. */
+    gradients: 'tuned' | 'stock';
   };
   notes: string[];
   seconds?: number;

@@ -20,5 +20,5 @@ if (process.argv[2] === 'clean') {
     mkdirSync(dirname(join(dist, rel)), { recursive: true });
     cpSync(join(src, rel), join(dist, rel));
   }
-  console.log(`copy-assets: ${assets.length} asset(s) copied to dist/`);
+  console.error(`copy-assets: ${assets.length} asset(s) copied to dist/`);
 }

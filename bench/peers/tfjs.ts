@@ -1,8 +1,9 @@
 // TensorFlow.js on the same workloads, written as a careful tfjs user would:
 // tf.tidy around every step, tf.grads / tf.variableGrads for gradients,
-// variable.assign for updates, each iteration ending with dataSync() of a
-// value it computed. Inputs are the workloads' own arrays, so the results can
-// be compared with ktape's.
+// variable.assign for updates, tf.customGrad where the wasm backend's own
+// gradient kernels are slow or missing, each iteration ending with
+// dataSync() of a value it computed. Inputs are the workloads' own arrays,
+// so the results can be compared with ktape's.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -86,6 +87,81 @@ function values(t: tf.Tensor): Float32Array {
   return Float32Array.from(t.dataSync());
 }
 
+// Where the wasm backend's gradient kernels are slow or missing, a careful
+// user profiles and writes the gradient with its fast kernels (Conv2D and
+// untransposed BatchMatMul, both XNNPACK) through tf.customGrad. On this
+// machine its BatchMatMul with transposeA/transposeB (what tf.matMul's stock
+// gradient runs) is ~13x slower than without, its Conv2DBackpropInput ~12x
+// slower than Conv2D, and it has no Conv2DBackpropFilter at all.
+// `--tfjs-stock` measures tfjs's own gradients instead (W3 on wasm still
+// needs the filter gradient written out).
+
+let tuned = true;
+
+/** Use tfjs's own gradients on the wasm backend (see above). */
+export function useStockGradients(stock: boolean): void {
+  tuned = !stock;
+}
+
+/** Whether the runners built now take the hand-written gradients. */
+function tunedHere(): boolean {
+  return tuned && tf.getBackend() === 'wasm';
+}
+
+/** a b with its gradient from untransposed products of explicit transposes. */
+const matMulT = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [as, bs] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return [tf.matMul(g, tf.transpose(bs)), tf.matMul(tf.transpose(as), g)];
+    },
+  };
+});
+
+function matMulFor(): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+  return tunedHere()
+    ? (a, b) => matMulT(a, b)
+    : (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+}
+
+/**
+ * conv2d (stride 1, 'same', odd kernel sides: W3's case) with its gradient
+ * written out: the kernel's gradient
+ * dk[i, j, c, f] = sum over (b, h, w) of xpad[b, h + i, w + j, c] dy[b, h, w, f]
+ * is a 'valid' conv2d of x transposed to [c, H + 2p, W + 2p, b] by dy
+ * transposed to [H, W, b, f]; the images' gradient is a 'same' conv2d of dy by
+ * the kernel flipped in space with its channel axes swapped (tuned), or
+ * conv2dTranspose (stock).
+ */
+function conv2dSameGrad(flipped: boolean) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, k, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x, k]);
+    return {
+      value: tf.conv2d(x, k, 1, 'same'),
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const [ph, pw] = [(ks.shape[0] - 1) / 2, (ks.shape[1] - 1) / 2];
+        const dx = flipped
+          ? tf.conv2d(dy, tf.transpose(tf.reverse(ks, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same')
+          : tf.conv2dTranspose(dy, ks, xs.shape, 1, 'same');
+        const xt = tf.transpose(tf.pad(xs, [[0, 0], [ph, ph], [pw, pw], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D;
+        const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+        return [dx, tf.transpose(tf.conv2d(xt, dyt, 1, 'valid'), [1, 2, 0, 3])];
+      },
+    };
+  });
+}
+
+/** Whether the current backend has a kernel for conv2d's filter gradient. */
+export function hasConvFilterGrad(): boolean {
+  return tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined;
+}
+
 export function tfjsMatmul(d: MatmulData): Runner {
   const a = tf.tensor2d(d.a, [d.n, d.n]);
   const b = tf.tensor2d(d.b, [d.n, d.n]);
@@ -102,9 +178,10 @@ export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
   const w1 = tf.variable(tf.tensor2d(d.w1, [d.inputs, d.hidden])), b1 = tf.variable(tf.zeros([d.hidden]));
   const w2 = tf.variable(tf.tensor2d(d.w2, [d.hidden, d.classes])), b2 = tf.variable(tf.zeros([d.classes]));
   const params = [w1, b1, w2, b2];
+  const matMul = matMulFor();
   const loss = (): tf.Scalar => {
-    const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-    const logits = tf.add(tf.matMul(h, w2), b2);
+    const h = tf.relu(tf.add(matMul(x, w1), b1));
+    const logits = tf.add(matMul(h, w2), b2);
     return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
   };
   const losses: number[] = [];
@@ -124,42 +201,15 @@ export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
   };
 }
 
-/**
- * conv2d whose gradient needs no Conv2DBackpropFilter kernel, which the wasm
- * backend lacks: dx by conv2dTranspose, and the kernel's gradient
- * dk[i, j, c, f] = sum over (b, h, w) of xpad[b, h + i, w + j, c] dy[b, h, w, f],
- * a 'valid' conv2d of x transposed to [c, H + 2p, W + 2p, b] by dy transposed
- * to [H, W, b, f]. Stride 1, 'same', odd kernel sides: W3's case.
- */
-const conv2dSameGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, k, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([x, k]);
-  return {
-    value: tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'),
-    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-      const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const [ph, pw] = [(ks.shape[0] - 1) / 2, (ks.shape[1] - 1) / 2];
-      const dx = tf.conv2dTranspose(dy, ks, xs.shape, 1, 'same');
-      const xt = tf.transpose(tf.pad(xs, [[0, 0], [ph, ph], [pw, pw], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D;
-      const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-      return [dx, tf.transpose(tf.conv2d(xt, dyt, 1, 'valid'), [1, 2, 0, 3])];
-    },
-  };
-});
-
-/** Whether the current backend has a kernel for conv2d's filter gradient. */
-export function hasConvFilterGrad(): boolean {
-  return tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined;
-}
-
 export function tfjsConv(d: ConvData): Runner {
   const x = tf.tensor4d(d.x, d.xShape);
   const k = tf.tensor4d(d.k, d.kShape);
   const r = tf.tensor4d(d.r, [d.xShape[0], d.xShape[1], d.xShape[2], d.kShape[3]]);
-  // The backend's own gradient kernels where it has them (tfjs-cpu); else the workaround above (tfjs-wasm).
-  const conv = hasConvFilterGrad()
+  // The backend's own gradient kernels where they serve (tfjs-cpu); else the gradient written out.
+  const written = tunedHere() || !hasConvFilterGrad() ? conv2dSameGrad(tunedHere()) : null;
+  const conv = written === null
     ? (xs: tf.Tensor, ks: tf.Tensor) => tf.conv2d(xs as tf.Tensor4D, ks as tf.Tensor4D, 1, 'same')
-    : (xs: tf.Tensor, ks: tf.Tensor) => conv2dSameGrad(xs, ks) as tf.Tensor4D;
+    : (xs: tf.Tensor, ks: tf.Tensor) => written(xs, ks);
   const grads = tf.grads((xs: tf.Tensor, ks: tf.Tensor) => tf.sum(tf.mul(conv(xs, ks), r)));
   return {
     step: () => tf.tidy(() => {
@@ -182,12 +232,13 @@ export function tfjsRnn(d: RnnData): Runner {
   const u = tf.variable(tf.tensor2d(d.u, [units, units]));
   const b = tf.variable(tf.tensor1d(d.b));
   const h0 = tf.zeros([batch, units]);
+  const matMul = matMulFor();
   // The same loop K.rnn runs: one tanh cell per time step, outputs stacked on axis 1.
   const loss = (): tf.Scalar => {
     let h = h0;
     const outputs: tf.Tensor[] = [];
     for (const xt of tf.unstack(x, 1)) {
-      h = tf.tanh(tf.add(tf.add(tf.matMul(xt as tf.Tensor2D, w), tf.matMul(h as tf.Tensor2D, u)), b));
+      h = tf.tanh(tf.add(tf.add(matMul(xt, w), matMul(h, u)), b));
       outputs.push(h);
     }
     return tf.sum(tf.mul(tf.stack(outputs, 1), r));

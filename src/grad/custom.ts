@@ -24,6 +24,10 @@ export type CustomGrads =
   | (Tensor | null)[]
   | [Tensor | (Tensor | null)[], (Tensor | null)[]];
 
+/**
+ * The grad_fn a K.custom_gradient function returns with its result: given the
+ * cotangent `dy` of the result (shaped as it), the gradients of its inputs.
+ */
 export type GradFn<Y> = (dy: Y, options: GradFnOptions) => CustomGrads;
 
 /**

@@ -212,7 +212,7 @@ interface RnnResult {
  * Iterates `step_function` over the time dimension of `inputs` (K.rnn):
  * at each step t it is called with the inputs at t (no time axis) and
  * [...states, ...constants], and returns [output, new_states]. Returns
- * [last_output, outputs, new_states]: the last step's output, all outputs
+ * `[last_output, outputs, new_states]`: the last step's output, all outputs
  * stacked along the time axis (samples, time, ...) (time-major with
  * time_major), and the final states. Gradients flow back through time to the
  * inputs, the initial states, the constants and any variable the step reads.
@@ -531,7 +531,7 @@ export interface FoldOptions {
  * const x = K.constant([1, 2, 3]);
  * K.eval(K.foldl((acc, e) => K.add(acc, e), x)); // 6
  * K.eval(K.foldl((acc, e) => K.add(K.multiply(acc, 10), e), x)); // 123
- * K.eval(K.foldl((acc, e) => K.add(acc, e), x, 10)); // 16
+ * K.eval(K.foldl((acc: K.Tensor, e: K.Tensor) => K.add(acc, e), x, 10)); // 16
  * ```
  */
 export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(fn: FoldFunction<A, E>, elems: E | Exclude<TensorLike, Tensor>,
@@ -558,7 +558,7 @@ export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(fn: Fold
  * ```ts
  * const x = K.constant([1, 2, 3]);
  * K.eval(K.foldr((acc, e) => K.add(K.multiply(acc, 10), e), x)); // 321
- * K.eval(K.foldr((acc, e) => K.subtract(acc, e), x, { initializer: 0 })); // -6
+ * K.eval(K.foldr((acc: K.Tensor, e: K.Tensor) => K.subtract(acc, e), x, { initializer: 0 })); // -6
  * ```
  */
 export function foldr<A extends Nest = Tensor, E extends Nest = Tensor>(fn: FoldFunction<A, E>, elems: E | Exclude<TensorLike, Tensor>,

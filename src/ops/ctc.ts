@@ -275,7 +275,7 @@ export interface CtcDecodeOptions {
  *   optional arguments may instead be given as one options object `{ greedy, beam_width, top_paths }`.
  * @param beam_width The beam width of the beam search, default 100.
  * @param top_paths How many of the most probable paths the beam search returns, default 1.
- * @returns [decoded, log_probabilities]: top_paths int64 tensors (samples, time_steps) padded with
+ * @returns `[decoded, log_probabilities]`: top_paths int64 tensors (samples, time_steps) padded with
  *   -1 (one when greedy), and (samples, top_paths).
  * @throws K.ValueError when y_pred is not 3-D, input_length has the wrong shape or a length out of
  *   range, beam_width or top_paths is < 1, or top_paths > beam_width.
@@ -285,10 +285,10 @@ export interface CtcDecodeOptions {
  * // 4 steps over classes {0, 1, blank}: best path 0, 0, blank, 1 -> [0, 1]
  * const y = K.constant([[[0.6, 0.3, 0.1], [0.5, 0.1, 0.4], [0.2, 0.2, 0.6], [0.1, 0.8, 0.1]]]);
  * const [decoded, logp] = K.ctc_decode(y, K.constant([4], 'int32'));
- * K.eval(decoded[0]); // [[0, 1, -1, -1]]
+ * K.eval(decoded[0]!); // [[0, 1, -1, -1]]
  * K.eval(logp); // [[1.93794]] (-(log 0.6 + log 0.5 + log 0.6 + log 0.8))
  * const [beams] = K.ctc_decode(y, [4], { greedy: false, beam_width: 4, top_paths: 2 });
- * K.eval(beams[1]); // [[1, 0, 1, -1]] (the second most probable labelling)
+ * K.eval(beams[1]!); // [[1, 0, 1, -1]] (the second most probable labelling)
  * ```
  */
 export function ctc_decode(y_pred: TensorLike, input_length: TensorLike, greedy?: boolean | CtcDecodeOptions,

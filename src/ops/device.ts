@@ -93,9 +93,11 @@ export interface MemoryInfo {
  * @returns `{ gpuBuffers, gpuBytes, cpuFallbacks }`.
  * @example
  * ```ts
+ * const reason = 'float64 keeps its precision on the cpu';
+ * const before = K.memory_info().cpuFallbacks[reason] ?? 0;
  * K.set_device('gpu');
  * K.add(K.ones([2], 'float64'), 1); // float64 runs on the cpu
- * K.memory_info().cpuFallbacks; // { 'float64 keeps its precision on the cpu': 1 }
+ * (K.memory_info().cpuFallbacks[reason] ?? 0) - before; // 1
  * K.set_device('cpu');
  * ```
  */

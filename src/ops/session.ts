@@ -184,25 +184,57 @@ export interface NameScopeOptions {
  * nested scopes join with '/'. A name ending in '/' is absolute (replaces the
  * scope), and '' (or null without a default_name) returns to the top. `fn`
  * gets the scope string ('outer/inner/'); the previous scope is restored
- * after, even if `fn` throws. Returns what `fn` returns.
+ * after, even if `fn` throws. Returns what `fn` returns. Keras's optional
+ * default_name and values go between name and fn (the other two forms).
  *
- * @param name The scope's name, or null to use default_name.
- * @param default_name The name used when `name` is null. Instead of default_name (and values), an
- *   options object `{ default_name, values }` may be given.
- * @param values Tensors the scope's ops use; TensorFlow checks they share a graph, and ktape has one.
- * @param fn The body, called with the scope string; always the last argument.
+ * @param name The scope's name; '' or null returns to the top scope.
+ * @param fn The body, called with the scope string.
  * @returns fn's result.
- * @throws K.TypeError when the last argument is not a function, name or default_name is not a
- *   string, or values is not a list of tensors.
+ * @throws K.TypeError when fn is not a function or name is not a string.
  * @example
  * ```ts
  * K.name_scope('block', () => K.variable(1)).name; // 'block/Variable'
  * K.name_scope('outer', () => K.name_scope('inner', (scope) => scope)); // 'outer/inner/'
- * K.name_scope(null, { default_name: 'dense' }, (scope) => scope); // 'dense/'
+ * K.name_scope('outer', () => K.name_scope('top/', (scope) => scope)); // 'top/'
  * ```
  */
 export function name_scope<T>(name: string | null, fn: (scope: string) => T): T;
+/**
+ * {@link name_scope} with a default name: the scope is `name`, or
+ * `default_name` when name is null (as tf.compat.v1.name_scope).
+ *
+ * @param name The scope's name, or null to use default_name.
+ * @param default_name The name used when `name` is null; or an options object
+ *   `{ default_name, values }`.
+ * @param fn The body, called with the scope string.
+ * @returns fn's result.
+ * @throws K.TypeError when fn is not a function, name or default_name is not a string, or values
+ *   is not a list of tensors.
+ * @example
+ * ```ts
+ * K.name_scope(null, 'dense', (scope) => scope); // 'dense/'
+ * K.name_scope(null, { default_name: 'dense' }, (scope) => scope); // 'dense/'
+ * ```
+ */
 export function name_scope<T>(name: string | null, default_name: string | null | NameScopeOptions, fn: (scope: string) => T): T;
+/**
+ * {@link name_scope} with a default name and the tensors the scope's ops use
+ * (TensorFlow checks they share a graph; ktape has one graph, so they are only
+ * checked to be tensors).
+ *
+ * @param name The scope's name, or null to use default_name.
+ * @param default_name The name used when `name` is null.
+ * @param values Tensors the scope's ops use, or null.
+ * @param fn The body, called with the scope string.
+ * @returns fn's result.
+ * @throws K.TypeError when fn is not a function, name or default_name is not a string, or values
+ *   is not a list of tensors.
+ * @example
+ * ```ts
+ * const a = K.constant([1, 2]);
+ * K.name_scope(null, 'sum', [a], (scope) => scope); // 'sum/'
+ * ```
+ */
 export function name_scope<T>(name: string | null, default_name: string | null, values: readonly Tensor[] | null, fn: (scope: string) => T): T;
 export function name_scope<T>(name: string | null, ...rest: unknown[]): T {
   // Only the arguments are checked as 'name_scope': the body runs as the user's own code.

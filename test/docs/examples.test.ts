@@ -2,8 +2,10 @@
 // computes: each line `expr; // value` is checked (a doctest). `value` is a JS
 // literal as K.eval's ndarray reads as nested arrays (numbers to the precision
 // written: 0.731 stands for anything that rounds to it), or `throws K.ValueError`
-// (K.TypeError, ...). A comment that is not a literal (`// prints ...`, prose)
-// is not checked. Each example runs after K.clear_session(), on the cpu device.
+// (K.TypeError, ...; a bare `throws` takes any error). A comment that is not a
+// literal (`// prints ...`, prose) is not checked. Each example runs after
+// K.clear_session(), on the cpu device; all of them also type-check with tsc.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,11 +113,13 @@ function differs(actual: unknown, expected: unknown, numbers: string[], path = '
 /** What is wrong with one checked line, or null. */
 function verdict(line: Line, outcome: Outcome | undefined): string | null {
   if (outcome === undefined) return 'never reached';
-  const throws = /^throws\s+(?:K\.)?(\w+)/.exec(line.expected);
+  // `throws K.ValueError ...` wants that class; a bare `throws ...` any error.
+  const throws = /^throws\b(?:\s+(?:K\.)?([A-Z]\w*))?/.exec(line.expected);
   if (throws !== null) {
     const err = outcome.error as Error | undefined;
-    if (err !== undefined && err.name === throws[1]) return null;
-    return `expected ${throws[1]} to be thrown; got ${err !== undefined ? `${err.name}: ${err.message}` : JSON.stringify(plain(outcome.value))}`;
+    const want = throws[1];
+    if (err !== undefined && (want === undefined || err.name === want)) return null;
+    return `expected ${want ?? 'an error'} to be thrown; got ${err !== undefined ? `${err.name}: ${err.message}` : JSON.stringify(plain(outcome.value))}`;
   }
   if ('error' in outcome) return `threw ${String(outcome.error)}`;
   const lit = literal(line.expected);
@@ -176,10 +180,47 @@ describe.skipIf(testDevice() === 'gpu')('API documentation examples (the cpu pro
     expect(verdict(line('[null, 3]'), { value: [null, 3] })).toBeNull();
     expect(verdict(line('throws K.ValueError'), { error: new K.ValueError('x') })).toBeNull();
     expect(verdict(line('throws K.ValueError'), { value: 1 })).toMatch(/expected ValueError/);
+    expect(verdict(line('throws K.ValueError'), { error: new K.TypeError('x') })).toMatch(/expected ValueError/);
+    expect(verdict(line('throws (disposed)'), { error: new Error('x') })).toBeNull();
+    expect(verdict(line('throws (disposed)'), { value: 1 })).toMatch(/expected an error/);
     expect(verdict(line('[1]'), { error: new K.TypeError('x') })).toMatch(/threw/);
     // Prose is not a literal, and nothing in a comment runs but a literal.
     expect(literal('prints "x = [1 2]"')).toBeNull();
     expect(literal('process.exit(1)')).toBeNull();
+  });
+
+  it('type-checks every example against the public API', () => {
+    // Each example in its own block of one file, which tsc checks with the project's settings.
+    const starts: number[] = [];
+    const parts = [`import * as K from ${JSON.stringify(join(ROOT, 'src/index.js'))};`];
+    let line = 2;
+    for (const e of all) {
+      starts.push(line);
+      const block = `{\n${e.code}}`;
+      parts.push(block);
+      line += block.split('\n').length;
+    }
+    writeFileSync(join(dir, 'typed.ts'), parts.join('\n') + '\n');
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      extends: join(ROOT, 'tsconfig.json'),
+      compilerOptions: { typeRoots: [join(ROOT, 'node_modules/@types')] },
+      include: ['typed.ts'],
+    }));
+    let output = '';
+    try {
+      execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout ?? err);
+    }
+    const errors = [...output.matchAll(/typed\.ts\((\d+),\d+\): (error TS\d+: .*)/g)].map((m) => {
+      const n = Number(m[1]);
+      let k = starts.length - 1;
+      while (k > 0 && starts[k]! > n) k--;
+      return `${all[k]!.where}, line ${n - starts[k]!}: ${m[2]}`;
+    });
+    expect(errors).toEqual([]);
+    // Anything else tsc said (a bad setup) is a failure too.
+    if (errors.length === 0) expect(output).toBe('');
   });
 
   it.each(all.map((e, i) => [e.where, i] as const))('%s', async (_, i) => {

@@ -3,20 +3,21 @@
 //
 // Ungrouped convolutions are matrix products (im2col): each output position
 // is a row of the window's values, (kd, kh, kw, c) in the kernel's own order,
-// so that y = col @ w, dx = col2im(g @ w^T) and dw = col^T @ g, all with the
-// blocked gemm of linalg.ts. Rows are built a chunk at a time (about 2^18
-// values) so memory stays flat whatever the batch. A 1x1 kernel at stride 1
+// so that y = col @ w, dx = col2im(g @ w^T) and dw = col^T @ g, all with
+// matmulInto of linalg.ts (the wasm gemm for float32). Rows are built a chunk
+// at a time (about 2^18 values) so memory stays flat whatever the batch. A 1x1 kernel at stride 1
 // without padding needs no col at all: x is already that matrix.
 // (Measured on the W3 bench, 16 x 32x32x16 by 3x3x16x32: im2col + gemm 45 ms,
 // a direct loop with the output channels innermost 116 ms.)
 // Grouped (depthwise) convolutions have tiny matrices, so they loop directly.
-// Sums run in double precision and round once into the output.
+// float64 sums run in double precision and round once into the output;
+// float32 products sum in float32 (the wasm gemm), their chunks in double.
 import ndarray from 'ndarray';
 import type { Kernel } from '../backend.js';
 import type { ConvAttrs, ConvGeometry } from '../../ops/prims/conv.js';
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { gemm, type Operand } from './linalg.js';
+import { matmulInto, type Operand } from './linalg.js';
 import { contiguous, type Nd } from './ndutil.js';
 
 /** The geometry with 3 spatial axes and, per axis, where each (output, tap) reads. */
@@ -122,7 +123,7 @@ function conv(x: Nd, w: Nd, a: ConvGeometry, out: { shape: number[]; dtype: DTyp
   if (y.length === 0) return nd(y, out.shape);
   const wOp = operand(Wt.d, Wt.o, p.f, 1);
   if (pointwise(a, w.shape.slice(0, n))) {
-    gemm(operand(X.d, X.o, p.c, 1), wOp, y, 0, p.rows, p.c, p.f, new Float64Array(p.c * 4));
+    matmulInto(operand(X.d, X.o, p.c, 1), wOp, y, 0, p.rows, p.c, p.f);
     return nd(y, out.shape);
   }
   if (p.groups > 1) {
@@ -131,17 +132,16 @@ function conv(x: Nd, w: Nd, a: ConvGeometry, out: { shape: number[]; dtype: DTyp
   }
   const chunk = chunkRows(p);
   const col = allocate(out.dtype, chunk * p.width);
-  const panel = new Float64Array(p.width * 4);
   let r0 = 0, filled = 0;
   eachRow(p, (_row, b, od, oh, ow) => {
     fillRow(p, X.d, X.o, col, filled++, b, od, oh, ow);
     if (filled === chunk) {
-      gemm(operand(col, 0, p.width, 1), wOp, y, r0 * p.f, filled, p.width, p.f, panel);
+      matmulInto(operand(col, 0, p.width, 1), wOp, y, r0 * p.f, filled, p.width, p.f);
       r0 += filled;
       filled = 0;
     }
   });
-  if (filled > 0) gemm(operand(col, 0, p.width, 1), wOp, y, r0 * p.f, filled, p.width, p.f, panel);
+  if (filled > 0) matmulInto(operand(col, 0, p.width, 1), wOp, y, r0 * p.f, filled, p.width, p.f);
   return nd(y, out.shape);
 }
 
@@ -155,22 +155,21 @@ function backpropInput(g: Nd, w: Nd, a: ConvAttrs['conv_backprop_input'], out: {
   const wT = operand(Wt.d, Wt.o, 1, p.f);
   if (pointwise(a, w.shape.slice(0, n))) {
     const dx = allocate(out.dtype, size);
-    gemm(operand(G.d, G.o, p.f, 1), wT, dx, 0, p.rows, p.f, p.c, new Float64Array(p.f * 4));
+    matmulInto(operand(G.d, G.o, p.f, 1), wT, dx, 0, p.rows, p.f, p.c);
     return nd(dx, out.shape);
   }
   const acc = new Float64Array(size);
   if (p.groups > 1) groupedBackpropInput(p, G.d, G.o, Wt.d, Wt.o, acc);
   else if (p.rows > 0) {
     const chunk = chunkRows(p);
-    const dcol = new Float64Array(chunk * p.width);
-    const panel = new Float64Array(p.f * 4);
+    const dcol = allocate(out.dtype, chunk * p.width);
     let r0 = 0, at = 0, len = 0;
     eachRow(p, (row, b, od, oh, ow) => {
       if (at === len) {
         r0 = row;
         at = 0;
         len = Math.min(chunk, p.rows - row);
-        gemm(operand(G.d, G.o + r0 * p.f, p.f, 1), wT, dcol, 0, len, p.f, p.width, panel);
+        matmulInto(operand(G.d, G.o + r0 * p.f, p.f, 1), wT, dcol, 0, len, p.f, p.width);
       }
       const base = at++ * p.width;
       eachTap(p, b, od, oh, ow, (kpos, xoff) => {
@@ -193,7 +192,7 @@ function backpropFilter(x: Nd, g: Nd, a: ConvAttrs['conv_backprop_filter'], out:
   if (size === 0 || p.rows === 0) return nd(dw, out.shape);
   if (pointwise(a, a.kernelSize)) {
     // dw = x^T g: x read as a (c, rows) matrix through strides.
-    gemm(operand(X.d, X.o, 1, p.c), operand(G.d, G.o, p.f, 1), dw, 0, p.c, p.rows, p.f, new Float64Array(p.rows * 4));
+    matmulInto(operand(X.d, X.o, 1, p.c), operand(G.d, G.o, p.f, 1), dw, 0, p.c, p.rows, p.f);
     return nd(dw, out.shape);
   }
   const acc = new Float64Array(size);
@@ -201,11 +200,10 @@ function backpropFilter(x: Nd, g: Nd, a: ConvAttrs['conv_backprop_filter'], out:
   else {
     const chunk = chunkRows(p);
     const col = allocate(out.dtype, chunk * p.width);
-    const part = new Float64Array(size);
-    const panel = new Float64Array(chunk * 4);
+    const part = allocate(out.dtype, size);
     let r0 = 0, filled = 0;
     const flush = () => {
-      gemm(operand(col, 0, 1, p.width), operand(G.d, G.o + r0 * p.f, p.f, 1), part, 0, p.width, filled, p.f, panel);
+      matmulInto(operand(col, 0, 1, p.width), operand(G.d, G.o + r0 * p.f, p.f, 1), part, 0, p.width, filled, p.f);
       for (let i = 0; i < size; i++) acc[i] = acc[i]! + part[i]!;
       r0 += filled;
       filled = 0;

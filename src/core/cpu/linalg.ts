@@ -27,11 +27,12 @@ export interface Operand {
 
 /**
  * Smaller float32 products (2 m n k flops) stay on the JS gemm: staging the
- * operands in wasm memory and copying C out cost about a microsecond, which
- * the wasm kernel (10x faster) wins back from about 2^14 flops (measured:
- * an 8 x 32 x 32 product takes the same time on both paths).
+ * operands in wasm memory and copying C out cost about half a microsecond,
+ * which the wasm kernel wins back from about 2^11 flops (measured: an 8-cube
+ * takes 0.6 us on both paths, a 4-cube 0.25 us in JS and 0.5 us in wasm, a
+ * 32 x 64 by 64 x 64 RNN step 70 us in JS and 8 us in wasm).
  */
-export const WASM_MIN_FLOPS = 16384;
+export const WASM_MIN_FLOPS = 2048;
 
 export const cpuLinalg: { [P in keyof LinalgAttrs]: Kernel<LinalgAttrs[P], Nd> } = {
   matmul: ([a, b], _attrs, out) => {

@@ -125,3 +125,8 @@ export function runJobs(w: WasmGemm, jobs: readonly (readonly number[])[]): void
     throw new Error('gemm pool: a worker thread failed');
   }
 }
+
+/** Worker threads started so far (tests check they start lazily). */
+export function workerCount(): number {
+  return pool?.workers.length ?? 0;
+}
