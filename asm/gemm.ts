@@ -1,17 +1,18 @@
 // float32 matrix product C = A B for ktape's cpu device, in WebAssembly SIMD.
 // Built by `npm run build:wasm` into src/core/cpu/wasm/gemm.wasm.ts.
 //
-// Goto/BLIS blocking: for each NC-wide block of columns and KC-deep slice of
-// k, B is packed into NR-wide panels (a panel stays in L1 while the tiles
-// below it run); for each MC-tall block of rows A is packed into MR-tall
-// panels (the block stays in L2); an MR x NR micro-kernel keeps its tile in
-// registers while it walks the slice. Packing reads A and B through element
+// Goto/BLIS-style: one operand is packed whole into panels (B into NR-wide
+// column panels, or A into MR-tall row panels), the other a block at a time
+// by whichever thread takes that block of C, and an MR x NR micro-kernel
+// keeps its tile in registers while it walks a KC-deep slice of k. Within a
+// slice a KC x NR panel of B stays in L1 while the tiles of up to MC rows run
+// against it, their packed A (MC x KC) in L2. Packing reads through element
 // strides, so transposed, sliced or broadcast operands need no copy, and pads
 // the last panels with zeros so every tile runs the same kernel.
 //
 // Each element of C is the sum over the KC slices in order, each slice summed
-// in order of k: how rows and columns are split (into blocks, between
-// threads) never changes a result.
+// in order of k by one lane of one micro-kernel: how C is split into blocks
+// or between threads never changes a result.
 //
 // No data segments and no runtime: every thread instantiates this module on
 // the same shared memory, so instantiation must not write to it.
@@ -24,48 +25,124 @@
 const MR = 4;
 const NR = 8;
 // A KC x NR panel of B is 8 KiB (L1 is 32 KiB); an MC x KC block of A is
-// 256 KiB (L2 is 1 MiB on the machine measured). The sizes within a factor of
+// 256 KiB (L2 is 1 MiB on the machine measured). KC and MC within a factor of
 // 2 of these measured alike.
 const KC = 256;
 const MC = 256;
-const NC = 2048;
 
-/** Bytes of scratch `gemm` needs for an m x k by k x n product. */
-export function workBytes(m: i32, n: i32, k: i32): i32 {
-  return (min(KC, k) * roundUp(min(NC, n), NR) + roundUp(min(MC, m), MR) * min(KC, k) + MR * NR) * 4 + 64;
+// A job (written by the main thread, read by every thread) is JOB_INTS i32
+// fields at `job`. Mode ROWS packs B whole up front (prepare) and hands out
+// blocks of rows of C, each packing its own rows of A; mode COLS packs A
+// whole and hands out blocks of columns, each packing its own columns of B.
+// Threads take blocks from an atomic counter until none are left, so a
+// thread that starts late or runs slowly just takes fewer. Addresses are in
+// bytes, strides in elements (any sign; 0 broadcasts).
+const J_MODE = 0; // ROWS or COLS
+const J_NEXT = 1; // the next block to take (atomic)
+const J_BLOCKS = 2; // blocks in all: batch * per item
+const J_SIZE = 3; // rows (ROWS) or columns (COLS) per block: a multiple of MR or NR
+const J_PER_ITEM = 4; // blocks per matrix of the batch
+const J_A = 5, J_ARS = 6, J_ACS = 7, J_ABS = 8;
+const J_B = 9, J_BRS = 10, J_BCS = 11, J_BBS = 12;
+const J_PACKED = 13; // the whole packed operand
+const J_PBS = 14; // bytes between its batch items (0: one for all)
+const J_C = 15, J_LDC = 16, J_CBS = 17;
+const J_M = 18, J_N = 19, J_K = 20;
+const JOB_INTS = 21;
+const ROWS = 0;
+const COLS = 1;
+
+/** Bytes a job takes. */
+export function jobBytes(): i32 {
+  return JOB_INTS * 4;
 }
 
-/**
- * C[t] = A[t] B[t] for t < batch: A[t] (m x k) starts at a + t * abs, B[t]
- * (k x n) at b + t * bbs, C[t] at c + t * cbs with rows ldc apart. Addresses
- * are in bytes, strides in elements (any sign, 0 to broadcast); `work` is
- * this thread's scratch, workBytes(m, n, k) long.
- */
-export function gemmBatch(a: usize, ars: i32, acs: i32, abs: i32, b: usize, brs: i32, bcs: i32, bbs: i32, c: usize, ldc: i32, cbs: i32, m: i32, n: i32, k: i32, batch: i32, work: usize): void {
-  for (let t = 0; t < batch; t++) {
-    gemm(a + <usize>(t * abs * 4), ars, acs, b + <usize>(t * bbs * 4), brs, bcs, c + <usize>(t * cbs * 4), ldc, m, n, k, work);
+/** Write a job at `job`, its counter at 0. mode: 0 = ROWS, 1 = COLS. */
+export function setJob(
+  job: usize, mode: i32, blocks: i32, size: i32, perItem: i32,
+  a: i32, ars: i32, acs: i32, abs: i32, b: i32, brs: i32, bcs: i32, bbs: i32,
+  packed: i32, pbs: i32, c: i32, ldc: i32, cbs: i32, m: i32, n: i32, k: i32,
+): void {
+  store<i32>(job, mode, J_MODE * 4); store<i32>(job, 0, J_NEXT * 4); store<i32>(job, blocks, J_BLOCKS * 4);
+  store<i32>(job, size, J_SIZE * 4); store<i32>(job, perItem, J_PER_ITEM * 4); store<i32>(job, a, J_A * 4);
+  store<i32>(job, ars, J_ARS * 4); store<i32>(job, acs, J_ACS * 4); store<i32>(job, abs, J_ABS * 4);
+  store<i32>(job, b, J_B * 4); store<i32>(job, brs, J_BRS * 4); store<i32>(job, bcs, J_BCS * 4);
+  store<i32>(job, bbs, J_BBS * 4); store<i32>(job, packed, J_PACKED * 4); store<i32>(job, pbs, J_PBS * 4);
+  store<i32>(job, c, J_C * 4); store<i32>(job, ldc, J_LDC * 4); store<i32>(job, cbs, J_CBS * 4);
+  store<i32>(job, m, J_M * 4); store<i32>(job, n, J_N * 4); store<i32>(job, k, J_K * 4);
+}
+
+// @ts-ignore: decorator
+@inline
+function field(job: usize, f: i32): i32 {
+  return load<i32>(job + <usize>(f * 4));
+}
+
+/** Bytes of the whole packed operand for one matrix: B (ROWS) or A (COLS), zero-padded. */
+export function packedBytes(mode: i32, m: i32, n: i32, k: i32): i32 {
+  return (mode == ROWS ? roundUp(n, NR) : roundUp(m, MR)) * k * 4;
+}
+
+/** Bytes of scratch a thread needs for blocks of `size` rows (ROWS) or columns (COLS). */
+export function workBytes(size: i32, k: i32): i32 {
+  return (min(KC, k) * roundUp(size, NR) + MR * NR) * 4 + 64;
+}
+
+/** Pack the shared operand of every matrix of the batch (once when it is broadcast). Main thread. */
+export function prepare(job: usize): void {
+  const m = field(job, J_M), n = field(job, J_N), k = field(job, J_K);
+  const rows = field(job, J_MODE) == ROWS;
+  const items = field(job, J_PBS) == 0 ? 1 : field(job, J_BLOCKS) / field(job, J_PER_ITEM);
+  const size = packedBytes(field(job, J_MODE), m, n, k);
+  for (let t = 0; t < items; t++) {
+    const out = <usize>field(job, J_PACKED) + <usize>(t * size);
+    if (rows) {
+      const b = <usize>field(job, J_B) + <usize>(t * field(job, J_BBS) * 4), rs = field(job, J_BRS), cs = field(job, J_BCS);
+      const w = roundUp(n, NR);
+      for (let pc = 0; pc < k; pc += KC) packB(b + <usize>(pc * rs * 4), rs, cs, min(KC, k - pc), n, out + <usize>(pc * w * 4));
+    } else {
+      const a = <usize>field(job, J_A) + <usize>(t * field(job, J_ABS) * 4), rs = field(job, J_ARS), cs = field(job, J_ACS);
+      const h = roundUp(m, MR);
+      for (let pc = 0; pc < k; pc += KC) packA(a + <usize>(pc * cs * 4), rs, cs, m, min(KC, k - pc), out + <usize>(pc * h * 4));
+    }
   }
 }
 
-/** C[0:m, 0:n] = A[0:m, 0:k] B[0:k, 0:n]. */
-export function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32, work: usize): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc * 4), 0, <usize>(n * 4));
-    return;
-  }
-  const bp = (work + 63) & ~63;
-  const ap = bp + <usize>(min(KC, k) * roundUp(min(NC, n), NR) * 4);
-  const tile = ap + <usize>(roundUp(min(MC, m), MR) * min(KC, k) * 4);
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      packB(b + <usize>((pc * brs + jc * bcs) * 4), brs, bcs, kc, nc, bp);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA(a + <usize>((ic * ars + pc * acs) * 4), ars, acs, mc, kc, ap);
-        block(ap, bp, c + <usize>((ic * ldc + jc) * 4), ldc, mc, nc, kc, pc > 0, tile);
+/** Take blocks of the job and compute them until none are left. Every thread; `work` is its own scratch. */
+export function run(job: usize, work: usize): void {
+  const m = field(job, J_M), n = field(job, J_N), k = field(job, J_K);
+  const blocks = field(job, J_BLOCKS), size = field(job, J_SIZE), perItem = field(job, J_PER_ITEM);
+  const ldc = field(job, J_LDC);
+  const own = (work + 63) & ~63;
+  const tile = own + <usize>(min(KC, k) * roundUp(size, NR) * 4);
+  for (;;) {
+    const idx = atomic.add<i32>(job + J_NEXT * 4, 1);
+    if (idx >= blocks) return;
+    const t = idx / perItem, first = (idx % perItem) * size;
+    const packed = <usize>field(job, J_PACKED) + <usize>(t * field(job, J_PBS));
+    const c = <usize>field(job, J_C) + <usize>(t * field(job, J_CBS) * 4);
+    if (field(job, J_MODE) == ROWS) {
+      // Rows [first, first + h) of C, all columns; B's slices are packed n rounded to NR wide.
+      const h = min(size, m - first), w = roundUp(n, NR);
+      const rs = field(job, J_ARS), cs = field(job, J_ACS);
+      const a = <usize>field(job, J_A) + <usize>((t * field(job, J_ABS) + first * rs) * 4);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = min(KC, k - pc);
+        packA(a + <usize>(pc * cs * 4), rs, cs, h, kc, own);
+        block(own, packed + <usize>(pc * w * 4), c + <usize>(first * ldc * 4), ldc, h, n, kc, pc > 0, tile);
+      }
+    } else {
+      // Columns [first, first + w) of C, all rows, MC at a time; A's slices are packed m rounded to MR tall.
+      const w = min(size, n - first), hh = roundUp(m, MR);
+      const rs = field(job, J_BRS), cs = field(job, J_BCS);
+      const b = <usize>field(job, J_B) + <usize>((t * field(job, J_BBS) + first * cs) * 4);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = min(KC, k - pc);
+        packB(b + <usize>(pc * rs * 4), rs, cs, kc, w, own);
+        const slice = packed + <usize>(pc * hh * 4);
+        for (let ic = 0; ic < m; ic += MC) {
+          block(slice + <usize>(ic * kc * 4), own, c + <usize>((ic * ldc + first) * 4), ldc, min(MC, m - ic), w, kc, pc > 0, tile);
+        }
       }
     }
   }

@@ -7,11 +7,21 @@ import { GEMM_MAX_PAGES, GEMM_WASM_BASE64 } from './gemm.wasm.js';
 
 /** The module's exports (asm/gemm.ts): addresses in bytes, strides in elements. */
 export interface GemmExports {
-  gemmBatch(
+  /** Write a job at `job` (jobBytes() long): mode 0 packs B whole and splits rows of C, 1 packs A and splits columns. */
+  setJob(
+    job: number, mode: number, blocks: number, size: number, perItem: number,
     a: number, ars: number, acs: number, abs: number, b: number, brs: number, bcs: number, bbs: number,
-    c: number, ldc: number, cbs: number, m: number, n: number, k: number, batch: number, work: number,
+    packed: number, pbs: number, c: number, ldc: number, cbs: number, m: number, n: number, k: number,
   ): void;
-  workBytes(m: number, n: number, k: number): number;
+  jobBytes(): number;
+  /** Bytes of the whole packed operand of one matrix. */
+  packedBytes(mode: number, m: number, n: number, k: number): number;
+  /** Bytes of one thread's scratch for blocks of `size` rows or columns. */
+  workBytes(size: number, k: number): number;
+  /** Pack the job's shared operand (main thread, before any thread runs it). */
+  prepare(job: number): void;
+  /** Compute blocks of the job until none are left (every thread). */
+  run(job: number, work: number): void;
 }
 
 export interface WasmGemm {

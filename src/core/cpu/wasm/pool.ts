@@ -1,9 +1,10 @@
 // A small pool of worker_threads for the wasm gemm. Every thread instantiates
-// the same module on the same shared memory; a job is one gemmBatch call per
-// thread on its own block of C, the main thread doing the first itself and
-// then waiting with Atomics.wait, so the API stays synchronous. Workers start
-// on the first job that wants them (about 20 ms, once), are unref'd so they
-// never keep the process alive, and sleep in Atomics.wait between jobs.
+// the same module on the same shared memory; for a job each thread calls
+// run(job), taking blocks of C until none are left, the main thread too,
+// which then waits for the others with Atomics.wait, so the API stays
+// synchronous. Workers start on the first job that wants them (about 20 ms,
+// once), are unref'd so they never keep the process alive, and sleep in
+// Atomics.wait between jobs.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmGemm } from './module.js';
@@ -94,29 +95,34 @@ export function available(w: WasmGemm, want: number): number {
 }
 
 /**
- * Run gemmBatch once per job: jobs[0] on this thread, the others on workers
- * (at most available() - 1 of them), and return when all are done.
+ * Run the job at `job` (set up and prepared) on this thread and on one worker
+ * per further scratch in `works` (at most available() - 1 of them): each runs
+ * blocks until none are left. Returns when all are done.
  */
-export function runJobs(w: WasmGemm, jobs: readonly (readonly number[])[]): void {
-  const run = w.exports.gemmBatch;
-  if (jobs.length === 1 || pool === null) {
-    for (const j of jobs) run(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+export function runJob(w: WasmGemm, job: number, works: readonly number[]): void {
+  const run = w.exports.run;
+  if (works.length === 1 || pool === null) {
+    run(job, works[0]!);
     return;
   }
   const ctl = pool.ctl;
-  if (jobs.length - 1 > pool.workers.length) throw new Error(`gemm pool: ${jobs.length} jobs for ${pool.workers.length} workers`);
-  for (let t = 1; t < jobs.length; t++) ctl.set(jobs[t]!, CTL.SLOT0 + (t - 1) * CTL.SLOT_SIZE);
-  Atomics.store(ctl, CTL.PENDING, jobs.length - 1);
+  if (works.length - 1 > pool.workers.length) throw new Error(`gemm pool: ${works.length} threads wanted, ${pool.workers.length + 1} running`);
+  for (let t = 1; t < works.length; t++) {
+    const s = CTL.SLOT0 + (t - 1) * CTL.SLOT_SIZE;
+    ctl[s] = job;
+    ctl[s + 1] = works[t]!;
+    ctl[s + CTL.ACTIVE] = 1;
+  }
+  Atomics.store(ctl, CTL.PENDING, works.length - 1);
   Atomics.add(ctl, CTL.GEN, 1);
   Atomics.notify(ctl, CTL.GEN);
-  const j = jobs[0]!;
   let failure: unknown = null;
   try {
-    run(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+    run(job, works[0]!);
   } catch (e) {
     failure = e;
   }
-  // Wait for the workers even after a failure here: they are writing to the memory.
+  // Wait for the workers even after a failure here: they may be writing to the memory.
   let left: number;
   while ((left = Atomics.load(ctl, CTL.PENDING)) !== 0) Atomics.wait(ctl, CTL.PENDING, left);
   if (failure !== null) throw failure;

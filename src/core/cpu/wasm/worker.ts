@@ -3,8 +3,8 @@
 // vitest) and from a compiled dist/ or a bundle, with no worker file to find.
 //
 // The control block (an Int32Array on a SharedArrayBuffer) is laid out as
-// below; a thread's job is 16 int32 at SLOT0 + slot * SLOT_SIZE: the 16
-// arguments of gemmBatch in order, its `batch` (index 14) 0 when idle.
+// below; a thread's part is at SLOT0 + slot * SLOT_SIZE: the job's address,
+// its scratch's, and 1 while it has a part in the current job.
 
 export const CTL = {
   /** Bumped by the main thread for each job. */
@@ -16,8 +16,8 @@ export const CTL = {
   /** Threads that have instantiated the module. */
   READY: 3,
   SLOT0: 16,
-  SLOT_SIZE: 16,
-  BATCH: 14,
+  SLOT_SIZE: 4,
+  ACTIVE: 2,
 } as const;
 
 export const WORKER_SOURCE = `'use strict';
@@ -25,7 +25,7 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, ctl, slot } = workerData;
 let run = null;
 try {
-  run = new WebAssembly.Instance(module, { env: { memory } }).exports.gemmBatch;
+  run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
 } catch (e) {
   Atomics.add(ctl, ${CTL.ERRORS}, 1);
 }
@@ -36,14 +36,13 @@ let gen = workerData.gen;
 for (;;) {
   Atomics.wait(ctl, ${CTL.GEN}, gen);
   gen = Atomics.load(ctl, ${CTL.GEN});
-  if (ctl[p + ${CTL.BATCH}] === 0) continue;
+  if (ctl[p + ${CTL.ACTIVE}] === 0) continue;
   try {
-    run(ctl[p], ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7],
-      ctl[p + 8], ctl[p + 9], ctl[p + 10], ctl[p + 11], ctl[p + 12], ctl[p + 13], ctl[p + 14], ctl[p + 15]);
+    run(ctl[p], ctl[p + 1]);
   } catch (e) {
     Atomics.add(ctl, ${CTL.ERRORS}, 1);
   }
-  ctl[p + ${CTL.BATCH}] = 0;
+  ctl[p + ${CTL.ACTIVE}] = 0;
   if (Atomics.sub(ctl, ${CTL.PENDING}, 1) === 1) Atomics.notify(ctl, ${CTL.PENDING});
 }
 `;
