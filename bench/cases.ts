@@ -4,7 +4,7 @@
 // by ~1e-6; tfjs-wasm's tanh/sigmoid approximations by up to ~5e-5 (W4, W5).
 import type { Case, CaseSides, Runner, WorkloadId } from './types.js';
 import { ktapeMatmul, matmulData } from './workloads/w1_matmul.js';
-import { ktapeMlp, mlpData, mlpFlops } from './workloads/w2_mlp.js';
+import { ktapeMlp, ktapeMlpForward, mlpData, mlpFlops } from './workloads/w2_mlp.js';
 import { convData, convFlops, ktapeConv } from './workloads/w3_conv.js';
 import { ktapeRnn, rnnData } from './workloads/w4_rnn.js';
 import { elementwiseData, ktapeElementwise } from './workloads/w5_elementwise.js';
@@ -57,6 +57,13 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
       const d = mlpData(s.batch);
       return { ktape: (dev) => ktapeMlp(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
     }, { flops: mlpFlops(d0), rtol: 1e-3 }));
+    // Not a target of the issue: what recording costs, and what K.no_grad saves.
+    for (const noGrad of [false, true]) {
+      out.push(make('W2', `MLP 784-256-10, batch ${s.batch}`, noGrad ? 'inference, K.no_grad' : 'inference, recorded', () => {
+        const d = mlpData(s.batch);
+        return { ktape: (dev) => ktapeMlpForward(d, dev, noGrad), tfjs: tf((p) => p.tfjsMlpForward(d)) };
+      }, { rtol: 1e-4 }));
+    }
   }
   {
     const d0 = convData(s.convBatch);

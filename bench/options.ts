@@ -13,7 +13,8 @@ export const USAGE = `npm run bench -- [options] [contender ...]
   --tfjs-stock       tfjs's own gradients on wasm, not the hand-written fast ones
   --runs N           timed rounds at least (default 5, quick 3)
   --write            write bench/last-run.{json,md} (default for a full, unfiltered run)
-  --no-write         do not write them`;
+  --no-write         do not write them
+  --render           only rewrite bench/last-run.md from bench/last-run.json`;
 
 /** A bad command line: main prints the message alone. */
 export class UsageError extends Error {}
@@ -32,6 +33,7 @@ export interface Options {
   tfjsStock: boolean;
   minRuns: number | null;
   write: boolean | null;
+  render: boolean;
 }
 
 const ALL: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm'];
@@ -50,7 +52,7 @@ function contendersOf(word: string): ContenderId[] {
 export function parseOptions(argv: string[]): Options {
   const o: Options = {
     quick: false, workloads: null, memory: true, contenders: null, gpuNamed: false,
-    noGpu: false, noTfjs: false, tfjsStock: false, minRuns: null, write: null,
+    noGpu: false, noTfjs: false, tfjsStock: false, minRuns: null, write: null, render: false,
   };
   const named = (words: string[]) => {
     o.contenders ??= new Set();
@@ -74,6 +76,7 @@ export function parseOptions(argv: string[]): Options {
     else if (a === '--tfjs-stock') o.tfjsStock = true;
     else if (a === '--write') o.write = true;
     else if (a === '--no-write') o.write = false;
+    else if (a === '--render') o.render = true;
     else if (a === '--runs') {
       o.minRuns = Number(value());
       if (!Number.isInteger(o.minRuns) || o.minRuns < 1) throw new UsageError(`--runs takes a positive integer\n${USAGE}`);

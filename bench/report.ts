@@ -29,12 +29,13 @@ function cell(c: CaseResult, id: ContenderId): string {
   return c.workload === 'W1' && m.gflops !== undefined ? `${t}, ${m.gflops.toFixed(2)} GFLOP/s` : t;
 }
 
-const fmtRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(2) : '');
+const fmtRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(r < 0.1 ? 3 : 2) : '');
 
 export function resultsTable(cases: CaseResult[], contenders: ContenderId[]): string {
   const ks = KTAPE.filter((k) => contenders.includes(k));
   const ps = PEERS.filter((p) => contenders.includes(p));
-  const pairs = ks.flatMap((k) => ps.map((p) => [k, p] as const));
+  // Every ktape contender against tfjs-wasm (the issue's reference); only ktape cpu against tfjs-cpu.
+  const pairs = ks.flatMap((k) => ps.filter((p) => p === 'tfjs-wasm' || k === 'cpu').map((p) => [k, p] as const));
   const header = ['', 'workload', 'measure', ...contenders.map((c) => LABELS[c]),
     ...pairs.map(([k, p]) => `${k} / ${p}`), 'check'];
   const rows = cases.map((c) => [c.workload, c.title, c.measure, ...contenders.map((id) => cell(c, id)),
@@ -72,9 +73,9 @@ export function targets(cases: CaseResult[], memory: MemoryResult[], sizes: { ma
   for (const n of [512, 1024]) {
     const c = find('W1', (x) => x.title.startsWith(`matmul ${n}x${n}`));
     versus(`W1 matmul n=${n}, one thread`, c, 'cpu', 1.0);
-    versus(`W1 matmul n=${n}, both cores`, c, 'cpu-mt', 0.6);
+    versus(`W1 matmul n=${n}, both cores (ktape cpu, all cores)`, c, 'cpu-mt', 0.6);
   }
-  versus('W2 MLP training step', find('W2', () => true), 'cpu', 1.0);
+  versus('W2 MLP training step', find('W2', (r) => r.measure === 'training step'), 'cpu', 1.0);
   versus('W3 conv2d forward + backward', find('W3', () => true), 'cpu', 0.5);
   versus('W4 K.rnn forward + gradients', find('W4', () => true), 'cpu', 1.0);
   versus('W5 elementwise forward', find('W5', (c) => c.measure === 'forward'), 'cpu', 1.0);
@@ -108,7 +109,8 @@ export function targetsTable(ts: Target[]): string {
 export function headerLines(r: RunReport): string[] {
   const m = r.meta;
   const lines = [
-    `${m.date}, Node ${m.node}, ${m.cpu} x${m.cores}${m.quick ? ', --quick (smaller sizes: not the issue\'s workloads)' : ''}`,
+    `${m.date}, Node ${m.node}, ${m.cpu} x${m.cores}${m.quick ? ', --quick (smaller sizes: not the issue\'s workloads)' : ''}` +
+      (m.seconds !== undefined ? `, the run took ${m.seconds} s` : ''),
     `ktape cpu threads: ${m.ktapeThreads}` + (m.gpuMode ? `; ktape gpu: gpu.js ${m.gpuMode}${m.gpuRenderer ? ` on ${m.gpuRenderer}` : ''}` : ''),
   ];
   if (m.tfjs) {

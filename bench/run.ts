@@ -1,7 +1,7 @@
 // npm run bench [-- options]: ktape (cpu and gpu devices) against TensorFlow.js
 // (cpu and wasm backends) on the workloads of issue 9, interleaved in one run,
 // with ratios ktape / peer and the issue's targets. `npm run bench -- --help`.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { type Contender, cores, ktapeContender, LABELS, tfjsContender, threadSet
 import { parseOptions, UsageError } from './options.js';
 import { headerLines, markdown, memoryTable, resultsTable, targets, targetsTable } from './report.js';
 import { roundRobin, type RoundOptions } from './timing.js';
-import type { Case, CaseResult, ContenderId, Measurement, Meta, MemoryResult, Outputs, Runner } from './types.js';
+import type { Case, CaseResult, ContenderId, Measurement, Meta, MemoryResult, Outputs, RunReport, Runner } from './types.js';
 import { ktapeMlp, mlpData } from './workloads/w2_mlp.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -145,9 +145,17 @@ async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): 
   return res;
 }
 
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.render) {
+    const report = JSON.parse(readFileSync(path.join(HERE, 'last-run.json'), 'utf8')) as RunReport;
+    writeFileSync(path.join(HERE, 'last-run.md'), markdown(report));
+    console.log('wrote bench/last-run.md from bench/last-run.json');
+    return;
+  }
   const sizes = opts.quick ? QUICK : FULL;
   const notes: string[] = [];
   const threads = threadSetter();
@@ -239,9 +247,8 @@ async function main(): Promise<void> {
 
   const write = opts.write ?? (!opts.quick && opts.workloads === null && opts.memory && opts.contenders === null);
   if (write) {
-    const dir = path.dirname(fileURLToPath(import.meta.url));
-    writeFileSync(path.join(dir, 'last-run.json'), JSON.stringify(report, null, 2) + '\n');
-    writeFileSync(path.join(dir, 'last-run.md'), markdown(report));
+    writeFileSync(path.join(HERE, 'last-run.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(path.join(HERE, 'last-run.md'), markdown(report));
     console.log('wrote bench/last-run.json and bench/last-run.md');
   }
   if (results.some((r) => !r.ok) || memory.some((m) => m.error !== undefined)) process.exitCode = 1;

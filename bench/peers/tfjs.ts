@@ -201,6 +201,19 @@ export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
   };
 }
 
+/** W2's forward pass alone (inference): what a tfjs user runs inside tf.tidy. */
+export function tfjsMlpForward(d: MlpData): Runner {
+  const x = tf.tensor2d(d.x, [d.batch, d.inputs]);
+  const w1 = tf.tensor2d(d.w1, [d.inputs, d.hidden]), b1 = tf.zeros([d.hidden]);
+  const w2 = tf.tensor2d(d.w2, [d.hidden, d.classes]), b2 = tf.zeros([d.classes]);
+  const forward = () => tf.softmax(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
+  return {
+    step: () => tf.tidy(() => { first(forward()); }),
+    outputs: () => tf.tidy(() => ({ p: values(forward()) })),
+    dispose: () => tf.dispose([x, w1, b1, w2, b2]),
+  };
+}
+
 export function tfjsConv(d: ConvData): Runner {
   const x = tf.tensor4d(d.x, d.xShape);
   const k = tf.tensor4d(d.k, d.kShape);

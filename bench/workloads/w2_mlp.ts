@@ -65,3 +65,21 @@ export function ktapeMlp(d: MlpData, _device: KtapeDevice): Runner & { losses: n
     dispose: () => release(...params, x, y),
   };
 }
+
+/**
+ * W2's forward pass alone (inference on the batch): recorded as usual, or
+ * inside K.no_grad, which records nothing and keeps no intermediates: the
+ * difference is what the tape costs.
+ */
+export function ktapeMlpForward(d: MlpData, _device: KtapeDevice, noGrad: boolean): Runner {
+  const x = variable(d.x, [d.batch, d.inputs]);
+  const w1 = variable(d.w1, [d.inputs, d.hidden]), b1 = K.zeros([d.hidden]);
+  const w2 = variable(d.w2, [d.hidden, d.classes]), b2 = K.zeros([d.classes]);
+  const forward = () => K.softmax(K.add(K.dot(K.relu(K.add(K.dot(x, w1), b1)), w2), b2));
+  const run = () => (noGrad ? K.no_grad(forward) : forward());
+  return {
+    step: () => { sync(run()); },
+    outputs: () => ({ p: values(run()) }),
+    dispose: () => release(w1, b1, w2, b2, x),
+  };
+}
