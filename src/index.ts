@@ -12,6 +12,7 @@ export type { TensorLike } from './core/convert.js';
 export { gradients, stop_gradient } from './grad/gradients.js';
 export { no_grad, custom_gradient, checkpoint, type GradFn, type GradFnOptions, type CustomGrads } from './grad/custom.js';
 export { vjp, jvp, hessian_vector_product, jacobian, hessian } from './grad/transforms.js';
+export { trace, explain, Tape, type TapeNode, type TapeLeaf, type TapeRef, type TraceInputs, type ExplainOptions, type Explanation, type LeafKind } from './teach/index.js';
 export * from './ops/math.js';
 export * from './ops/reduce.js';
 export * from './ops/shape.js';

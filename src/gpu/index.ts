@@ -19,6 +19,7 @@ import type { StateAttrs } from '../ops/prims/state.js';
 import type { Meta } from '../ops/prims/spec.js';
 import { CHUNK, maxElements, readValue } from './context.js';
 import { emptyData, MAX_RANK, toDevice, wrapValue } from './kernels/common.js';
+import { gpuActivation } from './kernels/activation.js';
 import { gpuElementwise } from './kernels/elementwise.js';
 import { gpuIndexing } from './kernels/indexing.js';
 import { gpuScan } from './kernels/scan.js';
@@ -82,7 +83,7 @@ function download(data: GpuData, shape: number[], dtype: DType): Nd {
 }
 
 
-const kernels: Kernels<GpuData> = { ...gpuElementwise, ...gpuReduce, ...gpuShape, ...gpuLinalg, ...gpuState, ...gpuIndexing, ...gpuScan, ...gpuConv, ...gpuPool };
+const kernels: Kernels<GpuData> = { ...gpuElementwise, ...gpuReduce, ...gpuShape, ...gpuLinalg, ...gpuState, ...gpuIndexing, ...gpuScan, ...gpuConv, ...gpuPool, ...gpuActivation };
 
 export const gpuBackend: Backend<GpuData> = {
   name: 'gpu',

@@ -49,6 +49,12 @@ export const prod = (x: Tensor, axes: number[], keepdims = false) => apply('prod
 export const argmax = (x: Tensor, axis: number) => apply('argmax', [x], { axis });
 export const argmin = (x: Tensor, axis: number) => apply('argmin', [x], { axis });
 
+/** Softmax along `axis` (src/ops/prims/activation.ts). */
+export const softmax = (x: Tensor, axis: number) => apply('softmax', [x], { axis });
+/** g y (1 - y) and g (1 - y^2): the gradients of sigmoid and tanh from their output y. */
+export const sigmoidGrad = (y: Tensor, g: Tensor) => apply('sigmoid_grad', [y, g], E);
+export const tanhGrad = (y: Tensor, g: Tensor) => apply('tanh_grad', [y, g], E);
+
 /**
  * `like` (optional) supplies the run-time dims where `shape` has unknown (-1) ones, by position.
  * Without it, K.function infers one unknown dim from the size; more cannot be resolved.

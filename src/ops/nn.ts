@@ -58,9 +58,9 @@ function shifted(x: Tensor, axis: number): Tensor {
   return lax.sub(x, lax.stopGradient(lax.max(x, [axis], true)));
 }
 
+/** One primitive (src/ops/prims/activation.ts): a fused kernel, its VJP written from the output. */
 function softmaxOf(x: Tensor, axis: number): Tensor {
-  const e = lax.exp(shifted(x, axis));
-  return lax.div(e, lax.sum(e, [axis], true));
+  return lax.softmax(x, axis);
 }
 
 /** log(softmax(x)) = s - log(sum(exp(s))) for s = x - max(x): finite for any finite logits. */

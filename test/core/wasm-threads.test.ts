@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
 import { gemmWasm, THREAD_MIN_FLOPS, type Matrix32 } from '../../src/core/cpu/wasm/gemm.js';
 import { workerCount } from '../../src/core/cpu/wasm/pool.js';
+import { wasmGemm } from '../../src/core/cpu/wasm/module.js';
 import { expectError, fixtureTensor } from '../helpers.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -112,6 +113,16 @@ describe('gemm thread pool', () => {
       for (const t of [2, 3, 4]) expect(product(t, batch, m, k, n, xt, yt), `${t} threads, ${batch} x ${m}x${k}x${n}`).toEqual(one);
     }
     expect(workerCount()).toBe(3);
+  });
+
+  it('workers keep working after the shared memory grows under them', () => {
+    K.set_num_threads(2);
+    product(2, 1, 200, 100, 200, false, false);
+    expect(workerCount()).toBeGreaterThanOrEqual(1);
+    const before = wasmGemm()!.memory.buffer.byteLength;
+    const one = product(1, 1, 1500, 64, 1400, false, true);
+    expect(wasmGemm()!.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(product(2, 1, 1500, 64, 1400, false, true)).toEqual(one);
   });
 
   it('starts workers only on the first product big enough, and they never keep the process alive', () => {

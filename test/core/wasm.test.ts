@@ -94,7 +94,7 @@ describe('wasm gemm module', () => {
     const w = wasmGemm();
     expect(w).not.toBeNull();
     expect(WebAssembly.Module.imports(w!.module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    expect(WebAssembly.Module.exports(w!.module).map((e) => e.name).sort()).toEqual(['gemm', 'gemmBatch', 'workBytes']);
+    expect(WebAssembly.Module.exports(w!.module).map((e) => e.name).sort()).toEqual(['jobBytes', 'packedBytes', 'prepare', 'run', 'setJob', 'workBytes']);
     expect(w!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
@@ -145,7 +145,7 @@ describe('gemmWasm', () => {
     check(1, 6, 4096, 10, 'row', 'col');
   });
 
-  it('several MC row blocks and NC column blocks', () => {
+  it('several blocks of rows (tall C) and of columns (wide C)', () => {
     check(1, 600, 20, 12, 'row', 'row');
     check(1, 5, 9, 4500, 'row', 'row');
     check(1, 530, 300, 70, 'col', 'col');

@@ -2,7 +2,7 @@
 import type { Backend } from '../backend.js';
 import type { StateAttrs } from '../../ops/prims/state.js';
 import type { Kernel } from '../backend.js';
-import { cpuElementwise } from './elementwise.js';
+import { cpuActivation, cpuElementwise } from './elementwise.js';
 import { cpuIndexing } from './indexing.js';
 import { cpuScan } from './scan.js';
 import { cpuConv } from './conv.js';
@@ -21,7 +21,7 @@ const cpuState: { [P in keyof StateAttrs]: Kernel<StateAttrs[P], Nd> } = {
 
 export const cpuBackend: Backend<Nd> = {
   name: 'cpu',
-  kernels: { ...cpuElementwise, ...cpuReduce, ...cpuShape, ...cpuLinalg, ...cpuState, ...cpuIndexing, ...cpuScan, ...cpuConv, ...cpuPool },
+  kernels: { ...cpuElementwise, ...cpuReduce, ...cpuShape, ...cpuLinalg, ...cpuState, ...cpuIndexing, ...cpuScan, ...cpuConv, ...cpuPool, ...cpuActivation },
   upload: (host) => host,
   download: (data) => data,
 };

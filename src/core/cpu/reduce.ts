@@ -5,6 +5,7 @@ import type { ReduceAttrs, Reduction } from '../../ops/prims/reduce.js';
 import type { Meta } from '../../ops/prims/spec.js';
 import { highest, lowest, type DType } from '../dtype.js';
 import { alloc, contiguous, isContiguous, type Nd } from './ndutil.js';
+import { wasmCols, wasmRows, type ColOp, type RowOp } from './wasm/elementwise.js';
 
 /** Rows of `inner` values to fold, one row per output element. */
 function rows(a: Nd, dtype: DType, axes: readonly number[]): { data: Nd['data']; offset: number; inner: number } {
@@ -46,24 +47,33 @@ function loops(step: string): Loops {
   return { rows, cols };
 }
 
-function fold(init: (dtype: DType) => number, step: string): Kernel<Reduction, Nd> {
+/** The wasm loops of a fold for float32 (wasm/elementwise.ts), where it has them. */
+interface WasmFold {
+  readonly rows: RowOp;
+  readonly cols: ColOp;
+}
+
+function fold(init: (dtype: DType) => number, step: string, wasm?: WasmFold): Kernel<Reduction, Nd> {
   const run = loops(step);
   return ([a], attrs, out: Meta) => {
     const x = a!;
     const start = init(out.dtype);
     const o = alloc(out.dtype, out.shape);
     const axes = attrs.axes;
+    const f32 = wasm !== undefined && out.dtype === 'float32' && x.data instanceof Float32Array && o.data instanceof Float32Array;
     const lead = axes.length > 0 && axes.every((ax, i) => ax === i);
     if (lead && axes.length < x.shape.length && isContiguous(x)) {
       // Leading axes of a row-major array: fold whole rows into the output, in order.
       let outer = 1;
       for (const ax of axes) outer *= x.shape[ax]!;
       const inner = o.data.length;
+      if (f32 && wasmCols(wasm.cols, o.data as Float32Array, x.data as Float32Array, x.offset, outer, inner, start)) return o;
       const acc = new Float64Array(inner).fill(start);
       run.cols(o.data, acc, x.data, x.offset, outer, inner);
       return o;
     }
     const { data, offset, inner } = rows(x, out.dtype, axes);
+    if (f32 && data instanceof Float32Array && wasmRows(wasm.rows, o.data as Float32Array, data, offset, o.data.length, inner)) return o;
     run.rows(o.data, o.data.length, data, offset, inner, start);
     return o;
   };
@@ -90,11 +100,12 @@ function dtypeOf(a: Nd): DType {
 }
 
 export const cpuReduce: { [P in keyof ReduceAttrs]: Kernel<ReduceAttrs[P], Nd> } = {
-  sum: fold(() => 0, 'a + v'),
+  // float32 in wasm: sums in float64 lanes (rows) or in row order (leading axes), max/min exact.
+  sum: fold(() => 0, 'a + v', { rows: 'sumRows', cols: 'sumCols' }),
   prod: fold(() => 1, 'a * v'),
   // NaN wins, as in TensorFlow's reduce_max; an empty integer max is the dtype's lowest value.
-  max: fold((d) => lowest(d), '(v > a || v !== v ? v : a)'),
-  min: fold((d) => highest(d), '(v < a || v !== v ? v : a)'),
+  max: fold((d) => lowest(d), '(v > a || v !== v ? v : a)', { rows: 'maxRows', cols: 'maxCols' }),
+  min: fold((d) => highest(d), '(v < a || v !== v ? v : a)', { rows: 'minRows', cols: 'minCols' }),
   // First index wins ties, as tf.argmax.
   argmax: argFold((v, best) => v > best),
   argmin: argFold((v, best) => v < best),

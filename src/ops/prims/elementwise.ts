@@ -76,11 +76,11 @@ export const elementwisePrims = {
   cos: { doc: 'cos x', infer: unaryFloat('cos'), vjp: [vjp('-g * sin(x)', (g, c) => lax.neg(lax.mul(g, lax.sin(c.inputs[0]!))))] },
   tanh: {
     doc: 'tanh x', infer: unaryFloat('tanh'),
-    vjp: [vjp('g * (1 - y^2)', (g, c) => lax.mul(g, lax.sub(lax.scalar(1, c.out.dtype), lax.mul(c.out, c.out))))],
+    vjp: [vjp('g * (1 - y^2)', (g, c) => lax.tanhGrad(c.out, g))],
   },
   sigmoid: {
     doc: '1 / (1 + e^-x)', infer: unaryFloat('sigmoid'),
-    vjp: [vjp('g * y * (1 - y)', (g, c) => lax.mul(g, lax.mul(c.out, lax.sub(lax.scalar(1, c.out.dtype), c.out))))],
+    vjp: [vjp('g * y * (1 - y)', (g, c) => lax.sigmoidGrad(c.out, g))],
   },
   // log(1 + e^x) computed without overflow; a primitive for stability.
   softplus: { doc: 'log(1 + e^x)', infer: unaryFloat('softplus'), vjp: [vjp('g * sigmoid(x)', (g, c) => lax.mul(g, lax.sigmoid(c.inputs[0]!)))] },

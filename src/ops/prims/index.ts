@@ -1,6 +1,7 @@
 // The one typed table of primitives. An entry without a shape rule and a VJP
 // (or a reason it has none) does not compile; nor does a backend without a
 // kernel for every entry (src/core/backend.ts).
+import { activationPrims, type ActivationAttrs } from './activation.js';
 import { elementwisePrims, type ElementwiseAttrs } from './elementwise.js';
 import { indexingPrims, type IndexingAttrs } from './indexing.js';
 import { linalgPrims, type LinalgAttrs } from './linalg.js';
@@ -12,7 +13,7 @@ import { poolPrims, type PoolAttrs } from './pool.js';
 import type { OpSpec } from './spec.js';
 import { statePrims, type StateAttrs } from './state.js';
 
-export interface PrimAttrs extends ElementwiseAttrs, ReduceAttrs, ShapeAttrs, LinalgAttrs, StateAttrs, IndexingAttrs, ScanAttrs, ConvAttrs, PoolAttrs {}
+export interface PrimAttrs extends ElementwiseAttrs, ReduceAttrs, ShapeAttrs, LinalgAttrs, StateAttrs, IndexingAttrs, ScanAttrs, ConvAttrs, PoolAttrs, ActivationAttrs {}
 export type Prim = keyof PrimAttrs;
 
 export const PRIMS: { readonly [P in Prim]: OpSpec<PrimAttrs[P]> } = {
@@ -25,4 +26,5 @@ export const PRIMS: { readonly [P in Prim]: OpSpec<PrimAttrs[P]> } = {
   ...scanPrims,
   ...convPrims,
   ...poolPrims,
+  ...activationPrims,
 };

@@ -1,7 +1,8 @@
 // float32 matrix products on the wasm gemm (asm/gemm.ts): stage the operands
-// in the module's memory, split C into one block per thread, run, copy C out.
-import { HEAP_START, heap, wasmGemm, type WasmGemm } from './module.js';
-import { available, runJobs } from './pool.js';
+// in the module's memory, pack the shared one, let the threads take blocks of
+// C, copy C out.
+import { HEAP_START, heap, wasmGemm } from './module.js';
+import { available, runJob } from './pool.js';
 
 /** A float32 matrix (or a batch of them) read through strides, in elements. */
 export interface Matrix32 {
@@ -14,11 +15,13 @@ export interface Matrix32 {
 }
 
 /**
- * Products this big (2 m n k per call, flops) or bigger use the threads:
- * measured on 2 cores, one job's wake-up and wait cost about 30-60 us, which a
- * second thread wins back from about 1.5 MFLOP (a 90-cube product).
+ * Products this big (2 m n k per call, flops) or bigger use the threads.
+ * Measured on 2 idle cores (time with 1 thread / with 2): a 128-cube (4.2
+ * MFLOP) 0.88, as waking a worker (30-50 us) and the last block it takes
+ * cost more than it saves; a 144-cube (6 MFLOP) 1.32, a 192-cube 1.46,
+ * 128 x 784 x 256 (the W2 MLP's) 1.82, a 512-cube 1.87, a 1024-cube 1.93.
  */
-export const THREAD_MIN_FLOPS = 3e6;
+export const THREAD_MIN_FLOPS = 5e6;
 
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
@@ -52,7 +55,7 @@ function plan(o: Matrix32, batch: number, rows: number, cols: number): Staged {
 }
 
 function stage(o: Matrix32, s: Staged, base: number, F: Float32Array, batch: number, rows: number, cols: number): void {
-  const at = base >> 2;
+  const at = base / 4;
   if (!s.gather) {
     F.set(o.data.subarray(s.lo, s.lo + s.len), at);
     s.at = base + (o.offset - s.lo) * 4;
@@ -69,6 +72,9 @@ function stage(o: Matrix32, s: Staged, base: number, F: Float32Array, batch: num
   s.at = base;
 }
 
+/** Rows or columns of C per block: at most this (an MC block of A in L2, a KC x 256 block of B). */
+const MAX_BLOCK = 256;
+
 /**
  * c[co + t m n + i n + j] = sum_p x[t, i, p] y[t, p, j] for t < batch, using
  * up to `threads` threads. Returns false, having done nothing, when the wasm
@@ -83,40 +89,37 @@ export function gemmWasm(x: Matrix32, y: Matrix32, c: Float32Array, co: number, 
     return true;
   }
   const A = plan(x, batch, m, k), B = plan(y, batch, k, n);
-  const split = splitC(w, batch, m, k, n, threads);
+  // Tall C: pack B whole, blocks of rows; wide C: pack A whole, blocks of columns.
+  const mode = m >= n ? 0 : 1;
+  const dim = mode === 0 ? m : n, unit = mode === 0 ? 4 : 8;
+  let t = 2 * batch * m * n * k >= THREAD_MIN_FLOPS ? Math.max(1, threads) : 1;
+  const size = blockSize(dim, unit, batch, t);
+  const perItem = Math.ceil(dim / size);
+  if (t > 1) t = available(w, Math.min(t, batch * perItem));
+  const one = w.exports.packedBytes(mode, m, n, k);
+  const pbs = (mode === 0 ? B.bs : A.bs) === 0 ? 0 : one;
   const aAt = HEAP_START, bAt = align(aAt + A.len * 4), cAt = align(bAt + B.len * 4);
-  const workAt = align(cAt + batch * m * n * 4);
-  const work = align(w.exports.workBytes(split.rows, split.cols, k));
-  const F = heap(w, workAt + work * split.parts.length - HEAP_START);
+  const packAt = align(cAt + batch * m * n * 4), jobAt = align(packAt + (pbs === 0 ? one : batch * one));
+  const workAt = align(jobAt + w.exports.jobBytes()), work = align(w.exports.workBytes(size, k));
+  const F = heap(w, workAt + t * work - HEAP_START);
   if (F === null) return false;
   stage(x, A, aAt, F, batch, m, k);
   stage(y, B, bAt, F, batch, k, n);
-  runJobs(w, split.parts.map(([i0, i1, j0, j1], t) => [
-    A.at + i0 * A.rs * 4, A.rs, A.cs, A.bs,
-    B.at + j0 * B.cs * 4, B.rs, B.cs, B.bs,
-    cAt + (i0 * n + j0) * 4, n, m * n,
-    i1 - i0, j1 - j0, k, batch, workAt + t * work,
-  ]));
-  c.set(F.subarray(cAt >> 2, (cAt >> 2) + batch * m * n), co);
+  w.exports.setJob(jobAt, mode, batch * perItem, size, perItem, A.at, A.rs, A.cs, A.bs, B.at, B.rs, B.cs, B.bs, packAt, pbs, cAt, n, m * n, m, n, k);
+  w.exports.prepare(jobAt);
+  runJob(w, jobAt, Array.from({ length: t }, (_, i) => workAt + i * work));
+  c.set(F.subarray(cAt / 4, cAt / 4 + batch * m * n), co);
   return true;
 }
 
 /**
- * One block of C per thread: columns in multiples of the tile's 8 when C is
- * at least as wide as tall, else rows in multiples of 4. Any split gives the
- * same results (asm/gemm.ts), so this only decides the speed.
+ * Rows or columns per block, a multiple of the tile's `unit`: one block of
+ * MAX_BLOCK on one thread; about 4 blocks per thread on several, so a thread
+ * slowed down by another process hands its share to the others. Any size
+ * gives the same results (asm/gemm.ts), so this only decides the speed.
  */
-function splitC(w: WasmGemm, batch: number, m: number, k: number, n: number, want: number): { parts: [number, number, number, number][]; rows: number; cols: number } {
-  const byCols = n >= m;
-  const dim = byCols ? n : m, unit = byCols ? 8 : 4;
-  const blocks = Math.ceil(dim / unit);
-  let t = 2 * batch * m * n * k >= THREAD_MIN_FLOPS ? Math.min(want, blocks) : 1;
-  if (t > 1) t = available(w, t);
-  const per = Math.ceil(blocks / t) * unit;
-  const parts: [number, number, number, number][] = [];
-  for (let s = 0; s < dim; s += per) {
-    const e = Math.min(dim, s + per);
-    parts.push(byCols ? [0, m, s, e] : [s, e, 0, n]);
-  }
-  return { parts, rows: byCols ? m : Math.min(m, per), cols: byCols ? Math.min(n, per) : n };
+function blockSize(dim: number, unit: number, batch: number, threads: number): number {
+  const per = threads === 1 ? MAX_BLOCK : Math.ceil(dim / Math.max(1, Math.ceil((4 * threads) / batch)));
+  const size = Math.min(MAX_BLOCK, Math.max(32, per));
+  return Math.ceil(Math.min(size, dim) / unit) * unit;
 }

@@ -111,7 +111,7 @@ export function runJob(w: WasmGemm, job: number, works: readonly number[]): void
     const s = CTL.SLOT0 + (t - 1) * CTL.SLOT_SIZE;
     ctl[s] = job;
     ctl[s + 1] = works[t]!;
-    ctl[s + CTL.ACTIVE] = 1;
+    Atomics.store(ctl, s + CTL.STATE, CTL.OFFERED);
   }
   Atomics.store(ctl, CTL.PENDING, works.length - 1);
   Atomics.add(ctl, CTL.GEN, 1);
@@ -122,7 +122,13 @@ export function runJob(w: WasmGemm, job: number, works: readonly number[]): void
   } catch (e) {
     failure = e;
   }
-  // Wait for the workers even after a failure here: they may be writing to the memory.
+  // Offers still open were not taken: no blocks are left for them. Wait for
+  // the workers that took theirs, even after a failure here: they may be
+  // writing to the memory.
+  for (let t = 1; t < works.length; t++) {
+    const s = CTL.SLOT0 + (t - 1) * CTL.SLOT_SIZE + CTL.STATE;
+    if (Atomics.compareExchange(ctl, s, CTL.OFFERED, CTL.IDLE) === CTL.OFFERED) Atomics.sub(ctl, CTL.PENDING, 1);
+  }
   let left: number;
   while ((left = Atomics.load(ctl, CTL.PENDING)) !== 0) Atomics.wait(ctl, CTL.PENDING, left);
   if (failure !== null) throw failure;

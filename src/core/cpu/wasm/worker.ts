@@ -4,7 +4,10 @@
 //
 // The control block (an Int32Array on a SharedArrayBuffer) is laid out as
 // below; a thread's part is at SLOT0 + slot * SLOT_SIZE: the job's address,
-// its scratch's, and 1 while it has a part in the current job.
+// its scratch's, and a state: OFFERED by the main thread, TAKEN by the
+// worker (which then must finish before the main thread returns), or back
+// to IDLE, by the worker when done or by the main thread withdrawing an offer
+// no worker took in time (the main thread ran out of blocks first).
 
 export const CTL = {
   /** Bumped by the main thread for each job. */
@@ -17,7 +20,10 @@ export const CTL = {
   READY: 3,
   SLOT0: 16,
   SLOT_SIZE: 4,
-  ACTIVE: 2,
+  STATE: 2,
+  IDLE: 0,
+  OFFERED: 1,
+  TAKEN: 2,
 } as const;
 
 export const WORKER_SOURCE = `'use strict';
@@ -36,13 +42,13 @@ let gen = workerData.gen;
 for (;;) {
   Atomics.wait(ctl, ${CTL.GEN}, gen);
   gen = Atomics.load(ctl, ${CTL.GEN});
-  if (ctl[p + ${CTL.ACTIVE}] === 0) continue;
+  if (Atomics.compareExchange(ctl, p + ${CTL.STATE}, ${CTL.OFFERED}, ${CTL.TAKEN}) !== ${CTL.OFFERED}) continue;
   try {
     run(ctl[p], ctl[p + 1]);
   } catch (e) {
     Atomics.add(ctl, ${CTL.ERRORS}, 1);
   }
-  ctl[p + ${CTL.ACTIVE}] = 0;
+  Atomics.store(ctl, p + ${CTL.STATE}, ${CTL.IDLE});
   if (Atomics.sub(ctl, ${CTL.PENDING}, 1) === 1) Atomics.notify(ctl, ${CTL.PENDING});
 }
 `;

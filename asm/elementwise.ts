@@ -1,0 +1,409 @@
+// float32 elementwise maps, row reductions and a fused softmax for ktape's cpu
+// device, in WebAssembly SIMD (f32x4). Built by `npm run build:wasm` into
+// src/core/cpu/wasm/elementwise.wasm.ts; src/core/cpu/wasm/elementwise.ts
+// copies operands into this module's memory and results out.
+//
+// Maps run over whole vectors: the caller pads every buffer by one vector, so
+// the lanes past `n` read and write padding (their values are never used).
+// Each function has one vector routine; a tail is the same routine on a
+// partial vector, so results never depend on an element's position.
+//
+// The transcendental routines are polynomial approximations fitted (weighted
+// least squares iterated to minimax, numpy) on reduced ranges; each is within
+// a few float32 ulps of the correctly rounded result (measured by
+// test/core/wasm_elementwise.test.ts against float64), and gives IEEE results
+// for zeros, infinities, NaN, overflow and denormals.
+//
+// Sums accumulate in float64 lanes; max/min are exact and NaN wins.
+
+// Every constant a loop uses is a broadcast load from these tables (one
+// instruction): V8 rebuilds an inline v128 constant with three in every
+// iteration, and Binaryen folds constants kept in locals back into the loop.
+const F = memory.data<f32>([
+  89, -104, 1.44269504, // exp's clamp; log2(e)
+  // ln 2 split so that k * LN2_HI is exact for |k| < 2^14.
+  0.693359375, -2.12194440e-4,
+  // e^r = 1 + r + r^2 (E0 + r E1 + ... + r^4 E4) on |r| <= ln2 / 2: relative error 3.1e-9.
+  0.49999994, 0.16666521, 0.041668389, 0.0083687101, 0.0013814613,
+  // 2 atanh(s) = 2s + s R(z), R(z) = z (L0 + z L1 + z^2 L2), z = s^2 <= 0.04: error of R 5.6e-9.
+  0.66666949, 0.39957824, 0.30360562,
+  // tanh x = x + x t P(t), t = x^2, on |x| <= 0.625: relative error 4.1e-9.
+  -0.33333284, 0.13331491, -0.053743497, 0.020650588, -0.0057170452, 0.625, 10,
+  0, 0.5, 1, 2, 1.17549435e-38, 8388608, -Infinity, Infinity, NaN,
+  12582912, // 1.5 * 2^23: adding it rounds to an integer, held in the low bits
+]);
+const CLAMP_HI = 0, CLAMP_LO = 1, LOG2E = 2, LN2_HI = 3, LN2_LO = 4;
+const E0 = 5, E1 = 6, E2 = 7, E3 = 8, E4 = 9;
+const L0 = 10, L1 = 11, L2 = 12;
+const T0 = 13, T1 = 14, T2 = 15, T3 = 16, T4 = 17, TANH_SMALL = 18, TANH_CLAMP = 19;
+const ZERO = 20, HALF = 21, ONE = 22, TWO = 23, FLT_MIN = 24, TWO_23 = 25, NEG_INF = 26, INF = 27, NAN = 28, MAGIC = 29;
+
+const I = memory.data<i32>([0x4b400000, 127, 0x3f800000 - 0x3f3504f3, 0x007fffff, 0x3f3504f3, -23, 0x80000000]);
+const MAGIC_BITS = 0, BIAS = 1, SQRT_HALF_GAP = 2, MANTISSA = 3, SQRT_HALF = 4, MINUS_23 = 5, SIGN = 6;
+
+// @ts-ignore: decorator
+@inline function f(i: i32): v128 {
+  return v128.load32_splat(F + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function n(i: i32): v128 {
+  return v128.load32_splat(I + (<usize>i << 2));
+}
+
+/** e^x per lane; x is clamped where the result has already over- or underflowed. */
+// @ts-ignore: decorator
+@inline function exp4(x: v128): v128 {
+  // pmin(x, c) is c < x ? c : x: NaN stays NaN.
+  const xc = f32x4.pmax(f32x4.pmin(x, f(CLAMP_HI)), f(CLAMP_LO));
+  const z = f32x4.add(f32x4.mul(xc, f(LOG2E)), f(MAGIC));
+  const k = f32x4.sub(z, f(MAGIC));
+  // Both products are exact and the first difference is (Sterbenz), so r is
+  // x - k ln2 to within one rounding.
+  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(k, f(LN2_HI))), f32x4.mul(k, f(LN2_LO)));
+  let q = f32x4.add(f(E3), f32x4.mul(r, f(E4)));
+  q = f32x4.add(f(E2), f32x4.mul(r, q));
+  q = f32x4.add(f(E1), f32x4.mul(r, q));
+  q = f32x4.add(f(E0), f32x4.mul(r, q));
+  const p = f32x4.add(f(ONE), f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q)));
+  // 2^k as two normal factors (k is in [-150, 128]), so results near
+  // overflow and in the denormal range round once, at the last product.
+  const ki = i32x4.sub(z, n(MAGIC_BITS));
+  const k1 = i32x4.shr_s(ki, 1);
+  const k2 = i32x4.sub(ki, k1);
+  const s1 = i32x4.shl(i32x4.add(k1, n(BIAS)), 23);
+  const s2 = i32x4.shl(i32x4.add(k2, n(BIAS)), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/** ln(1 + f) for f in [-0.3, 0.5]: f - (h - s (h + R)), the large term f exact. */
+// @ts-ignore: decorator
+@inline function log1pCore(x: v128): v128 {
+  const s = f32x4.div(x, f32x4.add(f(TWO), x));
+  const z = f32x4.mul(s, s);
+  const r = f32x4.mul(z, f32x4.add(f(L0), f32x4.mul(z, f32x4.add(f(L1), f32x4.mul(z, f(L2))))));
+  const h = f32x4.mul(f32x4.mul(f(HALF), x), x);
+  return f32x4.sub(x, f32x4.sub(h, f32x4.mul(s, f32x4.add(h, r))));
+}
+
+/** k ln2 + l, the small part of k ln2 added to l first. */
+// @ts-ignore: decorator
+@inline function addLn2(k: v128, l: v128): v128 {
+  return f32x4.add(f32x4.mul(k, f(LN2_HI)), f32x4.add(l, f32x4.mul(k, f(LN2_LO))));
+}
+
+/** ln x per lane: x = 2^k m with m in [sqrt(1/2), sqrt(2)), ln x = k ln2 + ln(1 + (m - 1)). */
+// @ts-ignore: decorator
+@inline function log4(x: v128): v128 {
+  // Denormals are scaled into the normal range first.
+  const tiny = f32x4.lt(x, f(FLT_MIN));
+  const xs = v128.bitselect(f32x4.mul(x, f(TWO_23)), x, tiny);
+  const kAdj = v128.and(tiny, n(MINUS_23));
+  // Adding 1 - sqrt(1/2) (as bits) carries into the exponent exactly when m >= sqrt(2).
+  const ix = i32x4.add(xs, n(SQRT_HALF_GAP));
+  const k = f32x4.convert_i32x4_s(i32x4.add(i32x4.sub(i32x4.shr_s(ix, 23), n(BIAS)), kAdj));
+  const m = i32x4.add(v128.and(ix, n(MANTISSA)), n(SQRT_HALF));
+  let y = addLn2(k, log1pCore(f32x4.sub(m, f(ONE))));
+  y = v128.bitselect(f(NEG_INF), y, f32x4.eq(x, f(ZERO)));
+  y = v128.bitselect(f(INF), y, f32x4.eq(x, f(INF)));
+  // Negative x and NaN: NaN.
+  return v128.bitselect(y, f(NAN), f32x4.ge(x, f(ZERO)));
+}
+
+/** tanh per lane: a series near 0, 1 - 2 / (e^2|x| + 1) beyond; the sign of x put back. */
+// @ts-ignore: decorator
+@inline function tanh4(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const t = f32x4.mul(a, a);
+  let p = f32x4.add(f(T3), f32x4.mul(t, f(T4)));
+  p = f32x4.add(f(T2), f32x4.mul(t, p));
+  p = f32x4.add(f(T1), f32x4.mul(t, p));
+  p = f32x4.add(f(T0), f32x4.mul(t, p));
+  const small = f32x4.add(a, f32x4.mul(a, f32x4.mul(t, p)));
+  // tanh(10) rounds to 1; the clamp keeps e^2a finite (and NaN stays NaN).
+  const e = exp4(f32x4.mul(f(TWO), f32x4.pmin(a, f(TANH_CLAMP))));
+  const large = f32x4.sub(f(ONE), f32x4.div(f(TWO), f32x4.add(e, f(ONE))));
+  const y = v128.bitselect(small, large, f32x4.lt(a, f(TANH_SMALL)));
+  return v128.or(y, v128.and(x, n(SIGN)));
+}
+
+/** 1 / (1 + e^-x) as 1 / (1 + u) for x >= 0 and u / (1 + u) below, u = e^-|x| (no overflow). */
+// @ts-ignore: decorator
+@inline function sigmoid4(x: v128): v128 {
+  const u = exp4(f32x4.neg(f32x4.abs(x)));
+  const num = v128.bitselect(f(ONE), u, f32x4.ge(x, f(ZERO)));
+  return f32x4.div(num, f32x4.add(f(ONE), u));
+}
+
+/** ln(1 + e^x) = max(x, 0) + ln(1 + u), u = e^-|x| in [0, 1]. */
+// @ts-ignore: decorator
+@inline function softplus4(x: v128): v128 {
+  const u = exp4(f32x4.neg(f32x4.abs(x)));
+  // 1 + u = 2 (1 + (u - 1) / 2) for u >= 1/2, where (u - 1) / 2 is exact.
+  const big = f32x4.ge(u, f(HALF));
+  const g = v128.bitselect(f32x4.mul(f32x4.sub(u, f(ONE)), f(HALF)), u, big);
+  const k = v128.and(big, f(ONE));
+  // max(x, 0) as x > 0 ? x : 0 (NaN: NaN, through the sum).
+  return f32x4.add(f32x4.pmax(f(ZERO), x), addLn2(k, log1pCore(g)));
+}
+
+// ---- maps --------------------------------------------------------------------
+
+const EXP = 0;
+const LOG = 1;
+const TANH = 2;
+const SIGMOID = 3;
+const SOFTPLUS = 4;
+
+// @ts-ignore: decorator
+@inline function unary4(op: i32, x: v128): v128 {
+  if (op == EXP) return exp4(x);
+  if (op == LOG) return log4(x);
+  if (op == TANH) return tanh4(x);
+  if (op == SIGMOID) return sigmoid4(x);
+  return softplus4(x);
+}
+
+/** o[i] = f(x[i]) for i < n rounded up to a whole vector (both buffers padded). */
+// @ts-ignore: decorator
+@inline function map1(op: i32, x: usize, o: usize, n: i32): void {
+  const end = x + (<usize>(n + 3) & ~3) * 4;
+  while (x < end) {
+    v128.store(o, unary4(op, v128.load(x)));
+    x += 16;
+    o += 16;
+  }
+}
+
+export function exp(x: usize, o: usize, n: i32): void { map1(EXP, x, o, n); }
+export function log(x: usize, o: usize, n: i32): void { map1(LOG, x, o, n); }
+export function tanh(x: usize, o: usize, n: i32): void { map1(TANH, x, o, n); }
+export function sigmoid(x: usize, o: usize, n: i32): void { map1(SIGMOID, x, o, n); }
+export function softplus(x: usize, o: usize, n: i32): void { map1(SOFTPLUS, x, o, n); }
+
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const MAX = 4;
+const MIN = 5;
+const SIGMOID_GRAD = 6;
+const TANH_GRAD = 7;
+
+// wasm's max/min are Math.max/min's: NaN wins and max(-0, 0) = 0.
+// @ts-ignore: decorator
+@inline function binary4(op: i32, x: v128, y: v128): v128 {
+  if (op == ADD) return f32x4.add(x, y);
+  if (op == SUB) return f32x4.sub(x, y);
+  if (op == MUL) return f32x4.mul(x, y);
+  if (op == DIV) return f32x4.div(x, y);
+  if (op == MAX) return f32x4.max(x, y);
+  if (op == MIN) return f32x4.min(x, y);
+  // The gradients of sigmoid and tanh from their output x and cotangent y,
+  // rounded step by step as the composed maps g * (y * (1 - y)) and g * (1 - y * y).
+  if (op == SIGMOID_GRAD) return f32x4.mul(y, f32x4.mul(x, f32x4.sub(f(ONE), x)));
+  return f32x4.mul(y, f32x4.sub(f(ONE), f32x4.mul(x, x)));
+}
+
+/**
+ * o[i, j] = x op y over n0 rows of n1 (o row-major), x[i, j] at a + (i a0 + j a1)
+ * elements, y likewise; a1 and b1 are 0 (a value per row) or 1. A row's last
+ * vector spills into the next row's start, which that row then overwrites.
+ */
+// @ts-ignore: decorator
+@inline function map2(op: i32, o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void {
+  const rowBytes = (<usize>(n1 + 3) & ~3) * 4;
+  for (let i = 0; i < n0; i++) {
+    let pa = a + <usize>(i * a0) * 4;
+    let pb = b + <usize>(i * b0) * 4;
+    let po = o + <usize>(i * n1) * 4;
+    const end = po + rowBytes;
+    if (a1 == 1 && b1 == 1) {
+      while (po < end) {
+        v128.store(po, binary4(op, v128.load(pa), v128.load(pb)));
+        pa += 16; pb += 16; po += 16;
+      }
+    } else if (a1 == 1) {
+      const y = v128.load32_splat(pb);
+      while (po < end) {
+        v128.store(po, binary4(op, v128.load(pa), y));
+        pa += 16; po += 16;
+      }
+    } else if (b1 == 1) {
+      const x = v128.load32_splat(pa);
+      while (po < end) {
+        v128.store(po, binary4(op, x, v128.load(pb)));
+        pb += 16; po += 16;
+      }
+    } else {
+      const z = binary4(op, v128.load32_splat(pa), v128.load32_splat(pb));
+      while (po < end) {
+        v128.store(po, z);
+        po += 16;
+      }
+    }
+  }
+}
+
+export function add(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(ADD, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function sub(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(SUB, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function mul(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(MUL, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function div(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(DIV, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function maximum(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(MAX, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function minimum(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(MIN, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function sigmoidGrad(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(SIGMOID_GRAD, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function tanhGrad(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { map2(TANH_GRAD, o, a, a0, a1, b, b0, b1, n0, n1); }
+
+// ---- reductions ----------------------------------------------------------------
+
+/** Lanes i < rem all ones: the valid part of a row's last, partial vector. */
+// @ts-ignore: decorator
+@inline function laneMask(rem: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem));
+}
+
+/** o[r] (float64) = the sum of row r's `inner` values, in float64 lanes. */
+export function sumRows(x: usize, o: usize, rows: i32, inner: i32): void {
+  const full = <usize>(inner & ~3) * 4;
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>(r * inner) * 4;
+    const end = row + full;
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    let p = row;
+    while (p < end) {
+      const v = v128.load(p);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)));
+      p += 16;
+    }
+    let s = (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(hi, 0)) + (f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 1));
+    const stop = row + <usize>inner * 4;
+    while (p < stop) {
+      s += <f64>load<f32>(p);
+      p += 4;
+    }
+    store<f64>(o + <usize>r * 8, s);
+  }
+}
+
+/** acc[j] (float64) += x[r, j] for each of `outer` rows in order: the same sums as a scalar loop. */
+export function sumCols(x: usize, acc: usize, outer: i32, inner: i32): void {
+  const full = inner & ~3;
+  for (let r = 0; r < outer; r++) {
+    const row = x + <usize>(r * inner) * 4;
+    let j = 0;
+    for (; j < full; j += 4) {
+      const v = v128.load(row + <usize>j * 4);
+      const pa = acc + <usize>j * 8;
+      v128.store(pa, f64x2.add(v128.load(pa), f64x2.promote_low_f32x4(v)));
+      v128.store(pa, f64x2.add(v128.load(pa, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3))), 16);
+    }
+    for (; j < inner; j++) {
+      const pa = acc + <usize>j * 8;
+      store<f64>(pa, load<f64>(pa) + <f64>load<f32>(row + <usize>j * 4));
+    }
+  }
+}
+
+// The step of a scalar max/min: v if it beats the accumulator or is NaN, as the JS kernel.
+// @ts-ignore: decorator
+@inline function better(isMax: bool, v: f32, a: f32): f32 {
+  return (isMax ? v > a : v < a) || v != v ? v : a;
+}
+
+// @ts-ignore: decorator
+@inline function better4(isMax: bool, v: v128, a: v128): v128 {
+  // pmax(a, v) is a < v ? v : a, the scalar step without its NaN case.
+  const m = isMax ? f32x4.pmax(a, v) : f32x4.pmin(a, v);
+  return v128.bitselect(v, m, f32x4.ne(v, v));
+}
+
+// @ts-ignore: decorator
+@inline function extremeRows(isMax: bool, x: usize, o: usize, rows: i32, inner: i32, start: f32): void {
+  const full = <usize>(inner & ~3) * 4;
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>(r * inner) * 4;
+    const end = row + full;
+    let acc = f32x4.splat(start);
+    let p = row;
+    while (p < end) {
+      acc = better4(isMax, v128.load(p), acc);
+      p += 16;
+    }
+    let a = better(isMax, f32x4.extract_lane(acc, 0), start);
+    a = better(isMax, f32x4.extract_lane(acc, 1), a);
+    a = better(isMax, f32x4.extract_lane(acc, 2), a);
+    a = better(isMax, f32x4.extract_lane(acc, 3), a);
+    const stop = row + <usize>inner * 4;
+    while (p < stop) {
+      a = better(isMax, load<f32>(p), a);
+      p += 4;
+    }
+    store<f32>(o + <usize>r * 4, a);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function extremeCols(isMax: bool, x: usize, acc: usize, outer: i32, inner: i32): void {
+  const full = inner & ~3;
+  for (let r = 0; r < outer; r++) {
+    const row = x + <usize>(r * inner) * 4;
+    let j = 0;
+    for (; j < full; j += 4) {
+      const pa = acc + <usize>j * 4;
+      v128.store(pa, better4(isMax, v128.load(row + <usize>j * 4), v128.load(pa)));
+    }
+    for (; j < inner; j++) {
+      const pa = acc + <usize>j * 4;
+      store<f32>(pa, better(isMax, load<f32>(row + <usize>j * 4), load<f32>(pa)));
+    }
+  }
+}
+
+/** o[r] = max of row r (-inf for an empty row); NaN wins. */
+export function maxRows(x: usize, o: usize, rows: i32, inner: i32): void { extremeRows(true, x, o, rows, inner, -Infinity); }
+export function minRows(x: usize, o: usize, rows: i32, inner: i32): void { extremeRows(false, x, o, rows, inner, Infinity); }
+/** acc[j] (float32) = max(acc[j], x[r, j]) over `outer` rows in order. */
+export function maxCols(x: usize, acc: usize, outer: i32, inner: i32): void { extremeCols(true, x, acc, outer, inner); }
+export function minCols(x: usize, acc: usize, outer: i32, inner: i32): void { extremeCols(false, x, acc, outer, inner); }
+
+// ---- softmax ---------------------------------------------------------------------
+
+/**
+ * Each row of `inner` values: e = e^(x - max) into o, summed in float64, then
+ * o = e / sum. A NaN, or a row of -inf (max - max is NaN), gives a row of NaN.
+ * Rows' last vectors spill into the next row (overwritten by it) or the padding.
+ */
+export function softmaxRows(x: usize, o: usize, rows: i32, inner: i32): void {
+  if (inner <= 0) return;
+  const vecs = (inner + 3) >> 2;
+  const tail = laneMask(inner - ((vecs - 1) << 2));
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>(r * inner) * 4;
+    const out = o + <usize>(r * inner) * 4;
+    let m = f(NEG_INF);
+    for (let v = 0; v < vecs - 1; v++) m = f32x4.max(m, v128.load(row + <usize>v * 16));
+    m = f32x4.max(m, v128.bitselect(v128.load(row + <usize>(vecs - 1) * 16), f(NEG_INF), tail));
+    m = f32x4.max(m, i32x4.shuffle(m, m, 2, 3, 0, 1));
+    m = f32x4.max(m, i32x4.shuffle(m, m, 1, 0, 3, 2));
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    for (let v = 0; v < vecs; v++) {
+      let e = exp4(f32x4.sub(v128.load(row + <usize>v * 16), m));
+      v128.store(out + <usize>v * 16, e);
+      if (v == vecs - 1) e = v128.and(e, tail);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 2, 3)));
+    }
+    const s = f64x2.add(lo, hi);
+    const sum = f32x4.splat(<f32>(f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1)));
+    for (let v = 0; v < vecs; v++) {
+      const p = out + <usize>v * 16;
+      v128.store(p, f32x4.div(v128.load(p), sum));
+    }
+  }
+}
+
+/** The first byte past the module's static data: buffers start at or after it. */
+export function heapBase(): usize {
+  return __heap_base;
+}
