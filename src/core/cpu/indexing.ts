@@ -77,6 +77,8 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     const dim = r.shape[axis]!;
     const ids = rowMajor(idx!);
     checkIndices('gather', ids, idx!.shape, dim, axis, 'reference', r.shape);
+    // One index (K.rnn's step slices): a view of that slice, no copy.
+    if (idx!.shape.length === 0) return r.pick(...r.shape.map((_, d) => (d === axis ? ids[0]! : null))) as Nd;
     const o = alloc(out.dtype, out.shape);
     if (o.data.length === 0) return o;
     const src = contiguous(r, out.dtype);
