@@ -12,7 +12,7 @@
 // Slices along the loop axis are gathers of one index, so they keep unknown
 // dims (a placeholder's batch) unknown; results are stacked with concat.
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, userCode, valueError } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { isInt, toDType, type DType } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
@@ -359,7 +359,8 @@ function rnnInputLength(fn: string, v: unknown, batch: number): Tensor | null {
 /** One call of the step function, its result checked against the states. */
 function callStep(c: RnnSetup, inputs: Nest, states: Nest[]): [Tensor[], Nest, Nest[]] {
   const fn = 'rnn';
-  const r: unknown = c.step(inputs, [...states, ...c.constants]);
+  // The step is the user's code: its ops name their own Keras functions (listings, errors).
+  const r: unknown = userCode(() => c.step(inputs, [...states, ...c.constants]));
   if (!Array.isArray(r) || r.length !== 2) throw typeError(fn, 'step_function must return [output, new_states]');
   const [output, newStates] = r as [unknown, unknown];
   if (!isNest(output) || flattenNest(output).length === 0) {
