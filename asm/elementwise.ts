@@ -14,7 +14,9 @@
 // test/core/wasm_elementwise.test.ts against float64), and gives IEEE results
 // for zeros, infinities, NaN, overflow and denormals.
 //
-// Sums accumulate in float64 lanes; max/min are exact and NaN wins.
+// Sums accumulate in float64 lanes; max/min are exact and NaN wins. The
+// constant tables below are the module's only static data: the JS side hands
+// out buffers from heapBase() up.
 
 // Every constant a loop uses is a broadcast load from these tables (one
 // instruction): V8 rebuilds an inline v128 constant with three in every
@@ -371,35 +373,46 @@ export function minCols(x: usize, acc: usize, outer: i32, inner: i32): void { ex
 
 /**
  * Each row of `inner` values: e = e^(x - max) into o, summed in float64, then
- * o = e / sum. A NaN, or a row of -inf (max - max is NaN), gives a row of NaN.
+ * o = e / sum, within a few ulps of the exact softmax of the float32 inputs.
+ * A NaN, or a row of -inf (max - max is NaN), gives a row of NaN.
  * Rows' last vectors spill into the next row (overwritten by it) or the padding.
  */
 export function softmaxRows(x: usize, o: usize, rows: i32, inner: i32): void {
   if (inner <= 0) return;
-  const vecs = (inner + 3) >> 2;
-  const tail = laneMask(inner - ((vecs - 1) << 2));
+  const last = <usize>((inner - 1) >> 2) * 16;
+  const tail = laneMask(inner - ((inner - 1) & ~3));
   for (let r = 0; r < rows; r++) {
     const row = x + <usize>(r * inner) * 4;
     const out = o + <usize>(r * inner) * 4;
-    let m = f(NEG_INF);
-    for (let v = 0; v < vecs - 1; v++) m = f32x4.max(m, v128.load(row + <usize>v * 16));
-    m = f32x4.max(m, v128.bitselect(v128.load(row + <usize>(vecs - 1) * 16), f(NEG_INF), tail));
+    const rowLast = row + last, outLast = out + last;
+    let m = v128.bitselect(v128.load(rowLast), f(NEG_INF), tail);
+    for (let p = row; p < rowLast; p += 16) m = f32x4.max(m, v128.load(p));
     m = f32x4.max(m, i32x4.shuffle(m, m, 2, 3, 0, 1));
     m = f32x4.max(m, i32x4.shuffle(m, m, 1, 0, 3, 2));
-    let lo = f64x2.splat(0), hi = f64x2.splat(0);
-    for (let v = 0; v < vecs; v++) {
-      let e = exp4(f32x4.sub(v128.load(row + <usize>v * 16), m));
-      v128.store(out + <usize>v * 16, e);
-      if (v == vecs - 1) e = v128.and(e, tail);
+    for (let p = row, q = out; p <= rowLast; p += 16, q += 16) {
+      const v = v128.load(p);
+      // v - max rounds (by up to half an ulp of |v - max|, which e^ would
+      // magnify): its rounding error, exact by 2Sum, corrects e^ to first
+      // order. Where it is NaN (an infinite v or max), there is nothing to correct.
+      const d = f32x4.sub(v, m);
+      const back = f32x4.sub(d, v);
+      let err = f32x4.sub(f32x4.sub(v, f32x4.sub(d, back)), f32x4.add(m, back));
+      err = v128.and(err, f32x4.eq(err, err));
+      const e = exp4(d);
+      v128.store(q, f32x4.add(e, f32x4.mul(e, err)));
+    }
+    // Summed in a pass of its own: folded into the loop above, V8 runs out of registers.
+    let e = v128.and(v128.load(outLast), tail);
+    let lo = f64x2.promote_low_f32x4(e);
+    let hi = f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 2, 3));
+    for (let q = out; q < outLast; q += 16) {
+      e = v128.load(q);
       lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
       hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 2, 3)));
     }
     const s = f64x2.add(lo, hi);
     const sum = f32x4.splat(<f32>(f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1)));
-    for (let v = 0; v < vecs; v++) {
-      const p = out + <usize>v * 16;
-      v128.store(p, f32x4.div(v128.load(p), sum));
-    }
+    for (let q = out; q <= outLast; q += 16) v128.store(q, f32x4.div(v128.load(q), sum));
   }
 }
 

@@ -71,6 +71,15 @@ export const mathCases: GradCase[] = [
   { op: 'cos', inputs: [{ shape: [2, 3], low: -3, high: 3 }], fn: (x) => K.cos(x) },
   { op: 'tanh', inputs: [{ shape: [2, 3], low: -3, high: 3 }], fn: (x) => K.tanh(x) },
   { op: 'sigmoid', inputs: [{ shape: [2, 3], low: -4, high: 4 }], fn: (x) => K.sigmoid(x) },
+  // Their gradients are primitives of their own (sigmoid_grad, tanh_grad): differentiated w.r.t. y and the cotangent here.
+  {
+    op: 'sigmoid', variant: 'gradient, weighted (sigmoid_grad)', inputs: [{ shape: [2, 3], low: -4, high: 4 }, { shape: [2, 3] }],
+    fn: (x, w) => K.gradients(K.sum(K.multiply(K.sigmoid(x), w)), [x])[0]!,
+  },
+  {
+    op: 'tanh', variant: 'gradient, weighted (tanh_grad)', inputs: [{ shape: [2, 3], low: -3, high: 3 }, { shape: [2, 3] }],
+    fn: (x, w) => K.gradients(K.sum(K.multiply(K.tanh(x), w)), [x])[0]!,
+  },
   { op: 'softplus', inputs: [{ shape: [2, 3], low: -4, high: 4 }], fn: (x) => K.softplus(x) },
   { op: 'softsign', inputs: [{ shape: [2, 3], values: SIGNED }], fn: (x) => K.softsign(x) },
 

@@ -14,6 +14,12 @@ export const nnCases: GradCase[] = [
   { op: 'softmax', variant: 'axis=0', inputs: [{ shape: [3, 2] }], fn: (x) => K.softmax(x, 0) },
   { op: 'softmax', variant: 'axis=1 of (2, 3, 2), as options', inputs: [{ shape: [2, 3, 2] }], fn: (x) => K.softmax(x, { axis: 1 }) },
   { op: 'softmax', variant: '1-D, large logits', inputs: [{ shape: [4], low: 20, high: 30 }], fn: (x) => K.softmax(x) },
+  { op: 'softmax', variant: 'axis=2 of (2, 2, 3, 2)', inputs: [{ shape: [2, 2, 3, 2] }], fn: (x) => K.softmax(x, 2) },
+  // The gradient of a product of softmaxes: both factors' VJPs, and their own (second order), read the outputs.
+  {
+    op: 'softmax', variant: 'weighted by a softmax of another input (2, 5)', inputs: [{ shape: [2, 5], low: -4, high: 4 }, { shape: [2, 5] }],
+    fn: (x, w) => K.multiply(K.softmax(x), K.softmax(K.multiply(w, x), 0)),
+  },
 
   {
     op: 'binary_crossentropy', variant: 'probabilities, w.r.t. target and output',

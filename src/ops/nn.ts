@@ -47,7 +47,8 @@ export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
     const o = options<SoftmaxOptions>('softmax', ['axis'], [axis]);
     const t = floatInput('softmax', x);
     const a = axisOf('softmax', o.axis ?? -1, t, 'x');
-    const y = softmaxOf(t, a);
+    // One primitive (src/ops/prims/activation.ts): a fused kernel, its VJP written from the output.
+    const y = lax.softmax(t, a);
     if (y.isSymbolic && a === t.rank - 1) softmaxLogits.set(y, t);
     return y;
   });
@@ -56,11 +57,6 @@ export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
 /** x - max(x): softmax does not depend on the shift, so no gradient flows into it. */
 function shifted(x: Tensor, axis: number): Tensor {
   return lax.sub(x, lax.stopGradient(lax.max(x, [axis], true)));
-}
-
-/** One primitive (src/ops/prims/activation.ts): a fused kernel, its VJP written from the output. */
-function softmaxOf(x: Tensor, axis: number): Tensor {
-  return lax.softmax(x, axis);
 }
 
 /** log(softmax(x)) = s - log(sum(exp(s))) for s = x - max(x): finite for any finite logits. */

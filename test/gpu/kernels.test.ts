@@ -38,6 +38,7 @@ import { linalgPrims } from '../../src/ops/prims/linalg.js';
 import { reducePrims } from '../../src/ops/prims/reduce.js';
 import { shapePrims } from '../../src/ops/prims/shape.js';
 import { statePrims } from '../../src/ops/prims/state.js';
+import { activationPrims } from '../../src/ops/prims/activation.js';
 import type { Meta } from '../../src/ops/prims/spec.js';
 import { generator, host, LAYOUTS, type Layout } from './hostdata.js';
 import * as lax from '../../src/ops/lax.js';
@@ -726,7 +727,13 @@ describe('the gpu device through the dispatcher', () => {
     run('stop_gradient', [x], E);
     const v = K.variable(host([2, 2], 'float32', uniform(0, 1)), 'float32');
     run('read_variable', [v], E);
-    const core = { ...elementwisePrims, ...reducePrims, ...shapePrims, ...linalgPrims, ...statePrims };
+    // A custom-gradient node passes its last input through.
+    run('custom', [x, f([2, 3, 4])], { kind: 'custom_gradient', grad: () => null });
+    run('softmax', [x], { axis: 1 }, { rtol: 2e-5, atol: 1e-7 });
+    const yv = tensor(host([2, 3, 4], 'float32', uniform(0.1, 0.9)), 'float32');
+    run('sigmoid_grad', [yv, x], E);
+    run('tanh_grad', [yv, x], E);
+    const core = { ...elementwisePrims, ...reducePrims, ...shapePrims, ...linalgPrims, ...statePrims, ...activationPrims };
     expect([...covered].sort()).toEqual(Object.keys(core).sort());
   });
 

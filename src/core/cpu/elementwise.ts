@@ -38,11 +38,27 @@ function unary(expr: string, run: (o: Nd, a: Nd) => void, op?: UnaryOp): Kernel<
   };
 }
 
-function binary(expr: string, run: (o: Nd, a: Nd, b: Nd) => void, op?: BinaryOp): Kernel<unknown, Nd> {
+/** The one value a view repeats everywhere (every stride 0), or null. */
+function repeated(v: Nd): number | null {
+  return v.size > 0 && v.stride.every((s, i) => s === 0 || v.shape[i] === 1) ? v.data[v.offset]! : null;
+}
+
+const sameShape = (a: Nd, shape: readonly number[]) => a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]);
+
+/**
+ * `expr` of x and y, in wasm for large float32 operands. `unit` (for * and /)
+ * is the operand value that leaves the other unchanged, exactly: x * 1 is x,
+ * so a product with a broadcast 1 (a gradient's seed) is x itself, not a copy.
+ */
+function binary(expr: string, run: (o: Nd, a: Nd, b: Nd) => void, op?: BinaryOp, unit?: { left: boolean }): Kernel<unknown, Nd> {
   const fast = loop2(expr);
   return ([a, b], _attrs, out: Meta) => {
     const av = broadcastView(a!, out.shape);
     const bv = broadcastView(b!, out.shape);
+    if (unit !== undefined) {
+      if (repeated(bv) === 1 && sameShape(a!, out.shape)) return a!;
+      if (unit.left && repeated(av) === 1 && sameShape(b!, out.shape)) return b!;
+    }
     const plan = plan2(out.shape, [av, bv]);
     if (plan !== null && op !== undefined && out.dtype === 'float32' && av.data instanceof Float32Array && bv.data instanceof Float32Array) {
       const y = wasmBinary(op, av.data, bv.data, plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
@@ -88,8 +104,8 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   // float32 (53 >= 2 * 24 + 2 bits): wasm's f32x4 results are the same bits.
   add: binary('x + y', map2(function (o, a, b) { o = a + b; }), 'add'),
   sub: binary('x - y', map2(function (o, a, b) { o = a - b; }), 'sub'),
-  mul: binary('x * y', map2(function (o, a, b) { o = a * b; }), 'mul'),
-  div: binary('x / y', map2(function (o, a, b) { o = a / b; }), 'div'),
+  mul: binary('x * y', map2(function (o, a, b) { o = a * b; }), 'mul', { left: true }),
+  div: binary('x / y', map2(function (o, a, b) { o = a / b; }), 'div', { left: false }),
   pow: binary('Math.pow(x, y)', map2(function (o, a, b) { o = Math.pow(a, b); })),
   maximum: binary('Math.max(x, y)', map2(function (o, a, b) { o = Math.max(a, b); }), 'maximum'),
   minimum: binary('Math.min(x, y)', map2(function (o, a, b) { o = Math.min(a, b); }), 'minimum'),

@@ -7,11 +7,12 @@
 // 0.1-0.2 ms; the copy out, most of it allocating and first touching the
 // fresh array, 0.4-1.5 ms (the JS loops pay that allocation too).
 //
-// Results stay in the module's memory after they are copied out, in a ring
-// of buffers, while the ring does not need their room: a later kernel reading
-// one of those arrays (the usual chain of maps) finds it there and copies
-// nothing. Only arrays made here are recognised this way; like every tensor
-// value they are never written after the kernel returns them.
+// Results and inputs stay in the module's memory after a call, in a ring of
+// buffers, while the ring does not need their room: a later kernel reading
+// one of those arrays (the usual chain of maps, or one operand used twice)
+// finds it there and copies nothing. This relies on what every kernel
+// already relies on: a tensor's values are never written once it exists
+// (arrays handed in by users are copied into fresh ones first).
 //
 // Where SIMD is missing, or KTAPE_WASM=0, `wasmElementwise()` is null and the
 // kernels stay on their JS loops (the reference the tests compare with).
@@ -33,16 +34,28 @@ export interface ElementwiseExports extends Record<UnaryOp, (x: number, o: numbe
 
 /**
  * Sizes (elements) from which a float32 kernel runs in wasm: below them the
- * fixed cost of a call and its copies is not won back (measured from 10 to
- * 1e6 elements). Transcendental maps win from a few dozen.
+ * fixed cost of a call and its copies is not won back (measured from 16 to
+ * 65536 elements: at these sizes wasm and JS take about the same time, at
+ * twice them wasm wins by 1.3-3x).
  */
-export const WASM_MIN = { unary: 64, binary: 4096, reduce: 4096, softmax: 256 } as const;
-/** Larger operands stay in JS: the ring (4 of the largest buffer, at least 32 MiB) never shrinks. */
+export const WASM_MIN = { unary: 128, binary: 4096, reduce: 4096, softmax: 128 } as const;
+/** Larger operands stay in JS: the ring (see ringFor) never shrinks. */
 export const WASM_MAX_ELEMENTS = 1 << 22;
 
 const PAGE = 65536;
-const MIN_RING = 32 << 20;
-/** Results remembered at most (the ring evicts most of them sooner). */
+const MiB = 1 << 20;
+
+/**
+ * The ring's length for buffers of `size` bytes: room for eight (a chain of
+ * maps and its gradient find their operands still there), at most 64 MiB
+ * unless four need more; at least 4 MiB. It only grows, with the largest
+ * operands seen.
+ */
+function ringFor(size: number): number {
+  return Math.max(4 * MiB, Math.min(8 * size, Math.max(64 * MiB, 4 * size)));
+}
+
+/** Arrays remembered at most (the ring evicts most of them sooner). */
 const MAX_RESIDENT = 32;
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0)): does this engine take SIMD?
@@ -51,12 +64,17 @@ const SIMD_PROBE = new Uint8Array([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
-/** Where a result's `n` float32 values are in memory, while `live`. */
+/** Where an array's values [lo, lo + n) are in memory (n float32 at `at`, a buffer up to `end`), while `live`. */
 interface Resident {
   readonly at: number;
+  readonly end: number;
+  readonly lo: number;
   readonly n: number;
   live: boolean;
 }
+
+/** The bytes of a buffer of `bytes`: whole vectors, and one more of padding. */
+const extent = (bytes: number) => Math.ceil(bytes / 16) * 16 + 16;
 
 /**
  * The instance and the ring of buffers in its memory. A kernel calls `begin`,
@@ -72,7 +90,7 @@ export class WasmElementwise {
   /** Byte ranges in use by the current call. */
   private readonly pinned: [number, number][] = [];
   private resident: Resident[] = [];
-  /** Results by array: weak, so remembering one never keeps it alive. */
+  /** Arrays in memory, by array: weak, so remembering one never keeps it alive. */
   private tags = new WeakMap<Float32Array, Resident>();
   private buffer: ArrayBuffer;
   f32: Float32Array;
@@ -120,9 +138,9 @@ export class WasmElementwise {
    * Remembered results in its way are forgotten.
    */
   take(n: number, bytes = 4): number | null {
-    const size = Math.ceil((n * bytes) / 16) * 16 + 16;
+    const size = extent(n * bytes);
     // A call pins at most three buffers: a ring of four of the largest always has room.
-    if (!this.reserve(Math.max(MIN_RING, 4 * size))) return null;
+    if (!this.reserve(ringFor(size))) return null;
     let p = this.head;
     let wrapped = false;
     for (;;) {
@@ -139,7 +157,7 @@ export class WasmElementwise {
     }
     const stop = p + size;
     this.resident = this.resident.filter((r) => {
-      const clear = r.at + r.n * 4 + 16 <= p || stop <= r.at;
+      const clear = r.end <= p || stop <= r.at;
       if (!clear) r.live = false;
       return clear;
     });
@@ -149,29 +167,34 @@ export class WasmElementwise {
   }
 
   /**
-   * The address of data[lo, hi): where a remembered result already holds it,
-   * else a new buffer it is copied into; null when memory is exhausted.
+   * The address of data[lo, hi): where memory still holds it, else a new
+   * buffer it is copied into (and remembered); null when memory is exhausted.
    */
   input(data: Float32Array, lo: number, hi: number): number | null {
     const r = this.tags.get(data);
-    if (r !== undefined && r.live && hi <= r.n) {
-      this.pinned.push([r.at, r.at + r.n * 4 + 16]);
-      return r.at + lo * 4;
+    if (r !== undefined && r.live && lo >= r.lo && hi <= r.lo + r.n) {
+      this.pinned.push([r.at, r.end]);
+      return r.at + (lo - r.lo) * 4;
     }
     const at = this.take(hi - lo);
     if (at === null) return null;
     this.f32.set(lo === 0 && hi === data.length ? data : data.subarray(lo, hi), at >> 2);
+    this.remember(data, at, lo, hi - lo);
     return at;
   }
 
   /** A fresh array of the `n` float32 values at `at` (a buffer from `take`), remembered there. */
   result(at: number, n: number): Float32Array {
     const out = this.f32.slice(at >> 2, (at >> 2) + n);
-    const r: Resident = { at, n, live: true };
-    this.tags.set(out, r);
+    this.remember(out, at, 0, n);
+    return out;
+  }
+
+  private remember(data: Float32Array, at: number, lo: number, n: number): void {
+    const r: Resident = { at, end: at + extent(n * 4), lo, n, live: true };
+    this.tags.set(data, r);
     this.resident.push(r);
     if (this.resident.length > MAX_RESIDENT) this.resident.shift()!.live = false;
-    return out;
   }
 
   /** Forget every remembered result (tests use it to force the copying path). */
