@@ -258,25 +258,16 @@ export function foldForward(fp: Fold, x: TypedArray, xo: number, wk: TypedArray,
   const OW = fp.outs[2]!, F = fp.f, K = fp.k, wv = fp.wv;
   const tc = fp.t * fp.c, lineIn = fp.units * tc;
   const per = linesPer(fp, Math.max(lineIn, wv * F));
-  const direct = wv === OW;
   const cs = chunks(fp, per);
-  const a = arenaFor(dtype, cs, ((per - 1) * fp.units + fp.span) * tc, direct ? 0 : ((per - 1) * wv + OW) * F);
-  const tmp = direct ? null : a.scratch;
+  const a = arenaFor(dtype, cs, ((per - 1) * fp.units + fp.span) * tc, 0);
   const wOp = operand(wk, 0, F, 1);
+  // Each line's rows past OW (read padding only) are dropped on the way out.
+  const kept = wv === OW ? undefined : { every: wv, keep: OW };
   for (const { l0, count, lo, hi } of cs) {
     a.load(x, xo + lo, xo + hi);
     fillLines(fp, a, xo, l0, count);
     const rows = (count - 1) * wv + OW;
-    const xk = operand(a.d, 0, fp.step * fp.t * fp.c, 1);
-    if (tmp === null) {
-      matmulInto(xk, wOp, y, l0 * OW * F, rows, K, F);
-      continue;
-    }
-    matmulInto(xk, wOp, tmp, 0, rows, K, F);
-    for (let li = 0; li < count; li++) {
-      const from = li * wv * F;
-      y.set(tmp.subarray(from, from + OW * F), (l0 + li) * OW * F);
-    }
+    matmulInto(operand(a.d, 0, fp.step * fp.t * fp.c, 1), wOp, y, l0 * OW * F, rows, K, F, 1, kept);
   }
 }
 

@@ -10,9 +10,9 @@
 // x^T and y^T) need no copy.
 import type { Kernel } from '../backend.js';
 import type { LinalgAttrs } from '../../ops/prims/linalg.js';
-import type { TypedArray } from '../dtype.js';
+import { allocate, type TypedArray } from '../dtype.js';
 import { alloc, type Nd } from './ndutil.js';
-import { gemmWasm } from './wasm/gemm.js';
+import { copyKept, gemmWasm, type RowsKept } from './wasm/gemm.js';
 import { getThreads } from './wasm/pool.js';
 
 export interface Operand {
@@ -51,19 +51,22 @@ export const cpuLinalg: { [P in keyof LinalgAttrs]: Kernel<LinalgAttrs[P], Nd> }
 
 /**
  * c[co + t m n + i n + j] = sum_p x[t, i, p] y[t, p, j] for t < batch (C
- * row-major): the wasm gemm for float32 when it is available and pays off,
- * else `gemm`.
+ * row-major, or only the rows `kept` says, for one matrix): the wasm gemm for
+ * float32 when it is available and pays off, else `gemm`.
  */
-export function matmulInto(x: Operand, y: Operand, c: TypedArray, co: number, m: number, k: number, n: number, batch = 1): void {
+export function matmulInto(x: Operand, y: Operand, c: TypedArray, co: number, m: number, k: number, n: number, batch = 1, kept?: RowsKept): void {
   const xd = x.data, yd = y.data, xbs = x.bs ?? 0, ybs = y.bs ?? 0;
   if (
     c instanceof Float32Array && xd instanceof Float32Array && yd instanceof Float32Array && 2 * batch * m * n * k >= WASM_MIN_FLOPS &&
-    gemmWasm({ data: xd, offset: x.offset, rs: x.rs, cs: x.cs, bs: xbs }, { data: yd, offset: y.offset, rs: y.rs, cs: y.cs, bs: ybs }, c, co, batch, m, k, n, getThreads())
+    gemmWasm({ data: xd, offset: x.offset, rs: x.rs, cs: x.cs, bs: xbs }, { data: yd, offset: y.offset, rs: y.rs, cs: y.cs, bs: ybs }, c, co, batch, m, k, n, getThreads(), kept)
   ) return;
   const panel = new Float64Array(k * 4);
+  const into = kept === undefined ? c : allocate(c instanceof Float64Array ? 'float64' : 'float32', m * n);
+  const at = kept === undefined ? co : 0;
   for (let t = 0; t < batch; t++) {
-    gemm({ data: xd, offset: x.offset + t * xbs, rs: x.rs, cs: x.cs }, { data: yd, offset: y.offset + t * ybs, rs: y.rs, cs: y.cs }, c, co + t * m * n, m, k, n, panel);
+    gemm({ data: xd, offset: x.offset + t * xbs, rs: x.rs, cs: x.cs }, { data: yd, offset: y.offset + t * ybs, rs: y.rs, cs: y.cs }, into, at + t * m * n, m, k, n, panel);
   }
+  if (kept !== undefined) copyKept(into, 0, c, co, m, n, kept);
 }
 
 /** The pure-JS product (float32 and float64 alike): C[co + i n + j] = sum_p x[i, p] y[p, j]. */

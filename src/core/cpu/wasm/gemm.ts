@@ -1,8 +1,9 @@
 // float32 matrix products on the wasm gemm (asm/gemm.ts): stage the operands
 // in the module's memory, pack the shared one, let the threads take blocks of
 // C, copy C out.
-import { HEAP_START, heap, wasmGemm } from './module.js';
+import { gemmBase, heap, wasmGemm } from './module.js';
 import { available, runJob } from './pool.js';
+import type { TypedArray } from '../../dtype.js';
 
 /** A float32 matrix (or a batch of them) read through strides, in elements. */
 export interface Matrix32 {
@@ -30,6 +31,8 @@ interface Staged {
   lo: number;
   len: number;
   gather: boolean;
+  /** already in the module's memory (a view on it): read where it is, nothing copied */
+  inPlace: boolean;
   /** address of element (0, 0, 0) in the module's memory, and the strides there */
   at: number;
   rs: number;
@@ -42,7 +45,10 @@ interface Staged {
  * that is much bigger than its elements (a narrow slice of a big array),
  * then a row-major gather.
  */
-function plan(o: Matrix32, batch: number, rows: number, cols: number): Staged {
+function plan(o: Matrix32, batch: number, rows: number, cols: number, memory: WebAssembly.Memory): Staged {
+  if (o.data.buffer === memory.buffer) {
+    return { lo: 0, len: 0, gather: false, inPlace: true, at: o.data.byteOffset + o.offset * 4, rs: o.rs, cs: o.cs, bs: o.bs };
+  }
   let lo = o.offset, hi = o.offset;
   for (const [d, s] of [[batch, o.bs], [rows, o.rs], [cols, o.cs]] as const) {
     const e = (d - 1) * s;
@@ -50,12 +56,13 @@ function plan(o: Matrix32, batch: number, rows: number, cols: number): Staged {
     else hi += e;
   }
   const size = batch * rows * cols;
-  if (hi - lo + 1 <= 2 * size + 4096) return { lo, len: hi - lo + 1, gather: false, at: 0, rs: o.rs, cs: o.cs, bs: o.bs };
-  return { lo: 0, len: size, gather: true, at: 0, rs: cols, cs: 1, bs: rows * cols };
+  if (hi - lo + 1 <= 2 * size + 4096) return { lo, len: hi - lo + 1, gather: false, inPlace: false, at: 0, rs: o.rs, cs: o.cs, bs: o.bs };
+  return { lo: 0, len: size, gather: true, inPlace: false, at: 0, rs: cols, cs: 1, bs: rows * cols };
 }
 
 function stage(o: Matrix32, s: Staged, base: number, F: Float32Array, batch: number, rows: number, cols: number): void {
   const at = base / 4;
+  if (s.inPlace) return;
   if (!s.gather) {
     F.set(o.data.subarray(s.lo, s.lo + s.len), at);
     s.at = base + (o.offset - s.lo) * 4;
@@ -72,6 +79,24 @@ function stage(o: Matrix32, s: Staged, base: number, F: Float32Array, batch: num
   s.at = base;
 }
 
+/**
+ * Rows of C grouped `every` to a line, of which only the first `keep` are
+ * wanted: row r goes to row floor(r / every) keep + r % every of c, the rest
+ * are dropped (a folded convolution's padding rows) without a copy of their own.
+ */
+export interface RowsKept {
+  every: number;
+  keep: number;
+}
+
+/** The kept rows of the (m, n) matrix at src[so] into dst[do]. */
+export function copyKept(src: TypedArray, so: number, dst: TypedArray, dOff: number, m: number, n: number, kept: RowsKept): void {
+  for (let r0 = 0, line = 0; r0 < m; r0 += kept.every, line++) {
+    const from = so + r0 * n;
+    dst.set(src.subarray(from, from + Math.min(kept.keep, m - r0) * n), dOff + line * kept.keep * n);
+  }
+}
+
 /** Rows or columns of C per block: at most this (an MC block of A in L2, a KC x 256 block of B). */
 const MAX_BLOCK = 256;
 
@@ -80,7 +105,9 @@ const MAX_BLOCK = 256;
  * up to `threads` threads. Returns false, having done nothing, when the wasm
  * gemm cannot run (not loaded, or the operands do not fit its memory).
  */
-export function gemmWasm(x: Matrix32, y: Matrix32, c: Float32Array, co: number, batch: number, m: number, k: number, n: number, threads: number): boolean {
+export function gemmWasm(
+  x: Matrix32, y: Matrix32, c: Float32Array, co: number, batch: number, m: number, k: number, n: number, threads: number, kept?: RowsKept,
+): boolean {
   const w = wasmGemm();
   if (w === null) return false;
   if (batch * m * n === 0) return true;
@@ -88,7 +115,7 @@ export function gemmWasm(x: Matrix32, y: Matrix32, c: Float32Array, co: number, 
     c.fill(0, co, co + batch * m * n);
     return true;
   }
-  const A = plan(x, batch, m, k), B = plan(y, batch, k, n);
+  const A = plan(x, batch, m, k, w.memory), B = plan(y, batch, k, n, w.memory);
   // Tall C: pack B whole, blocks of rows; wide C: pack A whole, blocks of columns.
   const mode = m >= n ? 0 : 1;
   const dim = mode === 0 ? m : n, unit = mode === 0 ? 4 : 8;
@@ -98,17 +125,19 @@ export function gemmWasm(x: Matrix32, y: Matrix32, c: Float32Array, co: number, 
   if (t > 1) t = available(w, Math.min(t, batch * perItem));
   const one = w.exports.packedBytes(mode, m, n, k);
   const pbs = (mode === 0 ? B.bs : A.bs) === 0 ? 0 : one;
-  const aAt = HEAP_START, bAt = align(aAt + A.len * 4), cAt = align(bAt + B.len * 4);
+  const base = gemmBase();
+  const aAt = base, bAt = align(aAt + A.len * 4), cAt = align(bAt + B.len * 4);
   const packAt = align(cAt + batch * m * n * 4), jobAt = align(packAt + (pbs === 0 ? one : batch * one));
   const workAt = align(jobAt + w.exports.jobBytes()), work = align(w.exports.workBytes(size, k));
-  const F = heap(w, workAt + t * work - HEAP_START);
+  const F = heap(w, workAt + t * work - base);
   if (F === null) return false;
   stage(x, A, aAt, F, batch, m, k);
   stage(y, B, bAt, F, batch, k, n);
   w.exports.setJob(jobAt, mode, batch * perItem, size, perItem, A.at, A.rs, A.cs, A.bs, B.at, B.rs, B.cs, B.bs, packAt, pbs, cAt, n, m * n, m, n, k);
   w.exports.prepare(jobAt);
   runJob(w, jobAt, Array.from({ length: t }, (_, i) => workAt + i * work));
-  c.set(F.subarray(cAt / 4, cAt / 4 + batch * m * n), co);
+  if (kept === undefined || batch !== 1) c.set(F.subarray(cAt / 4, cAt / 4 + batch * m * n), co);
+  else copyKept(F, cAt / 4, c, co, m, n, kept);
   return true;
 }
 

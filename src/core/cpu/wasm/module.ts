@@ -79,12 +79,36 @@ export function setWasmEnabled(on: boolean): boolean {
 }
 
 /**
- * A float32 view of memory holding at least `bytes` from HEAP_START (growing
+ * Bytes from HEAP_START held by a kernel across its gemm calls (conv_copy.ts
+ * builds the folded convolution input there, so the gemm reads it in place
+ * instead of staging a copy); the gemm's own region starts after them.
+ */
+let held = 0;
+
+/** Where the gemm's region starts. */
+export function gemmBase(): number {
+  return HEAP_START + held;
+}
+
+/**
+ * Hold `bytes` from HEAP_START (growing the memory; views already made stay
+ * valid, as the memory is shared and never detaches) until the next hold:
+ * their address, or null past the module's maximum.
+ */
+export function hold(w: WasmGemm, bytes: number): number | null {
+  held = 0;
+  if (heap(w, bytes) === null) return null;
+  held = Math.ceil(bytes / 64) * 64;
+  return HEAP_START;
+}
+
+/**
+ * A float32 view of memory holding at least `bytes` from gemmBase() (growing
  * it), or null when that is past the module's maximum. Callers own the region
  * until they return: every cpu kernel runs to completion on the main thread.
  */
 export function heap(w: WasmGemm, bytes: number): Float32Array | null {
-  const need = HEAP_START + bytes;
+  const need = gemmBase() + bytes;
   const have = w.memory.buffer.byteLength;
   if (need > have) {
     const pages = Math.ceil((need - have) / PAGE);
