@@ -11,10 +11,11 @@ export const USAGE = `npm run bench -- [options] [contender ...]
   --no-tfjs          leave TensorFlow.js out
   --no-memory        skip the resident-size measurement
   --tfjs-stock       tfjs's own gradients on wasm, not the hand-written fast ones
-  --runs N           timed rounds at least (default 5, quick 3)
+  --runs N           timed rounds at least (default 7, quick 3)
   --write            write bench/last-run.{json,md} (default for a full, unfiltered run)
   --no-write         do not write them
-  --render           only rewrite bench/last-run.md from bench/last-run.json`;
+  --render           only rewrite bench/last-run.md from bench/last-run.json
+  --memory-child ID  (internal) measure one contender's resident size and print it as JSON`;
 
 /** A bad command line: main prints the message alone. */
 export class UsageError extends Error {}
@@ -34,6 +35,8 @@ export interface Options {
   minRuns: number | null;
   write: boolean | null;
   render: boolean;
+  /** Run as the child process that measures this contender's resident size. */
+  memoryChild: ContenderId | null;
 }
 
 const ALL: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm'];
@@ -52,7 +55,7 @@ function contendersOf(word: string): ContenderId[] {
 export function parseOptions(argv: string[]): Options {
   const o: Options = {
     quick: false, workloads: null, memory: true, contenders: null, gpuNamed: false,
-    noGpu: false, noTfjs: false, tfjsStock: false, minRuns: null, write: null, render: false,
+    noGpu: false, noTfjs: false, tfjsStock: false, minRuns: null, write: null, render: false, memoryChild: null,
   };
   const named = (words: string[]) => {
     o.contenders ??= new Set();
@@ -77,6 +80,11 @@ export function parseOptions(argv: string[]): Options {
     else if (a === '--write') o.write = true;
     else if (a === '--no-write') o.write = false;
     else if (a === '--render') o.render = true;
+    else if (a === '--memory-child') {
+      const id = value();
+      if (!(ALL as string[]).includes(id)) throw new UsageError(`unknown contender '${id}'\n${USAGE}`);
+      o.memoryChild = id as ContenderId;
+    }
     else if (a === '--runs') {
       o.minRuns = Number(value());
       if (!Number.isInteger(o.minRuns) || o.minRuns < 1) throw new UsageError(`--runs takes a positive integer\n${USAGE}`);

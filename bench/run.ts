@@ -1,6 +1,7 @@
 // npm run bench [-- options]: ktape (cpu and gpu devices) against TensorFlow.js
 // (cpu and wasm backends) on the workloads of issue 9, interleaved in one run,
 // with ratios ktape / peer and the issue's targets. `npm run bench -- --help`.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,18 +35,33 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
     await c.activate();
     const d = mlpData(sizes.batch);
     runner = c.build({ ktape: (dev) => ktapeMlp(d, dev), tfjs: () => peer!.tfjsMlp(d) });
-    const reading = async (i: 0 | 1) => {
-      await settle();
-      const m = process.memoryUsage();
-      res.rssMB[i] = m.rss / 2 ** 20;
-      res.heapMB[i] = m.heapUsed / 2 ** 20;
-      res.arrayBuffersMB[i] = m.arrayBuffers / 2 ** 20;
+    // The resident size moves by several MB between settled readings of an
+    // unchanged heap (the C allocator keeps or returns freed array buffers as
+    // it sees fit): each figure is the median of SAMPLES readings, one step
+    // apart, ending at the step count it is reported for.
+    const SAMPLES = 5;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const reading = async (i: 0 | 1, from: number) => {
+      const rss: number[] = [], heap: number[] = [], buffers: number[] = [];
+      for (let k = 0; k < SAMPLES; k++) {
+        if (k > 0) runner!.step();
+        await settle();
+        const m = process.memoryUsage();
+        rss.push(m.rss / 2 ** 20);
+        heap.push(m.heapUsed / 2 ** 20);
+        buffers.push(m.arrayBuffers / 2 ** 20);
+      }
+      res.rssMB[i] = median(rss);
+      res.heapMB[i] = median(heap);
+      res.arrayBuffersMB[i] = median(buffers);
       if (c.lib === 'tfjs' && peer !== null) (res.tensors ??= [0, 0])[i] = peer.tfjsMemory().tensors;
+      return from + SAMPLES - 1;
     };
-    for (let i = 0; i < steps[0]; i++) runner.step();
-    await reading(0);
-    for (let i = steps[0]; i < steps[1]; i++) runner.step();
-    await reading(1);
+    let done = 0;
+    for (; done < steps[0] - (SAMPLES - 1); done++) runner.step();
+    done = await reading(0, done);
+    for (; done < steps[1] - (SAMPLES - 1); done++) runner.step();
+    await reading(1, done);
     res.growthMB = res.rssMB[1] - res.rssMB[0];
     const bad = runner.verify?.() ?? null;
     if (bad !== null) res.error = bad;
@@ -55,6 +71,28 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
     runner?.dispose?.();
   }
   return res;
+}
+
+/**
+ * measureMemory in a fresh process of its own (this script, --memory-child),
+ * so that no other contender's heap or leftovers count, with glibc's mmap
+ * threshold fixed at 64 KiB: by default glibc raises the threshold as blocks
+ * are freed and then keeps freed array buffers in its heap or returns them as
+ * it sees fit, which moved the resident size of an unchanged heap by up to
+ * 29 MB between readings; with a fixed threshold every buffer of 64 KiB or
+ * more is its own mapping, returned to the system when it is freed, so the
+ * resident size follows what is alive.
+ */
+function memoryInChild(id: ContenderId, quick: boolean): MemoryResult {
+  const args = [...process.execArgv, process.argv[1]!, '--memory-child', id, id, ...(quick ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, args, { env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '65536' }, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as MemoryResult;
+  } catch {
+    const why = `measuring process failed (status ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}`;
+    return { contender: id, steps: (quick ? QUICK : FULL).memorySteps, rssMB: [NaN, NaN], heapMB: [NaN, NaN], arrayBuffersMB: [NaN, NaN], growthMB: NaN, error: why };
+  }
 }
 
 /** Largest |a - ref| over the largest |ref|, per output; NaN where they cannot be compared. */
@@ -198,6 +236,12 @@ async function main(): Promise<void> {
   const contenders: Contender[] = ids.map((id) => (id.startsWith('tfjs')
     ? tfjsContender(id as 'tfjs-cpu' | 'tfjs-wasm', peer!)
     : ktapeContender(id as 'cpu' | 'cpu-mt' | 'gpu')));
+  if (opts.memoryChild !== null) {
+    const c = contenders.find((x) => x.id === opts.memoryChild);
+    if (c === undefined) throw new UsageError(`--memory-child ${opts.memoryChild}: that contender cannot run here`);
+    process.stdout.write(`${JSON.stringify(await measureMemory(c, sizes, peer))}\n`);
+    return;
+  }
   if (gc === undefined) notes.push('node ran without --expose-gc: resident sizes are read without a forced collection');
 
   const meta: Meta = {
@@ -212,16 +256,18 @@ async function main(): Promise<void> {
   const memory: MemoryResult[] = [];
   if (opts.memory) {
     for (const c of contenders.filter((x) => ['cpu', 'tfjs-cpu', 'tfjs-wasm'].includes(x.id))) {
-      const m = await measureMemory(c, sizes, peer);
+      const m = memoryInChild(c.id, opts.quick);
       memory.push(m);
       log(`memory ${c.label}: ${m.error ?? `${m.rssMB.map((x) => x.toFixed(1)).join(' -> ')} MB`}`);
     }
   }
 
-  const minRuns = opts.minRuns ?? (opts.quick ? 3 : 5);
+  const minRuns = opts.minRuns ?? (opts.quick ? 3 : 7);
   const timing: RoundOptions = opts.quick
     ? { warmup: 1, minRuns, maxRuns: Math.max(minRuns, 5), budgetMs: 300 }
     : { warmup: 1, minRuns, maxRuns: Math.max(minRuns, 21), budgetMs: 3000 };
+  // The garbage of a slow contender (tfjs-cpu, the gpu device) would otherwise be collected in whichever step follows it.
+  if (gc !== undefined) timing.beforeStep = gc;
   const results: CaseResult[] = [];
   for (const c of cases(sizes, peer)) {
     if (opts.workloads !== null && !opts.workloads.has(c.workload)) continue;

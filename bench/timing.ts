@@ -25,6 +25,12 @@ export interface RoundOptions {
   /** ... and at most; between the two, rounds go on while the case is within budgetMs. */
   maxRuns: number;
   budgetMs: number;
+  /**
+   * Run before every step, untimed (a forced garbage collection), so that no
+   * contender's step pays for garbage another one left behind: a step's time
+   * is its own work and the collections its own allocations trigger.
+   */
+  beforeStep?: () => void;
 }
 
 const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
@@ -43,6 +49,7 @@ export async function roundRobin(players: Player[], o: RoundOptions): Promise<Ti
       const p = players[i]!;
       try {
         await p.activate();
+        o.beforeStep?.();
         const t0 = performance.now();
         p.step();
         const dt = performance.now() - t0;
