@@ -30,7 +30,7 @@ export interface RoundOptions {
    * contender's step pays for garbage another one left behind: a step's time
    * is its own work and the collections its own allocations trigger.
    */
-  beforeStep?: () => void;
+  beforeStep?: () => void | Promise<void>;
 }
 
 const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
@@ -49,7 +49,7 @@ export async function roundRobin(players: Player[], o: RoundOptions): Promise<Ti
       const p = players[i]!;
       try {
         await p.activate();
-        o.beforeStep?.();
+        await o.beforeStep?.();
         const t0 = performance.now();
         p.step();
         const dt = performance.now() - t0;

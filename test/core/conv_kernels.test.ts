@@ -5,7 +5,8 @@
 // a stride longer than the kernel); the input backprop as a convolution by
 // the flipped kernel (stride 1) or as col2im (strides, or pads wider than the
 // window); 1x1 kernels; grouped loops; one chunk of lines or many; the wasm
-// copier or its JS stand-in; float32 and float64. Values are small multiples
+// copier or its JS stand-in; float32 and float64; 1, 2 or 3 threads (the
+// filter gradient splits a chunk's lines between threads). Values are small multiples
 // of 1/4, so every sum is exact in float32 and results must match exactly.
 // Lines of the folded layout share their 'same' padding; the dropped rows
 // between lines read whatever lies there, so the copier's memory is filled
@@ -21,10 +22,12 @@ import { allocate, type DType, type TypedArray } from '../../src/core/dtype.js';
 
 const DEFAULT_CHUNK = setFoldChunk(1);
 setFoldChunk(DEFAULT_CHUNK);
+const DEFAULT_THREADS = K.get_num_threads();
 
 afterEach(() => {
   setFoldChunk(DEFAULT_CHUNK);
   setFoldArena('wasm');
+  K.set_num_threads(DEFAULT_THREADS);
 });
 
 /** A deterministic generator of multiples of 1/4 in [-2, 2]. */
@@ -130,21 +133,22 @@ function kernels(c: Case, d: Data, dtype: DType): { y: TypedArray; dx: TypedArra
 
 describe('cpu conv kernels', () => {
   for (const [i, c] of CASES.entries()) {
-    it(`${c.name}: conv and both backprops equal the direct sums (float32, float64; one chunk or many; wasm or JS copies)`, () => {
+    it(`${c.name}: conv and both backprops equal the direct sums (float32, float64; one chunk or many; wasm or JS copies; 1 to 3 threads)`, () => {
       const d = data(c, 100 + i);
       const want = direct(c, d);
       expect(want.y.length + want.dx.length + want.dw.length).toBeGreaterThan(0);
       for (const dtype of ['float32', 'float64'] as const) {
         for (const copies of ['wasm', 'js'] as const) {
           // Default chunks (all lines at once here), one line at a time, a few lines at a time.
-          for (const chunk of [DEFAULT_CHUNK, 1, 150]) {
+          for (const [chunk, threads] of [[DEFAULT_CHUNK, 1], [DEFAULT_CHUNK, 2], [DEFAULT_CHUNK, 3], [1, 2], [150, 2]] as const) {
             setFoldArena(copies);
             setFoldChunk(chunk);
+            K.set_num_threads(threads);
             // The copier's memory is reused unzeroed: fill it with NaN first, so that a value
             // the kernels read without writing it shows (even times a zero of g).
             if (copies === 'wasm') arena(dtype, 0, 1 << 17, 0).d.fill(NaN);
             const got = kernels(c, d, dtype);
-            const label = `${dtype}, ${copies} copies, chunk ${chunk}`;
+            const label = `${dtype}, ${copies} copies, chunk ${chunk}, ${threads} threads`;
             expect(Array.from(got.y), `y, ${label}`).toEqual(Array.from(want.y));
             expect(Array.from(got.dx), `dx, ${label}`).toEqual(Array.from(want.dx));
             expect(Array.from(got.dw), `dw, ${label}`).toEqual(Array.from(want.dw));
