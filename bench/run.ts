@@ -267,12 +267,10 @@ async function main(): Promise<void> {
   const timing: RoundOptions = opts.quick
     ? { warmup: 1, minRuns, maxRuns: Math.max(minRuns, 5), budgetMs: 300 }
     : { warmup: 1, minRuns, maxRuns: Math.max(minRuns, 21), budgetMs: 3000 };
-  // The garbage of a slow contender (tfjs-cpu, the gpu device) would otherwise
-  // be collected in whichever step follows it. After a full collection V8
-  // goes on sweeping on a helper thread for a few ms: waiting it out keeps
-  // that off the core a multi-threaded step wants (measured: W1 n=512 on both
-  // cores 5.3 ms straight after gc(), 4.0 ms without the gc).
-  if (gc !== undefined) timing.beforeStep = settle;
+  // (Forcing a collection before every step instead would free what the
+  // allocator keeps for reuse: measured on W3, ktape on both cores 11.0 ms a
+  // step in a loop, 13.5 ms straight after a forced collection.)
+  timing.leadInBelowMs = 200;
   const results: CaseResult[] = [];
   for (const c of cases(sizes, peer)) {
     if (opts.workloads !== null && !opts.workloads.has(c.workload)) continue;

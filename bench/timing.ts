@@ -26,11 +26,14 @@ export interface RoundOptions {
   maxRuns: number;
   budgetMs: number;
   /**
-   * Run before every step, untimed (a forced garbage collection), so that no
-   * contender's step pays for garbage another one left behind: a step's time
-   * is its own work and the collections its own allocations trigger.
+   * A contender whose steps take less than this (ms) runs one untimed step
+   * right before each timed one, so that the timed step starts from its own
+   * steady state (its own garbage pending, its data in cache), not from what
+   * the contender before it left: a slow contender's garbage (tfjs-cpu, the
+   * gpu device) would otherwise be collected in whichever step follows it.
+   * Slower steps dwarf that effect and run once.
    */
-  beforeStep?: () => void | Promise<void>;
+  leadInBelowMs?: number;
 }
 
 const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
@@ -42,6 +45,7 @@ const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
 export async function roundRobin(players: Player[], o: RoundOptions): Promise<Timing[]> {
   const samples = players.map(() => [] as number[]);
   const errors: (string | undefined)[] = players.map(() => undefined);
+  const last = players.map(() => Infinity);
   const round = async (r: number, timed: boolean) => {
     for (let j = 0; j < players.length; j++) {
       const i = (r + j) % players.length;
@@ -49,10 +53,11 @@ export async function roundRobin(players: Player[], o: RoundOptions): Promise<Ti
       const p = players[i]!;
       try {
         await p.activate();
-        await o.beforeStep?.();
+        if (timed && last[i]! < (o.leadInBelowMs ?? 0)) p.step();
         const t0 = performance.now();
         p.step();
         const dt = performance.now() - t0;
+        last[i] = dt;
         if (timed) samples[i]!.push(dt);
       } catch (e) {
         errors[i] = e instanceof Error ? e.message : String(e);
