@@ -136,8 +136,18 @@ export function gemmWasm(
   w.exports.setJob(jobAt, mode, batch * perItem, size, perItem, A.at, A.rs, A.cs, A.bs, B.at, B.rs, B.cs, B.bs, packAt, pbs, cAt, n, m * n, m, n, k);
   w.exports.prepare(jobAt);
   runJob(w, jobAt, Array.from({ length: t }, (_, i) => workAt + i * work));
-  if (kept === undefined || batch !== 1) c.set(F.subarray(cAt / 4, cAt / 4 + batch * m * n), co);
-  else copyKept(F, cAt / 4, c, co, m, n, kept);
+  let out = batch * m * n;
+  if (kept !== undefined && batch === 1) {
+    // Close up the kept rows where C is (native moves, no views made), then one copy out.
+    const at = cAt / 4;
+    out = 0;
+    for (let r0 = 0; r0 < m; r0 += kept.every) {
+      const len = Math.min(kept.keep, m - r0) * n;
+      if (out !== r0 * n) F.copyWithin(at + out, at + r0 * n, at + r0 * n + len);
+      out += len;
+    }
+  }
+  c.set(F.subarray(cAt / 4, cAt / 4 + out), co);
   return true;
 }
 
