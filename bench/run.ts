@@ -77,16 +77,18 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
 /**
  * measureMemory in a fresh process of its own (this script, --memory-child),
  * so that no other contender's heap or leftovers count, with glibc's mmap
- * threshold fixed at 64 KiB: by default glibc raises the threshold as blocks
- * are freed and then keeps freed array buffers in its heap or returns them as
- * it sees fit, which moved the resident size of an unchanged heap by up to
- * 29 MB between readings; with a fixed threshold every buffer of 64 KiB or
- * more is its own mapping, returned to the system when it is freed, so the
- * resident size follows what is alive.
+ * threshold fixed at 4 KiB. By default glibc raises that threshold as blocks
+ * are freed and serves later ones from heaps that fragment and are trimmed
+ * as it sees fit: the resident size of an unchanged JS heap then moved by up
+ * to 29 MB between readings, and with a 64 KiB threshold it still crept up
+ * 5 to 10 MB over W2's first 300 steps as the small blocks fragmented (and
+ * levelled off near step 900 of 3000). With 4 KiB every buffer of a page or
+ * more is its own mapping, returned to the system when freed, so the
+ * resident size follows what is alive (three runs: +0.5, +1.7, +1.0 MB).
  */
 function memoryInChild(id: ContenderId, quick: boolean): MemoryResult {
   const args = [...process.execArgv, process.argv[1]!, '--memory-child', id, id, ...(quick ? ['--quick'] : [])];
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '65536' }, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, args, { env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '4096' }, encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(line) as MemoryResult;
@@ -271,6 +273,7 @@ async function main(): Promise<void> {
   // allocator keeps for reuse: measured on W3, ktape on both cores 11.0 ms a
   // step in a loop, 13.5 ms straight after a forced collection.)
   timing.leadInBelowMs = 200;
+  timing.afterSlowStep = settle;
   const results: CaseResult[] = [];
   for (const c of cases(sizes, peer)) {
     if (opts.workloads !== null && !opts.workloads.has(c.workload)) continue;

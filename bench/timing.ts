@@ -34,6 +34,12 @@ export interface RoundOptions {
    * Slower steps dwarf that effect and run once.
    */
   leadInBelowMs?: number;
+  /**
+   * Run (untimed) after a step that took leadInBelowMs or more: a forced
+   * collection of the garbage it left, so that V8 does not go on marking it
+   * on a helper thread while the next contender is timed.
+   */
+  afterSlowStep?: () => Promise<void>;
 }
 
 const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
@@ -59,6 +65,7 @@ export async function roundRobin(players: Player[], o: RoundOptions): Promise<Ti
         const dt = performance.now() - t0;
         last[i] = dt;
         if (timed) samples[i]!.push(dt);
+        if (dt >= (o.leadInBelowMs ?? Infinity)) await o.afterSlowStep?.();
       } catch (e) {
         errors[i] = e instanceof Error ? e.message : String(e);
       }
