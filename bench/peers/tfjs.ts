@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { MatmulData } from '../workloads/w1_matmul.js';
-import { lossFell, type MlpData } from '../workloads/w2_mlp.js';
+import { checkedLosses, lossFell, type MlpData } from '../workloads/w2_mlp.js';
 import type { ConvData } from '../workloads/w3_conv.js';
 import type { RnnData } from '../workloads/w4_rnn.js';
 import type { ElementwiseData } from '../workloads/w5_elementwise.js';
@@ -195,7 +195,7 @@ export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
         return value.dataSync()[0]!;
       }));
     },
-    outputs: () => ({ losses: Float32Array.from(losses), b2: values(b2), w2: values(w2) }),
+    outputs: () => ({ losses: checkedLosses(losses) }),
     verify: () => lossFell(losses),
     dispose: () => tf.dispose([x, y, ...params]),
   };
