@@ -128,7 +128,7 @@ export function markdown(r: RunReport): string {
     'Medians of interleaved timed rounds after warm-up; ratios are ktape time / peer time (below 1: ktape is faster).',
     resultsTable(r.cases, r.meta.contenders),
   ];
-  if (r.memory.length > 0) parts.push(`Resident size (process.memoryUsage().rss${r.meta.gc ? ', after a forced gc' : ', no forced gc: run node with --expose-gc'}):`, memoryTable(r.memory));
+  if (r.memory.length > 0) parts.push(`Resident size (process.memoryUsage().rss; each contender in a fresh process, glibc's mmap threshold at 4 KiB; medians of 5 readings${r.meta.gc ? ', each after a forced gc' : ', no forced gc: run node with --expose-gc'}):`, memoryTable(r.memory));
   parts.push('Targets of issue 9:', targetsTable(r.targets));
   const notes = [...r.meta.notes, ...r.cases.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));
