@@ -29,6 +29,12 @@ const NR = 8;
 // 2 of these measured alike.
 const KC = 256;
 const MC = 256;
+// C this narrow (in ROWS mode, A row-major) is computed from A's rows where
+// they lie: each packed value of A would serve only n / NR tiles, too few to
+// repay packing it (W3's folded products, one thread, operands staged:
+// 16896 x 144 by 144 x 32 from 3.99 to 3.91 ms, 16896 x 288 by 288 x 16 from
+// 4.34 to 4.03 ms).
+const DIRECT_N = 32;
 
 // A job (written by the main thread, read by every thread) is JOB_INTS i32
 // fields at `job`. Mode ROWS packs B whole up front (prepare) and hands out
@@ -128,8 +134,12 @@ export function run(job: usize, work: usize): void {
       const a = <usize>field(job, J_A) + <usize>((t * field(job, J_ABS) + first * rs) * 4);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
-        packA(a + <usize>(pc * cs * 4), rs, cs, h, kc, own);
-        block(own, packed + <usize>(pc * w * 4), c + <usize>(first * ldc * 4), ldc, h, n, kc, pc > 0, tile);
+        const bp = packed + <usize>(pc * w * 4), cb = c + <usize>(first * ldc * 4);
+        if (cs == 1 && n <= DIRECT_N) blockRows(a + <usize>(pc * 4), rs, bp, cb, ldc, h, n, kc, pc > 0, tile);
+        else {
+          packA(a + <usize>(pc * cs * 4), rs, cs, h, kc, own);
+          block(own, bp, cb, ldc, h, n, kc, pc > 0, tile);
+        }
       }
     } else {
       // Columns [first, first + w) of C, all rows, MC at a time; A's slices are packed m rounded to MR tall.
@@ -256,16 +266,77 @@ function block(ap: usize, bp: usize, c: usize, ldc: i32, mc: i32, nc: i32, kc: i
       else {
         // An edge tile: the full tile into scratch, then its valid part.
         micro(apan, bpan, kc, tile, NR * 4, false);
-        for (let r = 0; r < h; r++) {
-          for (let q = 0; q < w; q++) {
-            const dst = ct + <usize>((r * ldc + q) * 4);
-            const v = load<f32>(tile + <usize>((r * NR + q) * 4));
-            store<f32>(dst, acc ? v + load<f32>(dst) : v);
-          }
-        }
+        edge(tile, ct, ldc, h, w, acc);
       }
     }
   }
+}
+
+/** C[0:mc, 0:nc] (+)= A times packed B, A read through its rows (rs apart, contiguous along k). */
+function blockRows(a: usize, rs: i32, bp: usize, c: usize, ldc: i32, mc: i32, nc: i32, kc: i32, acc: bool, tile: usize): void {
+  const rsb = <usize>(rs * 4);
+  for (let j = 0; j < nc; j += NR) {
+    const w = min(NR, nc - j);
+    const bpan = bp + <usize>(j * kc * 4);
+    for (let i = 0; i < mc; i += MR) {
+      const h = min(MR, mc - i);
+      const arow = a + <usize>(i * rs * 4);
+      const ct = c + <usize>((i * ldc + j) * 4);
+      if (h == MR && w == NR) microRows(arow, rsb, MR, bpan, kc, ct, ldc * 4, acc);
+      else {
+        microRows(arow, rsb, h, bpan, kc, tile, NR * 4, false);
+        edge(tile, ct, ldc, h, w, acc);
+      }
+    }
+  }
+}
+
+/** The valid h x w part of an edge tile computed into scratch, (added) into C. */
+// @ts-ignore: decorator
+@inline
+function edge(tile: usize, ct: usize, ldc: i32, h: i32, w: i32, acc: bool): void {
+  for (let r = 0; r < h; r++) {
+    for (let q = 0; q < w; q++) {
+      const dst = ct + <usize>((r * ldc + q) * 4);
+      const v = load<f32>(tile + <usize>((r * NR + q) * 4));
+      store<f32>(dst, acc ? v + load<f32>(dst) : v);
+    }
+  }
+}
+
+/**
+ * micro with A's h <= MR rows read where they are (rsb bytes apart); rows
+ * past h repeat the first (their sums land in scratch and are dropped), so
+ * nothing outside A is read.
+ */
+// @ts-ignore: decorator
+@inline
+function microRows(a: usize, rsb: usize, h: i32, b: usize, kc: i32, c: usize, ldcb: i32, acc: bool): void {
+  const a1 = h > 1 ? a + rsb : a, a2 = h > 2 ? a + 2 * rsb : a, a3 = h > 3 ? a + 3 * rsb : a;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = b + <usize>(kc * NR * 4);
+  let o: usize = 0;
+  while (b < end) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a + o);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1 + o);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2 + o);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3 + o);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    o += 4;
+    b += NR * 4;
+  }
+  storeTile(c, ldcb, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** The MR x NR tile at c (rows ldcb bytes apart) = (its value if acc, plus) kc steps of a b. */
@@ -295,6 +366,13 @@ function micro(a: usize, b: usize, kc: i32, c: usize, ldcb: i32, acc: bool): voi
     a += MR * 4;
     b += NR * 4;
   }
+  storeTile(c, ldcb, acc, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** The tile's 8 vectors into C (rows ldcb bytes apart), added to what is there when acc. */
+// @ts-ignore: decorator
+@inline
+function storeTile(c: usize, ldcb: i32, acc: bool, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
   const l = <usize>ldcb;
   if (acc) {
     // Same operand order as the edge tiles: v + C.

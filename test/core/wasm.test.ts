@@ -81,7 +81,8 @@ function check(batch: number, m: number, k: number, n: number, xl: Layout, yl: L
   expect(bad, `${batch} x ${m}x${k} @ ${k}x${n} (${xl}, ${yl}): ${bad} elements off; first ${first}`).toBe(0);
 }
 
-const EDGES = [1, 3, 5, 7, 17, 33, 100, 257];
+// Every remainder of MR = 4 and NR = 8 rows or columns, and both sides of the narrow-C path (n <= 32).
+const EDGES = [1, 2, 3, 5, 6, 7, 17, 32, 33, 100, 257];
 
 describe('wasm gemm module', () => {
   it('the committed binary is a fresh asc build of asm/gemm.ts', () => {
@@ -127,7 +128,7 @@ describe('wasm gemm module', () => {
 
 describe('gemmWasm', () => {
   for (const [xl, yl] of [['row', 'row'], ['col', 'row'], ['row', 'col'], ['col', 'col']] as const) {
-    it(`edge sizes 1..257 for m and n, ${xl} x ${yl}`, () => {
+    it(`edge sizes 1..257 for m and n (every remainder mod 4 and 8), ${xl} x ${yl}`, () => {
       for (const m of EDGES) for (const n of EDGES) check(1, m, ((m * 3 + n) % 41) + 1, n, xl, yl);
     });
     it(`edge sizes 1..257 for k, ${xl} x ${yl}`, () => {
