@@ -5,7 +5,7 @@
 // load and store per 4 floats (0.17 ms). The module works on the gemm's own
 // shared memory (wasm/module.ts), in a region held for the convolution, so
 // the gemm reads the folded input where it was built instead of staging a
-// copy (W3, one thread: 17.2 -> 16.0 ms a step). Copies move bits (no float
+// copy (the W3 step, one thread: 16.2 -> 15.1 ms). Copies move bits (no float
 // conversion), so every value, NaN payloads included, arrives unchanged.
 // Where the gemm's module cannot run the same copies run in JS.
 import { allocate, type DType, type TypedArray } from '../dtype.js';
