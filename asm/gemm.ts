@@ -272,7 +272,12 @@ function block(ap: usize, bp: usize, c: usize, ldc: i32, mc: i32, nc: i32, kc: i
   }
 }
 
-/** C[0:mc, 0:nc] (+)= A times packed B, A read through its rows (rs apart, contiguous along k). */
+/**
+ * C[0:mc, 0:nc] (+)= A times packed B, A read through its rows (rs apart,
+ * contiguous along k). block's loop again on purpose: one function taking a
+ * flag, with both kernels inlined in it, ran the 16896 x 144 by 144 x 32
+ * product in 5.4 ms against 4.0 (V8 allocates its registers worse).
+ */
 function blockRows(a: usize, rs: i32, bp: usize, c: usize, ldc: i32, mc: i32, nc: i32, kc: i32, acc: bool, tile: usize): void {
   const rsb = <usize>(rs * 4);
   for (let j = 0; j < nc; j += NR) {

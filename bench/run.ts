@@ -19,7 +19,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Collect garbage (and let finalizers run) before a resident-size reading. */
+/** Collect garbage, let finalizers run and V8's helper threads finish sweeping: before a resident-size reading, and after a slow step. */
 async function settle(): Promise<void> {
   gc?.();
   await new Promise((r) => setTimeout(r, 10));

@@ -97,15 +97,15 @@ interface Copier {
   clear: (dst: number, n: number, len: number, ds: number) => void;
 }
 
-/** The module, once; null where it cannot run. */
-let copier: Copier | null | undefined;
+/** The module instantiated on `gemm`'s memory, once; copier null where it cannot run there. */
+let loaded: { gemm: WasmGemm; copier: Copier | null } | undefined;
 
 /** The copier on the gemm's memory; null where the gemm's module is unavailable or switched off. */
 function load(): Copier | null {
   const gemm = wasmGemm();
   if (gemm === null) return null;
-  if (copier !== undefined && copier?.gemm === gemm) return copier;
-  copier = null;
+  if (loaded?.gemm === gemm) return loaded.copier;
+  let copier: Copier | null = null;
   try {
     if (WebAssembly.validate(MODULE)) {
       const e = new WebAssembly.Instance(new WebAssembly.Module(MODULE), { env: { memory: gemm.memory } }).exports;
@@ -114,6 +114,7 @@ function load(): Copier | null {
   } catch {
     copier = null;
   }
+  loaded = { gemm, copier };
   return copier;
 }
 

@@ -16,8 +16,8 @@
 //
 // With dilation along W (or a stride longer than the kernel) units are
 // (ow, kw) pairs instead ("full": plain im2col in the same column order), so
-// every geometry takes the same path. xk and the scratch live in the memory
-// of conv_copy.ts's wasm module, which does the copies.
+// every geometry takes the same path. xk and the scratch live in an arena of
+// conv_copy.ts: a region of the gemm's own memory, which the gemm reads in place.
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { arena, type Arena } from './conv_copy.js';
 import { matmulInto, type Operand } from './linalg.js';
@@ -268,7 +268,7 @@ export function foldForward(fp: Fold, x: TypedArray, xo: number, wk: TypedArray,
     a.load(x, xo + lo, xo + hi);
     fillLines(fp, a, xo, l0, count);
     const rows = (count - 1) * wv + OW;
-    matmulInto(operand(a.d, 0, fp.step * fp.t * fp.c, 1), wOp, y, l0 * OW * F, rows, K, F, 1, kept);
+    matmulInto(operand(a.d, 0, fp.step * tc, 1), wOp, y, l0 * OW * F, rows, K, F, 1, kept);
   }
 }
 
@@ -312,7 +312,8 @@ export function foldFilter(fp: Fold, x: TypedArray, xo: number, g: TypedArray, g
     }
     const xk: Operand = { data: a.d, offset: 0, rs: fp.step * tc, cs: 1, bs: sub * lineIn };
     matmulInto(gOp, xk, part, 0, F, rows, K, ways);
-    if (acc !== null) for (let i = 0; i < ways * K * F; i++) acc[i % (K * F)] = acc[i % (K * F)]! + part[i]!;
+    if (acc === null) continue;
+    for (let p = 0; p < ways * K * F; p += K * F) for (let i = 0; i < K * F; i++) acc[i] = acc[i]! + part[p + i]!;
   }
   return acc ?? part;
 }

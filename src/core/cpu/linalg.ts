@@ -12,7 +12,7 @@ import type { Kernel } from '../backend.js';
 import type { LinalgAttrs } from '../../ops/prims/linalg.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { alloc, type Nd } from './ndutil.js';
-import { copyKept, gemmWasm, type RowsKept } from './wasm/gemm.js';
+import { closeUpKept, gemmWasm, type RowsKept } from './wasm/gemm.js';
 import { getThreads } from './wasm/pool.js';
 
 export interface Operand {
@@ -56,6 +56,7 @@ export const cpuLinalg: { [P in keyof LinalgAttrs]: Kernel<LinalgAttrs[P], Nd> }
  */
 export function matmulInto(x: Operand, y: Operand, c: TypedArray, co: number, m: number, k: number, n: number, batch = 1, kept?: RowsKept): void {
   const xd = x.data, yd = y.data, xbs = x.bs ?? 0, ybs = y.bs ?? 0;
+  if (kept !== undefined && batch !== 1) throw new Error(`matmulInto: kept rows apply to one matrix, not a batch of ${batch}`);
   if (
     c instanceof Float32Array && xd instanceof Float32Array && yd instanceof Float32Array && 2 * batch * m * n * k >= WASM_MIN_FLOPS &&
     gemmWasm({ data: xd, offset: x.offset, rs: x.rs, cs: x.cs, bs: xbs }, { data: yd, offset: y.offset, rs: y.rs, cs: y.cs, bs: ybs }, c, co, batch, m, k, n, getThreads(), kept)
@@ -66,7 +67,7 @@ export function matmulInto(x: Operand, y: Operand, c: TypedArray, co: number, m:
   for (let t = 0; t < batch; t++) {
     gemm({ data: xd, offset: x.offset + t * xbs, rs: x.rs, cs: x.cs }, { data: yd, offset: y.offset + t * ybs, rs: y.rs, cs: y.cs }, into, at + t * m * n, m, k, n, panel);
   }
-  if (kept !== undefined) copyKept(into, 0, c, co, m, n, kept);
+  if (kept !== undefined) c.set(into.subarray(0, closeUpKept(into, 0, m, n, kept)), co);
 }
 
 /** The pure-JS product (float32 and float64 alike): C[co + i n + j] = sum_p x[i, p] y[p, j]. */

@@ -89,12 +89,18 @@ export interface RowsKept {
   keep: number;
 }
 
-/** The kept rows of the (m, n) matrix at src[so] into dst[do]. */
-export function copyKept(src: TypedArray, so: number, dst: TypedArray, dOff: number, m: number, n: number, kept: RowsKept): void {
-  for (let r0 = 0, line = 0; r0 < m; r0 += kept.every, line++) {
-    const from = so + r0 * n;
-    dst.set(src.subarray(from, from + Math.min(kept.keep, m - r0) * n), dOff + line * kept.keep * n);
+/**
+ * Move the kept rows of the (m, n) matrix at buf[at] together, in place
+ * (native moves, no views made); returns how many values they fill.
+ */
+export function closeUpKept(buf: TypedArray, at: number, m: number, n: number, kept: RowsKept): number {
+  let out = 0;
+  for (let r0 = 0; r0 < m; r0 += kept.every) {
+    const len = Math.min(kept.keep, m - r0) * n;
+    if (out !== r0 * n) buf.copyWithin(at + out, at + r0 * n, at + r0 * n + len);
+    out += len;
   }
+  return out;
 }
 
 /** Rows or columns of C per block: at most this (an MC block of A in L2, a KC x 256 block of B). */
@@ -102,7 +108,8 @@ const MAX_BLOCK = 256;
 
 /**
  * c[co + t m n + i n + j] = sum_p x[t, i, p] y[t, p, j] for t < batch, using
- * up to `threads` threads. Returns false, having done nothing, when the wasm
+ * up to `threads` threads (only the rows `kept` says, for one matrix).
+ * Returns false, having done nothing, when the wasm
  * gemm cannot run (not loaded, or the operands do not fit its memory).
  */
 export function gemmWasm(
@@ -136,17 +143,7 @@ export function gemmWasm(
   w.exports.setJob(jobAt, mode, batch * perItem, size, perItem, A.at, A.rs, A.cs, A.bs, B.at, B.rs, B.cs, B.bs, packAt, pbs, cAt, n, m * n, m, n, k);
   w.exports.prepare(jobAt);
   runJob(w, jobAt, Array.from({ length: t }, (_, i) => workAt + i * work));
-  let out = batch * m * n;
-  if (kept !== undefined && batch === 1) {
-    // Close up the kept rows where C is (native moves, no views made), then one copy out.
-    const at = cAt / 4;
-    out = 0;
-    for (let r0 = 0; r0 < m; r0 += kept.every) {
-      const len = Math.min(kept.keep, m - r0) * n;
-      if (out !== r0 * n) F.copyWithin(at + out, at + r0 * n, at + r0 * n + len);
-      out += len;
-    }
-  }
+  const out = kept === undefined ? batch * m * n : closeUpKept(F, cAt / 4, m, n, kept);
   c.set(F.subarray(cAt / 4, cAt / 4 + out), co);
   return true;
 }
