@@ -1,6 +1,6 @@
 // float32 elementwise maps, row reductions and a fused softmax for ktape's cpu
 // device, in WebAssembly SIMD (f32x4). Built by `npm run build:wasm` into
-// src/core/cpu/wasm/elementwise.wasm.ts; src/core/cpu/wasm/elementwise.ts
+// src/cpu/wasm/elementwise.wasm.ts; src/cpu/wasm/elementwise.ts
 // copies operands into this module's memory and results out.
 //
 // Maps run over whole vectors: the caller pads every buffer by one vector, so

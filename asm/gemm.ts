@@ -1,5 +1,5 @@
 // float32 matrix product C = A B for ktape's cpu device, in WebAssembly SIMD.
-// Built by `npm run build:wasm` into src/core/cpu/wasm/gemm.wasm.ts.
+// Built by `npm run build:wasm` into src/cpu/wasm/gemm.wasm.ts.
 //
 // Goto/BLIS-style: one operand is packed whole into panels (B into NR-wide
 // column panels, or A into MR-tall row panels), the other a block at a time

@@ -8,7 +8,7 @@
 import ndarray from 'ndarray';
 import * as K from '../src/index.js';
 import { allocate, isFloat, type DType } from '../src/core/dtype.js';
-import { backendOf, currentDevice, setCurrentDevice } from '../src/core/dispatcher.js';
+import { backendOf, currentDevice, setCurrentDevice } from '../src/device/dispatcher.js';
 import { cpuStorage, type DeviceName } from '../src/core/storage.js';
 import type { GradCase, InputSpec } from './case.js';
 import { allFixed, hashSeed, rng, sampleInputs, sampleSigned, sizeOfShape, type Rng } from './sample.js';

@@ -1,5 +1,5 @@
 // npm run build:wasm: compiles asm/gemm.ts and asm/elementwise.ts (AssemblyScript) and writes each
-// binary, base64-encoded, into src/core/cpu/wasm/<name>.wasm.ts, so the library
+// binary, base64-encoded, into src/cpu/wasm/<name>.wasm.ts, so the library
 // needs no file reads and works from dist/ and in bundlers.
 //   node scripts/build-wasm.mjs           write the generated modules
 //   node scripts/build-wasm.mjs --stdout [name]  print one instead (the tests compare it with the committed file)
@@ -10,7 +10,7 @@ import asc from 'assemblyscript/asc';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE = 'asm/gemm.ts';
-const TARGET = 'src/core/cpu/wasm/gemm.wasm.ts';
+const TARGET = 'src/cpu/wasm/gemm.wasm.ts';
 /** 32768 pages = 2 GiB: byte addresses stay below 2^31, so they fit the pool's Int32Array. */
 export const MAX_PAGES = 32768;
 
@@ -27,7 +27,7 @@ export const MODULES = {
   gemm: { source: SOURCE, target: TARGET, flags: FLAGS, prefix: 'GEMM', memory: 'imported shared memory', test: 'test/core/wasm.test.ts' },
   // Its own memory, exported, non-shared, grown from JS.
   elementwise: {
-    source: 'asm/elementwise.ts', target: 'src/core/cpu/wasm/elementwise.wasm.ts', prefix: 'ELEMENTWISE', memory: 'exported memory',
+    source: 'asm/elementwise.ts', target: 'src/cpu/wasm/elementwise.wasm.ts', prefix: 'ELEMENTWISE', memory: 'exported memory',
     test: 'test/core/wasm_elementwise.test.ts',
     flags: ['asm/elementwise.ts', '-O3', '--noAssert', '--runtime', 'stub', '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES),
       '--enable', 'simd', '--outFile', 'elementwise.wasm'],

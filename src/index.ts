@@ -1,6 +1,8 @@
 // ktape: the keras.backend API. `import * as K from 'ktape'`.
-// The gpu.js backend registers itself with the dispatcher (its GPU is made on first use).
-import './gpu/index.js';
+// The primitive table and the dispatcher (with the cpu and gpu.js backends; the
+// GPU is made on first use) register themselves with apply when loaded.
+import './prims/table.js';
+import './device/dispatcher.js';
 export { ValueError, TypeError } from './core/errors.js';
 export {
   epsilon, set_epsilon, floatx, set_floatx, image_data_format, set_image_data_format,

@@ -1,10 +1,9 @@
 // The typed backend interface: one kernel per primitive, per device. A backend
 // missing a kernel does not compile.
-import type { Prim, PrimAttrs } from '../ops/prims/index.js';
-import type { Meta } from '../ops/prims/spec.js';
-import type { Nd } from './cpu/ndutil.js';
+import type { Nd } from './ndarray.js';
 import type { DType } from './dtype.js';
 import type { DeviceName, Storage } from './storage.js';
+import type { Prim, PrimAttrs, Meta } from './primitives.js';
 
 /** A kernel gets its inputs resident on its device and returns a new value there. */
 export type Kernel<A, D> = (inputs: D[], attrs: A, out: Meta) => D;

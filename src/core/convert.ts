@@ -4,7 +4,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { floatx } from './config.js';
 import { fmtShape, typeError, valueError } from './context.js';
-import { copyOut, type Nd } from './cpu/ndutil.js';
+import { copyOut, type Nd } from './ndarray.js';
 import { allocate, dtypeOfTypedArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { sizeOf } from './shape.js';
 import { cpuStorage } from './storage.js';

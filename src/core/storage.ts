@@ -1,6 +1,6 @@
 // Where a tensor's value lives. The dispatcher is the only writer: it moves a
 // value between devices once and keeps the copy next to the original.
-import type { Nd } from './cpu/ndutil.js';
+import type { Nd } from './ndarray.js';
 import type { DType } from './dtype.js';
 
 export type DeviceName = 'cpu' | 'gpu';

@@ -1,13 +1,43 @@
 // Tensor and Variable. A tensor is immutable: it holds its value (on a device,
 // or none when symbolic) and the node that made it. A Variable is a mutable
 // cell whose value is swapped, never written into, so recorded nodes keep theirs.
-import type { Nd } from './cpu/ndutil.js';
-import type { Node } from '../grad/node.js';
+import type { Nd } from './ndarray.js';
 import { fmtShape, scopedName } from './context.js';
 import type { DType } from './dtype.js';
 import { hostOf, type Storage } from './storage.js';
 
 let nextId = 1;
+let nextNodeId = 1;
+
+/**
+ * The primitives' names and attribute types. Empty here: src/core/primitives.ts
+ * fills it by declaration merging, so that a node can be typed by primitive
+ * without this file importing the vocabulary (which itself mentions Tensor).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in primitives.ts
+export interface PrimAttrs {}
+export type Prim = keyof PrimAttrs;
+
+/**
+ * A node of the graph: one primitive call, its inputs, attributes and output.
+ * The graph is held by references (output -> node -> inputs), so it lives exactly
+ * as long as some tensor still needs it; there is no global tape to clear.
+ */
+export class Node<P extends Prim = Prim> {
+  readonly id = nextNodeId++;
+  /** Set once the output tensor exists (it points back here). */
+  output!: Tensor;
+  /** The user's line that made this node ('file:line:col'), when call sites are being recorded. */
+  site: string | null = null;
+
+  constructor(
+    readonly prim: P,
+    readonly inputs: readonly Tensor[],
+    readonly attrs: PrimAttrs[P],
+    /** The Keras function the user called, for error messages and tape listings. */
+    readonly fn: string | null,
+  ) {}
+}
 
 /** Chainable methods (x.add(y)) are filled in by src/ops/math.ts, which owns them. */
 export interface TensorMethods {

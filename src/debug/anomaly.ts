@@ -2,16 +2,16 @@
 // or backward, and say which op made it and where in the user's code. Every
 // result is read back (a download on the gpu), so this is a debugging mode.
 import { currentName, fmtShape, typeError } from '../core/context.js';
-import type { Nd } from '../core/cpu/ndutil.js';
+import type { Nd } from '../core/ndarray.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { hostReaders, type Storage } from '../core/storage.js';
-import type { Tensor } from '../core/tensor.js';
-import { observing } from '../grad/apply.js';
+import { type Tensor, type Node } from '../core/tensor.js';
+import { observing } from '../prims/apply.js';
 import { currentBackwardNode } from '../grad/backprop.js';
-import type { Node } from '../grad/node.js';
-import { callSite, withSites } from '../grad/site.js';
-import { PRIMS, type Prim } from '../ops/prims/index.js';
-import type { OpSpec } from '../ops/prims/spec.js';
+import { callSite, withSites } from '../core/site.js';
+import { PRIMS } from '../prims/table.js';
+import type { OpSpec } from '../prims/spec.js';
+import type { Prim } from '../core/primitives.js';
 
 /** An op of the tape as an anomaly report names it. */
 export interface AnomalyOp {

@@ -9,14 +9,10 @@
 // elements, or of rank above 6, run on the cpu.
 import ndarray from 'ndarray';
 import type { Backend, Kernel, Kernels } from '../core/backend.js';
-import { copyOut, type Nd } from '../core/cpu/ndutil.js';
-import { registerBackend } from '../core/dispatcher.js';
+import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import type { Storage } from '../core/storage.js';
-import type { Prim } from '../ops/prims/index.js';
-import type { StateAttrs } from '../ops/prims/state.js';
-import type { Meta } from '../ops/prims/spec.js';
 import { CHUNK, maxElements, readValue } from './context.js';
 import { emptyData, MAX_RANK, toDevice, wrapValue } from './kernels/common.js';
 import { gpuActivation } from './kernels/activation.js';
@@ -29,6 +25,7 @@ import { gpuLinalg } from './kernels/linalg.js';
 import { gpuReduce } from './kernels/reduce.js';
 import { gpuShape } from './kernels/shape.js';
 import { disown, own, type GpuData } from './memory.js';
+import type { Prim, StateAttrs, Meta } from '../core/primitives.js';
 
 export { gpuMode, gpuRenderer, maxTextureSize, maxElements, MAX_EXACT, type GpuMode } from './context.js';
 export { MAX_RANK } from './kernels/common.js';
@@ -94,5 +91,3 @@ export const gpuBackend: Backend<GpuData> = {
   own: (data, owner) => own(data, owner),
   disown: (owner) => disown(owner, [(owner.data as GpuData).buf]),
 };
-
-registerBackend(gpuBackend as Backend<unknown>);

@@ -3,11 +3,10 @@
 // adding up the cotangents per input. The VJPs run through `apply`, so the
 // gradients are themselves recorded and can be differentiated again.
 import { isFloat } from '../core/dtype.js';
-import type { Tensor } from '../core/tensor.js';
-import * as lax from '../ops/lax.js';
-import { PRIMS } from '../ops/prims/index.js';
-import type { OpSpec, Vjp } from '../ops/prims/spec.js';
-import type { Node } from './node.js';
+import { type Tensor, type Node } from '../core/tensor.js';
+import * as lax from '../prims/lax.js';
+import { PRIMS } from '../prims/table.js';
+import type { OpSpec, Vjp } from '../prims/spec.js';
 
 /** One node's step of the backward pass, as K.explain shows it. */
 export interface BackpropStep {

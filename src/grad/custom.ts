@@ -1,11 +1,11 @@
 // User-defined gradients on the tape: K.custom_gradient (the user's grad_fn
 // replaces the recorded graph's), K.checkpoint (save inputs only, recompute in
 // the backward pass) and K.no_grad. All three put one `custom` node on the tape
-// whose gradient is a closure; see src/ops/prims/state.ts.
+// whose gradient is a closure; see src/prims/state.ts.
 import { typeError, userCode, valueError, fmtShape } from '../core/context.js';
 import { Tensor, Variable } from '../core/tensor.js';
-import * as lax from '../ops/lax.js';
-import { apply, isRecording, observing, readVariable, watchingVariables, withoutRecording, withVariableReads } from './apply.js';
+import * as lax from '../prims/lax.js';
+import { apply, isRecording, observing, readVariable, watchingVariables, withoutRecording, withVariableReads } from '../prims/apply.js';
 import { backprop } from './backprop.js';
 import { mapTensors, tensorsIn } from './structure.js';
 

@@ -6,9 +6,9 @@
 import { fmtShape, valueError } from '../core/context.js';
 import { isKnown, sizeOf } from '../core/shape.js';
 import { Placeholder, Tensor, Variable } from '../core/tensor.js';
-import type { PrimAttrs, Prim } from '../ops/prims/index.js';
-import { apply, readVariable, withoutRecording } from './apply.js';
+import { apply, readVariable, withoutRecording } from '../prims/apply.js';
 import { topoOrder } from './backprop.js';
+import type { PrimAttrs, Prim } from '../core/primitives.js';
 
 type Attrs = PrimAttrs[Prim];
 

@@ -2,7 +2,7 @@
 import { keras, typeError } from '../core/context.js';
 import { toTensor } from '../core/convert.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from '../ops/lax.js';
+import * as lax from '../prims/lax.js';
 import { backprop } from './backprop.js';
 
 /**

@@ -9,8 +9,8 @@ import { toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, sizeOf } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from '../ops/lax.js';
-import { withRecording } from './apply.js';
+import * as lax from '../prims/lax.js';
+import { withRecording } from '../prims/apply.js';
 import { backprop } from './backprop.js';
 
 type Fn<Y> = (...xs: Tensor[]) => Y;

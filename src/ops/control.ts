@@ -17,7 +17,7 @@ import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { isInt, toDType, type DType } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 /** A tensor, or (nested) arrays of tensors: tf.nest's structures. */
 export type Nest = Tensor | readonly Nest[];

@@ -1,6 +1,6 @@
 // Convolutions: conv1d (valid, same, causal), conv2d, conv3d, conv2d_transpose,
 // depthwise_conv2d and separable_conv2d, as the seed's Keras source calls
-// TensorFlow, lowered to the conv primitives (src/ops/prims/conv.ts):
+// TensorFlow, lowered to the conv primitives (src/prims/conv.ts):
 // - channels_first is transposed to channels_last and back (Keras does so on
 //   the cpu, where TF has no NCHW kernels);
 // - 'same' pads (k - 1) * dilation + 1 - ... as TF does: out = ceil(in / s),
@@ -23,7 +23,7 @@ import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import type { DataFormat } from './image.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
 
 export type ConvPadding = 'valid' | 'same';

@@ -14,7 +14,7 @@ import { toFloatTensor, toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 /**
  * Log-space "minus infinity": finite, so exp(NEG - m) underflows to an exact 0

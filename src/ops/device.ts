@@ -1,7 +1,7 @@
 // Devices (ktape additions): where ops run, which gpu.js mode runs them, and
 // the memory the gpu holds.
 import { keras, valueError } from '../core/context.js';
-import { currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../core/dispatcher.js';
+import { currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
 import { Tensor } from '../core/tensor.js';
 import { gpuMode, gpuRenderer, type GpuMode } from '../gpu/context.js';

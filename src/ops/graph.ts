@@ -6,14 +6,14 @@ import { options } from '../core/args.js';
 import { floatx, get_uid } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { describeValue, isNdArray, toTensor } from '../core/convert.js';
-import { copyOut } from '../core/cpu/ndutil.js';
+import { copyOut } from '../core/ndarray.js';
 import { toDType, type DType } from '../core/dtype.js';
 import { sameShape, UNKNOWN } from '../core/shape.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Placeholder, Tensor, Variable } from '../core/tensor.js';
 import { isCoo, sparseFromCoo } from './sparse.js';
 import { evaluateGraph } from '../grad/evaluate.js';
-import { withoutRecording } from '../grad/apply.js';
+import { withoutRecording } from '../prims/apply.js';
 import { set_value as assignValue, UpdateOp } from './state.js';
 
 export interface PlaceholderOptions {

@@ -11,7 +11,7 @@ import { toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 export type DataFormat = 'channels_first' | 'channels_last';
 type Pair = [number, number];

@@ -1,6 +1,6 @@
 // Shapes and indexing: concatenate, stack, flatten, batch_flatten, tile,
 // repeat, repeat_elements, reverse, gather, one_hot, arange.
-// concat, reverse and gather are primitives (src/ops/prims/indexing.ts); the
+// concat, reverse and gather are primitives (src/prims/indexing.ts); the
 // rest are views: tile, repeat and repeat_elements insert a length-1 axis,
 // broadcast it and merge it with its neighbour, so their gradients are sums
 // over the copies (broadcast_to's VJP), and one_hot compares against an arange.
@@ -12,7 +12,7 @@ import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
 import { isKnown, normAxis, sizeOf, UNKNOWN } from '../core/shape.js';
 import { cpuStorage } from '../core/storage.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
 import { sparseConcat, sparseToDense } from './sparse.js';
 import { expand_dims } from './shape.js';

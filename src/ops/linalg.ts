@@ -4,7 +4,7 @@ import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toPair, type TensorLike } from '../core/convert.js';
 import { isKnown, range, sizeOf, UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
 import { sparseDenseMatmul } from './sparse.js';
 import { showValue as describe } from '../core/convert.js';

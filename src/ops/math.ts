@@ -7,7 +7,7 @@ import { toFloatTensor as floatInput, toPair, toTensor, toTensorLike, type Tenso
 import { floatx } from '../core/config.js';
 import { isFloat, isInt, type DType } from '../core/dtype.js';
 import { methods, Tensor, type NestedArray } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 // ---- arithmetic ------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import { allocate, type DType } from '../core/dtype.js';
 import { cpuStorage } from '../core/storage.js';
 import { range, reducedShape, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
 import { mean as reduceMean } from './reduce.js';
 
@@ -47,7 +47,7 @@ export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
     const o = options<SoftmaxOptions>('softmax', ['axis'], [axis]);
     const t = floatInput('softmax', x);
     const a = axisOf('softmax', o.axis ?? -1, t, 'x');
-    // One primitive (src/ops/prims/activation.ts): a fused kernel, its VJP written from the output.
+    // One primitive (src/prims/activation.ts): a fused kernel, its VJP written from the output.
     const y = lax.softmax(t, a);
     if (y.isSymbolic && a === t.rank - 1) softmaxLogits.set(y, t);
     return y;

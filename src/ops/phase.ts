@@ -9,7 +9,7 @@ import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, userCode, valueError } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 import { describeValue as describe } from '../core/convert.js';
 import { warnUser } from '../core/context.js';
 

@@ -3,17 +3,17 @@
 //
 // As the seed's TF source on a machine without NCHW support: channels_first
 // input is transposed to channels_last, pooled, and transposed back. The
-// pooling itself is a primitive (src/ops/prims/pool.ts) with exact first- and
+// pooling itself is a primitive (src/prims/pool.ts) with exact first- and
 // second-order gradients. Every argument is checked before anything runs.
 import { options } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
-import { poolGeometry } from '../core/cpu/pool.js';
+import { poolGeometry } from '../cpu/pool.js';
 import { isFloat } from '../core/dtype.js';
 import type { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
-import type { PoolWindow } from './prims/pool.js';
+import * as lax from '../prims/lax.js';
+import type { PoolWindow } from '../core/primitives.js';
 
 type DataFormat = 'channels_first' | 'channels_last';
 

@@ -6,7 +6,7 @@ import { toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { range, UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 export type AxisArg = number | number[] | null;
 export interface ReduceOptions {

@@ -1,11 +1,11 @@
 // Cumulative sums and products along an axis (tf.cumsum, tf.math.cumprod).
 // Each is one scan primitive; cumprod's gradient is exact with zeros in x
-// (see src/ops/prims/scan.ts: no division anywhere).
+// (see src/prims/scan.ts: no division anywhere).
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import type { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 export interface ScanOptions {
   axis?: number;

@@ -5,7 +5,7 @@
 import { options } from '../core/args.js';
 import { reset_uids } from '../core/config.js';
 import { fmtShape, keras, nameScope, setNameScope, typeError } from '../core/context.js';
-import { currentDevice, releaseCopies } from '../core/dispatcher.js';
+import { currentDevice, releaseCopies } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
 import { Tensor } from '../core/tensor.js';
 import { resetLearningPhase } from './phase.js';

@@ -6,7 +6,7 @@ import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { isKnown, normAxis, range, sizeOf, UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 import { showValue as describe } from '../core/convert.js';
 
 /** A list of integers: an array, or a 1-D int32/int64 tensor with a value (such as K.shape(y)). */

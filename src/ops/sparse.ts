@@ -6,12 +6,12 @@
 // fed values); a symbolic tensor's are checked when K.function feeds them.
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { isNdArray, toTensor, describeValue as describe, type TensorLike } from '../core/convert.js';
-import { copyOut } from '../core/cpu/ndutil.js';
+import { copyOut } from '../core/ndarray.js';
 import { isInt, type DType } from '../core/dtype.js';
 import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Tensor } from '../core/tensor.js';
-import * as lax from './lax.js';
+import * as lax from '../prims/lax.js';
 
 /** A sparse value in coordinate form: scipy's COO attributes, or tf.SparseTensor's fields. */
 export type CooValue =

@@ -1,7 +1,7 @@
 // Threads of the cpu device (ktape additions): how many threads its float32
 // matrix products (K.dot, K.batch_dot, convolutions, recurrent steps) may use.
 import { keras, typeError, valueError } from '../core/context.js';
-import { MAX_THREADS, getThreads, setThreads } from '../core/cpu/wasm/pool.js';
+import { MAX_THREADS, getThreads, setThreads } from '../cpu/wasm/threads.js';
 
 /**
  * Sets how many threads the cpu device's float32 matrix products may use (a

@@ -7,11 +7,11 @@ import { isFloat } from '../core/dtype.js';
 import { sameShape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { backprop, topoOrder, type BackpropStep } from '../grad/backprop.js';
-import * as lax from '../ops/lax.js';
-import { PRIMS } from '../ops/prims/index.js';
-import type { CustomAttrs } from '../ops/prims/state.js';
+import * as lax from '../prims/lax.js';
+import { PRIMS } from '../prims/table.js';
 import { callText, keras, leafKind, Namer, originText, typeText, valueText } from './format.js';
 import { Tape } from './trace.js';
+import type { CustomAttrs } from '../core/primitives.js';
 
 /** K.explain's options. */
 export interface ExplainOptions {

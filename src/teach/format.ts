@@ -5,9 +5,8 @@ import { allocate } from '../core/dtype.js';
 import { isNdArray } from '../core/convert.js';
 import { sizeOf } from '../core/shape.js';
 import type { Storage } from '../core/storage.js';
-import { Placeholder, Tensor, Variable } from '../core/tensor.js';
-import type { Node } from '../grad/node.js';
-import type { CustomAttrs } from '../ops/prims/state.js';
+import { Placeholder, Tensor, Variable, type Node } from '../core/tensor.js';
+import type { CustomAttrs } from '../core/primitives.js';
 
 /** Shapes as K.int_shape gives them: null for an unknown dimension. */
 export function kerasShape(shape: readonly number[]): (number | null)[] {

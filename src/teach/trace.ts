@@ -4,12 +4,12 @@
 import { keras as kerasFn, typeError, userCode } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import type { DType } from '../core/dtype.js';
-import { Tensor } from '../core/tensor.js';
-import { observing } from '../grad/apply.js';
-import type { Node } from '../grad/node.js';
-import { withSites } from '../grad/site.js';
+import { Tensor, type Node } from '../core/tensor.js';
+import { observing } from '../prims/apply.js';
+import { withSites } from '../core/site.js';
 import { tensorsIn } from '../grad/structure.js';
-import { PRIMS, type Prim } from '../ops/prims/index.js';
+import { PRIMS } from '../prims/table.js';
+import type { Prim } from '../core/primitives.js';
 import {
   attrsText, ByteCounter, callText, fmtBytes, kerasShape, keras, leafDetail, leafKind, Namer, originText, typeText, type LeafKind,
 } from './format.js';

@@ -1,4 +1,4 @@
-// The cpu convolution kernels (src/core/cpu/conv.ts over the folded lowering
+// The cpu convolution kernels (src/cpu/conv.ts over the folded lowering
 // of conv_fold.ts and the copies of conv_copy.ts) against direct sums, on
 // every path they take: the folded layout (D, H taps copied, W taps read
 // through an overlapping view) and its "full" variant (dilation along W, or
@@ -14,10 +14,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
 import ndarray from 'ndarray';
-import { cpuConv } from '../../src/core/cpu/conv.js';
-import { arena } from '../../src/core/cpu/conv_copy.js';
-import { setFoldArena, setFoldChunk } from '../../src/core/cpu/conv_fold.js';
-import type { Nd } from '../../src/core/cpu/ndutil.js';
+import { cpuConv } from '../../src/cpu/conv.js';
+import { arena } from '../../src/cpu/conv_copy.js';
+import { setFoldArena, setFoldChunk } from '../../src/cpu/conv_fold.js';
+import type { Nd } from '../../src/core/ndarray.js';
 import { allocate, type DType, type TypedArray } from '../../src/core/dtype.js';
 
 const DEFAULT_CHUNK = setFoldChunk(1);

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { gemmWasm, THREAD_MIN_FLOPS, type Matrix32 } from '../../src/core/cpu/wasm/gemm.js';
-import { workerCount } from '../../src/core/cpu/wasm/pool.js';
-import { wasmGemm } from '../../src/core/cpu/wasm/module.js';
+import { gemmWasm, THREAD_MIN_FLOPS, type Matrix32 } from '../../src/cpu/wasm/gemm.js';
+import { workerCount } from '../../src/cpu/wasm/threads.js';
+import { wasmGemm } from '../../src/cpu/wasm/module.js';
 import { expectError, fixtureTensor } from '../helpers.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -128,7 +128,7 @@ describe('gemm thread pool', () => {
   it('starts workers only on the first product big enough, and they never keep the process alive', () => {
     const code = [
       `import * as K from 'SRC/index.ts';`,
-      `import { workerCount } from 'SRC/core/cpu/wasm/pool.ts';`,
+      `import { workerCount } from 'SRC/cpu/wasm/threads.ts';`,
       `K.set_num_threads(2);`,
       `const before = workerCount();`,
       `K.eval(K.dot(K.ones([8, 8]), K.ones([8, 8])));`,

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
 import { fixtureTensor } from '../helpers.js';
-import { gemm, matmulInto, WASM_MIN_FLOPS } from '../../src/core/cpu/linalg.js';
-import { gemmWasm, type Matrix32 } from '../../src/core/cpu/wasm/gemm.js';
-import { HEAP_START, setWasmEnabled, wasmGemm } from '../../src/core/cpu/wasm/module.js';
+import { gemm, matmulInto, WASM_MIN_FLOPS } from '../../src/cpu/linalg.js';
+import { gemmWasm, type Matrix32 } from '../../src/cpu/wasm/gemm.js';
+import { HEAP_START, setWasmEnabled, wasmGemm } from '../../src/cpu/wasm/module.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -87,8 +87,8 @@ const EDGES = [1, 2, 3, 5, 6, 7, 17, 32, 33, 100, 257];
 describe('wasm gemm module', () => {
   it('the committed binary is a fresh asc build of asm/gemm.ts', () => {
     const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--stdout'], { cwd: ROOT, encoding: 'utf8' });
-    const committed = readFileSync(new URL('src/core/cpu/wasm/gemm.wasm.ts', ROOT), 'utf8');
-    expect(committed === fresh, 'src/core/cpu/wasm/gemm.wasm.ts is stale: run npm run build:wasm').toBe(true);
+    const committed = readFileSync(new URL('src/cpu/wasm/gemm.wasm.ts', ROOT), 'utf8');
+    expect(committed === fresh, 'src/cpu/wasm/gemm.wasm.ts is stale: run npm run build:wasm').toBe(true);
   });
 
   it('loads on this engine (WebAssembly SIMD and shared memory)', () => {

@@ -1,5 +1,5 @@
 // The elementwise WebAssembly module (asm/elementwise.ts) and the kernels that
-// route to it (src/core/cpu/elementwise.ts, reduce.ts): its maps against
+// route to it (src/cpu/elementwise.ts, reduce.ts): its maps against
 // float64 references (float32 ulps reported), against the JS loops they
 // replace, at sizes around the thresholds and with partial SIMD vectors; views
 // that must fall back to JS; the reductions; results kept in wasm memory; and
@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as K from '../../src/index.js';
 import {
   setWasmElementwiseEnabled, WASM_MIN, wasmElementwise, WasmElementwise, type BinaryOp, type UnaryOp,
-} from '../../src/core/cpu/wasm/elementwise.js';
+} from '../../src/cpu/wasm/elementwise.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, tolFor } from '../helpers.js';
 
@@ -124,7 +124,7 @@ describe('wasm elementwise module', () => {
   it('the committed module is a fresh build of asm/elementwise.ts', async () => {
     const script = '../../scripts/build-wasm.mjs';
     const { generate } = (await import(script)) as { generate(name: string): Promise<string> };
-    const committed = readFileSync(new URL('../../src/core/cpu/wasm/elementwise.wasm.ts', import.meta.url), 'utf8');
+    const committed = readFileSync(new URL('../../src/cpu/wasm/elementwise.wasm.ts', import.meta.url), 'utf8');
     expect(await generate('elementwise')).toBe(committed);
   });
 

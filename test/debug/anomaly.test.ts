@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { sitesOn } from '../../src/grad/site.js';
+import { sitesOn } from '../../src/core/site.js';
 import { expectError } from '../helpers.js';
 
 const FILE = 'test/debug/anomaly.test.ts';

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { sitesOn } from '../../src/grad/site.js';
+import { sitesOn } from '../../src/core/site.js';
 import { expectError, testDevice } from '../helpers.js';
 
 const FILE = 'test/debug/leaks.test.ts';

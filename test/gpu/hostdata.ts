@@ -1,7 +1,7 @@
 // Host inputs for the gpu-versus-cpu kernel specs: seeded values that fit each
 // dtype exactly, laid out contiguously or as strided views.
 import ndarray from 'ndarray';
-import type { Nd } from '../../src/core/cpu/ndutil.js';
+import type { Nd } from '../../src/core/ndarray.js';
 import { allocate, type DType } from '../../src/core/dtype.js';
 import { sizeOf } from '../../src/core/shape.js';
 

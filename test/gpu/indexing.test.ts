@@ -9,19 +9,19 @@
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { cpuBackend } from '../../src/core/cpu/index.js';
-import { copyOut, type Nd } from '../../src/core/cpu/ndutil.js';
-import { fallbacks, setCurrentDevice } from '../../src/core/dispatcher.js';
+import { cpuBackend } from '../../src/cpu/index.js';
+import { copyOut, type Nd } from '../../src/core/ndarray.js';
+import { fallbacks, setCurrentDevice } from '../../src/device/dispatcher.js';
 import { allocate, type DType } from '../../src/core/dtype.js';
 import { sizeOf } from '../../src/core/shape.js';
 import { cpuStorage } from '../../src/core/storage.js';
 import { Tensor } from '../../src/core/tensor.js';
 import { gpuBackend } from '../../src/gpu/index.js';
 import { liveBuffers, type GpuData } from '../../src/gpu/memory.js';
-import { PRIMS, type Prim, type PrimAttrs } from '../../src/ops/prims/index.js';
-import type { Meta } from '../../src/ops/prims/spec.js';
-import * as lax from '../../src/ops/lax.js';
+import { PRIMS } from '../../src/prims/table.js';
+import * as lax from '../../src/prims/lax.js';
 import { generator, host, LAYOUTS } from './hostdata.js';
+import type { Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => setCurrentDevice('cpu'));
 

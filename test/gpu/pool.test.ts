@@ -8,17 +8,16 @@
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { cpuBackend } from '../../src/core/cpu/index.js';
-import { copyOut, type Nd } from '../../src/core/cpu/ndutil.js';
-import { setCurrentDevice } from '../../src/core/dispatcher.js';
+import { cpuBackend } from '../../src/cpu/index.js';
+import { copyOut, type Nd } from '../../src/core/ndarray.js';
+import { setCurrentDevice } from '../../src/device/dispatcher.js';
 import { allocate, type DType } from '../../src/core/dtype.js';
 import { sizeOf } from '../../src/core/shape.js';
 import { cachedKernelCount } from '../../src/gpu/context.js';
 import { gpuBackend } from '../../src/gpu/index.js';
 import type { GpuData } from '../../src/gpu/memory.js';
-import { PRIMS } from '../../src/ops/prims/index.js';
-import type { PoolAttrs, PoolWindow } from '../../src/ops/prims/pool.js';
-import type { Meta } from '../../src/ops/prims/spec.js';
+import { PRIMS } from '../../src/prims/table.js';
+import type { PoolAttrs, PoolWindow, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => setCurrentDevice('cpu'));
 

@@ -4,9 +4,9 @@ import * as K from '../../src/index.js';
 import type { GradCase } from '../../gradcheck/case.js';
 import { caseProblems, checkCase, FLOAT32_TOL, FLOAT64_TOL, sampleKey, type Device } from '../../gradcheck/check.js';
 import { hashSeed, rng, sampleInputs } from '../../gradcheck/sample.js';
-import * as lax from '../../src/ops/lax.js';
-import { PRIMS } from '../../src/ops/prims/index.js';
-import { vjp, type Vjp } from '../../src/ops/prims/spec.js';
+import * as lax from '../../src/prims/lax.js';
+import { PRIMS } from '../../src/prims/table.js';
+import { vjp, type Vjp } from '../../src/prims/spec.js';
 
 const sq = (x: K.Tensor) => K.multiply(x, x);
 /** x * x with one factor hidden from the tape: analytic d/dx = x, true 2x. */

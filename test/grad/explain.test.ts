@@ -2,8 +2,8 @@
 // primitives' VJP formulas, cotangents and gradients; its gradients are K.gradients'.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as K from '../../src/index.js';
-import { PRIMS } from '../../src/ops/prims/index.js';
-import type { Vjp } from '../../src/ops/prims/spec.js';
+import { PRIMS } from '../../src/prims/table.js';
+import type { Vjp } from '../../src/prims/spec.js';
 import { EXAMPLES } from '../../examples/explain/index.js';
 import { expectClose, expectError } from '../helpers.js';
 

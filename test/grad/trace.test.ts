@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { sitesOn } from '../../src/grad/site.js';
+import { sitesOn } from '../../src/core/site.js';
 import { EXAMPLES } from '../../examples/explain/index.js';
 import { expectClose, expectError } from '../helpers.js';
 

@@ -9,7 +9,7 @@ import * as K from '../../src/index.js';
 import type { DType } from '../../src/index.js';
 import { allocate } from '../../src/core/dtype.js';
 import type { NestedArray } from '../../src/core/tensor.js';
-import * as lax from '../../src/ops/lax.js';
+import * as lax from '../../src/prims/lax.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';
 
 interface Values { shape: number[]; dtype: DType; data: number[] }

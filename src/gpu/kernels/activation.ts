@@ -3,12 +3,11 @@
 // the intermediates freed as it goes); the gradients of sigmoid and tanh are
 // one map each.
 import type { Kernel } from '../../core/backend.js';
-import type { ActivationAttrs } from '../../ops/prims/activation.js';
-import type { Meta } from '../../ops/prims/spec.js';
 import type { GpuData } from '../memory.js';
 import { broadcastRead, runMap } from './common.js';
 import { gpuElementwise } from './elementwise.js';
 import { gpuReduce } from './reduce.js';
+import type { ActivationAttrs, Meta } from '../../core/primitives.js';
 
 const E = {} as Record<string, never>;
 

@@ -18,12 +18,11 @@
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
 import { sizeOf } from '../../core/shape.js';
-import type { ConvAttrs, ConvGeometry } from '../../ops/prims/conv.js';
-import type { Meta } from '../../ops/prims/spec.js';
 import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, emptyData, IDIV, valueOf, wrapValue } from './common.js';
 import { combine } from './reduce.js';
+import type { ConvAttrs, ConvGeometry, Meta } from '../../core/primitives.js';
 
 /** The geometry arguments every kernel takes, in this order. */
 const GEOMETRY = ['N', 'D', 'H', 'W', 'OD', 'OH', 'OW', 'KD', 'KH', 'KW', 'sd', 'sh', 'sw', 'dd', 'dh', 'dw', 'pd', 'ph', 'pw', 'C', 'F', 'cg', 'fg'];

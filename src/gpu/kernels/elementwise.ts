@@ -6,9 +6,9 @@
 // is floor(x + 0.5). sin and cos are GLSL's: within 2e-7 of the cpu for
 // |x| <= 1e6, meaningless beyond about 1e7 (its range reduction fails).
 import type { Kernel } from '../../core/backend.js';
-import type { ElementwiseAttrs } from '../../ops/prims/elementwise.js';
 import type { GpuData } from '../memory.js';
 import { broadcastRead, runMap, type Read } from './common.js';
+import type { ElementwiseAttrs } from '../../core/primitives.js';
 
 /** Round half to even (tf.round); infinities and NaN pass through. */
 const ROUND_EVEN = `function roundEven(x) {

@@ -6,11 +6,11 @@ import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import { sizeOf } from '../../core/shape.js';
-import type { LinalgAttrs } from '../../ops/prims/linalg.js';
 import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
 import { combine } from './reduce.js';
+import type { LinalgAttrs } from '../../core/primitives.js';
 
 function source(dtype: DType): string {
   return `function (x, y, m, k, n, chunks) {

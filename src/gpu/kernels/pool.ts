@@ -13,14 +13,13 @@
 import ndarray from 'ndarray';
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
-import type { Nd } from '../../core/cpu/ndutil.js';
-import { cpuPool, poolGeometry } from '../../core/cpu/pool.js';
+import type { Nd } from '../../core/ndarray.js';
+import { cpuPool, poolGeometry } from '../../cpu/pool.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
-import type { PoolAttrs, PoolWindow } from '../../ops/prims/pool.js';
-import type { Meta } from '../../ops/prims/spec.js';
 import { kernelFor, readValue, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, coordLines, emptyData, IDIV, toDevice, valueOf, wrapValue } from './common.js';
+import type { PoolAttrs, PoolWindow, Meta } from '../../core/primitives.js';
 
 type Mode = 'max' | 'argmax' | 'avg';
 

@@ -11,10 +11,10 @@ import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
 import { highest, lowest, type DType } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
-import type { ReduceAttrs } from '../../ops/prims/reduce.js';
 import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, collapse, coordLines, emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
+import type { ReduceAttrs } from '../../core/primitives.js';
 
 type FoldName = 'sum' | 'prod' | 'max' | 'min' | 'nanmax' | 'nanmin' | 'first';
 

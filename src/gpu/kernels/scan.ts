@@ -17,13 +17,13 @@
 // cpu kernels do.
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
-import { formatTensor, lineShape, writeOut } from '../../core/cpu/scan.js';
+import { formatTensor, lineShape, writeOut } from '../../cpu/scan.js';
 import type { DType } from '../../core/dtype.js';
 import { isFloat } from '../../core/dtype.js';
-import type { ScanAttrs } from '../../ops/prims/scan.js';
 import { kernelFor, readValue, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
+import type { ScanAttrs } from '../../core/primitives.js';
 
 /** Elements per block. */
 export const BLOCK = 64;

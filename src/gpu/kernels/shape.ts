@@ -5,10 +5,10 @@ import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
-import type { ShapeAttrs } from '../../ops/prims/shape.js';
 import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { broadcastRead, coordLines, emptyData, IDIV, runMap, valueOf, wrapValue, type Read } from './common.js';
+import type { ShapeAttrs } from '../../core/primitives.js';
 
 const COPY = 'v = a0;';
 

@@ -1,0 +1,210 @@
+// Elementwise cpu kernels compiled by cwise. Broadcasting reads stride-0 views,
+// so no broadcast copy is ever materialised. (cwise re-parses each body's
+// source: plain function expressions only, no arrows, no `**`.) Large float32
+// maps run in WebAssembly SIMD (wasm/elementwise.ts) where it applies; the JS
+// loops are the reference and the fallback.
+import cwise from 'cwise';
+import ndarray from 'ndarray';
+import ops from 'ndarray-ops';
+import type { Kernel } from '../core/backend.js';
+import { sizeOf } from '../core/shape.js';
+import { alloc, atLeast1d, broadcastView, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
+import { loop1, loop2, plan2 } from './strided.js';
+import { wasmBinary, wasmSoftmaxRows, wasmUnary, type BinaryOp, type UnaryOp } from './wasm/elementwise.js';
+import type { ActivationAttrs, ElementwiseAttrs, Meta } from '../core/primitives.js';
+
+type Body = (o: number, a: number, b: number, c: number) => void;
+const map1 = (body: Body) => cwise({ args: ['array', 'array'], body });
+const map2 = (body: Body) => cwise({ args: ['array', 'array', 'array'], body });
+
+/**
+ * `expr` of x in a compiled loop when the operand is simple (strided.ts), else
+ * the cwise body; `op` in wasm for a large contiguous float32 operand.
+ */
+function unary(expr: string, run: (o: Nd, a: Nd) => void, op?: UnaryOp): Kernel<unknown, Nd> {
+  const fast = loop1(expr);
+  return ([a], _attrs, out: Meta) => {
+    if (op !== undefined && out.dtype === 'float32' && a!.data instanceof Float32Array && isContiguous(a!)) {
+      const y = wasmUnary(op, a!.data, a!.offset, sizeOf(out.shape));
+      if (y !== null) return ndarray(y, out.shape.slice());
+    }
+    const o = alloc(out.dtype, out.shape);
+    const plan = plan2(out.shape, [a!]);
+    if (plan !== null) fast(o.data, a!.data, plan);
+    else run(atLeast1d(o), atLeast1d(a!));
+    return o;
+  };
+}
+
+/** The one value a view repeats everywhere (every stride 0), or null. */
+function repeated(v: Nd): number | null {
+  return v.size > 0 && v.stride.every((s, i) => s === 0 || v.shape[i] === 1) ? v.data[v.offset]! : null;
+}
+
+const sameShape = (a: Nd, shape: readonly number[]) => a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]);
+
+/**
+ * `expr` of x and y, in wasm for large float32 operands. `unit` (for * and /)
+ * is the operand value that leaves the other unchanged, exactly: x * 1 is x,
+ * so a product with a broadcast 1 (a gradient's seed) is x itself, not a copy.
+ */
+function binary(expr: string, run: (o: Nd, a: Nd, b: Nd) => void, op?: BinaryOp, unit?: { left: boolean }): Kernel<unknown, Nd> {
+  const fast = loop2(expr);
+  return ([a, b], _attrs, out: Meta) => {
+    const av = broadcastView(a!, out.shape);
+    const bv = broadcastView(b!, out.shape);
+    if (unit !== undefined) {
+      if (repeated(bv) === 1 && sameShape(a!, out.shape)) return a!;
+      if (unit.left && repeated(av) === 1 && sameShape(b!, out.shape)) return b!;
+    }
+    const plan = plan2(out.shape, [av, bv]);
+    if (plan !== null && op !== undefined && out.dtype === 'float32' && av.data instanceof Float32Array && bv.data instanceof Float32Array) {
+      const y = wasmBinary(op, av.data, bv.data, plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
+      if (y !== null) return ndarray(y, out.shape.slice());
+    }
+    const o = alloc(out.dtype, out.shape);
+    if (plan !== null) fast(o.data, av.data, bv.data, plan);
+    else run(atLeast1d(o), atLeast1d(av), atLeast1d(bv));
+    return o;
+  };
+}
+
+const select = cwise({
+  args: ['array', 'array', 'array', 'array'],
+  body: function (o: number, c: number, a: number, b: number) { o = c ? a : b; },
+});
+const castBool = map1(function (o: number, a: number) { o = a !== 0 ? 1 : 0; });
+// int64 lives in a Float64Array, which would keep fractions.
+const castTrunc = map1(function (o: number, a: number) { o = Math.trunc(a); });
+
+export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<ElementwiseAttrs[P], Nd> } = {
+  neg: unary('-x', map1(function (o, a) { o = -a; })),
+  abs: unary('Math.abs(x)', map1(function (o, a) { o = Math.abs(a); })),
+  sign: unary('(x > 0 ? 1 : x < 0 ? -1 : x)', map1(function (o, a) { o = a > 0 ? 1 : a < 0 ? -1 : a; })),
+  // Half to even, as tf.round.
+  round: unary('((r = Math.round(x)), Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r)', map1(function (o, a) {
+    var r = Math.round(a);
+    if (Math.abs(a % 1) === 0.5) r = 2 * Math.round(a / 2);
+    o = r;
+  })),
+  exp: unary('Math.exp(x)', map1(function (o, a) { o = Math.exp(a); }), 'exp'),
+  log: unary('Math.log(x)', map1(function (o, a) { o = Math.log(a); }), 'log'),
+  sqrt: unary('Math.sqrt(x)', map1(function (o, a) { o = Math.sqrt(a); })),
+  sin: unary('Math.sin(x)', map1(function (o, a) { o = Math.sin(a); })),
+  cos: unary('Math.cos(x)', map1(function (o, a) { o = Math.cos(a); })),
+  tanh: unary('Math.tanh(x)', map1(function (o, a) { o = Math.tanh(a); }), 'tanh'),
+  sigmoid: unary('(x >= 0 ? 1 / (1 + Math.exp(-x)) : ((e = Math.exp(x)), e / (1 + e)))', map1(function (o, a) {
+    if (a >= 0) { o = 1 / (1 + Math.exp(-a)); } else { var e = Math.exp(a); o = e / (1 + e); }
+  }), 'sigmoid'),
+  softplus: unary('(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))', map1(function (o, a) { o = a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a)); }), 'softplus'),
+
+  // On float32 values, + - * / in float64 then stored as float32 round as once in
+  // float32 (53 >= 2 * 24 + 2 bits): wasm's f32x4 results are the same bits.
+  add: binary('x + y', map2(function (o, a, b) { o = a + b; }), 'add'),
+  sub: binary('x - y', map2(function (o, a, b) { o = a - b; }), 'sub'),
+  mul: binary('x * y', map2(function (o, a, b) { o = a * b; }), 'mul', { left: true }),
+  div: binary('x / y', map2(function (o, a, b) { o = a / b; }), 'div', { left: false }),
+  pow: binary('Math.pow(x, y)', map2(function (o, a, b) { o = Math.pow(a, b); })),
+  maximum: binary('Math.max(x, y)', map2(function (o, a, b) { o = Math.max(a, b); }), 'maximum'),
+  minimum: binary('Math.min(x, y)', map2(function (o, a, b) { o = Math.min(a, b); }), 'minimum'),
+
+  equal: binary('(x === y ? 1 : 0)', map2(function (o, a, b) { o = a === b ? 1 : 0; })),
+  not_equal: binary('(x !== y ? 1 : 0)', map2(function (o, a, b) { o = a !== b ? 1 : 0; })),
+  greater: binary('(x > y ? 1 : 0)', map2(function (o, a, b) { o = a > b ? 1 : 0; })),
+  greater_equal: binary('(x >= y ? 1 : 0)', map2(function (o, a, b) { o = a >= b ? 1 : 0; })),
+  less: binary('(x < y ? 1 : 0)', map2(function (o, a, b) { o = a < b ? 1 : 0; })),
+  less_equal: binary('(x <= y ? 1 : 0)', map2(function (o, a, b) { o = a <= b ? 1 : 0; })),
+
+  where: ([c, a, b], _attrs, out) => {
+    const o = alloc(out.dtype, out.shape);
+    const v = (x: Nd) => atLeast1d(broadcastView(x, out.shape));
+    select(atLeast1d(o), v(c!), v(a!), v(b!));
+    return o;
+  },
+  // The typed array does the conversion (truncation toward zero for integers); bool is x != 0.
+  cast: ([a], attrs, out) => {
+    const o = alloc(out.dtype, out.shape);
+    if (attrs.dtype === 'bool') castBool(atLeast1d(o), atLeast1d(a!));
+    else if (attrs.dtype === 'int64') castTrunc(atLeast1d(o), atLeast1d(a!));
+    else ops.assign(atLeast1d(o), atLeast1d(a!));
+    return o;
+  },
+};
+
+/**
+ * Softmax along an axis in one pass per row (max, e^(x - max) summed in
+ * float64, scaled): rows along the last axis of float32 in wasm, the rest
+ * here, a block of rows at a time when the axis is not the last. A NaN in a
+ * row, or a row of -inf, gives a row of NaN, as the composed form does.
+ */
+function softmax([a]: Nd[], { axis }: ActivationAttrs['softmax'], out: Meta): Nd {
+  const shape = out.shape;
+  const n = shape[axis]!;
+  const inner = sizeOf(shape.slice(axis + 1));
+  const outer = sizeOf(shape.slice(0, axis));
+  const x = contiguous(a!, out.dtype);
+  if (inner === 1 && out.dtype === 'float32' && x.data instanceof Float32Array) {
+    const y = wasmSoftmaxRows(x.data, x.offset, outer, n);
+    if (y !== null) return ndarray(y, shape.slice());
+  }
+  const o = alloc(out.dtype, shape);
+  if (inner === 1) softmaxRows(o.data, x.data, x.offset, outer, n);
+  else softmaxBlocks(o.data, x.data, x.offset, outer, n, inner);
+  return o;
+}
+
+type Data = Nd['data'];
+
+function softmaxRows(o: Data, d: Data, off: number, rows: number, n: number): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const v = d[off + base + j]!;
+      if (v > m || v !== v) m = v;
+    }
+    // The sum is of the stored (for float32, rounded) values, which are what gets scaled.
+    let s = 0;
+    for (let j = 0; j < n; j++) {
+      o[base + j] = Math.exp(d[off + base + j]! - m);
+      s += o[base + j]!;
+    }
+    for (let j = 0; j < n; j++) o[base + j] = o[base + j]! / s;
+  }
+}
+
+/** [outer, n, inner] with inner > 1: each block's n rows walked in order, a max and a sum per column. */
+function softmaxBlocks(o: Data, d: Data, off: number, outer: number, n: number, inner: number): void {
+  const m = new Float64Array(inner);
+  const s = new Float64Array(inner);
+  for (let b = 0; b < outer; b++) {
+    const block = b * n * inner;
+    m.fill(-Infinity);
+    s.fill(0);
+    for (let k = 0; k < n; k++) {
+      const row = block + k * inner;
+      for (let j = 0; j < inner; j++) {
+        const v = d[off + row + j]!;
+        if (v > m[j]! || v !== v) m[j] = v;
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const row = block + k * inner;
+      for (let j = 0; j < inner; j++) {
+        o[row + j] = Math.exp(d[off + row + j]! - m[j]!);
+        s[j] = s[j]! + o[row + j]!;
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const row = block + k * inner;
+      for (let j = 0; j < inner; j++) o[row + j] = o[row + j]! / s[j]!;
+    }
+  }
+}
+
+export const cpuActivation: { [P in keyof ActivationAttrs]: Kernel<ActivationAttrs[P], Nd> } = {
+  softmax,
+  // x is the output y of sigmoid/tanh, y the cotangent g.
+  sigmoid_grad: binary('y * (x * (1 - x))', map2(function (o, a, b) { o = b * (a * (1 - a)); }), 'sigmoidGrad'),
+  tanh_grad: binary('y * (1 - x * x)', map2(function (o, a, b) { o = b * (1 - a * a); }), 'tanhGrad'),
+};

@@ -1,0 +1,143 @@
+// Running a primitive: shape rule, then kernel (through the dispatcher), then
+// the node on the tape. Every op of ktape goes through `apply`.
+import { currentName, nameScope, scopedName } from '../core/context.js';
+import type { Storage } from '../core/storage.js';
+import { isKnown } from '../core/shape.js';
+import { Tensor, Variable, Node } from '../core/tensor.js';
+import type { OpSpec, PrimTable } from './spec.js';
+import { callSite, sitesOn } from '../core/site.js';
+import type { Meta, Prim, PrimAttrs } from '../core/primitives.js';
+
+/** Runs a primitive's kernel on the current device (src/device/dispatcher.ts registers it). */
+export type Dispatch = <P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Meta) => Storage;
+
+// The table and the dispatcher sit above this file (rules call lax, which calls
+// apply), so they register themselves here when loaded instead of being imported.
+let table: PrimTable | null = null;
+let dispatch: Dispatch | null = null;
+
+export function registerTable(t: PrimTable): void {
+  table = t;
+}
+
+export function registerDispatch(d: Dispatch): void {
+  dispatch = d;
+}
+
+/** The primitive table, once src/prims/table.ts has registered it. */
+export function primTable(): PrimTable {
+  if (table === null) throw new Error('ktape: the primitive table is not loaded (import ktape from its index)');
+  return table;
+}
+
+/** Whether new nodes are recorded (off inside no-grad scopes and variable updates). */
+let recording = true;
+
+export function isRecording(): boolean {
+  return recording;
+}
+
+/** Run `body` without recording nodes: its results are constants. */
+export function withoutRecording<T>(body: () => T): T {
+  const was = recording;
+  recording = false;
+  try {
+    return body();
+  } finally {
+    recording = was;
+  }
+}
+
+/** Called with every primitive's result (K.trace, K.detect_anomaly); empty in normal runs. */
+export type ApplyObserver = (out: Tensor, prim: Prim, inputs: readonly Tensor[]) => void;
+const observers = new Set<ApplyObserver>();
+
+/** Run `body` with `observer` told of every primitive applied inside it. */
+export function observing<T>(observer: ApplyObserver, body: () => T): T {
+  observers.add(observer);
+  try {
+    return body();
+  } finally {
+    observers.delete(observer);
+  }
+}
+
+/** Run `body` recording nodes even inside a no-grad scope (K.jvp and friends need a graph). */
+export function withRecording<T>(body: () => T): T {
+  const was = recording;
+  recording = true;
+  try {
+    return body();
+  } finally {
+    recording = was;
+  }
+}
+
+export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+  const spec = primTable()[prim] as OpSpec<PrimAttrs[P]>;
+  const ins = inputs.map((t) => (t instanceof Variable ? readVariable(t) : t));
+  const meta = spec.infer(ins, attrs);
+  // Symbolic when an input is, or when the shape depends on one (a `like` attribute).
+  let symbolic = !isKnown(meta.shape);
+  for (const t of ins) if (t.storage === null) symbolic = true;
+  if (!symbolic && dispatch === null) throw new Error('ktape: no dispatcher is loaded (import ktape from its index)');
+  const storage = symbolic || dispatch === null ? null : dispatch(prim, ins, attrs, meta);
+  const node = recording ? new Node(prim, ins, attrs, currentName()) : null;
+  const out = new Tensor(meta.shape, meta.dtype, storage, node);
+  if (node !== null) {
+    node.output = out;
+    if (sitesOn()) node.site = callSite();
+  }
+  // Inside K.name_scope, results are named as TF's graph ops are: 'scope/<keras function>'.
+  if (nameScope() !== '') out.name = scopedName(currentName() ?? prim);
+  if (observers.size > 0) for (const o of [...observers]) o(out, prim, ins);
+  return out;
+}
+
+/** The snapshot of a variable's current version: one read node per version. */
+export function readVariable(v: Variable): Tensor {
+  for (const w of variableWatchers) w.add(v);
+  const pinned = pinnedReads.get(v);
+  if (pinned !== undefined) return pinned;
+  if (v.snapshot !== null) return v.snapshot;
+  const node = new Node('read_variable', [v], {}, null);
+  const snap = new Tensor(v.shape, v.dtype, v.storage, node);
+  node.output = snap;
+  v.snapshot = snap;
+  return snap;
+}
+
+const variableWatchers = new Set<Set<Variable>>();
+
+/** Run `body` and also return the variables it read (K.custom_gradient, K.checkpoint). */
+export function watchingVariables<T>(body: () => T): [T, Variable[]] {
+  const seen = new Set<Variable>();
+  variableWatchers.add(seen);
+  try {
+    return [body(), [...seen]];
+  } finally {
+    variableWatchers.delete(seen);
+  }
+}
+
+const pinnedReads = new Map<Variable, Tensor>();
+
+/**
+ * Run `body` with each variable read as the given snapshot: K.checkpoint's
+ * recomputation sees the values of its forward pass even after an update.
+ */
+export function withVariableReads<T>(reads: ReadonlyMap<Variable, Tensor>, body: () => T): T {
+  const saved = new Map<Variable, Tensor | undefined>();
+  for (const [v, snap] of reads) {
+    saved.set(v, pinnedReads.get(v));
+    pinnedReads.set(v, snap);
+  }
+  try {
+    return body();
+  } finally {
+    for (const [v, prev] of saved) {
+      if (prev === undefined) pinnedReads.delete(v);
+      else pinnedReads.set(v, prev);
+    }
+  }
+}

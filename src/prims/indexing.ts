@@ -1,0 +1,114 @@
+// Indexing primitives: concat, reverse, gather and its transpose scatter_add.
+// Each: shape/dtype rule and VJP side by side. Index values are checked by
+// the kernels (on both devices), which run eagerly: a bad index is a
+// ValueError at the call, never a garbage value.
+import { fmtShape, typeError, valueError } from '../core/context.js';
+import { isInt } from '../core/dtype.js';
+import { UNKNOWN } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import * as lax from './lax.js';
+import { type IndexingAttrs, type Meta } from '../core/primitives.js';
+import { vjp, type OpSpec } from './spec.js';
+
+/** An unknown dimension agrees with anything. */
+const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
+
+function intIndices(op: string, idx: Meta): void {
+  if (!isInt(idx.dtype)) throw typeError(op, `indices must be an integer tensor; got ${idx.dtype} of shape ${fmtShape(idx.shape)}`);
+}
+
+function checkAxis(op: string, axis: number, x: Meta, arg: string): void {
+  if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) {
+    throw valueError(op, `axis ${axis} is out of range for ${arg} of shape ${fmtShape(x.shape)}`);
+  }
+}
+
+export const indexingPrims = {
+  concat: {
+    doc: 'join the inputs along axis',
+    infer: (xs, a) => {
+      const first = xs[0];
+      if (first === undefined) throw valueError('concat', 'needs at least one input');
+      checkAxis('concat', a.axis, first, 'tensors[0]');
+      const shape = first.shape.slice();
+      xs.forEach((x, i) => {
+        if (x.dtype !== first.dtype) {
+          throw typeError('concat', `tensors[${i}] is ${x.dtype} of shape ${fmtShape(x.shape)}, but tensors[0] is ${first.dtype}`);
+        }
+        if (x.shape.length !== shape.length || x.shape.some((d, k) => k !== a.axis && !agree(d, shape[k]!))) {
+          throw valueError('concat', `tensors[${i}] of shape ${fmtShape(x.shape)} does not match tensors[0] of shape ` +
+            `${fmtShape(first.shape)} outside axis ${a.axis}`);
+        }
+        if (i === 0) return;
+        x.shape.forEach((d, k) => {
+          if (k === a.axis) shape[k] = d === UNKNOWN || shape[k] === UNKNOWN ? UNKNOWN : shape[k]! + d;
+          else if (shape[k] === UNKNOWN) shape[k] = d;
+        });
+      });
+      return { shape, dtype: first.dtype };
+    },
+    vjp: {
+      variadic: vjp('g[offset_i : offset_i + shape(x_i)[axis]] along axis', (g, c) => {
+        const { axis } = c.attrs;
+        let offset = 0;
+        for (let i = 0; i < c.index; i++) offset += c.inputs[i]!.shape[axis]!;
+        const x = c.inputs[c.index]!;
+        const before = c.inputs.slice(0, c.index).find((t) => t.shape[axis] === UNKNOWN);
+        if (before !== undefined) {
+          throw valueError('concat', `cannot differentiate tensors[${c.index}] of shape ${fmtShape(x.shape)}: it follows a tensor of ` +
+            `unknown length along the concatenation axis ${axis} (shape ${fmtShape(before.shape)}), so where it starts is unknown`);
+        }
+        return lax.slice(g, x.shape.map((_, k) => (k === axis ? offset : 0)), x.shape, x);
+      }),
+    },
+  },
+  reverse: {
+    doc: 'x with the order of axes reversed',
+    infer: ([x], a) => {
+      const seen = new Set<number>();
+      for (const ax of a.axes) {
+        checkAxis('reverse', ax, x!, 'x');
+        if (seen.has(ax)) throw valueError('reverse', `axes ${JSON.stringify(a.axes)} repeat axis ${ax}`);
+        seen.add(ax);
+      }
+      return { shape: x!.shape, dtype: x!.dtype };
+    },
+    vjp: [vjp('reverse(g, axes)', (g, c) => lax.reverse(g, c.attrs.axes))],
+  },
+  gather: {
+    doc: 'reference[..., indices, ...] along axis: shape ref[:axis] + shape(indices) + ref[axis+1:]',
+    infer: ([ref, idx], a) => {
+      intIndices('gather', idx!);
+      checkAxis('gather', a.axis, ref!, 'reference');
+      const s = ref!.shape;
+      return { shape: [...s.slice(0, a.axis), ...idx!.shape, ...s.slice(a.axis + 1)], dtype: ref!.dtype };
+    },
+    vjp: [
+      vjp('scatter_add(g, indices) into zeros of shape(reference)', (g, c) => {
+        const { axis } = c.attrs;
+        return lax.scatterAdd(g, c.inputs[1]!, axis, c.inputs[0]!.shape[axis]!, c.inputs[0]);
+      }),
+      null,
+    ],
+  },
+  // The transpose of gather: rows of updates summed into the slots the
+  // indices name (repeated indices accumulate).
+  scatter_add: {
+    doc: 'zeros of shape u[:axis] + [size] + u[axis+rank(indices):], with out[.., indices[j], ..] += u[.., j, ..]',
+    infer: ([u, idx], a) => {
+      intIndices('scatter_add', idx!);
+      if (u!.dtype === 'bool') throw typeError('scatter_add', `updates must be numeric; got bool of shape ${fmtShape(u!.shape)}`);
+      const s = u!.shape;
+      const n = idx!.shape.length;
+      const middle = s.slice(a.axis, a.axis + n);
+      const size = a.size === UNKNOWN && a.like !== undefined ? a.like.shape[a.axis]! : a.size;
+      if (!Number.isInteger(a.size) || (a.size < 0 && !(a.size === UNKNOWN && a.like !== undefined)) || a.axis < 0 || a.axis + n > s.length ||
+        middle.some((d, k) => !agree(d, idx!.shape[k]!))) {
+        throw valueError('scatter_add', `updates of shape ${fmtShape(s)} do not hold indices of shape ${fmtShape(idx!.shape)} ` +
+          `at axis ${a.axis} (size ${a.size})`);
+      }
+      return { shape: [...s.slice(0, a.axis), size, ...s.slice(a.axis + n)], dtype: u!.dtype };
+    },
+    vjp: [vjp('gather(g, indices)', (g, c) => lax.gather(g, c.inputs[1]!, c.attrs.axis)), null],
+  },
+} satisfies { [P in keyof IndexingAttrs]: OpSpec<IndexingAttrs[P]> };

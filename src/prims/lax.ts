@@ -1,0 +1,144 @@
+// Thin, typed callers of the primitives on tensors (in the spirit of JAX's lax).
+// VJPs and Keras functions are written with these; no argument parsing here.
+import { fmtShape, valueError } from '../core/context.js';
+import { cpuStorage } from '../core/storage.js';
+import { allocate, type DType } from '../core/dtype.js';
+import { broadcastAxes, isKnown, sameShape } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { apply } from './apply.js';
+import ndarray from 'ndarray';
+import type { ConvGeometry, PoolWindow } from '../core/primitives.js';
+
+const E = {};
+export const neg = (x: Tensor) => apply('neg', [x], E);
+export const abs = (x: Tensor) => apply('abs', [x], E);
+export const sign = (x: Tensor) => apply('sign', [x], E);
+export const round = (x: Tensor) => apply('round', [x], E);
+export const exp = (x: Tensor) => apply('exp', [x], E);
+export const log = (x: Tensor) => apply('log', [x], E);
+export const sqrt = (x: Tensor) => apply('sqrt', [x], E);
+export const sin = (x: Tensor) => apply('sin', [x], E);
+export const cos = (x: Tensor) => apply('cos', [x], E);
+export const tanh = (x: Tensor) => apply('tanh', [x], E);
+export const sigmoid = (x: Tensor) => apply('sigmoid', [x], E);
+export const softplus = (x: Tensor) => apply('softplus', [x], E);
+
+export const add = (x: Tensor, y: Tensor) => apply('add', [x, y], E);
+export const sub = (x: Tensor, y: Tensor) => apply('sub', [x, y], E);
+export const mul = (x: Tensor, y: Tensor) => apply('mul', [x, y], E);
+export const div = (x: Tensor, y: Tensor) => apply('div', [x, y], E);
+export const pow = (x: Tensor, y: Tensor) => apply('pow', [x, y], E);
+export const maximum = (x: Tensor, y: Tensor) => apply('maximum', [x, y], E);
+export const minimum = (x: Tensor, y: Tensor) => apply('minimum', [x, y], E);
+
+export const equal = (x: Tensor, y: Tensor) => apply('equal', [x, y], E);
+export const notEqual = (x: Tensor, y: Tensor) => apply('not_equal', [x, y], E);
+export const greater = (x: Tensor, y: Tensor) => apply('greater', [x, y], E);
+export const greaterEqual = (x: Tensor, y: Tensor) => apply('greater_equal', [x, y], E);
+export const less = (x: Tensor, y: Tensor) => apply('less', [x, y], E);
+export const lessEqual = (x: Tensor, y: Tensor) => apply('less_equal', [x, y], E);
+export const where = (c: Tensor, x: Tensor, y: Tensor) => apply('where', [c, x, y], E);
+
+export const cast = (x: Tensor, dtype: DType) => (x.dtype === dtype ? x : apply('cast', [x], { dtype }));
+
+export const sum = (x: Tensor, axes: number[], keepdims = false) => apply('sum', [x], { axes, keepdims });
+export const max = (x: Tensor, axes: number[], keepdims = false) => apply('max', [x], { axes, keepdims });
+export const min = (x: Tensor, axes: number[], keepdims = false) => apply('min', [x], { axes, keepdims });
+export const prod = (x: Tensor, axes: number[], keepdims = false) => apply('prod', [x], { axes, keepdims });
+export const argmax = (x: Tensor, axis: number) => apply('argmax', [x], { axis });
+export const argmin = (x: Tensor, axis: number) => apply('argmin', [x], { axis });
+
+/** Softmax along `axis` (src/prims/activation.ts). */
+export const softmax = (x: Tensor, axis: number) => apply('softmax', [x], { axis });
+/** g y (1 - y) and g (1 - y^2): the gradients of sigmoid and tanh from their output y. */
+export const sigmoidGrad = (y: Tensor, g: Tensor) => apply('sigmoid_grad', [y, g], E);
+export const tanhGrad = (y: Tensor, g: Tensor) => apply('tanh_grad', [y, g], E);
+
+/**
+ * `like` (optional) supplies the run-time dims where `shape` has unknown (-1) ones, by position.
+ * Without it, K.function infers one unknown dim from the size; more cannot be resolved.
+ */
+export function reshape(x: Tensor, shape: number[], like?: Tensor): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  if (like === undefined && shape.filter((d) => d < 0).length > 1) {
+    throw valueError('reshape', `cannot reshape x of shape ${fmtShape(x.shape)} into ${fmtShape(shape)}: a graph can infer only one unknown dimension of a reshape`);
+  }
+  return apply('reshape', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape });
+}
+export const transpose = (x: Tensor, perm: number[]) => apply('transpose', [x], { perm });
+export const broadcastTo = (x: Tensor, shape: number[], like?: Tensor) =>
+  (sameShape(x.shape, shape) ? x : apply('broadcast_to', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape }));
+/** `like` (optional) supplies the run-time sizes where `size` has unknown (-1) ones, by position. */
+export const slice = (x: Tensor, begin: number[], size: number[], like?: Tensor) =>
+  apply('slice', [x], like !== undefined && !isKnown(size) ? { begin, size, like } : { begin, size });
+/** An after-padding of -1 pads up to the run-time dim of `like` (by position). */
+export const pad = (x: Tensor, pads: [number, number][], like?: Tensor) =>
+  apply('pad', [x], like !== undefined && pads.some(([, q]) => q < 0) ? { pads, like } : { pads });
+export const matmul = (x: Tensor, y: Tensor) => apply('matmul', [x, y], E);
+export const stopGradient = (x: Tensor) => apply('stop_gradient', [x], E);
+
+/** Swap the last two axes (a matrix transpose, batched). */
+export function swapLast(x: Tensor): Tensor {
+  const perm = [...x.shape.keys()];
+  const n = perm.length;
+  [perm[n - 2], perm[n - 1]] = [perm[n - 1]!, perm[n - 2]!];
+  return transpose(x, perm);
+}
+
+/** Sum a broadcast result back to the shape of `like` (the unbroadcast of a gradient). */
+export function sumTo(g: Tensor, like: Tensor): Tensor {
+  const shape = like.shape;
+  if (isKnown(shape)) return sameShape(g.shape, shape) ? g : reshape(sum(g, broadcastAxes(shape, g.shape), true), shape);
+  // Unknown dims: a broadcast that happens only at run time (a dim that turns out
+  // to be 1) would need summing that the static axes miss. Reshaping to like's
+  // run-time shape makes K.function fail on that instead of returning a wrong shape.
+  const s = broadcastAxes(shape, g.shape);
+  return apply('reshape', [s.length === 0 ? g : sum(g, s, true)], { shape, like });
+}
+
+/** A constant scalar leaf (no node: nothing to differentiate). */
+export function scalar(v: number, dtype: DType): Tensor {
+  const data = allocate(dtype, 1);
+  data[0] = v;
+  return new Tensor([], dtype, cpuStorage(ndarray(data, [])), null);
+}
+
+/** The constant e_i of length n: a seed that picks one output of a Jacobian. */
+export function basisVector(n: number, i: number, dtype: DType): Tensor {
+  const data = allocate(dtype, n);
+  data[i] = 1;
+  return new Tensor([n], dtype, cpuStorage(ndarray(data, [n])), null);
+}
+
+export const zerosLike = (x: Tensor) => broadcastTo(scalar(0, x.dtype), x.shape, x);
+export const onesLike = (x: Tensor) => broadcastTo(scalar(1, x.dtype), x.shape, x);
+
+// Indexing (src/prims/indexing.ts).
+export const concat = (xs: readonly Tensor[], axis: number) => apply('concat', xs, { axis });
+export const reverse = (x: Tensor, axes: number[]) => (axes.length === 0 ? x : apply('reverse', [x], { axes }));
+export const gather = (ref: Tensor, indices: Tensor, axis: number) => apply('gather', [ref, indices], { axis });
+/** A `size` of -1 is the run-time dim of `like` along `axis`. */
+export const scatterAdd = (updates: Tensor, indices: Tensor, axis: number, size: number, like?: Tensor) =>
+  apply('scatter_add', [updates, indices], like !== undefined && size < 0 ? { axis, size, like } : { axis, size });
+
+// Scans (src/prims/scan.ts).
+export const cumsum = (x: Tensor, axis: number, exclusive = false, reverse = false) => apply('cumsum', [x], { axis, exclusive, reverse });
+export const cumprod = (x: Tensor, axis: number, exclusive = false, reverse = false) => apply('cumprod', [x], { axis, exclusive, reverse });
+/** h_i = a_i * h_{i-1} + b_i along axis from h = 0 (reverse: from the end). */
+export const affineScan = (a: Tensor, b: Tensor, axis: number, reverse = false) => apply('affine_scan', [a, b], { axis, reverse });
+export const print = (x: Tensor, message: string, summarize: number) => apply('print', [x], { message, summarize });
+
+// Convolutions (src/prims/conv.ts), channels_last.
+export const conv = (x: Tensor, w: Tensor, geom: ConvGeometry) => apply('conv', [x, w], geom);
+export const convBackpropInput = (g: Tensor, w: Tensor, inputSize: readonly number[], geom: ConvGeometry) =>
+  apply('conv_backprop_input', [g, w], { ...geom, inputSize });
+export const convBackpropFilter = (x: Tensor, g: Tensor, kernelSize: readonly number[], geom: ConvGeometry) =>
+  apply('conv_backprop_filter', [x, g], { ...geom, kernelSize });
+
+// Pooling (src/prims/pool.ts), channels_last.
+export const maxPool = (x: Tensor, a: PoolWindow) => apply('max_pool', [x], a);
+export const maxPoolArgmax = (x: Tensor, a: PoolWindow) => apply('max_pool_argmax', [x], a);
+export const avgPool = (x: Tensor, a: PoolWindow) => apply('avg_pool', [x], a);
+/** The transpose of avg_pool: g of the pooled shape back to avg_pool's input shape `shape`. */
+export const avgPoolGrad = (g: Tensor, a: PoolWindow, shape: number[], like?: Tensor) =>
+  apply('avg_pool_grad', [g], like !== undefined && !isKnown(shape) ? { ...a, shape, like } : { ...a, shape });
