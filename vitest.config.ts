@@ -4,6 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // device put in force by test/setup.ts from KTAPE_DEVICE. Tests whose subject
 // is the gpu device itself (test/gpu, test/device) run in the gpu project only.
 const GPU_ONLY = ['test/gpu/**', 'test/device/**'];
+// Tests of the source tree itself (no device involved) run once, in the cpu project.
+const CPU_ONLY = ['test/layers/**'];
 
 export default defineConfig({
   test: {
@@ -24,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'gpu',
           include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...CPU_ONLY],
           env: { KTAPE_DEVICE: 'gpu' },
           setupFiles: ['test/setup.ts'],
           // test/gpu/memory.test.ts collects garbage to watch textures go.

@@ -10,6 +10,15 @@ export type Kernel<A, D> = (inputs: D[], attrs: A, out: Meta) => D;
 
 export type Kernels<D> = { readonly [P in Prim]: Kernel<PrimAttrs[P], D> };
 
+/** What the gpu device runs on: a GL context (headless-gl, a browser's WebGL) or gpu.js's fallbacks. */
+export type GpuMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';
+
+/** A block of device memory a value holds: `key` identifies it (shared by views), `bytes` its size. */
+export interface MemoryBlock {
+  readonly key: object;
+  readonly bytes: number;
+}
+
 export interface Backend<D> {
   readonly name: DeviceName;
   readonly kernels: Kernels<D>;
@@ -18,9 +27,17 @@ export interface Backend<D> {
   /** Read a value back as a host ndarray of the dtype's typed array. */
   download(data: D, shape: number[], dtype: DType): Nd;
   /** Why this call must run on the cpu instead (float64, limits), or null to run here. */
-  refuse?(prim: Prim, inputs: readonly Meta[], out: Meta): string | null;
+  refuse?<P extends Prim>(prim: P, inputs: readonly Meta[], attrs: PrimAttrs[P], out: Meta): string | null;
   /** Tie the device memory of `data` to the lifetime of `owner`. */
   own?(data: D, owner: Storage): void;
   /** Release everything `owner` holds on this device now. */
   disown?(owner: Storage): void;
+  /** The memory `data` holds, or null once freed (K.leak_report). */
+  block?(data: D): MemoryBlock | null;
+  /** Device buffers alive now, and their bytes (K.memory_info). */
+  live?(): { readonly count: number; readonly bytes: number };
+  /** What the device runs on, and the renderer its GL context names (K.gpu_mode, K.gpu_renderer). */
+  describe?(): { readonly mode: GpuMode; readonly renderer: string | null };
+  /** The threads its kernels may use (K.set_num_threads, K.get_num_threads). */
+  readonly threads?: { readonly max: number; get(): number; set(n: number): void };
 }

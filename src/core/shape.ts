@@ -101,3 +101,8 @@ export function toShape(fn: string, shape: unknown, arg = 'shape'): Shape {
   }
   return list.slice() as number[];
 }
+
+/** [outer, n, inner] around `axis`. */
+export function lineShape(shape: readonly number[], axis: number): { outer: number; n: number; inner: number } {
+  return { outer: sizeOf(shape.slice(0, axis)), n: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+}

@@ -1,5 +1,6 @@
 // The cpu backend: every primitive's kernel on scijs ndarray.
 import type { Backend } from '../core/backend.js';
+import { MAX_THREADS, getThreads, setThreads } from './wasm/threads.js';
 import type { Kernel } from '../core/backend.js';
 import { cpuActivation, cpuElementwise } from './elementwise.js';
 import { cpuIndexing } from './indexing.js';
@@ -24,4 +25,6 @@ export const cpuBackend: Backend<Nd> = {
   kernels: { ...cpuElementwise, ...cpuReduce, ...cpuShape, ...cpuLinalg, ...cpuState, ...cpuIndexing, ...cpuScan, ...cpuConv, ...cpuPool, ...cpuActivation },
   upload: (host) => host,
   download: (data) => data,
+  block: (data) => ({ key: data.data, bytes: data.data.byteLength }),
+  threads: { max: MAX_THREADS, get: getThreads, set: setThreads },
 };

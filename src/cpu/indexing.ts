@@ -9,6 +9,7 @@ import type { DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, contiguous, type Nd } from '../core/ndarray.js';
 import type { IndexingAttrs } from '../core/primitives.js';
+import { checkIndices } from '../prims/index_check.js';
 
 /** The values of `a` in row-major order (a copy only when `a` is strided). */
 function rowMajor(a: Nd): ArrayLike<number> {
@@ -21,25 +22,6 @@ function rowMajor(a: Nd): ArrayLike<number> {
 function storageDType(a: Nd): DType {
   const d = a.dtype;
   return d === 'float32' || d === 'int32' || d === 'int16' || d === 'int8' || d === 'uint8' || d === 'uint16' ? d : 'float64';
-}
-
-/**
- * Every index must lie in [0, dim): a ValueError naming the first bad one
- * (shared with the gpu kernels, which read their indices back to check).
- */
-export function checkIndices(prim: string, values: ArrayLike<number>, idxShape: readonly number[], dim: number,
-  axis: number, target: string, targetShape: readonly number[]): void {
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j]!;
-    if (v >= 0 && v < dim) continue;
-    const at: number[] = [];
-    let rest = j;
-    for (let k = idxShape.length - 1; k >= 0; k--) {
-      at.unshift(rest % idxShape[k]!);
-      rest = Math.floor(rest / idxShape[k]!);
-    }
-    throw valueError(prim, `indices[${at.join(', ')}] = ${v} is out of range [0, ${dim}) for axis ${axis} of ${target} of shape ${fmtShape(targetShape)}`);
-  }
 }
 
 /** Sizes of the axes before `axis` and after `axis + span`. */

@@ -1,4 +1,4 @@
-// Pool cpu kernels, and the window geometry both devices and the shape rules share.
+// Pool cpu kernels (the window geometry they share with the shape rules and the gpu is in src/prims/pool_geometry.ts).
 //
 // x is channels_last [batch, ...spatial, channels] with 1 to 3 spatial axes.
 // Each output position has a window, clipped to the input (TF's 'SAME'
@@ -9,39 +9,7 @@ import type { Kernel } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, contiguous, type Nd } from '../core/ndarray.js';
 import type { PoolAttrs, PoolWindow } from '../core/primitives.js';
-
-export interface PoolGeometry {
-  /** Output size of each spatial axis (negative where TF reports a negative size; -1 stays unknown). */
-  readonly out: number[];
-  /** Padding before each spatial axis (TF puts the odd one after). */
-  readonly before: number[];
-}
-
-/**
- * TF's windowed output sizes (GetWindowedOutputSizeVerbose): VALID gives
- * (in - k + s) / s truncated, SAME gives ceil(in / s) with
- * max((out - 1) s + k - in, 0) padding, floor(half) of it before.
- */
-export function poolGeometry(spatial: readonly number[], a: PoolWindow): PoolGeometry {
-  const out: number[] = [];
-  const before: number[] = [];
-  spatial.forEach((n, i) => {
-    const k = a.window[i]!;
-    const s = a.strides[i]!;
-    if (n < 0) {
-      out.push(n);
-      before.push(0);
-    } else if (a.padding === 'VALID') {
-      out.push(Math.trunc((n - k + s) / s));
-      before.push(0);
-    } else {
-      const o = Math.ceil(n / s);
-      out.push(o);
-      before.push(Math.floor(Math.max((o - 1) * s + k - n, 0) / 2));
-    }
-  });
-  return { out, before };
-}
+import { poolGeometry } from '../prims/pool_geometry.js';
 
 interface Layout {
   readonly batch: number;

@@ -7,7 +7,7 @@ import type { Nd } from '../core/ndarray.js';
 import type { DeviceName, Storage } from '../core/storage.js';
 import { setTensorCreationHook, type Tensor } from '../core/tensor.js';
 import { callSite, setSitesAlwaysOn } from '../core/site.js';
-import { liveBuffers, type GpuBuffer, type GpuData } from '../gpu/memory.js';
+import { backendOf } from '../device/dispatcher.js';
 
 interface Entry {
   readonly ref: WeakRef<Tensor>;
@@ -129,13 +129,8 @@ interface Block {
 /** The memory a storage holds: its value and its cached copies on other devices. */
 function blocksOf(s: Storage, out: Block[]): void {
   if (s.disposed) return;
-  if (s.device === 'gpu') {
-    const buf: GpuBuffer = (s.data as GpuData).buf;
-    if (!buf.isFreed) out.push({ key: buf, bytes: buf.bytes, gpu: true });
-  } else {
-    const data = (s.data as Nd).data;
-    out.push({ key: data, bytes: data.byteLength, gpu: false });
-  }
+  const block = backendOf(s.device)?.block?.(s.data) ?? null;
+  if (block !== null) out.push({ ...block, gpu: s.device === 'gpu' });
   for (const c of Object.values(s.copies ?? {})) blocksOf(c, out);
 }
 
@@ -233,7 +228,7 @@ export function leak_report(options?: LeakReportOptions): LeakReport {
     gpuBuffers += s.gpuBuffers;
     gpuBytes += s.gpuBytes;
   }
-  const live = liveBuffers();
+  const live = backendOf('gpu')?.live?.() ?? { count: 0, bytes: 0 };
   const report: LeakReport = {
     since, tensors, bytes, sites, tracking,
     gpu: { buffers: gpuBuffers, bytes: gpuBytes, liveBuffers: live.count, liveBytes: live.bytes },

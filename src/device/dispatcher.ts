@@ -38,7 +38,7 @@ export function setCurrentDevice(d: DeviceName): void {
 
 export function dispatch<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Meta): Storage {
   let b = backends[device]!;
-  const why = b.refuse?.(prim, inputs, out) ?? null;
+  const why = b.refuse?.(prim, inputs, attrs, out) ?? null;
   if (why !== null) {
     fallbacks.set(why, (fallbacks.get(why) ?? 0) + 1);
     b = backends.cpu!;

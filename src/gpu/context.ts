@@ -5,9 +5,9 @@ import {
   CPUKernel, GPU, HeadlessGLKernel, Texture, WebAssemblyKernel, WebGL2Kernel, WebGLKernel,
   type IGPUKernelSettings, type IGPUSettings, type IKernelRunShortcut, type KernelVariable,
 } from 'gpu.js';
+import type { GpuMode } from '../core/backend.js';
 import type { GpuValue } from './memory.js';
 
-export type GpuMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';
 
 /**
  * Index arithmetic runs in float32 (the only number type of WebGL 1), which

@@ -13,7 +13,7 @@ import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import type { Storage } from '../core/storage.js';
-import { CHUNK, maxElements, readValue } from './context.js';
+import { CHUNK, gpuMode, gpuRenderer, maxElements, readValue } from './context.js';
 import { emptyData, MAX_RANK, toDevice, wrapValue } from './kernels/common.js';
 import { gpuActivation } from './kernels/activation.js';
 import { gpuElementwise } from './kernels/elementwise.js';
@@ -24,10 +24,10 @@ import { gpuPool } from './kernels/pool.js';
 import { gpuLinalg } from './kernels/linalg.js';
 import { gpuReduce } from './kernels/reduce.js';
 import { gpuShape } from './kernels/shape.js';
-import { disown, own, type GpuData } from './memory.js';
-import type { Prim, StateAttrs, Meta } from '../core/primitives.js';
+import { disown, liveBuffers, own, type GpuData } from './memory.js';
+import type { Prim, StateAttrs, Meta, PrimAttrs, ConvAttrs, PoolAttrs } from '../core/primitives.js';
 
-export { gpuMode, gpuRenderer, maxTextureSize, maxElements, MAX_EXACT, type GpuMode } from './context.js';
+export { gpuMode, gpuRenderer, maxTextureSize, maxElements, MAX_EXACT } from './context.js';
 export { MAX_RANK } from './kernels/common.js';
 
 // Values are immutable, so the input's buffer is a correct identity.
@@ -43,24 +43,45 @@ export const REFUSALS = {
   rank: `rank above ${MAX_RANK}`,
   size: 'more elements than the gpu indexes exactly (2^24) or its textures hold',
   identity: 'empty int32/int64 max/min (its identity is not a float32)',
+  window: `a pooling window of more than ${CHUNK} cells`,
 } as const;
 
-function refuse(prim: Prim, inputs: readonly Meta[], out: Meta): string | null {
+type Limit<P extends Prim> = (inputs: readonly Meta[], attrs: PrimAttrs[P], out: Meta) => string | null;
+
+// A long sum first makes one partial sum per output element and chunk of CHUNK terms.
+const partialSums = (out: Meta, terms: number) =>
+  sizeOf(out.shape) * Math.ceil(terms / CHUNK) > maxElements() ? REFUSALS.size : null;
+const convLimit = (prim: keyof ConvAttrs): Limit<keyof ConvAttrs> => (inputs, _a, out) =>
+  partialSums(out, convTerms(prim, inputs, out));
+const emptyIntExtremum: Limit<'max' | 'min'> = ([x], _a, out) =>
+  (out.dtype === 'int32' || out.dtype === 'int64') && sizeOf(x!.shape) === 0 && sizeOf(out.shape) > 0
+    ? REFUSALS.identity
+    : null;
+const poolWindow: Limit<keyof PoolAttrs> = (_ins, a) => (sizeOf(a.window) > CHUNK ? REFUSALS.window : null);
+
+/** What the gpu kernels of some primitives cannot do, beyond the limits every kernel has (refuse). */
+const LIMITS: { readonly [P in Prim]?: Limit<P> } = {
+  matmul: ([x], _a, out) => partialSums(out, x!.shape.at(-1)!),
+  conv: convLimit('conv'),
+  conv_backprop_input: convLimit('conv_backprop_input'),
+  conv_backprop_filter: convLimit('conv_backprop_filter'),
+  max: emptyIntExtremum,
+  min: emptyIntExtremum,
+  // A thread loops over its whole window; llvmpipe caps a shader loop at 65,535 steps.
+  max_pool: poolWindow,
+  max_pool_argmax: poolWindow,
+  avg_pool: poolWindow,
+  avg_pool_grad: poolWindow,
+};
+
+function refuse<P extends Prim>(prim: P, inputs: readonly Meta[], attrs: PrimAttrs[P], out: Meta): string | null {
   const all = [...inputs, out];
   if (all.some((m) => m.dtype === 'float64')) return REFUSALS.float64;
   if (all.some((m) => m.shape.length > MAX_RANK)) return REFUSALS.rank;
   const limit = maxElements();
   if (all.some((m) => sizeOf(m.shape) > limit)) return REFUSALS.size;
-  // A long matmul first makes one partial sum per output element and chunk of k.
-  if (prim === 'matmul' && sizeOf(out.shape) * Math.ceil(inputs[0]!.shape.at(-1)! / CHUNK) > limit) return REFUSALS.size;
-  // So does a convolution whose sums are longer than CHUNK.
-  if ((prim === 'conv' || prim === 'conv_backprop_input' || prim === 'conv_backprop_filter') &&
-      sizeOf(out.shape) * Math.ceil(convTerms(prim, inputs, out) / CHUNK) > limit) return REFUSALS.size;
-  if ((prim === 'max' || prim === 'min') && (out.dtype === 'int32' || out.dtype === 'int64') &&
-      sizeOf(inputs[0]!.shape) === 0 && sizeOf(out.shape) > 0) {
-    return REFUSALS.identity;
-  }
-  return null;
+  const special = LIMITS[prim] as Limit<P> | undefined;
+  return special?.(inputs, attrs, out) ?? null;
 }
 
 function upload(host: Nd, _dtype: DType): GpuData {
@@ -90,4 +111,7 @@ export const gpuBackend: Backend<GpuData> = {
   refuse,
   own: (data, owner) => own(data, owner),
   disown: (owner) => disown(owner, [(owner.data as GpuData).buf]),
+  block: ({ buf }) => (buf.isFreed ? null : { key: buf, bytes: buf.bytes }),
+  live: () => liveBuffers(),
+  describe: () => ({ mode: gpuMode(), renderer: gpuRenderer() }),
 };

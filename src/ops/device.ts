@@ -1,11 +1,10 @@
 // Devices (ktape additions): where ops run, which gpu.js mode runs them, and
 // the memory the gpu holds.
 import { keras, valueError } from '../core/context.js';
-import { currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../device/dispatcher.js';
+import { backendOf, currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
 import { Tensor } from '../core/tensor.js';
-import { gpuMode, gpuRenderer, type GpuMode } from '../gpu/context.js';
-import { liveBuffers } from '../gpu/memory.js';
+import type { GpuMode } from '../core/backend.js';
 
 /**
  * Chooses where every following op runs (a ktape addition): 'cpu' (scijs
@@ -60,7 +59,7 @@ export function get_device(): DeviceName {
  * ```
  */
 export function gpu_mode(): GpuMode {
-  return gpuMode();
+  return backendOf('gpu')?.describe?.().mode ?? 'cpu';
 }
 
 /**
@@ -74,7 +73,7 @@ export function gpu_mode(): GpuMode {
  * ```
  */
 export function gpu_renderer(): string | null {
-  return gpuRenderer();
+  return backendOf('gpu')?.describe?.().renderer ?? null;
 }
 
 export interface MemoryInfo {
@@ -102,7 +101,7 @@ export interface MemoryInfo {
  * ```
  */
 export function memory_info(): MemoryInfo {
-  const { count, bytes } = liveBuffers();
+  const { count, bytes } = backendOf('gpu')?.live?.() ?? { count: 0, bytes: 0 };
   return { gpuBuffers: count, gpuBytes: bytes, cpuFallbacks: Object.fromEntries(fallbacks) };
 }
 

@@ -9,11 +9,11 @@ import { options } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
-import { poolGeometry } from '../cpu/pool.js';
 import { isFloat } from '../core/dtype.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import type { PoolWindow } from '../core/primitives.js';
+import { poolGeometry } from '../prims/pool_geometry.js';
 
 type DataFormat = 'channels_first' | 'channels_last';
 

@@ -1,7 +1,15 @@
 // Threads of the cpu device (ktape additions): how many threads its float32
 // matrix products (K.dot, K.batch_dot, convolutions, recurrent steps) may use.
 import { keras, typeError, valueError } from '../core/context.js';
-import { MAX_THREADS, getThreads, setThreads } from '../cpu/wasm/threads.js';
+import type { Backend } from '../core/backend.js';
+import { backendOf } from '../device/dispatcher.js';
+
+/** The cpu backend's thread control (its gemm's worker pool). */
+function threads(): NonNullable<Backend<unknown>['threads']> {
+  const t = backendOf('cpu')?.threads;
+  if (t === undefined) throw new Error('ktape: the cpu backend has no thread control');
+  return t;
+}
 
 /**
  * Sets how many threads the cpu device's float32 matrix products may use (a
@@ -27,10 +35,10 @@ import { MAX_THREADS, getThreads, setThreads } from '../cpu/wasm/threads.js';
 export function set_num_threads(n: number): void {
   keras('set_num_threads', () => {
     if (typeof n !== 'number') throw typeError('set_num_threads', `n must be a number; got ${typeof n}`);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-      throw valueError('set_num_threads', `n must be a whole number from 1 to ${MAX_THREADS}; got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > threads().max) {
+      throw valueError('set_num_threads', `n must be a whole number from 1 to ${threads().max}; got ${n}`);
     }
-    setThreads(n);
+    threads().set(n);
   });
 }
 
@@ -47,5 +55,5 @@ export function set_num_threads(n: number): void {
  * ```
  */
 export function get_num_threads(): number {
-  return getThreads();
+  return threads().get();
 }

@@ -16,13 +16,13 @@
 // - avg_pool is linear; its VJP avg_pool_grad (each window's g / count spread
 //   over the window) is its transpose, and the VJP of that is avg_pool again.
 import { fmtShape, typeError, valueError } from '../core/context.js';
-import { poolGeometry } from '../cpu/pool.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from './lax.js';
 import { type PoolWindow, type PoolAttrs, type Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
+import { poolGeometry } from './pool_geometry.js';
 
 /** The pooled shape of an input of shape `s`, after checking the window against it. */
 function pooledShape(op: string, s: readonly number[], a: PoolWindow, arg: string): number[] {

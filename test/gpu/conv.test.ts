@@ -175,15 +175,16 @@ describe('convolutions on the gpu device', () => {
   });
 
   it('refuse() sends convolutions whose partial sums would not fit to the cpu', () => {
+    const GEO = { strides: [1, 1], dilation: [1, 1], pads: [[1, 1], [1, 1]] as [number, number][], groups: 1, inputSize: [130, 130], kernelSize: [3, 3] };
     const f32 = (shape: number[]) => ({ shape, dtype: 'float32' as const });
     // 128 x 128 x 600 outputs of 2 chunks (9 x 512 = 4608 terms): 19.7M partial sums, more than 2^24
-    expect(gpuBackend.refuse!('conv', [f32([1, 128, 128, 512]), f32([3, 3, 512, 600])], f32([1, 128, 128, 600]))).toBe(REFUSALS.size);
+    expect(gpuBackend.refuse!('conv', [f32([1, 128, 128, 512]), f32([3, 3, 512, 600])], GEO, f32([1, 128, 128, 600]))).toBe(REFUSALS.size);
     // 9 x 455 = 4095 terms: one chunk
-    expect(gpuBackend.refuse!('conv', [f32([1, 128, 128, 455]), f32([3, 3, 455, 600])], f32([1, 128, 128, 600]))).toBeNull();
+    expect(gpuBackend.refuse!('conv', [f32([1, 128, 128, 455]), f32([3, 3, 455, 600])], GEO, f32([1, 128, 128, 600]))).toBeNull();
     // 36,864 kernel values x 64 chunks of output positions
-    expect(gpuBackend.refuse!('conv_backprop_filter', [f32([16, 128, 128, 64]), f32([16, 128, 128, 64])], f32([3, 3, 64, 64]))).toBeNull();
+    expect(gpuBackend.refuse!('conv_backprop_filter', [f32([16, 128, 128, 64]), f32([16, 128, 128, 64])], GEO, f32([3, 3, 64, 64]))).toBeNull();
     // 130 x 130 x 512 input values x 2 chunks (9 x 600 = 5400 terms)
-    expect(gpuBackend.refuse!('conv_backprop_input', [f32([1, 130, 130, 600]), f32([3, 3, 512, 600])], f32([1, 130, 130, 512])))
+    expect(gpuBackend.refuse!('conv_backprop_input', [f32([1, 130, 130, 600]), f32([3, 3, 512, 600])], GEO, f32([1, 130, 130, 512])))
       .toBe(REFUSALS.size);
   });
 });

@@ -509,9 +509,9 @@ describe('max', () => {
   it('of an empty int32/int64 axis is refused (its identity is not a float32)', () => {
     for (const dtype of ['int32', 'int64'] as DType[]) {
       const x = { shape: [0, 2], dtype };
-      expect(gpuBackend.refuse!('max', [x], { shape: [2], dtype })).toBe(REFUSALS.identity);
-      expect(gpuBackend.refuse!('min', [x], { shape: [2], dtype })).toBe(REFUSALS.identity);
-      expect(gpuBackend.refuse!('max', [{ shape: [1, 2], dtype }], { shape: [2], dtype })).toBeNull();
+      expect(gpuBackend.refuse!('max', [x], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBe(REFUSALS.identity);
+      expect(gpuBackend.refuse!('min', [x], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBe(REFUSALS.identity);
+      expect(gpuBackend.refuse!('max', [{ shape: [1, 2], dtype }], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBeNull();
     }
   });
 });
@@ -787,14 +787,14 @@ describe('the gpu device through the dispatcher', () => {
 
   it('refuses sizes beyond the exact float32 index range', () => {
     const big = { shape: [2 ** 12, 2 ** 12 + 1], dtype: 'float32' as const };
-    expect(gpuBackend.refuse!('neg', [big], big)).toBe(REFUSALS.size);
+    expect(gpuBackend.refuse!('neg', [big], {}, big)).toBe(REFUSALS.size);
     const ok = { shape: [2 ** 12, 2 ** 12], dtype: 'float32' as const };
-    expect(gpuBackend.refuse!('neg', [ok], ok)).toBeNull();
+    expect(gpuBackend.refuse!('neg', [ok], {}, ok)).toBeNull();
     // Fits, but its partial sums (one per output element and chunk of k) would not.
     const [m, k] = [4095, 4097];
     const out = { shape: [m, m], dtype: 'float32' as const };
-    expect(gpuBackend.refuse!('matmul', [{ shape: [m, k], dtype: 'float32' }, { shape: [k, m], dtype: 'float32' }], out)).toBe(REFUSALS.size);
-    expect(gpuBackend.refuse!('matmul', [{ shape: [m, 4096], dtype: 'float32' }, { shape: [4096, m], dtype: 'float32' }], out)).toBeNull();
+    expect(gpuBackend.refuse!('matmul', [{ shape: [m, k], dtype: 'float32' }, { shape: [k, m], dtype: 'float32' }], {}, out)).toBe(REFUSALS.size);
+    expect(gpuBackend.refuse!('matmul', [{ shape: [m, 4096], dtype: 'float32' }, { shape: [4096, m], dtype: 'float32' }], {}, out)).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 // The gpu pool kernels against the cpu kernels: 1 to 3 spatial axes, every
 // padding mode, strides larger and smaller than the window, ties and NaN
 // (first max wins, NaN wins), integer inputs, empty results, windows bigger
-// than one thread may loop over (run on the host), strided host inputs, and
+// than one thread may loop over (refused: the dispatcher runs them on the cpu), strided host inputs, and
 // the Keras functions on the gpu device with their gradients.
 // max, argmax and integer results are exact; avg and its transpose within
 // float32 rounding of short sums (rtol 1e-6).
@@ -14,7 +14,7 @@ import { setCurrentDevice } from '../../src/device/dispatcher.js';
 import { allocate, type DType } from '../../src/core/dtype.js';
 import { sizeOf } from '../../src/core/shape.js';
 import { cachedKernelCount } from '../../src/gpu/context.js';
-import { gpuBackend } from '../../src/gpu/index.js';
+import { gpuBackend, REFUSALS } from '../../src/gpu/index.js';
 import type { GpuData } from '../../src/gpu/memory.js';
 import { PRIMS } from '../../src/prims/table.js';
 import type { PoolAttrs, PoolWindow, Meta } from '../../src/core/primitives.js';
@@ -117,9 +117,23 @@ describe('gpu pool kernels against the cpu kernels', () => {
     checkAll(host([0, 4, 4, 2], 'float32', () => rand()), { window: [2, 2], strides: [2, 2], padding: 'SAME' });
   });
 
-  it('run windows of more than CHUNK cells through the cpu kernels', () => {
+  it('are refused for windows of more than CHUNK cells, which the dispatcher runs on the cpu (counted)', () => {
+    const big: PoolWindow = { window: [65, 65], strides: [1, 1], padding: 'VALID' };
+    const m = (shape: number[]): Meta => ({ shape, dtype: 'float32' });
+    for (const prim of ['max_pool', 'max_pool_argmax', 'avg_pool'] as const) {
+      expect(gpuBackend.refuse!(prim, [m([1, 66, 65, 1])], big, m([1, 2, 1, 1]))).toBe(REFUSALS.window);
+    }
+    expect(gpuBackend.refuse!('avg_pool_grad', [m([1, 2, 1, 1])], { ...big, shape: [1, 66, 65, 1] }, m([1, 66, 65, 1])))
+      .toBe(REFUSALS.window);
+    expect(gpuBackend.refuse!('max_pool', [m([1, 66, 64, 1])], { ...big, window: [64, 64] }, m([1, 3, 1, 1]))).toBeNull();
+
     const x = host([1, 66, 65, 1], 'float32', () => rand() * 2 - 1);
-    checkAll(x, { window: [65, 65], strides: [1, 1], padding: 'VALID' });
+    const want = copyOut(K.eval(K.pool2d(K.constant(x), [65, 65], [1, 1], 'valid', 'channels_last', 'avg')), 'float32').data;
+    const before = K.memory_info().cpuFallbacks[REFUSALS.window] ?? 0;
+    setCurrentDevice('gpu');
+    const got = copyOut(K.eval(K.pool2d(K.constant(x), [65, 65], [1, 1], 'valid', 'channels_last', 'avg')), 'float32').data;
+    expect(K.memory_info().cpuFallbacks[REFUSALS.window]).toBe(before + 1);
+    expect(Array.from(got)).toEqual(Array.from(want));
   });
 
   it('compile one kernel per spatial rank and mode, reused for every size', () => {

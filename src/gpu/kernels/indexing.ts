@@ -13,13 +13,13 @@
 // has at most 2^24 elements, so no valid index reaches float32's inexact range.
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
-import { checkIndices } from '../../cpu/indexing.js';
 import type { DType } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import { kernelFor, readValue, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, emptyData, IDIV, runMap, storeLine, toDevice, valueOf, WRAP, wrapValue } from './common.js';
 import type { IndexingAttrs } from '../../core/primitives.js';
+import { checkIndices } from '../../prims/index_check.js';
 
 /** The most inputs one concat kernel reads. */
 const GROUP = 8;

@@ -7,19 +7,19 @@
 //   NaN wins; avg divides by the cells inside).
 // - avg_pool_grad: one thread per input element sums g / count over the
 //   windows that hold it (at most prod ceil(k / s) of them); no atomics needed.
-// A thread loops at most prod(window) times; windows of more than CHUNK cells
-// (gpu.js caps argument-bounded loops there, and llvmpipe ends a shader after
-// 65535 iterations) run through the cpu kernels instead, values copied over.
+// A thread loops at most prod(window) times; the backend refuses windows of
+// more than CHUNK cells (gpu.js caps argument-bounded loops there, and llvmpipe
+// ends a shader after 65535 iterations), so the dispatcher runs those on the cpu.
 import ndarray from 'ndarray';
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
 import type { Nd } from '../../core/ndarray.js';
-import { cpuPool, poolGeometry } from '../../cpu/pool.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import { kernelFor, readValue, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, coordLines, emptyData, IDIV, toDevice, valueOf, wrapValue } from './common.js';
 import type { PoolAttrs, PoolWindow, Meta } from '../../core/primitives.js';
+import { poolGeometry } from '../../prims/pool_geometry.js';
 
 type Mode = 'max' | 'argmax' | 'avg';
 
@@ -90,18 +90,10 @@ function gradSource(r: number): string {
   return `function (${params.join(', ')}) {\n${body}}`;
 }
 
-/** Run a cpu kernel on the host values of `input` (float32) and put the result back on the device. */
-function onHost<A>(kernel: Kernel<A, Nd>, input: GpuData, attrs: A, out: Meta, prim: string): GpuData {
-  const host: Nd = ndarray(readValue(valueOf(input, prim), input.size), input.shape.slice());
-  const y = kernel([host], attrs, out);
-  return wrapValue(toDevice(Float32Array.from(y.data)), out.shape);
-}
-
 function forward(prim: 'max_pool' | 'max_pool_argmax' | 'avg_pool', mode: Mode): Kernel<PoolWindow, GpuData> {
   return ([x], a, out) => {
     if (sizeOf(out.shape) === 0) return emptyData(out.shape);
     const K = sizeOf(a.window);
-    if (K > CHUNK) return onHost(cpuPool[prim], x!, a, out, prim);
     const spatial = x!.shape.slice(1, -1);
     const r = spatial.length;
     const { out: outSp, before } = poolGeometry(spatial, a);
@@ -119,7 +111,6 @@ export const gpuPool: { [P in keyof PoolAttrs]: Kernel<PoolAttrs[P], GpuData> } 
   avg_pool: forward('avg_pool', 'avg'),
   avg_pool_grad: ([g], a, out) => {
     if (sizeOf(out.shape) === 0) return emptyData(out.shape);
-    if (sizeOf(a.window) > CHUNK) return onHost(cpuPool.avg_pool_grad, g!, a, out, 'avg_pool_grad');
     const spatial = a.shape.slice(1, -1);
     const r = spatial.length;
     const { out: outSp, before } = poolGeometry(spatial, a);

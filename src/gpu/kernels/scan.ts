@@ -17,13 +17,14 @@
 // cpu kernels do.
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
-import { formatTensor, lineShape, writeOut } from '../../cpu/scan.js';
 import type { DType } from '../../core/dtype.js';
 import { isFloat } from '../../core/dtype.js';
 import { kernelFor, readValue, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
 import type { ScanAttrs } from '../../core/primitives.js';
+import { formatTensor, writeOut } from '../../core/format.js';
+import { lineShape } from '../../core/shape.js';
 
 /** Elements per block. */
 export const BLOCK = 64;
