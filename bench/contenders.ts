@@ -23,7 +23,7 @@ type ThreadSetter = (n: number) => unknown;
  * (K.set_num_threads(n)); null until then, and the all-cores figures are n/a.
  */
 export function threadSetter(): ThreadSetter | null {
-  const f = (K as unknown as Record<string, unknown>)['set_num_threads'];
+  const f = (K as unknown as Record<string, unknown>).set_num_threads;
   return typeof f === 'function' ? (n: number) => (f as ThreadSetter)(n) : null;
 }
 

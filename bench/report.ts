@@ -111,7 +111,7 @@ export function headerLines(r: RunReport): string[] {
   const lines = [
     `${m.date}, Node ${m.node}, ${m.cpu} x${m.cores}${m.quick ? ', --quick (smaller sizes: not the issue\'s workloads)' : ''}` +
       (m.seconds !== undefined ? `, the run took ${m.seconds} s` : ''),
-    `ktape cpu threads: ${m.ktapeThreads}` + (m.gpuMode ? `; ktape gpu: gpu.js ${m.gpuMode}${m.gpuRenderer ? ` on ${m.gpuRenderer}` : ''}` : ''),
+    `ktape cpu threads: ${m.ktapeThreads}${m.gpuMode ? `; ktape gpu: gpu.js ${m.gpuMode}${m.gpuRenderer ? ` on ${m.gpuRenderer}` : ''}` : ''}`,
   ];
   if (m.tfjs) {
     lines.push(`TensorFlow.js ${m.tfjs.version}; wasm backend: ${m.tfjs.wasmBinary ?? 'not loaded'} ` +
@@ -132,5 +132,5 @@ export function markdown(r: RunReport): string {
   parts.push('Targets of issue 9:', targetsTable(r.targets));
   const notes = [...r.meta.notes, ...r.cases.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));
-  return parts.join('\n\n') + '\n';
+  return `${parts.join('\n\n')}\n`;
 }

@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   if (gc === undefined) notes.push('node ran without --expose-gc: resident sizes are read without a forced collection');
 
   const meta: Meta = {
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', node: process.version,
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, node: process.version,
     cpu: os.cpus()[0]?.model.trim() ?? 'cpu', cores: cores(), quick: opts.quick, gc: gc !== undefined,
     contenders: ids, ktapeThreads: threads === null ? '1 (no K.set_num_threads)' : `1, and ${cores()} for ktape cpu, all cores`, notes,
   };
@@ -299,7 +299,7 @@ async function main(): Promise<void> {
 
   const write = opts.write ?? (!opts.quick && opts.workloads === null && opts.memory && opts.contenders === null);
   if (write) {
-    writeFileSync(path.join(HERE, 'last-run.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(path.join(HERE, 'last-run.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(HERE, 'last-run.md'), markdown(report));
     console.log('wrote bench/last-run.json and bench/last-run.md');
   }

@@ -1,6 +1,5 @@
 // backend_config: epsilon, floatx, image_data_format, and the uid counters.
 import { typeError, valueError } from './context.js';
-import type { DType } from './dtype.js';
 
 let eps = 1e-7;
 let floatType: 'float32' | 'float64' = 'float32';
@@ -158,8 +157,4 @@ export function reset_uids(): void {
  */
 export function backend(): string {
   return 'tensorflow';
-}
-
-export function isFloatx(d: DType): boolean {
-  return d === floatType;
 }

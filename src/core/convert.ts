@@ -45,7 +45,7 @@ export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tens
     if (own === d) return new Tensor(x.shape.slice(), d, cpuStorage(copyOut(x as Nd, d)), null);
     const flat: number[] = [];
     const walk = (dim: number, off: number) => {
-      if (dim === x.shape.length) flat.push(Number(x.data instanceof Array ? x.data[off] : (x.data as TypedArray)[off]));
+      if (dim === x.shape.length) flat.push(Number(Array.isArray(x.data) ? x.data[off] : (x.data as TypedArray)[off]));
       else for (let i = 0; i < x.shape[dim]!; i++) walk(dim + 1, off + i * x.stride[dim]!);
     };
     walk(0, x.offset);

@@ -57,16 +57,6 @@ export function normAxis(fn: string, axis: unknown, rank: number, arg = 'axis'):
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Normalise null / an int / a list of ints into sorted unique axes (null = all). */
-export function normAxes(fn: string, axis: unknown, rank: number, arg = 'axis'): number[] {
-  if (axis === null || axis === undefined) return range(rank);
-  const list = Array.isArray(axis) ? axis : [axis];
-  const out = list.map((a) => normAxis(fn, a, rank, arg));
-  const set = new Set(out);
-  if (set.size !== out.length) throw valueError(fn, `${arg} ${JSON.stringify(axis)} repeats an axis`);
-  return out.sort((x, y) => x - y);
-}
-
 export function range(n: number): number[] {
   const r = new Array<number>(n);
   for (let i = 0; i < n; i++) r[i] = i;

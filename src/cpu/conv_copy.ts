@@ -109,7 +109,7 @@ function load(): Copier | null {
   try {
     if (WebAssembly.validate(MODULE)) {
       const e = new WebAssembly.Instance(new WebAssembly.Module(MODULE), { env: { memory: gemm.memory } }).exports;
-      copier = { gemm, runs: e['runs'] as Copier['runs'], clear: e['clear'] as Copier['clear'] };
+      copier = { gemm, runs: e.runs as Copier['runs'], clear: e.clear as Copier['clear'] };
     }
   } catch {
     copier = null;

@@ -94,7 +94,7 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   cos: unary('Math.cos(x)', map1(function (o, a) { o = Math.cos(a); })),
   tanh: unary('Math.tanh(x)', map1(function (o, a) { o = Math.tanh(a); }), 'tanh'),
   sigmoid: unary('(x >= 0 ? 1 / (1 + Math.exp(-x)) : ((e = Math.exp(x)), e / (1 + e)))', map1(function (o, a) {
-    if (a >= 0) { o = 1 / (1 + Math.exp(-a)); } else { var e = Math.exp(a); o = e / (1 + e); }
+    var e: number; if (a >= 0) { o = 1 / (1 + Math.exp(-a)); } else { e = Math.exp(a); o = e / (1 + e); }
   }), 'sigmoid'),
   softplus: unary('(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))', map1(function (o, a) { o = a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a)); }), 'softplus'),
 

@@ -8,7 +8,7 @@ import { cpuScan } from './scan.js';
 import { cpuConv } from './conv.js';
 import { cpuPool } from './pool.js';
 import { cpuLinalg } from './linalg.js';
-import { type Nd } from '../core/ndarray.js';
+import type { Nd } from '../core/ndarray.js';
 import { cpuReduce } from './reduce.js';
 import { cpuShape } from './shape.js';
 import type { StateAttrs } from '../core/primitives.js';

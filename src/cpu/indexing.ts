@@ -4,7 +4,6 @@
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import type { Kernel } from '../core/backend.js';
-import { fmtShape, valueError } from '../core/context.js';
 import type { DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, contiguous, type Nd } from '../core/ndarray.js';

@@ -5,7 +5,7 @@ import { currentName, fmtShape, typeError } from '../core/context.js';
 import type { Nd } from '../core/ndarray.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { hostReaders, type Storage } from '../core/storage.js';
-import { type Tensor, type Node } from '../core/tensor.js';
+import type { Tensor, Node } from '../core/tensor.js';
 import { observing } from '../prims/apply.js';
 import { currentBackwardNode } from '../grad/backprop.js';
 import { callSite, withSites } from '../core/site.js';

@@ -3,7 +3,6 @@
 // by that line, so a training loop whose memory grows points at the line that
 // keeps tensors alive.
 import { fmtShape, typeError, valueError } from '../core/context.js';
-import type { Nd } from '../core/ndarray.js';
 import type { DeviceName, Storage } from '../core/storage.js';
 import { setTensorCreationHook, type Tensor } from '../core/tensor.js';
 import { callSite, setSitesAlwaysOn } from '../core/site.js';

@@ -12,7 +12,6 @@ import type { Backend, Kernel, Kernels } from '../core/backend.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
-import type { Storage } from '../core/storage.js';
 import { CHUNK, gpuMode, gpuRenderer, maxElements, readValue } from './context.js';
 import { emptyData, MAX_RANK, toDevice, wrapValue } from './kernels/common.js';
 import { gpuActivation } from './kernels/activation.js';

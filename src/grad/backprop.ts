@@ -3,7 +3,7 @@
 // adding up the cotangents per input. The VJPs run through `apply`, so the
 // gradients are themselves recorded and can be differentiated again.
 import { isFloat } from '../core/dtype.js';
-import { type Tensor, type Node } from '../core/tensor.js';
+import type { Tensor, Node } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { PRIMS } from '../prims/table.js';
 import type { OpSpec, Vjp } from '../prims/spec.js';
@@ -75,7 +75,7 @@ export function backprop(
   // Only tensors that some x flows into need a cotangent.
   const relevant = new Set<Tensor>();
   for (const t of order) {
-    if (targets.has(t) || (t.node !== null && t.node.inputs.some((i) => relevant.has(i)))) relevant.add(t);
+    if (targets.has(t) || (t.node?.inputs.some((i) => relevant.has(i)))) relevant.add(t);
   }
   const grads = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {

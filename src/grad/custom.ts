@@ -3,7 +3,7 @@
 // the backward pass) and K.no_grad. All three put one `custom` node on the tape
 // whose gradient is a closure; see src/prims/state.ts.
 import { typeError, userCode, valueError, fmtShape } from '../core/context.js';
-import { Tensor, Variable } from '../core/tensor.js';
+import { Tensor, type Variable } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { apply, isRecording, observing, readVariable, watchingVariables, withoutRecording, withVariableReads } from '../prims/apply.js';
 import { backprop } from './backprop.js';

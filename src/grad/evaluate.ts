@@ -5,7 +5,7 @@
 // from the values now flowing.
 import { fmtShape, valueError } from '../core/context.js';
 import { isKnown, sizeOf } from '../core/shape.js';
-import { Placeholder, Tensor, Variable } from '../core/tensor.js';
+import { Placeholder, Tensor, type Variable } from '../core/tensor.js';
 import { apply, readVariable, withoutRecording } from '../prims/apply.js';
 import { topoOrder } from './backprop.js';
 import type { PrimAttrs, Prim } from '../core/primitives.js';

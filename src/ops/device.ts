@@ -3,7 +3,7 @@
 import { keras, valueError } from '../core/context.js';
 import { backendOf, currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
-import { Tensor } from '../core/tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import type { GpuMode } from '../core/backend.js';
 
 /**

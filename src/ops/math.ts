@@ -4,7 +4,6 @@
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toFloatTensor as floatInput, toPair, toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
-import { floatx } from '../core/config.js';
 import { isFloat, isInt, type DType } from '../core/dtype.js';
 import { methods, Tensor, type NestedArray } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';

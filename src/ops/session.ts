@@ -4,7 +4,7 @@
 // the copies of values cached on other devices. `Session` only describes it.
 import { options } from '../core/args.js';
 import { reset_uids } from '../core/config.js';
-import { fmtShape, keras, nameScope, setNameScope, typeError } from '../core/context.js';
+import { keras, nameScope, setNameScope, typeError } from '../core/context.js';
 import { currentDevice, releaseCopies } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
 import { Tensor } from '../core/tensor.js';

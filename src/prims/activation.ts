@@ -7,7 +7,7 @@ import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { broadcastShapes } from '../core/shape.js';
 import * as lax from './lax.js';
-import { type ActivationAttrs, type Empty, type Meta } from '../core/primitives.js';
+import type { ActivationAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 /** (y, g): float, the same dtype, broadcasting shapes. */

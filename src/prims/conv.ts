@@ -15,7 +15,7 @@ import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
-import { type ConvGeometry, type ConvAttrs, type Meta } from '../core/primitives.js';
+import type { ConvGeometry, ConvAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 /** The number of windows along one axis (0 when not even one fits). */

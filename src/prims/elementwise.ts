@@ -5,7 +5,7 @@ import { fmtShape, typeError } from '../core/context.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { broadcastShapes } from '../core/shape.js';
 import * as lax from './lax.js';
-import { type ElementwiseAttrs, type Empty, type Meta } from '../core/primitives.js';
+import type { ElementwiseAttrs, Empty, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 function numeric(op: string, x: Meta): Meta {

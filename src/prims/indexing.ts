@@ -5,9 +5,8 @@
 import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
 import * as lax from './lax.js';
-import { type IndexingAttrs, type Meta } from '../core/primitives.js';
+import type { IndexingAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 /** An unknown dimension agrees with anything. */

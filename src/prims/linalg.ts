@@ -1,7 +1,7 @@
 // Matrix product: the one contraction every dot/batch_dot is lowered to.
 import { fmtShape, typeError, valueError } from '../core/context.js';
 import * as lax from './lax.js';
-import { type LinalgAttrs, type Empty } from '../core/primitives.js';
+import type { LinalgAttrs, } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 export const linalgPrims = {

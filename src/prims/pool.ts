@@ -18,9 +18,8 @@
 import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
 import * as lax from './lax.js';
-import { type PoolWindow, type PoolAttrs, type Meta } from '../core/primitives.js';
+import type { PoolWindow, PoolAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 import { poolGeometry } from './pool_geometry.js';
 

@@ -2,7 +2,7 @@
 import { fmtShape, typeError, valueError } from '../core/context.js';
 import { reducedShape, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
-import { type ReduceAttrs, type Reduction, type Meta } from '../core/primitives.js';
+import type { ReduceAttrs, Reduction, Meta } from '../core/primitives.js';
 import { inversePerm } from './shape.js';
 import { vjp, type OpSpec } from './spec.js';
 import type { Tensor } from '../core/tensor.js';

@@ -12,7 +12,7 @@ import { fmtShape, typeError, valueError } from '../core/context.js';
 import { sameShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from './lax.js';
-import { type Scan, type ScanAttrs, type Meta } from '../core/primitives.js';
+import type { Scan, ScanAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 function checkAxis(op: string, x: Meta, axis: number): void {

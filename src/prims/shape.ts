@@ -2,9 +2,8 @@
 // so sharing a buffer is safe.
 import { fmtShape, valueError } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
 import * as lax from './lax.js';
-import { type ShapeAttrs, type Meta } from '../core/primitives.js';
+import type { ShapeAttrs, } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 export function inversePerm(perm: readonly number[]): number[] {

@@ -1,8 +1,6 @@
-// Graph plumbing: reading a variable, blocking gradients, and user-defined
-// gradients (K.custom_gradient, K.checkpoint).
-import type { Tensor } from '../core/tensor.js';
+
 import { vjp, type OpSpec } from './spec.js';
-import type { Empty, StateAttrs } from '../core/primitives.js';
+import type { StateAttrs } from '../core/primitives.js';
 
 export const statePrims = {
   // The snapshot of a variable's current value; its gradient flows to the variable.

@@ -167,7 +167,7 @@ describe.skipIf(testDevice() === 'gpu')('API documentation examples (the cpu pro
 
   it('finds the examples, and checks their lines as intended', () => {
     expect(all.length).toBeGreaterThan(100);
-    const { body, lines } = instrument("const x = K.constant([1]);\nK.eval(x); // [1]\n// K.eval(x); // [2]\nf(x); // prints 1");
+    const { body } = instrument("const x = K.constant([1]);\nK.eval(x); // [1]\n// K.eval(x); // [2]\nf(x); // prints 1");
     expect(body).toBe("const x = K.constant([1]);\n__check(0, () => (K.eval(x)));\n// K.eval(x); // [2]\n__check(1, () => (f(x)));");
     const line = (expected: string): Line => ({ text: '', expr: '', expected });
     // Numbers to the precision written; integers as float32 rounds them.
@@ -200,7 +200,7 @@ describe.skipIf(testDevice() === 'gpu')('API documentation examples (the cpu pro
       parts.push(block);
       line += block.split('\n').length;
     }
-    writeFileSync(join(dir, 'typed.ts'), parts.join('\n') + '\n');
+    writeFileSync(join(dir, 'typed.ts'), `${parts.join('\n')}\n`);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       extends: join(ROOT, 'tsconfig.json'),
       compilerOptions: { typeRoots: [join(ROOT, 'node_modules/@types')] },

@@ -12,7 +12,7 @@ import * as K from '../../src/index.js';
 import { cpuBackend } from '../../src/cpu/index.js';
 import { copyOut, type Nd } from '../../src/core/ndarray.js';
 import { fallbacks, setCurrentDevice } from '../../src/device/dispatcher.js';
-import { allocate, type DType } from '../../src/core/dtype.js';
+import type { DType } from '../../src/core/dtype.js';
 import { sizeOf } from '../../src/core/shape.js';
 import { cpuStorage } from '../../src/core/storage.js';
 import { Tensor } from '../../src/core/tensor.js';

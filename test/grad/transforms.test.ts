@@ -24,7 +24,7 @@ describe('vjp', () => {
   });
 
   it('several primals; zeros for a primal the function ignores', () => {
-    const [, pull] = K.vjp((a: K.Tensor, b: K.Tensor) => K.multiply(a, a), [K.constant([1, 2]), K.constant([5, 5])]);
+    const [, pull] = K.vjp((a: K.Tensor, _b: K.Tensor) => K.multiply(a, a), [K.constant([1, 2]), K.constant([5, 5])]);
     const [ga, gb] = pull(K.constant([1, 1]));
     expectClose(ga!, [2, 4]);
     expectClose(gb!, [0, 0]);

@@ -262,7 +262,10 @@ describe('rnn', () => {
     const xp = K.placeholder([null, null, 3]);
     const hp = K.placeholder([null, U]);
     let called = 0;
-    const counted = (x: Tensor, s: Tensor[]) => (called++, simple(x, s));
+    const counted = (x: Tensor, s: Tensor[]) => {
+      called++;
+      return simple(x, s);
+    };
     expectError(() => K.rnn(counted, xp, [hp], { unroll: true }), K.ValueError, 'rnn:', 'Unrolling requires a fixed number of timesteps', '(None, None, 3)');
     expectError(() => K.rnn(counted, xp, [hp]), K.ValueError, 'rnn:', 'unknown number of time steps', '(None, None, 3)');
     expectError(() => K.rnn(counted, K.placeholder([null, 3, null]), [hp], { time_major: true }), K.ValueError, 'rnn:', 'time steps');
@@ -272,7 +275,10 @@ describe('rnn', () => {
   it('rejects bad inputs, masks and options before calling the step function', () => {
     const { simple } = cells('float64');
     let called = 0;
-    const step = (x: Tensor, s: Tensor[]) => (called++, simple(x, s));
+    const step = (x: Tensor, s: Tensor[]) => {
+      called++;
+      return simple(x, s);
+    };
     const x = param('x', 'float64');
     const h0 = param('h0', 'float64');
     expectError(() => K.rnn(step, K.zeros([2, 3], 'float64'), [h0]), K.ValueError, 'rnn:', 'inputs', 'rank at least 3', '(2, 3)');
@@ -298,9 +304,9 @@ describe('rnn', () => {
     const x = param('x', 'float64');
     const h0 = param('h0', 'float64');
     const c0 = param('c0', 'float64');
-    expectError(() => K.rnn((xt: Tensor, s: Tensor[]) => [s[0]!, [s[0]!]], x, [h0, c0]), K.ValueError, 'rnn:', 'new_states', 'structure');
+    expectError(() => K.rnn((_xt: Tensor, s: Tensor[]) => [s[0]!, [s[0]!]], x, [h0, c0]), K.ValueError, 'rnn:', 'new_states', 'structure');
     expectError(() => K.rnn((xt: Tensor, s: Tensor[]) => [s[0]!, [xt]], x, [h0]), K.ValueError, 'rnn:', 'new_states', '(2, 3)', '(2, 2)');
-    expectError(() => K.rnn((xt: Tensor, s: Tensor[]) => [s[0]!, [K.cast(s[0]!, 'float32')]], x, [h0]), K.TypeError, 'rnn:', 'float32', 'float64');
+    expectError(() => K.rnn((_xt: Tensor, s: Tensor[]) => [s[0]!, [K.cast(s[0]!, 'float32')]], x, [h0]), K.TypeError, 'rnn:', 'float32', 'float64');
     expectError(() => K.rnn((() => h0) as never, x, [h0]), K.TypeError, 'rnn:', '[output, new_states]');
     expectError(() => K.rnn((() => [1, []]) as never, x, [h0]), K.TypeError, 'rnn:', 'output');
     expectError(() => K.rnn((() => [h0, h0]) as never, x, [h0]), K.TypeError, 'rnn:', 'new_states');

@@ -7,8 +7,6 @@ import ndarray from 'ndarray';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as K from '../../src/index.js';
 import type { DType } from '../../src/index.js';
-import { allocate } from '../../src/core/dtype.js';
-import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';
 
 interface Values { shape: number[]; dtype: DType; data: number[] }

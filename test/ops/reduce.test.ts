@@ -3,11 +3,9 @@
 // from test/fixtures/gen_reduce.py (numpy re-implementing the seed's TF source)
 // and from hand computations below.
 import { readFileSync } from 'node:fs';
-import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
 import type { DType } from '../../src/index.js';
-import { allocate } from '../../src/core/dtype.js';
 import { Tensor, type NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';
 

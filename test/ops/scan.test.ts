@@ -7,7 +7,6 @@ import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
 import type { DType } from '../../src/index.js';
-import { allocate } from '../../src/core/dtype.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import * as lax from '../../src/prims/lax.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';

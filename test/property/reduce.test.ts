@@ -82,6 +82,7 @@ describe('reductions over random axes (property)', () => {
     it(`K.${r.name} matches the naive reference, or throws K.ValueError exactly for a bad axis`, () => {
       fc.assert(fc.property(input, ({ x, axis, keepdims, dtype, byName }) => {
         const t = tensorOf(x, dtype);
+        // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the property runs each reduction by its Keras name
         const f = K[r.name];
         const run = () => (byName ? f(t, { axis, keepdims }) : f(t, axis, keepdims));
         agrees(run, reduceRef(x, axis, keepdims, r, dtype), r.name, { mentions: ['axis', pyShape(x.shape)], dtype });

@@ -35,7 +35,10 @@ export function size(shape: readonly number[]): number {
 /** Every index of `shape`, in row-major order. */
 export function indices(shape: readonly number[]): number[][] {
   const out: number[][] = [];
-  build(shape, (idx) => (out.push(idx.slice()), 0));
+  build(shape, (idx) => {
+    out.push(idx.slice());
+    return 0;
+  });
   return out;
 }
 

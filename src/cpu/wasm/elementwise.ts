@@ -172,7 +172,7 @@ export class WasmElementwise {
    */
   input(data: Float32Array, lo: number, hi: number): number | null {
     const r = this.tags.get(data);
-    if (r !== undefined && r.live && lo >= r.lo && hi <= r.lo + r.n) {
+    if (r?.live && lo >= r.lo && hi <= r.lo + r.n) {
       this.pinned.push([r.at, r.end]);
       return r.at + (lo - r.lo) * 4;
     }

@@ -94,7 +94,7 @@ export function coordLines(rank: number, idx: string, dim: (i: number) => string
   for (let i = rank - 1; i >= 1; i--) {
     s += `const q${i} = idiv(rest, ${dim(i)});\nconst ${coord(i)} = rest - q${i} * ${dim(i)};\nrest = q${i};\n`;
   }
-  return s + `const ${coord(0)} = rest;\n`;
+  return `${s}const ${coord(0)} = rest;\n`;
 }
 
 /** floor(x / d) for integers 0 <= x < 2^24, d >= 1, exact whatever the division's rounding. */

@@ -34,7 +34,7 @@ function split(idx: string, tag: string, parts: readonly (readonly [string, stri
     const [name, dim] = parts[i]!;
     s += `const q${tag}${i} = idiv(r${tag}, ${dim});\nlet ${name} = r${tag} - q${tag}${i} * ${dim};\nr${tag} = q${tag}${i};\n`;
   }
-  return s + `let ${parts[0]![0]} = r${tag};\n`;
+  return `${s}let ${parts[0]![0]} = r${tag};\n`;
 }
 
 /** Thread -> (output element o, chunk ch) and this chunk's range [j0, j0 + len) of the reduction. */
@@ -75,7 +75,7 @@ function forwardSource(): string {
 /** dw[kd, kh, kw, c, f]: the reduction runs over the output positions (n, od, oh, ow), ow fastest. */
 function filterSource(): string {
   const rows = 'id = od * sd - pd + kd * dd;\nih = oh * sh - ph + kh * dh;\n';
-  const cols = 'iw = ow * sw - pw + kw * dw;\n' + INSIDE + 'xo = (((n * D + id) * H + ih) * W + iw) * C + channel;\n';
+  const cols = `iw = ow * sw - pw + kw * dw;\n${INSIDE}xo = (((n * D + id) * H + ih) * W + iw) * C + channel;\n`;
   const body = HEAD +
     split('o', 'o', [['kd', 'KD'], ['kh', 'KH'], ['kw', 'KW'], ['c', 'cg'], ['f', 'F']]) +
     split('j0', 'j', [['n', 'N'], ['od', 'OD'], ['oh', 'OH'], ['ow', 'OW']]) +

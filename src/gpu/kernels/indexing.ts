@@ -35,7 +35,7 @@ function concatSource(k: number): string {
     const start = i === 0 ? '' : ` - b${i}`;
     pick = `if (col < b${i + 1}) {\nv = x${i}[row * w${i} + col${start}];\n} else {\n${pick}}\n`;
   }
-  const body = 'const t = this.thread.x * 1.0;\nconst row = idiv(t, W);\nconst col = t - row * W;\nlet v = 0;\n' + pick + 'return v;\n';
+  const body = `const t = this.thread.x * 1.0;\nconst row = idiv(t, W);\nconst col = t - row * W;\nlet v = 0;\n${pick}return v;\n`;
   return `function (${params.join(', ')}) {\n${body}}`;
 }
 
