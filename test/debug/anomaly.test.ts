@@ -32,10 +32,12 @@ function anomaly(fn: () => unknown): K.AnomalyError {
 describe('detect_anomaly', () => {
   it('names a forward NaN from K.log of a negative: op, Keras function, pass, line, shapes, count', () => {
     const x = K.constant([-1, 2, -3]);
-    const e = anomaly(() => K.detect_anomaly(() => {
-      const y = K.log(x); // @log
-      return K.sum(y);
-    }));
+    const e = anomaly(() =>
+      K.detect_anomaly(() => {
+        const y = K.log(x); // @log
+        return K.sum(y);
+      })
+    );
     expect(e.pass).toBe('forward');
     expect(e.op.prim).toBe('log');
     expect(e.op.kerasFunction).toBe('log');
@@ -52,17 +54,23 @@ describe('detect_anomaly', () => {
 
   it('names 0/0 (NaN) and the line of the division; stops at the first bad op, not its consumers', () => {
     const zero = K.constant([0, 1]);
-    const e = anomaly(() => K.detect_anomaly(() => {
-      const q = K.divide(zero, K.constant([0, 2])); // @div
-      return K.exp(K.multiply(q, 2));
-    }));
+    const e = anomaly(() =>
+      K.detect_anomaly(() => {
+        const q = K.divide(zero, K.constant([0, 2])); // @div
+        return K.exp(K.multiply(q, 2));
+      })
+    );
     expect([e.pass, e.op.prim, e.op.kerasFunction, e.nan, e.inf]).toEqual(['forward', 'div', 'divide', 1, 0]);
     expect(e.op.site).toContain(siteOf('div'));
     expect(e.inputShapes).toEqual([[2], [2]]);
   });
 
   it('counts infinities: K.exp overflowing float32, and K.pow of a negative base giving NaN', () => {
-    const e = anomaly(() => K.detect_anomaly(() => K.exp(K.constant([[1000, 1], [-1, 1000]])))); // @exp
+    const big = K.constant([
+      [1000, 1],
+      [-1, 1000],
+    ]);
+    const e = anomaly(() => K.detect_anomaly(() => K.exp(big))); // @exp
     expect([e.op.prim, e.nan, e.inf, e.shape]).toEqual(['exp', 0, 2, [2, 2]]);
     expect(e.message).toContain('2 Inf (of 4 values)');
     expect(e.op.site).toContain(siteOf('exp'));
@@ -75,12 +83,18 @@ describe('detect_anomaly', () => {
     const x = K.variable([-1, 0, 4]);
     // Forward: sqrt(max(x, 0)) is finite everywhere.
     expect(K.detect_anomaly(() => K.sqrt(x)).toArray()).toEqual([0, 0, 2]);
-    const e = anomaly(() => K.detect_anomaly(() => {
-      const loss = K.sum(K.sqrt(x)); // @sqrt
-      return K.gradients(loss, [x]); // @grads
-    }));
+    const e = anomaly(() =>
+      K.detect_anomaly(() => {
+        const loss = K.sum(K.sqrt(x)); // @sqrt
+        return K.gradients(loss, [x]); // @grads
+      })
+    );
     expect(e.pass).toBe('backward');
-    expect(e.backwardOf).toEqual({ prim: 'sqrt', kerasFunction: 'sqrt', site: expect.stringContaining(siteOf('sqrt')) });
+    expect(e.backwardOf).toEqual({
+      prim: 'sqrt',
+      kerasFunction: 'sqrt',
+      site: expect.stringContaining(siteOf('sqrt')),
+    });
     // The op that overflowed: sqrt's VJP g / (2 y) at y = 0 (for x = -1 and x = 0).
     expect([e.op.prim, e.op.kerasFunction, e.inf, e.nan]).toEqual(['div', 'gradients', 2, 0]);
     expect(e.op.site).toContain(siteOf('grads'));
@@ -97,10 +111,12 @@ describe('detect_anomaly', () => {
     const x = K.variable([1, 2]);
     // The forward value is fine.
     expect(K.detect_anomaly(() => f(x)).toArray()).toEqual([1, 4]);
-    const e = anomaly(() => K.detect_anomaly(() => {
-      const y = f(x); // @custom
-      return K.gradients(K.sum(y), [x]);
-    }));
+    const e = anomaly(() =>
+      K.detect_anomaly(() => {
+        const y = f(x); // @custom
+        return K.gradients(K.sum(y), [x]);
+      })
+    );
     expect(e.pass).toBe('backward');
     expect(e.backwardOf?.prim).toBe('custom');
     expect(e.backwardOf?.kerasFunction).toBe('custom_gradient');
@@ -177,6 +193,11 @@ describe('detect_anomaly', () => {
   });
 
   it('rejects a non-function', () => {
-    expectError(() => K.detect_anomaly(3 as unknown as () => unknown), K.TypeError, 'detect_anomaly', 'fn must be a function');
+    expectError(
+      () => K.detect_anomaly(3 as unknown as () => unknown),
+      K.TypeError,
+      'detect_anomaly',
+      'fn must be a function'
+    );
   });
 });
