@@ -27,13 +27,25 @@ export interface Sizes {
 }
 
 export const FULL: Sizes = {
-  matmul: [128, 512, 1024], batch: 128, convBatch: 16, rnn: { batch: 32, steps: 50 },
-  elements: 1_000_000, softmaxRows: 1024, tinyOps: 10_000, memorySteps: [50, 300],
+  matmul: [128, 512, 1024],
+  batch: 128,
+  convBatch: 16,
+  rnn: { batch: 32, steps: 50 },
+  elements: 1_000_000,
+  softmaxRows: 1024,
+  tinyOps: 10_000,
+  memorySteps: [50, 300],
 };
 
 export const QUICK: Sizes = {
-  matmul: [64, 128], batch: 32, convBatch: 2, rnn: { batch: 8, steps: 10 },
-  elements: 100_000, softmaxRows: 128, tinyOps: 2_000, memorySteps: [10, 40],
+  matmul: [64, 128],
+  batch: 32,
+  convBatch: 2,
+  rnn: { batch: 8, steps: 10 },
+  elements: 100_000,
+  softmaxRows: 128,
+  tinyOps: 2_000,
+  memorySteps: [10, 40],
 };
 
 function noPeer(): Runner {
@@ -41,61 +53,135 @@ function noPeer(): Runner {
 }
 
 export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
-  const tf = <T>(f: (p: TfjsPeer) => T): (() => T) => () => (peer === null ? noPeer() as T : f(peer));
-  const make = (workload: WorkloadId, title: string, measure: string, setup: () => CaseSides,
-    extra: Partial<Case> = {}): Case => ({ workload, title, measure, setup, ...extra });
+  const tf =
+    <T>(f: (p: TfjsPeer) => T): (() => T) =>
+    () =>
+      peer === null ? (noPeer() as T) : f(peer);
+  const make = (
+    workload: WorkloadId,
+    title: string,
+    measure: string,
+    setup: () => CaseSides,
+    extra: Partial<Case> = {}
+  ): Case => ({ workload, title, measure, setup, ...extra });
   const out: Case[] = [];
   for (const n of s.matmul) {
-    out.push(make('W1', `matmul ${n}x${n} (K.dot)`, 'forward', () => {
-      const d = matmulData(n);
-      return { ktape: (dev) => ktapeMatmul(d, dev), tfjs: tf((p) => p.tfjsMatmul(d)) };
-    }, { flops: 2 * n ** 3, rtol: 1e-4 }));
+    out.push(
+      make(
+        'W1',
+        `matmul ${n}x${n} (K.dot)`,
+        'forward',
+        () => {
+          const d = matmulData(n);
+          return { ktape: (dev) => ktapeMatmul(d, dev), tfjs: tf((p) => p.tfjsMatmul(d)) };
+        },
+        { flops: 2 * n ** 3, rtol: 1e-4 }
+      )
+    );
   }
   {
     const d0 = mlpData(s.batch);
-    out.push(make('W2', `MLP 784-256-10, batch ${s.batch}`, 'training step', () => {
-      const d = mlpData(s.batch);
-      return { ktape: (dev) => ktapeMlp(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
-    }, { flops: mlpFlops(d0), rtol: 1e-3 }));
+    out.push(
+      make(
+        'W2',
+        `MLP 784-256-10, batch ${s.batch}`,
+        'training step',
+        () => {
+          const d = mlpData(s.batch);
+          return { ktape: (dev) => ktapeMlp(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
+        },
+        { flops: mlpFlops(d0), rtol: 1e-3 }
+      )
+    );
     // Not a target of the issue: what recording costs, and what K.no_grad saves.
     for (const noGrad of [false, true]) {
-      out.push(make('W2', `MLP 784-256-10, batch ${s.batch}`, noGrad ? 'inference, K.no_grad' : 'inference, recorded', () => {
-        const d = mlpData(s.batch);
-        return { ktape: (dev) => ktapeMlpForward(d, dev, noGrad), tfjs: tf((p) => p.tfjsMlpForward(d)) };
-      }, { rtol: 1e-4 }));
+      out.push(
+        make(
+          'W2',
+          `MLP 784-256-10, batch ${s.batch}`,
+          noGrad ? 'inference, K.no_grad' : 'inference, recorded',
+          () => {
+            const d = mlpData(s.batch);
+            return { ktape: (dev) => ktapeMlpForward(d, dev, noGrad), tfjs: tf((p) => p.tfjsMlpForward(d)) };
+          },
+          { rtol: 1e-4 }
+        )
+      );
     }
   }
   {
     const d0 = convData(s.convBatch);
-    out.push(make('W3', `conv2d ${s.convBatch}x32x32x16 * 3x3x16x32, same`, 'forward + backward', () => {
-      const d = convData(s.convBatch);
-      return { ktape: (dev) => ktapeConv(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
-    }, { flops: convFlops(d0), rtol: 1e-4 }));
+    out.push(
+      make(
+        'W3',
+        `conv2d ${s.convBatch}x32x32x16 * 3x3x16x32, same`,
+        'forward + backward',
+        () => {
+          const d = convData(s.convBatch);
+          return { ktape: (dev) => ktapeConv(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
+        },
+        { flops: convFlops(d0), rtol: 1e-4 }
+      )
+    );
   }
   {
     const { batch, steps } = s.rnn;
-    out.push(make('W4', `K.rnn tanh cell, batch ${batch}, ${steps} steps, 64->64`, 'forward + gradients', () => {
-      const d = rnnData(batch, steps);
-      return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
-    }, { rtol: 1e-3 }));
+    out.push(
+      make(
+        'W4',
+        `K.rnn tanh cell, batch ${batch}, ${steps} steps, 64->64`,
+        'forward + gradients',
+        () => {
+          const d = rnnData(batch, steps);
+          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
+        },
+        { rtol: 1e-3 }
+      )
+    );
   }
   for (const gradient of [false, true]) {
     const n = s.elements;
-    out.push(make('W5', `sum(sigmoid(2x+1)*tanh(x)), ${n.toExponential(0).replace('+', '')} floats`,
-      gradient ? 'forward + gradient' : 'forward', () => {
-        const d = elementwiseData(n);
-        return { ktape: (dev) => ktapeElementwise(d, dev, gradient), tfjs: tf((p) => p.tfjsElementwise(d, gradient)) };
-      }, { rtol: 1e-3 }));
+    out.push(
+      make(
+        'W5',
+        `sum(sigmoid(2x+1)*tanh(x)), ${n.toExponential(0).replace('+', '')} floats`,
+        gradient ? 'forward + gradient' : 'forward',
+        () => {
+          const d = elementwiseData(n);
+          return {
+            ktape: (dev) => ktapeElementwise(d, dev, gradient),
+            tfjs: tf((p) => p.tfjsElementwise(d, gradient)),
+          };
+        },
+        { rtol: 1e-3 }
+      )
+    );
   }
-  out.push(make('W6', `softmax + reductions, [${s.softmaxRows}, 1000]`, 'forward', () => {
-    const d = softmaxData(s.softmaxRows);
-    return { ktape: (dev) => ktapeSoftmax(d, dev), tfjs: tf((p) => p.tfjsSoftmax(d)) };
-  }, { rtol: 1e-4 }));
+  out.push(
+    make(
+      'W6',
+      `softmax + reductions, [${s.softmaxRows}, 1000]`,
+      'forward',
+      () => {
+        const d = softmaxData(s.softmaxRows);
+        return { ktape: (dev) => ktapeSoftmax(d, dev), tfjs: tf((p) => p.tfjsSoftmax(d)) };
+      },
+      { rtol: 1e-4 }
+    )
+  );
   for (const gradient of [false, true]) {
-    out.push(make('W7', `${s.tinyOps} adds of [4] tensors`, gradient ? 'add + its gradient' : 'add', () => {
-      const d = tinyData(s.tinyOps);
-      return { ktape: (dev) => ktapeTiny(d, dev, gradient), tfjs: tf((p) => p.tfjsTiny(d, gradient)) };
-    }, { perOp: true, rtol: 1e-6 }));
+    out.push(
+      make(
+        'W7',
+        `${s.tinyOps} adds of [4] tensors`,
+        gradient ? 'add + its gradient' : 'add',
+        () => {
+          const d = tinyData(s.tinyOps);
+          return { ktape: (dev) => ktapeTiny(d, dev, gradient), tfjs: tf((p) => p.tfjsTiny(d, gradient)) };
+        },
+        { perOp: true, rtol: 1e-6 }
+      )
+    );
   }
   return out;
 }

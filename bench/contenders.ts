@@ -13,7 +13,11 @@ export interface Contender {
 }
 
 export const LABELS: Record<ContenderId, string> = {
-  'cpu': 'ktape cpu', 'cpu-mt': 'ktape cpu, all cores', 'gpu': 'ktape gpu', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-wasm': 'tfjs-wasm',
+  cpu: 'ktape cpu',
+  'cpu-mt': 'ktape cpu, all cores',
+  gpu: 'ktape gpu',
+  'tfjs-cpu': 'tfjs-cpu',
+  'tfjs-wasm': 'tfjs-wasm',
 };
 
 type ThreadSetter = (n: number) => unknown;
@@ -35,7 +39,9 @@ export function ktapeContender(id: 'cpu' | 'cpu-mt' | 'gpu'): Contender {
   const threads = threadSetter();
   const device = id === 'gpu' ? 'gpu' : 'cpu';
   return {
-    id, label: LABELS[id], lib: 'ktape',
+    id,
+    label: LABELS[id],
+    lib: 'ktape',
     async activate() {
       K.set_device(device);
       // A setter that starts workers may return a promise.
@@ -48,7 +54,9 @@ export function ktapeContender(id: 'cpu' | 'cpu-mt' | 'gpu'): Contender {
 export function tfjsContender(id: 'tfjs-cpu' | 'tfjs-wasm', peer: TfjsPeer): Contender {
   const backend = id === 'tfjs-cpu' ? 'cpu' : 'wasm';
   return {
-    id, label: LABELS[id], lib: 'tfjs',
+    id,
+    label: LABELS[id],
+    lib: 'tfjs',
     activate: () => peer.activateTfjs(backend),
     build: (sides) => sides.tfjs(),
   };

@@ -41,7 +41,9 @@ export interface Options {
 
 const ALL: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm'];
 const GROUPS: Record<string, ContenderId[]> = {
-  ktape: ['cpu', 'cpu-mt', 'gpu'], tfjs: ['tfjs-cpu', 'tfjs-wasm'], wasm: ['tfjs-wasm'],
+  ktape: ['cpu', 'cpu-mt', 'gpu'],
+  tfjs: ['tfjs-cpu', 'tfjs-wasm'],
+  wasm: ['tfjs-wasm'],
 };
 
 function contendersOf(word: string): ContenderId[] {
@@ -54,8 +56,18 @@ function contendersOf(word: string): ContenderId[] {
 
 export function parseOptions(argv: string[]): Options {
   const o: Options = {
-    quick: false, workloads: null, memory: true, contenders: null, gpuNamed: false,
-    noGpu: false, noTfjs: false, tfjsStock: false, minRuns: null, write: null, render: false, memoryChild: null,
+    quick: false,
+    workloads: null,
+    memory: true,
+    contenders: null,
+    gpuNamed: false,
+    noGpu: false,
+    noTfjs: false,
+    tfjsStock: false,
+    minRuns: null,
+    write: null,
+    render: false,
+    memoryChild: null,
   };
   const named = (words: string[]) => {
     o.contenders ??= new Set();
@@ -84,12 +96,15 @@ export function parseOptions(argv: string[]): Options {
       const id = value();
       if (!(ALL as string[]).includes(id)) throw new UsageError(`unknown contender '${id}'\n${USAGE}`);
       o.memoryChild = id as ContenderId;
-    }
-    else if (a === '--runs') {
+    } else if (a === '--runs') {
       o.minRuns = Number(value());
-      if (!Number.isInteger(o.minRuns) || o.minRuns < 1) throw new UsageError(`--runs takes a positive integer\n${USAGE}`);
+      if (!Number.isInteger(o.minRuns) || o.minRuns < 1)
+        throw new UsageError(`--runs takes a positive integer\n${USAGE}`);
     } else if (a === '--only') {
-      const words = value().split(',').map((w) => w.trim().toUpperCase()).filter((w) => w !== '');
+      const words = value()
+        .split(',')
+        .map((w) => w.trim().toUpperCase())
+        .filter((w) => w !== '');
       o.workloads = new Set();
       o.memory = false;
       for (const w of words) {
@@ -97,7 +112,13 @@ export function parseOptions(argv: string[]): Options {
         else if (/^W[1-7]$/.test(w)) o.workloads.add(w as WorkloadId);
         else throw new UsageError(`unknown workload '${w}' (W1..W7 or mem)\n${USAGE}`);
       }
-    } else if (a === '--devices') named(value().split(',').map((w) => w.trim()).filter((w) => w !== ''));
+    } else if (a === '--devices')
+      named(
+        value()
+          .split(',')
+          .map((w) => w.trim())
+          .filter((w) => w !== '')
+      );
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
     else named([a]);
   }

@@ -9,7 +9,7 @@ const PEERS: ContenderId[] = ['tfjs-cpu', 'tfjs-wasm'];
 /** What ratios compare: microseconds per op for per-op cases (contenders may run different counts), else ms. */
 function value(m: Measurement | undefined, perOp: boolean): number {
   if (m === undefined || m.error !== undefined) return NaN;
-  return perOp ? m.usPerOp ?? NaN : m.medianMs;
+  return perOp ? (m.usPerOp ?? NaN) : m.medianMs;
 }
 
 export function ratio(c: CaseResult, k: ContenderId, p: ContenderId): number {
@@ -36,24 +36,53 @@ export function resultsTable(cases: CaseResult[], contenders: ContenderId[]): st
   const ps = PEERS.filter((p) => contenders.includes(p));
   // Every ktape contender against tfjs-wasm (the issue's reference); only ktape cpu against tfjs-cpu.
   const pairs = ks.flatMap((k) => ps.filter((p) => p === 'tfjs-wasm' || k === 'cpu').map((p) => [k, p] as const));
-  const header = ['', 'workload', 'measure', ...contenders.map((c) => LABELS[c]),
-    ...pairs.map(([k, p]) => `${k} / ${p}`), 'check'];
-  const rows = cases.map((c) => [c.workload, c.title, c.measure, ...contenders.map((id) => cell(c, id)),
-    ...pairs.map(([k, p]) => fmtRatio(ratio(c, k, p))), c.ok ? '✓' : '✗']);
+  const header = [
+    '',
+    'workload',
+    'measure',
+    ...contenders.map((c) => LABELS[c]),
+    ...pairs.map(([k, p]) => `${k} / ${p}`),
+    'check',
+  ];
+  const rows = cases.map((c) => [
+    c.workload,
+    c.title,
+    c.measure,
+    ...contenders.map((id) => cell(c, id)),
+    ...pairs.map(([k, p]) => fmtRatio(ratio(c, k, p))),
+    c.ok ? '✓' : '✗',
+  ]);
   return table(header, rows);
 }
 
 export function memoryTable(memory: MemoryResult[]): string {
-  const rows = memory.map((m) => m.error !== undefined
-    ? [LABELS[m.contender], 'failed', '', '', '', '', m.error]
-    : [LABELS[m.contender], `${m.rssMB[0].toFixed(1)} MB`, `${m.rssMB[1].toFixed(1)} MB`, `${m.growthMB >= 0 ? '+' : ''}${m.growthMB.toFixed(1)} MB`,
-      `${(m.heapMB[1] - m.heapMB[0]).toFixed(1)} MB`, `${(m.arrayBuffersMB[1] - m.arrayBuffersMB[0]).toFixed(1)} MB`, m.tensors ? `tfjs tensors ${m.tensors[0]} -> ${m.tensors[1]}` : '']);
+  const rows = memory.map((m) =>
+    m.error !== undefined
+      ? [LABELS[m.contender], 'failed', '', '', '', '', m.error]
+      : [
+          LABELS[m.contender],
+          `${m.rssMB[0].toFixed(1)} MB`,
+          `${m.rssMB[1].toFixed(1)} MB`,
+          `${m.growthMB >= 0 ? '+' : ''}${m.growthMB.toFixed(1)} MB`,
+          `${(m.heapMB[1] - m.heapMB[0]).toFixed(1)} MB`,
+          `${(m.arrayBuffersMB[1] - m.arrayBuffersMB[0]).toFixed(1)} MB`,
+          m.tensors ? `tfjs tensors ${m.tensors[0]} -> ${m.tensors[1]}` : '',
+        ]
+  );
   const [a, b] = memory[0]?.steps ?? [0, 0];
-  return table(['contender', `rss after ${a} W2 steps`, `after ${b}`, 'growth', 'JS heap growth', 'array buffers growth', ''], rows);
+  return table(
+    ['contender', `rss after ${a} W2 steps`, `after ${b}`, 'growth', 'JS heap growth', 'array buffers growth', ''],
+    rows
+  );
 }
 
 /** The issue's targets: ktape cpu against tfjs-wasm, same run. */
-export function targets(cases: CaseResult[], memory: MemoryResult[], sizes: { matmul: number[] }, hasThreads: boolean): Target[] {
+export function targets(
+  cases: CaseResult[],
+  memory: MemoryResult[],
+  sizes: { matmul: number[] },
+  hasThreads: boolean
+): Target[] {
   const out: Target[] = [];
   const find = (w: string, match: (c: CaseResult) => boolean) => cases.find((c) => c.workload === w && match(c));
   const versus = (target: string, c: CaseResult | undefined, k: ContenderId, goal: number) => {
@@ -68,30 +97,71 @@ export function targets(cases: CaseResult[], memory: MemoryResult[], sizes: { ma
       return;
     }
     const ms = (id: ContenderId) => fmtMs(c!.measurements[id]!.medianMs);
-    out.push({ target, goal: g, measured: `${r.toFixed(2)} (${ms(k)} vs ${ms('tfjs-wasm')} ms)`, status: r <= goal ? 'met' : 'missed' });
+    out.push({
+      target,
+      goal: g,
+      measured: `${r.toFixed(2)} (${ms(k)} vs ${ms('tfjs-wasm')} ms)`,
+      status: r <= goal ? 'met' : 'missed',
+    });
   };
   for (const n of [512, 1024]) {
     const c = find('W1', (x) => x.title.startsWith(`matmul ${n}x${n}`));
     versus(`W1 matmul n=${n}, one thread`, c, 'cpu', 1.0);
     versus(`W1 matmul n=${n}, both cores (ktape cpu, all cores)`, c, 'cpu-mt', 0.6);
   }
-  versus('W2 MLP training step', find('W2', (r) => r.measure === 'training step'), 'cpu', 1.0);
-  versus('W3 conv2d forward + backward', find('W3', () => true), 'cpu', 0.5);
-  versus('W4 K.rnn forward + gradients', find('W4', () => true), 'cpu', 1.0);
-  versus('W5 elementwise forward', find('W5', (c) => c.measure === 'forward'), 'cpu', 1.0);
-  versus('W5 elementwise forward + gradient', find('W5', (c) => c.measure !== 'forward'), 'cpu', 1.0);
-  versus('W6 softmax + reductions', find('W6', () => true), 'cpu', 1.0);
-  for (const [measure, goal] of [['add', 3], ['add + its gradient', 10]] as const) {
+  versus(
+    'W2 MLP training step',
+    find('W2', (r) => r.measure === 'training step'),
+    'cpu',
+    1.0
+  );
+  versus(
+    'W3 conv2d forward + backward',
+    find('W3', () => true),
+    'cpu',
+    0.5
+  );
+  versus(
+    'W4 K.rnn forward + gradients',
+    find('W4', () => true),
+    'cpu',
+    1.0
+  );
+  versus(
+    'W5 elementwise forward',
+    find('W5', (c) => c.measure === 'forward'),
+    'cpu',
+    1.0
+  );
+  versus(
+    'W5 elementwise forward + gradient',
+    find('W5', (c) => c.measure !== 'forward'),
+    'cpu',
+    1.0
+  );
+  versus(
+    'W6 softmax + reductions',
+    find('W6', () => true),
+    'cpu',
+    1.0
+  );
+  for (const [measure, goal] of [
+    ['add', 3],
+    ['add + its gradient', 10],
+  ] as const) {
     const us = value(find('W7', (c) => c.measure === measure)?.measurements.cpu, true);
     out.push({
-      target: `W7 ${measure}, ktape cpu`, goal: `<= ${goal} us/op`,
+      target: `W7 ${measure}, ktape cpu`,
+      goal: `<= ${goal} us/op`,
       measured: Number.isFinite(us) ? `${us.toFixed(2)} us/op` : '',
       status: Number.isFinite(us) ? (us <= goal ? 'met' : 'missed') : 'not run',
     });
   }
   const m = memory.find((x) => x.contender === 'cpu' && x.error === undefined);
   out.push({
-    target: m ? `resident growth, ${m.steps[0]} -> ${m.steps[1]} W2 steps, ktape cpu` : 'resident growth over W2 steps, ktape cpu',
+    target: m
+      ? `resident growth, ${m.steps[0]} -> ${m.steps[1]} W2 steps, ktape cpu`
+      : 'resident growth over W2 steps, ktape cpu',
     goal: '<= 5 MB',
     measured: m ? `${m.growthMB.toFixed(1)} MB` : '',
     status: m ? (m.growthMB <= 5 ? 'met' : 'missed') : 'not run',
@@ -103,20 +173,25 @@ export function targets(cases: CaseResult[], memory: MemoryResult[], sizes: { ma
 }
 
 export function targetsTable(ts: Target[]): string {
-  return table(['target (ktape cpu / tfjs-wasm time)', 'goal', 'measured', ''], ts.map((t) => [t.target, t.goal, t.measured, t.status]));
+  return table(
+    ['target (ktape cpu / tfjs-wasm time)', 'goal', 'measured', ''],
+    ts.map((t) => [t.target, t.goal, t.measured, t.status])
+  );
 }
 
 export function headerLines(r: RunReport): string[] {
   const m = r.meta;
   const lines = [
-    `${m.date}, Node ${m.node}, ${m.cpu} x${m.cores}${m.quick ? ', --quick (smaller sizes: not the issue\'s workloads)' : ''}` +
+    `${m.date}, Node ${m.node}, ${m.cpu} x${m.cores}${m.quick ? ", --quick (smaller sizes: not the issue's workloads)" : ''}` +
       (m.seconds !== undefined ? `, the run took ${m.seconds} s` : ''),
     `ktape cpu threads: ${m.ktapeThreads}${m.gpuMode ? `; ktape gpu: gpu.js ${m.gpuMode}${m.gpuRenderer ? ` on ${m.gpuRenderer}` : ''}` : ''}`,
   ];
   if (m.tfjs) {
-    lines.push(`TensorFlow.js ${m.tfjs.version}; wasm backend: ${m.tfjs.wasmBinary ?? 'not loaded'} ` +
-      `(SIMD ${m.tfjs.wasmSimd ? 'yes' : 'no'}, threads ${m.tfjs.wasmThreadsSupported ? `yes, ${m.tfjs.wasmThreads}` : `no (${m.tfjs.wasmThreads} thread)`}), ` +
-      `${m.tfjs.gradients === 'tuned' ? 'hand-written gradients on its fast kernels' : 'tfjs\'s own gradients'}`);
+    lines.push(
+      `TensorFlow.js ${m.tfjs.version}; wasm backend: ${m.tfjs.wasmBinary ?? 'not loaded'} ` +
+        `(SIMD ${m.tfjs.wasmSimd ? 'yes' : 'no'}, threads ${m.tfjs.wasmThreadsSupported ? `yes, ${m.tfjs.wasmThreads}` : `no (${m.tfjs.wasmThreads} thread)`}), ` +
+        `${m.tfjs.gradients === 'tuned' ? 'hand-written gradients on its fast kernels' : "tfjs's own gradients"}`
+    );
   }
   return lines;
 }
@@ -128,7 +203,11 @@ export function markdown(r: RunReport): string {
     'Medians of interleaved timed rounds after warm-up; ratios are ktape time / peer time (below 1: ktape is faster).',
     resultsTable(r.cases, r.meta.contenders),
   ];
-  if (r.memory.length > 0) parts.push(`Resident size (process.memoryUsage().rss; each contender in a fresh process, glibc's mmap threshold at 4 KiB; medians of 5 readings${r.meta.gc ? ', each after a forced gc' : ', no forced gc: run node with --expose-gc'}):`, memoryTable(r.memory));
+  if (r.memory.length > 0)
+    parts.push(
+      `Resident size (process.memoryUsage().rss; each contender in a fresh process, glibc's mmap threshold at 4 KiB; medians of 5 readings${r.meta.gc ? ', each after a forced gc' : ', no forced gc: run node with --expose-gc'}):`,
+      memoryTable(r.memory)
+    );
   parts.push('Targets of issue 9:', targetsTable(r.targets));
   const notes = [...r.meta.notes, ...r.cases.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));

@@ -12,7 +12,17 @@ import { type Contender, cores, ktapeContender, LABELS, tfjsContender, threadSet
 import { parseOptions, UsageError } from './options.js';
 import { headerLines, markdown, memoryTable, resultsTable, targets, targetsTable } from './report.js';
 import { roundRobin, type RoundOptions } from './timing.js';
-import type { Case, CaseResult, ContenderId, Measurement, Meta, MemoryResult, Outputs, RunReport, Runner } from './types.js';
+import type {
+  Case,
+  CaseResult,
+  ContenderId,
+  Measurement,
+  Meta,
+  MemoryResult,
+  Outputs,
+  RunReport,
+  Runner,
+} from './types.js';
 import { ktapeMlp, mlpData } from './workloads/w2_mlp.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -30,7 +40,14 @@ async function settle(): Promise<void> {
 /** Resident size after `steps[0]` and after `steps[1]` W2 steps of one contender. */
 async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null): Promise<MemoryResult> {
   const steps = sizes.memorySteps;
-  const res: MemoryResult = { contender: c.id, steps, rssMB: [NaN, NaN], heapMB: [NaN, NaN], arrayBuffersMB: [NaN, NaN], growthMB: NaN };
+  const res: MemoryResult = {
+    contender: c.id,
+    steps,
+    rssMB: [NaN, NaN],
+    heapMB: [NaN, NaN],
+    arrayBuffersMB: [NaN, NaN],
+    growthMB: NaN,
+  };
   let runner: Runner | null = null;
   try {
     await c.activate();
@@ -43,7 +60,9 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
     const SAMPLES = 5;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const reading = async (i: 0 | 1, from: number) => {
-      const rss: number[] = [], heap: number[] = [], buffers: number[] = [];
+      const rss: number[] = [],
+        heap: number[] = [],
+        buffers: number[] = [];
       for (let k = 0; k < SAMPLES; k++) {
         if (k > 0) runner!.step();
         await settle();
@@ -88,13 +107,25 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
  */
 function memoryInChild(id: ContenderId, quick: boolean): MemoryResult {
   const args = [...process.execArgv, process.argv[1]!, '--memory-child', id, id, ...(quick ? ['--quick'] : [])];
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '4096' }, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, args, {
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '4096' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(line) as MemoryResult;
   } catch {
     const why = `measuring process failed (status ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}`;
-    return { contender: id, steps: (quick ? QUICK : FULL).memorySteps, rssMB: [NaN, NaN], heapMB: [NaN, NaN], arrayBuffersMB: [NaN, NaN], growthMB: NaN, error: why };
+    return {
+      contender: id,
+      steps: (quick ? QUICK : FULL).memorySteps,
+      rssMB: [NaN, NaN],
+      heapMB: [NaN, NaN],
+      arrayBuffersMB: [NaN, NaN],
+      growthMB: NaN,
+      error: why,
+    };
   }
 }
 
@@ -109,7 +140,8 @@ function relDiff(ref: Outputs, got: Outputs): { worst: number; notes: string[] }
       worst = NaN;
       continue;
     }
-    let scale = 0, diff = 0;
+    let scale = 0,
+      diff = 0;
     for (let i = 0; i < r.length; i++) {
       scale = Math.max(scale, Math.abs(r[i]!));
       diff = Math.max(diff, Math.abs(g[i]! - r[i]!));
@@ -124,8 +156,16 @@ function relDiff(ref: Outputs, got: Outputs): { worst: number; notes: string[] }
 async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): Promise<CaseResult> {
   const rtol = c.rtol ?? 1e-4;
   const res: CaseResult = {
-    workload: c.workload, title: c.title, measure: c.measure, perOp: c.perOp ?? false, measurements: {},
-    ok: true, maxRelDiff: {}, reference: null, rtol, notes: [],
+    workload: c.workload,
+    title: c.title,
+    measure: c.measure,
+    perOp: c.perOp ?? false,
+    measurements: {},
+    ok: true,
+    maxRelDiff: {},
+    reference: null,
+    rtol,
+    notes: [],
   };
   if (c.flops !== undefined) res.flops = c.flops;
   const sides = c.setup();
@@ -138,7 +178,10 @@ async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): 
       res.measurements[k.id] = { medianMs: NaN, runs: 0, error: message(e) };
     }
   }
-  const times = await roundRobin(built.map(({ c: k, r }) => ({ activate: () => k.activate(), step: () => r.step() })), timing);
+  const times = await roundRobin(
+    built.map(({ c: k, r }) => ({ activate: () => k.activate(), step: () => r.step() })),
+    timing
+  );
   built.forEach(({ c: k, r }, i) => {
     const t = times[i]!;
     const m: Measurement = { medianMs: t.medianMs, runs: t.runs };
@@ -175,7 +218,9 @@ async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): 
       res.notes.push(...notes);
       if (!(worst <= rtol)) {
         res.ok = false;
-        res.notes.push(`${LABELS[k.id]} differs from ${LABELS[res.reference!]} by ${worst.toExponential(1)} of the largest magnitude (tolerance ${rtol})`);
+        res.notes.push(
+          `${LABELS[k.id]} differs from ${LABELS[res.reference!]} by ${worst.toExponential(1)} of the largest magnitude (tolerance ${rtol})`
+        );
       }
     } catch (e) {
       res.ok = false;
@@ -206,9 +251,11 @@ async function main(): Promise<void> {
   if (opts.noTfjs) ids = ids.filter((id) => !id.startsWith('tfjs'));
   if (ids.includes('cpu-mt') && (threads === null || cores() < 2)) {
     ids = ids.filter((id) => id !== 'cpu-mt');
-    notes.push(threads === null
-      ? 'ktape on all cores: n/a (ktape has no K.set_num_threads yet)'
-      : 'ktape on all cores: n/a (one core)');
+    notes.push(
+      threads === null
+        ? 'ktape on all cores: n/a (ktape has no K.set_num_threads yet)'
+        : 'ktape on all cores: n/a (one core)'
+    );
   }
   let gpuMode: string | undefined;
   if (ids.includes('gpu')) {
@@ -217,7 +264,9 @@ async function main(): Promise<void> {
     K.set_device('cpu');
     if (!['headlessgl', 'webgl', 'webgl2'].includes(gpuMode) && !opts.gpuNamed) {
       ids = ids.filter((id) => id !== 'gpu');
-      notes.push(`ktape gpu left out: gpu.js found no GL display (mode ${gpuMode}); run under \`xvfb-run -a\`, or name gpu to run it anyway`);
+      notes.push(
+        `ktape gpu left out: gpu.js found no GL display (mode ${gpuMode}); run under \`xvfb-run -a\`, or name gpu to run it anyway`
+      );
       gpuMode = undefined;
     }
   }
@@ -226,19 +275,23 @@ async function main(): Promise<void> {
   const backends = (['cpu', 'wasm'] as const).filter((b) => ids.includes(`tfjs-${b}`));
   if (backends.length > 0) {
     peer = await import('./peers/tfjs.js');
-    tfjsInfo = { ...await peer.initTfjs([...backends]), gradients: opts.tfjsStock ? 'stock' : 'tuned' };
+    tfjsInfo = { ...(await peer.initTfjs([...backends])), gradients: opts.tfjsStock ? 'stock' : 'tuned' };
     peer.useStockGradients(opts.tfjsStock);
     if (backends.includes('wasm')) {
-      notes.push(opts.tfjsStock
-        ? 'tfjs-wasm runs tfjs\'s own gradients (--tfjs-stock), except W3\'s kernel gradient, which it has no kernel for (a conv2d of transposed tensors)'
-        : 'tfjs-wasm (W2-W4) takes gradients written with tf.customGrad on its fast kernels: matmul gradients as untransposed products of ' +
-          'explicit transposes, conv2d gradients as conv2ds (its transposed BatchMatMul and Conv2DBackpropInput are ~12x slower, and it has ' +
-          'no Conv2DBackpropFilter); `--tfjs-stock` measures its own');
+      notes.push(
+        opts.tfjsStock
+          ? "tfjs-wasm runs tfjs's own gradients (--tfjs-stock), except W3's kernel gradient, which it has no kernel for (a conv2d of transposed tensors)"
+          : 'tfjs-wasm (W2-W4) takes gradients written with tf.customGrad on its fast kernels: matmul gradients as untransposed products of ' +
+              'explicit transposes, conv2d gradients as conv2ds (its transposed BatchMatMul and Conv2DBackpropInput are ~12x slower, and it has ' +
+              'no Conv2DBackpropFilter); `--tfjs-stock` measures its own'
+      );
     }
   }
-  const contenders: Contender[] = ids.map((id) => (id.startsWith('tfjs')
-    ? tfjsContender(id as 'tfjs-cpu' | 'tfjs-wasm', peer!)
-    : ktapeContender(id as 'cpu' | 'cpu-mt' | 'gpu')));
+  const contenders: Contender[] = ids.map((id) =>
+    id.startsWith('tfjs')
+      ? tfjsContender(id as 'tfjs-cpu' | 'tfjs-wasm', peer!)
+      : ktapeContender(id as 'cpu' | 'cpu-mt' | 'gpu')
+  );
   if (opts.memoryChild !== null) {
     const c = contenders.find((x) => x.id === opts.memoryChild);
     if (c === undefined) throw new UsageError(`--memory-child ${opts.memoryChild}: that contender cannot run here`);
@@ -248,9 +301,15 @@ async function main(): Promise<void> {
   if (gc === undefined) notes.push('node ran without --expose-gc: resident sizes are read without a forced collection');
 
   const meta: Meta = {
-    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, node: process.version,
-    cpu: os.cpus()[0]?.model.trim() ?? 'cpu', cores: cores(), quick: opts.quick, gc: gc !== undefined,
-    contenders: ids, ktapeThreads: threads === null ? '1 (no K.set_num_threads)' : `1, and ${cores()} for ktape cpu, all cores`, notes,
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    node: process.version,
+    cpu: os.cpus()[0]?.model.trim() ?? 'cpu',
+    cores: cores(),
+    quick: opts.quick,
+    gc: gc !== undefined,
+    contenders: ids,
+    ktapeThreads: threads === null ? '1 (no K.set_num_threads)' : `1, and ${cores()} for ktape cpu, all cores`,
+    notes,
   };
   if (gpuMode !== undefined) meta.gpuMode = gpuMode;
   if (tfjsInfo !== undefined) meta.tfjs = tfjsInfo;
@@ -279,10 +338,14 @@ async function main(): Promise<void> {
     if (opts.workloads !== null && !opts.workloads.has(c.workload)) continue;
     const r = await runCase(c, contenders, timing);
     results.push(r);
-    log(`${r.workload} ${r.title}, ${r.measure}: ${ids.map((id) => {
-      const m = r.measurements[id];
-      return `${id} ${m === undefined || m.error !== undefined ? 'failed' : r.perOp ? `${m.usPerOp!.toFixed(2)} us/op` : `${m.medianMs.toFixed(2)} ms`}`;
-    }).join(', ')} ${r.ok ? '✓' : `✗ ${r.notes.join('; ')}`}`);
+    log(
+      `${r.workload} ${r.title}, ${r.measure}: ${ids
+        .map((id) => {
+          const m = r.measurements[id];
+          return `${id} ${m === undefined || m.error !== undefined ? 'failed' : r.perOp ? `${m.usPerOp!.toFixed(2)} us/op` : `${m.medianMs.toFixed(2)} ms`}`;
+        })
+        .join(', ')} ${r.ok ? '✓' : `✗ ${r.notes.join('; ')}`}`
+    );
   }
   if (ids.includes('gpu')) meta.gpuRenderer = K.gpu_renderer();
   K.set_device('cpu');

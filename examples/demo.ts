@@ -4,7 +4,7 @@ import * as K from '../src/index.js';
 
 // A small deterministic generator so every run prints the same losses.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const randn = (rows: number, cols: number, scale: number) =>
   Array.from({ length: rows }, () => Array.from({ length: cols }, () => (rand() * 2 - 1) * scale));
 

@@ -57,7 +57,11 @@ export function makeParams(seed = 3): Params {
   // input, forget (biased open, as Keras's unit_forget_bias), cell, output
   const gates = [0, 1, 0, 0].map((bias, i) => ({
     w: K.variable(matrix(1 + UNITS, UNITS, 0.5), null, `lstm_w${i}`),
-    b: K.variable(Array.from({ length: UNITS }, () => bias), null, `lstm_b${i}`),
+    b: K.variable(
+      Array.from({ length: UNITS }, () => bias),
+      null,
+      `lstm_b${i}`
+    ),
   }));
   const wOut = K.variable(matrix(UNITS, 1, 0.5), null, 'dense_w');
   const bOut = K.variable([0.5], null, 'dense_b');

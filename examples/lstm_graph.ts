@@ -23,14 +23,20 @@ export function train(steps: number): number[] {
   const beta2Power = K.variable(1);
   const b1 = K.multiply(beta1Power, beta1);
   const b2 = K.multiply(beta2Power, beta2);
-  const updates: Update[] = [[beta1Power, b1], [beta2Power, b2]];
+  const updates: Update[] = [
+    [beta1Power, b1],
+    [beta2Power, b2],
+  ];
   p.all.forEach((v, k) => {
     const g = grads[k]!;
     const m = K.zeros(v.shape);
     const s = K.zeros(v.shape);
     const m2 = K.add(K.multiply(m, beta1), K.multiply(g, 1 - beta1));
     const s2 = K.add(K.multiply(s, beta2), K.multiply(K.square(g), 1 - beta2));
-    const step: Tensor = K.divide(K.divide(m2, K.subtract(1, b1)), K.add(K.sqrt(K.divide(s2, K.subtract(1, b2))), epsilon));
+    const step: Tensor = K.divide(
+      K.divide(m2, K.subtract(1, b1)),
+      K.add(K.sqrt(K.divide(s2, K.subtract(1, b2))), epsilon)
+    );
     updates.push([m, m2], [s, s2], [v, K.subtract(v, K.multiply(step, lr))]);
   });
   const trainStep = K.function([x, mask, y], [loss], updates);

@@ -116,7 +116,18 @@ export function checkCase(c: GradCase, order: Order, opts: CheckOptions = {}): C
   const base = { op: c.op, variant, order, device: device.name };
   const t0 = performance.now();
   if (order === 2 && c.firstOrderOnly !== undefined) {
-    return { ...base, ok: true, skipped: c.firstOrderOnly, maxAbs: 0, maxRel: 0, worst: null, mode: 'full', resampled: 0, message: '', ms: 0 };
+    return {
+      ...base,
+      ok: true,
+      skipped: c.firstOrderOnly,
+      maxAbs: 0,
+      maxRel: 0,
+      worst: null,
+      mode: 'full',
+      resampled: 0,
+      message: '',
+      ms: 0,
+    };
   }
   const title = `${c.op}${variant ? ` [${variant}]` : ''} order ${order} on ${device.name}`;
   const attempts = Math.max(1, opts.attempts ?? 4);
@@ -142,14 +153,41 @@ export function checkCase(c: GradCase, order: Order, opts: CheckOptions = {}): C
     const o = last!;
     const resampled = attempt;
     const notes: string[] = [];
-    if (o.kinks > 0 && !o.ok) notes.push(`one-sided slopes disagree at ${o.kinks} entries after ${resampled + 1} samples: a kink within eps of the inputs`);
+    if (o.kinks > 0 && !o.ok)
+      notes.push(
+        `one-sided slopes disagree at ${o.kinks} entries after ${resampled + 1} samples: a kink within eps of the inputs`
+      );
     if (o.fastFailed) notes.push('random projections v^T J u disagreed; the full Jacobian is shown');
-    if (order === 2 && !o.ok) notes.push('grad_xi is K.gradients(sum(f(x) * v), xi) for a fixed random v, differentiated again');
+    if (order === 2 && !o.ok)
+      notes.push('grad_xi is K.gradients(sum(f(x) * v), xi) for a fixed random v, differentiated again');
     const message = o.ok ? '' : [`${title}: ${o.problem}`, ...notes].join('\n  ');
-    return { ...base, ok: o.ok, skipped: null, maxAbs: o.maxAbs, maxRel: o.maxRel, worst: o.worst, mode: o.mode, resampled, message, ms: performance.now() - t0 };
+    return {
+      ...base,
+      ok: o.ok,
+      skipped: null,
+      maxAbs: o.maxAbs,
+      maxRel: o.maxRel,
+      worst: o.worst,
+      mode: o.mode,
+      resampled,
+      message,
+      ms: performance.now() - t0,
+    };
   } catch (e) {
-    const why = e instanceof CheckFailure ? e.message : `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
-    return { ...base, ok: false, skipped: null, maxAbs: NaN, maxRel: NaN, worst: null, mode: 'full', resampled: 0, message: `${title}: ${why}`, ms: performance.now() - t0 };
+    const why =
+      e instanceof CheckFailure ? e.message : `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+    return {
+      ...base,
+      ok: false,
+      skipped: null,
+      maxAbs: NaN,
+      maxRel: NaN,
+      worst: null,
+      mode: 'full',
+      resampled: 0,
+      message: `${title}: ${why}`,
+      ms: performance.now() - t0,
+    };
   } finally {
     setCurrentDevice(was);
   }
@@ -199,7 +237,8 @@ function run(fn: MultiFn, xs: Tensor[]): Tensor[] {
   const ys = fn(xs);
   ys.forEach((y, o) => {
     if (!(y instanceof K.Tensor)) throw new CheckFailure(`output ${o} is not a tensor`);
-    if (!isFloat(y.dtype)) throw new CheckFailure(`output ${o} has dtype ${y.dtype}: only float outputs are differentiable`);
+    if (!isFloat(y.dtype))
+      throw new CheckFailure(`output ${o} has dtype ${y.dtype}: only float outputs are differentiable`);
   });
   return ys;
 }
@@ -230,12 +269,17 @@ function vjpValues(xs: Tensor[], ys: Tensor[], cot: (o: number) => Float64Array 
   });
   if (loss === null) return xs.map(() => null);
   const gs = K.gradients(loss, xs);
-  if (gs.length !== xs.length) throw new CheckFailure(`K.gradients returned ${gs.length} gradients for ${xs.length} inputs`);
+  if (gs.length !== xs.length)
+    throw new CheckFailure(`K.gradients returned ${gs.length} gradients for ${xs.length} inputs`);
   return gs.map((g, i) => {
     if (g === null) return null;
     const x = xs[i]!;
-    if (!sameShape(g.shape, x.shape)) throw new CheckFailure(`the gradient of input ${i} has shape ${fmt(g.shape)}, but the input has shape ${fmt(x.shape)}`);
-    if (g.dtype !== x.dtype) throw new CheckFailure(`the gradient of input ${i} has dtype ${g.dtype}, but the input is ${x.dtype}`);
+    if (!sameShape(g.shape, x.shape))
+      throw new CheckFailure(
+        `the gradient of input ${i} has shape ${fmt(g.shape)}, but the input has shape ${fmt(x.shape)}`
+      );
+    if (g.dtype !== x.dtype)
+      throw new CheckFailure(`the gradient of input ${i} has dtype ${g.dtype}, but the input is ${x.dtype}`);
     return flatValues(g);
   });
 }
@@ -250,17 +294,28 @@ function vjpOf(f: MultiFn, p: Point, r: Rng): MultiFn {
   return (xs) => {
     const outs = run(f, xs);
     outs.forEach((y, o) => {
-      if (!sameShape(y.shape, vs[o]!.shape)) throw new CheckFailure(`output ${o} changed shape from ${fmt(vs[o]!.shape)} to ${fmt(y.shape)}`);
+      if (!sameShape(y.shape, vs[o]!.shape))
+        throw new CheckFailure(`output ${o} changed shape from ${fmt(vs[o]!.shape)} to ${fmt(y.shape)}`);
     });
     const loss = outs.map((y, o) => K.sum(K.multiply(y, vs[o]!))).reduce((a, b) => K.add(a, b));
-    return K.gradients(loss, xs).map((g, i) => g ?? leaf(new Float64Array(sizeOfShape(xs[i]!.shape)), xs[i]!.shape, xs[i]!.dtype));
+    return K.gradients(loss, xs).map(
+      (g, i) => g ?? leaf(new Float64Array(sizeOfShape(xs[i]!.shape)), xs[i]!.shape, xs[i]!.dtype)
+    );
   };
 }
 
 type Label = (output: number) => string;
 
 /** Compare on one sample; `canResample` lets a kink end the comparison early. */
-function compare(fn: MultiFn, p: Point, tol: Tolerance, mode: 'auto' | 'full' | 'fast', r: Rng, label: Label, canResample: boolean): Outcome {
+function compare(
+  fn: MultiFn,
+  p: Point,
+  tol: Tolerance,
+  mode: 'auto' | 'full' | 'fast',
+  r: Rng,
+  label: Label,
+  canResample: boolean
+): Outcome {
   const xs = inputsAt(p);
   const ys = run(fn, xs);
   const outSizes = ys.map((y) => sizeOfShape(y.shape));
@@ -282,18 +337,24 @@ function checkBackward(xs: Tensor[], ys: Tensor[], r: Rng): void {
   const b = vjpValues(xs, ys, (o) => cots[o]!);
   a.forEach((ga, i) => {
     const gb = b[i]!;
-    if ((ga === null) !== (gb === null)) throw new CheckFailure(`backward is not deterministic: input ${i} got a gradient in only one of two runs`);
+    if ((ga === null) !== (gb === null))
+      throw new CheckFailure(`backward is not deterministic: input ${i} got a gradient in only one of two runs`);
     if (ga === null || gb === null) return;
     for (let k = 0; k < ga.length; k++) {
       if (!Object.is(ga[k], gb[k])) {
-        throw new CheckFailure(`backward is not deterministic: input ${i} element ${fmt(unravel(k, xs[i]!.shape))} was ${ga[k]} then ${gb[k]}`);
+        throw new CheckFailure(
+          `backward is not deterministic: input ${i} element ${fmt(unravel(k, xs[i]!.shape))} was ${ga[k]} then ${gb[k]}`
+        );
       }
     }
   });
   const zero = vjpValues(xs, ys, (o) => new Float64Array(sizeOfShape(ys[o]!.shape)));
   zero.forEach((g, i) => {
     const k = g === null ? -1 : g.findIndex((v) => v !== 0);
-    if (k >= 0) throw new CheckFailure(`a zero cotangent gives ${g![k]} at input ${i} element ${fmt(unravel(k, xs[i]!.shape))}: backward is not linear`);
+    if (k >= 0)
+      throw new CheckFailure(
+        `a zero cotangent gives ${g![k]} at input ${i} element ${fmt(unravel(k, xs[i]!.shape))}: backward is not linear`
+      );
   });
 }
 
@@ -331,8 +392,10 @@ function describeWorst(t: Tally, tol: Tolerance, label: Label | null): string {
   const w = t.worst!;
   const analytic = t.nullWorst ? `analytic null (no gradient)` : `analytic ${w.analytic}`;
   const at = label === null ? 'v^T J u' : `d ${label(w.output)}${fmt(w.outIndex)} / d x${w.input}${fmt(w.inIndex)}`;
-  return `${at}: ${analytic} vs numeric ${w.numeric} (max abs err ${t.maxAbs.toExponential(3)}, max rel err ${t.maxRel.toExponential(3)}; ` +
-    `allowed ${tol.atol.toExponential()} + ${tol.rtol.toExponential()}·|numeric|)`;
+  return (
+    `${at}: ${analytic} vs numeric ${w.numeric} (max abs err ${t.maxAbs.toExponential(3)}, max rel err ${t.maxRel.toExponential(3)}; ` +
+    `allowed ${tol.atol.toExponential()} + ${tol.rtol.toExponential()}·|numeric|)`
+  );
 }
 
 /** One-sided slopes (over steps hp, hm) that disagree by more than the tolerance: a kink within eps. */
@@ -342,7 +405,15 @@ function isKink(plus: number, base: number, minus: number, hp: number, hm: numbe
   return Math.abs(right - left) > 2 * (tol.atol + tol.rtol * Math.max(Math.abs(right), Math.abs(left)));
 }
 
-function compareFull(fn: MultiFn, p: Point, xs: Tensor[], ys: Tensor[], tol: Tolerance, label: Label, canResample: boolean): Outcome {
+function compareFull(
+  fn: MultiFn,
+  p: Point,
+  xs: Tensor[],
+  ys: Tensor[],
+  tol: Tolerance,
+  label: Label,
+  canResample: boolean
+): Outcome {
   const outShapes = ys.map((y) => y.shape);
   const outSizes = outShapes.map(sizeOfShape);
   const nOut = outSizes.reduce((a, b) => a + b, 0);
@@ -375,7 +446,17 @@ function compareFull(fn: MultiFn, p: Point, xs: Tensor[], ys: Tensor[], tol: Tol
     }
     numeric.push(cols);
   });
-  if (kinks > 0 && canResample) return { ok: false, problem: 'kink', maxAbs: NaN, maxRel: NaN, worst: null, mode: 'full', kinks, fastFailed: false };
+  if (kinks > 0 && canResample)
+    return {
+      ok: false,
+      problem: 'kink',
+      maxAbs: NaN,
+      maxRel: NaN,
+      worst: null,
+      mode: 'full',
+      kinks,
+      fastFailed: false,
+    };
 
   // Analytic rows from one-hot cotangents: row j of J is e_j^T J.
   const analytic: (Float64Array | null)[][] = p.values.map(() => []);
@@ -397,20 +478,44 @@ function compareFull(fn: MultiFn, p: Point, xs: Tensor[], ys: Tensor[], tol: Tol
       for (let row = 0; row < nOut; row++) {
         const g = analytic[i]![row]!;
         const a = g === null ? 0 : g[k]!;
-        const passed = t.add(a, numeric[i]![k]![row]!, () => {
-          const [o, j] = outAt(row);
-          return { output: o, outIndex: unravel(j, outShapes[o]!), input: i, inIndex: unravel(k, p.shapes[i]!) };
-        }, g === null);
+        const passed = t.add(
+          a,
+          numeric[i]![k]![row]!,
+          () => {
+            const [o, j] = outAt(row);
+            return { output: o, outIndex: unravel(j, outShapes[o]!), input: i, inIndex: unravel(k, p.shapes[i]!) };
+          },
+          g === null
+        );
         if (!passed && g === null) nullBad = true;
       }
     }
   });
-  const problem = t.ok ? '' : (nullBad ? 'a null gradient where the numeric one is not zero; ' : '') + describeWorst(t, tol, label);
-  return { ok: t.ok, problem, maxAbs: t.maxAbs, maxRel: t.maxRel, worst: t.worst, mode: 'full', kinks, fastFailed: false };
+  const problem = t.ok
+    ? ''
+    : (nullBad ? 'a null gradient where the numeric one is not zero; ' : '') + describeWorst(t, tol, label);
+  return {
+    ok: t.ok,
+    problem,
+    maxAbs: t.maxAbs,
+    maxRel: t.maxRel,
+    worst: t.worst,
+    mode: 'full',
+    kinks,
+    fastFailed: false,
+  };
 }
 
 /** v^T J u against (v.f(x + eps u) - v.f(x - eps u)) / 2 eps, for a few random unit u and v. */
-function compareFast(fn: MultiFn, p: Point, xs: Tensor[], ys: Tensor[], tol: Tolerance, r: Rng, canResample: boolean): Outcome {
+function compareFast(
+  fn: MultiFn,
+  p: Point,
+  xs: Tensor[],
+  ys: Tensor[],
+  tol: Tolerance,
+  r: Rng,
+  canResample: boolean
+): Outcome {
   const outSizes = ys.map((y) => sizeOfShape(y.shape));
   const nOut = outSizes.reduce((a, b) => a + b, 0);
   const f0 = evalAt(fn, p, p.values);
@@ -420,8 +525,20 @@ function compareFast(fn: MultiFn, p: Point, xs: Tensor[], ys: Tensor[], tol: Tol
     const u = unit(p.values.map((v) => sampleSigned(v.length, r)));
     const v = unit([sampleSigned(nOut, r)])[0]!;
     const dot = (f: Float64Array) => f.reduce((s, fj, j) => s + fj * v[j]!, 0);
-    const fp = dot(evalAt(fn, p, p.values.map((x, i) => x.map((xk, k) => xk + tol.eps * u[i]![k]!))));
-    const fm = dot(evalAt(fn, p, p.values.map((x, i) => x.map((xk, k) => xk - tol.eps * u[i]![k]!))));
+    const fp = dot(
+      evalAt(
+        fn,
+        p,
+        p.values.map((x, i) => x.map((xk, k) => xk + tol.eps * u[i]![k]!))
+      )
+    );
+    const fm = dot(
+      evalAt(
+        fn,
+        p,
+        p.values.map((x, i) => x.map((xk, k) => xk - tol.eps * u[i]![k]!))
+      )
+    );
     if (isKink(fp, dot(f0), fm, tol.eps, tol.eps, tol)) kinks++;
     if (kinks > 0 && canResample) break;
     let off = 0;
@@ -431,7 +548,16 @@ function compareFast(fn: MultiFn, p: Point, xs: Tensor[], ys: Tensor[], tol: Tol
     t.add(analytic, (fp - fm) / (2 * tol.eps), () => ({ output: -1, outIndex: [], input: -1, inIndex: [] }));
   }
   const problem = t.ok ? '' : describeWorst(t, tol, null);
-  return { ok: t.ok, problem, maxAbs: t.maxAbs, maxRel: t.maxRel, worst: t.worst, mode: 'fast', kinks, fastFailed: false };
+  return {
+    ok: t.ok,
+    problem,
+    maxAbs: t.maxAbs,
+    maxRel: t.maxRel,
+    worst: t.worst,
+    mode: 'fast',
+    kinks,
+    fastFailed: false,
+  };
 }
 
 /** Scale a vector split over several arrays to unit length. */
@@ -469,11 +595,15 @@ export function caseProblems(cases: readonly GradCase[]): string[] {
     if (typeof c.fn !== 'function') problems.push(`${name}: fn is not a function`);
     if (c.inputs.length === 0) problems.push(`${name}: no inputs to differentiate`);
     c.inputs.forEach((s: InputSpec, i) => {
-      if (!s.shape.every((d) => Number.isInteger(d) && d >= 0)) problems.push(`${name}: input ${i} has shape ${fmt(s.shape)}`);
+      if (!s.shape.every((d) => Number.isInteger(d) && d >= 0))
+        problems.push(`${name}: input ${i} has shape ${fmt(s.shape)}`);
       const n = sizeOfShape(s.shape);
-      if (s.values !== undefined && s.values.length !== n) problems.push(`${name}: input ${i} has ${s.values.length} values for shape ${fmt(s.shape)}`);
-      if (s.values !== undefined && (s.low !== undefined || s.high !== undefined)) problems.push(`${name}: input ${i} has both values and a range`);
-      if ((s.low ?? -2) >= (s.high ?? 2)) problems.push(`${name}: input ${i} has an empty range [${s.low ?? -2}, ${s.high ?? 2}]`);
+      if (s.values !== undefined && s.values.length !== n)
+        problems.push(`${name}: input ${i} has ${s.values.length} values for shape ${fmt(s.shape)}`);
+      if (s.values !== undefined && (s.low !== undefined || s.high !== undefined))
+        problems.push(`${name}: input ${i} has both values and a range`);
+      if ((s.low ?? -2) >= (s.high ?? 2))
+        problems.push(`${name}: input ${i} has an empty range [${s.low ?? -2}, ${s.high ?? 2}]`);
     });
   }
   return problems;

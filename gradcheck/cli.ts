@@ -10,10 +10,12 @@ const ORDERS: readonly Order[] = [1, 2];
 /** Cases named by the arguments: an exact op name, else a substring of "op variant". */
 function selectCases(cases: readonly GradCase[], filters: readonly string[]): GradCase[] {
   if (filters.length === 0) return cases.slice();
-  return cases.filter((c) => filters.some((f) => {
-    if (cases.some((d) => d.op === f)) return c.op === f;
-    return `${c.op} ${c.variant ?? ''}`.includes(f);
-  }));
+  return cases.filter((c) =>
+    filters.some((f) => {
+      if (cases.some((d) => d.op === f)) return c.op === f;
+      return `${c.op} ${c.variant ?? ''}`.includes(f);
+    })
+  );
 }
 
 /** A one-line progress bar on stderr (redrawn in place on a terminal, every tenth otherwise). */
@@ -67,7 +69,14 @@ function describeDevice(d: Device): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
-  return rows.map((r) => r.map((s, j) => s.padEnd(widths[j]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((s, j) => s.padEnd(widths[j]!))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n');
 }
 
 function main(argv: string[]): number {
@@ -82,7 +91,13 @@ function main(argv: string[]): number {
   }
   const total = cases.length * ORDERS.length * DEVICES.length;
   const progress = new Progress(total);
-  const header = ['op', 'variant', 'order', ...DEVICES.flatMap((d) => [d.name, `${d.name} max abs`, `${d.name} max rel`]), 'notes'];
+  const header = [
+    'op',
+    'variant',
+    'order',
+    ...DEVICES.flatMap((d) => [d.name, `${d.name} max abs`, `${d.name} max rel`]),
+    'notes',
+  ];
   const rows: string[][] = [header];
   const failures: CheckResult[] = [];
   const perDevice = new Map(DEVICES.map((d) => [d.name, { passed: 0, failed: 0, skipped: 0, ms: 0 }]));
@@ -102,13 +117,26 @@ function main(argv: string[]): number {
         if (!r.ok) failures.push(r);
         return r;
       });
-      rows.push([c.op, c.variant ?? '', String(order), ...results.flatMap(cell), results.map(notes).filter((s) => s).join('; ')]);
+      rows.push([
+        c.op,
+        c.variant ?? '',
+        String(order),
+        ...results.flatMap(cell),
+        results
+          .map(notes)
+          .filter((s) => s)
+          .join('; '),
+      ]);
     }
   }
   progress.show(done, '');
   progress.done();
   process.stdout.write(`${DEVICES.map(describeDevice).join('\n')}\n\n${table(rows)}\n\n`);
-  const skips = new Map(cases.filter((c) => c.firstOrderOnly !== undefined).map((c) => [`${c.op}${c.variant ? ` [${c.variant}]` : ''}`, c.firstOrderOnly!]));
+  const skips = new Map(
+    cases
+      .filter((c) => c.firstOrderOnly !== undefined)
+      .map((c) => [`${c.op}${c.variant ? ` [${c.variant}]` : ''}`, c.firstOrderOnly!])
+  );
   if (skips.size > 0) {
     process.stdout.write('second order skipped:\n');
     for (const [name, why] of skips) process.stdout.write(`  ${name}: ${why}\n`);
@@ -116,10 +144,14 @@ function main(argv: string[]): number {
   }
   for (const f of failures) process.stdout.write(`${f.message}\n\n`);
   for (const [name, t] of perDevice) {
-    process.stdout.write(`${name}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped in ${(t.ms / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `${name}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped in ${(t.ms / 1000).toFixed(1)} s\n`
+    );
   }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  process.stdout.write(`${failures.length === 0 ? 'all passed' : `${failures.length} FAILED`}: ${total} checks of ${cases.length} cases in ${secs} s\n`);
+  process.stdout.write(
+    `${failures.length === 0 ? 'all passed' : `${failures.length} FAILED`}: ${total} checks of ${cases.length} cases in ${secs} s\n`
+  );
   return failures.length === 0 ? 0 : 1;
 }
 

@@ -5,26 +5,74 @@ import './prims/table.js';
 import './device/dispatcher.js';
 export { ValueError, TypeError } from './core/errors.js';
 export {
-  epsilon, set_epsilon, floatx, set_floatx, image_data_format, set_image_data_format,
-  get_uid, reset_uids, backend,
+  epsilon,
+  set_epsilon,
+  floatx,
+  set_floatx,
+  image_data_format,
+  set_image_data_format,
+  get_uid,
+  reset_uids,
+  backend,
 } from './core/config.js';
 export type { DType } from './core/dtype.js';
 export { Tensor, Variable, Placeholder } from './core/tensor.js';
 export type { TensorLike } from './core/convert.js';
 export { gradients, stop_gradient } from './grad/gradients.js';
-export { no_grad, custom_gradient, checkpoint, type GradFn, type GradFnOptions, type CustomGrads } from './grad/custom.js';
+export {
+  no_grad,
+  custom_gradient,
+  checkpoint,
+  type GradFn,
+  type GradFnOptions,
+  type CustomGrads,
+} from './grad/custom.js';
 export { vjp, jvp, hessian_vector_product, jacobian, hessian } from './grad/transforms.js';
-export { trace, explain, Tape, type TapeNode, type TapeLeaf, type TapeRef, type TraceInputs, type ExplainOptions, type Explanation, type LeafKind } from './teach/index.js';
+export {
+  trace,
+  explain,
+  Tape,
+  type TapeNode,
+  type TapeLeaf,
+  type TapeRef,
+  type TraceInputs,
+  type ExplainOptions,
+  type Explanation,
+  type LeafKind,
+} from './teach/index.js';
 export * from './ops/math.js';
 export * from './ops/reduce.js';
 export * from './ops/shape.js';
 export * from './ops/linalg.js';
 export * from './ops/nn.js';
 export {
-  variable, constant, get_value, batch_get_value, set_value, batch_set_value, update, update_add, update_sub,
-  moving_average_update, zeros, ones, eye, zeros_like, ones_like, count_params, int_shape, ndim, dtype, shape,
-  cast, cast_to_floatx, UpdateOp,
-  type Constraint, type VariableOptions, type ConstantOptions, type DTypeNameOptions,
+  variable,
+  constant,
+  get_value,
+  batch_get_value,
+  set_value,
+  batch_set_value,
+  update,
+  update_add,
+  update_sub,
+  moving_average_update,
+  zeros,
+  ones,
+  eye,
+  zeros_like,
+  ones_like,
+  count_params,
+  int_shape,
+  ndim,
+  dtype,
+  shape,
+  cast,
+  cast_to_floatx,
+  UpdateOp,
+  type Constraint,
+  type VariableOptions,
+  type ConstantOptions,
+  type DTypeNameOptions,
 } from './ops/state.js';
 export * from './ops/random.js';
 export * from './ops/indexing.js';
@@ -41,9 +89,29 @@ export * from './ops/session.js';
 export { SparseTensor } from './core/sparse.js';
 export { is_sparse, to_dense, type CooValue } from './ops/sparse.js';
 export {
-  kswitch as switch, learning_phase, set_learning_phase, learning_phase_scope, in_train_phase, in_test_phase,
-  type Branch, type Training, type PhaseOptions,
+  kswitch as switch,
+  learning_phase,
+  set_learning_phase,
+  learning_phase_scope,
+  in_train_phase,
+  in_test_phase,
+  type Branch,
+  type Training,
+  type PhaseOptions,
 } from './ops/phase.js';
-export { placeholder, is_keras_tensor, kfunction as function, type PlaceholderOptions, type Update } from './ops/graph.js';
+export {
+  placeholder,
+  is_keras_tensor,
+  kfunction as function,
+  type PlaceholderOptions,
+  type Update,
+} from './ops/graph.js';
 export { detect_anomaly, AnomalyError, type AnomalyOp } from './debug/anomaly.js';
-export { track_tensors, leak_mark, leak_report, type LeakReport, type LeakSite, type LeakReportOptions } from './debug/leaks.js';
+export {
+  track_tensors,
+  leak_mark,
+  leak_report,
+  type LeakReport,
+  type LeakSite,
+  type LeakReportOptions,
+} from './debug/leaks.js';

@@ -38,7 +38,11 @@ export function tolFor(dtype: K.DType, cpuTol = TIGHT_TOL): number {
  * Compare a tensor's values to nested arrays (or a number): each element within
  * tol * (1 + |expected|); tol defaults to tolFor(t.dtype).
  */
-export function expectClose(t: K.Tensor, expected: NestedArray | boolean | boolean[] | boolean[][], tol = tolFor(t.dtype)): void {
+export function expectClose(
+  t: K.Tensor,
+  expected: NestedArray | boolean | boolean[] | boolean[][],
+  tol = tolFor(t.dtype)
+): void {
   const actual = t.toArray();
   const flatA: number[] = [];
   const flatE: number[] = [];
@@ -64,7 +68,11 @@ function flatInto(x: NestedArray | boolean, out: number[]): number[] {
 }
 
 /** Expect `fn` to throw `cls` with a message mentioning every one of `parts`. */
-export function expectError(fn: () => unknown, cls: typeof K.ValueError | typeof K.TypeError, ...parts: string[]): void {
+export function expectError(
+  fn: () => unknown,
+  cls: typeof K.ValueError | typeof K.TypeError,
+  ...parts: string[]
+): void {
   let caught: unknown = null;
   try {
     fn();
@@ -81,9 +89,15 @@ export function loadFixture<T>(name: string): T {
 }
 
 /** A variable of `dtype` holding row-major fixture values. */
-export function fixtureTensor(data: readonly (number | boolean)[], shape: readonly number[], dtype: K.DType): K.Variable {
+export function fixtureTensor(
+  data: readonly (number | boolean)[],
+  shape: readonly number[],
+  dtype: K.DType
+): K.Variable {
   const buf = allocate(dtype, data.length);
-  data.forEach((v, i) => { buf[i] = Number(v); });
+  data.forEach((v, i) => {
+    buf[i] = Number(v);
+  });
   return K.variable(ndarray(buf, shape.slice()), dtype);
 }
 

@@ -38,7 +38,9 @@ const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 
 export async function initTfjs(backends: TfBackend[]): Promise<TfjsInfo> {
   // Production mode only silences tfjs's console advice (to install tfjs-node).
   tf.enableProdMode();
-  const dir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const dir = path.dirname(
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')
+  );
   let armed = false;
   let requested: string | null = null;
   const files: Record<string, string> = {};
@@ -79,7 +81,14 @@ export function tfjsMemory(): { tensors: number; bytes: number } {
 
 /** Read one element back (the end of a timed iteration). */
 function first(t: tf.Tensor): number {
-  const corner = t.rank === 0 ? t : tf.slice(t, t.shape.map(() => 0), t.shape.map(() => 1));
+  const corner =
+    t.rank === 0
+      ? t
+      : tf.slice(
+          t,
+          t.shape.map(() => 0),
+          t.shape.map(() => 1)
+        );
   return corner.dataSync()[0]!;
 }
 
@@ -123,9 +132,7 @@ const matMulT = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 function matMulFor(): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
-  return tunedHere()
-    ? (a, b) => matMulT(a, b)
-    : (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  return tunedHere() ? (a, b) => matMulT(a, b) : (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
 }
 
 /**
@@ -149,7 +156,15 @@ function conv2dSameGrad(flipped: boolean) {
         const dx = flipped
           ? tf.conv2d(dy, tf.transpose(tf.reverse(ks, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same')
           : tf.conv2dTranspose(dy, ks, xs.shape, 1, 'same');
-        const xt = tf.transpose(tf.pad(xs, [[0, 0], [ph, ph], [pw, pw], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D;
+        const xt = tf.transpose(
+          tf.pad(xs, [
+            [0, 0],
+            [ph, ph],
+            [pw, pw],
+            [0, 0],
+          ]),
+          [3, 1, 2, 0]
+        ) as tf.Tensor4D;
         const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
         return [dx, tf.transpose(tf.conv2d(xt, dyt, 1, 'valid'), [1, 2, 0, 3])];
       },
@@ -175,8 +190,10 @@ export function tfjsMatmul(d: MatmulData): Runner {
 export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
   const x = tf.tensor2d(d.x, [d.batch, d.inputs]);
   const y = tf.tensor2d(d.y, [d.batch, d.classes]);
-  const w1 = tf.variable(tf.tensor2d(d.w1, [d.inputs, d.hidden])), b1 = tf.variable(tf.zeros([d.hidden]));
-  const w2 = tf.variable(tf.tensor2d(d.w2, [d.hidden, d.classes])), b2 = tf.variable(tf.zeros([d.classes]));
+  const w1 = tf.variable(tf.tensor2d(d.w1, [d.inputs, d.hidden])),
+    b1 = tf.variable(tf.zeros([d.hidden]));
+  const w2 = tf.variable(tf.tensor2d(d.w2, [d.hidden, d.classes])),
+    b2 = tf.variable(tf.zeros([d.classes]));
   const params = [w1, b1, w2, b2];
   const matMul = matMulFor();
   const loss = (): tf.Scalar => {
@@ -188,12 +205,14 @@ export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
   return {
     losses,
     step() {
-      losses.push(tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(loss, params);
-        for (const p of params) p.assign(tf.sub(p, tf.mul(grads[p.name]!, d.lr)));
-        first(b2);
-        return value.dataSync()[0]!;
-      }));
+      losses.push(
+        tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(loss, params);
+          for (const p of params) p.assign(tf.sub(p, tf.mul(grads[p.name]!, d.lr)));
+          first(b2);
+          return value.dataSync()[0]!;
+        })
+      );
     },
     outputs: () => ({ losses: checkedLosses(losses) }),
     verify: () => lossFell(losses),
@@ -204,11 +223,16 @@ export function tfjsMlp(d: MlpData): Runner & { losses: number[] } {
 /** W2's forward pass alone (inference): what a tfjs user runs inside tf.tidy. */
 export function tfjsMlpForward(d: MlpData): Runner {
   const x = tf.tensor2d(d.x, [d.batch, d.inputs]);
-  const w1 = tf.tensor2d(d.w1, [d.inputs, d.hidden]), b1 = tf.zeros([d.hidden]);
-  const w2 = tf.tensor2d(d.w2, [d.hidden, d.classes]), b2 = tf.zeros([d.classes]);
+  const w1 = tf.tensor2d(d.w1, [d.inputs, d.hidden]),
+    b1 = tf.zeros([d.hidden]);
+  const w2 = tf.tensor2d(d.w2, [d.hidden, d.classes]),
+    b2 = tf.zeros([d.classes]);
   const forward = () => tf.softmax(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
   return {
-    step: () => tf.tidy(() => { first(forward()); }),
+    step: () =>
+      tf.tidy(() => {
+        first(forward());
+      }),
     outputs: () => tf.tidy(() => ({ p: values(forward()) })),
     dispose: () => tf.dispose([x, w1, b1, w2, b2]),
   };
@@ -220,19 +244,22 @@ export function tfjsConv(d: ConvData): Runner {
   const r = tf.tensor4d(d.r, [d.xShape[0], d.xShape[1], d.xShape[2], d.kShape[3]]);
   // The backend's own gradient kernels where they serve (tfjs-cpu); else the gradient written out.
   const written = tunedHere() || !hasConvFilterGrad() ? conv2dSameGrad(tunedHere()) : null;
-  const conv = written === null
-    ? (xs: tf.Tensor, ks: tf.Tensor) => tf.conv2d(xs as tf.Tensor4D, ks as tf.Tensor4D, 1, 'same')
-    : (xs: tf.Tensor, ks: tf.Tensor) => written(xs, ks);
+  const conv =
+    written === null
+      ? (xs: tf.Tensor, ks: tf.Tensor) => tf.conv2d(xs as tf.Tensor4D, ks as tf.Tensor4D, 1, 'same')
+      : (xs: tf.Tensor, ks: tf.Tensor) => written(xs, ks);
   const grads = tf.grads((xs: tf.Tensor, ks: tf.Tensor) => tf.sum(tf.mul(conv(xs, ks), r)));
   return {
-    step: () => tf.tidy(() => {
-      const [dx, dk] = grads([x, k]);
-      return first(dx!) + first(dk!);
-    }),
-    outputs: () => tf.tidy(() => {
-      const [dx, dk] = grads([x, k]);
-      return { y: values(conv(x, k)), dx: values(dx!), dk: values(dk!) };
-    }),
+    step: () =>
+      tf.tidy(() => {
+        const [dx, dk] = grads([x, k]);
+        return first(dx!) + first(dk!);
+      }),
+    outputs: () =>
+      tf.tidy(() => {
+        const [dx, dk] = grads([x, k]);
+        return { y: values(conv(x, k)), dx: values(dx!), dk: values(dk!) };
+      }),
     dispose: () => tf.dispose([x, k, r]),
   };
 }
@@ -262,10 +289,11 @@ export function tfjsRnn(d: RnnData): Runner {
   };
   return {
     step: () => tf.tidy(() => run().reduce((s, t) => s + first(t), 0)),
-    outputs: () => tf.tidy(() => {
-      const [loss, dw, du, db] = run();
-      return { loss: values(loss), dw: values(dw), du: values(du), db: values(db) };
-    }),
+    outputs: () =>
+      tf.tidy(() => {
+        const [loss, dw, du, db] = run();
+        return { loss: values(loss), dw: values(dw), du: values(du), db: values(db) };
+      }),
     dispose: () => tf.dispose([x, r, w, u, b, h0]),
   };
 }
@@ -276,23 +304,24 @@ export function tfjsElementwise(d: ElementwiseData, gradient: boolean): Runner {
   const df = tf.grad(f);
   return gradient
     ? {
-      step: () => tf.tidy(() => first(df(x))),
-      outputs: () => tf.tidy(() => ({ dx: values(df(x)) })),
-      dispose: () => x.dispose(),
-    }
+        step: () => tf.tidy(() => first(df(x))),
+        outputs: () => tf.tidy(() => ({ dx: values(df(x)) })),
+        dispose: () => x.dispose(),
+      }
     : {
-      step: () => tf.tidy(() => first(f(x))),
-      outputs: () => tf.tidy(() => ({ f: values(f(x)) })),
-      dispose: () => x.dispose(),
-    };
+        step: () => tf.tidy(() => first(f(x))),
+        outputs: () => tf.tidy(() => ({ f: values(f(x)) })),
+        dispose: () => x.dispose(),
+      };
 }
 
 export function tfjsSoftmax(d: SoftmaxData): Runner {
   const x = tf.tensor2d(d.x, [d.rows, d.cols]);
-  const read = () => tf.tidy(() => {
-    const p = tf.softmax(x);
-    return { rowMax: values(tf.max(p, -1)), colMean: values(tf.mean(p, 0)), rowSum: values(tf.sum(x, -1)) };
-  });
+  const read = () =>
+    tf.tidy(() => {
+      const p = tf.softmax(x);
+      return { rowMax: values(tf.max(p, -1)), colMean: values(tf.mean(p, 0)), rowSum: values(tf.sum(x, -1)) };
+    });
   return { step: read, outputs: read, dispose: () => x.dispose() };
 }
 
@@ -300,22 +329,23 @@ export function tfjsTiny(d: TinyData, gradient: boolean): Runner {
   const a = tf.tensor1d(d.a);
   const add = (v: tf.Tensor) => tf.add(v, v);
   const grad = tf.grad(add);
-  const loop = (f: (v: tf.Tensor) => tf.Tensor) => tf.tidy(() => {
-    let y = f(a);
-    for (let i = 1; i < d.ops; i++) y = f(a);
-    return first(y);
-  });
+  const loop = (f: (v: tf.Tensor) => tf.Tensor) =>
+    tf.tidy(() => {
+      let y = f(a);
+      for (let i = 1; i < d.ops; i++) y = f(a);
+      return first(y);
+    });
   return gradient
     ? {
-      ops: d.ops,
-      step: () => loop(grad),
-      outputs: () => tf.tidy(() => ({ dx: values(grad(a)) })),
-      dispose: () => a.dispose(),
-    }
+        ops: d.ops,
+        step: () => loop(grad),
+        outputs: () => tf.tidy(() => ({ dx: values(grad(a)) })),
+        dispose: () => a.dispose(),
+      }
     : {
-      ops: d.ops,
-      step: () => loop(add),
-      outputs: () => tf.tidy(() => ({ y: values(add(a)) })),
-      dispose: () => a.dispose(),
-    };
+        ops: d.ops,
+        step: () => loop(add),
+        outputs: () => tf.tidy(() => ({ y: values(add(a)) })),
+        dispose: () => a.dispose(),
+      };
 }

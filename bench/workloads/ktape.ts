@@ -14,7 +14,14 @@ export function variable(data: Float32Array, shape: number[]): K.Variable {
 export function sync(...ts: K.Tensor[]): number {
   let s = 0;
   for (const t of ts) {
-    const corner = t.rank === 0 ? t : K.slice(t, t.shape.map(() => 0), t.shape.map(() => 1));
+    const corner =
+      t.rank === 0
+        ? t
+        : K.slice(
+            t,
+            t.shape.map(() => 0),
+            t.shape.map(() => 1)
+          );
     s += K.eval(corner).data[0] as number;
   }
   return s;

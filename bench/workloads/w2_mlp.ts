@@ -23,8 +23,15 @@ export function mlpData(batch: number): MlpData {
   const [inputs, hidden, classes] = [784, 256, 10];
   const x = uniform(batch * inputs, 21).map((v) => (v + 1) / 2);
   return {
-    batch, inputs, hidden, classes, lr: 0.05, x,
-    y: oneHot(batch, classes, 22), w1: glorot(inputs, hidden, 23), w2: glorot(hidden, classes, 24),
+    batch,
+    inputs,
+    hidden,
+    classes,
+    lr: 0.05,
+    x,
+    y: oneHot(batch, classes, 22),
+    w1: glorot(inputs, hidden, 23),
+    w2: glorot(hidden, classes, 24),
   };
 }
 
@@ -46,7 +53,8 @@ export const checkedLosses = (losses: number[]) => Float32Array.from(losses.slic
 
 /** Whether a run's losses fell (the first against the last). */
 export function lossFell(losses: number[]): string | null {
-  const first = losses[0], last = losses[losses.length - 1];
+  const first = losses[0],
+    last = losses[losses.length - 1];
   if (first === undefined || last === undefined) return 'no step ran';
   return Number.isFinite(last) && last < first ? null : `the loss did not fall (${first} -> ${last})`;
 }
@@ -54,8 +62,10 @@ export function lossFell(losses: number[]): string | null {
 export function ktapeMlp(d: MlpData, _device: KtapeDevice): Runner & { losses: number[] } {
   const x = variable(d.x, [d.batch, d.inputs]);
   const y = variable(d.y, [d.batch, d.classes]);
-  const w1 = variable(d.w1, [d.inputs, d.hidden]), b1 = K.zeros([d.hidden]);
-  const w2 = variable(d.w2, [d.hidden, d.classes]), b2 = K.zeros([d.classes]);
+  const w1 = variable(d.w1, [d.inputs, d.hidden]),
+    b1 = K.zeros([d.hidden]);
+  const w2 = variable(d.w2, [d.hidden, d.classes]),
+    b2 = K.zeros([d.classes]);
   const params = [w1, b1, w2, b2];
   const losses: number[] = [];
   return {
@@ -83,12 +93,16 @@ export function ktapeMlp(d: MlpData, _device: KtapeDevice): Runner & { losses: n
  */
 export function ktapeMlpForward(d: MlpData, _device: KtapeDevice, noGrad: boolean): Runner {
   const x = variable(d.x, [d.batch, d.inputs]);
-  const w1 = variable(d.w1, [d.inputs, d.hidden]), b1 = K.zeros([d.hidden]);
-  const w2 = variable(d.w2, [d.hidden, d.classes]), b2 = K.zeros([d.classes]);
+  const w1 = variable(d.w1, [d.inputs, d.hidden]),
+    b1 = K.zeros([d.hidden]);
+  const w2 = variable(d.w2, [d.hidden, d.classes]),
+    b2 = K.zeros([d.classes]);
   const forward = () => K.softmax(K.add(K.dot(K.relu(K.add(K.dot(x, w1), b1)), w2), b2));
   const run = () => (noGrad ? K.no_grad(forward) : forward());
   return {
-    step: () => { sync(run()); },
+    step: () => {
+      sync(run());
+    },
     outputs: () => ({ p: values(run()) }),
     dispose: () => release(w1, b1, w2, b2, x),
   };

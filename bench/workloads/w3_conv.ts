@@ -19,8 +19,11 @@ export interface ConvData {
 export function convData(batch: number): ConvData {
   const [h, w, c, f] = [32, 32, 16, 32];
   return {
-    xShape: [batch, h, w, c], kShape: [3, 3, c, f],
-    x: uniform(batch * h * w * c, 31), k: uniform(9 * c * f, 32, 1 / 12), r: uniform(batch * h * w * f, 33),
+    xShape: [batch, h, w, c],
+    kShape: [3, 3, c, f],
+    x: uniform(batch * h * w * c, 31),
+    k: uniform(9 * c * f, 32, 1 / 12),
+    r: uniform(batch * h * w * f, 33),
   };
 }
 

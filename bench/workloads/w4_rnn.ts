@@ -21,9 +21,14 @@ export interface RnnData {
 export function rnnData(batch: number, steps: number): RnnData {
   const units = 64;
   return {
-    batch, steps, units,
-    x: uniform(batch * steps * units, 41), w: glorot(units, units, 42), u: glorot(units, units, 43),
-    b: uniform(units, 44, 0.1), r: uniform(batch * steps * units, 45),
+    batch,
+    steps,
+    units,
+    x: uniform(batch * steps * units, 41),
+    w: glorot(units, units, 42),
+    u: glorot(units, units, 43),
+    b: uniform(units, 44, 0.1),
+    r: uniform(batch * steps * units, 45),
   };
 }
 
@@ -31,7 +36,9 @@ export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
   const { batch, steps, units } = d;
   const x = variable(d.x, [batch, steps, units]);
   const r = variable(d.r, [batch, steps, units]);
-  const w = variable(d.w, [units, units]), u = variable(d.u, [units, units]), b = variable(d.b, [units]);
+  const w = variable(d.w, [units, units]),
+    u = variable(d.u, [units, units]),
+    b = variable(d.b, [units]);
   const h0 = K.zeros([batch, units]);
   const cell = (xt: K.Tensor, [h]: K.Tensor[]): [K.Tensor, K.Tensor[]] => {
     const next = K.tanh(K.add(K.add(K.dot(xt, w), K.dot(h!, u)), b));

@@ -17,13 +17,13 @@ export function ktapeElementwise(d: ElementwiseData, _device: KtapeDevice, gradi
   const f = () => K.sum(K.multiply(K.sigmoid(K.add(K.multiply(x, 2), 1)), K.tanh(x)));
   return gradient
     ? {
-      step: () => sync(K.gradients(f(), [x])[0]!),
-      outputs: () => ({ dx: values(K.gradients(f(), [x])[0]!) }),
-      dispose: () => release(x),
-    }
+        step: () => sync(K.gradients(f(), [x])[0]!),
+        outputs: () => ({ dx: values(K.gradients(f(), [x])[0]!) }),
+        dispose: () => release(x),
+      }
     : {
-      step: () => sync(f()),
-      outputs: () => ({ f: values(f()) }),
-      dispose: () => release(x),
-    };
+        step: () => sync(f()),
+        outputs: () => ({ f: values(f()) }),
+        dispose: () => release(x),
+      };
 }

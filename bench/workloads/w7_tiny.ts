@@ -25,23 +25,23 @@ export function ktapeTiny(d: TinyData, device: KtapeDevice, gradient: boolean): 
   const grad = () => K.gradients(K.add(a, a), [a])[0]!;
   return gradient
     ? {
-      ops,
-      step() {
-        let g = grad();
-        for (let i = 1; i < ops; i++) g = grad();
-        sync(g);
-      },
-      outputs: () => ({ dx: values(grad()) }),
-      dispose: () => release(a),
-    }
+        ops,
+        step() {
+          let g = grad();
+          for (let i = 1; i < ops; i++) g = grad();
+          sync(g);
+        },
+        outputs: () => ({ dx: values(grad()) }),
+        dispose: () => release(a),
+      }
     : {
-      ops,
-      step() {
-        let y = add();
-        for (let i = 1; i < ops; i++) y = add();
-        sync(y);
-      },
-      outputs: () => ({ y: values(add()) }),
-      dispose: () => release(a),
-    };
+        ops,
+        step() {
+          let y = add();
+          for (let i = 1; i < ops; i++) y = add();
+          sync(y);
+        },
+        outputs: () => ({ y: values(add()) }),
+        dispose: () => release(a),
+      };
 }

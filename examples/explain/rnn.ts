@@ -7,7 +7,14 @@ import type { ExplainExample } from './index.js';
 export const about = 'a tanh cell run by K.rnn over 3 steps (the loop unrolled on the tape)';
 
 export function run(): ExplainExample {
-  const u = K.variable([[0.4, -0.2], [0.3, 0.5]], null, 'u');
+  const u = K.variable(
+    [
+      [0.4, -0.2],
+      [0.3, 0.5],
+    ],
+    null,
+    'u'
+  );
   const v = K.variable([[0.8, -0.6]], null, 'v');
   const x = K.reshape(K.constant([1, -0.5, 0.25]), [1, 3, 1]);
   const tape = K.trace((x: K.Tensor) => {

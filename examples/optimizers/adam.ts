@@ -56,19 +56,19 @@ export function makeAdam(params: readonly Variable[], hyper: Partial<AdamHyper> 
     t,
     step(grads: readonly (Tensor | null)[]): void {
       checkGrads(name, params, grads);
-      K.update_add(t, 1);                                             // t = t + 1
-      const correction1 = K.subtract(1, K.pow(beta1, t));              // 1 - beta_1^t
-      const correction2 = K.subtract(1, K.pow(beta2, t));              // 1 - beta_2^t
+      K.update_add(t, 1); // t = t + 1
+      const correction1 = K.subtract(1, K.pow(beta1, t)); // 1 - beta_1^t
+      const correction2 = K.subtract(1, K.pow(beta2, t)); // 1 - beta_2^t
       params.forEach((theta, i) => {
         const g = grads[i];
         if (g == null) return;
         const mi = m[i]!;
         const vi = v[i]!;
-        K.update(mi, K.add(K.multiply(mi, beta1), K.multiply(g, 1 - beta1)));            // m = b1 m + (1 - b1) g
-        K.update(vi, K.add(K.multiply(vi, beta2), K.multiply(K.square(g), 1 - beta2)));  // v = b2 v + (1 - b2) g^2
+        K.update(mi, K.add(K.multiply(mi, beta1), K.multiply(g, 1 - beta1))); // m = b1 m + (1 - b1) g
+        K.update(vi, K.add(K.multiply(vi, beta2), K.multiply(K.square(g), 1 - beta2))); // v = b2 v + (1 - b2) g^2
         const mHat = K.divide(mi, correction1);
         const vHat = K.divide(vi, correction2);
-        K.update_sub(theta, K.divide(K.multiply(mHat, lr), K.add(K.sqrt(vHat), eps)));  // theta -= lr m_hat / (sqrt(v_hat) + eps)
+        K.update_sub(theta, K.divide(K.multiply(mHat, lr), K.add(K.sqrt(vHat), eps))); // theta -= lr m_hat / (sqrt(v_hat) + eps)
       });
     },
   };

@@ -31,7 +31,8 @@ export function checkNonNegative(opt: string, name: string, value: unknown, posi
 
 /** A decay rate in [0, 1): 1 would never forget, and bias correction would divide by zero. */
 export function checkRate(opt: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) fail(opt, `${name} must be in [0, 1); got ${String(value)}`);
+  if (typeof value !== 'number' || !(value >= 0 && value < 1))
+    fail(opt, `${name} must be in [0, 1); got ${String(value)}`);
   return value;
 }
 
@@ -50,7 +51,8 @@ export function checkParams(opt: string, params: readonly Variable[]): DType {
   });
   const dtype = params[0]!.dtype;
   params.forEach((p, i) => {
-    if (dtype !== 'float32' && dtype !== 'float64') fail(opt, `params must be float32 or float64; params[${i}] is ${p.dtype}`);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      fail(opt, `params must be float32 or float64; params[${i}] is ${p.dtype}`);
     if (p.dtype !== dtype) fail(opt, `params must share one dtype; params[0] is ${dtype}, params[${i}] is ${p.dtype}`);
   });
   return dtype;
@@ -62,7 +64,10 @@ export function checkGrads(opt: string, params: readonly Variable[], grads: read
   grads.forEach((g, i) => {
     const p = params[i]!;
     if (g !== null && (g.shape.length !== p.shape.length || g.shape.some((d, k) => d !== p.shape[k]))) {
-      fail(opt, `grads[${i}] has shape [${g.shape.join(', ')}] but params[${i}] (${p.name}) has [${p.shape.join(', ')}]`);
+      fail(
+        opt,
+        `grads[${i}] has shape [${g.shape.join(', ')}] but params[${i}] (${p.name}) has [${p.shape.join(', ')}]`
+      );
     }
   });
 }

@@ -26,8 +26,13 @@ export class ProgressBar {
   private readonly start = Date.now();
   private lastDraw = -Infinity;
 
-  constructor(readonly total: number, readonly label = '', opts: ProgressOptions = {}) {
-    if (!Number.isInteger(total) || total < 1) throw new RangeError(`ProgressBar: total must be a positive integer; got ${total}`);
+  constructor(
+    readonly total: number,
+    readonly label = '',
+    opts: ProgressOptions = {}
+  ) {
+    if (!Number.isInteger(total) || total < 1)
+      throw new RangeError(`ProgressBar: total must be a positive integer; got ${total}`);
     this.width = opts.width ?? 30;
     this.every = Math.max(1, opts.every ?? Math.ceil(total / 10));
     this.interval = opts.interval ?? 50;
@@ -37,7 +42,9 @@ export class ProgressBar {
   /** Report that `done` of `total` steps are done, with named figures (loss, accuracy, ...). */
   update(done: number, figures: Record<string, number> = {}): void {
     const last = done >= this.total;
-    const stats = Object.entries(figures).map(([k, v]) => `${k} ${format(v)}`).join('  ');
+    const stats = Object.entries(figures)
+      .map(([k, v]) => `${k} ${format(v)}`)
+      .join('  ');
     const secs = ((Date.now() - this.start) / 1000).toFixed(1);
     const count = `${String(done).padStart(String(this.total).length)}/${this.total}`;
     if (this.sink.isTTY === true) {
@@ -45,7 +52,8 @@ export class ProgressBar {
       if (!last && now - this.lastDraw < this.interval) return;
       this.lastDraw = now;
       const filled = Math.round((this.width * Math.min(done, this.total)) / this.total);
-      const bar = '='.repeat(filled) + (filled < this.width ? '>' : '') + ' '.repeat(Math.max(0, this.width - filled - 1));
+      const bar =
+        '='.repeat(filled) + (filled < this.width ? '>' : '') + ' '.repeat(Math.max(0, this.width - filled - 1));
       // \x1b[K clears what a longer previous line left behind.
       this.sink.write(`\r${this.label}[${bar}] ${count}  ${stats}  ${secs}s\x1b[K${last ? '\n' : ''}`);
     } else if (last || done % this.every === 0) {

@@ -44,8 +44,8 @@ export function makeRmsprop(params: readonly Variable[], hyper: Partial<RmspropH
         const g = grads[i];
         if (g == null) return;
         const s = meanSquare[i]!;
-        K.update(s, K.add(K.multiply(s, rho), K.multiply(K.square(g), 1 - rho)));   // s = rho s + (1 - rho) g^2
-        K.update_sub(theta, K.divide(K.multiply(g, lr), K.add(K.sqrt(s), eps)));    // theta -= lr g / (sqrt(s) + eps)
+        K.update(s, K.add(K.multiply(s, rho), K.multiply(K.square(g), 1 - rho))); // s = rho s + (1 - rho) g^2
+        K.update_sub(theta, K.divide(K.multiply(g, lr), K.add(K.sqrt(s), eps))); // theta -= lr g / (sqrt(s) + eps)
       });
     },
   };

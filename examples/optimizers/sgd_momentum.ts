@@ -8,7 +8,16 @@
 // subtracts lr * v: the same steps while lr is constant.)
 import * as K from '../../src/index.js';
 import type { Tensor, Variable } from '../../src/index.js';
-import { checkGrads, checkKeys, checkNonNegative, checkParams, checkRate, fail, slots, type Optimizer } from './optimizer.js';
+import {
+  checkGrads,
+  checkKeys,
+  checkNonNegative,
+  checkParams,
+  checkRate,
+  fail,
+  slots,
+  type Optimizer,
+} from './optimizer.js';
 
 export interface SgdHyper {
   learning_rate: number;
@@ -45,9 +54,9 @@ export function makeSgdMomentum(params: readonly Variable[], hyper: Partial<SgdH
         const g = grads[i];
         if (g == null) return;
         const v = velocity[i]!;
-        K.update(v, K.subtract(K.multiply(v, mu), K.multiply(g, lr)));    // v = mu v - lr g
+        K.update(v, K.subtract(K.multiply(v, mu), K.multiply(g, lr))); // v = mu v - lr g
         if (h.nesterov) K.update_add(theta, K.subtract(K.multiply(v, mu), K.multiply(g, lr)));
-        else K.update_add(theta, v);                                       // theta += v
+        else K.update_add(theta, v); // theta += v
       });
     },
   };

@@ -17,9 +17,12 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 /** Hyperparameters that train the spirals well in a couple of thousand steps. */
 export function makeOptimizer(name: OptimizerName, params: Variable[]): Optimizer {
   switch (name) {
-    case 'sgd': return makeSgdMomentum(params, { learning_rate: 0.1, momentum: 0.9 });
-    case 'rmsprop': return makeRmsprop(params, { learning_rate: 0.002 });
-    case 'adam': return makeAdam(params, { learning_rate: 0.005 });
+    case 'sgd':
+      return makeSgdMomentum(params, { learning_rate: 0.1, momentum: 0.9 });
+    case 'rmsprop':
+      return makeRmsprop(params, { learning_rate: 0.002 });
+    case 'adam':
+      return makeAdam(params, { learning_rate: 0.005 });
   }
 }
 
@@ -40,7 +43,10 @@ export interface TrainResult {
   seconds: number;
 }
 
-export function train(name: OptimizerName, { steps = 2000, hidden = [32, 32], data = {}, make, progress = process.stdout }: TrainOptions = {}): TrainResult {
+export function train(
+  name: OptimizerName,
+  { steps = 2000, hidden = [32, 32], data = {}, make, progress = process.stdout }: TrainOptions = {}
+): TrainResult {
   const set = makeSpirals(data);
   const x = K.constant(set.x);
   const y = K.constant(set.y);
@@ -63,12 +69,19 @@ export function train(name: OptimizerName, { steps = 2000, hidden = [32, 32], da
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [name = 'adam', stepsArg = '2000', device = 'cpu'] = process.argv.slice(2);
   const steps = Number(stepsArg);
-  if (!(OPTIMIZERS as readonly string[]).includes(name) || !Number.isInteger(steps) || steps < 1 || (device !== 'cpu' && device !== 'gpu')) {
+  if (
+    !(OPTIMIZERS as readonly string[]).includes(name) ||
+    !Number.isInteger(steps) ||
+    steps < 1 ||
+    (device !== 'cpu' && device !== 'gpu')
+  ) {
     console.error(`usage: npx tsx examples/optimizers/train.ts [${OPTIMIZERS.join('|')}] [steps] [cpu|gpu]`);
     process.exit(2);
   }
   K.set_device(device);
   const r = train(name as OptimizerName, { steps });
-  console.log(`${name}: final loss ${r.losses.at(-1)!.toPrecision(3)} (from ${r.losses[0]!.toPrecision(3)}), `
-    + `accuracy ${(100 * r.accuracy).toFixed(1)}%, ${r.seconds.toFixed(1)} s for ${steps} steps on the ${device} device`);
+  console.log(
+    `${name}: final loss ${r.losses.at(-1)!.toPrecision(3)} (from ${r.losses[0]!.toPrecision(3)}), ` +
+      `accuracy ${(100 * r.accuracy).toFixed(1)}%, ${r.seconds.toFixed(1)} s for ${steps} steps on the ${device} device`
+  );
 }

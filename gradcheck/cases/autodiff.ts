@@ -14,7 +14,10 @@ const stableSoftplus = K.custom_gradient((x: Tensor) => {
 });
 
 /** x * y with both gradients by hand (two arguments, a list back). */
-const product = K.custom_gradient((x: Tensor, y: Tensor) => [K.multiply(x, y), (dz: Tensor) => [K.multiply(dz, y), K.multiply(dz, x)]]);
+const product = K.custom_gradient((x: Tensor, y: Tensor) => [
+  K.multiply(x, y),
+  (dz: Tensor) => [K.multiply(dz, y), K.multiply(dz, x)],
+]);
 
 /** Two outputs: [sin x, x^2], grad_fn gets [d sin, d sq]. */
 const twoOutputs = K.custom_gradient((x: Tensor) => [
@@ -26,8 +29,18 @@ const layer = (x: Tensor, w: Tensor) => K.tanh(K.dot(x, w));
 const cubic = (x: Tensor) => K.sum(K.multiply(K.pow(x, 3), K.sin(x)));
 
 export const autodiffCases: GradCase[] = [
-  { op: 'custom_gradient', variant: 'stable softplus, gradient sigmoid', inputs: [{ shape: [2, 3], low: -4, high: 4 }], fn: (x) => stableSoftplus(x) },
-  { op: 'custom_gradient', variant: 'two arguments', inputs: [{ shape: [3] }, { shape: [3] }], fn: (x, y) => product(x!, y!) },
+  {
+    op: 'custom_gradient',
+    variant: 'stable softplus, gradient sigmoid',
+    inputs: [{ shape: [2, 3], low: -4, high: 4 }],
+    fn: (x) => stableSoftplus(x),
+  },
+  {
+    op: 'custom_gradient',
+    variant: 'two arguments',
+    inputs: [{ shape: [3] }, { shape: [3] }],
+    fn: (x, y) => product(x!, y!),
+  },
   {
     op: 'custom_gradient',
     variant: 'two outputs',
@@ -37,11 +50,20 @@ export const autodiffCases: GradCase[] = [
       return K.add(s!, K.multiply(q!, 0.5));
     },
   },
-  { op: 'checkpoint', variant: 'tanh layer w.r.t. input and weights', inputs: [{ shape: [2, 3] }, { shape: [3, 2], low: -1, high: 1 }], fn: (x, w) => K.checkpoint(layer)(x!, w!) },
+  {
+    op: 'checkpoint',
+    variant: 'tanh layer w.r.t. input and weights',
+    inputs: [{ shape: [2, 3] }, { shape: [3, 2], low: -1, high: 1 }],
+    fn: (x, w) => K.checkpoint(layer)(x!, w!),
+  },
   {
     op: 'checkpoint',
     variant: 'as a K.rnn step function',
-    inputs: [{ shape: [2, 3, 2], low: -1, high: 1 }, { shape: [2, 2], low: -0.5, high: 0.5 }, { shape: [2, 2], low: -1, high: 1 }],
+    inputs: [
+      { shape: [2, 3, 2], low: -1, high: 1 },
+      { shape: [2, 2], low: -0.5, high: 0.5 },
+      { shape: [2, 2], low: -1, high: 1 },
+    ],
     fn: (x, h0, u) => {
       const step = K.checkpoint((xt: Tensor, s: Tensor[]): [Tensor, Tensor[]] => {
         const h = K.tanh(K.add(xt, K.dot(s[0]!, u!)));
@@ -73,6 +95,11 @@ export const autodiffCases: GradCase[] = [
     inputs: [{ shape: [4] }, { shape: [4] }],
     fn: (x, v) => K.hessian_vector_product(cubic, x!, v!) as Tensor,
   },
-  { op: 'jacobian', variant: 'softmax of a vector', inputs: [{ shape: [3] }], fn: (x) => K.jacobian((t) => K.softmax(t), x!) },
+  {
+    op: 'jacobian',
+    variant: 'softmax of a vector',
+    inputs: [{ shape: [3] }],
+    fn: (x) => K.jacobian((t) => K.softmax(t), x!),
+  },
   { op: 'hessian', variant: 'sum(x^3 sin x)', inputs: [{ shape: [3] }], fn: (x) => K.hessian(cubic, x!) },
 ];

@@ -18,4 +18,22 @@ import { shapeCases } from './shape.js';
 import { sparseCases } from './sparse.js';
 import { stateCases } from './state.js';
 
-export const ALL_CASES: readonly GradCase[] = [...mathCases, ...reduceCases, ...shapeCases, ...linalgCases, ...stateCases, ...randomCases, ...nnCases, ...indexingCases, ...scanCases, ...imageCases, ...poolCases, ...convCases, ...phaseCases, ...controlCases, ...ctcCases, ...sparseCases, ...autodiffCases];
+export const ALL_CASES: readonly GradCase[] = [
+  ...mathCases,
+  ...reduceCases,
+  ...shapeCases,
+  ...linalgCases,
+  ...stateCases,
+  ...randomCases,
+  ...nnCases,
+  ...indexingCases,
+  ...scanCases,
+  ...imageCases,
+  ...poolCases,
+  ...convCases,
+  ...phaseCases,
+  ...controlCases,
+  ...ctcCases,
+  ...sparseCases,
+  ...autodiffCases,
+];

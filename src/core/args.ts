@@ -12,7 +12,11 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Merge positional optionals `given` (in the order of `names`) with an options
  * object found among them. Unknown option names are a TypeError.
  */
-export function options<T extends object>(fn: string, names: readonly (keyof T & string)[], given: readonly unknown[]): Partial<T> {
+export function options<T extends object>(
+  fn: string,
+  names: readonly (keyof T & string)[],
+  given: readonly unknown[]
+): Partial<T> {
   const out: Record<string, unknown> = {};
   for (let i = 0; i < given.length; i++) {
     const v = given[i];
@@ -33,4 +37,3 @@ export function options<T extends object>(fn: string, names: readonly (keyof T &
   }
   return out as Partial<T>;
 }
-

@@ -103,8 +103,10 @@ export function image_data_format(): 'channels_last' | 'channels_first' {
  */
 export function set_image_data_format(data_format: string): void {
   if (data_format !== 'channels_last' && data_format !== 'channels_first') {
-    throw valueError('set_image_data_format',
-      `unknown data_format: ${JSON.stringify(data_format)}; expected 'channels_last' or 'channels_first'`);
+    throw valueError(
+      'set_image_data_format',
+      `unknown data_format: ${JSON.stringify(data_format)}; expected 'channels_last' or 'channels_first'`
+    );
   }
   dataFormat = data_format;
 }

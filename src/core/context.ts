@@ -69,6 +69,7 @@ export function scopedName(name: string): string {
 
 /** A Python-style UserWarning (Keras's deprecation notices), on process warnings where there are any. */
 export function warnUser(message: string): void {
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, 'UserWarning');
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function')
+    process.emitWarning(message, 'UserWarning');
   else console.warn(`UserWarning: ${message}`);
 }

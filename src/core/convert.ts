@@ -14,8 +14,15 @@ export type TensorLike = Tensor | number | boolean | NestedArray | boolean[] | N
 type NestedBool = boolean | NestedBool[];
 
 export function isNdArray(x: unknown): x is NdArray {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) &&
-    'shape' in x && 'stride' in x && 'data' in x && 'offset' in x;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !Array.isArray(x) &&
+    'shape' in x &&
+    'stride' in x &&
+    'data' in x &&
+    'offset' in x
+  );
 }
 
 /** Convert `x`; `dtype` is the dtype wanted (default: inferred, numbers to floatx). */
@@ -51,7 +58,10 @@ export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tens
     walk(0, x.offset);
     return fromValues(fn, arg, flat, x.shape.slice(), d);
   }
-  throw typeError(fn, `${arg} must be a tensor, a number, a boolean, a nested array, an ndarray or a typed array; got ${describe(x)}`);
+  throw typeError(
+    fn,
+    `${arg} must be a tensor, a number, a boolean, a nested array, an ndarray or a typed array; got ${describe(x)}`
+  );
 }
 
 /** Convert `y` to go with tensor `x`: plain values take x's dtype, as in TensorFlow. */
@@ -70,8 +80,12 @@ export function toPair(fn: string, x: unknown, y: unknown): [Tensor, Tensor] {
 
 // What each integer dtype holds exactly (int64: the integers a Float64Array keeps exact).
 const INT_RANGE: Record<Exclude<DType, 'float32' | 'float64' | 'bool'>, [number, number]> = {
-  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535],
-  int32: [-2147483648, 2147483647], int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
 function fromValues(fn: string, arg: string, values: number[], shape: number[], dtype: DType): Tensor {
@@ -98,7 +112,8 @@ function nestedShape(fn: string, arg: string, x: unknown[]): number[] {
   const check = (v: unknown, dim: number): void => {
     if (dim === shape.length) {
       if (Array.isArray(v)) throw valueError(fn, `${arg}: nested array is ragged (expected shape ${fmtShape(shape)})`);
-      if (typeof v !== 'number' && typeof v !== 'boolean') throw typeError(fn, `${arg}: nested array holds ${describe(v)}, not a number`);
+      if (typeof v !== 'number' && typeof v !== 'boolean')
+        throw typeError(fn, `${arg}: nested array holds ${describe(v)}, not a number`);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -132,7 +147,8 @@ function describe(v: unknown): string {
  */
 export function toFloatTensor(fn: string, x: TensorLike, arg = 'x'): Tensor {
   if (x instanceof Tensor) {
-    if (!isFloat(x.dtype)) throw typeError(fn, `${arg} must be a float tensor; got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+    if (!isFloat(x.dtype))
+      throw typeError(fn, `${arg} must be a float tensor; got ${x.dtype} of shape ${fmtShape(x.shape)}`);
     return x;
   }
   const t = toTensor(fn, x, arg);

@@ -1,14 +1,10 @@
 // The dtypes of CONVENTIONS.md and their storage on the host.
 import { typeError } from './context.js';
 
-export const DTYPES = [
-  'float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'bool', 'int64',
-] as const;
+export const DTYPES = ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'bool', 'int64'] as const;
 export type DType = (typeof DTYPES)[number];
 
-export type TypedArray =
-  | Float32Array | Float64Array | Int32Array | Int16Array | Int8Array
-  | Uint8Array | Uint16Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 type TypedArrayCtor = new (n: number) => TypedArray;
 
@@ -74,25 +70,41 @@ export function coerce(dtype: DType, v: number): number {
 /** The smallest value of a dtype: the identity of max (-Infinity for floats). */
 export function lowest(d: DType): number {
   switch (d) {
-    case 'int8': return -128;
-    case 'int16': return -32768;
-    case 'int32': return -2147483648;
-    case 'int64': return -Number.MAX_SAFE_INTEGER;
-    case 'uint8': case 'uint16': case 'bool': return 0;
-    default: return -Infinity;
+    case 'int8':
+      return -128;
+    case 'int16':
+      return -32768;
+    case 'int32':
+      return -2147483648;
+    case 'int64':
+      return -Number.MAX_SAFE_INTEGER;
+    case 'uint8':
+    case 'uint16':
+    case 'bool':
+      return 0;
+    default:
+      return -Infinity;
   }
 }
 
 /** The largest value of a dtype: the identity of min (Infinity for floats). */
 export function highest(d: DType): number {
   switch (d) {
-    case 'int8': return 127;
-    case 'int16': return 32767;
-    case 'int32': return 2147483647;
-    case 'int64': return Number.MAX_SAFE_INTEGER;
-    case 'uint8': return 255;
-    case 'uint16': return 65535;
-    case 'bool': return 1;
-    default: return Infinity;
+    case 'int8':
+      return 127;
+    case 'int16':
+      return 32767;
+    case 'int32':
+      return 2147483647;
+    case 'int64':
+      return Number.MAX_SAFE_INTEGER;
+    case 'uint8':
+      return 255;
+    case 'uint16':
+      return 65535;
+    case 'bool':
+      return 1;
+    default:
+      return Infinity;
   }
 }

@@ -15,7 +15,12 @@ export function writeOut(message: string, body: string): void {
  * entries (capped at the element count) with "..." between; a negative
  * `summarize` shows everything. bool prints as 1/0.
  */
-export function formatTensor(values: ArrayLike<number>, shape: readonly number[], dtype: DType, summarize: number): string {
+export function formatTensor(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  dtype: DType,
+  summarize: number
+): string {
   const total = sizeOf(shape);
   const limit = summarize < 0 ? total : Math.min(summarize, total);
   const elem = (i: number) => formatElement(values[i]!, dtype);

@@ -15,19 +15,42 @@ export interface Meta {
 export type Empty = Record<string, never>;
 
 export interface ElementwiseAttrs {
-  neg: Empty; abs: Empty; sign: Empty; round: Empty;
-  exp: Empty; log: Empty; sqrt: Empty; sin: Empty; cos: Empty;
-  tanh: Empty; sigmoid: Empty; softplus: Empty;
-  add: Empty; sub: Empty; mul: Empty; div: Empty; pow: Empty;
-  maximum: Empty; minimum: Empty;
-  equal: Empty; not_equal: Empty; greater: Empty; greater_equal: Empty; less: Empty; less_equal: Empty;
+  neg: Empty;
+  abs: Empty;
+  sign: Empty;
+  round: Empty;
+  exp: Empty;
+  log: Empty;
+  sqrt: Empty;
+  sin: Empty;
+  cos: Empty;
+  tanh: Empty;
+  sigmoid: Empty;
+  softplus: Empty;
+  add: Empty;
+  sub: Empty;
+  mul: Empty;
+  div: Empty;
+  pow: Empty;
+  maximum: Empty;
+  minimum: Empty;
+  equal: Empty;
+  not_equal: Empty;
+  greater: Empty;
+  greater_equal: Empty;
+  less: Empty;
+  less_equal: Empty;
   where: Empty;
   cast: { dtype: DType };
 }
 
 export interface ReduceAttrs {
-  sum: Reduction; max: Reduction; min: Reduction; prod: Reduction;
-  argmax: { axis: number }; argmin: { axis: number };
+  sum: Reduction;
+  max: Reduction;
+  min: Reduction;
+  prod: Reduction;
+  argmax: { axis: number };
+  argmin: { axis: number };
 }
 
 export interface Reduction {
@@ -138,8 +161,16 @@ export interface ActivationAttrs {
 
 declare module './tensor.js' {
   interface PrimAttrs
-    extends ElementwiseAttrs, ReduceAttrs, ShapeAttrs, LinalgAttrs, StateAttrs,
-      IndexingAttrs, ScanAttrs, ConvAttrs, PoolAttrs, ActivationAttrs {}
+    extends ElementwiseAttrs,
+      ReduceAttrs,
+      ShapeAttrs,
+      LinalgAttrs,
+      StateAttrs,
+      IndexingAttrs,
+      ScanAttrs,
+      ConvAttrs,
+      PoolAttrs,
+      ActivationAttrs {}
 }
 
 export type { Prim, PrimAttrs } from './tensor.js';

@@ -69,16 +69,19 @@ export class Generator {
 
   /** A uniform integer in [0, n), exactly (rejection of the biased top), for 1 <= n <= 2^53. */
   below(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > TWO_53) throw new RangeError(`below: n must be an integer in [1, 2^53]; got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > TWO_53)
+      throw new RangeError(`below: n must be an integer in [1, 2^53]; got ${n}`);
     if (n <= TWO_32) {
       const limit = TWO_32 - (TWO_32 % n);
       let x: number;
-      do x = this.nextUint32(); while (x >= limit);
+      do x = this.nextUint32();
+      while (x >= limit);
       return x % n;
     }
     const limit = TWO_53 - (TWO_53 % n);
     let x: number;
-    do x = (this.nextUint32() >>> 11) * TWO_32 + this.nextUint32(); while (x >= limit);
+    do x = (this.nextUint32() >>> 11) * TWO_32 + this.nextUint32();
+    while (x >= limit);
     return x % n;
   }
 }

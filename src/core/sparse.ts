@@ -39,7 +39,7 @@ export class SparseTensor {
     readonly indices: Tensor,
     readonly values: Tensor,
     /** -1 for a dim unknown until fed (a sparse placeholder). */
-    readonly dense_shape: number[],
+    readonly dense_shape: number[]
   ) {}
 
   /** The dense shape (dense_shape). */

@@ -35,7 +35,7 @@ export class Node<P extends Prim = Prim> {
     readonly inputs: readonly Tensor[],
     readonly attrs: PrimAttrs[P],
     /** The Keras function the user called, for error messages and tape listings. */
-    readonly fn: string | null,
+    readonly fn: string | null
   ) {}
 }
 
@@ -96,7 +96,7 @@ export class Tensor {
     /** The value on its device; null for a symbolic tensor (placeholder graph). @internal */
     public storage: Storage | null,
     /** The node whose primitive produced this tensor; null for a leaf. @internal */
-    readonly node: Node | null,
+    readonly node: Node | null
   ) {
     if (onCreate !== null) onCreate(this);
   }
@@ -120,7 +120,9 @@ export class Tensor {
    */
   host(): Nd {
     if (this.storage === null) {
-      throw new Error(`tensor ${this.name ?? this.id} of shape ${fmtShape(this.shape)} is symbolic and has no value; evaluate it with K.function`);
+      throw new Error(
+        `tensor ${this.name ?? this.id} of shape ${fmtShape(this.shape)} is symbolic and has no value; evaluate it with K.function`
+      );
     }
     return hostOf(this.storage, this.shape, this.dtype);
   }
@@ -225,7 +227,7 @@ export class Variable extends Tensor {
     storage: Storage,
     name: string,
     /** A projection for optimizers to apply after an update (K.variable's `constraint`), or null; no K.update* applies it. */
-    readonly constraint: ((x: Tensor) => Tensor) | null = null,
+    readonly constraint: ((x: Tensor) => Tensor) | null = null
   ) {
     super(shape, dtype, storage, null);
     this.name = scopedName(name);

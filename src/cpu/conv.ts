@@ -18,7 +18,16 @@ import ndarray from 'ndarray';
 import type { Kernel } from '../core/backend.js';
 import { allocate, type DType, type TypedArray } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
-import { fold, foldBackpropInput, foldFilter, foldForward, foldKernel, unfoldKernelT, type Fold, type Geometry3 } from './conv_fold.js';
+import {
+  fold,
+  foldBackpropInput,
+  foldFilter,
+  foldForward,
+  foldKernel,
+  unfoldKernelT,
+  type Fold,
+  type Geometry3,
+} from './conv_fold.js';
 import { matmulInto, type Operand } from './linalg.js';
 import { contiguous, type Nd } from '../core/ndarray.js';
 import type { ConvAttrs, ConvGeometry } from '../core/primitives.js';
@@ -38,9 +47,24 @@ interface Plan {
 
 const lift = (v: readonly number[], fill: number) => [...Array<number>(3 - v.length).fill(fill), ...v];
 
-function plan(a: ConvGeometry, batch: number, inSizes: readonly number[], kSizes: readonly number[], outSizes: readonly number[], c: number, f: number): Plan {
-  const ins = lift(inSizes, 1), ks = lift(kSizes, 1), outs = lift(outSizes, 1);
-  const st = lift(a.strides, 1), dl = lift(a.dilation, 1), pb = lift(a.pads.map((p) => p[0]), 0);
+function plan(
+  a: ConvGeometry,
+  batch: number,
+  inSizes: readonly number[],
+  kSizes: readonly number[],
+  outSizes: readonly number[],
+  c: number,
+  f: number
+): Plan {
+  const ins = lift(inSizes, 1),
+    ks = lift(kSizes, 1),
+    outs = lift(outSizes, 1);
+  const st = lift(a.strides, 1),
+    dl = lift(a.dilation, 1),
+    pb = lift(
+      a.pads.map((p) => p[0]),
+      0
+    );
   const taps = ins.map((size, ax) => {
     const t = new Int32Array(outs[ax]! * ks[ax]!);
     for (let o = 0; o < outs[ax]!; o++) {
@@ -67,7 +91,8 @@ function eachRow(p: Plan, visit: (row: number, n: number, od: number, oh: number
   const [OD, OH, OW] = p.outs as [number, number, number];
   let row = 0;
   for (let n = 0; n < p.batch; n++) {
-    for (let od = 0; od < OD; od++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) visit(row++, n, od, oh, ow);
+    for (let od = 0; od < OD; od++)
+      for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) visit(row++, n, od, oh, ow);
   }
 }
 
@@ -75,7 +100,14 @@ function eachRow(p: Plan, visit: (row: number, n: number, od: number, oh: number
  * Call `tap(kpos, xoff)` for each kernel position of output (n, od, oh, ow)
  * that reads inside x: xoff is the offset of input channel 0 there.
  */
-function eachTap(p: Plan, n: number, od: number, oh: number, ow: number, tap: (kpos: number, xoff: number) => void): void {
+function eachTap(
+  p: Plan,
+  n: number,
+  od: number,
+  oh: number,
+  ow: number,
+  tap: (kpos: number, xoff: number) => void
+): void {
   const [D, H, W] = p.ins as [number, number, number];
   const [KD, KH, KW] = p.ks as [number, number, number];
   const [tD, tH, tW] = p.taps as [Int32Array, Int32Array, Int32Array];
@@ -94,26 +126,54 @@ function eachTap(p: Plan, n: number, od: number, oh: number, ow: number, tap: (k
 
 /** A 1x1 kernel at stride 1 without padding: the convolution is one matrix product. */
 function pointwise(a: ConvGeometry, ks: readonly number[]): boolean {
-  return a.groups === 1 && ks.every((k) => k === 1) && a.strides.every((s) => s === 1) && a.pads.every(([b, e]) => b === 0 && e === 0);
+  return (
+    a.groups === 1 &&
+    ks.every((k) => k === 1) &&
+    a.strides.every((s) => s === 1) &&
+    a.pads.every(([b, e]) => b === 0 && e === 0)
+  );
 }
 
 const operand = (data: TypedArray, offset: number, rs: number, cs: number): Operand => ({ data, offset, rs, cs });
 
 /** The folded lowering's geometry (groups = 1). */
-function geometry3(a: ConvGeometry, batch: number, inSizes: readonly number[], kSizes: readonly number[], outSizes: readonly number[], c: number, f: number): Geometry3 {
+function geometry3(
+  a: ConvGeometry,
+  batch: number,
+  inSizes: readonly number[],
+  kSizes: readonly number[],
+  outSizes: readonly number[],
+  c: number,
+  f: number
+): Geometry3 {
   return {
-    batch, ins: lift(inSizes, 1), outs: lift(outSizes, 1), ks: lift(kSizes, 1),
-    st: lift(a.strides, 1), dl: lift(a.dilation, 1), pb: lift(a.pads.map((p) => p[0]), 0), c, f,
+    batch,
+    ins: lift(inSizes, 1),
+    outs: lift(outSizes, 1),
+    ks: lift(kSizes, 1),
+    st: lift(a.strides, 1),
+    dl: lift(a.dilation, 1),
+    pb: lift(
+      a.pads.map((p) => p[0]),
+      0
+    ),
+    c,
+    f,
   };
 }
 
 function conv(x: Nd, w: Nd, a: ConvGeometry, out: { shape: number[]; dtype: DType }): Nd {
   const n = a.strides.length;
-  const X = flat(x, out.dtype), Wt = flat(w, out.dtype);
+  const X = flat(x, out.dtype),
+    Wt = flat(w, out.dtype);
   const y = allocate(out.dtype, sizeOf(out.shape));
   if (y.length === 0) return nd(y, out.shape);
-  const batch = x.shape[0]!, ins = x.shape.slice(1, -1), ks = w.shape.slice(0, n), outs = out.shape.slice(1, -1);
-  const c = x.shape[n + 1]!, f = w.shape[n + 1]!;
+  const batch = x.shape[0]!,
+    ins = x.shape.slice(1, -1),
+    ks = w.shape.slice(0, n),
+    outs = out.shape.slice(1, -1);
+  const c = x.shape[n + 1]!,
+    f = w.shape[n + 1]!;
   if (pointwise(a, ks)) {
     matmulInto(operand(X.d, X.o, c, 1), operand(Wt.d, Wt.o, f, 1), y, 0, batch * sizeOf(outs), c, f);
   } else if (a.groups > 1) {
@@ -131,9 +191,18 @@ function conv(x: Nd, w: Nd, a: ConvGeometry, out: { shape: number[]; dtype: DTyp
  * swapped. Returns null where that padding would be negative (a pad wider
  * than the window: those rows are dropped, not read).
  */
-function flippedGeometry(a: ConvAttrs['conv_backprop_input'], batch: number, ks: readonly number[], outs: readonly number[], c: number, f: number): Geometry3 | null {
+function flippedGeometry(
+  a: ConvAttrs['conv_backprop_input'],
+  batch: number,
+  ks: readonly number[],
+  outs: readonly number[],
+  c: number,
+  f: number
+): Geometry3 | null {
   if (a.strides.some((s) => s !== 1)) return null;
-  const pads = ks.map((k, i) => [(k - 1) * a.dilation[i]! - a.pads[i]![0], (k - 1) * a.dilation[i]! - a.pads[i]![1]] as const);
+  const pads = ks.map(
+    (k, i) => [(k - 1) * a.dilation[i]! - a.pads[i]![0], (k - 1) * a.dilation[i]! - a.pads[i]![1]] as const
+  );
   if (pads.some(([b, e]) => b < 0 || e < 0)) return null;
   return geometry3({ strides: a.strides, dilation: a.dilation, pads, groups: 1 }, batch, outs, ks, a.inputSize, f, c);
 }
@@ -141,7 +210,8 @@ function flippedGeometry(a: ConvAttrs['conv_backprop_input'], batch: number, ks:
 /** The flipped kernel with swapped channels, in the fold's column order (kw, t, f) by c. */
 function flippedKernel(fp: Fold, w: TypedArray, wo: number, dtype: DType): TypedArray {
   const [KD, KH, KW] = fp.ks as [number, number, number];
-  const F = fp.c, C = fp.f;
+  const F = fp.c,
+    C = fp.f;
   const out = allocate(dtype, fp.k * C);
   for (let kd = 0; kd < KD; kd++) {
     for (let kh = 0; kh < KH; kh++) {
@@ -157,12 +227,16 @@ function flippedKernel(fp: Fold, w: TypedArray, wo: number, dtype: DType): Typed
 
 function backpropInput(g: Nd, w: Nd, a: ConvAttrs['conv_backprop_input'], out: { shape: number[]; dtype: DType }): Nd {
   const n = a.strides.length;
-  const G = flat(g, out.dtype), Wt = flat(w, out.dtype);
+  const G = flat(g, out.dtype),
+    Wt = flat(w, out.dtype);
   const size = sizeOf(out.shape);
   const dx = allocate(out.dtype, size);
   if (size === 0) return nd(dx, out.shape);
-  const batch = g.shape[0]!, ks = w.shape.slice(0, n), outs = g.shape.slice(1, -1);
-  const c = out.shape[n + 1]!, f = w.shape[n + 1]!;
+  const batch = g.shape[0]!,
+    ks = w.shape.slice(0, n),
+    outs = g.shape.slice(1, -1);
+  const c = out.shape[n + 1]!,
+    f = w.shape[n + 1]!;
   if (pointwise(a, ks)) {
     // w^T as a (f, c) matrix, read through strides.
     matmulInto(operand(G.d, G.o, f, 1), operand(Wt.d, Wt.o, 1, f), dx, 0, batch * sizeOf(outs), f, c);
@@ -175,7 +249,8 @@ function backpropInput(g: Nd, w: Nd, a: ConvAttrs['conv_backprop_input'], out: {
     return nd(dx, out.shape);
   }
   const acc = out.dtype === 'float64' ? dx : new Float64Array(size);
-  if (a.groups > 1) groupedBackpropInput(plan(a, batch, a.inputSize, ks, outs, c, f), G.d, G.o, Wt.d, Wt.o, acc as Float64Array);
+  if (a.groups > 1)
+    groupedBackpropInput(plan(a, batch, a.inputSize, ks, outs, c, f), G.d, G.o, Wt.d, Wt.o, acc as Float64Array);
   else {
     const fp = fold(geometry3(a, batch, a.inputSize, ks, outs, c, f));
     foldBackpropInput(fp, G.d, G.o, foldKernel(fp, Wt.d, Wt.o, out.dtype), acc, out.dtype);
@@ -184,12 +259,22 @@ function backpropInput(g: Nd, w: Nd, a: ConvAttrs['conv_backprop_input'], out: {
   return nd(dx, out.shape);
 }
 
-function backpropFilter(x: Nd, g: Nd, a: ConvAttrs['conv_backprop_filter'], out: { shape: number[]; dtype: DType }): Nd {
+function backpropFilter(
+  x: Nd,
+  g: Nd,
+  a: ConvAttrs['conv_backprop_filter'],
+  out: { shape: number[]; dtype: DType }
+): Nd {
   const n = a.strides.length;
-  const X = flat(x, out.dtype), G = flat(g, out.dtype);
-  const batch = x.shape[0]!, ins = x.shape.slice(1, -1), outs = g.shape.slice(1, -1);
-  const c = x.shape[n + 1]!, f = g.shape[n + 1]!;
-  const size = sizeOf(out.shape), rows = batch * sizeOf(outs);
+  const X = flat(x, out.dtype),
+    G = flat(g, out.dtype);
+  const batch = x.shape[0]!,
+    ins = x.shape.slice(1, -1),
+    outs = g.shape.slice(1, -1);
+  const c = x.shape[n + 1]!,
+    f = g.shape[n + 1]!;
+  const size = sizeOf(out.shape),
+    rows = batch * sizeOf(outs);
   const dw = allocate(out.dtype, size);
   if (size === 0 || rows === 0) return nd(dw, out.shape);
   if (pointwise(a, a.kernelSize)) {
@@ -212,7 +297,9 @@ function backpropFilter(x: Nd, g: Nd, a: ConvAttrs['conv_backprop_filter'], out:
 // reads that group's cg input channels.
 
 function groupedForward(p: Plan, x: TypedArray, xo: number, w: TypedArray, wo: number, y: TypedArray): void {
-  const F = p.f, cg = p.c / p.groups, fg = F / p.groups;
+  const F = p.f,
+    cg = p.c / p.groups,
+    fg = F / p.groups;
   const acc = new Float64Array(F);
   eachRow(p, (row, b, od, oh, ow) => {
     acc.fill(0);
@@ -230,7 +317,9 @@ function groupedForward(p: Plan, x: TypedArray, xo: number, w: TypedArray, wo: n
 }
 
 function groupedBackpropInput(p: Plan, g: TypedArray, go: number, w: TypedArray, wo: number, dx: Float64Array): void {
-  const F = p.f, cg = p.c / p.groups, fg = F / p.groups;
+  const F = p.f,
+    cg = p.c / p.groups,
+    fg = F / p.groups;
   eachRow(p, (row, b, od, oh, ow) => {
     const gb = go + row * F;
     eachTap(p, b, od, oh, ow, (kpos, xoff) => {
@@ -245,7 +334,9 @@ function groupedBackpropInput(p: Plan, g: TypedArray, go: number, w: TypedArray,
 }
 
 function groupedBackpropFilter(p: Plan, x: TypedArray, xo: number, g: TypedArray, go: number, dw: Float64Array): void {
-  const F = p.f, cg = p.c / p.groups, fg = F / p.groups;
+  const F = p.f,
+    cg = p.c / p.groups,
+    fg = F / p.groups;
   eachRow(p, (row, b, od, oh, ow) => {
     const gb = go + row * F;
     eachTap(p, b, od, oh, ow, (kpos, xoff) => {

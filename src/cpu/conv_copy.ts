@@ -37,35 +37,111 @@ import { hold, wasmGemm, type WasmGemm } from './wasm/module.js';
  *   ;; the same with no source: stores (v128.const 0) and (i32.const 0).
  * over (import "env" "memory" (memory 1 65536 shared)), the gemm's memory.
  */
-const GET = 0x20, SET = 0x21, TEE = 0x22, CONST = 0x41, ADD = 0x6a, SUB = 0x6b;
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = 0x0b, BR = 0x0c, BR_IF = 0x0d;
-const V128_LOAD = [0xfd, 0x00, 0x00, 0x00], V128_STORE = [0xfd, 0x0b, 0x00, 0x00], V128_ZERO = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
-const I32_LOAD = [0x28, 0x02, 0x00], I32_STORE = [0x36, 0x02, 0x00];
+const GET = 0x20,
+  SET = 0x21,
+  TEE = 0x22,
+  CONST = 0x41,
+  ADD = 0x6a,
+  SUB = 0x6b;
+const BLOCK = [0x02, 0x40],
+  LOOP = [0x03, 0x40],
+  END = 0x0b,
+  BR = 0x0c,
+  BR_IF = 0x0d;
+const V128_LOAD = [0xfd, 0x00, 0x00, 0x00],
+  V128_STORE = [0xfd, 0x0b, 0x00, 0x00],
+  V128_ZERO = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
+const I32_LOAD = [0x28, 0x02, 0x00],
+  I32_STORE = [0x36, 0x02, 0x00];
 
 /** The body of "runs" (copy) or "clear" (not copy): their params and local in the order above. */
 function body(copy: boolean): number[] {
   const [SRC, DST, N, LEN, SS, DS, B] = copy ? [0, 1, 2, 3, 4, 5, 6] : [-1, 0, 1, 2, -1, 3, 4];
   const at = (base: number) => [GET, base!, GET, B!, ADD];
   return [
-    0x01, 0x01, 0x7f, // one local: $b i32
+    0x01,
+    0x01,
+    0x7f, // one local: $b i32
     ...BLOCK,
-    GET, N!, 0x45 /* i32.eqz */, BR_IF, 0,
+    GET,
+    N!,
+    0x45 /* i32.eqz */,
+    BR_IF,
+    0,
     ...LOOP,
-    CONST, 0, SET, B!,
-    ...BLOCK, ...LOOP,
-    GET, B!, CONST, 16, ADD, GET, LEN!, 0x4a /* i32.gt_s */, BR_IF, 1,
-    ...at(DST!), ...(copy ? [...at(SRC!), ...V128_LOAD] : V128_ZERO), ...V128_STORE,
-    GET, B!, CONST, 16, ADD, SET, B!,
-    BR, 0, END, END,
-    ...BLOCK, ...LOOP,
-    GET, B!, GET, LEN!, 0x4e /* i32.ge_s */, BR_IF, 1,
-    ...at(DST!), ...(copy ? [...at(SRC!), ...I32_LOAD] : [CONST, 0]), ...I32_STORE,
-    GET, B!, CONST, 4, ADD, SET, B!,
-    BR, 0, END, END,
+    CONST,
+    0,
+    SET,
+    B!,
+    ...BLOCK,
+    ...LOOP,
+    GET,
+    B!,
+    CONST,
+    16,
+    ADD,
+    GET,
+    LEN!,
+    0x4a /* i32.gt_s */,
+    BR_IF,
+    1,
+    ...at(DST!),
+    ...(copy ? [...at(SRC!), ...V128_LOAD] : V128_ZERO),
+    ...V128_STORE,
+    GET,
+    B!,
+    CONST,
+    16,
+    ADD,
+    SET,
+    B!,
+    BR,
+    0,
+    END,
+    END,
+    ...BLOCK,
+    ...LOOP,
+    GET,
+    B!,
+    GET,
+    LEN!,
+    0x4e /* i32.ge_s */,
+    BR_IF,
+    1,
+    ...at(DST!),
+    ...(copy ? [...at(SRC!), ...I32_LOAD] : [CONST, 0]),
+    ...I32_STORE,
+    GET,
+    B!,
+    CONST,
+    4,
+    ADD,
+    SET,
+    B!,
+    BR,
+    0,
+    END,
+    END,
     ...(copy ? [GET, SRC!, GET, SS!, ADD, SET, SRC!] : []),
-    GET, DST!, GET, DS!, ADD, SET, DST!,
-    GET, N!, CONST, 1, SUB, TEE, N!, BR_IF, 0,
-    END, END, END,
+    GET,
+    DST!,
+    GET,
+    DS!,
+    ADD,
+    SET,
+    DST!,
+    GET,
+    N!,
+    CONST,
+    1,
+    SUB,
+    TEE,
+    N!,
+    BR_IF,
+    0,
+    END,
+    END,
+    END,
   ];
 }
 const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
@@ -81,7 +157,14 @@ function leb(v: number): number[] {
 const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 const code = (b: number[]) => [...leb(b.length), ...b];
 const MODULE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
   // types: (i32 x 6) -> () and (i32 x 4) -> ()
   ...section(1, [0x02, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
   // env.memory: shared (flags 3), 1 to 65536 pages
@@ -146,21 +229,27 @@ export function arena(dtype: DType, srcCapacity: number, dstLen: number, scratch
   const c = force === 'js' || (dtype !== 'float32' && dtype !== 'float64') ? null : load();
   const bpe = dtype === 'float64' ? 8 : 4;
   const up = (b: number) => Math.ceil(b / 64) * 64;
-  const dAt = up(srcCapacity * bpe), sAt = up(dAt + dstLen * bpe), bytes = sAt + scratchLen * bpe;
+  const dAt = up(srcCapacity * bpe),
+    sAt = up(dAt + dstLen * bpe),
+    bytes = sAt + scratchLen * bpe;
   const base = c === null ? null : hold(c.gemm, bytes);
   if (c === null || base === null) return jsArena(dtype, dstLen, scratchLen);
   const View = dtype === 'float32' ? Float32Array : Float64Array;
   const buffer = c.gemm.memory.buffer;
-  const s = new View(buffer, base, srcCapacity), d = new View(buffer, base + dAt, dstLen);
+  const s = new View(buffer, base, srcCapacity),
+    d = new View(buffer, base + dAt, dstLen);
   const scratch = new View(buffer, base + sAt, scratchLen);
   const { runs, clear } = c;
   return {
-    srcAt: 0, d, scratch,
+    srcAt: 0,
+    d,
+    scratch,
     load(src, from, to) {
       s.set(src.subarray(from, to));
       this.srcAt = -from;
     },
-    runs: (from, to, n, len, ss, ds) => runs(base + from * bpe, base + dAt + to * bpe, n, len * bpe, ss * bpe, ds * bpe),
+    runs: (from, to, n, len, ss, ds) =>
+      runs(base + from * bpe, base + dAt + to * bpe, n, len * bpe, ss * bpe, ds * bpe),
     clear: (to, n, len, ds) => clear(base + dAt + to * bpe, n, len * bpe, ds * bpe),
   };
 }
@@ -176,14 +265,17 @@ function jsArena(dtype: DType, dstLen: number, scratchLen: number): Arena {
   const dw = words(d);
   let sw = dw;
   return {
-    srcAt: 0, d, scratch: allocate(dtype, scratchLen),
+    srcAt: 0,
+    d,
+    scratch: allocate(dtype, scratchLen),
     load(src) {
       sw = words(src);
     },
     runs(from, to, n, len, ss, ds) {
       const l = len * per;
       for (let i = 0; i < n; i++, from += ss, to += ds) {
-        const f = from * per, t = to * per;
+        const f = from * per,
+          t = to * per;
         for (let j = 0; j < l; j++) dw[t + j] = sw[f + j]!;
       }
     },

@@ -97,7 +97,11 @@ function taps(size: number, out: number, k: number, st: number, dl: number, pb: 
 
 export function fold(g: Geometry3): Fold {
   const [KD, KH, KW] = g.ks as [number, number, number];
-  const W = g.ins[2]!, OW = g.outs[2]!, sw = g.st[2]!, dw = g.dl[2]!, pw = g.pb[2]!;
+  const W = g.ins[2]!,
+    OW = g.outs[2]!,
+    sw = g.st[2]!,
+    dw = g.dl[2]!,
+    pw = g.pb[2]!;
   const full = dw !== 1 || sw > KW;
   const t = KD * KH;
   let step: number, wv: number, span: number;
@@ -113,7 +117,8 @@ export function fold(g: Geometry3): Fold {
     // with 'same' padding that shares one pad between lines (W3: 33 rows per
     // line instead of 34).
     step = sw;
-    const reads = (OW - 1) * sw + KW, inputsEnd = Math.min(pw + W, reads);
+    const reads = (OW - 1) * sw + KW,
+      inputsEnd = Math.min(pw + W, reads);
     wv = Math.max(OW, Math.ceil(Math.max(inputsEnd, reads - pw) / sw));
     // Every unit up to the next line is written: the dropped rows read them.
     span = Math.max(reads, wv * sw);
@@ -122,13 +127,26 @@ export function fold(g: Geometry3): Fold {
   const lanes: Lane[] = [];
   const lane = (unit: number, unitStep: number, count: number, off: number, iwStep: number) => {
     // Units i with 0 <= i * iwStep + off < W hold input.
-    const v0 = Math.max(0, Math.ceil(-off / iwStep)), v1 = Math.min(count, Math.floor((W - 1 - off) / iwStep) + 1);
-    lanes.push(v1 > v0 ? { unit, unitStep, count, v0, v1, iw: v0 * iwStep + off, iwStep } : { unit, unitStep, count, v0: 0, v1: 0, iw: 0, iwStep });
+    const v0 = Math.max(0, Math.ceil(-off / iwStep)),
+      v1 = Math.min(count, Math.floor((W - 1 - off) / iwStep) + 1);
+    lanes.push(
+      v1 > v0
+        ? { unit, unitStep, count, v0, v1, iw: v0 * iwStep + off, iwStep }
+        : { unit, unitStep, count, v0: 0, v1: 0, iw: 0, iwStep }
+    );
   };
   if (full) for (let kw = 0; kw < KW; kw++) lane(kw, KW, OW, kw * dw - pw, sw);
   else lane(0, 1, span, -pw, 1);
   return {
-    ...g, t, k: KW * t * g.c, units, span, step, lanes, wv, lines: g.batch * g.outs[0]! * g.outs[1]!,
+    ...g,
+    t,
+    k: KW * t * g.c,
+    units,
+    span,
+    step,
+    lanes,
+    wv,
+    lines: g.batch * g.outs[0]! * g.outs[1]!,
     tapD: taps(g.ins[0]!, g.outs[0]!, KD, g.st[0]!, g.dl[0]!, g.pb[0]!),
     tapH: taps(g.ins[1]!, g.outs[1]!, KH, g.st[1]!, g.dl[1]!, g.pb[1]!),
   };
@@ -145,8 +163,12 @@ export function setFoldArena(mode: 'wasm' | 'js'): void {
 function inputRow(fp: Fold, l: number, kd: number, kh: number): number {
   const [D, H, W] = fp.ins as [number, number, number];
   const [OD, OH] = fp.outs as [number, number];
-  const oh = l % OH, rest = (l - oh) / OH, od = rest % OD, n = (rest - od) / OD;
-  const id = fp.tapD[od * fp.ks[0]! + kd]!, ih = fp.tapH[oh * fp.ks[1]! + kh]!;
+  const oh = l % OH,
+    rest = (l - oh) / OH,
+    od = rest % OD,
+    n = (rest - od) / OD;
+  const id = fp.tapD[od * fp.ks[0]! + kd]!,
+    ih = fp.tapH[oh * fp.ks[1]! + kh]!;
   return id < 0 || ih < 0 ? -1 : ((n * D + id) * H + ih) * W * fp.c;
 }
 
@@ -159,16 +181,23 @@ function chunks(fp: Fold, per: number): { l0: number; count: number; lo: number;
   const row = fp.ins[2]! * fp.c;
   for (let l0 = 0; l0 < fp.lines; l0 += per) {
     const count = Math.min(per, fp.lines - l0);
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let kd = 0; kd < fp.ks[0]!; kd++) {
       for (let kh = 0; kh < fp.ks[1]!; kh++) {
         for (let l = l0; l < l0 + count; l++) {
           const r = inputRow(fp, l, kd, kh);
-          if (r >= 0) { lo = Math.min(lo, r); break; }
+          if (r >= 0) {
+            lo = Math.min(lo, r);
+            break;
+          }
         }
         for (let l = l0 + count - 1; l >= l0; l--) {
           const r = inputRow(fp, l, kd, kh);
-          if (r >= 0) { hi = Math.max(hi, r + row); break; }
+          if (r >= 0) {
+            hi = Math.max(hi, r + row);
+            break;
+          }
         }
       }
     }
@@ -179,24 +208,34 @@ function chunks(fp: Fold, per: number): { l0: number; count: number; lo: number;
 
 /** An arena for these chunks: their spans of x, and `dst` values to write. */
 function arenaFor(dtype: DType, cs: readonly { lo: number; hi: number }[], dst: number, scratch: number): Arena {
-  return arena(dtype, cs.reduce((m, c) => Math.max(m, c.hi - c.lo), 0), dst, scratch, arenaMode);
+  return arena(
+    dtype,
+    cs.reduce((m, c) => Math.max(m, c.hi - c.lo), 0),
+    dst,
+    scratch,
+    arenaMode
+  );
 }
 
 /** Lines per chunk when a line takes `perLine` values of scratch. */
-const linesPer = (fp: Fold, perLine: number) => Math.max(1, Math.min(fp.lines, Math.floor(chunkLimit / Math.max(1, perLine))));
+const linesPer = (fp: Fold, perLine: number) =>
+  Math.max(1, Math.min(fp.lines, Math.floor(chunkLimit / Math.max(1, perLine))));
 
 /**
  * Write lines l0 .. l0 + count of xk into a.d, every value (input or the
  * padding's zeros), x (from offset xo) loaded in the arena.
  */
 export function fillLines(fp: Fold, a: Arena, xo: number, l0: number, count: number): void {
-  const C = fp.c, tc = fp.t * C, lineIn = fp.units * tc;
+  const C = fp.c,
+    tc = fp.t * C,
+    lineIn = fp.units * tc;
   const [KD, KH] = fp.ks as [number, number];
   for (let li = 0; li < count; li++) {
     const line = li * lineIn;
     for (const s of fp.lanes) {
       // The padding along W, every tap at once.
-      const ds = s.unitStep * tc, at = line + s.unit * tc;
+      const ds = s.unitStep * tc,
+        at = line + s.unit * tc;
       if (s.v0 > 0) a.clear(at, s.v0, tc, ds);
       if (s.v1 < s.count) a.clear(at + s.v1 * ds, s.count - s.v1, tc, ds);
     }
@@ -206,13 +245,16 @@ export function fillLines(fp: Fold, a: Arena, xo: number, l0: number, count: num
         const tap = line + (kd * KH + kh) * C;
         for (const s of fp.lanes) {
           if (s.v1 === s.v0) continue;
-          const ds = s.unitStep * tc, at = tap + s.unit * tc + s.v0 * ds, n = s.v1 - s.v0;
+          const ds = s.unitStep * tc,
+            at = tap + s.unit * tc + s.v0 * ds,
+            n = s.v1 - s.v0;
           // A tap in the padding along D or H.
           if (r < 0) {
             a.clear(at, n, C, ds);
             continue;
           }
-          const src = a.srcAt + xo + r + s.iw * C, ss = s.iwStep * C;
+          const src = a.srcAt + xo + r + s.iw * C,
+            ss = s.iwStep * C;
           // Contiguous on both sides (one tap, stride 1): a single run.
           if (ss === C && ds === C) a.runs(src, at, 1, n * C, 0, 0);
           else a.runs(src, at, n, C, ss, ds);
@@ -241,11 +283,14 @@ export function foldKernel(fp: Fold, w: TypedArray, wo: number, dtype: DType): T
 /** dw (KD, KH, KW, C, F) from its transpose, the (F, K) matrix in (kw, t, c) order. */
 export function unfoldKernelT(fp: Fold, m: TypedArray | Float64Array, dw: TypedArray): void {
   const [KD, KH, KW] = fp.ks as [number, number, number];
-  const C = fp.c, F = fp.f, K = fp.k;
+  const C = fp.c,
+    F = fp.f,
+    K = fp.k;
   for (let kd = 0; kd < KD; kd++) {
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
-        const from = (kw * fp.t + kd * KH + kh) * C, to = ((kd * KH + kh) * KW + kw) * C * F;
+        const from = (kw * fp.t + kd * KH + kh) * C,
+          to = ((kd * KH + kh) * KW + kw) * C * F;
         for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) dw[to + c * F + f] = m[f * K + from + c]!;
       }
     }
@@ -256,8 +301,12 @@ const operand = (data: TypedArray, offset: number, rs: number, cs: number): Oper
 
 /** y (lines, OW, F) = conv(x, w), wk from foldKernel. */
 export function foldForward(fp: Fold, x: TypedArray, xo: number, wk: TypedArray, y: TypedArray, dtype: DType): void {
-  const OW = fp.outs[2]!, F = fp.f, K = fp.k, wv = fp.wv;
-  const tc = fp.t * fp.c, lineIn = fp.units * tc;
+  const OW = fp.outs[2]!,
+    F = fp.f,
+    K = fp.k,
+    wv = fp.wv;
+  const tc = fp.t * fp.c,
+    lineIn = fp.units * tc;
   const per = linesPer(fp, Math.max(lineIn, wv * F));
   const cs = chunks(fp, per);
   const a = arenaFor(dtype, cs, ((per - 1) * fp.units + fp.span) * tc, 0);
@@ -279,9 +328,20 @@ export function foldForward(fp: Fold, x: TypedArray, xo: number, wk: TypedArray,
  * operand xk fastest with its columns contiguous; measured 4.3 against 4.9 ms
  * on the W3 bench.)
  */
-export function foldFilter(fp: Fold, x: TypedArray, xo: number, g: TypedArray, go: number, dtype: DType): TypedArray | Float64Array {
-  const OW = fp.outs[2]!, F = fp.f, K = fp.k, wv = fp.wv;
-  const tc = fp.t * fp.c, lineIn = fp.units * tc;
+export function foldFilter(
+  fp: Fold,
+  x: TypedArray,
+  xo: number,
+  g: TypedArray,
+  go: number,
+  dtype: DType
+): TypedArray | Float64Array {
+  const OW = fp.outs[2]!,
+    F = fp.f,
+    K = fp.k,
+    wv = fp.wv;
+  const tc = fp.t * fp.c,
+    lineIn = fp.units * tc;
   const per = linesPer(fp, Math.max(lineIn, wv * F));
   const direct = wv === OW;
   const cs = chunks(fp, per);
@@ -298,7 +358,8 @@ export function foldFilter(fp: Fold, x: TypedArray, xo: number, g: TypedArray, g
   for (const { l0, count, lo, hi } of cs) {
     a.load(x, xo + lo, xo + hi);
     fillLines(fp, a, xo, l0, count);
-    const ways = waysOf(count), sub = count / ways;
+    const ways = waysOf(count),
+      sub = count / ways;
     const rows = (sub - 1) * wv + OW;
     let gOp: Operand = { data: g, offset: go + l0 * OW * F, rs: 1, cs: F, bs: sub * OW * F };
     if (gv !== null) {
@@ -322,12 +383,25 @@ export function foldFilter(fp: Fold, x: TypedArray, xo: number, g: TypedArray, g
  * dx += col2im(g w^T) into `acc` (N, D, H, W, C), wk from foldKernel: any
  * strides, dilation and padding.
  */
-export function foldBackpropInput(fp: Fold, g: TypedArray, go: number, wk: TypedArray, acc: Float64Array | TypedArray, dtype: DType): void {
-  const OW = fp.outs[2]!, F = fp.f, K = fp.k, C = fp.c, T = fp.t;
+export function foldBackpropInput(
+  fp: Fold,
+  g: TypedArray,
+  go: number,
+  wk: TypedArray,
+  acc: Float64Array | TypedArray,
+  dtype: DType
+): void {
+  const OW = fp.outs[2]!,
+    F = fp.f,
+    K = fp.k,
+    C = fp.c,
+    T = fp.t;
   const [D, H, W] = fp.ins as [number, number, number];
   const [OD, OH] = fp.outs as [number, number];
   const [KD, KH, KW] = fp.ks as [number, number, number];
-  const sw = fp.st[2]!, dw = fp.dl[2]!, pw = fp.pb[2]!;
+  const sw = fp.st[2]!,
+    dw = fp.dl[2]!,
+    pw = fp.pb[2]!;
   const iwOf = new Int32Array(KW * OW);
   for (let kw = 0; kw < KW; kw++) {
     for (let ow = 0; ow < OW; ow++) {
@@ -343,7 +417,10 @@ export function foldBackpropInput(fp: Fold, g: TypedArray, go: number, wk: Typed
     matmulInto(operand(g, go + l0 * OW * F, F, 1), wT, dcol, 0, count * OW, F, K);
     for (let li = 0; li < count; li++) {
       const l = l0 + li;
-      const oh = l % OH, rest = (l - oh) / OH, od = rest % OD, n = (rest - od) / OD;
+      const oh = l % OH,
+        rest = (l - oh) / OH,
+        od = rest % OD,
+        n = (rest - od) / OD;
       for (let kd = 0; kd < KD; kd++) {
         const id = fp.tapD[od * KD + kd]!;
         if (id < 0) continue;

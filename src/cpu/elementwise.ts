@@ -41,14 +41,20 @@ function repeated(v: Nd): number | null {
   return v.size > 0 && v.stride.every((s, i) => s === 0 || v.shape[i] === 1) ? v.data[v.offset]! : null;
 }
 
-const sameShape = (a: Nd, shape: readonly number[]) => a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]);
+const sameShape = (a: Nd, shape: readonly number[]) =>
+  a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]);
 
 /**
  * `expr` of x and y, in wasm for large float32 operands. `unit` (for * and /)
  * is the operand value that leaves the other unchanged, exactly: x * 1 is x,
  * so a product with a broadcast 1 (a gradient's seed) is x itself, not a copy.
  */
-function binary(expr: string, run: (o: Nd, a: Nd, b: Nd) => void, op?: BinaryOp, unit?: { left: boolean }): Kernel<unknown, Nd> {
+function binary(
+  expr: string,
+  run: (o: Nd, a: Nd, b: Nd) => void,
+  op?: BinaryOp,
+  unit?: { left: boolean }
+): Kernel<unknown, Nd> {
   const fast = loop2(expr);
   return ([a, b], _attrs, out: Meta) => {
     const av = broadcastView(a!, out.shape);
@@ -58,7 +64,13 @@ function binary(expr: string, run: (o: Nd, a: Nd, b: Nd) => void, op?: BinaryOp,
       if (unit.left && repeated(av) === 1 && sameShape(b!, out.shape)) return b!;
     }
     const plan = plan2(out.shape, [av, bv]);
-    if (plan !== null && op !== undefined && out.dtype === 'float32' && av.data instanceof Float32Array && bv.data instanceof Float32Array) {
+    if (
+      plan !== null &&
+      op !== undefined &&
+      out.dtype === 'float32' &&
+      av.data instanceof Float32Array &&
+      bv.data instanceof Float32Array
+    ) {
       const y = wasmBinary(op, av.data, bv.data, plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
       if (y !== null) return ndarray(y, out.shape.slice());
     }
@@ -71,49 +83,195 @@ function binary(expr: string, run: (o: Nd, a: Nd, b: Nd) => void, op?: BinaryOp,
 
 const select = cwise({
   args: ['array', 'array', 'array', 'array'],
-  body: function (o: number, c: number, a: number, b: number) { o = c ? a : b; },
+  body: function (o: number, c: number, a: number, b: number) {
+    o = c ? a : b;
+  },
 });
-const castBool = map1(function (o: number, a: number) { o = a !== 0 ? 1 : 0; });
+const castBool = map1(function (o: number, a: number) {
+  o = a !== 0 ? 1 : 0;
+});
 // int64 lives in a Float64Array, which would keep fractions.
-const castTrunc = map1(function (o: number, a: number) { o = Math.trunc(a); });
+const castTrunc = map1(function (o: number, a: number) {
+  o = Math.trunc(a);
+});
 
 export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<ElementwiseAttrs[P], Nd> } = {
-  neg: unary('-x', map1(function (o, a) { o = -a; })),
-  abs: unary('Math.abs(x)', map1(function (o, a) { o = Math.abs(a); })),
-  sign: unary('(x > 0 ? 1 : x < 0 ? -1 : x)', map1(function (o, a) { o = a > 0 ? 1 : a < 0 ? -1 : a; })),
+  neg: unary(
+    '-x',
+    map1(function (o, a) {
+      o = -a;
+    })
+  ),
+  abs: unary(
+    'Math.abs(x)',
+    map1(function (o, a) {
+      o = Math.abs(a);
+    })
+  ),
+  sign: unary(
+    '(x > 0 ? 1 : x < 0 ? -1 : x)',
+    map1(function (o, a) {
+      o = a > 0 ? 1 : a < 0 ? -1 : a;
+    })
+  ),
   // Half to even, as tf.round.
-  round: unary('((r = Math.round(x)), Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r)', map1(function (o, a) {
-    var r = Math.round(a);
-    if (Math.abs(a % 1) === 0.5) r = 2 * Math.round(a / 2);
-    o = r;
-  })),
-  exp: unary('Math.exp(x)', map1(function (o, a) { o = Math.exp(a); }), 'exp'),
-  log: unary('Math.log(x)', map1(function (o, a) { o = Math.log(a); }), 'log'),
-  sqrt: unary('Math.sqrt(x)', map1(function (o, a) { o = Math.sqrt(a); })),
-  sin: unary('Math.sin(x)', map1(function (o, a) { o = Math.sin(a); })),
-  cos: unary('Math.cos(x)', map1(function (o, a) { o = Math.cos(a); })),
-  tanh: unary('Math.tanh(x)', map1(function (o, a) { o = Math.tanh(a); }), 'tanh'),
-  sigmoid: unary('(x >= 0 ? 1 / (1 + Math.exp(-x)) : ((e = Math.exp(x)), e / (1 + e)))', map1(function (o, a) {
-    var e: number; if (a >= 0) { o = 1 / (1 + Math.exp(-a)); } else { e = Math.exp(a); o = e / (1 + e); }
-  }), 'sigmoid'),
-  softplus: unary('(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))', map1(function (o, a) { o = a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a)); }), 'softplus'),
+  round: unary(
+    '((r = Math.round(x)), Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r)',
+    map1(function (o, a) {
+      var r = Math.round(a);
+      if (Math.abs(a % 1) === 0.5) r = 2 * Math.round(a / 2);
+      o = r;
+    })
+  ),
+  exp: unary(
+    'Math.exp(x)',
+    map1(function (o, a) {
+      o = Math.exp(a);
+    }),
+    'exp'
+  ),
+  log: unary(
+    'Math.log(x)',
+    map1(function (o, a) {
+      o = Math.log(a);
+    }),
+    'log'
+  ),
+  sqrt: unary(
+    'Math.sqrt(x)',
+    map1(function (o, a) {
+      o = Math.sqrt(a);
+    })
+  ),
+  sin: unary(
+    'Math.sin(x)',
+    map1(function (o, a) {
+      o = Math.sin(a);
+    })
+  ),
+  cos: unary(
+    'Math.cos(x)',
+    map1(function (o, a) {
+      o = Math.cos(a);
+    })
+  ),
+  tanh: unary(
+    'Math.tanh(x)',
+    map1(function (o, a) {
+      o = Math.tanh(a);
+    }),
+    'tanh'
+  ),
+  sigmoid: unary(
+    '(x >= 0 ? 1 / (1 + Math.exp(-x)) : ((e = Math.exp(x)), e / (1 + e)))',
+    map1(function (o, a) {
+      var e: number;
+      if (a >= 0) {
+        o = 1 / (1 + Math.exp(-a));
+      } else {
+        e = Math.exp(a);
+        o = e / (1 + e);
+      }
+    }),
+    'sigmoid'
+  ),
+  softplus: unary(
+    '(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))',
+    map1(function (o, a) {
+      o = a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
+    }),
+    'softplus'
+  ),
 
   // On float32 values, + - * / in float64 then stored as float32 round as once in
   // float32 (53 >= 2 * 24 + 2 bits): wasm's f32x4 results are the same bits.
-  add: binary('x + y', map2(function (o, a, b) { o = a + b; }), 'add'),
-  sub: binary('x - y', map2(function (o, a, b) { o = a - b; }), 'sub'),
-  mul: binary('x * y', map2(function (o, a, b) { o = a * b; }), 'mul', { left: true }),
-  div: binary('x / y', map2(function (o, a, b) { o = a / b; }), 'div', { left: false }),
-  pow: binary('Math.pow(x, y)', map2(function (o, a, b) { o = Math.pow(a, b); })),
-  maximum: binary('Math.max(x, y)', map2(function (o, a, b) { o = Math.max(a, b); }), 'maximum'),
-  minimum: binary('Math.min(x, y)', map2(function (o, a, b) { o = Math.min(a, b); }), 'minimum'),
+  add: binary(
+    'x + y',
+    map2(function (o, a, b) {
+      o = a + b;
+    }),
+    'add'
+  ),
+  sub: binary(
+    'x - y',
+    map2(function (o, a, b) {
+      o = a - b;
+    }),
+    'sub'
+  ),
+  mul: binary(
+    'x * y',
+    map2(function (o, a, b) {
+      o = a * b;
+    }),
+    'mul',
+    { left: true }
+  ),
+  div: binary(
+    'x / y',
+    map2(function (o, a, b) {
+      o = a / b;
+    }),
+    'div',
+    { left: false }
+  ),
+  pow: binary(
+    'Math.pow(x, y)',
+    map2(function (o, a, b) {
+      o = Math.pow(a, b);
+    })
+  ),
+  maximum: binary(
+    'Math.max(x, y)',
+    map2(function (o, a, b) {
+      o = Math.max(a, b);
+    }),
+    'maximum'
+  ),
+  minimum: binary(
+    'Math.min(x, y)',
+    map2(function (o, a, b) {
+      o = Math.min(a, b);
+    }),
+    'minimum'
+  ),
 
-  equal: binary('(x === y ? 1 : 0)', map2(function (o, a, b) { o = a === b ? 1 : 0; })),
-  not_equal: binary('(x !== y ? 1 : 0)', map2(function (o, a, b) { o = a !== b ? 1 : 0; })),
-  greater: binary('(x > y ? 1 : 0)', map2(function (o, a, b) { o = a > b ? 1 : 0; })),
-  greater_equal: binary('(x >= y ? 1 : 0)', map2(function (o, a, b) { o = a >= b ? 1 : 0; })),
-  less: binary('(x < y ? 1 : 0)', map2(function (o, a, b) { o = a < b ? 1 : 0; })),
-  less_equal: binary('(x <= y ? 1 : 0)', map2(function (o, a, b) { o = a <= b ? 1 : 0; })),
+  equal: binary(
+    '(x === y ? 1 : 0)',
+    map2(function (o, a, b) {
+      o = a === b ? 1 : 0;
+    })
+  ),
+  not_equal: binary(
+    '(x !== y ? 1 : 0)',
+    map2(function (o, a, b) {
+      o = a !== b ? 1 : 0;
+    })
+  ),
+  greater: binary(
+    '(x > y ? 1 : 0)',
+    map2(function (o, a, b) {
+      o = a > b ? 1 : 0;
+    })
+  ),
+  greater_equal: binary(
+    '(x >= y ? 1 : 0)',
+    map2(function (o, a, b) {
+      o = a >= b ? 1 : 0;
+    })
+  ),
+  less: binary(
+    '(x < y ? 1 : 0)',
+    map2(function (o, a, b) {
+      o = a < b ? 1 : 0;
+    })
+  ),
+  less_equal: binary(
+    '(x <= y ? 1 : 0)',
+    map2(function (o, a, b) {
+      o = a <= b ? 1 : 0;
+    })
+  ),
 
   where: ([c, a, b], _attrs, out) => {
     const o = alloc(out.dtype, out.shape);
@@ -205,6 +363,18 @@ function softmaxBlocks(o: Data, d: Data, off: number, outer: number, n: number, 
 export const cpuActivation: { [P in keyof ActivationAttrs]: Kernel<ActivationAttrs[P], Nd> } = {
   softmax,
   // x is the output y of sigmoid/tanh, y the cotangent g.
-  sigmoid_grad: binary('y * (x * (1 - x))', map2(function (o, a, b) { o = b * (a * (1 - a)); }), 'sigmoidGrad'),
-  tanh_grad: binary('y * (1 - x * x)', map2(function (o, a, b) { o = b * (1 - a * a); }), 'tanhGrad'),
+  sigmoid_grad: binary(
+    'y * (x * (1 - x))',
+    map2(function (o, a, b) {
+      o = b * (a * (1 - a));
+    }),
+    'sigmoidGrad'
+  ),
+  tanh_grad: binary(
+    'y * (1 - x * x)',
+    map2(function (o, a, b) {
+      o = b * (1 - a * a);
+    }),
+    'tanhGrad'
+  ),
 };

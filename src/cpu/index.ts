@@ -22,7 +22,18 @@ const cpuState: { [P in keyof StateAttrs]: Kernel<StateAttrs[P], Nd> } = {
 
 export const cpuBackend: Backend<Nd> = {
   name: 'cpu',
-  kernels: { ...cpuElementwise, ...cpuReduce, ...cpuShape, ...cpuLinalg, ...cpuState, ...cpuIndexing, ...cpuScan, ...cpuConv, ...cpuPool, ...cpuActivation },
+  kernels: {
+    ...cpuElementwise,
+    ...cpuReduce,
+    ...cpuShape,
+    ...cpuLinalg,
+    ...cpuState,
+    ...cpuIndexing,
+    ...cpuScan,
+    ...cpuConv,
+    ...cpuPool,
+    ...cpuActivation,
+  },
   upload: (host) => host,
   download: (data) => data,
   block: (data) => ({ key: data.data, bytes: data.data.byteLength }),

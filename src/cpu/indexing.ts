@@ -20,7 +20,9 @@ function rowMajor(a: Nd): ArrayLike<number> {
 /** A dtype with `a`'s storage (enough to copy it: int64 and float64 share Float64Array). */
 function storageDType(a: Nd): DType {
   const d = a.dtype;
-  return d === 'float32' || d === 'int32' || d === 'int16' || d === 'int8' || d === 'uint8' || d === 'uint16' ? d : 'float64';
+  return d === 'float32' || d === 'int32' || d === 'int16' || d === 'int8' || d === 'uint8' || d === 'uint16'
+    ? d
+    : 'float64';
 }
 
 /** Sizes of the axes before `axis` and after `axis + span`. */

@@ -30,19 +30,35 @@ interface Loops {
 
 function loops(step: string): Loops {
   // `a` is the accumulator, `v` the value; the same text builds both loops.
-  const rows = new Function('o', 'n', 'd', 'off', 'inner', 'start', `
+  const rows = new Function(
+    'o',
+    'n',
+    'd',
+    'off',
+    'inner',
+    'start',
+    `
     for (let r = 0; r < n; r++) {
       let a = start;
       const base = off + r * inner;
       for (let j = 0; j < inner; j++) { const v = d[base + j]; a = ${step}; }
       o[r] = a;
-    }`) as Loops['rows'];
-  const cols = new Function('o', 'acc', 'd', 'off', 'outer', 'inner', `
+    }`
+  ) as Loops['rows'];
+  const cols = new Function(
+    'o',
+    'acc',
+    'd',
+    'off',
+    'outer',
+    'inner',
+    `
     for (let r = 0; r < outer; r++) {
       const base = off + r * inner;
       for (let j = 0; j < inner; j++) { const a = acc[j], v = d[base + j]; acc[j] = ${step}; }
     }
-    for (let j = 0; j < inner; j++) o[j] = acc[j];`) as Loops['cols'];
+    for (let j = 0; j < inner; j++) o[j] = acc[j];`
+  ) as Loops['cols'];
   return { rows, cols };
 }
 
@@ -59,20 +75,27 @@ function fold(init: (dtype: DType) => number, step: string, wasm?: WasmFold): Ke
     const start = init(out.dtype);
     const o = alloc(out.dtype, out.shape);
     const axes = attrs.axes;
-    const f32 = wasm !== undefined && out.dtype === 'float32' && x.data instanceof Float32Array && o.data instanceof Float32Array;
+    const f32 =
+      wasm !== undefined && out.dtype === 'float32' && x.data instanceof Float32Array && o.data instanceof Float32Array;
     const lead = axes.length > 0 && axes.every((ax, i) => ax === i);
     if (lead && axes.length < x.shape.length && isContiguous(x)) {
       // Leading axes of a row-major array: fold whole rows into the output, in order.
       let outer = 1;
       for (const ax of axes) outer *= x.shape[ax]!;
       const inner = o.data.length;
-      if (f32 && wasmCols(wasm.cols, o.data as Float32Array, x.data as Float32Array, x.offset, outer, inner, start)) return o;
+      if (f32 && wasmCols(wasm.cols, o.data as Float32Array, x.data as Float32Array, x.offset, outer, inner, start))
+        return o;
       const acc = new Float64Array(inner).fill(start);
       run.cols(o.data, acc, x.data, x.offset, outer, inner);
       return o;
     }
     const { data, offset, inner } = rows(x, out.dtype, axes);
-    if (f32 && data instanceof Float32Array && wasmRows(wasm.rows, o.data as Float32Array, data, offset, o.data.length, inner)) return o;
+    if (
+      f32 &&
+      data instanceof Float32Array &&
+      wasmRows(wasm.rows, o.data as Float32Array, data, offset, o.data.length, inner)
+    )
+      return o;
     run.rows(o.data, o.data.length, data, offset, inner, start);
     return o;
   };
@@ -95,7 +118,15 @@ function argFold(better: (v: number, best: number) => boolean): Kernel<{ axis: n
 /** Any dtype with the same storage works for copying values out. */
 function dtypeOf(a: Nd): DType {
   const d = a.dtype;
-  return d === 'float32' || d === 'float64' || d === 'int32' || d === 'int16' || d === 'int8' || d === 'uint8' || d === 'uint16' ? d : 'float64';
+  return d === 'float32' ||
+    d === 'float64' ||
+    d === 'int32' ||
+    d === 'int16' ||
+    d === 'int8' ||
+    d === 'uint8' ||
+    d === 'uint16'
+    ? d
+    : 'float64';
 }
 
 export const cpuReduce: { [P in keyof ReduceAttrs]: Kernel<ReduceAttrs[P], Nd> } = {

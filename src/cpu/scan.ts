@@ -16,8 +16,12 @@ import { formatTensor, writeOut } from '../core/format.js';
  * `reverse`), handing each step the offset of its row of `inner` elements and
  * the previous step's (-1 at a line's first step).
  */
-function scanSteps(shape: readonly number[], axis: number, reverse: boolean,
-  step: (row: number, prev: number, inner: number) => void): void {
+function scanSteps(
+  shape: readonly number[],
+  axis: number,
+  reverse: boolean,
+  step: (row: number, prev: number, inner: number) => void
+): void {
   const { outer, n, inner } = lineShape(shape, axis);
   for (let p = 0; p < outer; p++) {
     for (let s = 0; s < n; s++) {
@@ -45,9 +49,17 @@ function scan(identity: number, step: (dtype: DType) => (acc: number, v: number)
   };
 }
 
-const add = () => function (acc: number, v: number) { return acc + v; };
+const add = () =>
+  function (acc: number, v: number) {
+    return acc + v;
+  };
 // Math.imul keeps int32 products exact (a double loses bits past 2^53).
-const mul = (d: DType) => (d === 'int32' ? Math.imul : function (acc: number, v: number) { return acc * v; });
+const mul = (d: DType) =>
+  d === 'int32'
+    ? Math.imul
+    : function (acc: number, v: number) {
+        return acc * v;
+      };
 
 export const cpuScan: { [P in keyof ScanAttrs]: Kernel<ScanAttrs[P], Nd> } = {
   cumsum: scan(0, add),
@@ -69,7 +81,10 @@ export const cpuScan: { [P in keyof ScanAttrs]: Kernel<ScanAttrs[P], Nd> } = {
   },
   print: ([x], { message, summarize }, out) => {
     const c = contiguous(x!, out.dtype);
-    writeOut(message, formatTensor(c.data.subarray(c.offset, c.offset + sizeOf(out.shape)), out.shape, out.dtype, summarize));
+    writeOut(
+      message,
+      formatTensor(c.data.subarray(c.offset, c.offset + sizeOf(out.shape)), out.shape, out.dtype, summarize)
+    );
     return x!;
   },
 };

@@ -28,7 +28,9 @@ export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 
     // Merge into the previous dim when every operand steps through both as one.
     if (last >= 0 && operands.every((a, k) => strides[k]![last] === a.stride[d]! * n)) {
       dims[last] = dims[last]! * n;
-      operands.forEach((a, k) => { strides[k]![last] = a.stride[d]!; });
+      operands.forEach((a, k) => {
+        strides[k]![last] = a.stride[d]!;
+      });
       continue;
     }
     dims.push(n);
@@ -39,7 +41,11 @@ export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 
     dims.unshift(1);
     strides.forEach((s) => s.unshift(0));
   }
-  return { n0: dims[0]!, n1: dims[1]!, walk: operands.map((a, k) => [a.offset, strides[k]![0]!, strides[k]![1]!] as const) };
+  return {
+    n0: dims[0]!,
+    n1: dims[1]!,
+    walk: operands.map((a, k) => [a.offset, strides[k]![0]!, strides[k]![1]!] as const),
+  };
 }
 
 export type Loop1 = (o: Data, a: Data, plan: Plan2) => void;
@@ -47,12 +53,21 @@ export type Loop2 = (o: Data, a: Data, b: Data, plan: Plan2) => void;
 
 /** A unary loop computing `expr` of `x` (temporaries `e`, `r` may be assigned in it). */
 export function loop1(expr: string): Loop1 {
-  const f = new Function('o', 'a', 'ao', 'a0', 'a1', 'n0', 'n1', `
+  const f = new Function(
+    'o',
+    'a',
+    'ao',
+    'a0',
+    'a1',
+    'n0',
+    'n1',
+    `
     let k = 0, e = 0, r = 0;
     for (let i = 0; i < n0; i++) {
       let p = ao + i * a0;
       for (let j = 0; j < n1; j++, p += a1) { const x = a[p]; o[k++] = ${expr}; }
-    }`) as (o: Data, a: Data, ao: number, a0: number, a1: number, n0: number, n1: number) => void;
+    }`
+  ) as (o: Data, a: Data, ao: number, a0: number, a1: number, n0: number, n1: number) => void;
   return (o, a, { n0, n1, walk }) => {
     const [ao, a0, a1] = walk[0]!;
     f(o, a, ao, a0, a1, n0, n1);
@@ -61,12 +76,37 @@ export function loop1(expr: string): Loop1 {
 
 /** A binary loop computing `expr` of `x` and `y`. */
 export function loop2(expr: string): Loop2 {
-  const f = new Function('o', 'a', 'b', 'ao', 'a0', 'a1', 'bo', 'b0', 'b1', 'n0', 'n1', `
+  const f = new Function(
+    'o',
+    'a',
+    'b',
+    'ao',
+    'a0',
+    'a1',
+    'bo',
+    'b0',
+    'b1',
+    'n0',
+    'n1',
+    `
     let k = 0;
     for (let i = 0; i < n0; i++) {
       let p = ao + i * a0, q = bo + i * b0;
       for (let j = 0; j < n1; j++, p += a1, q += b1) { const x = a[p], y = b[q]; o[k++] = ${expr}; }
-    }`) as (o: Data, a: Data, b: Data, ao: number, a0: number, a1: number, bo: number, b0: number, b1: number, n0: number, n1: number) => void;
+    }`
+  ) as (
+    o: Data,
+    a: Data,
+    b: Data,
+    ao: number,
+    a0: number,
+    a1: number,
+    bo: number,
+    b0: number,
+    b1: number,
+    n0: number,
+    n1: number
+  ) => void;
   return (o, a, b, { n0, n1, walk }) => {
     const [ao, a0, a1] = walk[0]!;
     const [bo, b0, b1] = walk[1]!;

@@ -53,7 +53,7 @@ export class AnomalyError extends Error {
     readonly inputShapes: readonly (readonly number[])[],
     /** How many of its values are NaN, and how many are +-Infinity. */
     readonly nan: number,
-    readonly inf: number,
+    readonly inf: number
   ) {
     super(message);
     this.name = 'AnomalyError';
@@ -102,8 +102,14 @@ function check(out: Tensor, prim: Prim, inputs: readonly Tensor[]): void {
   const backwardOf = fwd === null ? null : describe(fwd);
   throw new AnomalyError(
     message(op, backwardOf, out, inputs, nan, inf),
-    backwardOf === null ? 'forward' : 'backward', op, backwardOf,
-    [...out.shape], out.dtype, inputs.map((t) => [...t.shape]), nan, inf,
+    backwardOf === null ? 'forward' : 'backward',
+    op,
+    backwardOf,
+    [...out.shape],
+    out.dtype,
+    inputs.map((t) => [...t.shape]),
+    nan,
+    inf
   );
 }
 
@@ -116,12 +122,20 @@ function opName(op: AnomalyOp): string {
   return op.kerasFunction === null ? op.prim : `${op.prim} (K.${op.kerasFunction})`;
 }
 
-function message(op: AnomalyOp, backwardOf: AnomalyOp | null, out: Tensor, inputs: readonly Tensor[], nan: number, inf: number): string {
+function message(
+  op: AnomalyOp,
+  backwardOf: AnomalyOp | null,
+  out: Tensor,
+  inputs: readonly Tensor[],
+  nan: number,
+  inf: number
+): string {
   const size = out.shape.reduce((a, b) => a * b, 1);
   const bad = [nan > 0 ? `${nan} NaN` : '', inf > 0 ? `${inf} Inf` : ''].filter((s) => s !== '').join(' and ');
-  const where = backwardOf === null
-    ? 'the forward pass'
-    : `the backward pass of ${opName(backwardOf)} created at ${backwardOf.site ?? '(no call site: made outside K.detect_anomaly)'}`;
+  const where =
+    backwardOf === null
+      ? 'the forward pass'
+      : `the backward pass of ${opName(backwardOf)} created at ${backwardOf.site ?? '(no call site: made outside K.detect_anomaly)'}`;
   const ins = inputs.map((t) => `${fmtShape(t.shape)} ${t.dtype}`).join(', ');
   const rule = backwardOf === null ? null : vjpFormula(backwardOf.prim);
   return [

@@ -104,7 +104,12 @@ export interface LeakReport {
   /** Grouped by creation site, most bytes first (then most tensors). */
   readonly sites: readonly LeakSite[];
   /** gpu buffers held by the listed tensors, and all gpu buffers alive (tracked or not). */
-  readonly gpu: { readonly buffers: number; readonly bytes: number; readonly liveBuffers: number; readonly liveBytes: number };
+  readonly gpu: {
+    readonly buffers: number;
+    readonly bytes: number;
+    readonly liveBuffers: number;
+    readonly liveBytes: number;
+  };
   /** Whether tracking is on now. */
   readonly tracking: boolean;
   /** A table: one line per site. */
@@ -167,17 +172,22 @@ function blocksOf(s: Storage, out: Block[]): void {
  */
 export function leak_report(options?: LeakReportOptions): LeakReport {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw typeError('leak_report', `options must be a plain object; got ${Array.isArray(options) ? 'an array' : typeof options}`);
+    throw typeError(
+      'leak_report',
+      `options must be a plain object; got ${Array.isArray(options) ? 'an array' : typeof options}`
+    );
   }
   for (const k of Object.keys(options ?? {})) {
-    if (k !== 'since' && k !== 'top') throw typeError('leak_report', `unknown option ${JSON.stringify(k)}; expected since, top`);
+    if (k !== 'since' && k !== 'top')
+      throw typeError('leak_report', `unknown option ${JSON.stringify(k)}; expected since, top`);
   }
   const since = options?.since ?? null;
   if (since !== null && (!Number.isInteger(since) || since < 0)) {
     throw valueError('leak_report', `since must be a mark from K.leak_mark(); got ${String(since)}`);
   }
   const top = options?.top ?? 20;
-  if (!Number.isInteger(top) || top < 1) throw valueError('leak_report', `top must be a positive integer; got ${String(top)}`);
+  if (!Number.isInteger(top) || top < 1)
+    throw valueError('leak_report', `top must be a positive integer; got ${String(top)}`);
 
   const alive: Entry[] = [];
   const used = new Set<Tensor>();
@@ -188,7 +198,19 @@ export function leak_report(options?: LeakReportOptions): LeakReport {
     for (const i of t.node?.inputs ?? []) used.add(i);
   }
   const owned = new Set<object>();
-  const groups = new Map<string, { count: number; roots: number; bytes: number; devices: Record<string, number>; gpuBuffers: number; gpuBytes: number; shapes: Set<string>; moreShapes: boolean }>();
+  const groups = new Map<
+    string,
+    {
+      count: number;
+      roots: number;
+      bytes: number;
+      devices: Record<string, number>;
+      gpuBuffers: number;
+      gpuBytes: number;
+      shapes: Set<string>;
+      moreShapes: boolean;
+    }
+  >();
   let tensors = 0;
   let bytes = 0;
   let gpuBuffers = 0;
@@ -203,7 +225,20 @@ export function leak_report(options?: LeakReportOptions): LeakReport {
     if (since !== null && e.seq <= since) continue;
     const site = e.site ?? '(unknown)';
     let g = groups.get(site);
-    if (g === undefined) groups.set(site, (g = { count: 0, roots: 0, bytes: 0, devices: {}, gpuBuffers: 0, gpuBytes: 0, shapes: new Set(), moreShapes: false }));
+    if (g === undefined)
+      groups.set(
+        site,
+        (g = {
+          count: 0,
+          roots: 0,
+          bytes: 0,
+          devices: {},
+          gpuBuffers: 0,
+          gpuBytes: 0,
+          shapes: new Set(),
+          moreShapes: false,
+        })
+      );
     const device = t.storage === null ? 'symbolic' : t.storage.device;
     g.count++;
     if (!used.has(t)) g.roots++;
@@ -220,7 +255,16 @@ export function leak_report(options?: LeakReportOptions): LeakReport {
     }
     tensors++;
   }
-  const sites: LeakSite[] = [...groups].map(([site, g]) => ({ site, count: g.count, roots: g.roots, bytes: g.bytes, devices: g.devices, gpuBuffers: g.gpuBuffers, gpuBytes: g.gpuBytes, shapes: g.moreShapes ? [...g.shapes, '...'] : [...g.shapes] }));
+  const sites: LeakSite[] = [...groups].map(([site, g]) => ({
+    site,
+    count: g.count,
+    roots: g.roots,
+    bytes: g.bytes,
+    devices: g.devices,
+    gpuBuffers: g.gpuBuffers,
+    gpuBytes: g.gpuBytes,
+    shapes: g.moreShapes ? [...g.shapes, '...'] : [...g.shapes],
+  }));
   sites.sort((a, b) => b.bytes - a.bytes || b.count - a.count || (a.site < b.site ? -1 : 1));
   for (const s of sites) {
     bytes += s.bytes;
@@ -229,7 +273,11 @@ export function leak_report(options?: LeakReportOptions): LeakReport {
   }
   const live = backendOf('gpu')?.live?.() ?? { count: 0, bytes: 0 };
   const report: LeakReport = {
-    since, tensors, bytes, sites, tracking,
+    since,
+    tensors,
+    bytes,
+    sites,
+    tracking,
     gpu: { buffers: gpuBuffers, bytes: gpuBytes, liveBuffers: live.count, liveBytes: live.bytes },
     toString: () => format(report, top),
   };
@@ -250,21 +298,28 @@ function fmtBytes(n: number): string {
 
 function format(r: LeakReport, top: number): string {
   const scope = r.since === null ? 'tracked' : `made since mark ${r.since}`;
-  const lines = [`ktape leak report: ${r.tensors} live tensor${r.tensors === 1 ? '' : 's'} ${scope}, ${fmtBytes(r.bytes)}${r.tracking ? '' : ' (tracking is off)'}`];
+  const lines = [
+    `ktape leak report: ${r.tensors} live tensor${r.tensors === 1 ? '' : 's'} ${scope}, ${fmtBytes(r.bytes)}${r.tracking ? '' : ' (tracking is off)'}`,
+  ];
   if (r.sites.length > 0) {
     const rows = r.sites.slice(0, top).map((s) => [
       fmtBytes(s.bytes),
       String(s.count),
       String(s.roots),
-      Object.entries(s.devices).map(([d, n]) => `${d}:${n}`).join(' ') + (s.gpuBuffers > 0 ? ` (${s.gpuBuffers} gpu buf)` : ''),
+      Object.entries(s.devices)
+        .map(([d, n]) => `${d}:${n}`)
+        .join(' ') + (s.gpuBuffers > 0 ? ` (${s.gpuBuffers} gpu buf)` : ''),
       `${s.site}  ${s.shapes.join(', ')}`,
     ]);
     const head = ['bytes', 'tensors', 'roots', 'device', 'site'];
     const w = [0, 1, 2, 3].map((i) => Math.max(head[i]!.length, ...rows.map((row) => row[i]!.length)));
-    const line = (row: string[]) => `  ${row[0]!.padStart(w[0]!)}  ${row[1]!.padStart(w[1]!)}  ${row[2]!.padStart(w[2]!)}  ${row[3]!.padEnd(w[3]!)}  ${row[4]}`;
+    const line = (row: string[]) =>
+      `  ${row[0]!.padStart(w[0]!)}  ${row[1]!.padStart(w[1]!)}  ${row[2]!.padStart(w[2]!)}  ${row[3]!.padEnd(w[3]!)}  ${row[4]}`;
     lines.push(line(head), ...rows.map(line));
     if (r.sites.length > top) lines.push(`  ... ${r.sites.length - top} more sites`);
   }
-  lines.push(`gpu buffers: ${r.gpu.buffers} (${fmtBytes(r.gpu.bytes)}) held by these tensors; ${r.gpu.liveBuffers} (${fmtBytes(r.gpu.liveBytes)}) alive in all`);
+  lines.push(
+    `gpu buffers: ${r.gpu.buffers} (${fmtBytes(r.gpu.bytes)}) held by these tensors; ${r.gpu.liveBuffers} (${fmtBytes(r.gpu.liveBytes)}) alive in all`
+  );
   return lines.join('\n');
 }

@@ -2,12 +2,20 @@
 // cache: every kernel is compiled once per source text and reused for every
 // shape (outputs and argument sizes are dynamic, shapes travel as arguments).
 import {
-  CPUKernel, GPU, HeadlessGLKernel, Texture, WebAssemblyKernel, WebGL2Kernel, WebGLKernel,
-  type IGPUKernelSettings, type IGPUSettings, type IKernelRunShortcut, type KernelVariable,
+  CPUKernel,
+  GPU,
+  HeadlessGLKernel,
+  Texture,
+  WebAssemblyKernel,
+  WebGL2Kernel,
+  WebGLKernel,
+  type IGPUKernelSettings,
+  type IGPUSettings,
+  type IKernelRunShortcut,
+  type KernelVariable,
 } from 'gpu.js';
 import type { GpuMode } from '../core/backend.js';
 import type { GpuValue } from './memory.js';
-
 
 /**
  * Index arithmetic runs in float32 (the only number type of WebGL 1), which
@@ -155,7 +163,8 @@ function checkedOutput(prim: string, out: unknown, size: number): GpuValue {
     return out;
   }
   if (out instanceof Float32Array) {
-    if (out.length !== size) throw new Error(`gpu kernel for ${prim}: gpu.js returned ${out.length} values instead of ${size}`);
+    if (out.length !== size)
+      throw new Error(`gpu kernel for ${prim}: gpu.js returned ${out.length} values instead of ${size}`);
     return out;
   }
   if (Array.isArray(out) && out.length === size) return Float32Array.from(out as number[]);
@@ -167,5 +176,5 @@ export function readValue(v: GpuValue, size: number): Float32Array {
   if (v instanceof Float32Array) return v.slice(0, size);
   const arr = v.toArray() as unknown;
   if (arr instanceof Float32Array) return arr.length === size ? arr : arr.slice(0, size);
-  return Float32Array.from((arr as ArrayLike<number>), (x) => x).slice(0, size);
+  return Float32Array.from(arr as ArrayLike<number>, (x) => x).slice(0, size);
 }

@@ -50,8 +50,10 @@ type Limit<P extends Prim> = (inputs: readonly Meta[], attrs: PrimAttrs[P], out:
 // A long sum first makes one partial sum per output element and chunk of CHUNK terms.
 const partialSums = (out: Meta, terms: number) =>
   sizeOf(out.shape) * Math.ceil(terms / CHUNK) > maxElements() ? REFUSALS.size : null;
-const convLimit = (prim: keyof ConvAttrs): Limit<keyof ConvAttrs> => (inputs, _a, out) =>
-  partialSums(out, convTerms(prim, inputs, out));
+const convLimit =
+  (prim: keyof ConvAttrs): Limit<keyof ConvAttrs> =>
+  (inputs, _a, out) =>
+    partialSums(out, convTerms(prim, inputs, out));
 const emptyIntExtremum: Limit<'max' | 'min'> = ([x], _a, out) =>
   (out.dtype === 'int32' || out.dtype === 'int64') && sizeOf(x!.shape) === 0 && sizeOf(out.shape) > 0
     ? REFUSALS.identity
@@ -92,15 +94,27 @@ function upload(host: Nd, _dtype: DType): GpuData {
 
 function download(data: GpuData, shape: number[], dtype: DType): Nd {
   if (data.buf.isFreed) {
-    throw new Error(`cannot read a gpu tensor of shape [${shape.join(', ')}]: it was disposed and its gpu buffer freed`);
+    throw new Error(
+      `cannot read a gpu tensor of shape [${shape.join(', ')}]: it was disposed and its gpu buffer freed`
+    );
   }
   const out = allocate(dtype, data.size);
   if (data.size > 0) out.set(readValue(data.buf.value, data.size));
   return ndarray(out, shape.slice());
 }
 
-
-const kernels: Kernels<GpuData> = { ...gpuElementwise, ...gpuReduce, ...gpuShape, ...gpuLinalg, ...gpuState, ...gpuIndexing, ...gpuScan, ...gpuConv, ...gpuPool, ...gpuActivation };
+const kernels: Kernels<GpuData> = {
+  ...gpuElementwise,
+  ...gpuReduce,
+  ...gpuShape,
+  ...gpuLinalg,
+  ...gpuState,
+  ...gpuIndexing,
+  ...gpuScan,
+  ...gpuConv,
+  ...gpuPool,
+  ...gpuActivation,
+};
 
 export const gpuBackend: Backend<GpuData> = {
   name: 'gpu',

@@ -15,7 +15,7 @@ export class GpuBuffer {
   constructor(
     readonly value: GpuValue,
     /** The values it holds, as float32 bytes. */
-    readonly bytes: number,
+    readonly bytes: number
   ) {
     live.add(this);
   }

@@ -14,7 +14,12 @@ export interface BackpropStep {
   /** The cotangent arriving at the node's output. */
   readonly cotangent: Tensor;
   /** What the node sends to each input (null: none, with why in `formula`). */
-  readonly grads: readonly { readonly input: Tensor; readonly index: number; readonly formula: string; readonly grad: Tensor | null }[];
+  readonly grads: readonly {
+    readonly input: Tensor;
+    readonly index: number;
+    readonly formula: string;
+    readonly grad: Tensor | null;
+  }[];
 }
 
 let backwardOf: Node | null = null;
@@ -28,7 +33,10 @@ export function currentBackwardNode(): Node | null {
  * Tensors reachable backwards from `ys` through `deps` (by default a node's
  * inputs), each after its dependencies.
  */
-export function topoOrder(ys: readonly Tensor[], deps: (t: Tensor) => readonly Tensor[] = (t) => t.node?.inputs ?? []): Tensor[] {
+export function topoOrder(
+  ys: readonly Tensor[],
+  deps: (t: Tensor) => readonly Tensor[] = (t) => t.node?.inputs ?? []
+): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
   // Iterative post-order: long chains (an unrolled rnn) must not overflow the stack.
@@ -68,14 +76,14 @@ export function backprop(
   seeds: readonly Tensor[],
   xs: readonly Tensor[],
   observe?: (step: BackpropStep) => void,
-  partial = false,
+  partial = false
 ): (Tensor | null)[] {
   const order = topoOrder(ys);
   const targets = new Set(xs);
   // Only tensors that some x flows into need a cotangent.
   const relevant = new Set<Tensor>();
   for (const t of order) {
-    if (targets.has(t) || (t.node?.inputs.some((i) => relevant.has(i)))) relevant.add(t);
+    if (targets.has(t) || t.node?.inputs.some((i) => relevant.has(i))) relevant.add(t);
   }
   const grads = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {
@@ -91,7 +99,8 @@ export function backprop(
     const node = t.node;
     const g = grads.get(t);
     if (node === null || g === undefined) continue;
-    if (!targets.has(t)) grads.delete(t); // free intermediate cotangents as we go
+    if (!targets.has(t))
+      grads.delete(t); // free intermediate cotangents as we go
     else if (partial) continue;
     const spec = PRIMS[node.prim] as OpSpec<unknown>;
     const vjps = spec.vjp;

@@ -5,7 +5,15 @@
 import { typeError, userCode, valueError, fmtShape } from '../core/context.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
-import { apply, isRecording, observing, readVariable, watchingVariables, withoutRecording, withVariableReads } from '../prims/apply.js';
+import {
+  apply,
+  isRecording,
+  observing,
+  readVariable,
+  watchingVariables,
+  withoutRecording,
+  withVariableReads,
+} from '../prims/apply.js';
 import { backprop } from './backprop.js';
 import { mapTensors, tensorsIn } from './structure.js';
 
@@ -19,10 +27,7 @@ export interface GradFnOptions {
  * there is one argument; null for none), and when the function read
  * variables, the pair [input grads, variable grads].
  */
-export type CustomGrads =
-  | Tensor
-  | (Tensor | null)[]
-  | [Tensor | (Tensor | null)[], (Tensor | null)[]];
+export type CustomGrads = Tensor | (Tensor | null)[] | [Tensor | (Tensor | null)[], (Tensor | null)[]];
 
 /**
  * The grad_fn a K.custom_gradient function returns with its result: given the
@@ -63,7 +68,12 @@ function inputsOf(fn: string, args: readonly unknown[]): Tensor[] {
  * value through and sends gradFor(j, g)[i] to input i. The inputs' list ends
  * with the variables read, whose reads are pinned in the node.
  */
-function wrapOutputs(kind: string, outs: readonly Tensor[], nodeInputs: readonly Tensor[], gradFor: (j: number, g: Tensor) => (Tensor | null)[]): Map<Tensor, Tensor> {
+function wrapOutputs(
+  kind: string,
+  outs: readonly Tensor[],
+  nodeInputs: readonly Tensor[],
+  gradFor: (j: number, g: Tensor) => (Tensor | null)[]
+): Map<Tensor, Tensor> {
   const wrapped = new Map<Tensor, Tensor>();
   outs.forEach((y, j) => {
     const memo = new WeakMap<Tensor, (Tensor | null)[]>();
@@ -80,36 +90,57 @@ function wrapOutputs(kind: string, outs: readonly Tensor[], nodeInputs: readonly
 function outputTensors(fn: string, ys: unknown): Tensor[] {
   const outs = Array.isArray(ys) ? ys : [ys];
   outs.forEach((y, i) => {
-    if (!(y instanceof Tensor)) throw typeError(fn, `the function must return a tensor or a list of tensors; output ${i} is ${typeof y}`);
+    if (!(y instanceof Tensor))
+      throw typeError(fn, `the function must return a tensor or a list of tensors; output ${i} is ${typeof y}`);
   });
   return outs as Tensor[];
 }
 
 /** grad_fn's result as one gradient (or null) per input, checked against the inputs' shapes. */
-function normalizeGrads(result: CustomGrads, inputs: readonly Tensor[], variables: readonly Variable[]): (Tensor | null)[] {
+function normalizeGrads(
+  result: CustomGrads,
+  inputs: readonly Tensor[],
+  variables: readonly Variable[]
+): (Tensor | null)[] {
   let forInputs: unknown = result;
   let forVars: unknown = [];
   if (variables.length > 0) {
     if (!Array.isArray(result) || result.length !== 2 || !Array.isArray(result[1])) {
-      throw valueError('custom_gradient', `custom_gradient: the function read ${variables.length} variable(s), so grad_fn must return [input grads, variable grads]`);
+      throw valueError(
+        'custom_gradient',
+        `custom_gradient: the function read ${variables.length} variable(s), so grad_fn must return [input grads, variable grads]`
+      );
     }
     [forInputs, forVars] = result;
   }
   const gi = forInputs instanceof Tensor || forInputs === null ? [forInputs] : forInputs;
   if (!Array.isArray(gi) || gi.length !== inputs.length) {
-    throw valueError('custom_gradient', `custom_gradient: grad_fn must return ${inputs.length} gradient(s), one per tensor argument; got ${Array.isArray(gi) ? gi.length : typeof gi}`);
+    throw valueError(
+      'custom_gradient',
+      `custom_gradient: grad_fn must return ${inputs.length} gradient(s), one per tensor argument; got ${Array.isArray(gi) ? gi.length : typeof gi}`
+    );
   }
   const gv = forVars as unknown[];
   if (gv.length !== variables.length) {
-    throw valueError('custom_gradient', `custom_gradient: grad_fn must return ${variables.length} variable gradient(s); got ${gv.length}`);
+    throw valueError(
+      'custom_gradient',
+      `custom_gradient: grad_fn must return ${variables.length} variable gradient(s); got ${gv.length}`
+    );
   }
   const targets: Tensor[] = [...inputs, ...variables];
   return [...gi, ...gv].map((g, i) => {
     if (g === null || g === undefined) return null;
-    if (!(g instanceof Tensor)) throw typeError('custom_gradient', `custom_gradient: gradient ${i} returned by grad_fn is ${typeof g}, not a tensor`);
+    if (!(g instanceof Tensor))
+      throw typeError(
+        'custom_gradient',
+        `custom_gradient: gradient ${i} returned by grad_fn is ${typeof g}, not a tensor`
+      );
     const t = targets[i]!;
     if (g.shape.length !== t.shape.length || g.shape.some((d, k) => d >= 0 && t.shape[k]! >= 0 && d !== t.shape[k])) {
-      throw valueError('custom_gradient', `custom_gradient: gradient ${i} returned by grad_fn has shape ${fmtShape(g.shape)}; its input has shape ${fmtShape(t.shape)}`);
+      throw valueError(
+        'custom_gradient',
+        `custom_gradient: gradient ${i} returned by grad_fn has shape ${fmtShape(g.shape)}; its input has shape ${fmtShape(t.shape)}`
+      );
     }
     return lax.cast(g, t.dtype);
   });
@@ -140,7 +171,9 @@ function normalizeGrads(result: CustomGrads, inputs: readonly Tensor[], variable
  * K.eval(K.gradients(K.sum(softplus(x)), [x])[0]!);   // [0.5, 1]
  * ```
  */
-export function custom_gradient<A extends unknown[], Y extends Tensor | Tensor[]>(f: (...args: A) => [Y, GradFn<Y>]): (...args: A) => Y {
+export function custom_gradient<A extends unknown[], Y extends Tensor | Tensor[]>(
+  f: (...args: A) => [Y, GradFn<Y>]
+): (...args: A) => Y {
   if (typeof f !== 'function') throw typeError('custom_gradient', `f must be a function; got ${typeof f}`);
   return (...args: A): Y => {
     const inputs = inputsOf('custom_gradient', args);
@@ -200,11 +233,15 @@ export function checkpoint<A extends unknown[], R>(fn: (...args: A) => R): (...a
       made.add(o);
       for (const t of ins) read.add(t);
     };
-    const [out, variables] = watchingVariables(() => observing(watch, () => withoutRecording(() => userCode(() => fn(...args)))));
+    const [out, variables] = watchingVariables(() =>
+      observing(watch, () => withoutRecording(() => userCode(() => fn(...args))))
+    );
     const outs = tensorsIn(out);
     if (outs.length === 0) throw typeError('checkpoint', 'fn must return a tensor or a structure of tensors');
     const given = new Set(inputs);
-    const captured = [...read].filter((t) => !made.has(t) && !given.has(t) && t.node?.prim !== 'read_variable' && (t.node !== null || t.rank > 0));
+    const captured = [...read].filter(
+      (t) => !made.has(t) && !given.has(t) && t.node?.prim !== 'read_variable' && (t.node !== null || t.rank > 0)
+    );
     inputs.push(...captured);
     const reads = new Map(variables.map((v) => [v, readVariable(v)] as const));
     const targets = [...inputs, ...reads.values()];

@@ -30,7 +30,13 @@ function dependencies(t: Tensor): readonly Tensor[] {
  * unknown dim and no `like` infers it from the number of values.
  */
 function resolve(prim: Prim, attrs: Attrs, ins: readonly Tensor[], valueOf: (t: Tensor) => Tensor): Attrs {
-  const a = attrs as { shape?: number[]; size?: number[] | number; pads?: [number, number][]; axis?: number; like?: Tensor };
+  const a = attrs as {
+    shape?: number[];
+    size?: number[] | number;
+    pads?: [number, number][];
+    axis?: number;
+    like?: Tensor;
+  };
   const dims = a.like === undefined ? null : valueOf(a.like).shape;
   const byPosition = (v: readonly number[]) => v.map((d, i) => (d < 0 && dims !== null ? dims[i]! : d));
   let name: string;
@@ -61,7 +67,10 @@ function resolve(prim: Prim, attrs: Attrs, ins: readonly Tensor[], valueOf: (t: 
     return attrs;
   }
   if (done.some((d) => d < 0 || !Number.isInteger(d))) {
-    throw valueError('function', `cannot resolve the unknown dims of ${prim}'s ${name} ${fmtShape(given)} from the values fed`);
+    throw valueError(
+      'function',
+      `cannot resolve the unknown dims of ${prim}'s ${name} ${fmtShape(given)} from the values fed`
+    );
   }
   return out as Attrs;
 }
@@ -78,7 +87,8 @@ export function evaluateGraph(outputs: readonly Tensor[], feeds: ReadonlyMap<Ten
       if (env.has(t)) continue;
       const node = t.node;
       if (node === null) {
-        if (t instanceof Placeholder) throw valueError('function', `placeholder ${t.name} of shape ${fmtShape(t.shape)} was not fed`);
+        if (t instanceof Placeholder)
+          throw valueError('function', `placeholder ${t.name} of shape ${fmtShape(t.shape)} was not fed`);
         env.set(t, t);
       } else if (node.prim === 'read_variable') {
         env.set(t, readVariable(node.inputs[0] as Variable));

@@ -37,9 +37,14 @@ export function gradients(loss: Tensor | Tensor[], variables: Tensor | Tensor[])
       if (!(y instanceof Tensor)) throw typeError('gradients', `loss[${i}] must be a tensor; got ${typeof y}`);
     });
     xs.forEach((x, i) => {
-      if (!(x instanceof Tensor)) throw typeError('gradients', `variables[${i}] must be a tensor or variable; got ${typeof x}`);
+      if (!(x instanceof Tensor))
+        throw typeError('gradients', `variables[${i}] must be a tensor or variable; got ${typeof x}`);
     });
-    return backprop(ys, ys.map((y) => lax.onesLike(y)), xs);
+    return backprop(
+      ys,
+      ys.map((y) => lax.onesLike(y)),
+      xs
+    );
   });
 }
 
@@ -61,7 +66,8 @@ export function stop_gradient(variables: Tensor): Tensor;
 export function stop_gradient(variables: Tensor[]): Tensor[];
 export function stop_gradient(variables: Tensor | Tensor[]): Tensor | Tensor[] {
   return keras('stop_gradient', () => {
-    if (Array.isArray(variables)) return variables.map((v, i) => lax.stopGradient(toTensor('stop_gradient', v, `variables[${i}]`)));
+    if (Array.isArray(variables))
+      return variables.map((v, i) => lax.stopGradient(toTensor('stop_gradient', v, `variables[${i}]`)));
     return lax.stopGradient(toTensor('stop_gradient', variables, 'variables'));
   });
 }

@@ -19,7 +19,8 @@ function primalsOf(fn: string, primals: TensorLike | TensorLike[]): Tensor[] {
   const list = Array.isArray(primals) && primals.some((p) => p instanceof Tensor) ? primals : [primals];
   return (list as TensorLike[]).map((p, i) => {
     const t = toTensor(fn, p, `primals[${i}]`);
-    if (!isFloat(t.dtype)) throw typeError(fn, `primals[${i}] must be a float tensor; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+    if (!isFloat(t.dtype))
+      throw typeError(fn, `primals[${i}] must be a float tensor; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
     return t;
   });
 }
@@ -33,7 +34,8 @@ function onePrimal(fn: string, x: TensorLike): Tensor {
 function outputsOf(fn: string, y: unknown): Tensor[] {
   const ys = Array.isArray(y) ? y : [y];
   ys.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw typeError(fn, `f must return a tensor or a list of tensors; output ${i} is ${typeof t}`);
+    if (!(t instanceof Tensor))
+      throw typeError(fn, `f must return a tensor or a list of tensors; output ${i} is ${typeof t}`);
   });
   return ys as Tensor[];
 }
@@ -66,7 +68,10 @@ const orZeros = (g: Tensor | null, like: Tensor) => g ?? lax.zerosLike(like);
  * K.eval(pullback(K.constant([1, 0, 1]))[0]!);  // [2, 0, 6]
  * ```
  */
-export function vjp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike | TensorLike[]): [Y, (cotangent: Y | TensorLike) => Tensor[]] {
+export function vjp<Y extends Tensor | Tensor[]>(
+  f: Fn<Y>,
+  primals: TensorLike | TensorLike[]
+): [Y, (cotangent: Y | TensorLike) => Tensor[]] {
   return keras('vjp', () => {
     if (typeof f !== 'function') throw typeError('vjp', `f must be a function; got ${typeof f}`);
     const xs = primalsOf('vjp', primals);
@@ -75,7 +80,8 @@ export function vjp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike |
     const pullback = (cotangent: Y | TensorLike): Tensor[] =>
       keras('vjp', () => {
         const cts = Array.isArray(y) ? (cotangent as TensorLike[]) : [cotangent as TensorLike];
-        if (!Array.isArray(cts) || cts.length !== ys.length) throw valueError('vjp', `the cotangent must have one tensor per output (${ys.length})`);
+        if (!Array.isArray(cts) || cts.length !== ys.length)
+          throw valueError('vjp', `the cotangent must have one tensor per output (${ys.length})`);
         const seeds = ys.map((o, i) => matching('vjp', cts[i]!, o, `cotangent[${i}]`));
         return backprop(ys, seeds, xs).map((g, i) => orZeros(g, xs[i]!));
       });
@@ -101,12 +107,21 @@ export function vjp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike |
  * K.eval(yDot);  // [2, 4, 6]
  * ```
  */
-export function jvp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike | TensorLike[], tangents: TensorLike | TensorLike[]): [Y, Y] {
+export function jvp<Y extends Tensor | Tensor[]>(
+  f: Fn<Y>,
+  primals: TensorLike | TensorLike[],
+  tangents: TensorLike | TensorLike[]
+): [Y, Y] {
   return keras('jvp', () => {
     if (typeof f !== 'function') throw typeError('jvp', `f must be a function; got ${typeof f}`);
     const xs = primalsOf('jvp', primals);
-    const tl = Array.isArray(tangents) && (tangents.some((p) => p instanceof Tensor) || xs.length > 1) ? tangents : [tangents];
-    if ((tl as TensorLike[]).length !== xs.length) throw valueError('jvp', `tangents must have one tensor per primal (${xs.length}); got ${(tl as TensorLike[]).length}`);
+    const tl =
+      Array.isArray(tangents) && (tangents.some((p) => p instanceof Tensor) || xs.length > 1) ? tangents : [tangents];
+    if ((tl as TensorLike[]).length !== xs.length)
+      throw valueError(
+        'jvp',
+        `tangents must have one tensor per primal (${xs.length}); got ${(tl as TensorLike[]).length}`
+      );
     const ts = (tl as TensorLike[]).map((t, i) => matching('jvp', t, xs[i]!, `tangents[${i}]`));
     return withRecording(() => {
       const y = userCode(() => f(...xs));
@@ -115,7 +130,14 @@ export function jvp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike |
       const us = ys.map((o) => lax.zerosLike(o));
       const pulled = backprop(ys, us, xs);
       const live = pulled.flatMap((g, i) => (g === null ? [] : [[g, ts[i]!] as const]));
-      const out = live.length === 0 ? us.map(() => null) : backprop(live.map(([g]) => g), live.map(([, t]) => t), us);
+      const out =
+        live.length === 0
+          ? us.map(() => null)
+          : backprop(
+              live.map(([g]) => g),
+              live.map(([, t]) => t),
+              us
+            );
       const yDot = ys.map((o, j) => (isFloat(o.dtype) ? orZeros(out[j] ?? null, o) : lax.zerosLike(o)));
       return [y, (Array.isArray(y) ? yDot : yDot[0]!) as Y];
     });
@@ -123,9 +145,15 @@ export function jvp<Y extends Tensor | Tensor[]>(f: Fn<Y>, primals: TensorLike |
 }
 
 function scalarOutput(fn: string, f: Fn<unknown>, xs: Tensor[]): Tensor {
-  const ys = outputsOf(fn, userCode(() => f(...xs)));
+  const ys = outputsOf(
+    fn,
+    userCode(() => f(...xs))
+  );
   if (ys.length !== 1 || ys[0]!.rank !== 0) {
-    throw valueError(fn, `f must return one scalar; got ${ys.length === 1 ? `shape ${fmtShape(ys[0]!.shape)}` : `${ys.length} outputs`}`);
+    throw valueError(
+      fn,
+      `f must return one scalar; got ${ys.length === 1 ? `shape ${fmtShape(ys[0]!.shape)}` : `${ys.length} outputs`}`
+    );
   }
   return ys[0]!;
 }
@@ -146,18 +174,30 @@ function scalarOutput(fn: string, f: Fn<unknown>, xs: Tensor[]): Tensor {
  * K.eval(K.hessian_vector_product(f, K.constant([1, 2]), K.constant([1, 1])) as K.Tensor); // [6, 12]
  * ```
  */
-export function hessian_vector_product(f: Fn<Tensor>, x: TensorLike | TensorLike[], v: TensorLike | TensorLike[]): Tensor | Tensor[] {
+export function hessian_vector_product(
+  f: Fn<Tensor>,
+  x: TensorLike | TensorLike[],
+  v: TensorLike | TensorLike[]
+): Tensor | Tensor[] {
   return keras('hessian_vector_product', () => {
     if (typeof f !== 'function') throw typeError('hessian_vector_product', `f must be a function; got ${typeof f}`);
     const xs = primalsOf('hessian_vector_product', x);
     const vl = xs.length === 1 && !(Array.isArray(v) && v.some((e) => e instanceof Tensor)) ? [v] : (v as TensorLike[]);
-    if (vl.length !== xs.length) throw valueError('hessian_vector_product', `v must have one tensor per x (${xs.length}); got ${vl.length}`);
+    if (vl.length !== xs.length)
+      throw valueError('hessian_vector_product', `v must have one tensor per x (${xs.length}); got ${vl.length}`);
     const vs = vl.map((t, i) => matching('hessian_vector_product', t as TensorLike, xs[i]!, `v[${i}]`));
     return withRecording(() => {
       const y = scalarOutput('hessian_vector_product', f, xs);
       const gs = backprop([y], [lax.onesLike(y)], xs);
       const live = gs.flatMap((g, i) => (g === null ? [] : [[g, vs[i]!] as const]));
-      const hv = live.length === 0 ? xs.map(() => null) : backprop(live.map(([g]) => g), live.map(([, t]) => t), xs);
+      const hv =
+        live.length === 0
+          ? xs.map(() => null)
+          : backprop(
+              live.map(([g]) => g),
+              live.map(([, t]) => t),
+              xs
+            );
       const out = xs.map((xi, i) => orZeros(hv[i] ?? null, xi));
       return Array.isArray(x) && x.some((e) => e instanceof Tensor) ? out : out[0]!;
     });
@@ -223,10 +263,14 @@ export function hessian(f: Fn<Tensor>, x: TensorLike): Tensor {
     if (typeof f !== 'function') throw typeError('hessian', `f must be a function; got ${typeof f}`);
     const xt = onePrimal('hessian', x);
     return withRecording(() =>
-      jacobianOf('hessian', (t) => {
-        const y = scalarOutput('hessian', f, [t]);
-        return orZeros(backprop([y], [lax.onesLike(y)], [t])[0] ?? null, t);
-      }, xt),
+      jacobianOf(
+        'hessian',
+        (t) => {
+          const y = scalarOutput('hessian', f, [t]);
+          return orZeros(backprop([y], [lax.onesLike(y)], [t])[0] ?? null, t);
+        },
+        xt
+      )
     );
   });
 }

@@ -27,15 +27,25 @@ export type DTypeNest = DType | readonly DTypeNest[];
 
 // Method syntax makes the parameters bivariant, so a step function written for
 // plain tensors, (x: Tensor, states: Tensor[]) => ..., fits the nested types.
-interface StepShape<I, O, S> { step(inputs: I, states: (S | Tensor)[]): readonly [O, readonly S[]] }
-interface MapShape<E, O> { fn(elem: E): O }
-interface FoldShape<A, E> { fn(acc: A, elem: E): A }
+interface StepShape<I, O, S> {
+  step(inputs: I, states: (S | Tensor)[]): readonly [O, readonly S[]];
+}
+interface MapShape<E, O> {
+  fn(elem: E): O;
+}
+interface FoldShape<A, E> {
+  fn(acc: A, elem: E): A;
+}
 
 /**
  * rnn's step function: (inputs at one time step, [...states, ...constants]) =>
  * [output, new_states], new_states with the structure of the states.
  */
-export type StepFunction<I extends Nest = Tensor, O extends Nest = Tensor, S extends Nest = Tensor> = StepShape<I, O, S>['step'];
+export type StepFunction<I extends Nest = Tensor, O extends Nest = Tensor, S extends Nest = Tensor> = StepShape<
+  I,
+  O,
+  S
+>['step'];
 export type MapFunction<E extends Nest = Tensor, O extends Nest = Tensor> = MapShape<E, O>['fn'];
 export type FoldFunction<A extends Nest = Tensor, E extends Nest = Tensor> = FoldShape<A, E>['fn'];
 
@@ -95,7 +105,10 @@ function at(x: Tensor, i: number): Tensor {
 
 /** tf.stack along a new axis 0. */
 function stack0(xs: readonly Tensor[]): Tensor {
-  return lax.concat(xs.map((x) => lax.reshape(x, [1, ...x.shape])), 0);
+  return lax.concat(
+    xs.map((x) => lax.reshape(x, [1, ...x.shape])),
+    0
+  );
 }
 
 /** Swap axes 0 and 1 (batch-major <-> time-major). */
@@ -120,7 +133,8 @@ function flag(fn: string, v: unknown, arg: string): boolean {
 }
 
 function nameArg(fn: string, v: unknown): void {
-  if (v !== undefined && v !== null && typeof v !== 'string') throw typeError(fn, `name must be a string; got ${typeof v}`);
+  if (v !== undefined && v !== null && typeof v !== 'string')
+    throw typeError(fn, `name must be a string; got ${typeof v}`);
 }
 
 /** The common length of the leading axis of every tensor of `flat` (known and the same). */
@@ -128,14 +142,21 @@ function leadingLength(fn: string, flat: readonly Tensor[], paths: readonly stri
   const first = flat[0];
   if (first === undefined) throw valueError(fn, `${arg} holds no tensors`);
   flat.forEach((t, i) => {
-    if (t.rank === 0) throw valueError(fn, `${arg}${paths[i]} must have at least one axis to loop over; got a scalar of shape ()`);
+    if (t.rank === 0)
+      throw valueError(fn, `${arg}${paths[i]} must have at least one axis to loop over; got a scalar of shape ()`);
     if (t.shape[0] === UNKNOWN) {
-      throw valueError(fn, `${arg}${paths[i]} of shape ${fmtShape(t.shape)} has an unknown length along axis 0; ` +
-        'ktape builds the loop when the function is called, so that length must be known');
+      throw valueError(
+        fn,
+        `${arg}${paths[i]} of shape ${fmtShape(t.shape)} has an unknown length along axis 0; ` +
+          'ktape builds the loop when the function is called, so that length must be known'
+      );
     }
     if (t.shape[0] !== first.shape[0]) {
-      throw valueError(fn, `${arg}${paths[i]} of shape ${fmtShape(t.shape)} and ${arg}${paths[0]} of shape ` +
-        `${fmtShape(first.shape)} differ in length along axis 0`);
+      throw valueError(
+        fn,
+        `${arg}${paths[i]} of shape ${fmtShape(t.shape)} and ${arg}${paths[0]} of shape ` +
+          `${fmtShape(first.shape)} differ in length along axis 0`
+      );
     }
   });
   return first.shape[0]!;
@@ -151,9 +172,13 @@ function checkLike(fn: string, got: Nest, want: Nest, what: string, wantWhat: st
   const paths = leafPaths(want);
   g.forEach((t, i) => {
     const u = w[i]!;
-    if (t.dtype !== u.dtype) throw typeError(fn, `${what}${paths[i]} has dtype ${t.dtype}, but ${wantWhat}${paths[i]} has ${u.dtype}`);
+    if (t.dtype !== u.dtype)
+      throw typeError(fn, `${what}${paths[i]} has dtype ${t.dtype}, but ${wantWhat}${paths[i]} has ${u.dtype}`);
     if (t.rank !== u.rank || t.shape.some((d, k) => !agree(d, u.shape[k]!))) {
-      throw valueError(fn, `${what}${paths[i]} has shape ${fmtShape(t.shape)}, but ${wantWhat}${paths[i]} has shape ${fmtShape(u.shape)}`);
+      throw valueError(
+        fn,
+        `${what}${paths[i]} has shape ${fmtShape(t.shape)}, but ${wantWhat}${paths[i]} has shape ${fmtShape(u.shape)}`
+      );
     }
   });
 }
@@ -161,13 +186,18 @@ function checkLike(fn: string, got: Nest, want: Nest, what: string, wantWhat: st
 /** Stack the per-iteration flat results leaf by leaf; every iteration must match the first. */
 function stackResults(fn: string, results: readonly Tensor[][], what: string): Tensor[] {
   const first = results[0]!;
-  results.forEach((r, i) => r.forEach((t, k) => {
-    const u = first[k]!;
-    if (t.dtype !== u.dtype || t.rank !== u.rank || t.shape.some((d, j) => !agree(d, u.shape[j]!))) {
-      throw valueError(fn, `${what} at iteration ${i} has shape ${fmtShape(t.shape)} and dtype ${t.dtype}, but at ` +
-        `iteration 0 shape ${fmtShape(u.shape)} and dtype ${u.dtype}: every iteration must give the same`);
-    }
-  }));
+  results.forEach((r, i) =>
+    r.forEach((t, k) => {
+      const u = first[k]!;
+      if (t.dtype !== u.dtype || t.rank !== u.rank || t.shape.some((d, j) => !agree(d, u.shape[j]!))) {
+        throw valueError(
+          fn,
+          `${what} at iteration ${i} has shape ${fmtShape(t.shape)} and dtype ${t.dtype}, but at ` +
+            `iteration 0 shape ${fmtShape(u.shape)} and dtype ${u.dtype}: every iteration must give the same`
+        );
+      }
+    })
+  );
   return first.map((_, k) => stack0(results.map((r) => r[k]!)));
 }
 
@@ -183,7 +213,15 @@ export interface RnnOptions {
   zero_output_for_mask?: boolean;
 }
 
-const RNN_OPTIONS = ['go_backwards', 'mask', 'constants', 'unroll', 'input_length', 'time_major', 'zero_output_for_mask'] as const;
+const RNN_OPTIONS = [
+  'go_backwards',
+  'mask',
+  'constants',
+  'unroll',
+  'input_length',
+  'time_major',
+  'zero_output_for_mask',
+] as const;
 
 /** Everything both loops need, validated. Inputs and mask are time-major. */
 interface RnnSetup {
@@ -276,12 +314,21 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
   unroll?: boolean | RnnOptions,
   input_length?: number | Tensor | null | RnnOptions,
   time_major?: boolean | RnnOptions,
-  zero_output_for_mask?: boolean | RnnOptions,
+  zero_output_for_mask?: boolean | RnnOptions
 ): [O, O, S[]] {
   const fn = 'rnn';
   return keras(fn, () => {
-    const o = options<RnnOptions>(fn, RNN_OPTIONS, [go_backwards, mask, constants, unroll, input_length, time_major, zero_output_for_mask]);
-    if (typeof step_function !== 'function') throw typeError(fn, `step_function must be a function; got ${typeof step_function}`);
+    const o = options<RnnOptions>(fn, RNN_OPTIONS, [
+      go_backwards,
+      mask,
+      constants,
+      unroll,
+      input_length,
+      time_major,
+      zero_output_for_mask,
+    ]);
+    if (typeof step_function !== 'function')
+      throw typeError(fn, `step_function must be a function; got ${typeof step_function}`);
     const goBack = flag(fn, o.go_backwards, 'go_backwards');
     const doUnroll = flag(fn, o.unroll, 'unroll');
     const timeMajor = flag(fn, o.time_major, 'time_major');
@@ -292,34 +339,58 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
     const paths = leafPaths(structure);
     if (flat.length === 0) throw valueError(fn, 'inputs holds no tensors');
     flat.forEach((t, i) => {
-      if (t.rank < 3) throw valueError(fn, `inputs${paths[i]} must have rank at least 3 ((samples, time, ...)); got shape ${fmtShape(t.shape)}`);
+      if (t.rank < 3)
+        throw valueError(
+          fn,
+          `inputs${paths[i]} must have rank at least 3 ((samples, time, ...)); got shape ${fmtShape(t.shape)}`
+        );
     });
     const tm = timeMajor ? flat : flat.map(swap01);
     const [steps, batch] = tm[0]!.shape as [number, number];
     tm.forEach((t, i) => {
       if (!agree(t.shape[0]!, steps) || !agree(t.shape[1]!, batch)) {
-        throw valueError(fn, `inputs${paths[i]} of shape ${fmtShape(flat[i]!.shape)} and inputs${paths[0]} of shape ` +
-          `${fmtShape(flat[0]!.shape)} must agree in their samples and time dimensions`);
+        throw valueError(
+          fn,
+          `inputs${paths[i]} of shape ${fmtShape(flat[i]!.shape)} and inputs${paths[0]} of shape ` +
+            `${fmtShape(flat[0]!.shape)} must agree in their samples and time dimensions`
+        );
       }
     });
     if (steps === UNKNOWN) {
-      if (doUnroll) throw valueError(fn, `Unrolling requires a fixed number of timesteps; inputs has shape ${fmtShape(flat[0]!.shape)}`);
-      throw valueError(fn, `inputs of shape ${fmtShape(flat[0]!.shape)} has an unknown number of time steps; ktape builds ` +
-        'the loop over time when rnn is called (there is no symbolic while_loop), so the time dimension must be known');
+      if (doUnroll)
+        throw valueError(
+          fn,
+          `Unrolling requires a fixed number of timesteps; inputs has shape ${fmtShape(flat[0]!.shape)}`
+        );
+      throw valueError(
+        fn,
+        `inputs of shape ${fmtShape(flat[0]!.shape)} has an unknown number of time steps; ktape builds ` +
+          'the loop over time when rnn is called (there is no symbolic while_loop), so the time dimension must be known'
+      );
     }
-    if (steps === 0) throw valueError(fn, `inputs of shape ${fmtShape(flat[0]!.shape)} has no time steps; rnn needs at least one`);
+    if (steps === 0)
+      throw valueError(fn, `inputs of shape ${fmtShape(flat[0]!.shape)} has no time steps; rnn needs at least one`);
 
     // A lone tensor (the docstring's form) is one state.
-    if (!Array.isArray(initial_states) && !(initial_states instanceof Tensor)) throw typeError(fn, 'initial_states must be a list of tensors');
-    const states = (initial_states instanceof Tensor ? [initial_states] : initial_states)
-      .map((s, i) => toNest(fn, s, `initial_states[${i}]`));
+    if (!Array.isArray(initial_states) && !(initial_states instanceof Tensor))
+      throw typeError(fn, 'initial_states must be a list of tensors');
+    const states = (initial_states instanceof Tensor ? [initial_states] : initial_states).map((s, i) =>
+      toNest(fn, s, `initial_states[${i}]`)
+    );
     if (o.constants != null && !Array.isArray(o.constants)) throw typeError(fn, 'constants must be a list of tensors');
     const consts = (o.constants ?? []).map((c, i) => toTensor(fn, c, `constants[${i}]`));
 
     const setup: RnnSetup = {
-      step: step_function as unknown as RnnSetup['step'], structure, inputs: tm, steps, states, constants: consts,
-      goBackwards: goBack, mask: rnnMask(fn, o.mask, steps, batch, timeMajor),
-      inputLength: rnnInputLength(fn, o.input_length, batch), zeroOutputForMask: zeroOut,
+      step: step_function as unknown as RnnSetup['step'],
+      structure,
+      inputs: tm,
+      steps,
+      states,
+      constants: consts,
+      goBackwards: goBack,
+      mask: rnnMask(fn, o.mask, steps, batch, timeMajor),
+      inputLength: rnnInputLength(fn, o.input_length, batch),
+      zeroOutputForMask: zeroOut,
     };
     const r = timeLoop(setup);
     const outputs = timeMajor ? r.outputs : r.outputs.map(swap01);
@@ -328,13 +399,27 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
 }
 
 /** The mask as bool, (time, samples, 1); null when none is given. */
-function rnnMask(fn: string, mask: TensorLike | null | undefined, steps: number, batch: number, timeMajor: boolean): Tensor | null {
+function rnnMask(
+  fn: string,
+  mask: TensorLike | null | undefined,
+  steps: number,
+  batch: number,
+  timeMajor: boolean
+): Tensor | null {
   if (mask === undefined || mask === null) return null;
   const m = toTensor(fn, mask, 'mask');
   const want = timeMajor ? '(time, samples) or (time, samples, 1)' : '(samples, time) or (samples, time, 1)';
   const [t, b] = timeMajor ? [m.shape[0], m.shape[1]] : [m.shape[1], m.shape[0]];
-  if ((m.rank !== 2 && m.rank !== 3) || (m.rank === 3 && !agree(m.shape[2]!, 1)) || !agree(t!, steps) || !agree(b!, batch)) {
-    throw valueError(fn, `mask must have shape ${want} = ${fmtShape(timeMajor ? [steps, batch] : [batch, steps])}; got ${fmtShape(m.shape)}`);
+  if (
+    (m.rank !== 2 && m.rank !== 3) ||
+    (m.rank === 3 && !agree(m.shape[2]!, 1)) ||
+    !agree(t!, steps) ||
+    !agree(b!, batch)
+  ) {
+    throw valueError(
+      fn,
+      `mask must have shape ${want} = ${fmtShape(timeMajor ? [steps, batch] : [batch, steps])}; got ${fmtShape(m.shape)}`
+    );
   }
   let bool = lax.cast(m, 'bool');
   if (bool.rank === 2) bool = lax.reshape(bool, [...bool.shape, 1], bool);
@@ -345,11 +430,17 @@ function rnnInputLength(fn: string, v: unknown, batch: number): Tensor | null {
   if (v === undefined || v === null) return null;
   // An integer is the fixed length; the source only masks with a tensor.
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0) throw valueError(fn, `input_length must be a non-negative integer or a 1-D tensor; got ${v}`);
+    if (!Number.isInteger(v) || v < 0)
+      throw valueError(fn, `input_length must be a non-negative integer or a 1-D tensor; got ${v}`);
     return null;
   }
-  if (!(v instanceof Tensor)) throw typeError(fn, `input_length must be an integer or a 1-D integer tensor; got ${isNdArray(v) ? 'an ndarray' : typeof v}`);
-  if (!isInt(v.dtype)) throw typeError(fn, `input_length must be an integer tensor; got ${v.dtype} of shape ${fmtShape(v.shape)}`);
+  if (!(v instanceof Tensor))
+    throw typeError(
+      fn,
+      `input_length must be an integer or a 1-D integer tensor; got ${isNdArray(v) ? 'an ndarray' : typeof v}`
+    );
+  if (!isInt(v.dtype))
+    throw typeError(fn, `input_length must be an integer tensor; got ${v.dtype} of shape ${fmtShape(v.shape)}`);
   if (v.rank !== 1 || !agree(v.shape[0]!, batch)) {
     throw valueError(fn, `input_length must have shape (samples,) = ${fmtShape([batch])}; got ${fmtShape(v.shape)}`);
   }
@@ -366,7 +457,8 @@ function callStep(c: RnnSetup, inputs: Nest, states: Nest[]): [Tensor[], Nest, N
   if (!isNest(output) || flattenNest(output).length === 0) {
     throw typeError(fn, 'step_function must return a tensor (or a structure of tensors) as its output');
   }
-  if (!Array.isArray(newStates) || !isNest(newStates)) throw typeError(fn, 'step_function must return new_states as a list of tensors');
+  if (!Array.isArray(newStates) || !isNest(newStates))
+    throw typeError(fn, 'step_function must return new_states as a list of tensors');
   checkLike(fn, newStates, states, 'the new_states returned by step_function', 'the states');
   return [flattenNest(output), output, newStates];
 }
@@ -402,7 +494,14 @@ function timeLoop(c: RnnSetup): RnnResult {
   let zeros: Tensor[] | null = null;
   const written: Tensor[][] = [];
   for (let t = 0; t < c.steps; t++) {
-    const [out, structure, newStates] = callStep(c, packAs(c.structure, xs.map((x) => at(x, t))), states);
+    const [out, structure, newStates] = callStep(
+      c,
+      packAs(
+        c.structure,
+        xs.map((x) => at(x, t))
+      ),
+      states
+    );
     outputStructure ??= structure;
     if (maskAt === null) {
       written.push(out);
@@ -415,7 +514,10 @@ function timeLoop(c: RnnSetup): RnnResult {
     prev = out.map((o, k): Tensor => lax.where(expandMask(mt, o, 1), o, fallback[k]!));
     written.push(prev);
     const flatStates = flattenNest(states);
-    states = packAs(newStates, flattenNest(newStates).map((s, k) => lax.where(expandMask(mt, s, 1), s, flatStates[k]!))) as Nest[];
+    states = packAs(
+      newStates,
+      flattenNest(newStates).map((s, k) => lax.where(expandMask(mt, s, 1), s, flatStates[k]!))
+    ) as Nest[];
   }
   const outputs = stackResults('rnn', written, 'the output of step_function');
   return { last: outputs.map((o) => at(o, c.steps - 1)), outputs, outputStructure: outputStructure!, states };
@@ -452,8 +554,12 @@ export interface MapFnOptions {
  * K.eval(K.map_fn((row) => K.argmax(row), x, { dtype: 'int64' })); // [1, 0]
  * ```
  */
-export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(fn: MapFunction<E, O>, elems: E | Exclude<TensorLike, Tensor>,
-  name?: string | null | MapFnOptions, dtype?: DTypeNest | null | MapFnOptions): O {
+export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
+  fn: MapFunction<E, O>,
+  elems: E | Exclude<TensorLike, Tensor>,
+  name?: string | null | MapFnOptions,
+  dtype?: DTypeNest | null | MapFnOptions
+): O {
   const k = 'map_fn';
   return keras(k, () => {
     const o = options<MapFnOptions>(k, ['name', 'dtype'], [name, dtype]);
@@ -462,19 +568,28 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(fn: Map
     const structure = toNest(k, elems, 'elems');
     const flat = flattenNest(structure);
     const n = leadingLength(k, flat, leafPaths(structure), 'elems');
-    if (n === 0) throw valueError(k, `elems of shape ${describeNest(structure)} has no elements along axis 0 to map over`);
+    if (n === 0)
+      throw valueError(k, `elems of shape ${describeNest(structure)} has no elements along axis 0 to map over`);
     const expected = o.dtype == null ? dtypesOf(structure) : checkDTypes(k, o.dtype);
     const call = fn as unknown as (e: Nest) => unknown;
     const results: Tensor[][] = [];
     let outStructure: Nest | null = null;
     for (let i = 0; i < n; i++) {
-      const r = call(packAs(structure, flat.map((t) => at(t, i))));
+      const r = call(
+        packAs(
+          structure,
+          flat.map((t) => at(t, i))
+        )
+      );
       if (!isNest(r)) throw typeError(k, 'fn must return a tensor or a structure of tensors');
       if (outStructure === null) {
         outStructure = r;
         checkDTypesMatch(k, r, expected, o.dtype == null);
       } else if (!sameStructure(r, outStructure)) {
-        throw valueError(k, `fn returned the structure ${describeNest(r)} at element ${i}, but ${describeNest(outStructure)} at element 0`);
+        throw valueError(
+          k,
+          `fn returned the structure ${describeNest(r)} at element ${i}, but ${describeNest(outStructure)} at element 0`
+        );
       }
       results.push(flattenNest(r));
     }
@@ -496,11 +611,18 @@ function checkDTypesMatch(fn: string, r: Nest, want: DTypeNest, fromElems: boole
   const shapeOf = (d: DTypeNest): string => (typeof d === 'string' ? d : `[${d.map(shapeOf).join(', ')}]`);
   const walk = (x: Nest, d: DTypeNest): void => {
     if (x instanceof Tensor && typeof d === 'string') {
-      if (x.dtype !== d) throw typeError(fn, `fn returned a ${x.dtype} tensor of shape ${fmtShape(x.shape)}, but its dtypes must be ${hint}: ${shapeOf(want)}`);
+      if (x.dtype !== d)
+        throw typeError(
+          fn,
+          `fn returned a ${x.dtype} tensor of shape ${fmtShape(x.shape)}, but its dtypes must be ${hint}: ${shapeOf(want)}`
+        );
       return;
     }
     if (x instanceof Tensor || typeof d === 'string' || x.length !== d.length) {
-      throw valueError(fn, `fn returned the structure ${describeNest(r)}, which does not match ${hint}: ${shapeOf(want)}`);
+      throw valueError(
+        fn,
+        `fn returned the structure ${describeNest(r)}, which does not match ${hint}: ${shapeOf(want)}`
+      );
     }
     x.forEach((e, i) => walk(e, d[i]!));
   };
@@ -535,8 +657,12 @@ export interface FoldOptions {
  * K.eval(K.foldl((acc: K.Tensor, e: K.Tensor) => K.add(acc, e), x, 10)); // 16
  * ```
  */
-export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(fn: FoldFunction<A, E>, elems: E | Exclude<TensorLike, Tensor>,
-  initializer?: A | Exclude<TensorLike, Tensor> | null | FoldOptions, name?: string | null | FoldOptions): A {
+export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(
+  fn: FoldFunction<A, E>,
+  elems: E | Exclude<TensorLike, Tensor>,
+  initializer?: A | Exclude<TensorLike, Tensor> | null | FoldOptions,
+  name?: string | null | FoldOptions
+): A {
   return fold('foldl', fn as unknown as (a: Nest, e: Nest) => unknown, elems, initializer, name, false) as A;
 }
 
@@ -562,13 +688,23 @@ export function foldl<A extends Nest = Tensor, E extends Nest = Tensor>(fn: Fold
  * K.eval(K.foldr((acc: K.Tensor, e: K.Tensor) => K.subtract(acc, e), x, { initializer: 0 })); // -6
  * ```
  */
-export function foldr<A extends Nest = Tensor, E extends Nest = Tensor>(fn: FoldFunction<A, E>, elems: E | Exclude<TensorLike, Tensor>,
-  initializer?: A | Exclude<TensorLike, Tensor> | null | FoldOptions, name?: string | null | FoldOptions): A {
+export function foldr<A extends Nest = Tensor, E extends Nest = Tensor>(
+  fn: FoldFunction<A, E>,
+  elems: E | Exclude<TensorLike, Tensor>,
+  initializer?: A | Exclude<TensorLike, Tensor> | null | FoldOptions,
+  name?: string | null | FoldOptions
+): A {
   return fold('foldr', fn as unknown as (a: Nest, e: Nest) => unknown, elems, initializer, name, true) as A;
 }
 
-function fold(k: 'foldl' | 'foldr', fn: (a: Nest, e: Nest) => unknown, elems: unknown, initializer: unknown, name: unknown,
-  fromRight: boolean): Nest {
+function fold(
+  k: 'foldl' | 'foldr',
+  fn: (a: Nest, e: Nest) => unknown,
+  elems: unknown,
+  initializer: unknown,
+  name: unknown,
+  fromRight: boolean
+): Nest {
   return keras(k, () => {
     const o = options<FoldOptions>(k, ['initializer', 'name'], [initializer, name]);
     if (typeof fn !== 'function') throw typeError(k, `fn must be a function; got ${typeof fn}`);
@@ -576,12 +712,17 @@ function fold(k: 'foldl' | 'foldr', fn: (a: Nest, e: Nest) => unknown, elems: un
     const structure = toNest(k, elems, 'elems');
     const flat = flattenNest(structure);
     const n = leadingLength(k, flat, leafPaths(structure), 'elems');
-    const element = (i: number) => packAs(structure, flat.map((t) => at(t, i)));
+    const element = (i: number) =>
+      packAs(
+        structure,
+        flat.map((t) => at(t, i))
+      );
     let order = [...Array(n).keys()];
     if (fromRight) order.reverse();
     let acc: Nest;
     if (o.initializer == null) {
-      if (n === 0) throw valueError(k, `elems of shape ${describeNest(structure)} is empty and there is no initializer`);
+      if (n === 0)
+        throw valueError(k, `elems of shape ${describeNest(structure)} is empty and there is no initializer`);
       acc = element(order[0]!);
       order = order.slice(1);
     } else {

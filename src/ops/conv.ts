@@ -88,11 +88,20 @@ type Any<T> = T | null | undefined;
  * K.eval(K.conv1d(x, k, { dilation_rate: 2 })); // [[[4], [6]]]
  * ```
  */
-export function conv1d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | Conv1DOptions,
-  padding?: ConvPadding | 'causal' | Conv1DOptions, data_format?: Any<DataFormat> | Conv1DOptions,
-  dilation_rate?: ConvInts | Conv1DOptions): Tensor {
+export function conv1d(
+  x: TensorLike,
+  kernel: TensorLike,
+  strides?: ConvInts | Conv1DOptions,
+  padding?: ConvPadding | 'causal' | Conv1DOptions,
+  data_format?: Any<DataFormat> | Conv1DOptions,
+  dilation_rate?: ConvInts | Conv1DOptions
+): Tensor {
   return keras('conv1d', () => {
-    const o = options<Conv1DOptions>('conv1d', ['strides', 'padding', 'data_format', 'dilation_rate'], [strides, padding, data_format, dilation_rate]);
+    const o = options<Conv1DOptions>(
+      'conv1d',
+      ['strides', 'padding', 'data_format', 'dilation_rate'],
+      [strides, padding, data_format, dilation_rate]
+    );
     return convolve('conv1d', 1, x, kernel, o);
   });
 }
@@ -127,10 +136,20 @@ export function conv1d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | C
  * K.int_shape(y); // [1, 4, 5, 5]
  * ```
  */
-export function conv2d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | ConvOptions, padding?: ConvPadding | ConvOptions,
-  data_format?: Any<DataFormat> | ConvOptions, dilation_rate?: ConvInts | ConvOptions): Tensor {
+export function conv2d(
+  x: TensorLike,
+  kernel: TensorLike,
+  strides?: ConvInts | ConvOptions,
+  padding?: ConvPadding | ConvOptions,
+  data_format?: Any<DataFormat> | ConvOptions,
+  dilation_rate?: ConvInts | ConvOptions
+): Tensor {
   return keras('conv2d', () => {
-    const o = options<ConvOptions>('conv2d', ['strides', 'padding', 'data_format', 'dilation_rate'], [strides, padding, data_format, dilation_rate]);
+    const o = options<ConvOptions>(
+      'conv2d',
+      ['strides', 'padding', 'data_format', 'dilation_rate'],
+      [strides, padding, data_format, dilation_rate]
+    );
     return convolve('conv2d', 2, x, kernel, o);
   });
 }
@@ -165,10 +184,20 @@ export function conv2d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | C
  * K.eval(K.conv3d(K.ones([1, 2, 2, 2, 1]), K.ones([2, 2, 2, 1, 1]))); // [[[[[8]]]]]
  * ```
  */
-export function conv3d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | ConvOptions, padding?: ConvPadding | ConvOptions,
-  data_format?: Any<DataFormat> | ConvOptions, dilation_rate?: ConvInts | ConvOptions): Tensor {
+export function conv3d(
+  x: TensorLike,
+  kernel: TensorLike,
+  strides?: ConvInts | ConvOptions,
+  padding?: ConvPadding | ConvOptions,
+  data_format?: Any<DataFormat> | ConvOptions,
+  dilation_rate?: ConvInts | ConvOptions
+): Tensor {
   return keras('conv3d', () => {
-    const o = options<ConvOptions>('conv3d', ['strides', 'padding', 'data_format', 'dilation_rate'], [strides, padding, data_format, dilation_rate]);
+    const o = options<ConvOptions>(
+      'conv3d',
+      ['strides', 'padding', 'data_format', 'dilation_rate'],
+      [strides, padding, data_format, dilation_rate]
+    );
     return convolve('conv3d', 3, x, kernel, o);
   });
 }
@@ -204,14 +233,24 @@ export function conv3d(x: TensorLike, kernel: TensorLike, strides?: ConvInts | C
  * K.int_shape(y); // [1, 4, 4, 5]
  * ```
  */
-export function conv2d_transpose(x: TensorLike, kernel: TensorLike, output_shape: OutputShape | Conv2DTransposeOptions,
-  strides?: readonly number[] | Conv2DTransposeOptions, padding?: ConvPadding | Conv2DTransposeOptions,
-  data_format?: Any<DataFormat> | Conv2DTransposeOptions, dilation_rate?: readonly number[] | Conv2DTransposeOptions): Tensor {
+export function conv2d_transpose(
+  x: TensorLike,
+  kernel: TensorLike,
+  output_shape: OutputShape | Conv2DTransposeOptions,
+  strides?: readonly number[] | Conv2DTransposeOptions,
+  padding?: ConvPadding | Conv2DTransposeOptions,
+  data_format?: Any<DataFormat> | Conv2DTransposeOptions,
+  dilation_rate?: readonly number[] | Conv2DTransposeOptions
+): Tensor {
   const fn = 'conv2d_transpose';
   return keras(fn, () => {
-    const o = options<Conv2DTransposeOptions>(fn, ['output_shape', 'strides', 'padding', 'data_format', 'dilation_rate'],
-      [output_shape, strides, padding, data_format, dilation_rate]);
-    if (o.output_shape === undefined || o.output_shape === null) throw typeError(fn, 'missing the argument output_shape');
+    const o = options<Conv2DTransposeOptions>(
+      fn,
+      ['output_shape', 'strides', 'padding', 'data_format', 'dilation_rate'],
+      [output_shape, strides, padding, data_format, dilation_rate]
+    );
+    if (o.output_shape === undefined || o.output_shape === null)
+      throw typeError(fn, 'missing the argument output_shape');
     const format = dataFormat(fn, o.data_format);
     const pad = paddingOf(fn, o.padding, false);
     const t = floatInput(fn, x);
@@ -222,7 +261,11 @@ export function conv2d_transpose(x: TensorLike, kernel: TensorLike, output_shape
     const st = pairOf(fn, o.strides, 'strides');
     const dl = pairOf(fn, o.dilation_rate, 'dilation_rate');
     const dilated = dl[0] !== 1 || dl[1] !== 1;
-    if (dilated && dl[0] !== dl[1]) throw valueError(fn, `dilation_rate must have equal entries (atrous_conv2d_transpose takes one rate); got ${show(dl)}`);
+    if (dilated && dl[0] !== dl[1])
+      throw valueError(
+        fn,
+        `dilation_rate must have equal entries (atrous_conv2d_transpose takes one rate); got ${show(dl)}`
+      );
     refuseStridedDilation(fn, st, dl);
     const given = outputShapeOf(fn, o.output_shape, t);
     const shape = format === 'channels_first' ? [given[0]!, given[2]!, given[3]!, given[1]!] : given;
@@ -230,23 +273,35 @@ export function conv2d_transpose(x: TensorLike, kernel: TensorLike, output_shape
     knownSpatial(fn, v, t);
     const [kh, kw, kOut, kIn] = k.shape as [number, number, number, number];
     if (v.shape[3] !== UNKNOWN && v.shape[3] !== kIn) {
-      throw valueError(fn, `input channels of x (${v.shape[3]}, x of shape ${fmtShape(t.shape)}) and of kernel (${kIn}, kernel of shape ` +
-        `${fmtShape(k.shape)}) must match`);
+      throw valueError(
+        fn,
+        `input channels of x (${v.shape[3]}, x of shape ${fmtShape(t.shape)}) and of kernel (${kIn}, kernel of shape ` +
+          `${fmtShape(k.shape)}) must match`
+      );
     }
     if (shape[3] !== kOut) {
-      throw valueError(fn, `output channels of output_shape (${shape[3]}, output_shape ${show(given)}, ${format}) and of ` +
-        `kernel (${kOut}, kernel of shape ${fmtShape(k.shape)}) must match`);
+      throw valueError(
+        fn,
+        `output channels of output_shape (${shape[3]}, output_shape ${show(given)}, ${format}) and of ` +
+          `kernel (${kOut}, kernel of shape ${fmtShape(k.shape)}) must match`
+      );
     }
     if (v.shape[0] !== UNKNOWN && shape[0] !== v.shape[0]) {
-      throw valueError(fn, `output_shape ${show(given)} and x of shape ${fmtShape(t.shape)} must have the same batch size`);
+      throw valueError(
+        fn,
+        `output_shape ${show(given)} and x of shape ${fmtShape(t.shape)} must have the same batch size`
+      );
     }
     // The transpose of the convolution that takes output_shape to x.
     const geom = windows(fn, shape.slice(1, 3), [kh, kw], st, dl, pad, false);
     const got = v.shape.slice(1, 3);
     if (geom.outs.some((d, i) => d !== got[i])) {
-      throw valueError(fn, `x of shape ${fmtShape(t.shape)} does not fit output_shape ${show(given)} (${format}): ` +
-        `a ${pad} convolution of spatial shape ${fmtShape(shape.slice(1, 3))} by kernel of shape ${fmtShape(k.shape)} with strides ${show(st)} ` +
-        `and dilation_rate ${show(dl)} gives spatial shape ${fmtShape(geom.outs.map((d) => Math.max(d, 0)))}, not ${fmtShape(got)}`);
+      throw valueError(
+        fn,
+        `x of shape ${fmtShape(t.shape)} does not fit output_shape ${show(given)} (${format}): ` +
+          `a ${pad} convolution of spatial shape ${fmtShape(shape.slice(1, 3))} by kernel of shape ${fmtShape(k.shape)} with strides ${show(st)} ` +
+          `and dilation_rate ${show(dl)} gives spatial shape ${fmtShape(geom.outs.map((d) => Math.max(d, 0)))}, not ${fmtShape(got)}`
+      );
     }
     const y = lax.convBackpropInput(v, k, shape.slice(1, 3), { strides: st, dilation: dl, pads: geom.pads, groups: 1 });
     return format === 'channels_first' ? lax.transpose(y, [0, 3, 1, 2]) : y;
@@ -279,12 +334,21 @@ export function conv2d_transpose(x: TensorLike, kernel: TensorLike, output_shape
  * K.eval(K.depthwise_conv2d(x, k)); // [[[[1, -1, 10, 20], [1, -1, 10, 20]], [[1, -1, 10, 20], [1, -1, 10, 20]]]]
  * ```
  */
-export function depthwise_conv2d(x: TensorLike, depthwise_kernel: TensorLike, strides?: readonly number[] | Conv2DPairOptions,
-  padding?: ConvPadding | Conv2DPairOptions, data_format?: Any<DataFormat> | Conv2DPairOptions,
-  dilation_rate?: readonly number[] | Conv2DPairOptions): Tensor {
+export function depthwise_conv2d(
+  x: TensorLike,
+  depthwise_kernel: TensorLike,
+  strides?: readonly number[] | Conv2DPairOptions,
+  padding?: ConvPadding | Conv2DPairOptions,
+  data_format?: Any<DataFormat> | Conv2DPairOptions,
+  dilation_rate?: readonly number[] | Conv2DPairOptions
+): Tensor {
   const fn = 'depthwise_conv2d';
   return keras(fn, () => {
-    const o = options<Conv2DPairOptions>(fn, ['strides', 'padding', 'data_format', 'dilation_rate'], [strides, padding, data_format, dilation_rate]);
+    const o = options<Conv2DPairOptions>(
+      fn,
+      ['strides', 'padding', 'data_format', 'dilation_rate'],
+      [strides, padding, data_format, dilation_rate]
+    );
     const format = dataFormat(fn, o.data_format);
     const pad = paddingOf(fn, o.padding, false);
     const t = floatInput(fn, x);
@@ -322,12 +386,22 @@ export function depthwise_conv2d(x: TensorLike, depthwise_kernel: TensorLike, st
  * K.int_shape(y); // [1, 5, 5, 4]
  * ```
  */
-export function separable_conv2d(x: TensorLike, depthwise_kernel: TensorLike, pointwise_kernel: TensorLike,
-  strides?: readonly number[] | Conv2DPairOptions, padding?: ConvPadding | Conv2DPairOptions,
-  data_format?: Any<DataFormat> | Conv2DPairOptions, dilation_rate?: readonly number[] | Conv2DPairOptions): Tensor {
+export function separable_conv2d(
+  x: TensorLike,
+  depthwise_kernel: TensorLike,
+  pointwise_kernel: TensorLike,
+  strides?: readonly number[] | Conv2DPairOptions,
+  padding?: ConvPadding | Conv2DPairOptions,
+  data_format?: Any<DataFormat> | Conv2DPairOptions,
+  dilation_rate?: readonly number[] | Conv2DPairOptions
+): Tensor {
   const fn = 'separable_conv2d';
   return keras(fn, () => {
-    const o = options<Conv2DPairOptions>(fn, ['strides', 'padding', 'data_format', 'dilation_rate'], [strides, padding, data_format, dilation_rate]);
+    const o = options<Conv2DPairOptions>(
+      fn,
+      ['strides', 'padding', 'data_format', 'dilation_rate'],
+      [strides, padding, data_format, dilation_rate]
+    );
     const format = dataFormat(fn, o.data_format);
     if (o.strides !== undefined && o.strides !== null && (!Array.isArray(o.strides) || o.strides.length !== 2)) {
       throw valueError(fn, `\`strides\` must be a tuple of 2 integers; got ${show(o.strides)}`);
@@ -344,11 +418,22 @@ export function separable_conv2d(x: TensorLike, depthwise_kernel: TensorLike, po
     knownShape(fn, pk, 'pointwise_kernel');
     const mid = dk.shape[2]! * dk.shape[3]!;
     if (pk.shape[0] !== 1 || pk.shape[1] !== 1 || pk.shape[2] !== mid) {
-      throw valueError(fn, `pointwise_kernel of shape ${fmtShape(pk.shape)} must have shape (1, 1, ${mid}, out_channels) to follow ` +
-        `depthwise_kernel of shape ${fmtShape(dk.shape)}`);
+      throw valueError(
+        fn,
+        `pointwise_kernel of shape ${fmtShape(pk.shape)} must have shape (1, 1, ${mid}, out_channels) to follow ` +
+          `depthwise_kernel of shape ${fmtShape(dk.shape)}`
+      );
     }
     const d = depthwise(fn, t, format, dk, st, dl, pad);
-    const y = lax.conv(d, pk, { strides: [1, 1], dilation: [1, 1], pads: [[0, 0], [0, 0]], groups: 1 });
+    const y = lax.conv(d, pk, {
+      strides: [1, 1],
+      dilation: [1, 1],
+      pads: [
+        [0, 0],
+        [0, 0],
+      ],
+      groups: 1,
+    });
     return format === 'channels_first' ? lax.transpose(y, [0, 3, 1, 2]) : y;
   });
 }
@@ -371,15 +456,24 @@ function convolve(fn: string, n: number, x: TensorLike, kernel: TensorLike, o: C
   let note = '';
   if (pad === 'causal') {
     const left = dl[0]! * (k.shape[0]! - 1);
-    v = lax.pad(v, [[0, 0], [left, 0], [0, 0]]);
-    if (format === 'channels_first' && left > 0) note = ` (causal padding added ${left} to axis 1, the channels under channels_first, as Keras's source does)`;
+    v = lax.pad(v, [
+      [0, 0],
+      [left, 0],
+      [0, 0],
+    ]);
+    if (format === 'channels_first' && left > 0)
+      note = ` (causal padding added ${left} to axis 1, the channels under channels_first, as Keras's source does)`;
     pad = 'valid';
   }
   v = toLast(v, format);
   knownSpatial(fn, v, t);
-  const c = v.shape[n + 1]!, kc = k.shape[n]!;
+  const c = v.shape[n + 1]!,
+    kc = k.shape[n]!;
   if (c !== UNKNOWN && c !== kc) {
-    throw valueError(fn, `x of shape ${fmtShape(t.shape)} has ${c} input channels${note}, but kernel of shape ${fmtShape(k.shape)} expects ${kc}`);
+    throw valueError(
+      fn,
+      `x of shape ${fmtShape(t.shape)} has ${c} input channels${note}, but kernel of shape ${fmtShape(k.shape)} expects ${kc}`
+    );
   }
   const geom = windows(fn, v.shape.slice(1, n + 1), k.shape.slice(0, n), st, dl, pad, true, t, k);
   const y = lax.conv(v, k, { strides: st, dilation: dl, pads: geom.pads, groups: 1 });
@@ -387,7 +481,15 @@ function convolve(fn: string, n: number, x: TensorLike, kernel: TensorLike, o: C
 }
 
 /** tf.nn.depthwise_conv2d of `x`, channels_last out. */
-function depthwise(fn: string, x: Tensor, format: DataFormat, dk: Tensor, st: number[], dl: number[], pad: ConvPadding): Tensor {
+function depthwise(
+  fn: string,
+  x: Tensor,
+  format: DataFormat,
+  dk: Tensor,
+  st: number[],
+  dl: number[],
+  pad: ConvPadding
+): Tensor {
   needRank(fn, x, 4, 'x');
   needRank(fn, dk, 4, 'depthwise_kernel');
   knownShape(fn, dk, 'depthwise_kernel');
@@ -397,7 +499,10 @@ function depthwise(fn: string, x: Tensor, format: DataFormat, dk: Tensor, st: nu
   const [kh, kw, kc, m] = dk.shape as [number, number, number, number];
   const c = v.shape[3]!;
   if (c !== UNKNOWN && c !== kc) {
-    throw valueError(fn, `x of shape ${fmtShape(x.shape)} has ${c} channels, but depthwise_kernel of shape ${fmtShape(dk.shape)} expects ${kc}`);
+    throw valueError(
+      fn,
+      `x of shape ${fmtShape(x.shape)} has ${c} channels, but depthwise_kernel of shape ${fmtShape(dk.shape)} expects ${kc}`
+    );
   }
   if (kc === 0) throw valueError(fn, `depthwise_kernel of shape ${fmtShape(dk.shape)} has no input channels`);
   const geom = windows(fn, v.shape.slice(1, 3), [kh, kw], st, dl, pad, true, x, dk);
@@ -411,12 +516,22 @@ function depthwise(fn: string, x: Tensor, format: DataFormat, dk: Tensor, st: nu
  * windows. With `strict`, a negative 'valid' size is TF's error; otherwise
  * the (possibly negative) size is returned for the caller to report.
  */
-function windows(fn: string, sizes: readonly number[], ks: readonly number[], st: readonly number[], dl: readonly number[],
-  pad: ConvPadding, strict: boolean, x?: Tensor, k?: Tensor): { pads: [number, number][]; outs: number[] } {
+function windows(
+  fn: string,
+  sizes: readonly number[],
+  ks: readonly number[],
+  st: readonly number[],
+  dl: readonly number[],
+  pad: ConvPadding,
+  strict: boolean,
+  x?: Tensor,
+  k?: Tensor
+): { pads: [number, number][]; outs: number[] } {
   const pads: [number, number][] = [];
   const outs: number[] = [];
   sizes.forEach((size, i) => {
-    const s = st[i]!, span = (ks[i]! - 1) * dl[i]! + 1;
+    const s = st[i]!,
+      span = (ks[i]! - 1) * dl[i]! + 1;
     if (pad === 'same') {
       const out = Math.ceil(size / s);
       const total = Math.max((out - 1) * s + span - size, 0);
@@ -426,8 +541,11 @@ function windows(fn: string, sizes: readonly number[], ks: readonly number[], st
     }
     const out = Math.trunc((size - span + s) / s);
     if (out < 0 && strict) {
-      throw valueError(fn, `computed output size would be negative: ${out} [input_size: ${size}, effective_filter_size: ${span}, stride: ${s}] ` +
-        `for x of shape ${fmtShape(x!.shape)} and kernel of shape ${fmtShape(k!.shape)} with padding 'valid'`);
+      throw valueError(
+        fn,
+        `computed output size would be negative: ${out} [input_size: ${size}, effective_filter_size: ${span}, stride: ${s}] ` +
+          `for x of shape ${fmtShape(x!.shape)} and kernel of shape ${fmtShape(k!.shape)} with padding 'valid'`
+      );
     }
     pads.push([0, 0]);
     outs.push(out);
@@ -462,7 +580,10 @@ function paddingOf(fn: string, v: unknown, causal: boolean): ConvPadding | 'caus
 function paddingOf(fn: string, v: unknown, causal: boolean): ConvPadding | 'causal' {
   const p = v === undefined || v === null ? 'valid' : v;
   if (p === 'valid' || p === 'same' || (causal && p === 'causal')) return p;
-  throw valueError(fn, `Invalid padding: ${show(p)} (expected ${causal ? '"valid", "same" or "causal"' : '"valid" or "same"'})`);
+  throw valueError(
+    fn,
+    `Invalid padding: ${show(p)} (expected ${causal ? '"valid", "same" or "causal"' : '"valid" or "same"'})`
+  );
 }
 
 /** The kernel: a tensor of x's dtype (plain values take it). */
@@ -500,7 +621,8 @@ function toLast(t: Tensor, format: DataFormat): Tensor {
 }
 
 function checkInts(fn: string, v: readonly unknown[], arg: string, given: unknown): number[] {
-  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d))) throw typeError(fn, `${arg} must hold integers; got ${show(given)}`);
+  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
+    throw typeError(fn, `${arg} must hold integers; got ${show(given)}`);
   const ints = v as number[];
   if (ints.some((d) => d < 1)) throw valueError(fn, `all values of \`${arg}\` must be positive; got ${show(given)}`);
   return ints;
@@ -532,7 +654,10 @@ function pairOf(fn: string, v: unknown, arg: string): number[] {
 
 function refuseStridedDilation(fn: string, st: readonly number[], dl: readonly number[]): void {
   if (st.some((s) => s > 1) && dl.some((d) => d > 1)) {
-    throw valueError(fn, `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`; got strides ${show(st)} and dilation_rate ${show(dl)}`);
+    throw valueError(
+      fn,
+      `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`; got strides ${show(st)} and dilation_rate ${show(dl)}`
+    );
   }
 }
 
@@ -540,16 +665,19 @@ function refuseStridedDilation(fn: string, st: readonly number[], dl: readonly n
 function outputShapeOf(fn: string, v: unknown, x: Tensor): number[] {
   let dims: unknown[];
   if (v instanceof Tensor) {
-    if (v.isSymbolic) throw valueError(fn, `output_shape must have known values; got a symbolic tensor of shape ${fmtShape(v.shape)}`);
+    if (v.isSymbolic)
+      throw valueError(fn, `output_shape must have known values; got a symbolic tensor of shape ${fmtShape(v.shape)}`);
     if (!isInt(v.dtype)) throw typeError(fn, `output_shape must be an integer tensor; got ${v.dtype}`);
-    if (v.rank !== 1) throw valueError(fn, `output_shape must have shape (4,); got a tensor of shape ${fmtShape(v.shape)}`);
+    if (v.rank !== 1)
+      throw valueError(fn, `output_shape must have shape (4,); got a tensor of shape ${fmtShape(v.shape)}`);
     dims = v.toArray() as number[];
   } else if (Array.isArray(v)) {
     dims = v;
   } else {
     throw typeError(fn, `output_shape must be a 1-D int tensor or a sequence of 4 integers; got ${show(v)}`);
   }
-  if (dims.length !== 4) throw valueError(fn, `output_shape must have shape (4,); got ${show(v)} of length ${dims.length}`);
+  if (dims.length !== 4)
+    throw valueError(fn, `output_shape must have shape (4,); got ${show(v)} of length ${dims.length}`);
   return dims.map((d, i) => {
     if ((d === null || d === undefined) && i === 0) return x.shape[0]!;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
@@ -558,4 +686,3 @@ function outputShapeOf(fn: string, v: unknown, x: Tensor): number[] {
     return d;
   });
 }
-

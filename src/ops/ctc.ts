@@ -24,7 +24,11 @@ const NEG = -1e30;
 
 /** Row-major host values of a concrete tensor. */
 function hostValues(fn: string, t: Tensor, arg: string): number[] {
-  if (t.isSymbolic) throw valueError(fn, `${arg} must have concrete values (they decide the CTC lattice); got a symbolic tensor of shape ${fmtShape(t.shape)}`);
+  if (t.isSymbolic)
+    throw valueError(
+      fn,
+      `${arg} must have concrete values (they decide the CTC lattice); got a symbolic tensor of shape ${fmtShape(t.shape)}`
+    );
   const h = t.host();
   const out: number[] = [];
   const walk = (dim: number, off: number): void => {
@@ -51,7 +55,10 @@ function lengths(fn: string, x: TensorLike, arg: string, samples: number, allowC
   const t = intTensor(fn, x, arg);
   const ok = t.rank === 1 || (allowColumn && t.rank === 2 && t.shape[1] === 1);
   if (!ok) {
-    throw valueError(fn, `${arg} must have shape (samples,)${allowColumn ? ' or (samples, 1)' : ''}; got ${fmtShape(t.shape)}`);
+    throw valueError(
+      fn,
+      `${arg} must have shape (samples,)${allowColumn ? ' or (samples, 1)' : ''}; got ${fmtShape(t.shape)}`
+    );
   }
   if (t.shape[0] !== samples) {
     throw valueError(fn, `${arg} has ${t.shape[0]} samples but ${of} has ${samples} (shape ${fmtShape(t.shape)})`);
@@ -60,14 +67,22 @@ function lengths(fn: string, x: TensorLike, arg: string, samples: number, allowC
 }
 
 /** The labels and their lengths, checked: labels rank 2, lengths within [0, max labels]. */
-function denseLabels(fn: string, labels: TensorLike, labelLengths: TensorLike, larg: string, lenArg: string,
-  allowColumn: boolean): { t: Tensor; values: number[]; lens: number[] } {
+function denseLabels(
+  fn: string,
+  labels: TensorLike,
+  labelLengths: TensorLike,
+  larg: string,
+  lenArg: string,
+  allowColumn: boolean
+): { t: Tensor; values: number[]; lens: number[] } {
   const t = intTensor(fn, labels, larg);
-  if (t.rank !== 2) throw valueError(fn, `${larg} must have rank 2 (samples, max_labels); got shape ${fmtShape(t.shape)}`);
+  if (t.rank !== 2)
+    throw valueError(fn, `${larg} must have rank 2 (samples, max_labels); got shape ${fmtShape(t.shape)}`);
   const [b, m] = t.shape as [number, number];
   const lens = lengths(fn, labelLengths, lenArg, b, allowColumn, larg);
   lens.forEach((l, i) => {
-    if (l < 0 || l > m) throw valueError(fn, `${lenArg}[${i}] = ${l} is outside [0, ${m}] (${larg} has shape ${fmtShape(t.shape)})`);
+    if (l < 0 || l > m)
+      throw valueError(fn, `${lenArg}[${i}] = ${l} is outside [0, ${m}] (${larg} has shape ${fmtShape(t.shape)})`);
   });
   return { t, values: isFloat(t.dtype) ? integers(fn, larg, hostValues(fn, t, larg)) : hostValues(fn, t, larg), lens };
 }
@@ -116,16 +131,22 @@ export function ctc_label_dense_to_sparse(labels: TensorLike, label_lengths: Ten
 /** y_pred (samples, time, classes), float, with known dims. */
 function predictions(fn: string, y: TensorLike): Tensor {
   const t = toFloatTensor(fn, y, 'y_pred');
-  if (t.rank !== 3) throw valueError(fn, `y_pred must have rank 3 (samples, time_steps, num_categories); got shape ${fmtShape(t.shape)}`);
+  if (t.rank !== 3)
+    throw valueError(
+      fn,
+      `y_pred must have rank 3 (samples, time_steps, num_categories); got shape ${fmtShape(t.shape)}`
+    );
   if (t.shape.some((d) => d < 0)) throw valueError(fn, `y_pred must have known dims; got shape ${fmtShape(t.shape)}`);
-  if (t.shape[2]! < 1) throw valueError(fn, `y_pred needs at least one class (the blank); got shape ${fmtShape(t.shape)}`);
+  if (t.shape[2]! < 1)
+    throw valueError(fn, `y_pred needs at least one class (the blank); got shape ${fmtShape(t.shape)}`);
   return t;
 }
 
 function inputLengths(fn: string, x: TensorLike, samples: number, time: number, allowColumn: boolean): number[] {
   const ls = lengths(fn, x, 'input_length', samples, allowColumn, 'y_pred');
   ls.forEach((l, i) => {
-    if (l < 0 || l > time) throw valueError(fn, `input_length[${i}] = ${l} is outside [0, ${time}] (time_steps of y_pred)`);
+    if (l < 0 || l > time)
+      throw valueError(fn, `input_length[${i}] = ${l} is outside [0, ${time}] (time_steps of y_pred)`);
   });
   return ls;
 }
@@ -172,14 +193,23 @@ function constant(fn: string, values: number[] | boolean[], shape: number[], dty
  * K.eval(loss); // [[0.28768]] (-log(0.75))
  * ```
  */
-export function ctc_batch_cost(y_true: TensorLike, y_pred: TensorLike, input_length: TensorLike, label_length: TensorLike): Tensor {
+export function ctc_batch_cost(
+  y_true: TensorLike,
+  y_pred: TensorLike,
+  input_length: TensorLike,
+  label_length: TensorLike
+): Tensor {
   const fn = 'ctc_batch_cost';
   return keras(fn, () => {
     const yp = predictions(fn, y_pred);
     const [B, T, C] = yp.shape as [number, number, number];
     if (T < 1) throw valueError(fn, `y_pred needs at least one time step; got shape ${fmtShape(yp.shape)}`);
     const { t: yt, values, lens } = denseLabels(fn, y_true, label_length, 'y_true', 'label_length', true);
-    if (yt.shape[0] !== B) throw valueError(fn, `y_true has ${yt.shape[0]} samples but y_pred has ${B} (shapes ${fmtShape(yt.shape)} and ${fmtShape(yp.shape)})`);
+    if (yt.shape[0] !== B)
+      throw valueError(
+        fn,
+        `y_true has ${yt.shape[0]} samples but y_pred has ${B} (shapes ${fmtShape(yt.shape)} and ${fmtShape(yp.shape)})`
+      );
     const ins = inputLengths(fn, input_length, B, T, true);
     const M = yt.shape[1]!;
     const blank = C - 1;
@@ -188,12 +218,18 @@ export function ctc_batch_cost(y_true: TensorLike, y_pred: TensorLike, input_len
       const l = labelsOf(b);
       l.forEach((v, j) => {
         if (v < 0 || v >= blank) {
-          throw valueError(fn, `y_true[${b}, ${j}] = ${v} is not a label: labels must be in [0, ${blank - 1}] (${blank} = num_categories - 1 is the blank)`);
+          throw valueError(
+            fn,
+            `y_true[${b}, ${j}] = ${v} is not a label: labels must be in [0, ${blank - 1}] (${blank} = num_categories - 1 is the blank)`
+          );
         }
       });
       const repeats = l.filter((v, j) => j > 0 && v === l[j - 1]).length;
       if (l.length + repeats > ins[b]!) {
-        throw valueError(fn, `sample ${b}: label_length ${l.length} (with ${repeats} repeat(s) needing a blank between) does not fit in input_length ${ins[b]}`);
+        throw valueError(
+          fn,
+          `sample ${b}: label_length ${l.length} (with ${repeats} repeat(s) needing a blank between) does not fit in input_length ${ins[b]}`
+        );
       }
     }
 
@@ -207,7 +243,8 @@ export function ctc_batch_cost(y_true: TensorLike, y_pred: TensorLike, input_len
     const dt = yp.dtype;
     // Emission log-probs per state: logp (B, T, C) @ one-hot (B, C, S) -> (B, T, S).
     const onehot: number[] = [];
-    for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) onehot.push(ext[b]![s] === c ? 1 : 0);
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) onehot.push(ext[b]![s] === c ? 1 : 0);
     const logp = lax.log(lax.add(yp, lax.scalar(epsilon(), dt)));
     const emit = lax.matmul(logp, constant(fn, onehot, [B, C, S], dt));
 
@@ -235,11 +272,13 @@ export function ctc_batch_cost(y_true: TensorLike, y_pred: TensorLike, input_len
     for (let t = 1; t < T; t++) {
       const a1 = S > 1 ? lax.concat([neg([B, 1]), lax.slice(alpha, [0, 0], [B, S - 1])], 1) : neg([B, 1]);
       const terms = [alpha, a1];
-      if (S > 2) terms.push(lax.where(skipMask, lax.concat([neg([B, 2]), lax.slice(alpha, [0, 0], [B, S - 2])], 1), negBS));
+      if (S > 2)
+        terms.push(lax.where(skipMask, lax.concat([neg([B, 2]), lax.slice(alpha, [0, 0], [B, S - 2])], 1), negBS));
       const next = lax.add(logSumExp(terms), at(t));
       const active = ins.map((n) => t < n);
       // Past its input_length a sample keeps its alpha: those steps are padding.
-      alpha = active.every(Boolean) ? next
+      alpha = active.every(Boolean)
+        ? next
         : lax.where(lax.broadcastTo(constant(fn, active, [B, 1], 'bool'), [B, S]), next, alpha);
     }
     const ends = lax.where(constant(fn, final, [B, S], 'bool'), alpha, negBS);
@@ -291,8 +330,13 @@ export interface CtcDecodeOptions {
  * K.eval(beams[1]!); // [[1, 0, 1, -1]] (the second most probable labelling)
  * ```
  */
-export function ctc_decode(y_pred: TensorLike, input_length: TensorLike, greedy?: boolean | CtcDecodeOptions,
-  beam_width?: number, top_paths?: number): [Tensor[], Tensor] {
+export function ctc_decode(
+  y_pred: TensorLike,
+  input_length: TensorLike,
+  greedy?: boolean | CtcDecodeOptions,
+  beam_width?: number,
+  top_paths?: number
+): [Tensor[], Tensor] {
   const fn = 'ctc_decode';
   return keras(fn, () => {
     const o = options<CtcDecodeOptions>(fn, ['greedy', 'beam_width', 'top_paths'], [greedy, beam_width, top_paths]);
@@ -300,8 +344,12 @@ export function ctc_decode(y_pred: TensorLike, input_length: TensorLike, greedy?
     const width = o.beam_width ?? 100;
     const paths = o.top_paths ?? 1;
     if (typeof g !== 'boolean') throw typeError(fn, `greedy must be a boolean; got ${JSON.stringify(g)}`);
-    for (const [name, v] of [['beam_width', width], ['top_paths', paths]] as const) {
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw typeError(fn, `${name} must be an integer; got ${JSON.stringify(v)}`);
+    for (const [name, v] of [
+      ['beam_width', width],
+      ['top_paths', paths],
+    ] as const) {
+      if (typeof v !== 'number' || !Number.isInteger(v))
+        throw typeError(fn, `${name} must be an integer; got ${JSON.stringify(v)}`);
       if (v < 1) throw valueError(fn, `${name} must be >= 1; got ${v}`);
     }
     if (!g && paths > width) throw valueError(fn, `top_paths (${paths}) must be <= beam_width (${width})`);
@@ -310,7 +358,8 @@ export function ctc_decode(y_pred: TensorLike, input_length: TensorLike, greedy?
     const ins = inputLengths(fn, input_length, B, T, false);
     const y = hostValues(fn, yp, 'y_pred');
     const eps = epsilon();
-    const logRow = (b: number, t: number) => Array.from({ length: C }, (_, c) => Math.log(y[(b * T + t) * C + c]! + eps));
+    const logRow = (b: number, t: number) =>
+      Array.from({ length: C }, (_, c) => Math.log(y[(b * T + t) * C + c]! + eps));
     const blank = C - 1;
     const K = g ? 1 : paths;
     const seqs: number[][][] = []; // [sample][path] -> labels
@@ -390,8 +439,13 @@ function beamDecode(rows: number[][], blank: number, width: number): { labels: n
         child.label = lse2(child.label, (c === last ? p.blank : total) + r[c]!);
       }
     }
-    beams = [...next.values()].filter((e) => lse2(e.blank, e.label) > -Infinity)
-      .sort((a, b) => lse2(b.blank, b.label) - lse2(a.blank, a.label)).slice(0, width);
+    beams = [...next.values()]
+      .filter((e) => lse2(e.blank, e.label) > -Infinity)
+      .sort((a, b) => lse2(b.blank, b.label) - lse2(a.blank, a.label))
+      .slice(0, width);
   }
-  return beams.map((e) => ({ labels: e.labels.filter((v, i) => i === 0 || v !== e.labels[i - 1]), logp: lse2(e.blank, e.label) }));
+  return beams.map((e) => ({
+    labels: e.labels.filter((v, i) => i === 0 || v !== e.labels[i - 1]),
+    logp: lse2(e.blank, e.label),
+  }));
 }

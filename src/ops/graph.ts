@@ -48,35 +48,69 @@ export interface PlaceholderOptions {
  * K.dtype(K.placeholder({ ndim: 2, dtype: 'int32' })); // 'int32'
  * ```
  */
-export function placeholder(shape: (number | null)[] | null | undefined, ndim: number | null | undefined,
-  dtype: DType | null | undefined, sparse: true, name?: string | null): SparseTensor;
-export function placeholder(shape: (number | null)[] | null | undefined, options: PlaceholderOptions & { sparse: true }): SparseTensor;
+export function placeholder(
+  shape: (number | null)[] | null | undefined,
+  ndim: number | null | undefined,
+  dtype: DType | null | undefined,
+  sparse: true,
+  name?: string | null
+): SparseTensor;
+export function placeholder(
+  shape: (number | null)[] | null | undefined,
+  options: PlaceholderOptions & { sparse: true }
+): SparseTensor;
 export function placeholder(options: PlaceholderOptions & { sparse: true }): SparseTensor;
-export function placeholder(shape?: (number | null)[] | null | PlaceholderOptions, ndim?: number | null | PlaceholderOptions,
-  dtype?: DType | null | PlaceholderOptions, sparse?: false | null | PlaceholderOptions, name?: string | null | PlaceholderOptions): Placeholder;
-export function placeholder(shape?: (number | null)[] | null | PlaceholderOptions, ndim?: number | null | PlaceholderOptions,
-  dtype?: DType | null | PlaceholderOptions, sparse?: boolean | null | PlaceholderOptions, name?: string | null | PlaceholderOptions): Placeholder | SparseTensor {
+export function placeholder(
+  shape?: (number | null)[] | null | PlaceholderOptions,
+  ndim?: number | null | PlaceholderOptions,
+  dtype?: DType | null | PlaceholderOptions,
+  sparse?: false | null | PlaceholderOptions,
+  name?: string | null | PlaceholderOptions
+): Placeholder;
+export function placeholder(
+  shape?: (number | null)[] | null | PlaceholderOptions,
+  ndim?: number | null | PlaceholderOptions,
+  dtype?: DType | null | PlaceholderOptions,
+  sparse?: boolean | null | PlaceholderOptions,
+  name?: string | null | PlaceholderOptions
+): Placeholder | SparseTensor {
   return keras('placeholder', () => {
-    const o = options<PlaceholderOptions>('placeholder', ['shape', 'ndim', 'dtype', 'sparse', 'name'], [shape, ndim, dtype, sparse, name]);
-    if (o.sparse != null && typeof o.sparse !== 'boolean') throw typeError('placeholder', `sparse must be a boolean; got ${typeof o.sparse}`);
+    const o = options<PlaceholderOptions>(
+      'placeholder',
+      ['shape', 'ndim', 'dtype', 'sparse', 'name'],
+      [shape, ndim, dtype, sparse, name]
+    );
+    if (o.sparse != null && typeof o.sparse !== 'boolean')
+      throw typeError('placeholder', `sparse must be a boolean; got ${typeof o.sparse}`);
     const d = o.dtype == null ? floatx() : toDType('placeholder', o.dtype);
     let dims: number[];
     if (o.shape != null && o.shape.length > 0) {
       if (!Array.isArray(o.shape) || !o.shape.every((v) => v === null || (Number.isInteger(v) && v >= 0))) {
-        throw valueError('placeholder', `shape must be a list of non-negative integers or null; got ${JSON.stringify(o.shape)}`);
+        throw valueError(
+          'placeholder',
+          `shape must be a list of non-negative integers or null; got ${JSON.stringify(o.shape)}`
+        );
       }
       dims = o.shape.map((v) => (v === null ? UNKNOWN : v));
     } else if (o.ndim != null) {
-      if (!Number.isInteger(o.ndim) || o.ndim < 0) throw valueError('placeholder', `ndim must be a non-negative integer; got ${JSON.stringify(o.ndim)}`);
+      if (!Number.isInteger(o.ndim) || o.ndim < 0)
+        throw valueError('placeholder', `ndim must be a non-negative integer; got ${JSON.stringify(o.ndim)}`);
       dims = new Array<number>(o.ndim).fill(UNKNOWN);
     } else if (Array.isArray(o.shape)) {
       dims = []; // shape () is a scalar
     } else {
-      throw valueError('placeholder', 'give the shape or the ndim of the placeholder (ktape has no tensors of unknown rank)');
+      throw valueError(
+        'placeholder',
+        'give the shape or the ndim of the placeholder (ktape has no tensors of unknown rank)'
+      );
     }
     const n = o.name ?? `placeholder_${get_uid('placeholder')}`;
     if (o.sparse !== true) return new Placeholder(dims, d, n);
-    const sp = new SparseTensor(new Placeholder([UNKNOWN, dims.length], 'int64', `${n}/indices`), new Placeholder([UNKNOWN], d, `${n}/values`), dims);
+    const sp = new SparseTensor(
+      new Placeholder([UNKNOWN, dims.length], 'int64', `${n}/indices`),
+      new Placeholder([UNKNOWN], d, `${n}/values`),
+      dims
+    );
     sp.name = n;
     return sp;
   });
@@ -101,7 +135,10 @@ export function is_keras_tensor(x: unknown): boolean {
   return keras('is_keras_tensor', () => {
     if (!(x instanceof Tensor)) {
       const kind = isNdArray(x) ? 'ndarray' : Array.isArray(x) ? 'array' : typeof x;
-      throw valueError('is_keras_tensor', `unexpectedly found an instance of type ${kind}; expected a symbolic tensor instance`);
+      throw valueError(
+        'is_keras_tensor',
+        `unexpectedly found an instance of type ${kind}; expected a symbolic tensor instance`
+      );
     }
     return x.isSymbolic;
   });
@@ -144,48 +181,65 @@ interface Pending {
  * K.eval(w); // [[2], [3]]
  * ```
  */
-export function kfunction(inputs: (Placeholder | SparseTensor)[], outputs: Tensor | Tensor[], updates?: (Update | UpdateOp)[] | null,
-  name?: string | null): (values: unknown[]) => NdArray[] {
+export function kfunction(
+  inputs: (Placeholder | SparseTensor)[],
+  outputs: Tensor | Tensor[],
+  updates?: (Update | UpdateOp)[] | null,
+  name?: string | null
+): (values: unknown[]) => NdArray[] {
   return keras('function', () => {
-    const sparseInput = (t: unknown) => t instanceof SparseTensor && t.indices instanceof Placeholder && t.values instanceof Placeholder;
+    const sparseInput = (t: unknown) =>
+      t instanceof SparseTensor && t.indices instanceof Placeholder && t.values instanceof Placeholder;
     if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Placeholder || sparseInput(t))) {
       throw typeError('function', 'inputs must be a list of placeholders (dense or sparse)');
     }
     const outs = Array.isArray(outputs) ? outputs : [outputs];
     outs.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw typeError('function', `outputs[${i}] must be a tensor; got ${t === null ? 'null' : typeof t}`);
+      if (!(t instanceof Tensor))
+        throw typeError('function', `outputs[${i}] must be a tensor; got ${t === null ? 'null' : typeof t}`);
     });
-    if (updates != null && !Array.isArray(updates)) throw typeError('function', 'updates must be a list of update ops or [variable, value] pairs');
+    if (updates != null && !Array.isArray(updates))
+      throw typeError('function', 'updates must be a list of update ops or [variable, value] pairs');
     const ups = (updates ?? []).map((u, i) => pending(u, i));
     const operands = ups.flatMap((u) => (u.operand === null ? [] : [u.operand]));
     const label = name ?? 'function';
-    return (values: unknown[]) => keras(label, () => {
-      if (!Array.isArray(values) || values.length !== inputs.length) {
-        throw valueError(label, `expected ${inputs.length} input values; got ${Array.isArray(values) ? values.length : typeof values}`);
-      }
-      const feeds = new Map<Tensor, Tensor>();
-      inputs.forEach((p, i) => {
-        if (p instanceof SparseTensor) sparseFeed(label, p, values[i], i, feeds);
-        else feeds.set(p, feedFor(label, p, values[i], i));
-      });
-      const all = evaluateGraph([...outs, ...ups.map((u) => u.value), ...operands], feeds);
-      const news = all.slice(outs.length, outs.length + ups.length);
-      // Every new value is computed and checked before any variable changes.
-      let k = outs.length + ups.length;
-      ups.forEach((u, i) => {
-        const v = u.variable;
-        const operand = u.operand === null ? null : all[k++]!;
-        if (operand !== null && !sameShape(operand.shape, v.shape)) {
-          throw valueError(label, `updates[${i}]: the operand of shape ${fmtShape(operand.shape)} does not match variable ${v.name} of shape ${fmtShape(v.shape)}`);
+    return (values: unknown[]) =>
+      keras(label, () => {
+        if (!Array.isArray(values) || values.length !== inputs.length) {
+          throw valueError(
+            label,
+            `expected ${inputs.length} input values; got ${Array.isArray(values) ? values.length : typeof values}`
+          );
         }
-        if (!sameShape(news[i]!.shape, v.shape)) {
-          throw valueError(label, `updates[${i}]: the new value of shape ${fmtShape(news[i]!.shape)} does not fit variable ${v.name} of shape ${fmtShape(v.shape)}`);
-        }
+        const feeds = new Map<Tensor, Tensor>();
+        inputs.forEach((p, i) => {
+          if (p instanceof SparseTensor) sparseFeed(label, p, values[i], i, feeds);
+          else feeds.set(p, feedFor(label, p, values[i], i));
+        });
+        const all = evaluateGraph([...outs, ...ups.map((u) => u.value), ...operands], feeds);
+        const news = all.slice(outs.length, outs.length + ups.length);
+        // Every new value is computed and checked before any variable changes.
+        let k = outs.length + ups.length;
+        ups.forEach((u, i) => {
+          const v = u.variable;
+          const operand = u.operand === null ? null : all[k++]!;
+          if (operand !== null && !sameShape(operand.shape, v.shape)) {
+            throw valueError(
+              label,
+              `updates[${i}]: the operand of shape ${fmtShape(operand.shape)} does not match variable ${v.name} of shape ${fmtShape(v.shape)}`
+            );
+          }
+          if (!sameShape(news[i]!.shape, v.shape)) {
+            throw valueError(
+              label,
+              `updates[${i}]: the new value of shape ${fmtShape(news[i]!.shape)} does not fit variable ${v.name} of shape ${fmtShape(v.shape)}`
+            );
+          }
+        });
+        const results = all.slice(0, outs.length).map((t) => copyOut(t.host(), t.dtype));
+        withoutRecording(() => ups.forEach((u, i) => assignValue(u.variable, news[i]!)));
+        return results;
       });
-      const results = all.slice(0, outs.length).map((t) => copyOut(t.host(), t.dtype));
-      withoutRecording(() => ups.forEach((u, i) => assignValue(u.variable, news[i]!)));
-      return results;
-    });
   });
 }
 
@@ -194,8 +248,11 @@ function pending(u: unknown, i: number): Pending {
   if (u instanceof UpdateOp) return { variable: u.variable, value: u.value, operand: u.operand };
   if (u instanceof Variable) {
     // K.update* with a plain (eager) operand assigns at once and returns the variable: it cannot run at each call.
-    throw typeError('function', `updates[${i}] is the variable ${u.name}, already assigned by an eager K.update*; ` +
-      'pass [variable, new value] or the update op K.update* returns for a symbolic operand');
+    throw typeError(
+      'function',
+      `updates[${i}] is the variable ${u.name}, already assigned by an eager K.update*; ` +
+        'pass [variable, new value] or the update op K.update* returns for a symbolic operand'
+    );
   }
   if (!Array.isArray(u) || u.length !== 2 || !(u[0] instanceof Variable) || !(u[1] instanceof Tensor)) {
     throw typeError('function', `updates[${i}] must be an update op or a [variable, tensor] pair`);
@@ -203,7 +260,10 @@ function pending(u: unknown, i: number): Pending {
   const [v, t] = u as Update;
   const fits = t.rank === v.rank && t.shape.every((d, k) => d < 0 || d === v.shape[k]);
   if (!fits || v.dtype !== t.dtype) {
-    throw valueError('function', `updates[${i}]: a value of shape ${fmtShape(t.shape)} and dtype ${t.dtype} does not fit variable ${v.name} of shape ${fmtShape(v.shape)} and dtype ${v.dtype}`);
+    throw valueError(
+      'function',
+      `updates[${i}]: a value of shape ${fmtShape(t.shape)} and dtype ${t.dtype} does not fit variable ${v.name} of shape ${fmtShape(v.shape)} and dtype ${v.dtype}`
+    );
   }
   return { variable: v, value: t, operand: null };
 }
@@ -213,19 +273,29 @@ function feedFor(fn: string, p: Placeholder, value: unknown, i: number): Tensor 
   if (t.isSymbolic) throw valueError(fn, `values[${i}] for ${p.name} is symbolic; feed a value`);
   if (t.dtype !== p.dtype) throw typeError(fn, `values[${i}] has dtype ${t.dtype}, but ${p.name} is ${p.dtype}`);
   const fits = t.rank === p.rank && p.shape.every((d, k) => d < 0 || d === t.shape[k]);
-  if (!fits) throw valueError(fn, `values[${i}] of shape ${fmtShape(t.shape)} does not fit ${p.name} of shape ${fmtShape(p.shape)}`);
+  if (!fits)
+    throw valueError(
+      fn,
+      `values[${i}] of shape ${fmtShape(t.shape)} does not fit ${p.name} of shape ${fmtShape(p.shape)}`
+    );
   return t;
 }
-
 
 /** A COO value for a sparse placeholder, checked and split into its indices and values feeds. */
 function sparseFeed(fn: string, p: SparseTensor, value: unknown, i: number, feeds: Map<Tensor, Tensor>): void {
   if (!isCoo(value)) {
-    throw typeError(fn, `values[${i}] for the sparse placeholder ${p.name} must be a COO object ({indices, values, dense_shape} or {row, col, data, shape}); got ${describeValue(value)}`);
+    throw typeError(
+      fn,
+      `values[${i}] for the sparse placeholder ${p.name} must be a COO object ({indices, values, dense_shape} or {row, col, data, shape}); got ${describeValue(value)}`
+    );
   }
   const sp = sparseFromCoo(fn, value, `values[${i}]`, p.dtype);
   const fits = sp.rank === p.rank && p.dense_shape.every((d, k) => d < 0 || d === sp.dense_shape[k]);
-  if (!fits) throw valueError(fn, `values[${i}] of dense shape ${fmtShape(sp.dense_shape)} does not fit ${p.name} of dense shape ${fmtShape(p.dense_shape)}`);
+  if (!fits)
+    throw valueError(
+      fn,
+      `values[${i}] of dense shape ${fmtShape(sp.dense_shape)} does not fit ${p.name} of dense shape ${fmtShape(p.dense_shape)}`
+    );
   feeds.set(p.indices, sp.indices);
   feeds.set(p.values, sp.values);
 }

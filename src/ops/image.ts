@@ -84,8 +84,11 @@ export function temporal_padding(x: TensorLike, padding?: readonly number[] | Te
  * K.int_shape(K.spatial_2d_padding(K.ones([2, 3, 4, 4]), { data_format: 'channels_first' })); // [2, 3, 6, 6]
  * ```
  */
-export function spatial_2d_padding(x: TensorLike, padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
-  data_format?: DataFormat | null | SpatialPaddingOptions): Tensor {
+export function spatial_2d_padding(
+  x: TensorLike,
+  padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
+  data_format?: DataFormat | null | SpatialPaddingOptions
+): Tensor {
   return keras('spatial_2d_padding', () => spatialPadding('spatial_2d_padding', x, padding, data_format, 2));
 }
 
@@ -110,8 +113,11 @@ export function spatial_2d_padding(x: TensorLike, padding?: readonly (readonly n
  * K.int_shape(K.spatial_3d_padding(x, [[0, 0], [1, 0], [0, 2]], 'channels_last')); // [1, 2, 3, 4, 3]
  * ```
  */
-export function spatial_3d_padding(x: TensorLike, padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
-  data_format?: DataFormat | null | SpatialPaddingOptions): Tensor {
+export function spatial_3d_padding(
+  x: TensorLike,
+  padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
+  data_format?: DataFormat | null | SpatialPaddingOptions
+): Tensor {
   return keras('spatial_3d_padding', () => spatialPadding('spatial_3d_padding', x, padding, data_format, 3));
 }
 
@@ -155,8 +161,13 @@ function spatialPadding(fn: string, x: TensorLike, padding: unknown, dataFormat:
  * K.eval(K.resize_images(row, 1, 2, { data_format: 'channels_last', interpolation: 'bilinear' })); // [[[[0], [1], [3], [4]]]]
  * ```
  */
-export function resize_images(x: TensorLike, height_factor: number, width_factor: number,
-  data_format?: DataFormat | null | ResizeImagesOptions, interpolation?: 'nearest' | 'bilinear' | ResizeImagesOptions): Tensor {
+export function resize_images(
+  x: TensorLike,
+  height_factor: number,
+  width_factor: number,
+  data_format?: DataFormat | null | ResizeImagesOptions,
+  interpolation?: 'nearest' | 'bilinear' | ResizeImagesOptions
+): Tensor {
   return keras('resize_images', () => {
     const fn = 'resize_images';
     const o = options<ResizeImagesOptions>(fn, ['data_format', 'interpolation'], [data_format, interpolation]);
@@ -200,13 +211,22 @@ export function resize_images(x: TensorLike, height_factor: number, width_factor
  * K.int_shape(K.resize_volumes(x, 2, 3, 1, 'channels_last')); // [1, 6, 3, 2, 2]
  * ```
  */
-export function resize_volumes(x: TensorLike, depth_factor: number, height_factor: number, width_factor: number,
-  data_format?: DataFormat | null | ResizeVolumesOptions): Tensor {
+export function resize_volumes(
+  x: TensorLike,
+  depth_factor: number,
+  height_factor: number,
+  width_factor: number,
+  data_format?: DataFormat | null | ResizeVolumesOptions
+): Tensor {
   return keras('resize_volumes', () => {
     const fn = 'resize_volumes';
     const o = options<ResizeVolumesOptions>(fn, ['data_format'], [data_format]);
     const format = toDataFormat(fn, o.data_format, false);
-    const fs = [factor(fn, depth_factor, 'depth_factor'), factor(fn, height_factor, 'height_factor'), factor(fn, width_factor, 'width_factor')];
+    const fs = [
+      factor(fn, depth_factor, 'depth_factor'),
+      factor(fn, height_factor, 'height_factor'),
+      factor(fn, width_factor, 'width_factor'),
+    ];
     const t = toTensor(fn, x);
     needRank(fn, t, 5);
     const first = format === 'channels_first' ? 2 : 1;
@@ -236,14 +256,19 @@ export function resize_volumes(x: TensorLike, depth_factor: number, height_facto
  * K.print_tensor(K.arange(10), { message: 'r:', summarize: 2 }); // prints "r: [0 1 ... 8 9]"
  * ```
  */
-export function print_tensor(x: TensorLike, message?: string | PrintTensorOptions, summarize?: number | null | PrintTensorOptions): Tensor {
+export function print_tensor(
+  x: TensorLike,
+  message?: string | PrintTensorOptions,
+  summarize?: number | null | PrintTensorOptions
+): Tensor {
   return keras('print_tensor', () => {
     const fn = 'print_tensor';
     const o = options<PrintTensorOptions>(fn, ['message', 'summarize'], [message, summarize]);
     const msg: unknown = o.message ?? '';
     if (typeof msg !== 'string') throw typeError(fn, `message must be a string; got ${show(msg)}`);
     const n: unknown = o.summarize ?? 3;
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw typeError(fn, `summarize must be an integer (-1 for all); got ${show(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n))
+      throw typeError(fn, `summarize must be an integer (-1 for all); got ${show(n)}`);
     return lax.print(toTensor(fn, x), msg, n);
   });
 }
@@ -252,7 +277,8 @@ export function print_tensor(x: TensorLike, message?: string | PrintTensorOption
 
 /** A (before, after) pair of non-negative integers. */
 function pair(fn: string, v: unknown, arg: string): Pair {
-  if (!Array.isArray(v) || v.length !== 2) throw valueError(fn, `${arg} must be a pair (before, after); got ${show(v)}`);
+  if (!Array.isArray(v) || v.length !== 2)
+    throw valueError(fn, `${arg} must be a pair (before, after); got ${show(v)}`);
   if (!v.every((d) => Number.isInteger(d))) throw typeError(fn, `${arg} must hold integers; got ${show(v)}`);
   if (v.some((d: number) => d < 0)) throw valueError(fn, `${arg} must not be negative; got ${show(v)}`);
   return [v[0] as number, v[1] as number];
@@ -268,7 +294,8 @@ function toDataFormat(fn: string, v: unknown, defaulted: boolean): DataFormat {
 }
 
 function factor(fn: string, v: unknown, arg: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw typeError(fn, `${arg} must be a positive integer; got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw typeError(fn, `${arg} must be a positive integer; got ${show(v)}`);
   if (v < 1) throw valueError(fn, `${arg} must be a positive integer; got ${v}`);
   return v;
 }
@@ -326,9 +353,12 @@ function bilinearAxis(t: Tensor, axis: number, f: number): Tensor {
   const m = Math.floor(f / 2);
   const offset = (r: number) => (r + 0.5) / f - 0.5;
   const ones = t.shape.slice(axis + 1).map(() => 1);
-  const weights = (w: number[]) => toTensor('resize_images', ndarray(Float64Array.from(w), [w.length, ...ones]), 'weights', t.dtype);
-  const lerp = (a: Tensor, b: Tensor, phases: number[], w: (r: number) => number) =>
-    ({ value: lax.add(a, lax.mul(lax.sub(b, a), weights(phases.map(w)))), phases: phases.length });
+  const weights = (w: number[]) =>
+    toTensor('resize_images', ndarray(Float64Array.from(w), [w.length, ...ones]), 'weights', t.dtype);
+  const lerp = (a: Tensor, b: Tensor, phases: number[], w: (r: number) => number) => ({
+    value: lax.add(a, lax.mul(lax.sub(b, a), weights(phases.map(w)))),
+    phases: phases.length,
+  });
   const phases = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
   const self = splitAfter(t, axis);
   const groups = [
@@ -343,7 +373,10 @@ function bilinearAxis(t: Tensor, axis: number, f: number): Tensor {
     before += g.phases;
     return groups.length === 1 ? g.value : lax.pad(g.value, pads);
   });
-  return merge(placed.reduce((acc, v) => lax.add(acc, v)), axis);
+  return merge(
+    placed.reduce((acc, v) => lax.add(acc, v)),
+    axis
+  );
 }
 
 /** Each entry's neighbour along `axis` (before or after it), the edge entry standing in past the edge. */

@@ -45,26 +45,45 @@ export interface ConcatenateOptions {
  * ```
  */
 export function concatenate(tensors: readonly SparseTensor[], axis?: number | ConcatenateOptions): SparseTensor;
-export function concatenate(tensors: readonly (TensorLike | SparseTensor)[], axis?: number | ConcatenateOptions): Tensor;
-export function concatenate(tensors: readonly (TensorLike | SparseTensor)[], axis?: number | ConcatenateOptions): Tensor | SparseTensor {
+export function concatenate(
+  tensors: readonly (TensorLike | SparseTensor)[],
+  axis?: number | ConcatenateOptions
+): Tensor;
+export function concatenate(
+  tensors: readonly (TensorLike | SparseTensor)[],
+  axis?: number | ConcatenateOptions
+): Tensor | SparseTensor {
   const fn = 'concatenate';
   return keras(fn, () => {
     const o = options<ConcatenateOptions>(fn, ['axis'], [axis]);
     const allSparse = Array.isArray(tensors) && tensors.length > 0 && tensors.every((t) => t instanceof SparseTensor);
     // Keras: all sparse stay sparse; a mix is densified.
-    const ts = allSparse ? [] : tensorList(fn, Array.isArray(tensors) ? tensors.map((t) => (t instanceof SparseTensor ? sparseToDense(fn, t) : t)) : tensors, 'tensors');
+    const ts = allSparse
+      ? []
+      : tensorList(
+          fn,
+          Array.isArray(tensors) ? tensors.map((t) => (t instanceof SparseTensor ? sparseToDense(fn, t) : t)) : tensors,
+          'tensors'
+        );
     let a = intArg(fn, o.axis ?? -1, 'axis');
     const first = allSparse ? (tensors[0] as SparseTensor) : ts[0]!;
     const rank = first.rank;
     if (a < 0) a = rank > 0 ? ((a % rank) + rank) % rank : 0;
     if (rank === 0) throw valueError(fn, 'cannot concatenate scalars (tensors[0] has shape ()); use stack');
-    if (a >= rank) throw valueError(fn, `axis ${a} is out of range for tensors of rank ${rank} (tensors[0] has shape ${fmtShape(first.shape)})`);
+    if (a >= rank)
+      throw valueError(
+        fn,
+        `axis ${a} is out of range for tensors of rank ${rank} (tensors[0] has shape ${fmtShape(first.shape)})`
+      );
     if (allSparse) return sparseConcat(fn, tensors as SparseTensor[], a);
     ts.forEach((t, i) => {
       const bad = t.rank !== rank || t.shape.some((d, k) => k !== a && !agree(d, ts[0]!.shape[k]!));
       if (bad) {
-        throw valueError(fn, `tensors[${i}] of shape ${fmtShape(t.shape)} does not match tensors[0] of shape ` +
-          `${fmtShape(ts[0]!.shape)}: all dimensions but axis ${a} must be equal`);
+        throw valueError(
+          fn,
+          `tensors[${i}] of shape ${fmtShape(t.shape)} does not match tensors[0] of shape ` +
+            `${fmtShape(ts[0]!.shape)}: all dimensions but axis ${a} must be equal`
+        );
       }
     });
     return lax.concat(ts, a);
@@ -102,10 +121,16 @@ export function stack(x: readonly TensorLike[], axis?: number | StackOptions): T
     const a = normAxis(fn, intArg(fn, o.axis ?? 0, 'axis'), first.rank + 1);
     ts.forEach((t, i) => {
       if (t.rank !== first.rank || t.shape.some((d, k) => !agree(d, first.shape[k]!))) {
-        throw valueError(fn, `x[${i}] of shape ${fmtShape(t.shape)} does not match x[0] of shape ${fmtShape(first.shape)}: all must have one shape`);
+        throw valueError(
+          fn,
+          `x[${i}] of shape ${fmtShape(t.shape)} does not match x[0] of shape ${fmtShape(first.shape)}: all must have one shape`
+        );
       }
     });
-    return lax.concat(ts.map((t) => expand_dims(t, a)), a);
+    return lax.concat(
+      ts.map((t) => expand_dims(t, a)),
+      a
+    );
   });
 }
 
@@ -174,14 +199,23 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
       throw typeError(fn, `n must be an integer or a list of integers; got ${describe(n)}`);
     }
     if (reps.length !== t.rank) {
-      throw valueError(fn, `n ${describe(reps)} must have one entry per axis of x of shape ${fmtShape(t.shape)} (${t.rank})`);
+      throw valueError(
+        fn,
+        `n ${describe(reps)} must have one entry per axis of x of shape ${fmtShape(t.shape)} (${t.rank})`
+      );
     }
     reps.forEach((r, i) => count(fn, r, `n[${i}]`));
     oneUnknown(fn, t);
     // [d0, d1] -> [1, d0, 1, d1] -> [n0, d0, n1, d1] -> [n0 d0, n1 d1]
-    const spread = lax.reshape(t, t.shape.flatMap((d) => [1, d]));
+    const spread = lax.reshape(
+      t,
+      t.shape.flatMap((d) => [1, d])
+    );
     const wide = t.shape.flatMap((d, i) => [reps[i]!, d]);
-    return lax.reshape(lax.broadcastTo(spread, wide, spread), t.shape.map((d, i) => times(d, reps[i]!)));
+    return lax.reshape(
+      lax.broadcastTo(spread, wide, spread),
+      t.shape.map((d, i) => times(d, reps[i]!))
+    );
   });
 }
 
@@ -244,7 +278,10 @@ export function repeat_elements(x: TensorLike, rep: number, axis: number): Tenso
     const after = s.slice(a + 1);
     const split = lax.reshape(t, [...before, 1, ...after]);
     const wide = lax.broadcastTo(split, [...before, rep, ...after], split);
-    return lax.reshape(wide, s.map((d, i) => (i === a ? times(d, rep) : d)));
+    return lax.reshape(
+      wide,
+      s.map((d, i) => (i === a ? times(d, rep) : d))
+    );
   });
 }
 
@@ -268,12 +305,16 @@ export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor
   return keras(fn, () => {
     const t = toTensor(fn, x);
     const list = typeof axes === 'number' ? [axes] : axes;
-    if (!Array.isArray(list)) throw typeError(fn, `axes must be an integer or a list of integers; got ${describe(axes)}`);
+    if (!Array.isArray(list))
+      throw typeError(fn, `axes must be an integer or a list of integers; got ${describe(axes)}`);
     const norm = list.map((ax) => normAxis(fn, intArg(fn, ax, 'axes'), t.rank, 'axes'));
     if (new Set(norm).size !== norm.length) {
       throw valueError(fn, `axes ${describe(axes)} name one axis of x of shape ${fmtShape(t.shape)} twice`);
     }
-    return lax.reverse(t, norm.sort((p, q) => p - q));
+    return lax.reverse(
+      t,
+      norm.sort((p, q) => p - q)
+    );
   });
 }
 
@@ -329,7 +370,16 @@ export function one_hot(indices: TensorLike, num_classes: number): Tensor {
     count(fn, num_classes, 'num_classes');
     const dtype: DType = idx.dtype === 'int64' ? 'int64' : 'int32';
     const ids = lax.reshape(lax.cast(idx, dtype), [...idx.shape, 1], idx);
-    return lax.cast(lax.equal(ids, constant(Array.from({ length: num_classes }, (_, i) => i), dtype)), 'float32');
+    return lax.cast(
+      lax.equal(
+        ids,
+        constant(
+          Array.from({ length: num_classes }, (_, i) => i),
+          dtype
+        )
+      ),
+      'float32'
+    );
   });
 }
 
@@ -363,8 +413,12 @@ export interface ArangeOptions {
  * K.eval(K.arange(5, 1, { step: -2, dtype: 'float64' })); // [5, 3]
  * ```
  */
-export function arange(start: number, stop?: number | null | ArangeOptions, step?: number | ArangeOptions,
-  dtype?: DType | ArangeOptions): Tensor {
+export function arange(
+  start: number,
+  stop?: number | null | ArangeOptions,
+  step?: number | ArangeOptions,
+  dtype?: DType | ArangeOptions
+): Tensor {
   const fn = 'arange';
   return keras(fn, () => {
     const o = options<ArangeOptions>(fn, ['stop', 'step', 'dtype'], [stop, step, dtype]);
@@ -392,8 +446,11 @@ function rangeValues(fn: string, start: number, limit: number, delta: number, fl
   if (d === 0) throw valueError(fn, 'step must not be 0');
   if (d > 0 && s > l) throw valueError(fn, `start ${start} must be <= stop ${limit} when step ${delta} > 0`);
   if (d < 0 && s < l) throw valueError(fn, `start ${start} must be >= stop ${limit} when step ${delta} < 0`);
-  const size = float ? Math.ceil(Math.abs(f(f(l - s) / d))) : Math.floor((Math.abs(l - s) + Math.abs(d) - 1) / Math.abs(d));
-  if (size > 2 ** 31 - 1) throw valueError(fn, `the range from ${start} to ${limit} by ${delta} has ${size} values, too many for one tensor`);
+  const size = float
+    ? Math.ceil(Math.abs(f(f(l - s) / d)))
+    : Math.floor((Math.abs(l - s) + Math.abs(d) - 1) / Math.abs(d));
+  if (size > 2 ** 31 - 1)
+    throw valueError(fn, `the range from ${start} to ${limit} by ${delta} has ${size} values, too many for one tensor`);
   const out = new Array<number>(size);
   let v = s;
   for (let i = 0; i < size; i++) {
@@ -418,8 +475,11 @@ function tensorList(fn: string, xs: unknown, arg: string): Tensor[] {
   const ts = xs.map((x, i) => toTensor(fn, x, `${arg}[${i}]`, like?.dtype));
   ts.forEach((t, i) => {
     if (t.dtype !== ts[0]!.dtype) {
-      throw typeError(fn, `${arg}[${i}] is ${t.dtype} of shape ${fmtShape(t.shape)}, but ${arg}[0] is ${ts[0]!.dtype} ` +
-        `of shape ${fmtShape(ts[0]!.shape)}: all must have one dtype`);
+      throw typeError(
+        fn,
+        `${arg}[${i}] is ${t.dtype} of shape ${fmtShape(t.shape)}, but ${arg}[0] is ${ts[0]!.dtype} ` +
+          `of shape ${fmtShape(ts[0]!.shape)}: all must have one dtype`
+      );
     }
   });
   return ts;
@@ -428,7 +488,11 @@ function tensorList(fn: string, xs: unknown, arg: string): Tensor[] {
 /** Integer indices: an integer tensor, or plain integers (held as int64, so any value reaches the range check). */
 function indexTensor(fn: string, indices: unknown): Tensor {
   if (indices instanceof Tensor) {
-    if (!isInt(indices.dtype)) throw typeError(fn, `indices must be an integer tensor; got ${indices.dtype} of shape ${fmtShape(indices.shape)}`);
+    if (!isInt(indices.dtype))
+      throw typeError(
+        fn,
+        `indices must be an integer tensor; got ${indices.dtype} of shape ${fmtShape(indices.shape)}`
+      );
     return indices;
   }
   if (toTensor(fn, indices, 'indices').dtype === 'bool') throw typeError(fn, 'indices must be integers; got booleans');
@@ -436,7 +500,8 @@ function indexTensor(fn: string, indices: unknown): Tensor {
 }
 
 function intArg(fn: string, v: unknown, arg: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw typeError(fn, `${arg} must be an integer; got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw typeError(fn, `${arg} must be an integer; got ${describe(v)}`);
   return v;
 }
 
@@ -459,7 +524,10 @@ function finite(fn: string, v: unknown, arg: string): number {
  */
 function oneUnknown(fn: string, t: Tensor): void {
   if (t.shape.filter((d) => d === UNKNOWN).length > 1) {
-    throw valueError(fn, `x of shape ${fmtShape(t.shape)} has more than one unknown dimension, which ${fn} does not support`);
+    throw valueError(
+      fn,
+      `x of shape ${fmtShape(t.shape)} has more than one unknown dimension, which ${fn} does not support`
+    );
   }
 }
 
@@ -468,4 +536,3 @@ const times = (d: number, n: number) => (n === 0 ? 0 : d === UNKNOWN ? UNKNOWN :
 
 /** An unknown dimension agrees with anything. */
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
-

@@ -32,13 +32,18 @@ import { showValue as describe } from '../core/convert.js';
 export function dot(x: TensorLike | SparseTensor, y: TensorLike): Tensor {
   return keras('dot', () => {
     if (x instanceof SparseTensor) return sparseDenseMatmul('dot', x, y);
-    if ((y as unknown) instanceof SparseTensor) throw typeError('dot', 'y must be dense (tf.sparse.sparse_dense_matmul takes a sparse x only); use K.to_dense(y)');
+    if ((y as unknown) instanceof SparseTensor)
+      throw typeError(
+        'dot',
+        'y must be dense (tf.sparse.sparse_dense_matmul takes a sparse x only); use K.to_dense(y)'
+      );
     const [a, b] = toPair('dot', x, y);
     checkDot(a, b);
     if (a.rank <= 2 && b.rank <= 2) return lax.matmul(a, b);
     // Keras's rule: x as rows of its last axis, y with its second-to-last axis moved
     // first and the others flattened into columns, one matmul, then the shape back.
-    const ys = b.shape, n = b.rank;
+    const ys = b.shape,
+      n = b.rank;
     const lead = a.shape.slice(0, -1);
     const perm = [n - 2, ...range(n).filter((i) => i !== n - 2)];
     const xt = lax.reshape(a, [product(lead), a.shape[a.rank - 1]!]);
@@ -57,13 +62,21 @@ function checkDot(a: Tensor, b: Tensor): void {
   if (a.rank > 2 || b.rank > 2) {
     // In Keras these fail inside the reshape rule (an IndexError); say why instead.
     if (a.rank === 0) throw valueError('dot', `x must have at least 1 dimension; got ${shapes}`);
-    if (b.rank < 2) throw valueError('dot', `y must have at least 2 dimensions when x or y has more than 2; got ${shapes}`);
+    if (b.rank < 2)
+      throw valueError('dot', `y must have at least 2 dimensions when x or y has more than 2; got ${shapes}`);
   } else if (a.rank !== 2 || b.rank !== 2) {
-    throw valueError('dot', `x and y must both be 2-D when neither has more than 2 dimensions (tf.matmul); got ${shapes}`);
+    throw valueError(
+      'dot',
+      `x and y must both be 2-D when neither has more than 2 dimensions (tf.matmul); got ${shapes}`
+    );
   }
-  const k = a.shape[a.rank - 1]!, l = b.shape[b.rank - 2]!;
+  const k = a.shape[a.rank - 1]!,
+    l = b.shape[b.rank - 2]!;
   if (k !== l && k !== UNKNOWN && l !== UNKNOWN) {
-    throw valueError('dot', `the last axis of x (${k}) does not match the second-to-last axis of y (${l}); got ${shapes}`);
+    throw valueError(
+      'dot',
+      `the last axis of x (${k}) does not match the second-to-last axis of y (${l}); got ${shapes}`
+    );
   }
 }
 
@@ -119,26 +132,33 @@ export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | Ba
     const o = options<BatchDotOptions>('batch_dot', ['axes'], [axes]);
     const [a, b] = toPair('batch_dot', x, y);
     const [ax, ay] = batchDotAxes(a, b, o.axes ?? null);
-    const xr = a.rank, yr = b.rank;
+    const xr = a.rank,
+      yr = b.rank;
 
     // Rank 2 becomes 3: x (batch, 1, k), y (batch, k, 1); the 1 is squeezed at the end.
     let xt = xr === 2 ? lax.reshape(a, [a.shape[0]!, 1, a.shape[1]!]) : a;
     let yt = yr === 2 ? lax.reshape(b, [...b.shape, 1]) : b;
     const px = xr === 2 ? 2 : ax;
     // x's contracted axis last and y's at 1, the other axes keeping their order.
-    const xn = xt.rank, yn = yt.rank;
+    const xn = xt.rank,
+      yn = yt.rank;
     if (px !== xn - 1) xt = lax.transpose(xt, [...range(xn).filter((i) => i !== px), px]);
     if (ay !== 1) yt = lax.transpose(yt, [0, ay, ...range(yn).filter((i) => i !== 0 && i !== ay)]);
 
     // Squash x's middle axes into one, and y's trailing ones, for a rank-3 matmul.
-    const xMid = xt.shape.slice(1, -1), yTrail = yt.shape.slice(2);
+    const xMid = xt.shape.slice(1, -1),
+      yTrail = yt.shape.slice(2);
     if (xn > 3) xt = lax.reshape(xt, [xt.shape[0]!, product(xMid), xt.shape[xn - 1]!]);
     if (yn > 3) yt = lax.reshape(yt, [yt.shape[0]!, yt.shape[1]!, product(yTrail)]);
     let out = lax.matmul(xt, yt);
     const [batch, rows, cols] = out.shape as [number, number, number];
     out = lax.reshape(out, [batch, ...(xn > 3 ? xMid : [rows]), ...(yn > 3 ? yTrail : [cols])]);
 
-    if (xr === 2) return lax.reshape(out, out.shape.filter((_, i) => i !== 1));
+    if (xr === 2)
+      return lax.reshape(
+        out,
+        out.shape.filter((_, i) => i !== 1)
+      );
     if (yr === 2) return lax.reshape(out, out.shape.slice(0, -1));
     return out;
   });
@@ -146,9 +166,11 @@ export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | Ba
 
 /** Validate x, y and axes as Keras's source does; the contracted axes, normalised. */
 function batchDotAxes(a: Tensor, b: Tensor, axes: unknown): [number, number] {
-  const xs = a.shape, ys = b.shape;
+  const xs = a.shape,
+    ys = b.shape;
   const shapes = `x of shape ${fmtShape(xs)} and y of shape ${fmtShape(ys)}`;
-  if (a.dtype !== b.dtype) throw typeError('batch_dot', `x and y must have the same dtype; got ${a.dtype} and ${b.dtype}`);
+  if (a.dtype !== b.dtype)
+    throw typeError('batch_dot', `x and y must have the same dtype; got ${a.dtype} and ${b.dtype}`);
   if (a.dtype === 'bool') throw typeError('batch_dot', 'x and y must be numeric; got bool');
   if (xs.length < 2 || ys.length < 2) throw valueError('batch_dot', `x and y must have rank >= 2; got ${shapes}`);
   if (xs[0] !== ys[0] && xs[0] !== UNKNOWN && ys[0] !== UNKNOWN) {
@@ -161,7 +183,10 @@ function batchDotAxes(a: Tensor, b: Tensor, axes: unknown): [number, number] {
   else if (Array.isArray(axes)) pair = axes;
   else throw typeError('batch_dot', `axes must be null, an integer or a pair of integers; got ${describe(axes)}`);
   if (pair.some((p) => Array.isArray(p))) {
-    throw valueError('batch_dot', `multiple target dimensions are not supported: axes must be null, an integer or a pair of integers; got ${describe(axes)}`);
+    throw valueError(
+      'batch_dot',
+      `multiple target dimensions are not supported: axes must be null, an integer or a pair of integers; got ${describe(axes)}`
+    );
   }
   if (pair.length !== 2) throw valueError('batch_dot', `axes must be a pair [x axis, y axis]; got ${describe(axes)}`);
   if (!pair.every((p) => typeof p === 'number' && Number.isInteger(p))) {
@@ -171,17 +196,23 @@ function batchDotAxes(a: Tensor, b: Tensor, axes: unknown): [number, number] {
   const [ax, ay] = [pair[0] as number, pair[1] as number].map((p, i) => {
     const rank = i === 0 ? xs.length : ys.length;
     if (p < -rank || p >= rank) {
-      throw valueError('batch_dot', `${given}: axis ${p} is out of range for ${i === 0 ? 'x' : 'y'} of rank ${rank}; got ${shapes}`);
+      throw valueError(
+        'batch_dot',
+        `${given}: axis ${p} is out of range for ${i === 0 ? 'x' : 'y'} of rank ${rank}; got ${shapes}`
+      );
     }
     return p < 0 ? p + rank : p;
   }) as [number, number];
   if (ax === 0 || ay === 0) {
-    throw valueError('batch_dot', `${given}: cannot contract over axis 0, the batch axis (add a batch axis with K.expand_dims(x, 0) if the inputs are not batched); got ${shapes}`);
+    throw valueError(
+      'batch_dot',
+      `${given}: cannot contract over axis 0, the batch axis (add a batch axis with K.expand_dims(x, 0) if the inputs are not batched); got ${shapes}`
+    );
   }
-  const dx = xs[ax]!, dy = ys[ay]!;
+  const dx = xs[ax]!,
+    dy = ys[ay]!;
   if (dx !== dy && dx !== UNKNOWN && dy !== UNKNOWN) {
     throw valueError('batch_dot', `${given}: x.shape[${ax}] != y.shape[${ay}] (${dx} != ${dy}); got ${shapes}`);
   }
   return [ax, ay];
 }
-

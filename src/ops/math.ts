@@ -92,7 +92,8 @@ export function multiply(x: TensorLike, y: TensorLike): Tensor {
 export function divide(x: TensorLike, y: TensorLike): Tensor {
   return keras('divide', () => {
     const [a, b] = toPair('divide', x, y);
-    if (a.dtype === 'bool' || b.dtype === 'bool') throw typeError('divide', `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
+    if (a.dtype === 'bool' || b.dtype === 'bool')
+      throw typeError('divide', `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
     if (isInt(a.dtype) && a.dtype === b.dtype) {
       const to: DType = a.dtype === 'int32' || a.dtype === 'int64' ? 'float64' : 'float32';
       return lax.div(lax.cast(a, to), lax.cast(b, to));
@@ -401,8 +402,12 @@ export interface ReluOptions {
  * K.eval(K.relu(x, { max_value: 6, threshold: 1 })); // [0, 0, 0, 3, 6]
  * ```
  */
-export function relu(x: TensorLike, alpha?: number | null | ReluOptions, max_value?: number | null | ReluOptions,
-  threshold?: number | null | ReluOptions): Tensor {
+export function relu(
+  x: TensorLike,
+  alpha?: number | null | ReluOptions,
+  max_value?: number | null | ReluOptions,
+  threshold?: number | null | ReluOptions
+): Tensor {
   return keras('relu', () => {
     const o = options<ReluOptions>('relu', ['alpha', 'max_value', 'threshold'], [alpha, max_value, threshold]);
     const a = numberArg('relu', o.alpha, 'alpha') ?? 0;
@@ -491,7 +496,11 @@ export function elu(x: TensorLike, alpha?: number | null | EluOptions): Tensor {
  * K.eval(K.clip(x, null, 1)); // [-2, 0.5, 1]
  * ```
  */
-export function clip(x: TensorLike, min_value: TensorLike | null | undefined, max_value: TensorLike | null | undefined): Tensor {
+export function clip(
+  x: TensorLike,
+  min_value: TensorLike | null | undefined,
+  max_value: TensorLike | null | undefined
+): Tensor {
   return keras('clip', () => {
     const t = numericInput('clip', x);
     let hiArg = max_value;
@@ -503,7 +512,10 @@ export function clip(x: TensorLike, min_value: TensorLike | null | undefined, ma
       const b = toTensorLike('clip', v, t, arg);
       if (b.dtype !== t.dtype) throw typeError('clip', `${arg} has dtype ${b.dtype}, but x is ${t.dtype}`);
       if (!broadcastsTo(b.shape, t.shape)) {
-        throw valueError('clip', `${arg} of shape ${fmtShape(b.shape)} does not broadcast to the shape of x ${fmtShape(t.shape)}`);
+        throw valueError(
+          'clip',
+          `${arg} of shape ${fmtShape(b.shape)} does not broadcast to the shape of x ${fmtShape(t.shape)}`
+        );
       }
       return b;
     };
@@ -665,7 +677,6 @@ export function less_equal(x: TensorLike, y: TensorLike): Tensor {
 
 // ---- helpers ---------------------------------------------------------------
 
-
 function numericInput(fn: string, x: TensorLike): Tensor {
   const t = toTensor(fn, x);
   if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got a bool tensor of shape ${fmtShape(t.shape)}`);
@@ -690,7 +701,8 @@ function operands(fn: string, x: TensorLike, y: TensorLike, arg: string): [Tenso
 /** Operands of an ordering comparison: TensorFlow's Greater/Less have no bool kernel. */
 function ordered(fn: string, x: TensorLike, y: TensorLike): [Tensor, Tensor] {
   const [a, b] = toPair(fn, x, y);
-  if (a.dtype === 'bool' || b.dtype === 'bool') throw typeError(fn, `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
+  if (a.dtype === 'bool' || b.dtype === 'bool')
+    throw typeError(fn, `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
   return [a, b];
 }
 

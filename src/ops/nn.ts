@@ -97,8 +97,11 @@ export interface CrossentropyOptions {
  * K.eval(K.binary_crossentropy(target, K.constant([0, 0]), true)); // [0.6931472, 0.6931472]
  * ```
  */
-export function binary_crossentropy(target: TensorLike, output: TensorLike,
-  from_logits?: boolean | BinaryCrossentropyOptions): Tensor {
+export function binary_crossentropy(
+  target: TensorLike,
+  output: TensorLike,
+  from_logits?: boolean | BinaryCrossentropyOptions
+): Tensor {
   const fn = 'binary_crossentropy';
   return keras(fn, () => {
     const o = options<BinaryCrossentropyOptions>(fn, ['from_logits'], [from_logits]);
@@ -112,12 +115,18 @@ export function binary_crossentropy(target: TensorLike, output: TensorLike,
     }
     if (logits) {
       if (!compatible(z.shape, out.shape)) {
-        throw valueError(fn, `logits and labels must have the same shape: target ${fmtShape(z.shape)} vs output ${fmtShape(out.shape)}`);
+        throw valueError(
+          fn,
+          `logits and labels must have the same shape: target ${fmtShape(z.shape)} vs output ${fmtShape(out.shape)}`
+        );
       }
       return sigmoidCrossentropy(z, out);
     }
     if (!broadcastable(z.shape, out.shape)) {
-      throw valueError(fn, `target of shape ${fmtShape(z.shape)} does not broadcast with output of shape ${fmtShape(out.shape)}`);
+      throw valueError(
+        fn,
+        `target of shape ${fmtShape(z.shape)} does not broadcast with output of shape ${fmtShape(out.shape)}`
+      );
     }
     const c = (v: number) => lax.scalar(v, out.dtype);
     const eps = fuzzFactor();
@@ -165,8 +174,12 @@ function sigmoidCrossentropy(z: Tensor, x: Tensor): Tensor {
  * K.eval(K.categorical_crossentropy(a, K.zeros([3, 3]), true)); // [1.0986123, 1.0986123, 1.0986123]
  * ```
  */
-export function categorical_crossentropy(target: TensorLike, output: TensorLike,
-  from_logits?: boolean | CrossentropyOptions, axis?: number | CrossentropyOptions): Tensor {
+export function categorical_crossentropy(
+  target: TensorLike,
+  output: TensorLike,
+  from_logits?: boolean | CrossentropyOptions,
+  axis?: number | CrossentropyOptions
+): Tensor {
   const fn = 'categorical_crossentropy';
   return keras(fn, () => {
     const o = options<CrossentropyOptions>(fn, ['from_logits', 'axis'], [from_logits, axis]);
@@ -174,7 +187,10 @@ export function categorical_crossentropy(target: TensorLike, output: TensorLike,
     const out = floatInput(fn, output, 'output');
     const z = sameDType(fn, target, out);
     if (!compatible(z.shape, out.shape)) {
-      throw valueError(fn, `target of shape ${fmtShape(z.shape)} and output of shape ${fmtShape(out.shape)} must have the same shape`);
+      throw valueError(
+        fn,
+        `target of shape ${fmtShape(z.shape)} and output of shape ${fmtShape(out.shape)} must have the same shape`
+      );
     }
     const a = axisOf(fn, o.axis ?? -1, out, 'output');
     const cached = logits ? undefined : softmaxLogits.get(out);
@@ -215,8 +231,12 @@ export function categorical_crossentropy(target: TensorLike, output: TensorLike,
  * K.eval(K.sparse_categorical_crossentropy([1], K.zeros([1, 4]), true)); // [1.3862944]
  * ```
  */
-export function sparse_categorical_crossentropy(target: TensorLike, output: TensorLike,
-  from_logits?: boolean | CrossentropyOptions, axis?: number | CrossentropyOptions): Tensor {
+export function sparse_categorical_crossentropy(
+  target: TensorLike,
+  output: TensorLike,
+  from_logits?: boolean | CrossentropyOptions,
+  axis?: number | CrossentropyOptions
+): Tensor {
   const fn = 'sparse_categorical_crossentropy';
   return keras(fn, () => {
     const o = options<CrossentropyOptions>(fn, ['from_logits', 'axis'], [from_logits, axis]);
@@ -226,16 +246,23 @@ export function sparse_categorical_crossentropy(target: TensorLike, output: Tens
     const a = axisOf(fn, o.axis ?? -1, out, 'output');
     const labels = toTensor(fn, target, 'target');
     const classes = out.shape[a]!;
-    if (classes === UNKNOWN) throw valueError(fn, `the class axis ${a} of output of shape ${fmtShape(out.shape)} must have a known size`);
+    if (classes === UNKNOWN)
+      throw valueError(fn, `the class axis ${a} of output of shape ${fmtShape(out.shape)} must have a known size`);
     const rest = out.shape.filter((_, i) => i !== a);
     const flatten = labels.rank !== out.rank - 1;
     if (!flatten && !compatible(labels.shape, rest)) {
-      throw valueError(fn, `target of shape ${fmtShape(labels.shape)} must have the shape of output ${fmtShape(out.shape)} ` +
-        `without its class axis ${a}: ${fmtShape(rest)}`);
+      throw valueError(
+        fn,
+        `target of shape ${fmtShape(labels.shape)} must have the shape of output ${fmtShape(out.shape)} ` +
+          `without its class axis ${a}: ${fmtShape(rest)}`
+      );
     }
     if (flatten && isKnownShape(labels.shape) && isKnownShape(rest) && sizeOf(labels.shape) !== sizeOf(rest)) {
-      throw valueError(fn, `target of shape ${fmtShape(labels.shape)} holds ${sizeOf(labels.shape)} labels, but output of shape ` +
-        `${fmtShape(out.shape)} has ${sizeOf(rest)} rows along class axis ${a}`);
+      throw valueError(
+        fn,
+        `target of shape ${fmtShape(labels.shape)} holds ${sizeOf(labels.shape)} labels, but output of shape ` +
+          `${fmtShape(out.shape)} has ${sizeOf(rest)} rows along class axis ${a}`
+      );
     }
     if (!labels.isSymbolic) checkLabels(fn, labels, classes, out.shape);
 
@@ -279,8 +306,11 @@ function checkLabels(fn: string, labels: Tensor, classes: number, outShape: read
   };
   const v = walk(0, h.offset);
   if (v !== null) {
-    throw valueError(fn, `target holds a label value of ${v}, which is outside the valid range of [0, ${classes}) ` +
-      `for output of shape ${fmtShape(outShape)}`);
+    throw valueError(
+      fn,
+      `target holds a label value of ${v}, which is outside the valid range of [0, ${classes}) ` +
+        `for output of shape ${fmtShape(outShape)}`
+    );
   }
 }
 
@@ -343,13 +373,18 @@ export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number
     if (t.dtype !== 'int32' && t.dtype !== 'int64') {
       throw typeError(fn, `targets must be int32 or int64; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
     }
-    if (typeof k !== 'number' || !Number.isInteger(k)) throw typeError(fn, `k must be an integer; got ${JSON.stringify(k)}`);
+    if (typeof k !== 'number' || !Number.isInteger(k))
+      throw typeError(fn, `k must be an integer; got ${JSON.stringify(k)}`);
     if (p.rank !== 2) throw valueError(fn, `predictions must be 2-D (batch, classes); got shape ${fmtShape(p.shape)}`);
     if (t.rank !== 1) throw valueError(fn, `targets must be 1-D (batch,); got shape ${fmtShape(t.shape)}`);
     const [batch, classes] = p.shape as [number, number];
-    if (classes === UNKNOWN) throw valueError(fn, `predictions of shape ${fmtShape(p.shape)} must have a known number of classes`);
+    if (classes === UNKNOWN)
+      throw valueError(fn, `predictions of shape ${fmtShape(p.shape)} must have a known number of classes`);
     if (!compatible([batch], t.shape)) {
-      throw valueError(fn, `predictions of shape ${fmtShape(p.shape)} and targets of shape ${fmtShape(t.shape)} must have the same batch size`);
+      throw valueError(
+        fn,
+        `predictions of shape ${fmtShape(p.shape)} and targets of shape ${fmtShape(t.shape)} must have the same batch size`
+      );
     }
     const hit = lax.equal(lax.reshape(t, [t.shape[0]!, 1]), aranged(classes, 1, 2, t.dtype));
     const zero = lax.scalar(0, p.dtype);
@@ -396,34 +431,53 @@ export function bias_add(x: TensorLike, bias: TensorLike, data_format?: string |
     const t = toTensor(fn, x);
     const format = o.data_format ?? image_data_format();
     if (format !== 'channels_first' && format !== 'channels_last') {
-      throw valueError(fn, `Unknown data_format: ${String(format)} (data_format must be 'channels_first' or 'channels_last')`);
+      throw valueError(
+        fn,
+        `Unknown data_format: ${String(format)} (data_format must be 'channels_first' or 'channels_last')`
+      );
     }
     if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
     const b = toTensorLike(fn, bias, t, 'bias');
     if (b.dtype !== t.dtype) {
-      throw typeError(fn, `bias has dtype ${b.dtype} ${fmtShape(b.shape)}, but x has dtype ${t.dtype} ${fmtShape(t.shape)}`);
+      throw typeError(
+        fn,
+        `bias has dtype ${b.dtype} ${fmtShape(b.shape)}, but x has dtype ${t.dtype} ${fmtShape(t.shape)}`
+      );
     }
     if (b.rank !== 1 && b.rank !== t.rank - 1) {
-      throw valueError(fn, `Unexpected bias dimensions ${b.rank}, expect to be 1 or ${t.rank - 1} dimensions ` +
-        `(bias of shape ${fmtShape(b.shape)}, x of shape ${fmtShape(t.shape)})`);
+      throw valueError(
+        fn,
+        `Unexpected bias dimensions ${b.rank}, expect to be 1 or ${t.rank - 1} dimensions ` +
+          `(bias of shape ${fmtShape(b.shape)}, x of shape ${fmtShape(t.shape)})`
+      );
     }
     if (b.rank === 1) {
-      if (t.rank < 2) throw valueError(fn, `x must be at least 2-D for a 1-D bias; got x of shape ${fmtShape(t.shape)}`);
+      if (t.rank < 2)
+        throw valueError(fn, `x must be at least 2-D for a 1-D bias; got x of shape ${fmtShape(t.shape)}`);
       const c = format === 'channels_first' ? 1 : t.rank - 1;
       if (!compatible([t.shape[c]!], b.shape)) {
-        throw valueError(fn, `bias of shape ${fmtShape(b.shape)} must have as many values as the channel axis ${c} ` +
-          `of x of shape ${fmtShape(t.shape)} (${format})`);
+        throw valueError(
+          fn,
+          `bias of shape ${fmtShape(b.shape)} must have as many values as the channel axis ${c} ` +
+            `of x of shape ${fmtShape(t.shape)} (${format})`
+        );
       }
       return lax.add(t, lax.reshape(b, withAxis(new Array<number>(t.rank - 1).fill(1), c, b.shape[0]!)));
     }
     if (t.rank < 3 || t.rank > 5) {
-      throw valueError(fn, `bias must be 1-D for x of rank ${t.rank}; got bias of shape ${fmtShape(b.shape)} and x of shape ${fmtShape(t.shape)}`);
+      throw valueError(
+        fn,
+        `bias must be 1-D for x of rank ${t.rank}; got bias of shape ${fmtShape(b.shape)} and x of shape ${fmtShape(t.shape)}`
+      );
     }
     const s = b.shape;
     const r = lax.reshape(b, format === 'channels_first' ? [1, s.at(-1)!, ...s.slice(0, -1)] : [1, ...s]);
     if (!broadcastable(r.shape, t.shape)) {
-      throw valueError(fn, `bias of shape ${fmtShape(b.shape)}, reshaped to ${fmtShape(r.shape)} (${format}), ` +
-        `does not broadcast with x of shape ${fmtShape(t.shape)}`);
+      throw valueError(
+        fn,
+        `bias of shape ${fmtShape(b.shape)}, reshaped to ${fmtShape(r.shape)} (${format}), ` +
+          `does not broadcast with x of shape ${fmtShape(t.shape)}`
+      );
     }
     return lax.add(t, r);
   });
@@ -466,8 +520,15 @@ const FUSED_MIN_EPSILON = 1.001e-5;
  * K.eval(K.batch_normalization(x, 2, 4, 10, 2, -1, 0)); // [[9, 10], [11, 12]]
  * ```
  */
-export function batch_normalization(x: TensorLike, mean: TensorLike, variance: TensorLike, beta: TensorLike | null,
-  gamma: TensorLike | null, axis?: number | BatchNormalizationOptions, epsilon?: number | BatchNormalizationOptions): Tensor {
+export function batch_normalization(
+  x: TensorLike,
+  mean: TensorLike,
+  variance: TensorLike,
+  beta: TensorLike | null,
+  gamma: TensorLike | null,
+  axis?: number | BatchNormalizationOptions,
+  epsilon?: number | BatchNormalizationOptions
+): Tensor {
   const fn = 'batch_normalization';
   return keras(fn, () => {
     const o = options<BatchNormalizationOptions>(fn, ['axis', 'epsilon'], [axis, epsilon]);
@@ -487,21 +548,41 @@ export function batch_normalization(x: TensorLike, mean: TensorLike, variance: T
       const perChannel = (p: Tensor | null, arg: string): Tensor | null => {
         if (p === null) return null;
         if (!first && !last && p.rank !== 1) {
-          throw valueError(fn, `${arg} must be 1-D for 4-D x with axis ${rawAxis} (the fused op's channels_last format); ` +
-            `got ${arg} of shape ${fmtShape(p.shape)}`);
+          throw valueError(
+            fn,
+            `${arg} must be 1-D for 4-D x with axis ${rawAxis} (the fused op's channels_last format); ` +
+              `got ${arg} of shape ${fmtShape(p.shape)}`
+          );
         }
         if (channels !== UNKNOWN && isKnownShape(p.shape) && sizeOf(p.shape) !== channels) {
-          throw valueError(fn, `${arg} of shape ${fmtShape(p.shape)} must hold one value per channel: ${channels} ` +
-            `along axis ${c} of x of shape ${fmtShape(t.shape)}`);
+          throw valueError(
+            fn,
+            `${arg} of shape ${fmtShape(p.shape)} must hold one value per channel: ${channels} ` +
+              `along axis ${c} of x of shape ${fmtShape(t.shape)}`
+          );
         }
         return lax.reshape(p, first ? [1, channels, 1, 1] : [channels]);
       };
-      return fusedNormalize(t, perChannel(m, 'mean')!, perChannel(v, 'var')!, perChannel(b, 'beta'), perChannel(g, 'gamma'),
-        Math.max(eps, FUSED_MIN_EPSILON));
+      return fusedNormalize(
+        t,
+        perChannel(m, 'mean')!,
+        perChannel(v, 'var')!,
+        perChannel(b, 'beta'),
+        perChannel(g, 'gamma'),
+        Math.max(eps, FUSED_MIN_EPSILON)
+      );
     }
-    for (const [p, arg] of [[m, 'mean'], [v, 'var'], [b, 'beta'], [g, 'gamma']] as const) {
+    for (const [p, arg] of [
+      [m, 'mean'],
+      [v, 'var'],
+      [b, 'beta'],
+      [g, 'gamma'],
+    ] as const) {
       if (p !== null && !broadcastable(p.shape, t.shape)) {
-        throw valueError(fn, `${arg} of shape ${fmtShape(p.shape)} does not broadcast with x of shape ${fmtShape(t.shape)}`);
+        throw valueError(
+          fn,
+          `${arg} of shape ${fmtShape(p.shape)} does not broadcast with x of shape ${fmtShape(t.shape)}`
+        );
       }
     }
     return normalize(t, m, v, b, g, eps);
@@ -535,8 +616,13 @@ export function batch_normalization(x: TensorLike, mean: TensorLike, variance: T
  * K.eval(normed); // [[-1, -1], [1, 1]]
  * ```
  */
-export function normalize_batch_in_training(x: TensorLike, gamma: TensorLike | null, beta: TensorLike | null,
-  reduction_axes: readonly number[], epsilon?: number): [Tensor, Tensor, Tensor] {
+export function normalize_batch_in_training(
+  x: TensorLike,
+  gamma: TensorLike | null,
+  beta: TensorLike | null,
+  reduction_axes: readonly number[],
+  epsilon?: number
+): [Tensor, Tensor, Tensor] {
   const fn = 'normalize_batch_in_training';
   return keras(fn, () => {
     const t = floatInput(fn, x);
@@ -557,10 +643,16 @@ export function normalize_batch_in_training(x: TensorLike, gamma: TensorLike | n
 
     if (t.rank === 4 && sameShape(axes, [0, 1, 2])) {
       const channels = t.shape[3]!;
-      for (const [p, arg] of [[g, 'gamma'], [b, 'beta']] as const) {
+      for (const [p, arg] of [
+        [g, 'gamma'],
+        [b, 'beta'],
+      ] as const) {
         if (p !== null && !compatible(p.shape, [channels])) {
-          throw valueError(fn, `${arg} must be 1-D with one value per channel for the fused op: shape ${fmtShape([channels])} ` +
-            `for x of shape ${fmtShape(t.shape)}; got ${fmtShape(p.shape)}`);
+          throw valueError(
+            fn,
+            `${arg} must be 1-D with one value per channel for the fused op: shape ${fmtShape([channels])} ` +
+              `for x of shape ${fmtShape(t.shape)}; got ${fmtShape(p.shape)}`
+          );
         }
       }
       const normed = fusedNormalize(t, mean, variance, b, g, Math.max(eps, FUSED_MIN_EPSILON));
@@ -568,9 +660,15 @@ export function normalize_batch_in_training(x: TensorLike, gamma: TensorLike | n
       return [normed, mean, lax.mul(variance, besselFactor(t, sorted))];
     }
     if (sameShape(sorted, range(t.rank - 1))) {
-      for (const [p, arg] of [[g, 'gamma'], [b, 'beta']] as const) {
+      for (const [p, arg] of [
+        [g, 'gamma'],
+        [b, 'beta'],
+      ] as const) {
         if (p !== null && !broadcastable(p.shape, t.shape)) {
-          throw valueError(fn, `${arg} of shape ${fmtShape(p.shape)} does not broadcast with x of shape ${fmtShape(t.shape)}`);
+          throw valueError(
+            fn,
+            `${arg} of shape ${fmtShape(p.shape)} does not broadcast with x of shape ${fmtShape(t.shape)}`
+          );
         }
       }
       return [normalize(t, mean, variance, b, g, eps), mean, variance];
@@ -578,8 +676,11 @@ export function normalize_batch_in_training(x: TensorLike, gamma: TensorLike | n
     const toKept = (p: Tensor | null, arg: string): Tensor | null => {
       if (p === null) return null;
       if (isKnownShape(p.shape) && isKnownShape(kept) && sizeOf(p.shape) !== sizeOf(kept)) {
-        throw valueError(fn, `${arg} of shape ${fmtShape(p.shape)} cannot be reshaped to ${fmtShape(kept)} ` +
-          `(x of shape ${fmtShape(t.shape)} with axes ${JSON.stringify(axes)} set to 1)`);
+        throw valueError(
+          fn,
+          `${arg} of shape ${fmtShape(p.shape)} cannot be reshaped to ${fmtShape(kept)} ` +
+            `(x of shape ${fmtShape(t.shape)} with axes ${JSON.stringify(axes)} set to 1)`
+        );
       }
       return lax.reshape(p, kept);
     };
@@ -600,7 +701,14 @@ function besselFactor(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 /** tf.nn.batch_normalization: x inv + (beta - mean inv) for inv = gamma / sqrt(var + epsilon). */
-function normalize(x: Tensor, mean: Tensor, variance: Tensor, beta: Tensor | null, gamma: Tensor | null, eps: number): Tensor {
+function normalize(
+  x: Tensor,
+  mean: Tensor,
+  variance: Tensor,
+  beta: Tensor | null,
+  gamma: Tensor | null,
+  eps: number
+): Tensor {
   let inv = rsqrt(lax.add(variance, lax.scalar(eps, x.dtype)));
   if (gamma !== null) inv = lax.mul(inv, gamma);
   const shift = lax.mul(mean, inv);
@@ -608,7 +716,14 @@ function normalize(x: Tensor, mean: Tensor, variance: Tensor, beta: Tensor | nul
 }
 
 /** The fused kernel's order: (x - mean) (gamma / sqrt(var + epsilon)) + beta. */
-function fusedNormalize(x: Tensor, mean: Tensor, variance: Tensor, beta: Tensor | null, gamma: Tensor | null, eps: number): Tensor {
+function fusedNormalize(
+  x: Tensor,
+  mean: Tensor,
+  variance: Tensor,
+  beta: Tensor | null,
+  gamma: Tensor | null,
+  eps: number
+): Tensor {
   let scale = rsqrt(lax.add(variance, lax.scalar(eps, x.dtype)));
   if (gamma !== null) scale = lax.mul(scale, gamma);
   const y = lax.mul(lax.sub(x, mean), scale);
@@ -646,7 +761,8 @@ function withAxis(shape: readonly number[], axis: number, size: number): number[
 }
 
 function axisOf(fn: string, axis: unknown, t: Tensor, arg: string): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw typeError(fn, `axis must be an integer; got ${JSON.stringify(axis)}`);
+  if (typeof axis !== 'number' || !Number.isInteger(axis))
+    throw typeError(fn, `axis must be an integer; got ${JSON.stringify(axis)}`);
   if (axis < -t.rank || axis >= t.rank) {
     throw valueError(fn, `axis ${axis} is out of range for ${arg} of shape ${fmtShape(t.shape)} (rank ${t.rank})`);
   }
@@ -658,22 +774,31 @@ function axesOf(fn: string, axis: unknown, t: Tensor): number[] {
   if (axis === null || axis === undefined) return range(t.rank);
   const list: unknown[] = Array.isArray(axis) ? axis : [axis];
   const out = list.map((a) => axisOf(fn, a, t, 'x'));
-  if (new Set(out).size !== out.length) throw valueError(fn, `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
+  if (new Set(out).size !== out.length)
+    throw valueError(fn, `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
   return out.sort((p, q) => p - q);
 }
 
 /** reduction_axes: a list of ints (negative from the end), each at most once, in the given order. */
 function reductionAxes(fn: string, axes: unknown, t: Tensor): number[] {
-  if (!Array.isArray(axes)) throw typeError(fn, `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
+  if (!Array.isArray(axes))
+    throw typeError(fn, `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
   const out = axes.map((a: unknown) => {
-    if (typeof a !== 'number' || !Number.isInteger(a)) throw typeError(fn, `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
+    if (typeof a !== 'number' || !Number.isInteger(a))
+      throw typeError(fn, `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
     if (a < -t.rank || a >= t.rank) {
-      throw valueError(fn, `reduction_axes ${JSON.stringify(axes)} has ${a}, out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`);
+      throw valueError(
+        fn,
+        `reduction_axes ${JSON.stringify(axes)} has ${a}, out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`
+      );
     }
     return a < 0 ? a + t.rank : a;
   });
   if (new Set(out).size !== out.length) {
-    throw valueError(fn, `reduction_axes ${JSON.stringify(axes)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
+    throw valueError(
+      fn,
+      `reduction_axes ${JSON.stringify(axes)} names an axis of x of shape ${fmtShape(t.shape)} twice`
+    );
   }
   return out;
 }
@@ -685,7 +810,8 @@ function flag(fn: string, v: unknown, arg: string): boolean {
 }
 
 function epsilonArg(fn: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError(fn, `epsilon must be a finite number; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw typeError(fn, `epsilon must be a finite number; got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -693,7 +819,10 @@ function epsilonArg(fn: string, v: unknown): number {
 function sameDType(fn: string, target: TensorLike, out: Tensor): Tensor {
   const z = toTensorLike(fn, target, out, 'target');
   if (z.dtype !== out.dtype) {
-    throw typeError(fn, `target has dtype ${z.dtype} ${fmtShape(z.shape)}, but output has dtype ${out.dtype} ${fmtShape(out.shape)}`);
+    throw typeError(
+      fn,
+      `target has dtype ${z.dtype} ${fmtShape(z.shape)}, but output has dtype ${out.dtype} ${fmtShape(out.shape)}`
+    );
   }
   return z;
 }
@@ -705,7 +834,11 @@ function param(fn: string, p: TensorLike | null | undefined, x: Tensor, arg: str
     return null;
   }
   const t = toTensorLike(fn, p, x, arg);
-  if (t.dtype !== x.dtype) throw typeError(fn, `${arg} has dtype ${t.dtype} ${fmtShape(t.shape)}, but x has dtype ${x.dtype} ${fmtShape(x.shape)}`);
+  if (t.dtype !== x.dtype)
+    throw typeError(
+      fn,
+      `${arg} has dtype ${t.dtype} ${fmtShape(t.shape)}, but x has dtype ${x.dtype} ${fmtShape(x.shape)}`
+    );
   return t;
 }
 

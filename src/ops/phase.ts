@@ -50,23 +50,35 @@ export function kswitch(condition: TensorLike, then_expression: Branch, else_exp
     }
     const [a, b] = branches(then_expression, else_expression);
     if (a.dtype !== b.dtype) {
-      throw typeError('switch', `then_expression and else_expression must have the same dtype; got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
+      throw typeError(
+        'switch',
+        `then_expression and else_expression must have the same dtype; got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`
+      );
     }
     if (c.rank === 0) {
       // tf.cond returns one branch's own shape; a graph here has one static shape, so both must agree.
       if (!compatible(a.shape, b.shape)) {
-        throw valueError('switch', `with a symbolic scalar condition, then_expression ${fmtShape(a.shape)} and else_expression ${fmtShape(b.shape)} must have the same shape`);
+        throw valueError(
+          'switch',
+          `with a symbolic scalar condition, then_expression ${fmtShape(a.shape)} and else_expression ${fmtShape(b.shape)} must have the same shape`
+        );
       }
       return lax.where(c, a, b);
     }
     if (c.rank > a.rank) {
-      throw valueError('switch', 'Rank of `condition` should be less than or equal to rank of `then_expression` and ' +
-        `\`else_expression\`. ndim(condition)=${c.rank}, ndim(then_expression)=${a.rank}`);
+      throw valueError(
+        'switch',
+        'Rank of `condition` should be less than or equal to rank of `then_expression` and ' +
+          `\`else_expression\`. ndim(condition)=${c.rank}, ndim(then_expression)=${a.rank}`
+      );
     }
     if (c.rank > 1) c = lax.reshape(c, [...c.shape, ...new Array<number>(a.rank - c.rank).fill(1)], c);
     if (!broadcastable(c.shape, a.shape) || !broadcastable(c.shape, b.shape) || !broadcastable(a.shape, b.shape)) {
-      throw valueError('switch', `condition ${fmtShape(c.shape)} cannot select between then_expression ${fmtShape(a.shape)} ` +
-        `and else_expression ${fmtShape(b.shape)}: shapes are not broadcastable`);
+      throw valueError(
+        'switch',
+        `condition ${fmtShape(c.shape)} cannot select between then_expression ${fmtShape(a.shape)} ` +
+          `and else_expression ${fmtShape(b.shape)}: shapes are not broadcastable`
+      );
     }
     return lax.where(c, a, b);
   });
@@ -74,7 +86,8 @@ export function kswitch(condition: TensorLike, then_expression: Branch, else_exp
 
 function value(x: Branch, arg: string): TensorLike {
   const v = typeof x === 'function' ? userCode(x) : x;
-  if (v === undefined || v === null) throw typeError('switch', `${arg} must be a tensor or return one; got ${String(v)}`);
+  if (v === undefined || v === null)
+    throw typeError('switch', `${arg} must be a tensor or return one; got ${String(v)}`);
   return v;
 }
 
@@ -137,7 +150,8 @@ const warned = new Set<string>();
 function deprecated(fn: string): void {
   if (warned.has(fn)) return;
   warned.add(fn);
-  const message = `\`tf.keras.backend.${fn}\` is deprecated and will be removed after 2020-10-11. To update it, ` +
+  const message =
+    `\`tf.keras.backend.${fn}\` is deprecated and will be removed after 2020-10-11. To update it, ` +
     'simply pass a True/False value to the `training` argument of the `__call__` method of your layer or model.';
   warnUser(message);
 }
@@ -190,7 +204,8 @@ export function learning_phase_scope<T>(value: 0 | 1 | boolean, fn: () => T): T 
   const next = keras('learning_phase_scope', () => {
     deprecated('learning_phase_scope');
     const v = phaseValue('learning_phase_scope', value);
-    if (typeof fn !== 'function') throw typeError('learning_phase_scope', `fn must be a function (the body of the scope); got ${describe(fn)}`);
+    if (typeof fn !== 'function')
+      throw typeError('learning_phase_scope', `fn must be a function (the body of the scope); got ${describe(fn)}`);
     return v;
   });
   const previous = phase;
@@ -251,7 +266,12 @@ export function in_test_phase(x: Branch, alt: Branch, training?: Training | Phas
 }
 
 /** The `train` branch in the train phase, else `test`; each with its argument name for errors. */
-function select(fn: string, train: [Branch, string], test: [Branch, string], training: Training | PhaseOptions | undefined): Tensor {
+function select(
+  fn: string,
+  train: [Branch, string],
+  test: [Branch, string],
+  training: Training | PhaseOptions | undefined
+): Tensor {
   const t = options<PhaseOptions>(fn, ['training'], [training]).training ?? learning_phase();
   if (t instanceof Tensor) return kswitch(t, train[0], test[0]);
   if (t === 1 || t === true) return branch(...train);
@@ -259,4 +279,3 @@ function select(fn: string, train: [Branch, string], test: [Branch, string], tra
   // Keras hands anything else to switch, which needs a tensor (AttributeError in Python).
   throw valueError(fn, `training must be 0, 1, a boolean, a scalar tensor or null; got ${describe(t)}`);
 }
-

@@ -54,8 +54,14 @@ type Opt = readonly number[] | string | null | PoolOptions;
  * K.eval(K.pool2d(row, [1, 2], [1, 2], 'same', null, 'avg')); // [[[[1.5], [3]]]]
  * ```
  */
-export function pool2d(x: TensorLike, pool_size: readonly number[], strides?: readonly number[] | PoolOptions,
-  padding?: 'same' | 'valid' | PoolOptions, data_format?: DataFormat | null | PoolOptions, pool_mode?: 'max' | 'avg' | PoolOptions): Tensor {
+export function pool2d(
+  x: TensorLike,
+  pool_size: readonly number[],
+  strides?: readonly number[] | PoolOptions,
+  padding?: 'same' | 'valid' | PoolOptions,
+  data_format?: DataFormat | null | PoolOptions,
+  pool_mode?: 'max' | 'avg' | PoolOptions
+): Tensor {
   return keras('pool2d', () => pool('pool2d', 2, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
@@ -84,8 +90,14 @@ export function pool2d(x: TensorLike, pool_size: readonly number[], strides?: re
  * K.eval(K.pool3d(cube, [2, 2, 2], { pool_mode: 'avg' })); // [[[[[3.5]]]]]
  * ```
  */
-export function pool3d(x: TensorLike, pool_size: readonly number[], strides?: readonly number[] | PoolOptions,
-  padding?: 'same' | 'valid' | PoolOptions, data_format?: DataFormat | null | PoolOptions, pool_mode?: 'max' | 'avg' | PoolOptions): Tensor {
+export function pool3d(
+  x: TensorLike,
+  pool_size: readonly number[],
+  strides?: readonly number[] | PoolOptions,
+  padding?: 'same' | 'valid' | PoolOptions,
+  data_format?: DataFormat | null | PoolOptions,
+  pool_mode?: 'max' | 'avg' | PoolOptions
+): Tensor {
   return keras('pool3d', () => pool('pool3d', 3, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
@@ -96,12 +108,16 @@ function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given:
   const strides = intTuple(fn, o.strides ?? Array.from({ length: dims }, () => 1), dims, 'strides');
   const padding = tfPadding(fn, o.padding ?? 'valid');
   const mode: unknown = o.pool_mode ?? 'max';
-  if (mode !== 'max' && mode !== 'avg') throw valueError(fn, `Invalid pooling mode: ${show(mode)} (pool_mode must be "max" or "avg")`);
+  if (mode !== 'max' && mode !== 'avg')
+    throw valueError(fn, `Invalid pooling mode: ${show(mode)} (pool_mode must be "max" or "avg")`);
 
   const t = toTensor(fn, x);
   if (t.rank !== dims + 2) throw valueError(fn, `x must be a ${dims + 2}D tensor; got shape ${fmtShape(t.shape)}`);
   if (t.dtype === 'bool' || (mode === 'avg' && !isFloat(t.dtype))) {
-    throw typeError(fn, `x must be ${mode === 'avg' ? 'a float tensor for pool_mode "avg"' : 'numeric'}; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+    throw typeError(
+      fn,
+      `x must be ${mode === 'avg' ? 'a float tensor for pool_mode "avg"' : 'numeric'}; got ${t.dtype} of shape ${fmtShape(t.shape)}`
+    );
   }
   const first = format === 'channels_first';
   const spatial = first ? t.shape.slice(2) : t.shape.slice(1, -1);
@@ -109,8 +125,11 @@ function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given:
   const { out } = poolGeometry(spatial, a);
   out.forEach((d, i) => {
     if (d < 0 && spatial[i]! >= 0) {
-      throw valueError(fn, `Computed output size would be negative: ${d} [input_size: ${spatial[i]}, pool_size: ${window[i]}, ` +
-        `stride: ${strides[i]}] for x of shape ${fmtShape(t.shape)} (${format}, padding "valid")`);
+      throw valueError(
+        fn,
+        `Computed output size would be negative: ${d} [input_size: ${spatial[i]}, pool_size: ${window[i]}, ` +
+          `stride: ${strides[i]}] for x of shape ${fmtShape(t.shape)} (${format}, padding "valid")`
+      );
     }
   });
 
@@ -153,14 +172,22 @@ export interface LocalConvOptions {
  * K.eval(K.local_conv1d(x, k, [2], [1])); // [[[3], [-1]]]
  * ```
  */
-export function local_conv1d(inputs: TensorLike, kernel: TensorLike, kernel_size: readonly number[], strides: readonly number[],
-  data_format?: DataFormat | null | LocalConvOptions): Tensor {
+export function local_conv1d(
+  inputs: TensorLike,
+  kernel: TensorLike,
+  kernel_size: readonly number[],
+  strides: readonly number[],
+  data_format?: DataFormat | null | LocalConvOptions
+): Tensor {
   return keras('local_conv1d', () => {
     const fn = 'local_conv1d';
     const o = options<LocalConvOptions>(fn, ['data_format'], [data_format]);
     const k = toTensor(fn, kernel, 'kernel');
     if (k.rank !== 3 || k.shape[0] === 0) {
-      throw valueError(fn, `kernel must be 3D (output_length, feature_dim, filters) with output_length >= 1; got shape ${fmtShape(k.shape)}`);
+      throw valueError(
+        fn,
+        `kernel must be 3D (output_length, feature_dim, filters) with output_length >= 1; got shape ${fmtShape(k.shape)}`
+      );
     }
     return localConv(fn, inputs, k, kernel_size, strides, [k.shape[0]!], o.data_format);
   });
@@ -192,8 +219,14 @@ export function local_conv1d(inputs: TensorLike, kernel: TensorLike, kernel_size
  * K.eval(K.local_conv2d(x, k, [2, 2], [1, 1], [2, 2])); // [[[[0], [2]], [[6], [8]]]]
  * ```
  */
-export function local_conv2d(inputs: TensorLike, kernel: TensorLike, kernel_size: readonly number[], strides: readonly number[],
-  output_shape: readonly number[], data_format?: DataFormat | null | LocalConvOptions): Tensor {
+export function local_conv2d(
+  inputs: TensorLike,
+  kernel: TensorLike,
+  kernel_size: readonly number[],
+  strides: readonly number[],
+  output_shape: readonly number[],
+  data_format?: DataFormat | null | LocalConvOptions
+): Tensor {
   return keras('local_conv2d', () => {
     const fn = 'local_conv2d';
     const o = options<LocalConvOptions>(fn, ['data_format'], [data_format]);
@@ -212,8 +245,15 @@ export function local_conv2d(inputs: TensorLike, kernel: TensorLike, kernel_size
  * window's own: (kernel positions, channels) for channels_last, (channels,
  * kernel positions) for channels_first.
  */
-function localConv(fn: string, inputs: TensorLike, k: Tensor, kernelSize: unknown, stridesArg: unknown,
-  outShape: readonly number[], formatArg: unknown): Tensor {
+function localConv(
+  fn: string,
+  inputs: TensorLike,
+  k: Tensor,
+  kernelSize: unknown,
+  stridesArg: unknown,
+  outShape: readonly number[],
+  formatArg: unknown
+): Tensor {
   const format = dataFormat(fn, formatArg);
   const nd = outShape.length;
   const size = intTuple(fn, kernelSize, nd, 'kernel_size');
@@ -221,8 +261,10 @@ function localConv(fn: string, inputs: TensorLike, k: Tensor, kernelSize: unknow
   const x = toTensor(fn, inputs, 'inputs');
   const shapes = `inputs of shape ${fmtShape(x.shape)} and kernel of shape ${fmtShape(k.shape)}`;
   if (x.rank !== nd + 2) throw valueError(fn, `inputs must be ${nd + 2}D; got shape ${fmtShape(x.shape)}`);
-  if (k.rank !== 3) throw valueError(fn, `kernel must be 3D (output_items, feature_dim, filters); got shape ${fmtShape(k.shape)}`);
-  if (x.dtype !== k.dtype) throw typeError(fn, `inputs and kernel must have the same dtype; got ${x.dtype} and ${k.dtype} (${shapes})`);
+  if (k.rank !== 3)
+    throw valueError(fn, `kernel must be 3D (output_items, feature_dim, filters); got shape ${fmtShape(k.shape)}`);
+  if (x.dtype !== k.dtype)
+    throw typeError(fn, `inputs and kernel must have the same dtype; got ${x.dtype} and ${k.dtype} (${shapes})`);
   if (x.dtype === 'bool') throw typeError(fn, `inputs and kernel must be numeric; got bool (${shapes})`);
   // Only the batch may be unknown: the windows are cut at known offsets.
   if (x.shape.slice(1).some((d) => d < 0) || k.shape.some((d) => d < 0)) {
@@ -235,16 +277,25 @@ function localConv(fn: string, inputs: TensorLike, k: Tensor, kernelSize: unknow
   const [items, featureDim, filters] = k.shape as [number, number, number];
   const positions = outShape.reduce((p, d) => p * d, 1);
   if (items !== positions) {
-    throw valueError(fn, `kernel.shape[0] must be the number of output positions ${positions} (output_shape ${show(outShape)}); got ${shapes}`);
+    throw valueError(
+      fn,
+      `kernel.shape[0] must be the number of output positions ${positions} (output_shape ${show(outShape)}); got ${shapes}`
+    );
   }
   const windowSize = size.reduce((p, d) => p * d, 1) * channels;
   if (featureDim !== windowSize) {
-    throw valueError(fn, `kernel.shape[1] (feature_dim) must be prod(kernel_size ${show(size)}) * channels = ${windowSize}; got ${shapes} (${format})`);
+    throw valueError(
+      fn,
+      `kernel.shape[1] (feature_dim) must be prod(kernel_size ${show(size)}) * channels = ${windowSize}; got ${shapes} (${format})`
+    );
   }
   spatial.forEach((n, i) => {
     if ((outShape[i]! - 1) * strides[i]! + size[i]! > n) {
-      throw valueError(fn, `output size ${outShape[i]} with kernel_size ${size[i]} and stride ${strides[i]} reads past spatial axis ${i} ` +
-        `(size ${n}) of inputs; got ${shapes} (${format})`);
+      throw valueError(
+        fn,
+        `output size ${outShape[i]} with kernel_size ${size[i]} and stride ${strides[i]} reads past spatial axis ${i} ` +
+          `(size ${n}) of inputs; got ${shapes} (${format})`
+      );
     }
   });
 
@@ -280,7 +331,8 @@ function dataFormat(fn: string, v: unknown): DataFormat {
 function intTuple(fn: string, v: unknown, n: number, arg: string): number[] {
   if (!Array.isArray(v)) throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
   if (v.length !== n) throw valueError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
-  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d))) throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
+  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
+    throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
   if (v.some((d: number) => d < 1)) throw valueError(fn, `\`${arg}\` must be positive integers; got ${show(v)}`);
   return v.slice() as number[];
 }

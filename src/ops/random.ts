@@ -83,13 +83,25 @@ export interface DropoutOptions {
  * K.eval(K.equal(a, b)); // [[1, 1, 1], [1, 1, 1]] (same seed, same values)
  * ```
  */
-export function random_normal(shape: RandomShape, mean?: number | null | NormalOptions, stddev?: number | null | NormalOptions,
-  dtype?: DType | null | NormalOptions, seed?: number | null | NormalOptions): Tensor {
+export function random_normal(
+  shape: RandomShape,
+  mean?: number | null | NormalOptions,
+  stddev?: number | null | NormalOptions,
+  dtype?: DType | null | NormalOptions,
+  seed?: number | null | NormalOptions
+): Tensor {
   return keras('random_normal', () => {
     const fn = 'random_normal';
     const o = options<NormalOptions>(fn, ['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
-    return normal(fn, shape, numberArg(fn, 'mean', o.mean, 0), stddevArg(fn, 'stddev', o.stddev, 1),
-      floatDType(fn, o.dtype, typeError), o.seed, false);
+    return normal(
+      fn,
+      shape,
+      numberArg(fn, 'mean', o.mean, 0),
+      stddevArg(fn, 'stddev', o.stddev, 1),
+      floatDType(fn, o.dtype, typeError),
+      o.seed,
+      false
+    );
   });
 }
 
@@ -117,13 +129,25 @@ export function random_normal(shape: RandomShape, mean?: number | null | NormalO
  * K.eval(K.less_equal(K.max(K.abs(K.subtract(t, 5))), 4)); // 1 (true: within 2 stddev)
  * ```
  */
-export function truncated_normal(shape: RandomShape, mean?: number | null | NormalOptions, stddev?: number | null | NormalOptions,
-  dtype?: DType | null | NormalOptions, seed?: number | null | NormalOptions): Tensor {
+export function truncated_normal(
+  shape: RandomShape,
+  mean?: number | null | NormalOptions,
+  stddev?: number | null | NormalOptions,
+  dtype?: DType | null | NormalOptions,
+  seed?: number | null | NormalOptions
+): Tensor {
   return keras('truncated_normal', () => {
     const fn = 'truncated_normal';
     const o = options<NormalOptions>(fn, ['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
-    return normal(fn, shape, numberArg(fn, 'mean', o.mean, 0), stddevArg(fn, 'stddev', o.stddev, 1),
-      floatDType(fn, o.dtype, typeError), o.seed, true);
+    return normal(
+      fn,
+      shape,
+      numberArg(fn, 'mean', o.mean, 0),
+      stddevArg(fn, 'stddev', o.stddev, 1),
+      floatDType(fn, o.dtype, typeError),
+      o.seed,
+      true
+    );
   });
 }
 
@@ -153,12 +177,25 @@ export function truncated_normal(shape: RandomShape, mean?: number | null | Norm
  * K.dtype(dice); // 'int32' (integers in 1..6)
  * ```
  */
-export function random_uniform(shape: RandomShape, minval?: number | null | UniformOptions, maxval?: number | null | UniformOptions,
-  dtype?: DType | null | UniformOptions, seed?: number | null | UniformOptions): Tensor {
+export function random_uniform(
+  shape: RandomShape,
+  minval?: number | null | UniformOptions,
+  maxval?: number | null | UniformOptions,
+  dtype?: DType | null | UniformOptions,
+  seed?: number | null | UniformOptions
+): Tensor {
   return keras('random_uniform', () => {
     const fn = 'random_uniform';
     const o = options<UniformOptions>(fn, ['minval', 'maxval', 'dtype', 'seed'], [minval, maxval, dtype, seed]);
-    return uniform(fn, shape, numberArg(fn, 'minval', o.minval, 0), numberArg(fn, 'maxval', o.maxval, 1), ['minval', 'maxval'], o.dtype, o.seed);
+    return uniform(
+      fn,
+      shape,
+      numberArg(fn, 'minval', o.minval, 0),
+      numberArg(fn, 'maxval', o.maxval, 1),
+      ['minval', 'maxval'],
+      o.dtype,
+      o.seed
+    );
   });
 }
 
@@ -185,8 +222,12 @@ export function random_uniform(shape: RandomShape, minval?: number | null | Unif
  * K.eval(K.random_bernoulli([2, 2])); // [[0, 0], [0, 0]] (p defaults to 0)
  * ```
  */
-export function random_bernoulli(shape: RandomShape, p?: number | null | BernoulliOptions,
-  dtype?: DType | null | BernoulliOptions, seed?: number | null | BernoulliOptions): Tensor {
+export function random_bernoulli(
+  shape: RandomShape,
+  p?: number | null | BernoulliOptions,
+  dtype?: DType | null | BernoulliOptions,
+  seed?: number | null | BernoulliOptions
+): Tensor {
   return keras('random_bernoulli', () => {
     const fn = 'random_bernoulli';
     const o = options<BernoulliOptions>(fn, ['p', 'dtype', 'seed'], [p, dtype, seed]);
@@ -225,13 +266,19 @@ let binomialWarned = false;
  * K.eval(K.equal(b, K.random_bernoulli([2, 3], 0.5, null, 3))); // [[1, 1, 1], [1, 1, 1]]
  * ```
  */
-export function random_binomial(shape: RandomShape, p?: number | null | BernoulliOptions,
-  dtype?: DType | null | BernoulliOptions, seed?: number | null | BernoulliOptions): Tensor {
+export function random_binomial(
+  shape: RandomShape,
+  p?: number | null | BernoulliOptions,
+  dtype?: DType | null | BernoulliOptions,
+  seed?: number | null | BernoulliOptions
+): Tensor {
   return keras('random_binomial', () => {
     if (!binomialWarned) {
       binomialWarned = true;
-      warn('`tf.keras.backend.random_binomial` is deprecated, and will be removed in a future version. ' +
-        'Please use `tf.keras.backend.random_bernoulli` instead.');
+      warn(
+        '`tf.keras.backend.random_binomial` is deprecated, and will be removed in a future version. ' +
+          'Please use `tf.keras.backend.random_bernoulli` instead.'
+      );
     }
     return random_bernoulli(shape, p, dtype, seed);
   });
@@ -261,8 +308,14 @@ export function random_binomial(shape: RandomShape, p?: number | null | Bernoull
  * K.eval(K.equal(v, K.random_normal([2, 3], 0, 1, null, 5))); // [[1, 1, 1], [1, 1, 1]]
  * ```
  */
-export function random_normal_variable(shape: RandomShape, mean: number, scale: number, dtype?: DType | null | RandomVariableOptions,
-  name?: string | null | RandomVariableOptions, seed?: number | null | RandomVariableOptions): Variable {
+export function random_normal_variable(
+  shape: RandomShape,
+  mean: number,
+  scale: number,
+  dtype?: DType | null | RandomVariableOptions,
+  name?: string | null | RandomVariableOptions,
+  seed?: number | null | RandomVariableOptions
+): Variable {
   return keras('random_normal_variable', () => {
     const fn = 'random_normal_variable';
     const o = options<RandomVariableOptions>(fn, ['dtype', 'name', 'seed'], [dtype, name, seed]);
@@ -298,13 +351,27 @@ export function random_normal_variable(shape: RandomShape, mean: number, scale: 
  * K.eval(K.equal(v, K.random_uniform([2, 3], 0, 1, null, 9))); // [[1, 1, 1], [1, 1, 1]]
  * ```
  */
-export function random_uniform_variable(shape: RandomShape, low: number, high: number, dtype?: DType | null | RandomVariableOptions,
-  name?: string | null | RandomVariableOptions, seed?: number | null | RandomVariableOptions): Variable {
+export function random_uniform_variable(
+  shape: RandomShape,
+  low: number,
+  high: number,
+  dtype?: DType | null | RandomVariableOptions,
+  name?: string | null | RandomVariableOptions,
+  seed?: number | null | RandomVariableOptions
+): Variable {
   return keras('random_uniform_variable', () => {
     const fn = 'random_uniform_variable';
     const o = options<RandomVariableOptions>(fn, ['dtype', 'name', 'seed'], [dtype, name, seed]);
     const n = nameArg(fn, o.name);
-    const t = uniform(fn, shape, numberArg(fn, 'low', low), numberArg(fn, 'high', high), ['low', 'high'], o.dtype, o.seed);
+    const t = uniform(
+      fn,
+      shape,
+      numberArg(fn, 'low', low),
+      numberArg(fn, 'high', high),
+      ['low', 'high'],
+      o.dtype,
+      o.seed
+    );
     return variable(t, t.dtype, n);
   });
 }
@@ -339,8 +406,12 @@ export function random_uniform_variable(shape: RandomShape, low: number, high: n
  * K.eval(K.equal(K.gather(cols, [0]), K.gather(cols, [1]))); // [[1, 1, 1, 1]]
  * ```
  */
-export function dropout(x: TensorLike, level: number, noise_shape?: (number | null)[] | Tensor | null | DropoutOptions,
-  seed?: number | null | DropoutOptions): Tensor {
+export function dropout(
+  x: TensorLike,
+  level: number,
+  noise_shape?: (number | null)[] | Tensor | null | DropoutOptions,
+  seed?: number | null | DropoutOptions
+): Tensor {
   return keras('dropout', () => {
     const fn = 'dropout';
     const o = options<DropoutOptions>(fn, ['noise_shape', 'seed'], [noise_shape, seed]);
@@ -352,7 +423,10 @@ export function dropout(x: TensorLike, level: number, noise_shape?: (number | nu
     }
     if (t.isSymbolic) {
       // A host-drawn mask would be frozen into the graph: every run of K.function would drop the same entries.
-      throw valueError(fn, `x is a symbolic tensor of shape ${fmtShape(t.shape)}; random ops draw when called, so call dropout on values`);
+      throw valueError(
+        fn,
+        `x is a symbolic tensor of shape ${fmtShape(t.shape)}; random ops draw when called, so call dropout on values`
+      );
     }
     const ns = noiseShape(fn, o.noise_shape, t.shape);
     const gen = generatorFor(fn, o.seed);
@@ -368,7 +442,15 @@ export function dropout(x: TensorLike, level: number, noise_shape?: (number | nu
 
 // ---------------------------------------------------------------------------
 
-function normal(fn: string, shape: unknown, mean: number, stddev: number, dtype: DType, seed: unknown, truncated: boolean): Tensor {
+function normal(
+  fn: string,
+  shape: unknown,
+  mean: number,
+  stddev: number,
+  dtype: DType,
+  seed: unknown,
+  truncated: boolean
+): Tensor {
   const dims = shapeArg(fn, shape);
   const gen = generatorFor(fn, seed);
   return filled(dims, dtype, () => {
@@ -380,7 +462,15 @@ function normal(fn: string, shape: unknown, mean: number, stddev: number, dtype:
 }
 
 /** Uniform samples; lo and hi are already checked numbers, named args[0] and args[1] in errors. */
-function uniform(fn: string, shape: unknown, lo: number, hi: number, args: [string, string], dtype: unknown, seed: unknown): Tensor {
+function uniform(
+  fn: string,
+  shape: unknown,
+  lo: number,
+  hi: number,
+  args: [string, string],
+  dtype: unknown,
+  seed: unknown
+): Tensor {
   const dims = shapeArg(fn, shape);
   const d = dtype == null ? floatx() : toDType(fn, dtype);
   if (d !== 'float32' && d !== 'float64' && d !== 'int32' && d !== 'int64') {
@@ -391,7 +481,10 @@ function uniform(fn: string, shape: unknown, lo: number, hi: number, args: [stri
     const bits = d === 'float32' ? 24 : 53;
     return filled(dims, d, () => lo + gen.uniform(bits) * (hi - lo));
   }
-  for (const [v, arg] of [[lo, args[0]], [hi, args[1]]] as const) {
+  for (const [v, arg] of [
+    [lo, args[0]],
+    [hi, args[1]],
+  ] as const) {
     if (!Number.isInteger(v)) throw typeError(fn, `${arg} must be an integer for dtype ${d}; got ${v}`);
     if (coerce(d, v) !== v) throw typeError(fn, `${arg} ${v} is out of range for dtype ${d}`);
   }
@@ -420,18 +513,25 @@ function shapeArg(fn: string, shape: unknown): number[] {
   if (shape instanceof Tensor || isNdArray(shape)) {
     const t = toTensor(fn, shape, 'shape');
     if (t.isSymbolic || t.rank !== 1 || !isInt(t.dtype)) {
-      throw valueError(fn, `shape must be a list of non-negative integers or a 1-D integer tensor with a value; got ${t.isSymbolic ? 'a symbolic' : 'a'} ${t.dtype} tensor of shape ${fmtShape(t.shape)}`);
+      throw valueError(
+        fn,
+        `shape must be a list of non-negative integers or a 1-D integer tensor with a value; got ${t.isSymbolic ? 'a symbolic' : 'a'} ${t.dtype} tensor of shape ${fmtShape(t.shape)}`
+      );
     }
     return checkDims(fn, Array.from(copyOut(t.host(), t.dtype).data), shape);
   }
   const list = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(list)) throw valueError(fn, `shape must be a list of non-negative integers; got ${describe(shape)}`);
+  if (!Array.isArray(list))
+    throw valueError(fn, `shape must be a list of non-negative integers; got ${describe(shape)}`);
   return checkDims(fn, list, shape);
 }
 
 function checkDims(fn: string, list: unknown[], given: unknown): number[] {
   if (!list.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
-    throw valueError(fn, `shape must be a list of non-negative integers; got ${given instanceof Tensor ? JSON.stringify(list) : JSON.stringify(given)}`);
+    throw valueError(
+      fn,
+      `shape must be a list of non-negative integers; got ${given instanceof Tensor ? JSON.stringify(list) : JSON.stringify(given)}`
+    );
   }
   return list.slice() as number[];
 }
@@ -442,11 +542,18 @@ function noiseShape(fn: string, noise: unknown, xShape: number[]): number[] {
   let dims: (number | null)[];
   if (noise instanceof Tensor || isNdArray(noise)) dims = shapeArg(fn, noise);
   else if (Array.isArray(noise)) dims = noise as (number | null)[];
-  else throw valueError(fn, `noise_shape must be a list of non-negative integers (or null entries); got ${describe(noise)}`);
+  else
+    throw valueError(
+      fn,
+      `noise_shape must be a list of non-negative integers (or null entries); got ${describe(noise)}`
+    );
   const filledDims = dims.map((d, i) => {
     if (d == null && dims.length === xShape.length) return xShape[i]!;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw valueError(fn, `noise_shape must be a list of non-negative integers (null entries only at x's rank ${xShape.length}); got ${JSON.stringify(dims)}`);
+      throw valueError(
+        fn,
+        `noise_shape must be a list of non-negative integers (null entries only at x's rank ${xShape.length}); got ${JSON.stringify(dims)}`
+      );
     }
     return d;
   });
@@ -482,5 +589,3 @@ function nameArg(fn: string, name: unknown): string | null {
   if (typeof name !== 'string') throw typeError(fn, `name must be a string; got ${describe(name)}`);
   return name;
 }
-
-

@@ -24,7 +24,12 @@ interface Parsed {
 }
 
 /** The arguments common to every reduction, validated against x's shape. */
-function parse(fn: string, x: TensorLike, axis: AxisArg | ReduceOptions | undefined, keepdims: boolean | undefined): Parsed {
+function parse(
+  fn: string,
+  x: TensorLike,
+  axis: AxisArg | ReduceOptions | undefined,
+  keepdims: boolean | undefined
+): Parsed {
   const o = options<ReduceOptions>(fn, ['axis', 'keepdims'], [axis, keepdims]);
   const t = toTensor(fn, x);
   const kd = o.keepdims ?? false;
@@ -43,10 +48,14 @@ function reductionAxes(fn: string, axis: unknown, shape: readonly number[]): num
       throw typeError(fn, `axis must be null, an integer or a list of integers; got ${JSON.stringify(axis)}`);
     }
     if (a < -rank || a >= rank) {
-      throw valueError(fn, `axis ${JSON.stringify(axis)} is out of range for x of shape ${fmtShape(shape)} (rank ${rank})`);
+      throw valueError(
+        fn,
+        `axis ${JSON.stringify(axis)} is out of range for x of shape ${fmtShape(shape)} (rank ${rank})`
+      );
     }
     const n = a < 0 ? a + rank : a;
-    if (seen.has(n)) throw valueError(fn, `axis ${JSON.stringify(axis)} names dimension ${n} of x of shape ${fmtShape(shape)} twice`);
+    if (seen.has(n))
+      throw valueError(fn, `axis ${JSON.stringify(axis)} names dimension ${n} of x of shape ${fmtShape(shape)} twice`);
     seen.add(n);
   }
   return [...seen].sort((p, q) => p - q);
@@ -84,7 +93,10 @@ function meanOf(t: Tensor, axes: number[], keepdims: boolean): Tensor {
 function varianceOf(fn: string, p: Parsed): Tensor {
   const t = p.t.dtype === 'bool' ? lax.cast(p.t, floatx()) : p.t;
   if (!isFloat(t.dtype)) {
-    throw typeError(fn, `x must be a float or bool tensor; got ${t.dtype} of shape ${fmtShape(t.shape)} (cast it to a float dtype first)`);
+    throw typeError(
+      fn,
+      `x must be a float or bool tensor; got ${t.dtype} of shape ${fmtShape(t.shape)} (cast it to a float dtype first)`
+    );
   }
   const d = lax.sub(t, meanOf(t, p.axes, true));
   return meanOf(lax.mul(d, d), p.axes, p.keepdims);
@@ -341,10 +353,13 @@ function argReduce(fn: 'argmax' | 'argmin', x: TensorLike, axis: number | ArgRed
   const t = toTensor(fn, x);
   const a = o.axis ?? -1;
   const rank = t.rank;
-  if (typeof a !== 'number' || !Number.isInteger(a)) throw typeError(fn, `axis must be an integer; got ${JSON.stringify(a)}`);
-  if (a < -rank || a >= rank) throw valueError(fn, `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${rank})`);
+  if (typeof a !== 'number' || !Number.isInteger(a))
+    throw typeError(fn, `axis must be an integer; got ${JSON.stringify(a)}`);
+  if (a < -rank || a >= rank)
+    throw valueError(fn, `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${rank})`);
   const n = a < 0 ? a + rank : a;
-  if (t.shape[n] === 0) throw valueError(fn, `axis ${a} of x of shape ${fmtShape(t.shape)} is empty: there is no index to return`);
+  if (t.shape[n] === 0)
+    throw valueError(fn, `axis ${a} of x of shape ${fmtShape(t.shape)} is empty: there is no index to return`);
   return fn === 'argmax' ? lax.argmax(t, n) : lax.argmin(t, n);
 }
 

@@ -83,9 +83,11 @@ export class Session {
  */
 export function get_session(op_input_list: readonly Tensor[] = []): Session {
   return keras('get_session', () => {
-    if (!Array.isArray(op_input_list)) throw typeError('get_session', `op_input_list must be a list of tensors; got ${describe(op_input_list)}`);
+    if (!Array.isArray(op_input_list))
+      throw typeError('get_session', `op_input_list must be a list of tensors; got ${describe(op_input_list)}`);
     op_input_list.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw typeError('get_session', `op_input_list[${i}] must be a tensor; got ${describe(t)}`);
+      if (!(t instanceof Tensor))
+        throw typeError('get_session', `op_input_list[${i}] must be a tensor; got ${describe(t)}`);
     });
     if (current === null || current.graph !== graphGeneration) current = new Session();
     return current;
@@ -112,7 +114,10 @@ export function get_session(op_input_list: readonly Tensor[] = []): Session {
 export function set_session(session: Session | null): void {
   keras('set_session', () => {
     if (session !== null && !(session instanceof Session)) {
-      throw typeError('set_session', `session must be a Session (from K.get_session) or null; got ${describe(session)}`);
+      throw typeError(
+        'set_session',
+        `session must be a Session (from K.get_session) or null; got ${describe(session)}`
+      );
     }
     current = session;
   });
@@ -165,7 +170,8 @@ export function clear_session(): void {
  */
 export function manual_variable_initialization(value: boolean): void {
   keras('manual_variable_initialization', () => {
-    if (typeof value !== 'boolean') throw typeError('manual_variable_initialization', `value must be a boolean; got ${describe(value)}`);
+    if (typeof value !== 'boolean')
+      throw typeError('manual_variable_initialization', `value must be a boolean; got ${describe(value)}`);
     manualInit = value;
   });
 }
@@ -216,7 +222,11 @@ export function name_scope<T>(name: string | null, fn: (scope: string) => T): T;
  * K.name_scope(null, { default_name: 'dense' }, (scope) => scope); // 'dense/'
  * ```
  */
-export function name_scope<T>(name: string | null, default_name: string | null | NameScopeOptions, fn: (scope: string) => T): T;
+export function name_scope<T>(
+  name: string | null,
+  default_name: string | null | NameScopeOptions,
+  fn: (scope: string) => T
+): T;
 /**
  * {@link name_scope} with a default name and the tensors the scope's ops use
  * (TensorFlow checks they share a graph; ktape has one graph, so they are only
@@ -235,17 +245,31 @@ export function name_scope<T>(name: string | null, default_name: string | null |
  * K.name_scope(null, 'sum', [a], (scope) => scope); // 'sum/'
  * ```
  */
-export function name_scope<T>(name: string | null, default_name: string | null, values: readonly Tensor[] | null, fn: (scope: string) => T): T;
+export function name_scope<T>(
+  name: string | null,
+  default_name: string | null,
+  values: readonly Tensor[] | null,
+  fn: (scope: string) => T
+): T;
 export function name_scope<T>(name: string | null, ...rest: unknown[]): T {
   // Only the arguments are checked as 'name_scope': the body runs as the user's own code.
   const [fn, scope] = keras('name_scope', () => {
     const fn = rest[rest.length - 1];
-    if (typeof fn !== 'function') throw typeError('name_scope', `the last argument must be a function (the body of the scope); got ${describe(fn)}`);
+    if (typeof fn !== 'function')
+      throw typeError(
+        'name_scope',
+        `the last argument must be a function (the body of the scope); got ${describe(fn)}`
+      );
     const o = options<NameScopeOptions>('name_scope', ['default_name', 'values'], rest.slice(0, -1));
-    if (rest.length > 3) throw typeError('name_scope', `takes name, default_name, values and fn; got ${rest.length + 1} arguments`);
-    if (name != null && typeof name !== 'string') throw typeError('name_scope', `name must be a string or null; got ${describe(name)}`);
+    if (rest.length > 3)
+      throw typeError('name_scope', `takes name, default_name, values and fn; got ${rest.length + 1} arguments`);
+    if (name != null && typeof name !== 'string')
+      throw typeError('name_scope', `name must be a string or null; got ${describe(name)}`);
     if (o.default_name != null && typeof o.default_name !== 'string') {
-      throw typeError('name_scope', `default_name type (${describe(o.default_name)}) is not a string type. You likely meant to pass this into the values argument.`);
+      throw typeError(
+        'name_scope',
+        `default_name type (${describe(o.default_name)}) is not a string type. You likely meant to pass this into the values argument.`
+      );
     }
     if (o.values != null && (!Array.isArray(o.values) || !o.values.every((t) => t instanceof Tensor))) {
       throw typeError('name_scope', `values must be a list of tensors; got ${describe(o.values)}`);
@@ -262,4 +286,3 @@ export function name_scope<T>(name: string | null, ...rest: unknown[]): T {
     setNameScope(previous);
   }
 }
-

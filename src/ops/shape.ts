@@ -78,7 +78,10 @@ export function permute_dimensions(x: TensorLike, pattern: IntList): Tensor {
     // tf.transpose takes no negative entries in perm, so neither do we.
     const seen = new Set(p);
     if (p.length !== t.rank || seen.size !== p.length || p.some((d) => d < 0 || d >= t.rank)) {
-      throw valueError('permute_dimensions', `pattern ${fmtList(p)} is not a permutation of the axes 0..${t.rank - 1} of x of shape ${fmtShape(t.shape)}`);
+      throw valueError(
+        'permute_dimensions',
+        `pattern ${fmtList(p)} is not a permutation of the axes 0..${t.rank - 1} of x of shape ${fmtShape(t.shape)}`
+      );
     }
     return lax.transpose(t, p);
   });
@@ -139,7 +142,10 @@ export function squeeze(x: TensorLike, axis: number): Tensor {
     const d = t.shape[a]!;
     // An unknown dimension is taken on trust, as TensorFlow checks it only at run time.
     if (d !== 1 && d !== UNKNOWN) {
-      throw valueError('squeeze', `cannot squeeze axis ${axis} of x of shape ${fmtShape(t.shape)}: its size is ${d}, not 1`);
+      throw valueError(
+        'squeeze',
+        `cannot squeeze axis ${axis} of x of shape ${fmtShape(t.shape)}: its size is ${d}, not 1`
+      );
     }
     const target = t.shape.filter((_, i) => i !== a);
     if (!t.shape.slice(a + 1).includes(UNKNOWN)) return lax.reshape(t, target, t);
@@ -186,12 +192,19 @@ export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
       const dim = t.shape[i]!;
       // The rest of an axis of unknown length is known when it starts at 0: all of it, at run time.
       if (n === -1 && dim === UNKNOWN) {
-        if (b[i] !== 0) throw valueError('slice', `${where}: size -1 along axis ${i} of unknown length is supported from start 0 only`);
+        if (b[i] !== 0)
+          throw valueError(
+            'slice',
+            `${where}: size -1 along axis ${i} of unknown length is supported from start 0 only`
+          );
         return UNKNOWN;
       }
       const len = n === -1 ? dim - b[i]! : n;
       if (b[i]! < 0 || len < 0 || (dim !== UNKNOWN && b[i]! + len > dim)) {
-        throw valueError('slice', `${where}: axis ${i} has length ${dim}, so it needs 0 <= start <= start + size <= ${dim}`);
+        throw valueError(
+          'slice',
+          `${where}: axis ${i} has length ${dim}, so it needs 0 <= start <= start + size <= ${dim}`
+        );
       }
       return len;
     });
@@ -203,7 +216,10 @@ export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
 function intList(fn: string, v: unknown, arg: string): number[] {
   if (v instanceof Tensor) {
     if ((v.dtype !== 'int32' && v.dtype !== 'int64') || v.rank !== 1) {
-      throw typeError(fn, `${arg} must be a list of integers or a 1-D int32 tensor; got a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`);
+      throw typeError(
+        fn,
+        `${arg} must be a list of integers or a 1-D int32 tensor; got a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`
+      );
     }
     if (v.isSymbolic) throw valueError(fn, `${arg} must have a value; got a symbolic tensor`);
     return v.toArray() as number[];
@@ -216,7 +232,8 @@ function intList(fn: string, v: unknown, arg: string): number[] {
 
 /** The target shape with its -1 filled in; ValueError naming both shapes when it cannot fit. */
 function inferShape(from: readonly number[], want: number[]): number[] {
-  const fail = (why: string) => valueError('reshape', `cannot reshape x of shape ${fmtShape(from)} into shape ${fmtList(want)}: ${why}`);
+  const fail = (why: string) =>
+    valueError('reshape', `cannot reshape x of shape ${fmtShape(from)} into shape ${fmtList(want)}: ${why}`);
   if (want.some((d) => d < -1)) throw fail('entries must be non-negative, or -1 for one inferred dimension');
   const free = want.filter((d) => d === -1).length;
   if (free > 1) throw fail('only one dimension can be -1');
@@ -236,4 +253,3 @@ function inferShape(from: readonly number[], want: number[]): number[] {
 function fmtList(l: readonly number[]): string {
   return `(${l.join(', ')}${l.length === 1 ? ',' : ''})`;
 }
-

@@ -54,7 +54,9 @@ export function is_sparse(tensor: unknown): boolean {
  * ```
  */
 export function to_dense(tensor: SparseTensor | TensorLike): Tensor {
-  return keras('to_dense', () => (tensor instanceof SparseTensor ? sparseToDense('to_dense', tensor) : toTensor('to_dense', tensor, 'tensor')));
+  return keras('to_dense', () =>
+    tensor instanceof SparseTensor ? sparseToDense('to_dense', tensor) : toTensor('to_dense', tensor, 'tensor')
+  );
 }
 
 /**
@@ -67,7 +69,9 @@ export function to_dense(tensor: SparseTensor | TensorLike): Tensor {
  */
 export function isCoo(x: unknown): x is CooValue {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || x instanceof Tensor || isNdArray(x)) return false;
-  return ('row' in x && 'col' in x && 'data' in x && 'shape' in x) || ('indices' in x && 'values' in x && 'dense_shape' in x);
+  return (
+    ('row' in x && 'col' in x && 'data' in x && 'shape' in x) || ('indices' in x && 'values' in x && 'dense_shape' in x)
+  );
 }
 
 /**
@@ -86,8 +90,10 @@ export function isCoo(x: unknown): x is CooValue {
 export function sparseFromCoo(fn: string, value: CooValue, arg: string, dtype: DType): SparseTensor {
   let indices: Tensor, values: Tensor, shape: unknown;
   if ('row' in value) {
-    const row = Array.from(value.row), col = Array.from(value.col);
-    if (row.length !== col.length) throw valueError(fn, `${arg}: row has ${row.length} entries but col has ${col.length}`);
+    const row = Array.from(value.row),
+      col = Array.from(value.col);
+    if (row.length !== col.length)
+      throw valueError(fn, `${arg}: row has ${row.length} entries but col has ${col.length}`);
     indices = toTensor(fn, row.length === 0 ? [] : row.map((r, i) => [r, col[i]!]), `${arg}.row/col`, 'int64');
     values = toTensor(fn, Array.from(value.data), `${arg}.data`, dtype);
     shape = value.shape;
@@ -123,12 +129,20 @@ export function sparseFromCoo(fn: string, value: CooValue, arg: string, dtype: D
 export function checkedSparse(fn: string, indices: Tensor, values: Tensor, dense: number[], arg: string): SparseTensor {
   if (!isInt(indices.dtype)) throw typeError(fn, `${arg}: indices must be integers; got ${indices.dtype}`);
   if (indices.rank !== 2 || (indices.shape[1] !== dense.length && indices.shape[1] !== UNKNOWN)) {
-    throw valueError(fn, `${arg}: indices must have shape [nnz, ${dense.length}] for dense shape ${fmtShape(dense)}; got ${fmtShape(indices.shape)}`);
+    throw valueError(
+      fn,
+      `${arg}: indices must have shape [nnz, ${dense.length}] for dense shape ${fmtShape(dense)}; got ${fmtShape(indices.shape)}`
+    );
   }
-  if (values.rank !== 1) throw valueError(fn, `${arg}: values must be 1-D ([nnz]); got shape ${fmtShape(values.shape)}`);
-  const n = indices.shape[0]!, m = values.shape[0]!;
+  if (values.rank !== 1)
+    throw valueError(fn, `${arg}: values must be 1-D ([nnz]); got shape ${fmtShape(values.shape)}`);
+  const n = indices.shape[0]!,
+    m = values.shape[0]!;
   if (n !== m && n !== UNKNOWN && m !== UNKNOWN) {
-    throw valueError(fn, `${arg}: indices of shape ${fmtShape(indices.shape)} give ${n} positions but values of shape ${fmtShape(values.shape)} hold ${m}`);
+    throw valueError(
+      fn,
+      `${arg}: indices of shape ${fmtShape(indices.shape)} give ${n} positions but values of shape ${fmtShape(values.shape)} hold ${m}`
+    );
   }
   checkIndexValues(fn, indices, dense, arg);
   return new SparseTensor(indices.dtype === 'int64' ? indices : lax.cast(indices, 'int64'), values, dense);
@@ -143,7 +157,10 @@ function checkIndexValues(fn: string, indices: Tensor, dense: number[], arg: str
   for (let i = 0; i * rank < data.length; i++) {
     const idx = Array.from(data.subarray(i * rank, (i + 1) * rank));
     if (idx.some((v, k) => !Number.isInteger(v) || v < 0 || (dense[k]! >= 0 && v >= dense[k]!))) {
-      throw valueError(fn, `${arg}: index [${idx.join(', ')}] (entry ${i}) is out of bounds for dense shape ${fmtShape(dense)}`);
+      throw valueError(
+        fn,
+        `${arg}: index [${idx.join(', ')}] (entry ${i}) is out of bounds for dense shape ${fmtShape(dense)}`
+      );
     }
     const key = idx.join(',');
     if (seen.has(key)) throw valueError(fn, `${arg}: index [${idx.join(', ')}] (entry ${i}) is repeated`);
@@ -153,7 +170,10 @@ function checkIndexValues(fn: string, indices: Tensor, dense: number[], arg: str
 
 function knownShape(fn: string, sp: SparseTensor, arg: string): void {
   if (!isKnown(sp.dense_shape)) {
-    throw valueError(fn, `${arg} has dense shape ${fmtShape(sp.dense_shape)} with unknown dimensions; give the placeholder a full shape`);
+    throw valueError(
+      fn,
+      `${arg} has dense shape ${fmtShape(sp.dense_shape)} with unknown dimensions; give the placeholder a full shape`
+    );
   }
 }
 
@@ -170,7 +190,8 @@ function knownShape(fn: string, sp: SparseTensor, arg: string): void {
 export function sparseToDense(fn: string, sp: SparseTensor): Tensor {
   knownShape(fn, sp, 'tensor');
   checkIndexValues(fn, sp.indices, sp.dense_shape, 'tensor');
-  const dense = sp.dense_shape, rank = dense.length;
+  const dense = sp.dense_shape,
+    rank = dense.length;
   const strides = dense.map((_, k) => sizeOf(dense.slice(k + 1)));
   const pos = lax.sum(lax.mul(sp.indices, toTensor(fn, strides, 'strides', 'int64')), [1]);
   const flat = lax.scatterAdd(sp.values, pos, 0, sizeOf(dense));
@@ -200,12 +221,15 @@ export function sparseDenseMatmul(fn: string, x: SparseTensor, yIn: unknown): Te
   const shapes = `x of dense shape ${fmtShape(x.dense_shape)} and y of shape ${fmtShape(y.shape)}`;
   if (x.dtype !== y.dtype) throw typeError(fn, `x and y must have the same dtype; got ${x.dtype} and ${y.dtype}`);
   if (x.dtype === 'bool') throw typeError(fn, 'x and y must be numeric; got bool');
-  if (x.rank !== 2 || y.rank !== 2) throw valueError(fn, `a sparse x needs a 2-D x and a 2-D y (tf.sparse.sparse_dense_matmul); got ${shapes}`);
-  const k = x.dense_shape[1]!, l = y.shape[0]!;
+  if (x.rank !== 2 || y.rank !== 2)
+    throw valueError(fn, `a sparse x needs a 2-D x and a 2-D y (tf.sparse.sparse_dense_matmul); got ${shapes}`);
+  const k = x.dense_shape[1]!,
+    l = y.shape[0]!;
   if (k !== l && k !== UNKNOWN && l !== UNKNOWN) {
     throw valueError(fn, `the last axis of x (${k}) does not match the first axis of y (${l}); got ${shapes}`);
   }
-  if (x.dense_shape[0]! < 0) throw valueError(fn, `x has dense shape ${fmtShape(x.dense_shape)}: its number of rows must be known`);
+  if (x.dense_shape[0]! < 0)
+    throw valueError(fn, `x has dense shape ${fmtShape(x.dense_shape)}: its number of rows must be known`);
   checkIndexValues(fn, x.indices, x.dense_shape, 'x');
   const nnz = x.values.shape[0]!;
   const rows = lax.gather(y, indexColumn(x, 1), 0);
@@ -232,13 +256,24 @@ export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): Spar
   let offset = 0;
   const parts = xs.map((x, i) => {
     if (x.dtype !== first.dtype) throw typeError(fn, `tensors[${i}] is ${x.dtype}, but tensors[0] is ${first.dtype}`);
-    const bad = x.rank !== rank || x.dense_shape.some((d, k) => k !== axis && d !== dense[k] && d !== UNKNOWN && dense[k] !== UNKNOWN);
+    const bad =
+      x.rank !== rank ||
+      x.dense_shape.some((d, k) => k !== axis && d !== dense[k] && d !== UNKNOWN && dense[k] !== UNKNOWN);
     if (bad) {
-      throw valueError(fn, `tensors[${i}] of dense shape ${fmtShape(x.dense_shape)} does not match tensors[0] of dense shape ` +
-        `${fmtShape(first.dense_shape)}: all dimensions but axis ${axis} must be equal`);
+      throw valueError(
+        fn,
+        `tensors[${i}] of dense shape ${fmtShape(x.dense_shape)} does not match tensors[0] of dense shape ` +
+          `${fmtShape(first.dense_shape)}: all dimensions but axis ${axis} must be equal`
+      );
     }
-    if (x.dense_shape[axis]! < 0) throw valueError(fn, `tensors[${i}] has dense shape ${fmtShape(x.dense_shape)}: its size along axis ${axis} must be known`);
-    x.dense_shape.forEach((d, k) => { if (dense[k] === UNKNOWN) dense[k] = d; });
+    if (x.dense_shape[axis]! < 0)
+      throw valueError(
+        fn,
+        `tensors[${i}] has dense shape ${fmtShape(x.dense_shape)}: its size along axis ${axis} must be known`
+      );
+    x.dense_shape.forEach((d, k) => {
+      if (dense[k] === UNKNOWN) dense[k] = d;
+    });
     const shift = new Array<number>(rank).fill(0);
     shift[axis] = offset;
     offset += x.dense_shape[axis]!;
@@ -246,13 +281,17 @@ export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): Spar
   });
   dense[axis] = offset;
   let indices = lax.concat(parts, 0);
-  let values = lax.concat(xs.map((x) => x.values), 0);
+  let values = lax.concat(
+    xs.map((x) => x.values),
+    0
+  );
   if (!indices.isSymbolic) {
     // tf.sparse.concat reorders into row-major order; a gather keeps values differentiable.
     const data = copyOut(indices.host(), 'int64').data;
     const key = (i: number) => Array.from(data.subarray(i * rank, (i + 1) * rank));
     const order = [...Array(indices.shape[0]!).keys()].sort((a, b) => {
-      const ka = key(a), kb = key(b);
+      const ka = key(a),
+        kb = key(b);
       const k = ka.findIndex((v, j) => v !== kb[j]);
       return k < 0 ? 0 : ka[k]! - kb[k]!;
     });

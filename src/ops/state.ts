@@ -66,12 +66,24 @@ const DEFAULT_NAME = 'Variable';
  * K.eval(kvar); // [[1, 2], [3, 4]]
  * ```
  */
-export function variable(value: CooValue, dtype?: DType | null | VariableOptions,
-  name?: string | null | VariableOptions, constraint?: Constraint | null | VariableOptions): SparseTensor;
-export function variable(value: TensorLike, dtype?: DType | null | VariableOptions,
-  name?: string | null | VariableOptions, constraint?: Constraint | null | VariableOptions): Variable;
-export function variable(value: TensorLike | CooValue, dtype?: DType | null | VariableOptions,
-  name?: string | null | VariableOptions, constraint?: Constraint | null | VariableOptions): Variable | SparseTensor {
+export function variable(
+  value: CooValue,
+  dtype?: DType | null | VariableOptions,
+  name?: string | null | VariableOptions,
+  constraint?: Constraint | null | VariableOptions
+): SparseTensor;
+export function variable(
+  value: TensorLike,
+  dtype?: DType | null | VariableOptions,
+  name?: string | null | VariableOptions,
+  constraint?: Constraint | null | VariableOptions
+): Variable;
+export function variable(
+  value: TensorLike | CooValue,
+  dtype?: DType | null | VariableOptions,
+  name?: string | null | VariableOptions,
+  constraint?: Constraint | null | VariableOptions
+): Variable | SparseTensor {
   return keras('variable', () => {
     const o = options<VariableOptions>('variable', ['dtype', 'name', 'constraint'], [dtype, name, constraint]);
     const d = o.dtype == null ? floatx() : toDType('variable', o.dtype);
@@ -108,8 +120,12 @@ export function variable(value: TensorLike | CooValue, dtype?: DType | null | Va
  * K.eval(K.constant([1, 2, 3, 4], null, [2, 2])); // [[1, 2], [3, 4]]
  * ```
  */
-export function constant(value: TensorLike, dtype?: DType | null | ConstantOptions,
-  shape?: number | number[] | null | ConstantOptions, name?: string | null | ConstantOptions): Tensor {
+export function constant(
+  value: TensorLike,
+  dtype?: DType | null | ConstantOptions,
+  shape?: number | number[] | null | ConstantOptions,
+  name?: string | null | ConstantOptions
+): Tensor {
   return keras('constant', () => {
     const o = options<ConstantOptions>('constant', ['dtype', 'shape', 'name'], [dtype, shape, name]);
     const d = o.dtype == null ? floatx() : toDType('constant', o.dtype);
@@ -124,7 +140,10 @@ export function constant(value: TensorLike, dtype?: DType | null | ConstantOptio
       if (have === sizeOf(want)) t = lax.reshape(t, want);
       else if (have === 1 && !t.isSymbolic) t = filled(want, d, t.host().data[t.host().offset]!);
       else {
-        throw typeError('constant', `value of shape ${fmtShape(t.shape)} (${have} elements) cannot be reshaped or filled to shape ${fmtShape(want)}`);
+        throw typeError(
+          'constant',
+          `value of shape ${fmtShape(t.shape)} (${have} elements) cannot be reshaped or filled to shape ${fmtShape(want)}`
+        );
       }
     }
     if (n !== null && t !== value) t.name = scopedName(n);
@@ -230,7 +249,8 @@ export function set_value(x: Variable, value: TensorLike): void {
  */
 export function batch_set_value(tuples: [Variable, TensorLike][]): void {
   keras('batch_set_value', () => {
-    if (!Array.isArray(tuples)) throw typeError('batch_set_value', `tuples must be a list of [variable, value] pairs; got ${describe(tuples)}`);
+    if (!Array.isArray(tuples))
+      throw typeError('batch_set_value', `tuples must be a list of [variable, value] pairs; got ${describe(tuples)}`);
     const staged = tuples.map((pair, i) => {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw typeError('batch_set_value', `tuples[${i}] must be a [variable, value] pair; got ${describe(pair)}`);
@@ -281,7 +301,7 @@ export class UpdateOp {
     /** The Keras function that made it. */
     readonly fn: string,
     /** An operand that must have exactly the variable's shape when it runs (tf.assign's rule; no broadcasting). */
-    readonly operand: Tensor | null = null,
+    readonly operand: Tensor | null = null
   ) {}
 
   /** The function, variable, shape and dtype, as `UpdateOp(update_add, variable=w, shape=(2,), dtype=float32)`. */
@@ -392,17 +412,35 @@ export function update_sub(x: Variable, decrement: TensorLike): Variable | Updat
  * K.eval(x); // 0.2
  * ```
  */
-export function moving_average_update(x: Variable, value: Exclude<TensorLike, Tensor>, momentum: number | Exclude<TensorLike, Tensor>): Variable;
-export function moving_average_update(x: Variable, value: TensorLike, momentum: number | TensorLike): Variable | UpdateOp;
-export function moving_average_update(x: Variable, value: TensorLike, momentum: number | TensorLike): Variable | UpdateOp {
+export function moving_average_update(
+  x: Variable,
+  value: Exclude<TensorLike, Tensor>,
+  momentum: number | Exclude<TensorLike, Tensor>
+): Variable;
+export function moving_average_update(
+  x: Variable,
+  value: TensorLike,
+  momentum: number | TensorLike
+): Variable | UpdateOp;
+export function moving_average_update(
+  x: Variable,
+  value: TensorLike,
+  momentum: number | TensorLike
+): Variable | UpdateOp {
   return keras('moving_average_update', () => {
     const fn = 'moving_average_update';
     checkVariable(fn, x);
     const v = castTo(fn, value, 'value', x.dtype);
     const m = castTo(fn, momentum, 'momentum', x.dtype);
-    for (const [t, arg] of [[v, 'value'], [m, 'momentum']] as const) {
+    for (const [t, arg] of [
+      [v, 'value'],
+      [m, 'momentum'],
+    ] as const) {
       if (!broadcastsTo(t.shape, x.shape)) {
-        throw valueError(fn, `${arg} of shape ${fmtShape(t.shape)} does not broadcast to variable ${x.name} of shape ${fmtShape(x.shape)}`);
+        throw valueError(
+          fn,
+          `${arg} of shape ${fmtShape(t.shape)} does not broadcast to variable ${x.name} of shape ${fmtShape(x.shape)}`
+        );
       }
     }
     return assign(fn, x, [v, m], (cur) => lax.add(lax.mul(cur, m), lax.mul(v, lax.sub(lax.scalar(1, x.dtype), m))));
@@ -424,8 +462,11 @@ export function moving_average_update(x: Variable, value: TensorLike, momentum: 
  * K.eval(K.zeros(K.shape(K.constant([1, 2, 3])), 'int32')); // [0, 0, 0]
  * ```
  */
-export function zeros(shape: number | number[] | Tensor, dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions): Variable {
+export function zeros(
+  shape: number | number[] | Tensor,
+  dtype?: DType | null | DTypeNameOptions,
+  name?: string | null | DTypeNameOptions
+): Variable {
   return keras('zeros', () => filledVariable('zeros', shape, dtype, name, 0));
 }
 
@@ -444,8 +485,11 @@ export function zeros(shape: number | number[] | Tensor, dtype?: DType | null | 
  * K.dtype(K.ones(2, 'int32')); // 'int32'
  * ```
  */
-export function ones(shape: number | number[] | Tensor, dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions): Variable {
+export function ones(
+  shape: number | number[] | Tensor,
+  dtype?: DType | null | DTypeNameOptions,
+  name?: string | null | DTypeNameOptions
+): Variable {
   return keras('ones', () => filledVariable('ones', shape, dtype, name, 1));
 }
 
@@ -464,8 +508,11 @@ export function ones(shape: number | number[] | Tensor, dtype?: DType | null | D
  * K.eval(K.eye([2, 3])); // [[1, 0, 0], [0, 1, 0]]
  * ```
  */
-export function eye(size: number | [number, number], dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions): Variable {
+export function eye(
+  size: number | [number, number],
+  dtype?: DType | null | DTypeNameOptions,
+  name?: string | null | DTypeNameOptions
+): Variable {
   return keras('eye', () => {
     const o = options<DTypeNameOptions>('eye', ['dtype', 'name'], [dtype, name]);
     const d = o.dtype == null ? floatx() : toDType('eye', o.dtype);
@@ -498,7 +545,11 @@ export function eye(size: number | [number, number], dtype?: DType | null | DTyp
  * K.dtype(K.zeros_like(x, 'int32')); // 'int32'
  * ```
  */
-export function zeros_like(x: TensorLike, dtype?: DType | null | DTypeNameOptions, name?: string | null | DTypeNameOptions): Tensor {
+export function zeros_like(
+  x: TensorLike,
+  dtype?: DType | null | DTypeNameOptions,
+  name?: string | null | DTypeNameOptions
+): Tensor {
   return keras('zeros_like', () => filledLike('zeros_like', x, dtype, name, 0));
 }
 
@@ -518,7 +569,11 @@ export function zeros_like(x: TensorLike, dtype?: DType | null | DTypeNameOption
  * K.eval(K.ones_like(kvar)); // [[1, 1, 1], [1, 1, 1]]
  * ```
  */
-export function ones_like(x: TensorLike, dtype?: DType | null | DTypeNameOptions, name?: string | null | DTypeNameOptions): Tensor {
+export function ones_like(
+  x: TensorLike,
+  dtype?: DType | null | DTypeNameOptions,
+  name?: string | null | DTypeNameOptions
+): Tensor {
   return keras('ones_like', () => filledLike('ones_like', x, dtype, name, 1));
 }
 
@@ -556,7 +611,9 @@ export function count_params(x: TensorLike): number {
  * ```
  */
 export function int_shape(x: TensorLike | SparseTensor): (number | null)[] {
-  return keras('int_shape', () => (x instanceof SparseTensor ? x : toTensor('int_shape', x)).shape.map((d) => (d < 0 ? null : d)));
+  return keras('int_shape', () =>
+    (x instanceof SparseTensor ? x : toTensor('int_shape', x)).shape.map((d) => (d < 0 ? null : d))
+  );
 }
 
 /**
@@ -609,7 +666,10 @@ export function shape(x: TensorLike): Tensor {
     const t = toTensor('shape', x);
     // A dynamic dimension would need a shape primitive evaluated by K.function.
     if (!isKnown(t.shape)) {
-      throw valueError('shape', `x has unknown dimensions ${fmtShape(t.shape)}; dynamic shapes are not supported, use K.int_shape`);
+      throw valueError(
+        'shape',
+        `x has unknown dimensions ${fmtShape(t.shape)}; dynamic shapes are not supported, use K.int_shape`
+      );
     }
     const data = allocate('int32', t.rank);
     t.shape.forEach((d, i) => (data[i] = d));
@@ -669,7 +729,10 @@ export function cast_to_floatx(x: TensorLike): Tensor | Nd {
 function readOut(fn: string, x: unknown, arg: string): Nd {
   const t = x instanceof Tensor ? x : toTensor(fn, x, arg);
   if (t.isSymbolic) {
-    throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value; evaluate it with K.function`);
+    throw valueError(
+      fn,
+      `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value; evaluate it with K.function`
+    );
   }
   return copyOut(t.host(), t.dtype);
 }
@@ -681,7 +744,10 @@ function readOut(fn: string, x: unknown, arg: string): Nd {
 function valueTensor(fn: string, value: unknown, arg: string, dtype: DType, allowSymbolic = false): Tensor {
   if (!(value instanceof Tensor)) return toTensor(fn, value, arg, dtype);
   if (value.dtype !== dtype) {
-    throw typeError(fn, `${arg} is a ${value.dtype} tensor of shape ${fmtShape(value.shape)}, but dtype ${dtype} was asked for; cast it first`);
+    throw typeError(
+      fn,
+      `${arg} is a ${value.dtype} tensor of shape ${fmtShape(value.shape)}, but dtype ${dtype} was asked for; cast it first`
+    );
   }
   if (value.isSymbolic && !allowSymbolic) {
     throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(value.shape)} and has no value`);
@@ -701,7 +767,8 @@ function fits(shape: readonly number[], target: readonly number[]): boolean {
 }
 
 function checkVariable(fn: string, x: unknown): asserts x is Variable {
-  if (!(x instanceof Variable)) throw typeError(fn, `x must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
+  if (!(x instanceof Variable))
+    throw typeError(fn, `x must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
 }
 
 /** The operand of update/update_add/update_sub: x's dtype and exactly x's shape, as tf.assign requires. */
@@ -710,7 +777,10 @@ function exactValue(fn: string, x: Variable, value: unknown, arg: string): Tenso
   const t = valueTensor(fn, value, arg, x.dtype, true);
   // A symbolic operand's unknown dims are checked when K.function runs the update.
   if (!fits(t.shape, x.shape)) {
-    throw valueError(fn, `${arg} of shape ${fmtShape(t.shape)} does not match variable ${x.name} of shape ${fmtShape(x.shape)}`);
+    throw valueError(
+      fn,
+      `${arg} of shape ${fmtShape(t.shape)} does not match variable ${x.name} of shape ${fmtShape(x.shape)}`
+    );
   }
   return t;
 }
@@ -722,7 +792,10 @@ function exactValue(fn: string, x: Variable, value: unknown, arg: string): Tenso
  * values at float64, which gives the same float32 results and exact float64 ones.
  */
 function castTo(fn: string, value: unknown, arg: string, dtype: DType): Tensor {
-  const t = value instanceof Tensor || isNdArray(value) || ArrayBuffer.isView(value) ? toTensor(fn, value, arg) : toTensor(fn, value, arg, 'float64');
+  const t =
+    value instanceof Tensor || isNdArray(value) || ArrayBuffer.isView(value)
+      ? toTensor(fn, value, arg)
+      : toTensor(fn, value, arg, 'float64');
   // A symbolic operand's cast is part of the update's graph, so it is recorded.
   return t.isSymbolic ? lax.cast(t, dtype) : withoutRecording(() => lax.cast(t, dtype));
 }
@@ -732,12 +805,20 @@ function castTo(fn: string, value: unknown, arg: string, dtype: DType): Tensor {
  * without recording (an update is not differentiable) and swapped in. With a
  * symbolic operand: recorded, and returned as an UpdateOp for K.function.
  */
-function assign(fn: string, x: Variable, operands: readonly Tensor[], compute: (current: Tensor) => Tensor,
-  exact: Tensor | null = null): Variable | UpdateOp {
+function assign(
+  fn: string,
+  x: Variable,
+  operands: readonly Tensor[],
+  compute: (current: Tensor) => Tensor,
+  exact: Tensor | null = null
+): Variable | UpdateOp {
   const symbolic = operands.some((t) => t.isSymbolic);
   const next = symbolic ? compute(x) : withoutRecording(() => compute(x));
   if (!fits(next.shape, x.shape) || next.dtype !== x.dtype) {
-    throw valueError(fn, `new value of shape ${fmtShape(next.shape)} and dtype ${next.dtype} does not fit variable ${x.name} of shape ${fmtShape(x.shape)} and dtype ${x.dtype}`);
+    throw valueError(
+      fn,
+      `new value of shape ${fmtShape(next.shape)} and dtype ${next.dtype} does not fit variable ${x.name} of shape ${fmtShape(x.shape)} and dtype ${x.dtype}`
+    );
   }
   if (symbolic) return new UpdateOp(x, next, fn, exact);
   x.replace(own(next));
@@ -746,11 +827,16 @@ function assign(fn: string, x: Variable, operands: readonly Tensor[], compute: (
 
 /** The new storage for set_value: any value converted to x's dtype (numpy's asarray), same shape. */
 function setValueFor(fn: string, x: unknown, value: unknown, xArg: string, arg: string): Storage {
-  if (!(x instanceof Variable)) throw typeError(fn, `${xArg} must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
-  const t = value instanceof Tensor ? withoutRecording(() => lax.cast(value, x.dtype)) : toTensor(fn, value, arg, x.dtype);
+  if (!(x instanceof Variable))
+    throw typeError(fn, `${xArg} must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
+  const t =
+    value instanceof Tensor ? withoutRecording(() => lax.cast(value, x.dtype)) : toTensor(fn, value, arg, x.dtype);
   if (t.isSymbolic) throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value`);
   if (!sameShape(t.shape, x.shape)) {
-    throw valueError(fn, `${arg} of shape ${fmtShape(t.shape)} does not match variable ${x.name} of shape ${fmtShape(x.shape)}`);
+    throw valueError(
+      fn,
+      `${arg} of shape ${fmtShape(t.shape)} does not match variable ${x.name} of shape ${fmtShape(x.shape)}`
+    );
   }
   return own(t);
 }
@@ -804,7 +890,10 @@ function shapeArg(fn: string, shape: unknown): number[] {
   if (shape instanceof Tensor || isNdArray(shape)) {
     const t = toTensor(fn, shape, 'shape');
     if (t.rank !== 1 || !isInt(t.dtype) || t.isSymbolic) {
-      throw valueError(fn, `shape must be a 1-D integer tensor with a value; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+      throw valueError(
+        fn,
+        `shape must be a 1-D integer tensor with a value; got ${t.dtype} of shape ${fmtShape(t.shape)}`
+      );
     }
     return toShape(fn, Array.from(copyOut(t.host(), t.dtype).data));
   }
@@ -816,4 +905,3 @@ function nameArg(fn: string, name: unknown): string | null {
   if (typeof name !== 'string') throw typeError(fn, `name must be a string; got ${describe(name)}`);
   return name;
 }
-

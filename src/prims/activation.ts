@@ -14,7 +14,10 @@ import { vjp, type OpSpec } from './spec.js';
 function gradOf(op: string) {
   return ([y, g]: readonly Meta[]): Meta => {
     if (!isFloat(y!.dtype) || g!.dtype !== y!.dtype) {
-      throw typeError(op, `y and g must be float tensors of one dtype; got ${y!.dtype} ${fmtShape(y!.shape)} and ${g!.dtype} ${fmtShape(g!.shape)}`);
+      throw typeError(
+        op,
+        `y and g must be float tensors of one dtype; got ${y!.dtype} ${fmtShape(y!.shape)} and ${g!.dtype} ${fmtShape(g!.shape)}`
+      );
     }
     return { shape: broadcastShapes(op, y!.shape, g!.shape), dtype: y!.dtype };
   };
@@ -24,7 +27,8 @@ export const activationPrims = {
   softmax: {
     doc: 'exp(x - max(x)) / sum(exp(x - max(x))) along axis',
     infer: ([x]: readonly Meta[], a: { axis: number }): Meta => {
-      if (!isFloat(x!.dtype)) throw typeError('softmax', `x must be a float tensor; got ${x!.dtype} of shape ${fmtShape(x!.shape)}`);
+      if (!isFloat(x!.dtype))
+        throw typeError('softmax', `x must be a float tensor; got ${x!.dtype} of shape ${fmtShape(x!.shape)}`);
       if (!Number.isInteger(a.axis) || a.axis < 0 || a.axis >= x!.shape.length) {
         throw valueError('softmax', `axis ${a.axis} is out of range for x of shape ${fmtShape(x!.shape)}`);
       }
@@ -32,12 +36,16 @@ export const activationPrims = {
     },
     // The Jacobian diag(y) - y y^T applied to g. Written with the output y,
     // whose own node carries the second order back through softmax.
-    vjp: [vjp('y * (g - sum(g * y, axis, keepdims))', (g, c) =>
-      lax.mul(c.out, lax.sub(g, lax.sum(lax.mul(g, c.out), [c.attrs.axis], true))))],
+    vjp: [
+      vjp('y * (g - sum(g * y, axis, keepdims))', (g, c) =>
+        lax.mul(c.out, lax.sub(g, lax.sum(lax.mul(g, c.out), [c.attrs.axis], true)))
+      ),
+    ],
   },
   // z = g y (1 - y), the gradient of sigmoid from its output y. h is z's cotangent.
   sigmoid_grad: {
-    doc: 'g * y * (1 - y)', infer: gradOf('sigmoid_grad'),
+    doc: 'g * y * (1 - y)',
+    infer: gradOf('sigmoid_grad'),
     vjp: [
       vjp('h * g * (1 - 2 y)', (h, c) => {
         const [y, g] = c.inputs as [typeof h, typeof h];
@@ -48,7 +56,8 @@ export const activationPrims = {
   },
   // z = g (1 - y^2), the gradient of tanh from its output y.
   tanh_grad: {
-    doc: 'g * (1 - y^2)', infer: gradOf('tanh_grad'),
+    doc: 'g * (1 - y^2)',
+    infer: gradOf('tanh_grad'),
     vjp: [
       vjp('-2 h g y', (h, c) => {
         const [y, g] = c.inputs as [typeof h, typeof h];

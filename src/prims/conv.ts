@@ -19,7 +19,13 @@ import type { ConvGeometry, ConvAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 /** The number of windows along one axis (0 when not even one fits). */
-export function convOutSize(size: number, kernel: number, stride: number, dilation: number, pads: readonly [number, number]): number {
+export function convOutSize(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  pads: readonly [number, number]
+): number {
   const span = (kernel - 1) * dilation + 1;
   const room = size + pads[0] + pads[1] - span;
   return room < 0 ? 0 : Math.floor(room / stride) + 1;
@@ -30,34 +36,51 @@ const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOW
 function checkGeometry(prim: string, a: ConvGeometry): number {
   const n = a.strides.length;
   const ints = (v: readonly number[], min: number) => v.length === n && v.every((d) => Number.isInteger(d) && d >= min);
-  if (n < 1 || n > 3 || !ints(a.strides, 1) || !ints(a.dilation, 1) || a.pads.length !== n ||
+  if (
+    n < 1 ||
+    n > 3 ||
+    !ints(a.strides, 1) ||
+    !ints(a.dilation, 1) ||
+    a.pads.length !== n ||
     !a.pads.every((p) => p.length === 2 && p.every((d) => Number.isInteger(d) && d >= 0)) ||
-    !Number.isInteger(a.groups) || a.groups < 1) {
-    throw valueError(prim, `bad geometry: strides ${JSON.stringify(a.strides)}, dilation ${JSON.stringify(a.dilation)}, ` +
-      `pads ${JSON.stringify(a.pads)}, groups ${a.groups} (1 to 3 spatial axes; strides, dilation, groups >= 1; pads >= 0)`);
+    !Number.isInteger(a.groups) ||
+    a.groups < 1
+  ) {
+    throw valueError(
+      prim,
+      `bad geometry: strides ${JSON.stringify(a.strides)}, dilation ${JSON.stringify(a.dilation)}, ` +
+        `pads ${JSON.stringify(a.pads)}, groups ${a.groups} (1 to 3 spatial axes; strides, dilation, groups >= 1; pads >= 0)`
+    );
   }
   return n;
 }
 
 function checkDTypes(prim: string, p: Meta, q: Meta, pn: string, qn: string): void {
-  if (p.dtype !== q.dtype) throw typeError(prim, `${pn} and ${qn} must have the same dtype; got ${p.dtype} and ${q.dtype}`);
+  if (p.dtype !== q.dtype)
+    throw typeError(prim, `${pn} and ${qn} must have the same dtype; got ${p.dtype} and ${q.dtype}`);
   if (!isFloat(p.dtype)) throw typeError(prim, `${pn} and ${qn} must be float tensors; got ${p.dtype}`);
 }
 
 function checkRank(prim: string, m: Meta, n: number, name: string): void {
-  if (m.shape.length !== n + 2) throw valueError(prim, `${name} must have rank ${n + 2} for ${n} spatial axes; got shape ${fmtShape(m.shape)}`);
+  if (m.shape.length !== n + 2)
+    throw valueError(prim, `${name} must have rank ${n + 2} for ${n} spatial axes; got shape ${fmtShape(m.shape)}`);
 }
 
 /** The output spatial sizes of conv on an input of spatial sizes `sizes` (unknown stays unknown). */
 function outSizes(a: ConvGeometry, sizes: readonly number[], kernel: readonly number[]): number[] {
-  return sizes.map((s, i) => (s === UNKNOWN ? UNKNOWN : convOutSize(s, kernel[i]!, a.strides[i]!, a.dilation[i]!, a.pads[i]!)));
+  return sizes.map((s, i) =>
+    s === UNKNOWN ? UNKNOWN : convOutSize(s, kernel[i]!, a.strides[i]!, a.dilation[i]!, a.pads[i]!)
+  );
 }
 
 /** The kernel's channels: C / groups in, F out (F a multiple of groups). */
 function checkKernel(prim: string, w: Meta, n: number, groups: number, name: string): void {
   const out = w.shape[n + 1]!;
   if (w.shape.slice(0, n).some((d) => d < 1) || (out !== UNKNOWN && out % groups !== 0)) {
-    throw valueError(prim, `${name} of shape ${fmtShape(w.shape)} must have known positive spatial sizes and output channels divisible by groups = ${groups}`);
+    throw valueError(
+      prim,
+      `${name} of shape ${fmtShape(w.shape)} must have known positive spatial sizes and output channels divisible by groups = ${groups}`
+    );
   }
 }
 
@@ -78,16 +101,27 @@ export const convPrims = {
       checkRank('conv', w!, n, 'kernel');
       checkDTypes('conv', x!, w!, 'x', 'kernel');
       checkKernel('conv', w!, n, a.groups, 'kernel');
-      const c = x!.shape[n + 1]!, cg = w!.shape[n]!;
+      const c = x!.shape[n + 1]!,
+        cg = w!.shape[n]!;
       if (!agree(c, cg === UNKNOWN ? UNKNOWN : cg * a.groups)) {
-        throw valueError('conv', `x of shape ${fmtShape(x!.shape)} has ${c} channels, but the kernel of shape ${fmtShape(w!.shape)} ` +
-          `takes ${cg} per group x ${a.groups} groups`);
+        throw valueError(
+          'conv',
+          `x of shape ${fmtShape(x!.shape)} has ${c} channels, but the kernel of shape ${fmtShape(w!.shape)} ` +
+            `takes ${cg} per group x ${a.groups} groups`
+        );
       }
-      return { shape: [x!.shape[0]!, ...outSizes(a, spatialOf(x!.shape), kernelSizeOf(w!.shape)), w!.shape[n + 1]!], dtype: x!.dtype };
+      return {
+        shape: [x!.shape[0]!, ...outSizes(a, spatialOf(x!.shape), kernelSizeOf(w!.shape)), w!.shape[n + 1]!],
+        dtype: x!.dtype,
+      };
     },
     vjp: [
-      vjp('conv_backprop_input(g, w)', (g, c) => lax.convBackpropInput(g, c.inputs[1]!, spatialOf(c.inputs[0]!.shape), geometry(c.attrs))),
-      vjp('conv_backprop_filter(x, g)', (g, c) => lax.convBackpropFilter(c.inputs[0]!, g, kernelSizeOf(c.inputs[1]!.shape), geometry(c.attrs))),
+      vjp('conv_backprop_input(g, w)', (g, c) =>
+        lax.convBackpropInput(g, c.inputs[1]!, spatialOf(c.inputs[0]!.shape), geometry(c.attrs))
+      ),
+      vjp('conv_backprop_filter(x, g)', (g, c) =>
+        lax.convBackpropFilter(c.inputs[0]!, g, kernelSizeOf(c.inputs[1]!.shape), geometry(c.attrs))
+      ),
     ],
   },
   conv_backprop_input: {
@@ -106,16 +140,21 @@ export const convPrims = {
       const want = outSizes(a, sizes, kernelSizeOf(w!.shape));
       const gs = spatialOf(g!.shape);
       if (!want.every((d, i) => agree(d, gs[i]!)) || !agree(g!.shape[n + 1]!, w!.shape[n + 1]!)) {
-        throw valueError(prim, `out_backprop of shape ${fmtShape(g!.shape)} does not match the convolution of an input of spatial ` +
-          `shape ${fmtShape(sizes)} by a kernel of shape ${fmtShape(w!.shape)}, which gives spatial shape ${fmtShape(want)} ` +
-          `and ${w!.shape[n + 1]} channels`);
+        throw valueError(
+          prim,
+          `out_backprop of shape ${fmtShape(g!.shape)} does not match the convolution of an input of spatial ` +
+            `shape ${fmtShape(sizes)} by a kernel of shape ${fmtShape(w!.shape)}, which gives spatial shape ${fmtShape(want)} ` +
+            `and ${w!.shape[n + 1]} channels`
+        );
       }
       const cin = w!.shape[n]! === UNKNOWN ? UNKNOWN : w!.shape[n]! * a.groups;
       return { shape: [g!.shape[0]!, ...sizes, cin], dtype: g!.dtype };
     },
     vjp: [
       vjp('conv(h, w)', (h, c) => lax.conv(h, c.inputs[1]!, geometry(c.attrs))),
-      vjp('conv_backprop_filter(h, g)', (h, c) => lax.convBackpropFilter(h, c.inputs[0]!, kernelSizeOf(c.inputs[1]!.shape), geometry(c.attrs))),
+      vjp('conv_backprop_filter(h, g)', (h, c) =>
+        lax.convBackpropFilter(h, c.inputs[0]!, kernelSizeOf(c.inputs[1]!.shape), geometry(c.attrs))
+      ),
     ],
   },
   conv_backprop_filter: {
@@ -130,20 +169,29 @@ export const convPrims = {
       if (ks.length !== n || !ks.every((d) => Number.isInteger(d) && d >= 1)) {
         throw valueError(prim, `kernel sizes ${JSON.stringify(ks)} must be ${n} positive integers`);
       }
-      const c = x!.shape[n + 1]!, f = g!.shape[n + 1]!;
+      const c = x!.shape[n + 1]!,
+        f = g!.shape[n + 1]!;
       if ((c !== UNKNOWN && c % a.groups !== 0) || (f !== UNKNOWN && f % a.groups !== 0)) {
-        throw valueError(prim, `x of shape ${fmtShape(x!.shape)} and out_backprop of shape ${fmtShape(g!.shape)} must have channels divisible by groups = ${a.groups}`);
+        throw valueError(
+          prim,
+          `x of shape ${fmtShape(x!.shape)} and out_backprop of shape ${fmtShape(g!.shape)} must have channels divisible by groups = ${a.groups}`
+        );
       }
       const want = outSizes(a, spatialOf(x!.shape), ks);
       const gs = spatialOf(g!.shape);
       if (!want.every((d, i) => agree(d, gs[i]!)) || !agree(x!.shape[0]!, g!.shape[0]!)) {
-        throw valueError(prim, `out_backprop of shape ${fmtShape(g!.shape)} does not match the convolution of x of shape ` +
-          `${fmtShape(x!.shape)} by a kernel of spatial shape ${fmtShape(ks)}, which gives spatial shape ${fmtShape(want)}`);
+        throw valueError(
+          prim,
+          `out_backprop of shape ${fmtShape(g!.shape)} does not match the convolution of x of shape ` +
+            `${fmtShape(x!.shape)} by a kernel of spatial shape ${fmtShape(ks)}, which gives spatial shape ${fmtShape(want)}`
+        );
       }
       return { shape: [...ks, c === UNKNOWN ? UNKNOWN : c / a.groups, f], dtype: x!.dtype };
     },
     vjp: [
-      vjp('conv_backprop_input(g, h)', (h, c) => lax.convBackpropInput(c.inputs[1]!, h, spatialOf(c.inputs[0]!.shape), geometry(c.attrs))),
+      vjp('conv_backprop_input(g, h)', (h, c) =>
+        lax.convBackpropInput(c.inputs[1]!, h, spatialOf(c.inputs[0]!.shape), geometry(c.attrs))
+      ),
       vjp('conv(x, h)', (h, c) => lax.conv(c.inputs[0]!, h, geometry(c.attrs))),
     ],
   },

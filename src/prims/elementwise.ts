@@ -22,7 +22,10 @@ function floating(op: string, x: Meta): Meta {
 
 function sameDType(op: string, a: Meta, b: Meta): DType {
   if (a.dtype !== b.dtype) {
-    throw typeError(op, `x and y must have the same dtype; got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
+    throw typeError(
+      op,
+      `x and y must have the same dtype; got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`
+    );
   }
   return a.dtype;
 }
@@ -43,53 +46,87 @@ function compare(op: string): (ins: readonly Meta[]) => Meta {
   };
 }
 
-const unaryNumeric = (op: string) => ([x]: readonly Meta[]) => numeric(op, x!);
-const unaryFloat = (op: string) => ([x]: readonly Meta[]) => floating(op, x!);
+const unaryNumeric =
+  (op: string) =>
+  ([x]: readonly Meta[]) =>
+    numeric(op, x!);
+const unaryFloat =
+  (op: string) =>
+  ([x]: readonly Meta[]) =>
+    floating(op, x!);
 const notDiff = (why: string) => ({ nonDifferentiable: why });
 const comparison = (op: string, doc: string): OpSpec<Empty> => ({
-  doc, infer: compare(op), vjp: notDiff('a comparison is piecewise constant'),
+  doc,
+  infer: compare(op),
+  vjp: notDiff('a comparison is piecewise constant'),
 });
 
 export const elementwisePrims = {
   neg: { doc: '-x', infer: unaryNumeric('neg'), vjp: [vjp('-g', (g) => lax.neg(g))] },
-  abs: { doc: '|x|', infer: unaryNumeric('abs'), vjp: [vjp('g * sign(x)', (g, c) => lax.mul(g, lax.sign(c.inputs[0]!)))] },
+  abs: {
+    doc: '|x|',
+    infer: unaryNumeric('abs'),
+    vjp: [vjp('g * sign(x)', (g, c) => lax.mul(g, lax.sign(c.inputs[0]!)))],
+  },
   // TensorFlow gives sign a zero gradient (not None): the flow is connected but flat.
   sign: { doc: 'sign(x)', infer: unaryNumeric('sign'), vjp: [vjp('0 * g', (g) => lax.zerosLike(g))] },
-  round: { doc: 'round half to even', infer: unaryNumeric('round'), vjp: notDiff('round is piecewise constant (as in TensorFlow)') },
+  round: {
+    doc: 'round half to even',
+    infer: unaryNumeric('round'),
+    vjp: notDiff('round is piecewise constant (as in TensorFlow)'),
+  },
   exp: { doc: 'e^x', infer: unaryFloat('exp'), vjp: [vjp('g * y', (g, c) => lax.mul(g, c.out))] },
   log: { doc: 'ln x', infer: unaryFloat('log'), vjp: [vjp('g / x', (g, c) => lax.div(g, c.inputs[0]!))] },
   sqrt: {
-    doc: 'sqrt(x)', infer: unaryFloat('sqrt'),
+    doc: 'sqrt(x)',
+    infer: unaryFloat('sqrt'),
     vjp: [vjp('g / (2 y)', (g, c) => lax.div(g, lax.mul(c.out, lax.scalar(2, c.out.dtype))))],
   },
-  sin: { doc: 'sin x', infer: unaryFloat('sin'), vjp: [vjp('g * cos(x)', (g, c) => lax.mul(g, lax.cos(c.inputs[0]!)))] },
-  cos: { doc: 'cos x', infer: unaryFloat('cos'), vjp: [vjp('-g * sin(x)', (g, c) => lax.neg(lax.mul(g, lax.sin(c.inputs[0]!))))] },
+  sin: {
+    doc: 'sin x',
+    infer: unaryFloat('sin'),
+    vjp: [vjp('g * cos(x)', (g, c) => lax.mul(g, lax.cos(c.inputs[0]!)))],
+  },
+  cos: {
+    doc: 'cos x',
+    infer: unaryFloat('cos'),
+    vjp: [vjp('-g * sin(x)', (g, c) => lax.neg(lax.mul(g, lax.sin(c.inputs[0]!))))],
+  },
   tanh: {
-    doc: 'tanh x', infer: unaryFloat('tanh'),
+    doc: 'tanh x',
+    infer: unaryFloat('tanh'),
     vjp: [vjp('g * (1 - y^2)', (g, c) => lax.tanhGrad(c.out, g))],
   },
   sigmoid: {
-    doc: '1 / (1 + e^-x)', infer: unaryFloat('sigmoid'),
+    doc: '1 / (1 + e^-x)',
+    infer: unaryFloat('sigmoid'),
     vjp: [vjp('g * y * (1 - y)', (g, c) => lax.sigmoidGrad(c.out, g))],
   },
   // log(1 + e^x) computed without overflow; a primitive for stability.
-  softplus: { doc: 'log(1 + e^x)', infer: unaryFloat('softplus'), vjp: [vjp('g * sigmoid(x)', (g, c) => lax.mul(g, lax.sigmoid(c.inputs[0]!)))] },
+  softplus: {
+    doc: 'log(1 + e^x)',
+    infer: unaryFloat('softplus'),
+    vjp: [vjp('g * sigmoid(x)', (g, c) => lax.mul(g, lax.sigmoid(c.inputs[0]!)))],
+  },
 
   add: { doc: 'x + y', infer: binary('add', 'numeric'), vjp: [vjp('g', (g) => g), vjp('g', (g) => g)] },
   sub: { doc: 'x - y', infer: binary('sub', 'numeric'), vjp: [vjp('g', (g) => g), vjp('-g', (g) => lax.neg(g))] },
   mul: {
-    doc: 'x * y', infer: binary('mul', 'numeric'),
+    doc: 'x * y',
+    infer: binary('mul', 'numeric'),
     vjp: [vjp('g * y', (g, c) => lax.mul(g, c.inputs[1]!)), vjp('g * x', (g, c) => lax.mul(g, c.inputs[0]!))],
   },
   div: {
-    doc: 'x / y', infer: binary('div', 'float'),
+    doc: 'x / y',
+    infer: binary('div', 'float'),
     vjp: [
       vjp('g / y', (g, c) => lax.div(g, c.inputs[1]!)),
       vjp('-g * z / y', (g, c) => lax.neg(lax.div(lax.mul(g, c.out), c.inputs[1]!))),
     ],
   },
   pow: {
-    doc: 'x ^ y', infer: binary('pow', 'float'),
+    doc: 'x ^ y',
+    infer: binary('pow', 'float'),
     vjp: [
       vjp('g * y * x^(y-1)', (g, c) => {
         const [x, y] = c.inputs as [typeof g, typeof g];
@@ -109,14 +146,20 @@ export const elementwisePrims = {
   // not multiplied by a mask: an infinite g on the losing side (sqrt(max(x, 0))
   // at x < 0) must give 0, not NaN.
   maximum: {
-    doc: 'max(x, y)', infer: binary('maximum', 'numeric'),
+    doc: 'max(x, y)',
+    infer: binary('maximum', 'numeric'),
     vjp: [
-      vjp('x >= y ? g : 0', (g, c) => lax.where(lax.greaterEqual(c.inputs[0]!, c.inputs[1]!), g, lax.scalar(0, g.dtype))),
-      vjp('x >= y ? 0 : g', (g, c) => lax.where(lax.greaterEqual(c.inputs[0]!, c.inputs[1]!), lax.scalar(0, g.dtype), g)),
+      vjp('x >= y ? g : 0', (g, c) =>
+        lax.where(lax.greaterEqual(c.inputs[0]!, c.inputs[1]!), g, lax.scalar(0, g.dtype))
+      ),
+      vjp('x >= y ? 0 : g', (g, c) =>
+        lax.where(lax.greaterEqual(c.inputs[0]!, c.inputs[1]!), lax.scalar(0, g.dtype), g)
+      ),
     ],
   },
   minimum: {
-    doc: 'min(x, y)', infer: binary('minimum', 'numeric'),
+    doc: 'min(x, y)',
+    infer: binary('minimum', 'numeric'),
     vjp: [
       vjp('x <= y ? g : 0', (g, c) => lax.where(lax.lessEqual(c.inputs[0]!, c.inputs[1]!), g, lax.scalar(0, g.dtype))),
       vjp('x <= y ? 0 : g', (g, c) => lax.where(lax.lessEqual(c.inputs[0]!, c.inputs[1]!), lax.scalar(0, g.dtype), g)),

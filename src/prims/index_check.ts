@@ -6,8 +6,15 @@ import { fmtShape, valueError } from '../core/context.js';
  * Every index must lie in [0, dim): a ValueError naming the first bad one
  * (shared with the gpu kernels, which read their indices back to check).
  */
-export function checkIndices(prim: string, values: ArrayLike<number>, idxShape: readonly number[], dim: number,
-  axis: number, target: string, targetShape: readonly number[]): void {
+export function checkIndices(
+  prim: string,
+  values: ArrayLike<number>,
+  idxShape: readonly number[],
+  dim: number,
+  axis: number,
+  target: string,
+  targetShape: readonly number[]
+): void {
   for (let j = 0; j < values.length; j++) {
     const v = values[j]!;
     if (v >= 0 && v < dim) continue;
@@ -17,6 +24,9 @@ export function checkIndices(prim: string, values: ArrayLike<number>, idxShape: 
       at.unshift(rest % idxShape[k]!);
       rest = Math.floor(rest / idxShape[k]!);
     }
-    throw valueError(prim, `indices[${at.join(', ')}] = ${v} is out of range [0, ${dim}) for axis ${axis} of ${target} of shape ${fmtShape(targetShape)}`);
+    throw valueError(
+      prim,
+      `indices[${at.join(', ')}] = ${v} is out of range [0, ${dim}) for axis ${axis} of ${target} of shape ${fmtShape(targetShape)}`
+    );
   }
 }

@@ -13,7 +13,8 @@ import { vjp, type OpSpec } from './spec.js';
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
 
 function intIndices(op: string, idx: Meta): void {
-  if (!isInt(idx.dtype)) throw typeError(op, `indices must be an integer tensor; got ${idx.dtype} of shape ${fmtShape(idx.shape)}`);
+  if (!isInt(idx.dtype))
+    throw typeError(op, `indices must be an integer tensor; got ${idx.dtype} of shape ${fmtShape(idx.shape)}`);
 }
 
 function checkAxis(op: string, axis: number, x: Meta, arg: string): void {
@@ -32,11 +33,17 @@ export const indexingPrims = {
       const shape = first.shape.slice();
       xs.forEach((x, i) => {
         if (x.dtype !== first.dtype) {
-          throw typeError('concat', `tensors[${i}] is ${x.dtype} of shape ${fmtShape(x.shape)}, but tensors[0] is ${first.dtype}`);
+          throw typeError(
+            'concat',
+            `tensors[${i}] is ${x.dtype} of shape ${fmtShape(x.shape)}, but tensors[0] is ${first.dtype}`
+          );
         }
         if (x.shape.length !== shape.length || x.shape.some((d, k) => k !== a.axis && !agree(d, shape[k]!))) {
-          throw valueError('concat', `tensors[${i}] of shape ${fmtShape(x.shape)} does not match tensors[0] of shape ` +
-            `${fmtShape(first.shape)} outside axis ${a.axis}`);
+          throw valueError(
+            'concat',
+            `tensors[${i}] of shape ${fmtShape(x.shape)} does not match tensors[0] of shape ` +
+              `${fmtShape(first.shape)} outside axis ${a.axis}`
+          );
         }
         if (i === 0) return;
         x.shape.forEach((d, k) => {
@@ -54,10 +61,18 @@ export const indexingPrims = {
         const x = c.inputs[c.index]!;
         const before = c.inputs.slice(0, c.index).find((t) => t.shape[axis] === UNKNOWN);
         if (before !== undefined) {
-          throw valueError('concat', `cannot differentiate tensors[${c.index}] of shape ${fmtShape(x.shape)}: it follows a tensor of ` +
-            `unknown length along the concatenation axis ${axis} (shape ${fmtShape(before.shape)}), so where it starts is unknown`);
+          throw valueError(
+            'concat',
+            `cannot differentiate tensors[${c.index}] of shape ${fmtShape(x.shape)}: it follows a tensor of ` +
+              `unknown length along the concatenation axis ${axis} (shape ${fmtShape(before.shape)}), so where it starts is unknown`
+          );
         }
-        return lax.slice(g, x.shape.map((_, k) => (k === axis ? offset : 0)), x.shape, x);
+        return lax.slice(
+          g,
+          x.shape.map((_, k) => (k === axis ? offset : 0)),
+          x.shape,
+          x
+        );
       }),
     },
   },
@@ -96,15 +111,24 @@ export const indexingPrims = {
     doc: 'zeros of shape u[:axis] + [size] + u[axis+rank(indices):], with out[.., indices[j], ..] += u[.., j, ..]',
     infer: ([u, idx], a) => {
       intIndices('scatter_add', idx!);
-      if (u!.dtype === 'bool') throw typeError('scatter_add', `updates must be numeric; got bool of shape ${fmtShape(u!.shape)}`);
+      if (u!.dtype === 'bool')
+        throw typeError('scatter_add', `updates must be numeric; got bool of shape ${fmtShape(u!.shape)}`);
       const s = u!.shape;
       const n = idx!.shape.length;
       const middle = s.slice(a.axis, a.axis + n);
       const size = a.size === UNKNOWN && a.like !== undefined ? a.like.shape[a.axis]! : a.size;
-      if (!Number.isInteger(a.size) || (a.size < 0 && !(a.size === UNKNOWN && a.like !== undefined)) || a.axis < 0 || a.axis + n > s.length ||
-        middle.some((d, k) => !agree(d, idx!.shape[k]!))) {
-        throw valueError('scatter_add', `updates of shape ${fmtShape(s)} do not hold indices of shape ${fmtShape(idx!.shape)} ` +
-          `at axis ${a.axis} (size ${a.size})`);
+      if (
+        !Number.isInteger(a.size) ||
+        (a.size < 0 && !(a.size === UNKNOWN && a.like !== undefined)) ||
+        a.axis < 0 ||
+        a.axis + n > s.length ||
+        middle.some((d, k) => !agree(d, idx!.shape[k]!))
+      ) {
+        throw valueError(
+          'scatter_add',
+          `updates of shape ${fmtShape(s)} do not hold indices of shape ${fmtShape(idx!.shape)} ` +
+            `at axis ${a.axis} (size ${a.size})`
+        );
       }
       return { shape: [...s.slice(0, a.axis), size, ...s.slice(a.axis + n)], dtype: u!.dtype };
     },

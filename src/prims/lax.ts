@@ -61,13 +61,18 @@ export const tanhGrad = (y: Tensor, g: Tensor) => apply('tanh_grad', [y, g], E);
 export function reshape(x: Tensor, shape: number[], like?: Tensor): Tensor {
   if (sameShape(x.shape, shape)) return x;
   if (like === undefined && shape.filter((d) => d < 0).length > 1) {
-    throw valueError('reshape', `cannot reshape x of shape ${fmtShape(x.shape)} into ${fmtShape(shape)}: a graph can infer only one unknown dimension of a reshape`);
+    throw valueError(
+      'reshape',
+      `cannot reshape x of shape ${fmtShape(x.shape)} into ${fmtShape(shape)}: a graph can infer only one unknown dimension of a reshape`
+    );
   }
   return apply('reshape', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape });
 }
 export const transpose = (x: Tensor, perm: number[]) => apply('transpose', [x], { perm });
 export const broadcastTo = (x: Tensor, shape: number[], like?: Tensor) =>
-  (sameShape(x.shape, shape) ? x : apply('broadcast_to', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape }));
+  sameShape(x.shape, shape)
+    ? x
+    : apply('broadcast_to', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape });
 /** `like` (optional) supplies the run-time sizes where `size` has unknown (-1) ones, by position. */
 export const slice = (x: Tensor, begin: number[], size: number[], like?: Tensor) =>
   apply('slice', [x], like !== undefined && !isKnown(size) ? { begin, size, like } : { begin, size });
@@ -88,7 +93,8 @@ export function swapLast(x: Tensor): Tensor {
 /** Sum a broadcast result back to the shape of `like` (the unbroadcast of a gradient). */
 export function sumTo(g: Tensor, like: Tensor): Tensor {
   const shape = like.shape;
-  if (isKnown(shape)) return sameShape(g.shape, shape) ? g : reshape(sum(g, broadcastAxes(shape, g.shape), true), shape);
+  if (isKnown(shape))
+    return sameShape(g.shape, shape) ? g : reshape(sum(g, broadcastAxes(shape, g.shape), true), shape);
   // Unknown dims: a broadcast that happens only at run time (a dim that turns out
   // to be 1) would need summing that the static axes miss. Reshaping to like's
   // run-time shape makes K.function fail on that instead of returning a wrong shape.
@@ -122,10 +128,13 @@ export const scatterAdd = (updates: Tensor, indices: Tensor, axis: number, size:
   apply('scatter_add', [updates, indices], like !== undefined && size < 0 ? { axis, size, like } : { axis, size });
 
 // Scans (src/prims/scan.ts).
-export const cumsum = (x: Tensor, axis: number, exclusive = false, reverse = false) => apply('cumsum', [x], { axis, exclusive, reverse });
-export const cumprod = (x: Tensor, axis: number, exclusive = false, reverse = false) => apply('cumprod', [x], { axis, exclusive, reverse });
+export const cumsum = (x: Tensor, axis: number, exclusive = false, reverse = false) =>
+  apply('cumsum', [x], { axis, exclusive, reverse });
+export const cumprod = (x: Tensor, axis: number, exclusive = false, reverse = false) =>
+  apply('cumprod', [x], { axis, exclusive, reverse });
 /** h_i = a_i * h_{i-1} + b_i along axis from h = 0 (reverse: from the end). */
-export const affineScan = (a: Tensor, b: Tensor, axis: number, reverse = false) => apply('affine_scan', [a, b], { axis, reverse });
+export const affineScan = (a: Tensor, b: Tensor, axis: number, reverse = false) =>
+  apply('affine_scan', [a, b], { axis, reverse });
 export const print = (x: Tensor, message: string, summarize: number) => apply('print', [x], { message, summarize });
 
 // Convolutions (src/prims/conv.ts), channels_last.

@@ -26,17 +26,25 @@ import { poolGeometry } from './pool_geometry.js';
 /** The pooled shape of an input of shape `s`, after checking the window against it. */
 function pooledShape(op: string, s: readonly number[], a: PoolWindow, arg: string): number[] {
   const r = s.length - 2;
-  if (r < 1 || r > 3) throw valueError(op, `${arg} must be [batch, ...1 to 3 spatial axes, channels]; got shape ${fmtShape(s)}`);
+  if (r < 1 || r > 3)
+    throw valueError(op, `${arg} must be [batch, ...1 to 3 spatial axes, channels]; got shape ${fmtShape(s)}`);
   const positive = (v: readonly number[]) => v.length === r && v.every((d) => Number.isInteger(d) && d > 0);
   if (!positive(a.window) || !positive(a.strides)) {
-    throw valueError(op, `window ${JSON.stringify(a.window)} and strides ${JSON.stringify(a.strides)} must be ${r} positive integers for ${arg} of shape ${fmtShape(s)}`);
+    throw valueError(
+      op,
+      `window ${JSON.stringify(a.window)} and strides ${JSON.stringify(a.strides)} must be ${r} positive integers for ${arg} of shape ${fmtShape(s)}`
+    );
   }
-  if (a.padding !== 'SAME' && a.padding !== 'VALID') throw valueError(op, `Invalid padding: ${JSON.stringify(a.padding)}`);
+  if (a.padding !== 'SAME' && a.padding !== 'VALID')
+    throw valueError(op, `Invalid padding: ${JSON.stringify(a.padding)}`);
   const { out } = poolGeometry(s.slice(1, -1), a);
   const bad = out.findIndex((d, i) => d < 0 && s[i + 1] !== UNKNOWN);
   if (bad >= 0) {
-    throw valueError(op, `Computed output size would be negative: ${out[bad]} [input_size: ${s[bad + 1]}, ` +
-      `window: ${a.window[bad]}, stride: ${a.strides[bad]}] for ${arg} of shape ${fmtShape(s)}`);
+    throw valueError(
+      op,
+      `Computed output size would be negative: ${out[bad]} [input_size: ${s[bad + 1]}, ` +
+        `window: ${a.window[bad]}, stride: ${a.strides[bad]}] for ${arg} of shape ${fmtShape(s)}`
+    );
   }
   return [s[0]!, ...out, s.at(-1)!];
 }
@@ -44,7 +52,10 @@ function pooledShape(op: string, s: readonly number[], a: PoolWindow, arg: strin
 function poolRule(op: string, floatOnly: boolean, dtype?: 'int32') {
   return ([x]: readonly Meta[], a: PoolWindow): Meta => {
     if (x!.dtype === 'bool' || (floatOnly && !isFloat(x!.dtype))) {
-      throw typeError(op, `x must be ${floatOnly ? 'a float tensor' : 'numeric'}; got ${x!.dtype} of shape ${fmtShape(x!.shape)}`);
+      throw typeError(
+        op,
+        `x must be ${floatOnly ? 'a float tensor' : 'numeric'}; got ${x!.dtype} of shape ${fmtShape(x!.shape)}`
+      );
     }
     return { shape: pooledShape(op, x!.shape, a, 'x'), dtype: dtype ?? x!.dtype };
   };
@@ -56,15 +67,17 @@ export const poolPrims = {
   max_pool: {
     doc: 'the largest element of each window (channels_last, TF padding)',
     infer: poolRule('max_pool', false),
-    vjp: [vjp('scatter_add(g, max_pool_argmax(x)) into zeros of shape(x): g to the first max of each window', (g, c) => {
-      const x = c.inputs[0]!;
-      const at = lax.maxPoolArgmax(x, windowOf(c.attrs));
-      // Flat, with an unknown batch: -1 sizes that K.function resolves from the values.
-      const m = isKnown(g.shape) ? sizeOf(g.shape) : UNKNOWN;
-      const n = isKnown(x.shape) ? sizeOf(x.shape) : UNKNOWN;
-      const flat = n === UNKNOWN ? lax.reshape(x, [UNKNOWN]) : undefined;
-      return lax.reshape(lax.scatterAdd(lax.reshape(g, [m]), lax.reshape(at, [m]), 0, n, flat), x.shape, x);
-    })],
+    vjp: [
+      vjp('scatter_add(g, max_pool_argmax(x)) into zeros of shape(x): g to the first max of each window', (g, c) => {
+        const x = c.inputs[0]!;
+        const at = lax.maxPoolArgmax(x, windowOf(c.attrs));
+        // Flat, with an unknown batch: -1 sizes that K.function resolves from the values.
+        const m = isKnown(g.shape) ? sizeOf(g.shape) : UNKNOWN;
+        const n = isKnown(x.shape) ? sizeOf(x.shape) : UNKNOWN;
+        const flat = n === UNKNOWN ? lax.reshape(x, [UNKNOWN]) : undefined;
+        return lax.reshape(lax.scatterAdd(lax.reshape(g, [m]), lax.reshape(at, [m]), 0, n, flat), x.shape, x);
+      }),
+    ],
   },
   max_pool_argmax: {
     doc: 'flat index into x of the first largest element of each window',
@@ -74,18 +87,32 @@ export const poolPrims = {
   avg_pool: {
     doc: 'the mean of the input elements of each window (channels_last, TF padding)',
     infer: poolRule('avg_pool', true),
-    vjp: [vjp('avg_pool_grad(g): each window\'s g / count spread over its input elements', (g, c) =>
-      lax.avgPoolGrad(g, windowOf(c.attrs), c.inputs[0]!.shape, c.inputs[0]))],
+    vjp: [
+      vjp("avg_pool_grad(g): each window's g / count spread over its input elements", (g, c) =>
+        lax.avgPoolGrad(g, windowOf(c.attrs), c.inputs[0]!.shape, c.inputs[0])
+      ),
+    ],
   },
   avg_pool_grad: {
-    doc: 'the transpose of avg_pool: each window\'s g / count added to its input elements',
+    doc: "the transpose of avg_pool: each window's g / count added to its input elements",
     infer: ([g], a) => {
-      if (!isFloat(g!.dtype)) throw typeError('avg_pool_grad', `g must be a float tensor; got ${g!.dtype} of shape ${fmtShape(g!.shape)}`);
+      if (!isFloat(g!.dtype))
+        throw typeError('avg_pool_grad', `g must be a float tensor; got ${g!.dtype} of shape ${fmtShape(g!.shape)}`);
       const want = pooledShape('avg_pool_grad', a.shape, a, 'the input shape');
-      const agree = g!.shape.length === want.length && want.every((d, i) => d === g!.shape[i] || d === UNKNOWN || g!.shape[i] === UNKNOWN);
-      if (!agree) throw valueError('avg_pool_grad', `g of shape ${fmtShape(g!.shape)} is not the pooled shape ${fmtShape(want)} of ${fmtShape(a.shape)}`);
+      const agree =
+        g!.shape.length === want.length &&
+        want.every((d, i) => d === g!.shape[i] || d === UNKNOWN || g!.shape[i] === UNKNOWN);
+      if (!agree)
+        throw valueError(
+          'avg_pool_grad',
+          `g of shape ${fmtShape(g!.shape)} is not the pooled shape ${fmtShape(want)} of ${fmtShape(a.shape)}`
+        );
       return { shape: a.shape.slice(), dtype: g!.dtype };
     },
-    vjp: [vjp('avg_pool(g): avg_pool_grad is linear, its transpose is avg_pool', (g, c) => lax.avgPool(g, windowOf(c.attrs)))],
+    vjp: [
+      vjp('avg_pool(g): avg_pool_grad is linear, its transpose is avg_pool', (g, c) =>
+        lax.avgPool(g, windowOf(c.attrs))
+      ),
+    ],
   },
 } satisfies { [P in keyof PoolAttrs]: OpSpec<PoolAttrs[P]> };

@@ -9,9 +9,11 @@ import type { Tensor } from '../core/tensor.js';
 
 function reduce(op: string, boolOk: boolean) {
   return ([x]: readonly Meta[], a: Reduction): Meta => {
-    if (!boolOk && x!.dtype === 'bool') throw typeError(op, `x must be numeric; got bool of shape ${fmtShape(x!.shape)}`);
+    if (!boolOk && x!.dtype === 'bool')
+      throw typeError(op, `x must be numeric; got bool of shape ${fmtShape(x!.shape)}`);
     for (const ax of a.axes) {
-      if (ax < 0 || ax >= x!.shape.length) throw valueError(op, `axis ${ax} is out of range for x of shape ${fmtShape(x!.shape)}`);
+      if (ax < 0 || ax >= x!.shape.length)
+        throw valueError(op, `axis ${ax} is out of range for x of shape ${fmtShape(x!.shape)}`);
     }
     return { shape: reducedShape(x!.shape, a.axes, a.keepdims), dtype: x!.dtype };
   };
@@ -19,7 +21,8 @@ function reduce(op: string, boolOk: boolean) {
 
 function argReduce(op: string) {
   return ([x]: readonly Meta[], a: { axis: number }): Meta => {
-    if (a.axis < 0 || a.axis >= x!.shape.length) throw valueError(op, `axis ${a.axis} is out of range for x of shape ${fmtShape(x!.shape)}`);
+    if (a.axis < 0 || a.axis >= x!.shape.length)
+      throw valueError(op, `axis ${a.axis} is out of range for x of shape ${fmtShape(x!.shape)}`);
     return { shape: reducedShape(x!.shape, [a.axis], false), dtype: 'int64' };
   };
 }
@@ -32,7 +35,8 @@ function spread(g: Tensor, x: Tensor, a: Reduction): Tensor {
 /** Each element's product of the other elements of its slice over `axes` (sorted). */
 function othersProduct(x: Tensor, axes: readonly number[]): Tensor {
   if (axes.length === 0) return lax.onesLike(x);
-  const around = (t: Tensor, axis: number) => lax.mul(lax.cumprod(t, axis, true, false), lax.cumprod(t, axis, true, true));
+  const around = (t: Tensor, axis: number) =>
+    lax.mul(lax.cumprod(t, axis, true, false), lax.cumprod(t, axis, true, true));
   if (axes.length === 1) return around(x, axes[0]!);
   // Several axes: moved last and flattened into one.
   const kept = [...x.shape.keys()].filter((i) => !axes.includes(i));
@@ -52,17 +56,41 @@ function extremumGrad(g: Tensor, c: { inputs: readonly Tensor[]; out: Tensor; at
 }
 
 export const reducePrims = {
-  sum: { doc: 'sum over axes', infer: reduce('sum', false), vjp: [vjp('broadcast(g)', (g, c) => spread(g, c.inputs[0]!, c.attrs))] },
-  max: { doc: 'max over axes', infer: reduce('max', true), vjp: [vjp('broadcast(g) * [x == max] / #ties', extremumGrad)] },
-  min: { doc: 'min over axes', infer: reduce('min', true), vjp: [vjp('broadcast(g) * [x == min] / #ties', extremumGrad)] },
+  sum: {
+    doc: 'sum over axes',
+    infer: reduce('sum', false),
+    vjp: [vjp('broadcast(g)', (g, c) => spread(g, c.inputs[0]!, c.attrs))],
+  },
+  max: {
+    doc: 'max over axes',
+    infer: reduce('max', true),
+    vjp: [vjp('broadcast(g) * [x == max] / #ties', extremumGrad)],
+  },
+  min: {
+    doc: 'min over axes',
+    infer: reduce('min', true),
+    vjp: [vjp('broadcast(g) * [x == min] / #ties', extremumGrad)],
+  },
   prod: {
-    doc: 'product over axes', infer: reduce('prod', false),
+    doc: 'product over axes',
+    infer: reduce('prod', false),
     // The product of the other elements, as exclusive running products from
     // either end multiplied: no division, so exact with any zeros in x, and
     // cumprod's own VJP is division-free, so the second order is exact too.
-    vjp: [vjp('broadcast(g) * prod(x_j, j != i)', (g, c) =>
-      lax.mul(spread(g, c.inputs[0]!, c.attrs), othersProduct(c.inputs[0]!, c.attrs.axes)))],
+    vjp: [
+      vjp('broadcast(g) * prod(x_j, j != i)', (g, c) =>
+        lax.mul(spread(g, c.inputs[0]!, c.attrs), othersProduct(c.inputs[0]!, c.attrs.axes))
+      ),
+    ],
   },
-  argmax: { doc: 'index of the max along axis', infer: argReduce('argmax'), vjp: { nonDifferentiable: 'an index is piecewise constant' } },
-  argmin: { doc: 'index of the min along axis', infer: argReduce('argmin'), vjp: { nonDifferentiable: 'an index is piecewise constant' } },
+  argmax: {
+    doc: 'index of the max along axis',
+    infer: argReduce('argmax'),
+    vjp: { nonDifferentiable: 'an index is piecewise constant' },
+  },
+  argmin: {
+    doc: 'index of the min along axis',
+    infer: argReduce('argmin'),
+    vjp: { nonDifferentiable: 'an index is piecewise constant' },
+  },
 } satisfies { [P in keyof ReduceAttrs]: OpSpec<ReduceAttrs[P]> };

@@ -56,29 +56,41 @@ export const scanPrims = {
   cumsum: {
     doc: 'running sum along axis',
     infer: scanRule('cumsum'),
-    vjp: [vjp('cumsum(g) in the opposite direction (same exclusive)', (g, c) =>
-      lax.cumsum(g, c.attrs.axis, c.attrs.exclusive, !c.attrs.reverse))],
+    vjp: [
+      vjp('cumsum(g) in the opposite direction (same exclusive)', (g, c) =>
+        lax.cumsum(g, c.attrs.axis, c.attrs.exclusive, !c.attrs.reverse)
+      ),
+    ],
   },
   cumprod: {
     doc: 'running product along axis',
     infer: scanRule('cumprod'),
     // Forward, inclusive: dx_k = prod_{j<k} x_j * s_k with s_k = g_k + x_{k+1} s_{k+1}
     // (exclusive: s_k = g_{k+1} + x_{k+1} s_{k+1}); reversed scans mirror it.
-    vjp: [vjp('cumprod(x, exclusive) * s,  s_k = g_k + x_{k+1} s_{k+1}  (an affine_scan the other way; no division)', (g, c) => {
-      const x = c.inputs[0]!;
-      const { axis, exclusive, reverse } = c.attrs;
-      const dir = upstream(reverse);
-      const s = lax.affineScan(shift(x, axis, dir), exclusive ? shift(g, axis, dir) : g, axis, !reverse);
-      return lax.mul(lax.cumprod(x, axis, true, reverse), s);
-    })],
+    vjp: [
+      vjp(
+        'cumprod(x, exclusive) * s,  s_k = g_k + x_{k+1} s_{k+1}  (an affine_scan the other way; no division)',
+        (g, c) => {
+          const x = c.inputs[0]!;
+          const { axis, exclusive, reverse } = c.attrs;
+          const dir = upstream(reverse);
+          const s = lax.affineScan(shift(x, axis, dir), exclusive ? shift(g, axis, dir) : g, axis, !reverse);
+          return lax.mul(lax.cumprod(x, axis, true, reverse), s);
+        }
+      ),
+    ],
   },
   affine_scan: {
     doc: 'h_i = a_i * h_{i-1} + b_i along axis, from h = 0 (reverse: h_i = a_i * h_{i+1} + b_i)',
     infer: ([a, b], { axis }) => {
       if (a!.dtype !== b!.dtype || !sameShape(a!.shape, b!.shape)) {
-        throw typeError('affine_scan', `a and b must have the same shape and dtype; got ${a!.dtype} ${fmtShape(a!.shape)} and ${b!.dtype} ${fmtShape(b!.shape)}`);
+        throw typeError(
+          'affine_scan',
+          `a and b must have the same shape and dtype; got ${a!.dtype} ${fmtShape(a!.shape)} and ${b!.dtype} ${fmtShape(b!.shape)}`
+        );
       }
-      if (a!.dtype === 'bool') throw typeError('affine_scan', `a and b must be numeric; got bool of shape ${fmtShape(a!.shape)}`);
+      if (a!.dtype === 'bool')
+        throw typeError('affine_scan', `a and b must be numeric; got bool of shape ${fmtShape(a!.shape)}`);
       checkAxis('affine_scan', a!, axis);
       return { shape: a!.shape.slice(), dtype: a!.dtype };
     },

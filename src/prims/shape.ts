@@ -3,7 +3,7 @@
 import { fmtShape, valueError } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
-import type { ShapeAttrs, } from '../core/primitives.js';
+import type { ShapeAttrs } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 export function inversePerm(perm: readonly number[]): number[] {
@@ -17,7 +17,10 @@ export const shapePrims = {
     doc: 'same values, new shape',
     infer: ([x], a) => {
       if (isKnown(x!.shape) && isKnown(a.shape) && sizeOf(x!.shape) !== sizeOf(a.shape)) {
-        throw valueError('reshape', `cannot reshape x of shape ${fmtShape(x!.shape)} (${sizeOf(x!.shape)} values) into ${fmtShape(a.shape)}`);
+        throw valueError(
+          'reshape',
+          `cannot reshape x of shape ${fmtShape(x!.shape)} (${sizeOf(x!.shape)} values) into ${fmtShape(a.shape)}`
+        );
       }
       return { shape: a.shape, dtype: x!.dtype };
     },
@@ -27,8 +30,17 @@ export const shapePrims = {
     doc: 'permute axes',
     infer: ([x], a) => {
       const n = x!.shape.length;
-      if (a.perm.length !== n || !sameShape([...a.perm].sort((p, q) => p - q), [...Array(n).keys()])) {
-        throw valueError('transpose', `pattern ${JSON.stringify(a.perm)} is not a permutation of the ${n} axes of x of shape ${fmtShape(x!.shape)}`);
+      if (
+        a.perm.length !== n ||
+        !sameShape(
+          [...a.perm].sort((p, q) => p - q),
+          [...Array(n).keys()]
+        )
+      ) {
+        throw valueError(
+          'transpose',
+          `pattern ${JSON.stringify(a.perm)} is not a permutation of the ${n} axes of x of shape ${fmtShape(x!.shape)}`
+        );
       }
       return { shape: a.perm.map((p) => x!.shape[p]!), dtype: x!.dtype };
     },
@@ -38,7 +50,8 @@ export const shapePrims = {
     doc: 'repeat along broadcast axes',
     infer: ([x], a) => {
       const b = broadcastShapes('broadcast_to', x!.shape, a.shape);
-      if (!sameShape(b, a.shape)) throw valueError('broadcast_to', `x of shape ${fmtShape(x!.shape)} does not broadcast to ${fmtShape(a.shape)}`);
+      if (!sameShape(b, a.shape))
+        throw valueError('broadcast_to', `x of shape ${fmtShape(x!.shape)} does not broadcast to ${fmtShape(a.shape)}`);
       return { shape: a.shape, dtype: x!.dtype };
     },
     vjp: [vjp('sum of g over the broadcast axes', (g, c) => lax.sumTo(g, c.inputs[0]!))],
@@ -49,30 +62,60 @@ export const shapePrims = {
       const s = x!.shape;
       const like = a.like?.shape;
       const size = a.size.map((n, i) => (n === UNKNOWN && like !== undefined ? like[i]! : n));
-      const ok = a.begin.length === s.length && a.size.length === s.length && (like === undefined || like.length === s.length) &&
-        a.begin.every((b, i) => Number.isInteger(b) && b >= 0 && Number.isInteger(a.size[i]) &&
-          (a.size[i]! >= 0 || (a.size[i] === UNKNOWN && like !== undefined)) && (s[i]! < 0 || size[i]! < 0 || b + size[i]! <= s[i]!));
-      if (!ok) throw valueError('slice', `begin ${JSON.stringify(a.begin)} and size ${JSON.stringify(a.size)} do not fit x of shape ${fmtShape(s)}`);
+      const ok =
+        a.begin.length === s.length &&
+        a.size.length === s.length &&
+        (like === undefined || like.length === s.length) &&
+        a.begin.every(
+          (b, i) =>
+            Number.isInteger(b) &&
+            b >= 0 &&
+            Number.isInteger(a.size[i]) &&
+            (a.size[i]! >= 0 || (a.size[i] === UNKNOWN && like !== undefined)) &&
+            (s[i]! < 0 || size[i]! < 0 || b + size[i]! <= s[i]!)
+        );
+      if (!ok)
+        throw valueError(
+          'slice',
+          `begin ${JSON.stringify(a.begin)} and size ${JSON.stringify(a.size)} do not fit x of shape ${fmtShape(s)}`
+        );
       return { shape: size, dtype: x!.dtype };
     },
-    vjp: [vjp('pad g with zeros back to shape(x)', (g, c) => {
-      const x = c.inputs[0]!;
-      const after = (b: number, i: number) => (x.shape[i]! < 0 ? UNKNOWN : x.shape[i]! - b - g.shape[i]!);
-      return lax.pad(g, c.attrs.begin.map((b, i) => [b, after(b, i)] as [number, number]), x);
-    })],
+    vjp: [
+      vjp('pad g with zeros back to shape(x)', (g, c) => {
+        const x = c.inputs[0]!;
+        const after = (b: number, i: number) => (x.shape[i]! < 0 ? UNKNOWN : x.shape[i]! - b - g.shape[i]!);
+        return lax.pad(
+          g,
+          c.attrs.begin.map((b, i) => [b, after(b, i)] as [number, number]),
+          x
+        );
+      }),
+    ],
   },
   pad: {
     doc: 'surround with zeros',
     infer: ([x], a) => {
       const like = a.like?.shape;
-      if (a.pads.length !== x!.shape.length || (like !== undefined && like.length !== x!.shape.length) ||
-        a.pads.some(([p, q]) => p < 0 || (q < 0 && !(q === UNKNOWN && like !== undefined)))) {
+      if (
+        a.pads.length !== x!.shape.length ||
+        (like !== undefined && like.length !== x!.shape.length) ||
+        a.pads.some(([p, q]) => p < 0 || (q < 0 && !(q === UNKNOWN && like !== undefined)))
+      ) {
         throw valueError('pad', `paddings ${JSON.stringify(a.pads)} do not fit x of shape ${fmtShape(x!.shape)}`);
       }
       const dim = (d: number, [p, q]: [number, number], i: number) => (q < 0 ? like![i]! : d < 0 ? UNKNOWN : d + p + q);
       return { shape: x!.shape.map((d, i) => dim(d, a.pads[i]!, i)), dtype: x!.dtype };
     },
-    vjp: [vjp('g[pad_before : pad_before + shape(x)]', (g, c) => lax.slice(g, c.attrs.pads.map(([p]) => p), c.inputs[0]!.shape, c.inputs[0]))],
+    vjp: [
+      vjp('g[pad_before : pad_before + shape(x)]', (g, c) =>
+        lax.slice(
+          g,
+          c.attrs.pads.map(([p]) => p),
+          c.inputs[0]!.shape,
+          c.inputs[0]
+        )
+      ),
+    ],
   },
 } satisfies { [P in keyof ShapeAttrs]: OpSpec<ShapeAttrs[P]> };
-

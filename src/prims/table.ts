@@ -14,7 +14,6 @@ import { registerTable } from './apply.js';
 import type { PrimTable } from './spec.js';
 import { statePrims } from './state.js';
 
-
 export const PRIMS: PrimTable = {
   ...elementwisePrims,
   ...reducePrims,

@@ -36,8 +36,10 @@ const BROADCASTING = new Set<string>(['add', 'sub', 'mul', 'div', 'pow', 'maximu
 
 /** The formula a custom node's VJP applies, in words: whose code computes it. */
 function customFormula(kind: string, last: boolean): string {
-  if (last) return "none: the value the user's function computed is passed through; its own graph is not differentiated";
-  if (kind === 'checkpoint') return 'recompute the checkpointed function from its saved inputs, then backprop g through it (K.checkpoint)';
+  if (last)
+    return "none: the value the user's function computed is passed through; its own graph is not differentiated";
+  if (kind === 'checkpoint')
+    return 'recompute the checkpointed function from its saved inputs, then backprop g through it (K.checkpoint)';
   return "grad_fn(g): the user's gradient function (K.custom_gradient)";
 }
 
@@ -115,22 +117,34 @@ function graphNames(ys: readonly Tensor[], xs: readonly Tensor[], tape: Tape | u
  */
 export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?: ExplainOptions): Explanation {
   return kerasFn('explain', () => {
-    if (options !== undefined && !isPlainObject(options)) throw typeError('explain', `options must be an object {print, tape, maxValues}; got ${typeof options}`);
+    if (options !== undefined && !isPlainObject(options))
+      throw typeError('explain', `options must be an object {print, tape, maxValues}; got ${typeof options}`);
     const o = readOptions<ExplainOptions>('explain', ['print', 'tape', 'maxValues'], [options]);
     const ys = Array.isArray(loss) ? loss : [loss];
     const targets = Array.isArray(xs) ? xs : [xs];
     if (ys.length === 0) throw valueError('explain', 'loss must be a tensor or a non-empty list of tensors');
     ys.forEach((y, i) => {
       const arg = Array.isArray(loss) ? `loss[${i}]` : 'loss';
-      if (!(y instanceof Tensor)) throw typeError('explain', `${arg} must be a tensor; got ${y === null ? 'null' : typeof y}`);
-      if (!isFloat(y.dtype)) throw valueError('explain', `${arg} must be a float tensor to be differentiated; got ${y.dtype} of shape ${fmtShape(y.shape)}`);
+      if (!(y instanceof Tensor))
+        throw typeError('explain', `${arg} must be a tensor; got ${y === null ? 'null' : typeof y}`);
+      if (!isFloat(y.dtype))
+        throw valueError(
+          'explain',
+          `${arg} must be a float tensor to be differentiated; got ${y.dtype} of shape ${fmtShape(y.shape)}`
+        );
     });
     if (targets.length === 0) throw valueError('explain', 'xs must be a tensor or a non-empty list of tensors');
     targets.forEach((x, i) => {
-      if (!(x instanceof Tensor)) throw typeError('explain', `${Array.isArray(xs) ? `xs[${i}]` : 'xs'} must be a tensor or variable; got ${x === null ? 'null' : typeof x}`);
+      if (!(x instanceof Tensor))
+        throw typeError(
+          'explain',
+          `${Array.isArray(xs) ? `xs[${i}]` : 'xs'} must be a tensor or variable; got ${x === null ? 'null' : typeof x}`
+        );
     });
-    if (o.print !== undefined && typeof o.print !== 'boolean') throw typeError('explain', `options.print must be a boolean; got ${typeof o.print}`);
-    if (o.tape !== undefined && !(o.tape instanceof Tape)) throw typeError('explain', 'options.tape must be a tape made by K.trace');
+    if (o.print !== undefined && typeof o.print !== 'boolean')
+      throw typeError('explain', `options.print must be a boolean; got ${typeof o.print}`);
+    if (o.tape !== undefined && !(o.tape instanceof Tape))
+      throw typeError('explain', 'options.tape must be a tape made by K.trace');
     const maxValues = o.maxValues ?? 12;
     if (typeof maxValues !== 'number' || !Number.isInteger(maxValues) || maxValues < 0) {
       throw valueError('explain', `options.maxValues must be a non-negative integer; got ${String(maxValues)}`);
@@ -155,12 +169,17 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
       const uses = received.get(node.output) ?? 1;
       const origin = originText(keras(node), node.site);
       lines.push('');
-      lines.push(`[${++step}] ${callText(node, nameOf)}   ${typeText(node.output)}${origin === '' ? '' : `   ${origin}`}`);
+      lines.push(
+        `[${++step}] ${callText(node, nameOf)}   ${typeText(node.output)}${origin === '' ? '' : `   ${origin}`}`
+      );
       lines.push(`    ${node.prim}: ${PRIMS[node.prim].doc}`);
       lines.push(`    g = ${show(s.cotangent)}${uses > 1 ? `   (the sum of ${uses} contributions)` : ''}`);
       if (s.grads.length === 0) lines.push('    (no input needs a gradient)');
       for (const gr of s.grads) {
-        let formula = node.prim === 'custom' ? customFormula((node.attrs as CustomAttrs).kind, gr.index === node.inputs.length - 1) : gr.formula;
+        let formula =
+          node.prim === 'custom'
+            ? customFormula((node.attrs as CustomAttrs).kind, gr.index === node.inputs.length - 1)
+            : gr.formula;
         if (gr.grad !== null && BROADCASTING.has(node.prim) && !sameShape(gr.input.shape, node.output.shape)) {
           formula += `, summed over the broadcast axes to ${fmtShape(gr.input.shape)}`;
         }
@@ -172,13 +191,20 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
         }
       }
     };
-    const gradients = backprop(ys, ys.map((y) => lax.onesLike(y)), targets, observe);
+    const gradients = backprop(
+      ys,
+      ys.map((y) => lax.onesLike(y)),
+      targets,
+      observe
+    );
 
     lines.push('', 'gradients:');
     const d = ys.length === 1 ? 'd loss' : `d (${lossName})`;
     targets.forEach((x, i) => {
       const g = gradients[i]!;
-      lines.push(`  ${d} / d ${nameOf(x)} = ${g === null ? `None (the loss does not depend on it through float ops; ${typeText(x)})` : show(g)}`);
+      lines.push(
+        `  ${d} / d ${nameOf(x)} = ${g === null ? `None (the loss does not depend on it through float ops; ${typeText(x)})` : show(g)}`
+      );
     });
     const text = lines.join('\n');
     if (o.print ?? true) console.log(text);

@@ -41,7 +41,10 @@ export function valueText(t: Tensor, maxValues: number): string {
   const n = sizeOf(t.shape);
   if (n <= maxValues) return t.rank === 0 ? nested(t.toArray()) : `${nested(t.toArray())}  ${typeText(t)}`;
   const h = t.host();
-  let min = Infinity, max = -Infinity, total = 0, nans = 0;
+  let min = Infinity,
+    max = -Infinity,
+    total = 0,
+    nans = 0;
   const walk = (dim: number, off: number) => {
     if (dim === h.shape.length) {
       const v = Number(h.data[off]);
@@ -128,7 +131,8 @@ export class Namer {
   /** The next node name. */
   node(t: Tensor): string {
     let name: string;
-    do name = `${this.nodePrefix}${++this.nodes}`; while (this.used.has(name));
+    do name = `${this.nodePrefix}${++this.nodes}`;
+    while (this.used.has(name));
     this.set(t, name);
     return name;
   }
@@ -138,7 +142,8 @@ export class Namer {
     let name: string;
     if (input !== null) name = this.unique(`x${input}`, true);
     else if (kind === 'constant') {
-      do name = `c${this.constants++}`; while (this.used.has(name));
+      do name = `c${this.constants++}`;
+      while (this.used.has(name));
     } else name = this.unique(ownName(t) ?? (kind === 'variable' ? 'w' : 'p'));
     this.set(t, name);
     return name;
@@ -167,11 +172,13 @@ export function leafKind(t: Tensor): LeafKind {
 
 /** A leaf described: "variable 'w'", "placeholder 'x'", "constant 2". */
 export function leafDetail(t: Tensor, kind: LeafKind, input: number | null): string {
-  const own = t instanceof Variable ? `variable '${t.name}'` : t instanceof Placeholder ? `placeholder '${t.name}'` : null;
+  const own =
+    t instanceof Variable ? `variable '${t.name}'` : t instanceof Placeholder ? `placeholder '${t.name}'` : null;
   if (input !== null) return own === null ? `input ${input}` : `input ${input} (${own})`;
   if (kind !== 'constant') return own ?? kind;
   if (t.node !== null) return `computed before the trace (by ${t.node.prim})`;
-  if (t.storage !== null && !t.storage.disposed && sizeOf(t.shape) <= 6) return `constant ${valueText(t, 6).split('  ')[0]}`;
+  if (t.storage !== null && !t.storage.disposed && sizeOf(t.shape) <= 6)
+    return `constant ${valueText(t, 6).split('  ')[0]}`;
   return 'constant';
 }
 
@@ -183,7 +190,9 @@ export function attrsText(node: Node, nameOf: (t: Tensor) => string): string {
     if (Array.isArray(v)) return `[${v.map((e) => render(e) ?? '?').join(', ')}]`;
     if (typeof v === 'number') return v < 0 && Number.isInteger(v) ? String(v) : fmtNum(v);
     if (v !== null && typeof v === 'object') {
-      const parts = Object.entries(v).map(([k, e]) => [k, render(e)] as const).filter(([, e]) => e !== null);
+      const parts = Object.entries(v)
+        .map(([k, e]) => [k, render(e)] as const)
+        .filter(([, e]) => e !== null);
       return `{${parts.map(([k, e]) => `${k}: ${e}`).join(', ')}}`;
     }
     return String(v);

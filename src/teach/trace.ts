@@ -11,7 +11,18 @@ import { tensorsIn } from '../grad/structure.js';
 import { PRIMS } from '../prims/table.js';
 import type { Prim } from '../core/primitives.js';
 import {
-  attrsText, ByteCounter, callText, fmtBytes, kerasShape, keras, leafDetail, leafKind, Namer, originText, typeText, type LeafKind,
+  attrsText,
+  ByteCounter,
+  callText,
+  fmtBytes,
+  kerasShape,
+  keras,
+  leafDetail,
+  leafKind,
+  Namer,
+  originText,
+  typeText,
+  type LeafKind,
 } from './format.js';
 
 /** Where a node's input comes from: an earlier node of the tape, or a leaf (input, variable, placeholder, constant). */
@@ -93,7 +104,14 @@ export class Tape<R = unknown> {
       const kind = input !== null ? 'input' : leafKind(t);
       const name = names.leaf(t, kind, input);
       const leaf: TapeLeaf = {
-        index: leaves.length, name, kind, input, detail: detail ?? leafDetail(t, kind, input), shape: kerasShape(t.shape), dtype: t.dtype, tensor: t,
+        index: leaves.length,
+        name,
+        kind,
+        input,
+        detail: detail ?? leafDetail(t, kind, input),
+        shape: kerasShape(t.shape),
+        dtype: t.dtype,
+        tensor: t,
       };
       refs.set(t, { kind: 'leaf', index: leaf.index });
       leaves.push(leaf);
@@ -155,8 +173,18 @@ export class Tape<R = unknown> {
    */
   toString(): string {
     const rows: [string, string, string, string][] = [
-      ...this.leaves.map((l): [string, string, string, string] => [`${l.name} = ${l.detail}`, typeText(l.tensor), '', '']),
-      ...this.nodes.map((n): [string, string, string, string] => [n.text, typeText(n.output), `saves ${fmtBytes(n.savedBytes)}`, originText(n.fn, n.site)]),
+      ...this.leaves.map((l): [string, string, string, string] => [
+        `${l.name} = ${l.detail}`,
+        typeText(l.tensor),
+        '',
+        '',
+      ]),
+      ...this.nodes.map((n): [string, string, string, string] => [
+        n.text,
+        typeText(n.output),
+        `saves ${fmtBytes(n.savedBytes)}`,
+        originText(n.fn, n.site),
+      ]),
     ];
     const width = (k: number) => Math.max(0, ...rows.map((r) => r[k]!.length));
     const [w0, w1, w2] = [width(0), width(1), width(2)];
@@ -176,7 +204,12 @@ export class Tape<R = unknown> {
     const label = (...lines: string[]) => q(lines.filter((l) => l !== '').join('\n')).replace(/\n/g, '\\n');
     const isOut = new Set(this.outputs.map((r) => `${r.kind}${r.index}`));
     const outAttr = (r: TapeRef) => (isOut.has(`${r.kind}${r.index}`) ? ', peripheries=2' : '');
-    const fill: Record<LeafKind, string> = { input: '#cfe3ff', variable: '#ffd9a8', placeholder: '#d4f2d0', constant: '#e6e6e6' };
+    const fill: Record<LeafKind, string> = {
+      input: '#cfe3ff',
+      variable: '#ffd9a8',
+      placeholder: '#d4f2d0',
+      constant: '#e6e6e6',
+    };
     const lines = [
       'digraph tape {',
       '  graph [rankdir=TB, fontname="Courier", nodesep=0.3, ranksep=0.35];',
@@ -184,13 +217,17 @@ export class Tape<R = unknown> {
       '  edge [fontname="Courier", fontsize=9, color="#555555"];',
     ];
     for (const l of this.leaves) {
-      lines.push(`  ${q(l.name)} [shape=ellipse, style=filled, fillcolor="${fill[l.kind]}", label=${label(l.name, l.detail, typeText(l.tensor))}${outAttr({ kind: 'leaf', index: l.index })}];`);
+      lines.push(
+        `  ${q(l.name)} [shape=ellipse, style=filled, fillcolor="${fill[l.kind]}", label=${label(l.name, l.detail, typeText(l.tensor))}${outAttr({ kind: 'leaf', index: l.index })}];`
+      );
     }
     for (const n of this.nodes) {
       const head = `${n.name} = ${n.op}${n.attrs === '' ? '' : ` (${n.attrs})`}`;
       const from = [n.fn === null ? '' : `K.${n.fn}`, n.site ?? ''].filter((s) => s !== '').join(' at ');
       const style = n.op === 'custom' ? 'rounded,filled,dashed' : 'rounded,filled';
-      lines.push(`  ${q(n.name)} [shape=box, style="${style}", fillcolor="#fafafa", label=${label(head, `${typeText(n.output)}, saves ${fmtBytes(n.savedBytes)}`, from)}${outAttr({ kind: 'node', index: n.index })}];`);
+      lines.push(
+        `  ${q(n.name)} [shape=box, style="${style}", fillcolor="#fafafa", label=${label(head, `${typeText(n.output)}, saves ${fmtBytes(n.savedBytes)}`, from)}${outAttr({ kind: 'node', index: n.index })}];`
+      );
     }
     for (const n of this.nodes) {
       n.inputs.forEach((r, i) => {
@@ -264,7 +301,8 @@ function isPlainValue(x: unknown): boolean {
  */
 export function trace<A extends unknown[], R>(fn: (...args: A) => R, ...inputs: TraceInputs<A>): Tape<R> {
   const [args, tensors] = kerasFn('trace', () => {
-    if (typeof fn !== 'function') throw typeError('trace', `fn must be a function; got ${fn === null ? 'null' : typeof fn}`);
+    if (typeof fn !== 'function')
+      throw typeError('trace', `fn must be a function; got ${fn === null ? 'null' : typeof fn}`);
     const tensors: Tensor[] = [];
     const args = (inputs as unknown[]).map((x, i) => {
       if (x instanceof Tensor) {
@@ -290,12 +328,16 @@ export function trace<A extends unknown[], R>(fn: (...args: A) => R, ...inputs: 
       nodes.push(n);
     }
   };
-  const result = withSites(() => observing((out, _prim, ins) => {
-    if (out.node === null) return;
-    // A variable's read node is made on its first use, outside apply's observers.
-    for (const t of ins) if (t.node !== null && t.node.prim === 'read_variable') add(t.node);
-    add(out.node);
-  }, () => userCode(() => fn(...args))));
+  const result = withSites(() =>
+    observing(
+      (out, _prim, ins) => {
+        if (out.node === null) return;
+        // A variable's read node is made on its first use, outside apply's observers.
+        for (const t of ins) if (t.node !== null && t.node.prim === 'read_variable') add(t.node);
+        add(out.node);
+      },
+      () => userCode(() => fn(...args))
+    )
+  );
   return new Tape(nodes, tensors, result);
 }
-

@@ -49,8 +49,12 @@ describe('set_floatx', () => {
 
   it('is the default dtype of numbers, arrays, variables and constants', () => {
     K.set_floatx('float64');
-    expect([K.variable(1).dtype, K.constant([1]).dtype, K.zeros([1]).dtype, K.add(1, [2]).dtype])
-      .toEqual(['float64', 'float64', 'float64', 'float64']);
+    expect([K.variable(1).dtype, K.constant([1]).dtype, K.zeros([1]).dtype, K.add(1, [2]).dtype]).toEqual([
+      'float64',
+      'float64',
+      'float64',
+      'float64',
+    ]);
   });
 
   it('rejects other types (float16 included: typed arrays have none), keeping the setting', () => {
@@ -94,7 +98,9 @@ describe('get_uid', () => {
 
   it('counts each prefix separately, the default prefix too', () => {
     K.reset_uids();
-    expect([K.get_uid('conv'), K.get_uid('dense'), K.get_uid('conv'), K.get_uid(), K.get_uid('')]).toEqual([1, 1, 2, 1, 2]);
+    expect([K.get_uid('conv'), K.get_uid('dense'), K.get_uid('conv'), K.get_uid(), K.get_uid('')]).toEqual([
+      1, 1, 2, 1, 2,
+    ]);
   });
 
   it('rejects a non-string prefix', () => {

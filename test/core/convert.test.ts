@@ -29,7 +29,21 @@ describe('toTensor', () => {
   });
 
   it('nested arrays: shape from nesting; all-boolean arrays are bool, others floatx', () => {
-    expect(meta(toTensor('f', [[[1], [2]], [[3], [4]]]))).toEqual([[2, 2, 1], 'float32', [[[1], [2]], [[3], [4]]]]);
+    expect(
+      meta(
+        toTensor('f', [
+          [[1], [2]],
+          [[3], [4]],
+        ])
+      )
+    ).toEqual([
+      [2, 2, 1],
+      'float32',
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+    ]);
     expect(meta(toTensor('f', [[true, false]]))).toEqual([[1, 2], 'bool', [[1, 0]]]);
     expect(meta(toTensor('f', [true, 2]))).toEqual([[2], 'float32', [1, 2]]);
     expect(meta(toTensor('f', []))).toEqual([[0], 'float32', []]);
@@ -40,8 +54,12 @@ describe('toTensor', () => {
 
   it('typed arrays keep their dtype unless another is asked', () => {
     const kinds: [ArrayLike<number>, K.DType][] = [
-      [new Float32Array([1, 2]), 'float32'], [new Float64Array([1, 2]), 'float64'], [new Int32Array([1, 2]), 'int32'],
-      [new Int16Array([1, 2]), 'int16'], [new Int8Array([1, 2]), 'int8'], [new Uint8Array([1, 2]), 'uint8'],
+      [new Float32Array([1, 2]), 'float32'],
+      [new Float64Array([1, 2]), 'float64'],
+      [new Int32Array([1, 2]), 'int32'],
+      [new Int16Array([1, 2]), 'int16'],
+      [new Int8Array([1, 2]), 'int8'],
+      [new Uint8Array([1, 2]), 'uint8'],
       [new Uint16Array([1, 2]), 'uint16'],
     ];
     for (const [arr, d] of kinds) expect(meta(toTensor('f', arr))).toEqual([[2], d, [1, 2]]);
@@ -51,16 +69,53 @@ describe('toTensor', () => {
 
   it('ndarrays of typed data, contiguous or strided views, keep dtype and values', () => {
     const base = ndarray(new Int16Array([1, 2, 3, 4, 5, 6]), [2, 3]);
-    expect(meta(toTensor('f', base))).toEqual([[2, 3], 'int16', [[1, 2, 3], [4, 5, 6]]]);
-    expect(meta(toTensor('f', base.transpose(1, 0)))).toEqual([[3, 2], 'int16', [[1, 4], [2, 5], [3, 6]]]);
+    expect(meta(toTensor('f', base))).toEqual([
+      [2, 3],
+      'int16',
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ]);
+    expect(meta(toTensor('f', base.transpose(1, 0)))).toEqual([
+      [3, 2],
+      'int16',
+      [
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ],
+    ]);
     expect(meta(toTensor('f', base.lo(1, 1)))).toEqual([[1, 2], 'int16', [[5, 6]]]);
-    expect(meta(toTensor('f', base.step(-1, 2)))).toEqual([[2, 2], 'int16', [[4, 6], [1, 3]]]);
-    expect(meta(toTensor('f', base.transpose(1, 0), 'x', 'float32'))).toEqual([[3, 2], 'float32', [[1, 4], [2, 5], [3, 6]]]);
+    expect(meta(toTensor('f', base.step(-1, 2)))).toEqual([
+      [2, 2],
+      'int16',
+      [
+        [4, 6],
+        [1, 3],
+      ],
+    ]);
+    expect(meta(toTensor('f', base.transpose(1, 0), 'x', 'float32'))).toEqual([
+      [3, 2],
+      'float32',
+      [
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ],
+    ]);
     expect(meta(toTensor('f', ndarray(new Float64Array([9]), [])))).toEqual([[], 'float64', 9]);
   });
 
   it('ndarrays of plain arrays are floatx', () => {
-    expect(meta(toTensor('f', ndarray([1, 2, 3, 4], [2, 2]).transpose(1, 0)))).toEqual([[2, 2], 'float32', [[1, 3], [2, 4]]]);
+    expect(meta(toTensor('f', ndarray([1, 2, 3, 4], [2, 2]).transpose(1, 0)))).toEqual([
+      [2, 2],
+      'float32',
+      [
+        [1, 3],
+        [2, 4],
+      ],
+    ]);
   });
 
   it('copies: later changes to the source never reach the tensor', () => {
@@ -72,7 +127,18 @@ describe('toTensor', () => {
     arr[0] = 9;
     nested[0]![0] = 9;
     nd.set(0, 0, 9);
-    expect(ts.map((t) => t.toArray())).toEqual([[1, 2], [[1, 2]], [[1, 2], [3, 4]], [[1, 3], [2, 4]]]);
+    expect(ts.map((t) => t.toArray())).toEqual([
+      [1, 2],
+      [[1, 2]],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [1, 3],
+        [2, 4],
+      ],
+    ]);
   });
 
   it('int64 holds large exact integers', () => {
@@ -81,15 +147,35 @@ describe('toTensor', () => {
   });
 
   it('ragged nested arrays are a ValueError naming the function and argument', () => {
-    for (const ragged of [[[1, 2], [3]], [[1, 2], 3], [1, [2]], [[[1]], [[1, 2]]], [[], [1]]]) {
+    for (const ragged of [
+      [[1, 2], [3]],
+      [[1, 2], 3],
+      [1, [2]],
+      [[[1]], [[1, 2]]],
+      [[], [1]],
+    ]) {
       expectError(() => toTensor('myfn', ragged, 'value'), K.ValueError, 'myfn', 'value', 'ragged');
     }
     expectError(() => K.add([[1], [2, 3]], 1), K.ValueError, 'add', 'ragged');
   });
 
   it('unsupported values are a TypeError', () => {
-    const bad: unknown[] = ['1', null, undefined, {}, new Map(), () => 1, ['a'], [null], [[1], [undefined]], 1n,
-      new BigInt64Array(1), new Uint8ClampedArray(1), new DataView(new ArrayBuffer(4)), [K.constant(1)]];
+    const bad: unknown[] = [
+      '1',
+      null,
+      undefined,
+      {},
+      new Map(),
+      () => 1,
+      ['a'],
+      [null],
+      [[1], [undefined]],
+      1n,
+      new BigInt64Array(1),
+      new Uint8ClampedArray(1),
+      new DataView(new ArrayBuffer(4)),
+      [K.constant(1)],
+    ];
     for (const b of bad) expectError(() => toTensor('myfn', b, 'value'), K.TypeError, 'myfn', 'value');
     expectError(() => K.add('a' as unknown as number, 1), K.TypeError, 'add');
   });

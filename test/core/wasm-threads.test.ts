@@ -28,13 +28,24 @@ function rng(seed: number): () => number {
 function matrix(batch: number, rows: number, cols: number, transposed: boolean, rand: () => number): Matrix32 {
   const data = new Float32Array(batch * rows * cols);
   for (let i = 0; i < data.length; i++) data[i] = rand();
-  return transposed ? { data, offset: 0, rs: 1, cs: rows, bs: rows * cols } : { data, offset: 0, rs: cols, cs: 1, bs: rows * cols };
+  return transposed
+    ? { data, offset: 0, rs: 1, cs: rows, bs: rows * cols }
+    : { data, offset: 0, rs: cols, cs: 1, bs: rows * cols };
 }
 
 /** C computed with `threads` threads. */
-function product(threads: number, batch: number, m: number, k: number, n: number, xt: boolean, yt: boolean): Float32Array {
+function product(
+  threads: number,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  xt: boolean,
+  yt: boolean
+): Float32Array {
   const rand = rng(m * 31 + k * 17 + n);
-  const x = matrix(batch, m, k, xt, rand), y = matrix(batch, k, n, yt, rand);
+  const x = matrix(batch, m, k, xt, rand),
+    y = matrix(batch, k, n, yt, rand);
   const c = new Float32Array(batch * m * n);
   expect(gemmWasm(x, y, c, 0, batch, m, k, n, threads)).toBe(true);
   return c;
@@ -48,7 +59,11 @@ function runScript(name: string, code: string, env: Record<string, string | unde
   writeFileSync(file, code.replaceAll('SRC/', SRC));
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
-  return execFileSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', env: childEnv, timeout: 60_000 });
+  return execFileSync(process.execPath, ['--import', 'tsx', file], {
+    encoding: 'utf8',
+    env: childEnv,
+    timeout: 60_000,
+  });
 }
 
 describe('set_num_threads', () => {
@@ -67,7 +82,12 @@ describe('set_num_threads', () => {
     for (const bad of [0, -1, 1.5, 65, NaN, Infinity]) {
       expectError(() => K.set_num_threads(bad), K.ValueError, 'set_num_threads', 'n must be a whole number');
     }
-    expectError(() => K.set_num_threads('2' as unknown as number), K.TypeError, 'set_num_threads', 'n must be a number');
+    expectError(
+      () => K.set_num_threads('2' as unknown as number),
+      K.TypeError,
+      'set_num_threads',
+      'n must be a number'
+    );
     expect(K.get_num_threads()).toBe(3);
   });
 
@@ -110,7 +130,8 @@ describe('gemm thread pool', () => {
     for (const [batch, m, k, n, xt, yt] of shapes) {
       expect(2 * batch * m * n * k).toBeGreaterThanOrEqual(THREAD_MIN_FLOPS);
       const one = product(1, batch, m, k, n, xt, yt);
-      for (const t of [2, 3, 4]) expect(product(t, batch, m, k, n, xt, yt), `${t} threads, ${batch} x ${m}x${k}x${n}`).toEqual(one);
+      for (const t of [2, 3, 4])
+        expect(product(t, batch, m, k, n, xt, yt), `${t} threads, ${batch} x ${m}x${k}x${n}`).toEqual(one);
     }
     expect(workerCount()).toBe(3);
   });

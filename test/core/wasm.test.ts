@@ -31,15 +31,53 @@ type Layout = 'row' | 'col' | 'slice' | 'reversed' | 'broadcast' | 'gather';
  * 0), or a narrow slice of a much bigger array (the gather path).
  */
 function operand(batch: number, rows: number, cols: number, layout: Layout, rand: () => number): Matrix32 {
-  const pad = 3, off = 5;
-  let rs: number, cs: number, bs: number, offset = 0, length: number;
+  const pad = 3,
+    off = 5;
+  let rs: number,
+    cs: number,
+    bs: number,
+    offset = 0,
+    length: number;
   switch (layout) {
-    case 'row': rs = cols; cs = 1; bs = rows * cols; length = batch * bs; break;
-    case 'col': rs = 1; cs = rows; bs = rows * cols; length = batch * bs; break;
-    case 'slice': rs = cols + pad; cs = 1; bs = rows * rs + 7; offset = off; length = off + batch * bs; break;
-    case 'reversed': rs = -cols; cs = -1; bs = -rows * cols; offset = batch * rows * cols - 1; length = batch * rows * cols; break;
-    case 'broadcast': rs = cols; cs = 1; bs = 0; length = rows * cols; break;
-    case 'gather': rs = 50 * cols + 4000; cs = 1; bs = rows * rs; offset = off; length = off + batch * bs; break;
+    case 'row':
+      rs = cols;
+      cs = 1;
+      bs = rows * cols;
+      length = batch * bs;
+      break;
+    case 'col':
+      rs = 1;
+      cs = rows;
+      bs = rows * cols;
+      length = batch * bs;
+      break;
+    case 'slice':
+      rs = cols + pad;
+      cs = 1;
+      bs = rows * rs + 7;
+      offset = off;
+      length = off + batch * bs;
+      break;
+    case 'reversed':
+      rs = -cols;
+      cs = -1;
+      bs = -rows * cols;
+      offset = batch * rows * cols - 1;
+      length = batch * rows * cols;
+      break;
+    case 'broadcast':
+      rs = cols;
+      cs = 1;
+      bs = 0;
+      length = rows * cols;
+      break;
+    case 'gather':
+      rs = 50 * cols + 4000;
+      cs = 1;
+      bs = rows * rs;
+      offset = off;
+      length = off + batch * bs;
+      break;
   }
   const data = new Float32Array(length);
   for (let i = 0; i < length; i++) data[i] = rand();
@@ -47,31 +85,60 @@ function operand(batch: number, rows: number, cols: number, layout: Layout, rand
 }
 
 /** The JS gemm's product (double sums, rounded once) and the bound on a float32 sum's error, per element. */
-function reference(x: Matrix32, y: Matrix32, batch: number, m: number, k: number, n: number): { want: Float64Array; tol: Float64Array } {
-  const want = new Float64Array(batch * m * n), tol = new Float64Array(batch * m * n);
+function reference(
+  x: Matrix32,
+  y: Matrix32,
+  batch: number,
+  m: number,
+  k: number,
+  n: number
+): { want: Float64Array; tol: Float64Array } {
+  const want = new Float64Array(batch * m * n),
+    tol = new Float64Array(batch * m * n);
   const abs = (o: Matrix32) => ({ ...o, data: o.data.map(Math.abs) });
-  const ax = abs(x), ay = abs(y);
+  const ax = abs(x),
+    ay = abs(y);
   const panel = new Float64Array(k * 4);
   // Each of the k products and sums rounds once: |error| <= (k + 1) u sum |x y| (u = 2^-24), with room.
   const gamma = (k + 2) * 2 ** -23;
   for (let t = 0; t < batch; t++) {
     gemm({ ...x, offset: x.offset + t * x.bs }, { ...y, offset: y.offset + t * y.bs }, want, t * m * n, m, k, n, panel);
-    gemm({ ...ax, offset: ax.offset + t * ax.bs }, { ...ay, offset: ay.offset + t * ay.bs }, tol, t * m * n, m, k, n, panel);
+    gemm(
+      { ...ax, offset: ax.offset + t * ax.bs },
+      { ...ay, offset: ay.offset + t * ay.bs },
+      tol,
+      t * m * n,
+      m,
+      k,
+      n,
+      panel
+    );
   }
   for (let i = 0; i < tol.length; i++) tol[i] = gamma * tol[i]! + 1e-30;
   return { want, tol };
 }
 
 /** Run the wasm gemm and check every element against the JS gemm within the float32 bound. */
-function check(batch: number, m: number, k: number, n: number, xl: Layout, yl: Layout, seed = m * 7919 + k * 104729 + n, threads = 1): void {
+function check(
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  xl: Layout,
+  yl: Layout,
+  seed = m * 7919 + k * 104729 + n,
+  threads = 1
+): void {
   const rand = rng(seed);
-  const x = operand(batch, m, k, xl, rand), y = operand(batch, k, n, yl, rand);
+  const x = operand(batch, m, k, xl, rand),
+    y = operand(batch, k, n, yl, rand);
   const c = new Float32Array(batch * m * n + 2).fill(NaN);
   expect(gemmWasm(x, y, c, 1, batch, m, k, n, threads)).toBe(true);
   expect(c[0]).toBeNaN();
   expect(c[c.length - 1]).toBeNaN();
   const { want, tol } = reference(x, y, batch, m, k, n);
-  let bad = 0, first = '';
+  let bad = 0,
+    first = '';
   for (let i = 0; i < want.length; i++) {
     const got = c[i + 1]!;
     if (!(Math.abs(got - want[i]!) <= tol[i]!)) {
@@ -86,7 +153,10 @@ const EDGES = [1, 2, 3, 5, 6, 7, 17, 32, 33, 100, 257];
 
 describe('wasm gemm module', () => {
   it('the committed binary is a fresh asc build of asm/gemm.ts', () => {
-    const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--stdout'], { cwd: ROOT, encoding: 'utf8' });
+    const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--stdout'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     const committed = readFileSync(new URL('src/cpu/wasm/gemm.wasm.ts', ROOT), 'utf8');
     expect(committed === fresh, 'src/cpu/wasm/gemm.wasm.ts is stale: run npm run build:wasm').toBe(true);
   });
@@ -95,7 +165,11 @@ describe('wasm gemm module', () => {
     const w = wasmGemm();
     expect(w).not.toBeNull();
     expect(WebAssembly.Module.imports(w!.module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    expect(WebAssembly.Module.exports(w!.module).map((e) => e.name).sort()).toEqual(['jobBytes', 'packedBytes', 'prepare', 'run', 'setJob', 'workBytes']);
+    expect(
+      WebAssembly.Module.exports(w!.module)
+        .map((e) => e.name)
+        .sort()
+    ).toEqual(['jobBytes', 'packedBytes', 'prepare', 'run', 'setJob', 'workBytes']);
     expect(w!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
@@ -112,11 +186,13 @@ describe('wasm gemm module', () => {
 
   it('switched off, gemmWasm declines and matmulInto runs the JS gemm', () => {
     const rand = rng(1);
-    const x = operand(1, 40, 30, 'row', rand), y = operand(1, 30, 20, 'row', rand);
+    const x = operand(1, 40, 30, 'row', rand),
+      y = operand(1, 30, 20, 'row', rand);
     const was = setWasmEnabled(false);
     try {
       expect(gemmWasm(x, y, new Float32Array(800), 0, 1, 40, 30, 20, 1)).toBe(false);
-      const got = new Float32Array(800), want = new Float32Array(800);
+      const got = new Float32Array(800),
+        want = new Float32Array(800);
       matmulInto(x, y, got, 0, 40, 30, 20);
       gemm(x, y, want, 0, 40, 30, 20, new Float64Array(120));
       expect(got).toEqual(want);
@@ -127,7 +203,12 @@ describe('wasm gemm module', () => {
 });
 
 describe('gemmWasm', () => {
-  for (const [xl, yl] of [['row', 'row'], ['col', 'row'], ['row', 'col'], ['col', 'col']] as const) {
+  for (const [xl, yl] of [
+    ['row', 'row'],
+    ['col', 'row'],
+    ['row', 'col'],
+    ['col', 'col'],
+  ] as const) {
     it(`edge sizes 1..257 for m and n (every remainder mod 4 and 8), ${xl} x ${yl}`, () => {
       for (const m of EDGES) for (const n of EDGES) check(1, m, ((m * 3 + n) % 41) + 1, n, xl, yl);
     });
@@ -137,7 +218,13 @@ describe('gemmWasm', () => {
   }
 
   it('k = 1 (outer products)', () => {
-    for (const [m, n] of [[1, 1], [4, 8], [5, 9], [100, 257]] as const) check(1, m, 1, n, 'row', 'row');
+    for (const [m, n] of [
+      [1, 1],
+      [4, 8],
+      [5, 9],
+      [100, 257],
+    ] as const)
+      check(1, m, 1, n, 'row', 'row');
   });
 
   it('large k: several KC slices, the last one partial', () => {
@@ -153,7 +240,13 @@ describe('gemmWasm', () => {
   });
 
   it('sliced views (offsets, padded rows) and reversed views (negative strides)', () => {
-    for (const [xl, yl] of [['slice', 'slice'], ['slice', 'col'], ['reversed', 'row'], ['col', 'reversed'], ['reversed', 'slice']] as const) {
+    for (const [xl, yl] of [
+      ['slice', 'slice'],
+      ['slice', 'col'],
+      ['reversed', 'row'],
+      ['col', 'reversed'],
+      ['reversed', 'slice'],
+    ] as const) {
       check(1, 37, 29, 41, xl, yl);
       check(2, 5, 7, 3, xl, yl);
     }
@@ -182,8 +275,11 @@ describe('gemmWasm', () => {
   });
 
   it('Inf and NaN reach only their own rows and columns (the zero padding mixes into nothing)', () => {
-    const m = 5, k = 6, n = 9;
-    const x = operand(1, m, k, 'row', rng(3)), y = operand(1, k, n, 'row', rng(4));
+    const m = 5,
+      k = 6,
+      n = 9;
+    const x = operand(1, m, k, 'row', rng(3)),
+      y = operand(1, k, n, 'row', rng(4));
     x.data[2 * k + 1] = Infinity;
     y.data[3 * n + 8] = NaN;
     const c = new Float32Array(m * n);
@@ -209,15 +305,20 @@ describe('gemmWasm', () => {
 describe('matmulInto', () => {
   it('tiny products stay on the JS gemm (bit for bit), bigger ones run in wasm', () => {
     const rand = rng(9);
-    const x = operand(1, 4, 4, 'row', rand), y = operand(1, 4, 4, 'row', rand);
+    const x = operand(1, 4, 4, 'row', rand),
+      y = operand(1, 4, 4, 'row', rand);
     expect(2 * 4 * 4 * 4).toBeLessThan(WASM_MIN_FLOPS);
-    const got = new Float32Array(16), want = new Float32Array(16);
+    const got = new Float32Array(16),
+      want = new Float32Array(16);
     matmulInto(x, y, got, 0, 4, 4, 4);
     gemm(x, y, want, 0, 4, 4, 4, new Float64Array(16));
     expect(got).toEqual(want);
     // At 64-cube the wasm path sums in float32, so it differs from the double-sum gemm somewhere.
-    const a = operand(1, 64, 64, 'row', rand), b = operand(1, 64, 64, 'row', rand);
-    const viaWasm = new Float32Array(4096), viaJs = new Float32Array(4096), direct = new Float32Array(4096);
+    const a = operand(1, 64, 64, 'row', rand),
+      b = operand(1, 64, 64, 'row', rand);
+    const viaWasm = new Float32Array(4096),
+      viaJs = new Float32Array(4096),
+      direct = new Float32Array(4096);
     matmulInto(a, b, viaWasm, 0, 64, 64, 64);
     gemm(a, b, viaJs, 0, 64, 64, 64, new Float64Array(256));
     expect(gemmWasm(a, b, direct, 0, 1, 64, 64, 64, 1)).toBe(true);
@@ -228,11 +329,23 @@ describe('matmulInto', () => {
   it('float64 stays on the JS gemm (double sums)', () => {
     const rand = rng(10);
     const f64 = (o: Matrix32) => ({ ...o, data: Float64Array.from(o.data) });
-    const x = f64(operand(2, 30, 40, 'row', rand)), y = f64(operand(2, 40, 20, 'col', rand));
-    const got = new Float64Array(1200), want = new Float64Array(1200);
+    const x = f64(operand(2, 30, 40, 'row', rand)),
+      y = f64(operand(2, 40, 20, 'col', rand));
+    const got = new Float64Array(1200),
+      want = new Float64Array(1200);
     matmulInto(x, y, got, 0, 30, 40, 20, 2);
     const panel = new Float64Array(160);
-    for (let t = 0; t < 2; t++) gemm({ ...x, offset: x.offset + t * x.bs }, { ...y, offset: y.offset + t * y.bs }, want, t * 600, 30, 40, 20, panel);
+    for (let t = 0; t < 2; t++)
+      gemm(
+        { ...x, offset: x.offset + t * x.bs },
+        { ...y, offset: y.offset + t * y.bs },
+        want,
+        t * 600,
+        30,
+        40,
+        20,
+        panel
+      );
     expect(got).toEqual(want);
   });
 });
@@ -243,15 +356,21 @@ describe('matmul on the cpu device', () => {
     K.set_device('cpu');
     try {
       const rand = rng(21);
-      const xs = Array.from({ length: 70 * 90 }, rand), ys = Array.from({ length: 70 * 50 }, rand);
-      const x32 = fixtureTensor(xs, [70, 90], 'float32'), y32 = fixtureTensor(ys, [70, 50], 'float32');
-      const x64 = fixtureTensor(xs, [70, 90], 'float64'), y64 = fixtureTensor(ys, [70, 50], 'float64');
+      const xs = Array.from({ length: 70 * 90 }, rand),
+        ys = Array.from({ length: 70 * 50 }, rand);
+      const x32 = fixtureTensor(xs, [70, 90], 'float32'),
+        y32 = fixtureTensor(ys, [70, 50], 'float32');
+      const x64 = fixtureTensor(xs, [70, 90], 'float64'),
+        y64 = fixtureTensor(ys, [70, 50], 'float64');
       // x^T y: the first operand is a transposed view.
-      const got = K.eval(K.dot(K.transpose(x32), y32)).data, want = K.eval(K.dot(K.transpose(x64), y64)).data;
+      const got = K.eval(K.dot(K.transpose(x32), y32)).data,
+        want = K.eval(K.dot(K.transpose(x64), y64)).data;
       expect(got.length).toBe(90 * 50);
       for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
-      const b32 = K.reshape(x32, [7, 10, 90]), b64 = K.reshape(x64, [7, 10, 90]);
-      const bgot = K.eval(K.batch_dot(b32, b32, [2, 2])).data, bwant = K.eval(K.batch_dot(b64, b64, [2, 2])).data;
+      const b32 = K.reshape(x32, [7, 10, 90]),
+        b64 = K.reshape(x64, [7, 10, 90]);
+      const bgot = K.eval(K.batch_dot(b32, b32, [2, 2])).data,
+        bwant = K.eval(K.batch_dot(b64, b64, [2, 2])).data;
       for (let i = 0; i < bgot.length; i++) expect(Math.abs(bgot[i]! - bwant[i]!)).toBeLessThan(1e-4);
     } finally {
       K.set_device(prev);

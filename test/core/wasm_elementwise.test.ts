@@ -9,7 +9,12 @@ import ndarray from 'ndarray';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as K from '../../src/index.js';
 import {
-  setWasmElementwiseEnabled, WASM_MIN, wasmElementwise, WasmElementwise, type BinaryOp, type UnaryOp,
+  setWasmElementwiseEnabled,
+  WASM_MIN,
+  wasmElementwise,
+  WasmElementwise,
+  type BinaryOp,
+  type UnaryOp,
 } from '../../src/cpu/wasm/elementwise.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, tolFor } from '../helpers.js';
@@ -22,7 +27,11 @@ const REF: Record<UnaryOp, (x: number) => number> = {
   softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
 };
 const KERAS: Record<UnaryOp, (x: K.Tensor) => K.Tensor> = {
-  exp: K.exp, log: K.log, tanh: K.tanh, sigmoid: K.sigmoid, softplus: K.softplus,
+  exp: K.exp,
+  log: K.log,
+  tanh: K.tanh,
+  sigmoid: K.sigmoid,
+  softplus: K.softplus,
 };
 /** KTAPE_WASM=0 runs the suite on the JS loops alone: the module's own tests are skipped then. */
 const WASM = process.env.KTAPE_WASM !== '0';
@@ -76,7 +85,10 @@ function worstUlps(op: UnaryOp, xs: Float32Array, got: Float32Array): number {
     const e = REF[op](xs[i]!);
     const a = got[i]!;
     if (Number.isNaN(e) || !Number.isFinite(Math.fround(e))) {
-      expect(Object.is(a, Math.fround(e)) || (Number.isNaN(e) && Number.isNaN(a)), `${op}(${xs[i]}) = ${a}, expected ${e}`).toBe(true);
+      expect(
+        Object.is(a, Math.fround(e)) || (Number.isNaN(e) && Number.isNaN(a)),
+        `${op}(${xs[i]}) = ${a}, expected ${e}`
+      ).toBe(true);
       continue;
     }
     const d = Math.abs(a - e) / ulp(e);
@@ -143,19 +155,40 @@ describe.skipIf(!WASM)('wasm maps: exp, log, tanh, sigmoid, softplus', () => {
   beforeEach(() => K.set_device('cpu'));
 
   const ranges: Record<UnaryOp, [number, number][]> = {
-    exp: [[-1, 1], [-20, 20], [-104, 89]],
-    log: [[0, 2], [1e-30, 1e30], [0.5, 1.5]],
-    tanh: [[-1, 1], [-0.7, 0.7], [-12, 12]],
-    sigmoid: [[-1, 1], [-20, 20], [-110, 110]],
-    softplus: [[-1, 1], [-20, 20], [-110, 110]],
+    exp: [
+      [-1, 1],
+      [-20, 20],
+      [-104, 89],
+    ],
+    log: [
+      [0, 2],
+      [1e-30, 1e30],
+      [0.5, 1.5],
+    ],
+    tanh: [
+      [-1, 1],
+      [-0.7, 0.7],
+      [-12, 12],
+    ],
+    sigmoid: [
+      [-1, 1],
+      [-20, 20],
+      [-110, 110],
+    ],
+    softplus: [
+      [-1, 1],
+      [-20, 20],
+      [-110, 110],
+    ],
   };
   for (const op of Object.keys(REF) as UnaryOp[]) {
     it(`${op}: within ${ULPS[op]} float32 ulps of float64 on random values and a sweep of all float32 classes`, () => {
       let worst = 0;
       for (const [lo, hi] of ranges[op]) {
-        const xs = op === 'log' && hi / lo > 1e6
-          ? uniform(20000, Math.log(lo), Math.log(hi)).map(Math.exp)
-          : uniform(20000, lo, hi);
+        const xs =
+          op === 'log' && hi / lo > 1e6
+            ? uniform(20000, Math.log(lo), Math.log(hi)).map(Math.exp)
+            : uniform(20000, lo, hi);
         worst = Math.max(worst, worstUlps(op, xs, direct(op, xs)));
       }
       const xs = sweep();
@@ -166,27 +199,71 @@ describe.skipIf(!WASM)('wasm maps: exp, log, tanh, sigmoid, softplus', () => {
 
   it('special values: zeros, infinities, NaN, overflow, underflow, denormals, large |x|', () => {
     const cases: [UnaryOp, number, number][] = [
-      ['exp', 0, 1], ['exp', -0, 1], ['exp', Infinity, Infinity], ['exp', -Infinity, 0], ['exp', NaN, NaN],
-      ['exp', 89, Infinity], ['exp', 88.8, Infinity], ['exp', -104, 0], ['exp', -200, 0], ['exp', 1e-45, 1],
-      ['exp', 88.72, Math.fround(Math.exp(88.72))], ['exp', -87.5, Math.fround(Math.exp(-87.5))],
-      ['exp', -100, Math.fround(Math.exp(-100))], ['exp', -103, Math.fround(Math.exp(-103))],
-      ['log', 0, -Infinity], ['log', -0, -Infinity], ['log', -1, NaN], ['log', -Infinity, NaN], ['log', Infinity, Infinity],
-      ['log', NaN, NaN], ['log', 1, 0], ['log', 1e-45, Math.fround(Math.log(1e-45))], ['log', 1e-40, Math.fround(Math.log(Math.fround(1e-40)))],
+      ['exp', 0, 1],
+      ['exp', -0, 1],
+      ['exp', Infinity, Infinity],
+      ['exp', -Infinity, 0],
+      ['exp', NaN, NaN],
+      ['exp', 89, Infinity],
+      ['exp', 88.8, Infinity],
+      ['exp', -104, 0],
+      ['exp', -200, 0],
+      ['exp', 1e-45, 1],
+      ['exp', 88.72, Math.fround(Math.exp(88.72))],
+      ['exp', -87.5, Math.fround(Math.exp(-87.5))],
+      ['exp', -100, Math.fround(Math.exp(-100))],
+      ['exp', -103, Math.fround(Math.exp(-103))],
+      ['log', 0, -Infinity],
+      ['log', -0, -Infinity],
+      ['log', -1, NaN],
+      ['log', -Infinity, NaN],
+      ['log', Infinity, Infinity],
+      ['log', NaN, NaN],
+      ['log', 1, 0],
+      ['log', 1e-45, Math.fround(Math.log(1e-45))],
+      ['log', 1e-40, Math.fround(Math.log(Math.fround(1e-40)))],
       ['log', 3.4e38, Math.fround(Math.log(Math.fround(3.4e38)))],
-      ['tanh', 20, 1], ['tanh', -20, -1], ['tanh', 9.5, 1], ['tanh', Infinity, 1], ['tanh', -Infinity, -1], ['tanh', NaN, NaN],
-      ['tanh', 0, 0], ['tanh', -0, -0], ['tanh', 1e-40, Math.fround(1e-40)], ['tanh', -1e-30, Math.fround(-1e-30)],
-      ['sigmoid', 0, 0.5], ['sigmoid', 100, 1], ['sigmoid', Infinity, 1], ['sigmoid', -Infinity, 0], ['sigmoid', NaN, NaN],
-      ['sigmoid', -100, Math.fround(Math.exp(-100))], ['sigmoid', -200, 0], ['sigmoid', 1e-30, 0.5],
-      ['softplus', 0, Math.fround(Math.LN2)], ['softplus', 100, 100], ['softplus', 1e30, Math.fround(1e30)], ['softplus', Infinity, Infinity],
-      ['softplus', -Infinity, 0], ['softplus', NaN, NaN], ['softplus', -100, Math.fround(Math.exp(-100))], ['softplus', -200, 0],
+      ['tanh', 20, 1],
+      ['tanh', -20, -1],
+      ['tanh', 9.5, 1],
+      ['tanh', Infinity, 1],
+      ['tanh', -Infinity, -1],
+      ['tanh', NaN, NaN],
+      ['tanh', 0, 0],
+      ['tanh', -0, -0],
+      ['tanh', 1e-40, Math.fround(1e-40)],
+      ['tanh', -1e-30, Math.fround(-1e-30)],
+      ['sigmoid', 0, 0.5],
+      ['sigmoid', 100, 1],
+      ['sigmoid', Infinity, 1],
+      ['sigmoid', -Infinity, 0],
+      ['sigmoid', NaN, NaN],
+      ['sigmoid', -100, Math.fround(Math.exp(-100))],
+      ['sigmoid', -200, 0],
+      ['sigmoid', 1e-30, 0.5],
+      ['softplus', 0, Math.fround(Math.LN2)],
+      ['softplus', 100, 100],
+      ['softplus', 1e30, Math.fround(1e30)],
+      ['softplus', Infinity, Infinity],
+      ['softplus', -Infinity, 0],
+      ['softplus', NaN, NaN],
+      ['softplus', -100, Math.fround(Math.exp(-100))],
+      ['softplus', -200, 0],
     ];
     for (const [op, x, exact] of cases) {
       // The float64 value of the float32 input (88.72 is 88.72000122...).
-      const want = exact === 0 || !Number.isFinite(exact) || [0.5, 1, 100].includes(exact) ? exact : Math.fround(REF[op](Math.fround(x)));
+      const want =
+        exact === 0 || !Number.isFinite(exact) || [0.5, 1, 100].includes(exact)
+          ? exact
+          : Math.fround(REF[op](Math.fround(x)));
       const [got] = direct(op, Float32Array.of(x));
       if (Number.isNaN(want)) expect(got, `${op}(${x})`).toBeNaN();
-      else if (want === 0 || !Number.isFinite(want)) expect(Object.is(got, want), `${op}(${x}) = ${got}, expected ${want}`).toBe(true);
-      else expect(Math.abs(got! - want) / ulp(want), `${op}(${x}) = ${got}, expected ${want}`).toBeLessThanOrEqual(ULPS[op]);
+      else if (want === 0 || !Number.isFinite(want))
+        expect(Object.is(got, want), `${op}(${x}) = ${got}, expected ${want}`).toBe(true);
+      else
+        expect(Math.abs(got! - want) / ulp(want), `${op}(${x}) = ${got}, expected ${want}`).toBeLessThanOrEqual(
+          ULPS[op]
+        );
     }
   });
 
@@ -250,9 +327,15 @@ describe.skipIf(!WASM)('wasm binary maps', () => {
     return v;
   };
   const OPS: [BinaryOp, (a: K.Tensor, b: K.Tensor) => K.Tensor][] = [
-    ['add', K.add], ['sub', K.subtract], ['mul', K.multiply], ['div', K.divide], ['maximum', K.maximum], ['minimum', K.minimum],
+    ['add', K.add],
+    ['sub', K.subtract],
+    ['mul', K.multiply],
+    ['div', K.divide],
+    ['maximum', K.maximum],
+    ['minimum', K.minimum],
   ];
-  const R = 67, C = 131;
+  const R = 67,
+    C = 131;
   const shapes: [string, number[], number[], boolean][] = [
     ['same shape', [R, C], [R, C], true],
     ['scalar right', [R, C], [], true],
@@ -265,8 +348,20 @@ describe.skipIf(!WASM)('wasm binary maps', () => {
 
   it('add, sub, mul, div, maximum, minimum: the same bits as the JS loops, broadcasting or not, specials included', () => {
     for (const [what, sa, sb, inWasm] of shapes) {
-      const a = f32(data(sa.reduce((p, d) => p * d, 1), 1), sa);
-      const b = f32(data(sb.reduce((p, d) => p * d, 1), 2), sb);
+      const a = f32(
+        data(
+          sa.reduce((p, d) => p * d, 1),
+          1
+        ),
+        sa
+      );
+      const b = f32(
+        data(
+          sb.reduce((p, d) => p * d, 1),
+          2
+        ),
+        sb
+      );
       for (const [name, op] of OPS) {
         const r = both(() => op(a, b));
         expect(r.calls > 0, `${name} ${what} in wasm`).toBe(inWasm);
@@ -288,11 +383,23 @@ describe.skipIf(!WASM)('wasm binary maps', () => {
   it('x * 1, 1 * x and x / 1 (a broadcast 1, as a gradient seed) are x exactly, any dtype; a broadcasting x still broadcasts', () => {
     const x = f32(data(R * C, 6), [R, C]);
     const ones = K.ones([R, C]);
-    for (const y of [K.multiply(x, 1), K.multiply(1, x), K.divide(x, 1), K.multiply(x, ones), K.multiply(K.ones([1, C]), x)]) {
+    for (const y of [
+      K.multiply(x, 1),
+      K.multiply(1, x),
+      K.divide(x, 1),
+      K.multiply(x, ones),
+      K.multiply(K.ones([1, C]), x),
+    ]) {
       expect(y.shape).toEqual([R, C]);
       expect(values(y)).toEqual(values(x));
     }
-    const xi = K.constant([[3, -4], [5, 0]], 'int32');
+    const xi = K.constant(
+      [
+        [3, -4],
+        [5, 0],
+      ],
+      'int32'
+    );
     expect(values(K.multiply(xi, 1))).toEqual([3, -4, 5, 0]);
     const row = f32(data(C, 7), [C]);
     const y = K.multiply(row, K.ones([3, C]));
@@ -328,12 +435,23 @@ describe.skipIf(!WASM)('wasm reductions', () => {
 
   it('sum: float64 accumulation, within float32 rounding of the JS loop (leading axes: the same bits)', () => {
     for (const shape of shapes) {
-      const x = f32(uniform(shape.reduce((p, d) => p * d, 1), -1, 1, 3), shape);
+      const x = f32(
+        uniform(
+          shape.reduce((p, d) => p * d, 1),
+          -1,
+          1,
+          3
+        ),
+        shape
+      );
       for (const axis of [...shape.keys(), null]) {
         const r = both(() => K.sum(x, axis));
         expect(r.calls, `sum ${shape} axis ${axis}`).toBeGreaterThan(0);
         if (axis === 0 && shape.length > 1) expect(r.wasm).toEqual(r.js);
-        else r.wasm.forEach((v, i) => expect(Math.abs(v - r.js[i]!), `sum ${shape} axis ${axis}`).toBeLessThanOrEqual(ulp(r.js[i]!)));
+        else
+          r.wasm.forEach((v, i) =>
+            expect(Math.abs(v - r.js[i]!), `sum ${shape} axis ${axis}`).toBeLessThanOrEqual(ulp(r.js[i]!))
+          );
       }
     }
   });
@@ -345,7 +463,10 @@ describe.skipIf(!WASM)('wasm reductions', () => {
         for (const f of [K.max, K.min]) {
           const r = both(() => f(x, axis));
           expect(r.calls, `${f.name} ${shape} axis ${axis}`).toBeGreaterThan(0);
-          expect(r.wasm.map((v) => (v === 0 ? 0 : v)), `${f.name} ${shape} axis ${axis}`).toEqual(r.js.map((v) => (v === 0 ? 0 : v)));
+          expect(
+            r.wasm.map((v) => (v === 0 ? 0 : v)),
+            `${f.name} ${shape} axis ${axis}`
+          ).toEqual(r.js.map((v) => (v === 0 ? 0 : v)));
         }
       }
     }
@@ -372,7 +493,10 @@ describe.skipIf(!WASM)('wasm results kept in memory', () => {
         y = K.add(K.multiply(K.tanh(y), 1.5), kept.length > 3 ? kept[kept.length - 4]! : x);
         kept.push(y);
       }
-      return K.concatenate(kept.filter((_, i) => i % 7 === 0), 0);
+      return K.concatenate(
+        kept.filter((_, i) => i % 7 === 0),
+        0
+      );
     };
     // Count the inputs found in memory: a copy in takes a buffer, a hit does not.
     const takes = vi.spyOn(WasmElementwise.prototype, 'take');
@@ -407,11 +531,16 @@ describe.skipIf(!WASM)('wasm results kept in memory', () => {
     K.exp(x);
     expect(takes.mock.calls.length - first).toBe(1); // the output only
     takes.mockRestore();
-    const r = both(() => K.concatenate([
-      K.add(K.slice(x, [1, 0], [2, 20000]), K.slice(x, [0, 0], [2, 20000])),
-      K.sigmoid(K.slice(x, [2, 0], [1, 20000])),
-      K.sigmoid(K.slice(x, [0, 0], [1, 20000])),
-    ], 0));
+    const r = both(() =>
+      K.concatenate(
+        [
+          K.add(K.slice(x, [1, 0], [2, 20000]), K.slice(x, [0, 0], [2, 20000])),
+          K.sigmoid(K.slice(x, [2, 0], [1, 20000])),
+          K.sigmoid(K.slice(x, [0, 0], [1, 20000])),
+        ],
+        0
+      )
+    );
     expectUlps(r.wasm, r.js, ULPS.sigmoid + 0.5);
   });
 
@@ -422,7 +551,9 @@ describe.skipIf(!WASM)('wasm results kept in memory', () => {
         s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
         return (s >>> 16) % k;
       };
-      const pool: K.Tensor[] = [1000000, 200000, 1000000, 5000].map((n, i) => f32(uniform(n, -2, 2, i + 1), [n / 100, 100]));
+      const pool: K.Tensor[] = [1000000, 200000, 1000000, 5000].map((n, i) =>
+        f32(uniform(n, -2, 2, i + 1), [n / 100, 100])
+      );
       // The inputs stay in use throughout: read again after the ring has moved past them.
       const inputs = pool.slice();
       const outs: number[] = [];
@@ -432,14 +563,30 @@ describe.skipIf(!WASM)('wasm results kept in memory', () => {
         const rows = a.shape[0]!;
         let y: K.Tensor;
         switch (rand(8)) {
-          case 0: y = K.tanh(a); break;
-          case 1: y = K.multiply(K.exp(K.multiply(a, 0.5)), 0.5); break;
-          case 2: y = K.subtract(a, b); break;
-          case 3: y = K.softmax(a); break;
-          case 4: y = K.concatenate([K.slice(a, [1, 0], [rows - 1, 100]), K.slice(a, [0, 0], [1, 100])], 0); break;
-          case 5: y = K.sigmoid(K.add(a, K.slice(b, [0, 0], [1, 100]))); break;
-          case 6: y = K.maximum(a, K.reshape(K.max(a, -1), [rows, 1])); break;
-          default: y = K.divide(a, K.add(K.reshape(K.sum(K.abs(a), 0), [1, 100]), 1)); break;
+          case 0:
+            y = K.tanh(a);
+            break;
+          case 1:
+            y = K.multiply(K.exp(K.multiply(a, 0.5)), 0.5);
+            break;
+          case 2:
+            y = K.subtract(a, b);
+            break;
+          case 3:
+            y = K.softmax(a);
+            break;
+          case 4:
+            y = K.concatenate([K.slice(a, [1, 0], [rows - 1, 100]), K.slice(a, [0, 0], [1, 100])], 0);
+            break;
+          case 5:
+            y = K.sigmoid(K.add(a, K.slice(b, [0, 0], [1, 100])));
+            break;
+          case 6:
+            y = K.maximum(a, K.reshape(K.max(a, -1), [rows, 1]));
+            break;
+          default:
+            y = K.divide(a, K.add(K.reshape(K.sum(K.abs(a), 0), [1, 100]), 1));
+            break;
         }
         pool[rand(pool.length)] = y;
         outs.push(...values(K.sum(y, 0)));
@@ -498,27 +645,53 @@ function softmaxRef(data: ArrayLike<number>, shape: number[], axis: number): num
 function nestOf(flat: number[], shape: number[]): NestedArray {
   if (shape.length === 0) return flat[0]!;
   const step = flat.length / shape[0]!;
-  return Array.from({ length: shape[0]! }, (_, i) => nestOf(flat.slice(i * step, (i + 1) * step), shape.slice(1))) as NestedArray;
+  return Array.from({ length: shape[0]! }, (_, i) =>
+    nestOf(flat.slice(i * step, (i + 1) * step), shape.slice(1))
+  ) as NestedArray;
 }
 
 describe('softmax', () => {
   it('one primitive along any axis, float32 and float64, against float64', () => {
-    for (const [shape, axis] of [[[5, 7], -1], [[5, 7], 0], [[3, 4, 5], 1], [[2, 3, 300], 2], [[300], 0], [[40, 1100], 1]] as [number[], number][]) {
-      const data = uniform(shape.reduce((p, d) => p * d, 1), -6, 6, shape.length + axis);
+    for (const [shape, axis] of [
+      [[5, 7], -1],
+      [[5, 7], 0],
+      [[3, 4, 5], 1],
+      [[2, 3, 300], 2],
+      [[300], 0],
+      [[40, 1100], 1],
+    ] as [number[], number][]) {
+      const data = uniform(
+        shape.reduce((p, d) => p * d, 1),
+        -6,
+        6,
+        shape.length + axis
+      );
       const ax = axis < 0 ? axis + shape.length : axis;
       for (const dtype of ['float32', 'float64'] as const) {
-        const x = K.variable(ndarray(dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data), shape), dtype);
+        const x = K.variable(
+          ndarray(dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data), shape),
+          dtype
+        );
         const y = K.softmax(x, axis);
         expect(y.node?.prim).toBe('softmax');
         expect(y.dtype).toBe(dtype);
-        expectClose(y, nestOf(softmaxRef(data, shape, ax), shape), dtype === 'float64' ? 1e-15 : tolFor('float32', 2e-7));
+        expectClose(
+          y,
+          nestOf(softmaxRef(data, shape, ax), shape),
+          dtype === 'float64' ? 1e-15 : tolFor('float32', 2e-7)
+        );
       }
     }
   });
 
   it.skipIf(!WASM)('float32 rows in wasm agree with the JS kernel (cpu)', () => {
     K.set_device('cpu');
-    for (const [rows, cols] of [[37, 1003], [1, 5000], [1000, 3], [64, 1000]] as [number, number][]) {
+    for (const [rows, cols] of [
+      [37, 1003],
+      [1, 5000],
+      [1000, 3],
+      [64, 1000],
+    ] as [number, number][]) {
       const x = f32(uniform(rows * cols, -30, 30, cols), [rows, cols]);
       const r = both(() => K.softmax(x));
       expect(r.calls > 0).toBe(rows * cols >= WASM_MIN.softmax);
@@ -528,7 +701,13 @@ describe('softmax', () => {
 
   it('logits of +-1e4 are stable; a row of -inf, or with NaN or +inf, gives NaN (as the composed form, TF)', () => {
     K.set_device('cpu');
-    const rows = [[1e4, -1e4, 0, 3], [-Infinity, -Infinity, -Infinity, -Infinity], [1, NaN, 2, 3], [Infinity, 1, 2, 3], [-Infinity, 0, 0, -Infinity]];
+    const rows = [
+      [1e4, -1e4, 0, 3],
+      [-Infinity, -Infinity, -Infinity, -Infinity],
+      [1, NaN, 2, 3],
+      [Infinity, 1, 2, 3],
+      [-Infinity, 0, 0, -Infinity],
+    ];
     for (const reps of [1, 100]) {
       const data = Float32Array.from(Array.from({ length: reps }, () => rows.flat()).flat());
       const y = values(K.softmax(f32(data, [rows.length * reps, 4])));
@@ -563,12 +742,33 @@ describe('softmax', () => {
     const y = K.softmax(p);
     expect(y.shape).toEqual([-1, 5]);
     const data = uniform(15, -40, 40, 3);
-    const f = K.function([p], [y, K.categorical_crossentropy(K.constant([[0, 0, 1, 0, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 1]]), y)]);
+    const f = K.function(
+      [p],
+      [
+        y,
+        K.categorical_crossentropy(
+          K.constant([
+            [0, 0, 1, 0, 0],
+            [1, 0, 0, 0, 0],
+            [0, 0, 0, 0, 1],
+          ]),
+          y
+        ),
+      ]
+    );
     const [ys, loss] = f([ndarray(Float32Array.from(data), [3, 5])]).map((a) => K.variable(a));
     expectClose(ys!, nestOf(softmaxRef(data, [3, 5], 1), [3, 5]), tolFor('float32', 2e-7));
     // From the logits: finite even where the probability rounds to 0 (clipping would cap it at -log(1e-7)).
     const logits = K.variable(ndarray(Float32Array.from(data), [3, 5]));
-    const direct = K.categorical_crossentropy(K.constant([[0, 0, 1, 0, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 1]]), logits, true);
+    const direct = K.categorical_crossentropy(
+      K.constant([
+        [0, 0, 1, 0, 0],
+        [1, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1],
+      ]),
+      logits,
+      true
+    );
     expectClose(loss!, direct.toArray(), tolFor('float32', 1e-6));
   });
 
@@ -582,22 +782,45 @@ describe('sigmoid and tanh gradients (sigmoid_grad, tanh_grad primitives)', () =
   it('first and second derivatives against the analytic forms, float64 and float32', () => {
     const data = uniform(9, -5, 5, 21);
     for (const dtype of ['float64', 'float32'] as const) {
-      const x = K.variable(ndarray(dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data), [9]), dtype);
+      const x = K.variable(
+        ndarray(dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data), [9]),
+        dtype
+      );
       const xs = values(x);
       const tol = dtype === 'float64' ? 1e-12 : tolFor('float32', 1e-6);
       const s = xs.map(REF.sigmoid);
       const t = xs.map(REF.tanh);
       const [gs] = K.gradients(K.sum(K.sigmoid(x)), [x]);
       expect(gs!.node?.prim).toBe('sigmoid_grad');
-      expectClose(gs!, s.map((v) => v * (1 - v)), tol);
-      expectClose(K.gradients(K.sum(gs!), [x])[0]!, s.map((v) => v * (1 - v) * (1 - 2 * v)), tol);
+      expectClose(
+        gs!,
+        s.map((v) => v * (1 - v)),
+        tol
+      );
+      expectClose(
+        K.gradients(K.sum(gs!), [x])[0]!,
+        s.map((v) => v * (1 - v) * (1 - 2 * v)),
+        tol
+      );
       const [gt] = K.gradients(K.sum(K.tanh(x)), [x]);
       expect(gt!.node?.prim).toBe('tanh_grad');
-      expectClose(gt!, t.map((v) => 1 - v * v), tol);
-      expectClose(K.gradients(K.sum(gt!), [x])[0]!, t.map((v) => -2 * v * (1 - v * v)), tol);
+      expectClose(
+        gt!,
+        t.map((v) => 1 - v * v),
+        tol
+      );
+      expectClose(
+        K.gradients(K.sum(gt!), [x])[0]!,
+        t.map((v) => -2 * v * (1 - v * v)),
+        tol
+      );
       // Third order goes through the grad primitives' own VJPs.
       const [g3] = K.gradients(K.sum(K.gradients(K.sum(gt!), [x])[0]!), [x]);
-      expectClose(g3!, t.map((v) => -2 * (1 - v * v) * (1 - 3 * v * v)), dtype === 'float64' ? 1e-12 : tolFor('float32', 1e-5));
+      expectClose(
+        g3!,
+        t.map((v) => -2 * (1 - v * v) * (1 - 3 * v * v)),
+        dtype === 'float64' ? 1e-12 : tolFor('float32', 1e-5)
+      );
     }
   });
 
@@ -606,8 +829,16 @@ describe('sigmoid and tanh gradients (sigmoid_grad, tanh_grad primitives)', () =
     const w = K.variable(ndarray(Float64Array.of(0.3, -1, 2), [3]), 'float64');
     const [gs] = K.gradients(K.sum(K.multiply(K.sigmoid(x), w)), [x]);
     const [gw] = K.gradients(K.sum(gs!), [w]);
-    expectClose(gw!, [-2, 0.5, 3].map(REF.sigmoid).map((v) => v * (1 - v)), 1e-12);
+    expectClose(
+      gw!,
+      [-2, 0.5, 3].map(REF.sigmoid).map((v) => v * (1 - v)),
+      1e-12
+    );
     const [gt] = K.gradients(K.sum(K.multiply(K.tanh(x), w)), [x]);
-    expectClose(K.gradients(K.sum(gt!), [w])[0]!, [-2, 0.5, 3].map((v) => 1 - Math.tanh(v) ** 2), 1e-12);
+    expectClose(
+      K.gradients(K.sum(gt!), [w])[0]!,
+      [-2, 0.5, 3].map((v) => 1 - Math.tanh(v) ** 2),
+      1e-12
+    );
   });
 });

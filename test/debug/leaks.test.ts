@@ -24,10 +24,12 @@ function siteOf(marker: string): string {
  * The collector, on demand: the gpu project runs node with --expose-gc; in the
  * cpu project the flag is set at run time and `gc` read from a fresh context.
  */
-const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
+const gc: () => void =
+  (globalThis as { gc?: () => void }).gc ??
+  (() => {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  })();
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -79,7 +81,12 @@ describe('track_tensors', () => {
   });
 
   it('rejects a non-boolean', () => {
-    expectError(() => K.track_tensors('yes' as unknown as boolean), K.TypeError, 'track_tensors', 'on must be a boolean');
+    expectError(
+      () => K.track_tensors('yes' as unknown as boolean),
+      K.TypeError,
+      'track_tensors',
+      'on must be a boolean'
+    );
     expect(sitesOn()).toBe(false);
   });
 });
@@ -128,7 +135,9 @@ describe('leak_report', () => {
     expect(s10.devices).toEqual({ [testDevice()]: 10 });
     const text = r10.toString();
     expect(text).toContain(`ktape leak report: 10 live tensors made since mark ${mark}, 640 B`);
-    expect(text).toMatch(new RegExp(`640 B\\s+10\\s+10\\s+${testDevice()}:10.*${siteOf('leak')}\\d+\\s+\\(16,\\) float32`));
+    expect(text).toMatch(
+      new RegExp(`640 B\\s+10\\s+10\\s+${testDevice()}:10.*${siteOf('leak')}\\d+\\s+\\(16,\\) float32`)
+    );
     // On the gpu device each holds a gpu buffer (a texture in GL modes).
     const onGpu = testDevice() === 'gpu';
     expect([s10.gpuBuffers, s10.gpuBytes]).toEqual(onGpu ? [10, 640] : [0, 0]);

@@ -14,7 +14,10 @@ function webglHere(): { ok: boolean; why: string } {
   try {
     createContext = createRequire(import.meta.url)('gl') as typeof createContext;
   } catch (e) {
-    return { ok: false, why: `the optional package gl is not installed or not built (${(e as Error).message.split('\n')[0]})` };
+    return {
+      ok: false,
+      why: `the optional package gl is not installed or not built (${(e as Error).message.split('\n')[0]})`,
+    };
   }
   const ctx = createContext(2, 2) as { getExtension(name: string): { destroy(): void } | null } | null;
   const display = process.env.DISPLAY ? 'DISPLAY set' : 'no DISPLAY';

@@ -42,7 +42,10 @@ interface Specifier {
 
 /** The value names of an `export { a, b as c, type T }` list (type-only names left out). */
 function specifiers(list: string): Specifier[] {
-  return list.split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('type '))
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('type '))
     .map((s) => {
       const m = /^(\w+)(?:\s+as\s+(\w+))?$/.exec(s);
       if (m === null) throw new Error(`cannot read the export specifier ${JSON.stringify(s)}`);
@@ -63,9 +66,12 @@ function moduleExports(file: string): ModuleExports {
     .filter((m) => m[1] === undefined)
     .flatMap((m) => specifiers(m[2]!).map((s) => ({ ...s, from: m[3] === undefined ? null : target(file, m[3]) })));
   const declared: { name: string; kind: Kind }[] = [];
-  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:async\s+)?function\s*\*?\s*(\w+)/gm)) declared.push({ name: m[1]!, kind: 'function' });
-  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?class\s+(\w+)/gm)) declared.push({ name: m[1]!, kind: 'class' });
-  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:const|let|var)\s+(\w+)/gm)) declared.push({ name: m[1]!, kind: constKind(text, m[1]!) });
+  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:async\s+)?function\s*\*?\s*(\w+)/gm))
+    declared.push({ name: m[1]!, kind: 'function' });
+  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?class\s+(\w+)/gm))
+    declared.push({ name: m[1]!, kind: 'class' });
+  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:const|let|var)\s+(\w+)/gm))
+    declared.push({ name: m[1]!, kind: constKind(text, m[1]!) });
   // Names seen once: overloads repeat the function.
   const unique = declared.filter((d, i) => declared.findIndex((e) => e.name === d.name) === i);
   return { stars, named, declared: unique };
@@ -73,7 +79,10 @@ function moduleExports(file: string): ModuleExports {
 
 /** A const is documented as a function when it is initialised with one. */
 function constKind(text: string, name: string): Kind {
-  const re = new RegExp(`^(?:export\\s+)?(?:const|let|var)\\s+${name}\\b[^=]*=\\s*(?:async\\s+)?(function\\b|\\([^)]*\\)\\s*(?::[^=]+)?=>|\\w+\\s*=>)`, 'm');
+  const re = new RegExp(
+    `^(?:export\\s+)?(?:const|let|var)\\s+${name}\\b[^=]*=\\s*(?:async\\s+)?(function\\b|\\([^)]*\\)\\s*(?::[^=]+)?=>|\\w+\\s*=>)`,
+    'm'
+  );
   return re.test(text) ? 'function' : 'value';
 }
 
@@ -117,7 +126,11 @@ function exportedNames(file: string, seen = new Set<string>()): string[] {
   if (seen.has(file)) return [];
   seen.add(file);
   const mod = moduleExports(file);
-  return [...mod.declared.map((d) => d.name), ...mod.named.map((s) => s.exported), ...mod.stars.flatMap((s) => exportedNames(s, seen))];
+  return [
+    ...mod.declared.map((d) => d.name),
+    ...mod.named.map((s) => s.exported),
+    ...mod.stars.flatMap((s) => exportedNames(s, seen)),
+  ];
 }
 
 /** The public API: each exported value name with its declaration (unresolved ones listed apart). */
@@ -145,7 +158,11 @@ export function docBefore(text: string, at: number): DocBlock | null {
   if (!before.endsWith('*/')) return null;
   const start = before.lastIndexOf('/**');
   if (start < 0 || before.indexOf('*/', start) !== before.length - 2) return null;
-  const body = before.slice(start + 3, -2).split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+  const body = before
+    .slice(start + 3, -2)
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''))
+    .join('\n');
   const firstTag = body.search(/^@\w+/m);
   const summary = (firstTag < 0 ? body : body.slice(0, firstTag)).trim();
   const params = [...body.matchAll(/^@param\s+(?:\{[^}]*\}\s+)?\[?([\w.]+)/gm)].map((m) => m[1]!);
@@ -162,7 +179,8 @@ export function paramNames(text: string, at: number): string[] {
   const end = matchClose(text, i);
   const inner = text.slice(i + 1, end);
   const parts: string[] = [];
-  let depth = 0, cur = '';
+  let depth = 0,
+    cur = '';
   for (let k = 0; k < inner.length; k++) {
     const c = inner[k]!;
     if ('([{<'.includes(c)) depth++;
@@ -173,7 +191,9 @@ export function paramNames(text: string, at: number): string[] {
     } else cur += c;
   }
   if (cur.trim() !== '') parts.push(cur);
-  return parts.map((p) => /^\s*(?:\.\.\.)?(\w+)/.exec(p)?.[1]).filter((n): n is string => n !== undefined && n !== 'this');
+  return parts
+    .map((p) => /^\s*(?:\.\.\.)?(\w+)/.exec(p)?.[1])
+    .filter((n): n is string => n !== undefined && n !== 'this');
 }
 
 /** Index of the bracket closing the one at `open`. */

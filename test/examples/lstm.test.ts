@@ -27,7 +27,9 @@ describe('examples/lstm', () => {
     const a = K.eval(lossOf(p, K.constant(data.x), K.constant(data.mask), K.constant(data.y))).get();
     const b = K.eval(lossOf(p, K.constant(flipped), K.constant(data.mask), K.constant(data.y))).get();
     expect(b).toBe(a);
-    const unmasked = K.eval(lossOf(p, K.constant(flipped), K.ones([data.x.length, data.mask[0]!.length]), K.constant(data.y))).get();
+    const unmasked = K.eval(
+      lossOf(p, K.constant(flipped), K.ones([data.x.length, data.mask[0]!.length]), K.constant(data.y))
+    ).get();
     expect(unmasked).not.toBe(a);
   });
 

@@ -100,7 +100,13 @@ describe('sgd_momentum', () => {
 
   it('bad hyperparameters and arguments: K.ValueError from the constructor', () => {
     const p = [K.variable([1, 2])];
-    expectError(() => makeSgdMomentum(p, { learning_rate: -0.1 }), K.ValueError, 'sgd_momentum', 'learning_rate', '-0.1');
+    expectError(
+      () => makeSgdMomentum(p, { learning_rate: -0.1 }),
+      K.ValueError,
+      'sgd_momentum',
+      'learning_rate',
+      '-0.1'
+    );
     expectError(() => makeSgdMomentum(p, { learning_rate: Number.NaN }), K.ValueError, 'learning_rate');
     expectError(() => makeSgdMomentum(p, { momentum: 1 }), K.ValueError, 'momentum', '[0, 1)');
     expectError(() => makeSgdMomentum(p, { momentum: -0.5 }), K.ValueError, 'momentum');
@@ -249,7 +255,11 @@ describe('spirals and the progress bar', () => {
 
   it('a terminal: one line redrawn with \\r, the full bar and a newline at the end', () => {
     const out: string[] = [];
-    const bar = new ProgressBar(4, '', { width: 8, interval: 0, sink: { write: (s: string) => out.push(s), isTTY: true } });
+    const bar = new ProgressBar(4, '', {
+      width: 8,
+      interval: 0,
+      sink: { write: (s: string) => out.push(s), isTTY: true },
+    });
     for (let i = 1; i <= 4; i++) bar.update(i, { loss: 0.5 });
     expect(out).toHaveLength(4);
     expect(out.every((s) => s.startsWith('\r') && !s.slice(0, -1).includes('\n'))).toBe(true);

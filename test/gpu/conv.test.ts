@@ -59,36 +59,142 @@ function run<Q extends P>(prim: Q, inputs: readonly Nd[], attrs: ConvAttrs[Q]): 
 /** Exact agreement, or within rtol * scale[i] when a scale is given. */
 function agree(label: string, got: Nd, want: Nd, scale?: { rtol: number; of: Nd }): void {
   expect(got.shape, label).toEqual(want.shape);
-  const g = copyOut(got, 'float32').data, w = copyOut(want, 'float32').data;
+  const g = copyOut(got, 'float32').data,
+    w = copyOut(want, 'float32').data;
   const s = scale === undefined ? null : copyOut(scale.of, 'float32').data;
   for (let i = 0; i < w.length; i++) {
     const bound = s === null ? 0 : scale!.rtol * s[i]!;
-    if (!(Math.abs(g[i]! - w[i]!) <= bound)) expect.fail(`${label}: element ${i}: gpu ${g[i]}, cpu ${w[i]} (bound ${bound})`);
+    if (!(Math.abs(g[i]! - w[i]!) <= bound))
+      expect.fail(`${label}: element ${i}: gpu ${g[i]}, cpu ${w[i]} (bound ${bound})`);
   }
 }
 
-interface Geo { x: number[]; w: number[]; strides: number[]; dilation: number[]; pads: [number, number][]; groups: number }
+interface Geo {
+  x: number[];
+  w: number[];
+  strides: number[];
+  dilation: number[];
+  pads: [number, number][];
+  groups: number;
+}
 
 const GEOMETRIES: Geo[] = [
   { x: [2, 9, 3], w: [3, 3, 4], strides: [2], dilation: [1], pads: [[1, 2]], groups: 1 },
   { x: [1, 10, 2], w: [3, 2, 3], strides: [1], dilation: [3], pads: [[3, 3]], groups: 1 },
-  { x: [2, 7, 6, 3], w: [3, 2, 3, 5], strides: [2, 1], dilation: [1, 1], pads: [[1, 1], [0, 1]], groups: 1 },
-  { x: [1, 8, 8, 2], w: [2, 3, 2, 3], strides: [1, 1], dilation: [2, 3], pads: [[1, 0], [3, 3]], groups: 1 },
-  { x: [2, 6, 5, 4], w: [3, 3, 1, 8], strides: [1, 2], dilation: [1, 1], pads: [[1, 1], [1, 1]], groups: 4 },
-  { x: [1, 5, 5, 4], w: [2, 2, 2, 6], strides: [1, 1], dilation: [1, 1], pads: [[0, 0], [0, 0]], groups: 2 },
-  { x: [1, 6, 6, 3], w: [3, 3, 1, 3], strides: [1, 1], dilation: [2, 2], pads: [[2, 2], [2, 2]], groups: 3 },
-  { x: [1, 4, 5, 6, 2], w: [2, 3, 2, 2, 3], strides: [1, 2, 1], dilation: [1, 1, 1], pads: [[0, 1], [1, 1], [0, 0]], groups: 1 },
-  { x: [2, 3, 4, 5], w: [1, 1, 5, 3], strides: [1, 1], dilation: [1, 1], pads: [[0, 0], [0, 0]], groups: 1 },
+  {
+    x: [2, 7, 6, 3],
+    w: [3, 2, 3, 5],
+    strides: [2, 1],
+    dilation: [1, 1],
+    pads: [
+      [1, 1],
+      [0, 1],
+    ],
+    groups: 1,
+  },
+  {
+    x: [1, 8, 8, 2],
+    w: [2, 3, 2, 3],
+    strides: [1, 1],
+    dilation: [2, 3],
+    pads: [
+      [1, 0],
+      [3, 3],
+    ],
+    groups: 1,
+  },
+  {
+    x: [2, 6, 5, 4],
+    w: [3, 3, 1, 8],
+    strides: [1, 2],
+    dilation: [1, 1],
+    pads: [
+      [1, 1],
+      [1, 1],
+    ],
+    groups: 4,
+  },
+  {
+    x: [1, 5, 5, 4],
+    w: [2, 2, 2, 6],
+    strides: [1, 1],
+    dilation: [1, 1],
+    pads: [
+      [0, 0],
+      [0, 0],
+    ],
+    groups: 2,
+  },
+  {
+    x: [1, 6, 6, 3],
+    w: [3, 3, 1, 3],
+    strides: [1, 1],
+    dilation: [2, 2],
+    pads: [
+      [2, 2],
+      [2, 2],
+    ],
+    groups: 3,
+  },
+  {
+    x: [1, 4, 5, 6, 2],
+    w: [2, 3, 2, 2, 3],
+    strides: [1, 2, 1],
+    dilation: [1, 1, 1],
+    pads: [
+      [0, 1],
+      [1, 1],
+      [0, 0],
+    ],
+    groups: 1,
+  },
+  {
+    x: [2, 3, 4, 5],
+    w: [1, 1, 5, 3],
+    strides: [1, 1],
+    dilation: [1, 1],
+    pads: [
+      [0, 0],
+      [0, 0],
+    ],
+    groups: 1,
+  },
   // windows hanging over both ends, and strides longer than the kernel
-  { x: [1, 3, 4, 2], w: [2, 2, 2, 2], strides: [1, 1], dilation: [1, 1], pads: [[3, 3], [2, 4]], groups: 1 },
-  { x: [2, 8, 7, 2], w: [1, 2, 2, 3], strides: [3, 3], dilation: [1, 1], pads: [[0, 0], [0, 1]], groups: 1 },
+  {
+    x: [1, 3, 4, 2],
+    w: [2, 2, 2, 2],
+    strides: [1, 1],
+    dilation: [1, 1],
+    pads: [
+      [3, 3],
+      [2, 4],
+    ],
+    groups: 1,
+  },
+  {
+    x: [2, 8, 7, 2],
+    w: [1, 2, 2, 3],
+    strides: [3, 3],
+    dilation: [1, 1],
+    pads: [
+      [0, 0],
+      [0, 1],
+    ],
+    groups: 1,
+  },
 ];
 
-const geometry = (g: Geo): ConvGeometry => ({ strides: g.strides, dilation: g.dilation, pads: g.pads, groups: g.groups });
+const geometry = (g: Geo): ConvGeometry => ({
+  strides: g.strides,
+  dilation: g.dilation,
+  pads: g.pads,
+  groups: g.groups,
+});
 
 /** Run the three primitives on one geometry (g: a cotangent of the conv's output shape). */
 function checkAll(label: string, geo: Geo, gen: () => number): void {
-  const x = host(geo.x, gen), w = host(geo.w, gen);
+  const x = host(geo.x, gen),
+    w = host(geo.w, gen);
   const a = geometry(geo);
   const y = run('conv', [x, w], a);
   agree(`conv ${label}`, y.gpu, y.cpu);
@@ -107,7 +213,8 @@ describe('gpu convolution kernels', () => {
 
   it('match the cpu within float32 rounding on uniform values', () => {
     const geo = GEOMETRIES[2]!;
-    const x = host(geo.x, () => rand() * 2 - 1), w = host(geo.w, () => rand() * 2 - 1);
+    const x = host(geo.x, () => rand() * 2 - 1),
+      w = host(geo.w, () => rand() * 2 - 1);
     const abs = (a: Nd) => ndarray(Float32Array.from(a.data as Float32Array, Math.abs), a.shape) as Nd;
     const a = geometry(geo);
     const y = run('conv', [x, w], a);
@@ -117,25 +224,67 @@ describe('gpu convolution kernels', () => {
 
   it('sum in passes beyond CHUNK terms and past the 65,535-iteration loop cap', () => {
     // conv: 3 x 3 x 512 = 4608 terms per output element
-    checkAll('long window', { x: [1, 4, 4, 512], w: [3, 3, 512, 2], strides: [1, 1], dilation: [1, 1], pads: [[1, 1], [1, 1]], groups: 1 }, halves);
+    checkAll(
+      'long window',
+      {
+        x: [1, 4, 4, 512],
+        w: [3, 3, 512, 2],
+        strides: [1, 1],
+        dilation: [1, 1],
+        pads: [
+          [1, 1],
+          [1, 1],
+        ],
+        groups: 1,
+      },
+      halves
+    );
     // conv_backprop_input: 3 x 3 x 600 terms; conv_backprop_filter: 7 x 100 x 100 = 70,000 output positions
-    const w = host([3, 3, 2, 600], halves), g = host([1, 2, 2, 600], halves);
-    const a: ConvGeometry = { strides: [1, 1], dilation: [1, 1], pads: [[0, 0], [0, 0]], groups: 1 };
+    const w = host([3, 3, 2, 600], halves),
+      g = host([1, 2, 2, 600], halves);
+    const a: ConvGeometry = {
+      strides: [1, 1],
+      dilation: [1, 1],
+      pads: [
+        [0, 0],
+        [0, 0],
+      ],
+      groups: 1,
+    };
     const dx = run('conv_backprop_input', [g, w], { ...a, inputSize: [4, 4] });
     agree('conv_backprop_input, 5400 terms', dx.gpu, dx.cpu);
-    const big = host([7, 100, 100, 1], halves), gb = host([7, 100, 100, 2], halves);
-    const same: ConvGeometry = { strides: [1, 1], dilation: [1, 1], pads: [[0, 1], [0, 1]], groups: 1 };
+    const big = host([7, 100, 100, 1], halves),
+      gb = host([7, 100, 100, 2], halves);
+    const same: ConvGeometry = {
+      strides: [1, 1],
+      dilation: [1, 1],
+      pads: [
+        [0, 1],
+        [0, 1],
+      ],
+      groups: 1,
+    };
     const dw = run('conv_backprop_filter', [big, gb], { ...same, kernelSize: [2, 2] });
     agree('conv_backprop_filter, 70,000 terms', dw.gpu, dw.cpu);
   });
 
   it('give empty results, and zeros where no window reads', () => {
-    const a: ConvGeometry = { strides: [1, 1], dilation: [1, 1], pads: [[0, 0], [0, 0]], groups: 1 };
+    const a: ConvGeometry = {
+      strides: [1, 1],
+      dilation: [1, 1],
+      pads: [
+        [0, 0],
+        [0, 0],
+      ],
+      groups: 1,
+    };
     const empty = run('conv', [host([0, 5, 5, 2], sixteenths), host([3, 3, 2, 4], sixteenths)], a);
     expect(empty.out.shape).toEqual([0, 3, 3, 4]);
     agree('conv, empty batch', empty.gpu, empty.cpu);
     // x (1, 2, 5, 1) is shorter than the kernel: no output rows, so dx is all zeros and dw too
-    const x = host([1, 2, 5, 1], sixteenths), w = host([3, 3, 1, 2], sixteenths), g = host([1, 0, 3, 2], sixteenths);
+    const x = host([1, 2, 5, 1], sixteenths),
+      w = host([3, 3, 1, 2], sixteenths),
+      g = host([1, 0, 3, 2], sixteenths);
     const y = run('conv', [x, w], a);
     expect(y.out.shape).toEqual([1, 0, 3, 2]);
     const dx = run('conv_backprop_input', [g, w], { ...a, inputSize: [2, 5] });
@@ -157,9 +306,11 @@ describe('gpu convolution kernels', () => {
 describe('convolutions on the gpu device', () => {
   it('run on the gpu (no fallback) for float32, with gradients, and on the cpu for float64', () => {
     setCurrentDevice('gpu');
-    const xv = Float32Array.from({ length: 2 * 6 * 6 * 3 }, sixteenths), wv = Float32Array.from({ length: 3 * 3 * 3 * 4 }, sixteenths);
+    const xv = Float32Array.from({ length: 2 * 6 * 6 * 3 }, sixteenths),
+      wv = Float32Array.from({ length: 3 * 3 * 3 * 4 }, sixteenths);
     const f = (dtype: 'float32' | 'float64') => {
-      const x = K.variable(K.cast(K.reshape(xv, [2, 6, 6, 3]), dtype), dtype), w = K.variable(K.cast(K.reshape(wv, [3, 3, 3, 4]), dtype), dtype);
+      const x = K.variable(K.cast(K.reshape(xv, [2, 6, 6, 3]), dtype), dtype),
+        w = K.variable(K.cast(K.reshape(wv, [3, 3, 3, 4]), dtype), dtype);
       const y = K.conv2d(x, w, [2, 2], 'same');
       const grads = K.gradients(K.sum(K.square(y)), [x, w]);
       return [y, ...grads.map((g) => g!)].map((t) => Array.from(K.eval(t).data as ArrayLike<number>));
@@ -175,16 +326,43 @@ describe('convolutions on the gpu device', () => {
   });
 
   it('refuse() sends convolutions whose partial sums would not fit to the cpu', () => {
-    const GEO = { strides: [1, 1], dilation: [1, 1], pads: [[1, 1], [1, 1]] as [number, number][], groups: 1, inputSize: [130, 130], kernelSize: [3, 3] };
+    const GEO = {
+      strides: [1, 1],
+      dilation: [1, 1],
+      pads: [
+        [1, 1],
+        [1, 1],
+      ] as [number, number][],
+      groups: 1,
+      inputSize: [130, 130],
+      kernelSize: [3, 3],
+    };
     const f32 = (shape: number[]) => ({ shape, dtype: 'float32' as const });
     // 128 x 128 x 600 outputs of 2 chunks (9 x 512 = 4608 terms): 19.7M partial sums, more than 2^24
-    expect(gpuBackend.refuse!('conv', [f32([1, 128, 128, 512]), f32([3, 3, 512, 600])], GEO, f32([1, 128, 128, 600]))).toBe(REFUSALS.size);
+    expect(
+      gpuBackend.refuse!('conv', [f32([1, 128, 128, 512]), f32([3, 3, 512, 600])], GEO, f32([1, 128, 128, 600]))
+    ).toBe(REFUSALS.size);
     // 9 x 455 = 4095 terms: one chunk
-    expect(gpuBackend.refuse!('conv', [f32([1, 128, 128, 455]), f32([3, 3, 455, 600])], GEO, f32([1, 128, 128, 600]))).toBeNull();
+    expect(
+      gpuBackend.refuse!('conv', [f32([1, 128, 128, 455]), f32([3, 3, 455, 600])], GEO, f32([1, 128, 128, 600]))
+    ).toBeNull();
     // 36,864 kernel values x 64 chunks of output positions
-    expect(gpuBackend.refuse!('conv_backprop_filter', [f32([16, 128, 128, 64]), f32([16, 128, 128, 64])], GEO, f32([3, 3, 64, 64]))).toBeNull();
+    expect(
+      gpuBackend.refuse!(
+        'conv_backprop_filter',
+        [f32([16, 128, 128, 64]), f32([16, 128, 128, 64])],
+        GEO,
+        f32([3, 3, 64, 64])
+      )
+    ).toBeNull();
     // 130 x 130 x 512 input values x 2 chunks (9 x 600 = 5400 terms)
-    expect(gpuBackend.refuse!('conv_backprop_input', [f32([1, 130, 130, 600]), f32([3, 3, 512, 600])], GEO, f32([1, 130, 130, 512])))
-      .toBe(REFUSALS.size);
+    expect(
+      gpuBackend.refuse!(
+        'conv_backprop_input',
+        [f32([1, 130, 130, 600]), f32([3, 3, 512, 600])],
+        GEO,
+        f32([1, 130, 130, 512])
+      )
+    ).toBe(REFUSALS.size);
   });
 });

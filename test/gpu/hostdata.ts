@@ -17,13 +17,22 @@ export function generator(seed: number) {
   /** Random values that fit `dtype` exactly (within float32's exact integers). */
   const valuesFor = (dtype: DType): (() => number) => {
     switch (dtype) {
-      case 'float32': case 'float64': return uniform(-10, 10);
-      case 'int8': return integers(-128, 127);
-      case 'uint8': return integers(0, 255);
-      case 'int16': return integers(-32768, 32767);
-      case 'uint16': return integers(0, 65535);
-      case 'int32': case 'int64': return integers(-(2 ** 22), 2 ** 22);
-      case 'bool': return integers(0, 1);
+      case 'float32':
+      case 'float64':
+        return uniform(-10, 10);
+      case 'int8':
+        return integers(-128, 127);
+      case 'uint8':
+        return integers(0, 255);
+      case 'int16':
+        return integers(-32768, 32767);
+      case 'uint16':
+        return integers(0, 65535);
+      case 'int32':
+      case 'int64':
+        return integers(-(2 ** 22), 2 ** 22);
+      case 'bool':
+        return integers(0, 1);
     }
   };
   return { rand, uniform, integers, valuesFor };

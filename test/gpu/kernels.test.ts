@@ -57,23 +57,57 @@ function fromValues(values: readonly number[], dtype: DType, shape: readonly num
 }
 
 // The float32 edge cases every float kernel sees.
-const EDGES = [0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 3, -3, 1e-3, -1e-3, 1e-30, -1e-30, 20, -20, 50, -50,
-  88, 89, -100, 100, 1e30, -1e30, 3.4e38, -3.4e38, Infinity, -Infinity, NaN];
+const EDGES = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  1.5,
+  2.5,
+  -2.5,
+  3,
+  -3,
+  1e-3,
+  -1e-3,
+  1e-30,
+  -1e-30,
+  20,
+  -20,
+  50,
+  -50,
+  88,
+  89,
+  -100,
+  100,
+  1e30,
+  -1e30,
+  3.4e38,
+  -3.4e38,
+  Infinity,
+  -Infinity,
+  NaN,
+];
 
 /** Every pair of EDGES, as two flat arrays. */
 function edgePairs(dtype: DType = 'float32'): [Nd, Nd] {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const a of EDGES) for (const b of EDGES) {
-    xs.push(a);
-    ys.push(b);
-  }
+  for (const a of EDGES)
+    for (const b of EDGES) {
+      xs.push(a);
+      ys.push(b);
+    }
   return [fromValues(xs, dtype), fromValues(ys, dtype)];
 }
 
 // ---------------------------------------------------------------- comparing
 
-interface Tol { rtol: number; atol: number }
+interface Tol {
+  rtol: number;
+  atol: number;
+}
 const FLT_MIN = 1.2e-38;
 const EXACT: Tol = { rtol: 0, atol: FLT_MIN };
 
@@ -107,7 +141,8 @@ function expectAgree(label: string, got: Nd, want: Nd, dtype: DType, tol: Tol, s
       continue;
     }
     const bound = tol.atol + tol.rtol * Math.abs(e) + (scale ? scale[i]! * tol.rtol : 0);
-    if (!(Math.abs(a - e) <= bound)) expect.fail(`${label}: element ${i}: gpu ${a}, cpu ${e} (|diff| ${Math.abs(a - e)} > ${bound})`);
+    if (!(Math.abs(a - e) <= bound))
+      expect.fail(`${label}: element ${i}: gpu ${a}, cpu ${e} (|diff| ${Math.abs(a - e)} > ${bound})`);
   }
 }
 
@@ -115,8 +150,15 @@ function expectAgree(label: string, got: Nd, want: Nd, dtype: DType, tol: Tol, s
  * Run `prim` on the cpu kernel and on the gpu kernel (inputs uploaded) and
  * compare; returns the cpu result.
  */
-function check<P extends Prim>(prim: P, inputs: readonly Nd[], dtypes: readonly DType[], attrs: PrimAttrs[P], tol: Tol = EXACT,
-  scale?: (out: Meta) => ArrayLike<number>, label = prim as string): Nd {
+function check<P extends Prim>(
+  prim: P,
+  inputs: readonly Nd[],
+  dtypes: readonly DType[],
+  attrs: PrimAttrs[P],
+  tol: Tol = EXACT,
+  scale?: (out: Meta) => ArrayLike<number>,
+  label = prim as string
+): Nd {
   const metas = inputs.map((x, i) => metaOf(x, dtypes[i]!));
   const out = PRIMS[prim].infer(metas, attrs as never);
   const cpu = (cpuBackend.kernels[prim] as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(inputs.slice(), attrs, out);
@@ -134,12 +176,51 @@ const E = {} as Record<string, never>;
 const NUMERIC: DType[] = ['float32', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'int64'];
 const ALL: DType[] = [...NUMERIC, 'bool'];
 
-const UNARY_SHAPES: number[][] = [[], [7], [3, 4], [2, 3, 4], [2, 1, 3, 4], [2, 3, 1, 2, 3], [2, 2, 1, 3, 1, 2], [0, 3]];
+const UNARY_SHAPES: number[][] = [
+  [],
+  [7],
+  [3, 4],
+  [2, 3, 4],
+  [2, 1, 3, 4],
+  [2, 3, 1, 2, 3],
+  [2, 2, 1, 3, 1, 2],
+  [0, 3],
+];
 // Pairs of shapes that broadcast, ranks 0..6.
 const BINARY_SHAPES: [number[], number[]][] = [
-  [[], []], [[5], []], [[], [4]], [[2, 3], [3]], [[2, 3], [2, 3]], [[2, 1, 4], [3, 1]], [[4, 1], [1, 5]],
-  [[2, 3, 1, 5], [1, 3, 4, 1]], [[2, 1, 3, 2, 2], [2, 4, 1, 2, 1]], [[1, 2, 1, 3, 1, 2], [2, 1, 2, 1, 2, 1]],
-  [[0, 3], [3]], [[2, 0], [1, 1]],
+  [[], []],
+  [[5], []],
+  [[], [4]],
+  [[2, 3], [3]],
+  [
+    [2, 3],
+    [2, 3],
+  ],
+  [
+    [2, 1, 4],
+    [3, 1],
+  ],
+  [
+    [4, 1],
+    [1, 5],
+  ],
+  [
+    [2, 3, 1, 5],
+    [1, 3, 4, 1],
+  ],
+  [
+    [2, 1, 3, 2, 2],
+    [2, 4, 1, 2, 1],
+  ],
+  [
+    [1, 2, 1, 3, 1, 2],
+    [2, 1, 2, 1, 2, 1],
+  ],
+  [[0, 3], [3]],
+  [
+    [2, 0],
+    [1, 1],
+  ],
 ];
 
 // ---------------------------------------------------------------- the mode
@@ -241,7 +322,16 @@ for (const { prim, tol, gen } of UNARY_FLOAT) {
   describe(prim, () => {
     it('matches the cpu on random float32 inputs of ranks 0..6, any layout', () => {
       for (const shape of UNARY_SHAPES) {
-        for (const layout of LAYOUTS) check(prim, [host(shape, 'float32', gen, layout)], ['float32'], E, tol, undefined, `${prim} ${layout} [${shape}]`);
+        for (const layout of LAYOUTS)
+          check(
+            prim,
+            [host(shape, 'float32', gen, layout)],
+            ['float32'],
+            E,
+            tol,
+            undefined,
+            `${prim} ${layout} [${shape}]`
+          );
       }
     });
     it('matches the cpu on the edge cases (NaN, infinities, overflow, tiny values)', () => {
@@ -257,7 +347,9 @@ for (const { prim, tol, gen } of UNARY_FLOAT) {
 }
 
 const UNARY_NUMERIC: { prim: Prim; gen?: () => number }[] = [
-  { prim: 'neg' }, { prim: 'abs' }, { prim: 'sign' },
+  { prim: 'neg' },
+  { prim: 'abs' },
+  { prim: 'sign' },
   { prim: 'round', gen: () => Math.round(uniform(-40, 40)()) / 4 },
 ];
 
@@ -268,7 +360,15 @@ for (const { prim, gen } of UNARY_NUMERIC) {
         for (const shape of UNARY_SHAPES) {
           for (const layout of LAYOUTS) {
             const g = dtype === 'float32' && gen ? gen : valuesFor(dtype);
-            check(prim, [host(shape, dtype, g, layout)], [dtype], E, EXACT, undefined, `${prim} ${dtype} ${layout} [${shape}]`);
+            check(
+              prim,
+              [host(shape, dtype, g, layout)],
+              [dtype],
+              E,
+              EXACT,
+              undefined,
+              `${prim} ${dtype} ${layout} [${shape}]`
+            );
           }
         }
       }
@@ -285,7 +385,10 @@ for (const { prim, gen } of UNARY_NUMERIC) {
 describe('sign', () => {
   it('gives NaN for NaN and keeps the zero', () => {
     const out = { shape: [3], dtype: 'float32' as const };
-    const got = fetch(gpuBackend.kernels.sign([gpuBackend.upload(fromValues([NaN, 0, -5], 'float32'), 'float32')], E, out), out);
+    const got = fetch(
+      gpuBackend.kernels.sign([gpuBackend.upload(fromValues([NaN, 0, -5], 'float32'), 'float32')], E, out),
+      out
+    );
     expect(got.data[0]).toBeNaN();
     expect(Array.from(got.data.subarray(1))).toEqual([0, -1]);
   });
@@ -303,7 +406,10 @@ describe('round', () => {
 describe('tanh', () => {
   it('saturates instead of overflowing (GLSL tanh(50) is NaN)', () => {
     const out = { shape: [4], dtype: 'float32' as const };
-    const got = fetch(gpuBackend.kernels.tanh([gpuBackend.upload(fromValues([50, -50, 1e30, 1e-30], 'float32'), 'float32')], E, out), out);
+    const got = fetch(
+      gpuBackend.kernels.tanh([gpuBackend.upload(fromValues([50, -50, 1e30, 1e-30], 'float32'), 'float32')], E, out),
+      out
+    );
     expect(Array.from(got.data)).toEqual([1, -1, 1, Math.fround(1e-30)]);
   });
 });
@@ -312,7 +418,17 @@ const BINARY: { prim: Prim; dtypes: DType[]; tol: Tol; gen?: (d: DType) => () =>
   { prim: 'add', dtypes: NUMERIC, tol: EXACT },
   { prim: 'sub', dtypes: NUMERIC, tol: EXACT },
   // int16/uint16/int32/int64 products stay below 2^24 (exact); int8/uint8 products wrap.
-  { prim: 'mul', dtypes: NUMERIC, tol: EXACT, gen: (d) => (['int16', 'int32', 'int64'].includes(d) ? integers(-4096, 4096) : d === 'uint16' ? integers(0, 4096) : valuesFor(d)) },
+  {
+    prim: 'mul',
+    dtypes: NUMERIC,
+    tol: EXACT,
+    gen: (d) =>
+      ['int16', 'int32', 'int64'].includes(d)
+        ? integers(-4096, 4096)
+        : d === 'uint16'
+          ? integers(0, 4096)
+          : valuesFor(d),
+  },
   { prim: 'div', dtypes: ['float32'], tol: EXACT },
   { prim: 'pow', dtypes: ['float32'], tol: { rtol: 2e-5, atol: FLT_MIN }, gen: () => uniform(-5, 5) },
   { prim: 'maximum', dtypes: NUMERIC, tol: EXACT },
@@ -331,15 +447,39 @@ for (const { prim, dtypes, tol, gen } of BINARY) {
       for (const dtype of dtypes) {
         const g = gen?.(dtype) ?? valuesFor(dtype);
         for (const [sa, sb] of BINARY_SHAPES) {
-          check(prim, [host(sa, dtype, g), host(sb, dtype, g)], [dtype, dtype], E, tol, undefined, `${prim} ${dtype} [${sa}] [${sb}]`);
+          check(
+            prim,
+            [host(sa, dtype, g), host(sb, dtype, g)],
+            [dtype, dtype],
+            E,
+            tol,
+            undefined,
+            `${prim} ${dtype} [${sa}] [${sb}]`
+          );
         }
       }
     });
     it('matches the cpu on non-contiguous inputs', () => {
       for (const layout of LAYOUTS) {
         const g = gen?.('float32') ?? valuesFor('float32');
-        check(prim, [host([3, 4, 5], 'float32', g, layout), host([4, 1], 'float32', g, layout)], ['float32', 'float32'], E, tol, undefined, `${prim} ${layout}`);
-        check(prim, [host([2, 3], 'float32', g, 'transposed'), host([2, 3], 'float32', g, layout)], ['float32', 'float32'], E, tol, undefined, `${prim} T ${layout}`);
+        check(
+          prim,
+          [host([3, 4, 5], 'float32', g, layout), host([4, 1], 'float32', g, layout)],
+          ['float32', 'float32'],
+          E,
+          tol,
+          undefined,
+          `${prim} ${layout}`
+        );
+        check(
+          prim,
+          [host([2, 3], 'float32', g, 'transposed'), host([2, 3], 'float32', g, layout)],
+          ['float32', 'float32'],
+          E,
+          tol,
+          undefined,
+          `${prim} T ${layout}`
+        );
       }
     });
     it('matches the cpu on every pair of edge cases', () => {
@@ -370,9 +510,17 @@ describe('pow', () => {
 describe('maximum', () => {
   it('propagates NaN from either side (GLSL max drops it)', () => {
     const out = { shape: [2], dtype: 'float32' as const };
-    const got = fetch(gpuBackend.kernels.maximum([
-      gpuBackend.upload(fromValues([NaN, 1], 'float32'), 'float32'),
-      gpuBackend.upload(fromValues([1, NaN], 'float32'), 'float32')], E, out), out);
+    const got = fetch(
+      gpuBackend.kernels.maximum(
+        [
+          gpuBackend.upload(fromValues([NaN, 1], 'float32'), 'float32'),
+          gpuBackend.upload(fromValues([1, NaN], 'float32'), 'float32'),
+        ],
+        E,
+        out
+      ),
+      out
+    );
     expect(got.data[0]).toBeNaN();
     expect(got.data[1]).toBeNaN();
   });
@@ -383,30 +531,90 @@ describe('where', () => {
     for (const dtype of ALL) {
       const g = valuesFor(dtype);
       const shapes: [number[], number[], number[]][] = [
-        [[], [], []], [[4], [], [4]], [[2, 1, 3], [4, 1], [3]], [[2, 3, 1, 1, 2], [1, 3, 2, 2, 1], [2]],
-        [[1, 2, 1, 2, 1, 2], [2, 1, 2, 1, 2, 1], []], [[0], [1], [1]],
+        [[], [], []],
+        [[4], [], [4]],
+        [[2, 1, 3], [4, 1], [3]],
+        [[2, 3, 1, 1, 2], [1, 3, 2, 2, 1], [2]],
+        [[1, 2, 1, 2, 1, 2], [2, 1, 2, 1, 2, 1], []],
+        [[0], [1], [1]],
       ];
       for (const [sc, sa, sb] of shapes) {
-        check('where', [host(sc, 'bool', integers(0, 1)), host(sa, dtype, g), host(sb, dtype, g)], ['bool', dtype, dtype], E, EXACT, undefined, `where ${dtype} [${sc}] [${sa}] [${sb}]`);
+        check(
+          'where',
+          [host(sc, 'bool', integers(0, 1)), host(sa, dtype, g), host(sb, dtype, g)],
+          ['bool', dtype, dtype],
+          E,
+          EXACT,
+          undefined,
+          `where ${dtype} [${sc}] [${sa}] [${sb}]`
+        );
       }
     }
   });
   it('matches the cpu on non-contiguous inputs and NaN branches', () => {
     for (const layout of LAYOUTS) {
-      check('where', [host([3, 4], 'bool', integers(0, 1), layout), host([3, 4], 'float32', uniform(-1, 1), layout),
-        fromValues([NaN, Infinity, -0, 1], 'float32', [4])], ['bool', 'float32', 'float32'], E);
+      check(
+        'where',
+        [
+          host([3, 4], 'bool', integers(0, 1), layout),
+          host([3, 4], 'float32', uniform(-1, 1), layout),
+          fromValues([NaN, Infinity, -0, 1], 'float32', [4]),
+        ],
+        ['bool', 'float32', 'float32'],
+        E
+      );
     }
   });
 });
 
 describe('cast', () => {
-  const fromFloat = [0, -0, 0.5, -0.5, 0.99, -0.99, 1.5, -1.5, 127.9, 128, -128.5, -129, 255.5, 256, 300.7, -300.7,
-    32767.5, 32768, -32769, 65535.9, 65536, 70000, 2 ** 31, -(2 ** 31), 3e9, -3e9, 2 ** 31 - 128, 1e20, -1e20,
-    3.4e38, Infinity, -Infinity, NaN];
+  const fromFloat = [
+    0,
+    -0,
+    0.5,
+    -0.5,
+    0.99,
+    -0.99,
+    1.5,
+    -1.5,
+    127.9,
+    128,
+    -128.5,
+    -129,
+    255.5,
+    256,
+    300.7,
+    -300.7,
+    32767.5,
+    32768,
+    -32769,
+    65535.9,
+    65536,
+    70000,
+    2 ** 31,
+    -(2 ** 31),
+    3e9,
+    -3e9,
+    2 ** 31 - 128,
+    1e20,
+    -1e20,
+    3.4e38,
+    Infinity,
+    -Infinity,
+    NaN,
+  ];
   it('from float32 to every dtype: truncates toward zero and wraps like the typed arrays; NaN and infinities', () => {
     for (const to of ALL) {
       if (to === 'float32') continue;
-      check('cast', [fromValues(fromFloat, 'float32')], ['float32'], { dtype: to }, EXACT, undefined, `cast float32 -> ${to}`);
+      check(
+        'cast',
+        [fromValues(fromFloat, 'float32')],
+        ['float32'],
+        { dtype: to },
+        EXACT,
+        undefined,
+        `cast float32 -> ${to}`
+      );
     }
   });
   it('between every pair of integer and bool dtypes, any layout', () => {
@@ -414,13 +622,22 @@ describe('cast', () => {
       for (const to of ALL) {
         if (from === to) continue;
         for (const layout of LAYOUTS) {
-          check('cast', [host([2, 3, 4], from, valuesFor(from), layout)], [from], { dtype: to }, EXACT, undefined, `cast ${from} -> ${to} ${layout}`);
+          check(
+            'cast',
+            [host([2, 3, 4], from, valuesFor(from), layout)],
+            [from],
+            { dtype: to },
+            EXACT,
+            undefined,
+            `cast ${from} -> ${to} ${layout}`
+          );
         }
       }
     }
   });
   it('keeps ranks 0..6', () => {
-    for (const shape of UNARY_SHAPES) check('cast', [host(shape, 'float32', uniform(-300, 300))], ['float32'], { dtype: 'int8' });
+    for (const shape of UNARY_SHAPES)
+      check('cast', [host(shape, 'float32', uniform(-300, 300))], ['float32'], { dtype: 'int8' });
   });
 });
 
@@ -435,11 +652,22 @@ function absSum(x: Nd, axes: number[], keepdims: boolean): (out: Meta) => ArrayL
 }
 
 const REDUCE_CASES: { shape: number[]; axes: number[] }[] = [
-  { shape: [], axes: [] }, { shape: [7], axes: [0] }, { shape: [7], axes: [] }, { shape: [3, 4], axes: [0] },
-  { shape: [3, 4], axes: [1] }, { shape: [3, 4], axes: [0, 1] }, { shape: [2, 3, 4], axes: [0, 2] },
-  { shape: [2, 3, 4, 5], axes: [1, 3] }, { shape: [2, 3, 4, 5], axes: [0, 1, 2] }, { shape: [2, 3, 2, 3, 2], axes: [0, 2, 4] },
-  { shape: [2, 1, 3, 2, 1, 3], axes: [1, 3, 5] }, { shape: [3, 300], axes: [1] }, { shape: [1000, 3], axes: [0] },
-  { shape: [0, 3], axes: [0] }, { shape: [3, 0], axes: [1] }, { shape: [0, 3], axes: [1] },
+  { shape: [], axes: [] },
+  { shape: [7], axes: [0] },
+  { shape: [7], axes: [] },
+  { shape: [3, 4], axes: [0] },
+  { shape: [3, 4], axes: [1] },
+  { shape: [3, 4], axes: [0, 1] },
+  { shape: [2, 3, 4], axes: [0, 2] },
+  { shape: [2, 3, 4, 5], axes: [1, 3] },
+  { shape: [2, 3, 4, 5], axes: [0, 1, 2] },
+  { shape: [2, 3, 2, 3, 2], axes: [0, 2, 4] },
+  { shape: [2, 1, 3, 2, 1, 3], axes: [1, 3, 5] },
+  { shape: [3, 300], axes: [1] },
+  { shape: [1000, 3], axes: [0] },
+  { shape: [0, 3], axes: [0] },
+  { shape: [3, 0], axes: [1] },
+  { shape: [0, 3], axes: [1] },
 ];
 
 for (const prim of ['sum', 'prod', 'max', 'min'] as const) {
@@ -448,17 +676,36 @@ for (const prim of ['sum', 'prod', 'max', 'min'] as const) {
     it('matches the cpu over any axes, keepdims or not, every dtype, any layout', () => {
       for (const dtype of dtypes) {
         // Integer results are exact within 2^24: small factors for products, small int32/int64 terms for sums.
-        const g = prim === 'prod' ? (dtype === 'float32' ? uniform(0.5, 1.5) : dtype === 'uint8' || dtype === 'uint16' ? integers(0, 2) : integers(-2, 2))
-          : prim === 'sum' && dtype !== 'float32' && dtype !== 'int8' && dtype !== 'uint8' ? integers(dtype === 'uint16' ? 0 : -8192, 8192) : valuesFor(dtype);
+        const g =
+          prim === 'prod'
+            ? dtype === 'float32'
+              ? uniform(0.5, 1.5)
+              : dtype === 'uint8' || dtype === 'uint16'
+                ? integers(0, 2)
+                : integers(-2, 2)
+            : prim === 'sum' && dtype !== 'float32' && dtype !== 'int8' && dtype !== 'uint8'
+              ? integers(dtype === 'uint16' ? 0 : -8192, 8192)
+              : valuesFor(dtype);
         for (const { shape, axes } of REDUCE_CASES) {
-          if ((dtype === 'int32' || dtype === 'int64') && (prim === 'max' || prim === 'min') && shape.includes(0)) continue;
+          if ((dtype === 'int32' || dtype === 'int64') && (prim === 'max' || prim === 'min') && shape.includes(0))
+            continue;
           if (prim === 'prod' && sizeOf(shape) > 30 && dtype !== 'float32') continue;
           for (const keepdims of [false, true]) {
             for (const layout of LAYOUTS) {
               const x = host(shape, dtype, g, layout);
               const label = `${prim} ${dtype} [${shape}] axes ${axes} keepdims ${keepdims} ${layout}`;
-              if (prim === 'sum' && dtype === 'float32') check(prim, [x], [dtype], { axes, keepdims }, { rtol: 1e-6, atol: FLT_MIN }, absSum(x, axes, keepdims), label);
-              else if (prim === 'prod' && dtype === 'float32') check(prim, [x], [dtype], { axes, keepdims }, { rtol: 1e-5, atol: FLT_MIN }, undefined, label);
+              if (prim === 'sum' && dtype === 'float32')
+                check(
+                  prim,
+                  [x],
+                  [dtype],
+                  { axes, keepdims },
+                  { rtol: 1e-6, atol: FLT_MIN },
+                  absSum(x, axes, keepdims),
+                  label
+                );
+              else if (prim === 'prod' && dtype === 'float32')
+                check(prim, [x], [dtype], { axes, keepdims }, { rtol: 1e-5, atol: FLT_MIN }, undefined, label);
               else check(prim, [x], [dtype], { axes, keepdims }, EXACT, undefined, label);
             }
           }
@@ -476,21 +723,62 @@ for (const prim of ['sum', 'prod', 'max', 'min'] as const) {
 describe('sum', () => {
   it('is accurate over a long axis (blocked float32 additions)', () => {
     const x = host([2, 100000], 'float32', uniform(-1, 1));
-    check('sum', [x], ['float32'], { axes: [1], keepdims: false }, { rtol: 1e-6, atol: FLT_MIN }, absSum(x, [1], false));
+    check(
+      'sum',
+      [x],
+      ['float32'],
+      { axes: [1], keepdims: false },
+      { rtol: 1e-6, atol: FLT_MIN },
+      absSum(x, [1], false)
+    );
   });
   it('folds more elements than one pass loops over (GL drivers cap a shader at 65535 iterations)', () => {
-    for (const [shape, axes] of [[[3, 70000], [1]], [[70000, 2], [0]], [[3, 100, 2, 50], [1, 3]], [[5, 9000, 2], [0, 1, 2]]] as [number[], number[]][]) {
+    for (const [shape, axes] of [
+      [[3, 70000], [1]],
+      [[70000, 2], [0]],
+      [
+        [3, 100, 2, 50],
+        [1, 3],
+      ],
+      [
+        [5, 9000, 2],
+        [0, 1, 2],
+      ],
+    ] as [number[], number[]][]) {
       for (const layout of ['plain', 'transposed'] as Layout[]) {
         const x = host(shape, 'float32', uniform(-1, 1), layout);
-        check('sum', [x], ['float32'], { axes, keepdims: false }, { rtol: 1e-6, atol: FLT_MIN }, absSum(x, axes, false), `sum [${shape}] ${axes} ${layout}`);
+        check(
+          'sum',
+          [x],
+          ['float32'],
+          { axes, keepdims: false },
+          { rtol: 1e-6, atol: FLT_MIN },
+          absSum(x, axes, false),
+          `sum [${shape}] ${axes} ${layout}`
+        );
         check('max', [x], ['float32'], { axes, keepdims: true }, EXACT, undefined, `max [${shape}] ${axes} ${layout}`);
-        check('argmin', [x], ['float32'], { axis: axes[0]! }, EXACT, undefined, `argmin [${shape}] ${axes[0]} ${layout}`);
+        check(
+          'argmin',
+          [x],
+          ['float32'],
+          { axis: axes[0]! },
+          EXACT,
+          undefined,
+          `argmin [${shape}] ${axes[0]} ${layout}`
+        );
       }
     }
     const ints = host([2, 20000], 'int8', valuesFor('int8'));
     check('sum', [ints], ['int8'], { axes: [1], keepdims: false });
     const ones = fromValues(new Array(300000).fill(1), 'float32');
-    const out = fetch(gpuBackend.kernels.sum([gpuBackend.upload(ones, 'float32')], { axes: [0], keepdims: false }, { shape: [], dtype: 'float32' }), { shape: [], dtype: 'float32' });
+    const out = fetch(
+      gpuBackend.kernels.sum(
+        [gpuBackend.upload(ones, 'float32')],
+        { axes: [0], keepdims: false },
+        { shape: [], dtype: 'float32' }
+      ),
+      { shape: [], dtype: 'float32' }
+    );
     expect(out.data[0]).toBe(300000);
   });
   it('wraps integer sums like the cpu', () => {
@@ -509,9 +797,15 @@ describe('max', () => {
   it('of an empty int32/int64 axis is refused (its identity is not a float32)', () => {
     for (const dtype of ['int32', 'int64'] as DType[]) {
       const x = { shape: [0, 2], dtype };
-      expect(gpuBackend.refuse!('max', [x], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBe(REFUSALS.identity);
-      expect(gpuBackend.refuse!('min', [x], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBe(REFUSALS.identity);
-      expect(gpuBackend.refuse!('max', [{ shape: [1, 2], dtype }], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBeNull();
+      expect(gpuBackend.refuse!('max', [x], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBe(
+        REFUSALS.identity
+      );
+      expect(gpuBackend.refuse!('min', [x], { axes: [0], keepdims: false }, { shape: [2], dtype })).toBe(
+        REFUSALS.identity
+      );
+      expect(
+        gpuBackend.refuse!('max', [{ shape: [1, 2], dtype }], { axes: [0], keepdims: false }, { shape: [2], dtype })
+      ).toBeNull();
     }
   });
 });
@@ -523,15 +817,51 @@ for (const prim of ['argmax', 'argmin'] as const) {
         for (const shape of [[7], [3, 4], [2, 3, 4], [2, 3, 1, 4], [2, 2, 3, 2, 2], [2, 1, 2, 3, 1, 2]]) {
           for (let axis = 0; axis < shape.length; axis++) {
             for (const layout of LAYOUTS) {
-              check(prim, [host(shape, dtype, integers(0, dtype === 'bool' ? 1 : 3), layout)], [dtype], { axis }, EXACT, undefined, `${prim} ${dtype} [${shape}] axis ${axis} ${layout}`);
+              check(
+                prim,
+                [host(shape, dtype, integers(0, dtype === 'bool' ? 1 : 3), layout)],
+                [dtype],
+                { axis },
+                EXACT,
+                undefined,
+                `${prim} ${dtype} [${shape}] axis ${axis} ${layout}`
+              );
             }
           }
         }
       }
     });
     it('returns the first index of tied extremes, and handles NaN and infinities as the cpu', () => {
-      const x = fromValues([2, 5, 5, 1, 1, 0, NaN, 3, 3, -Infinity, -Infinity, 1, Infinity, NaN, Infinity, 0, NaN, 1, 2, 0,
-        NaN, NaN, NaN, NaN], 'float32', [6, 4]);
+      const x = fromValues(
+        [
+          2,
+          5,
+          5,
+          1,
+          1,
+          0,
+          NaN,
+          3,
+          3,
+          -Infinity,
+          -Infinity,
+          1,
+          Infinity,
+          NaN,
+          Infinity,
+          0,
+          NaN,
+          1,
+          2,
+          0,
+          NaN,
+          NaN,
+          NaN,
+          NaN,
+        ],
+        'float32',
+        [6, 4]
+      );
       const cpu = check(prim, [x], ['float32'], { axis: 1 });
       check(prim, [x], ['float32'], { axis: 0 });
       expect(cpu.data[0]).toBe(prim === 'argmax' ? 1 : 3);
@@ -562,7 +892,8 @@ describe('reshape', () => {
     expect(y.buf).toBe(x.buf);
     expect(y.shape).toEqual([4, 6]);
     for (const dtype of ALL) {
-      for (const layout of LAYOUTS) check('reshape', [host([2, 3, 4], dtype, valuesFor(dtype), layout)], [dtype], { shape: [6, 1, 4] });
+      for (const layout of LAYOUTS)
+        check('reshape', [host([2, 3, 4], dtype, valuesFor(dtype), layout)], [dtype], { shape: [6, 1, 4] });
     }
     check('reshape', [host([], 'float32', uniform(0, 1))], ['float32'], { shape: [1, 1] });
   });
@@ -577,22 +908,66 @@ function perms(n: number): number[][] {
 describe('transpose', () => {
   it('matches the cpu for every permutation of ranks 0..4 and sampled ones of ranks 5, 6', () => {
     const shapes = [[], [5], [2, 3], [2, 3, 4], [2, 3, 1, 4]];
-    for (const shape of shapes) for (const perm of perms(shape.length)) check('transpose', [host(shape, 'float32', uniform(-1, 1))], ['float32'], { perm });
-    for (const perm of [[4, 3, 2, 1, 0], [1, 0, 3, 2, 4], [0, 2, 4, 1, 3]]) check('transpose', [host([2, 3, 2, 1, 3], 'float32', uniform(-1, 1))], ['float32'], { perm });
-    for (const perm of [[5, 4, 3, 2, 1, 0], [1, 3, 5, 0, 2, 4]]) check('transpose', [host([2, 1, 3, 2, 2, 3], 'int16', valuesFor('int16'))], ['int16'], { perm });
+    for (const shape of shapes)
+      for (const perm of perms(shape.length))
+        check('transpose', [host(shape, 'float32', uniform(-1, 1))], ['float32'], { perm });
+    for (const perm of [
+      [4, 3, 2, 1, 0],
+      [1, 0, 3, 2, 4],
+      [0, 2, 4, 1, 3],
+    ])
+      check('transpose', [host([2, 3, 2, 1, 3], 'float32', uniform(-1, 1))], ['float32'], { perm });
+    for (const perm of [
+      [5, 4, 3, 2, 1, 0],
+      [1, 3, 5, 0, 2, 4],
+    ])
+      check('transpose', [host([2, 1, 3, 2, 2, 3], 'int16', valuesFor('int16'))], ['int16'], { perm });
   });
   it('matches the cpu for every dtype and layout', () => {
-    for (const dtype of ALL) for (const layout of LAYOUTS) check('transpose', [host([3, 4, 2], dtype, valuesFor(dtype), layout)], [dtype], { perm: [2, 0, 1] });
+    for (const dtype of ALL)
+      for (const layout of LAYOUTS)
+        check('transpose', [host([3, 4, 2], dtype, valuesFor(dtype), layout)], [dtype], { perm: [2, 0, 1] });
   });
 });
 
 describe('broadcast_to', () => {
   it('matches the cpu for ranks 0..6, every dtype, any layout', () => {
-    const cases: [number[], number[]][] = [[[], [3, 2]], [[3], [2, 3]], [[2, 1], [2, 5]], [[1, 3, 1], [4, 3, 2]],
-      [[2, 1, 3, 1], [5, 2, 4, 3, 2]], [[1, 2, 1, 2], [2, 3, 1, 2, 4, 2]], [[0, 1], [0, 4]]];
+    const cases: [number[], number[]][] = [
+      [[], [3, 2]],
+      [[3], [2, 3]],
+      [
+        [2, 1],
+        [2, 5],
+      ],
+      [
+        [1, 3, 1],
+        [4, 3, 2],
+      ],
+      [
+        [2, 1, 3, 1],
+        [5, 2, 4, 3, 2],
+      ],
+      [
+        [1, 2, 1, 2],
+        [2, 3, 1, 2, 4, 2],
+      ],
+      [
+        [0, 1],
+        [0, 4],
+      ],
+    ];
     for (const dtype of ALL) {
       for (const [from, to] of cases) {
-        for (const layout of LAYOUTS) check('broadcast_to', [host(from, dtype, valuesFor(dtype), layout)], [dtype], { shape: to }, EXACT, undefined, `broadcast_to ${dtype} [${from}] -> [${to}] ${layout}`);
+        for (const layout of LAYOUTS)
+          check(
+            'broadcast_to',
+            [host(from, dtype, valuesFor(dtype), layout)],
+            [dtype],
+            { shape: to },
+            EXACT,
+            undefined,
+            `broadcast_to ${dtype} [${from}] -> [${to}] ${layout}`
+          );
       }
     }
   });
@@ -606,7 +981,15 @@ describe('slice', () => {
         for (const layout of LAYOUTS) {
           const size = shape.map((d) => integers(0, d)());
           const begin = shape.map((d, i) => integers(0, d - size[i]!)());
-          check('slice', [host(shape, dtype, valuesFor(dtype), layout)], [dtype], { begin, size }, EXACT, undefined, `slice ${dtype} [${shape}] ${begin} ${size} ${layout}`);
+          check(
+            'slice',
+            [host(shape, dtype, valuesFor(dtype), layout)],
+            [dtype],
+            { begin, size },
+            EXACT,
+            undefined,
+            `slice ${dtype} [${shape}] ${begin} ${size} ${layout}`
+          );
         }
       }
     }
@@ -620,7 +1003,15 @@ describe('pad', () => {
       for (const shape of shapes) {
         for (const layout of LAYOUTS) {
           const pads = shape.map(() => [integers(0, 2)(), integers(0, 2)()] as [number, number]);
-          check('pad', [host(shape, dtype, valuesFor(dtype), layout)], [dtype], { pads }, EXACT, undefined, `pad ${dtype} [${shape}] ${JSON.stringify(pads)} ${layout}`);
+          check(
+            'pad',
+            [host(shape, dtype, valuesFor(dtype), layout)],
+            [dtype],
+            { pads },
+            EXACT,
+            undefined,
+            `pad ${dtype} [${shape}] ${JSON.stringify(pads)} ${layout}`
+          );
         }
       }
     }
@@ -640,25 +1031,94 @@ function absMatmul(x: Nd, y: Nd): (out: Meta) => ArrayLike<number> {
 
 describe('matmul', () => {
   const cases: [number[], number[]][] = [
-    [[2, 3], [3, 4]], [[1, 5], [5, 1]], [[7, 1], [1, 6]], [[3, 300], [300, 2]], [[2, 0], [0, 3]], [[0, 4], [4, 2]],
-    [[4, 2, 3], [4, 3, 5]], [[1, 3, 3], [1, 3, 3]], [[3, 4, 64], [3, 64, 2]], [[2, 0, 3], [2, 3, 4]],
+    [
+      [2, 3],
+      [3, 4],
+    ],
+    [
+      [1, 5],
+      [5, 1],
+    ],
+    [
+      [7, 1],
+      [1, 6],
+    ],
+    [
+      [3, 300],
+      [300, 2],
+    ],
+    [
+      [2, 0],
+      [0, 3],
+    ],
+    [
+      [0, 4],
+      [4, 2],
+    ],
+    [
+      [4, 2, 3],
+      [4, 3, 5],
+    ],
+    [
+      [1, 3, 3],
+      [1, 3, 3],
+    ],
+    [
+      [3, 4, 64],
+      [3, 64, 2],
+    ],
+    [
+      [2, 0, 3],
+      [2, 3, 4],
+    ],
     // Longer than one pass: partial sums per chunk of k.
-    [[2, 9000], [9000, 3]], [[2, 3, 5000], [2, 5000, 2]],
+    [
+      [2, 9000],
+      [9000, 3],
+    ],
+    [
+      [2, 3, 5000],
+      [2, 5000, 2],
+    ],
   ];
   it('matches the cpu, 2-D and batched 3-D, any layout', () => {
     for (const [sa, sb] of cases) {
       for (const layout of LAYOUTS) {
         const x = host(sa, 'float32', uniform(-1, 1), layout);
         const y = host(sb, 'float32', uniform(-1, 1), layout);
-        check('matmul', [x, y], ['float32', 'float32'], E, { rtol: 1e-6, atol: FLT_MIN }, absMatmul(x, y), `matmul [${sa}] [${sb}] ${layout}`);
+        check(
+          'matmul',
+          [x, y],
+          ['float32', 'float32'],
+          E,
+          { rtol: 1e-6, atol: FLT_MIN },
+          absMatmul(x, y),
+          `matmul [${sa}] [${sb}] ${layout}`
+        );
       }
     }
   });
   it('is exact for integer dtypes (wrapping int8 like the cpu)', () => {
     for (const dtype of NUMERIC.filter((d) => d !== 'float32')) {
       const g = dtype === 'int8' || dtype === 'uint8' ? valuesFor(dtype) : integers(0, 60);
-      check('matmul', [host([3, 4], dtype, g), host([4, 2], dtype, g)], [dtype, dtype], E, EXACT, undefined, `matmul ${dtype}`);
-      check('matmul', [host([2, 3, 4], dtype, g, 'transposed'), host([2, 4, 2], dtype, g)], [dtype, dtype], E, EXACT, undefined, `matmul ${dtype} batched`);
+      check(
+        'matmul',
+        [host([3, 4], dtype, g), host([4, 2], dtype, g)],
+        [dtype, dtype],
+        E,
+        EXACT,
+        undefined,
+        `matmul ${dtype}`
+      );
+      check(
+        'matmul',
+        [host([2, 3, 4], dtype, g, 'transposed'), host([2, 4, 2], dtype, g)],
+        [dtype, dtype],
+        E,
+        EXACT,
+        undefined,
+        `matmul ${dtype} batched`
+      );
     }
   });
   it('propagates NaN and infinities like the cpu', () => {
@@ -704,10 +1164,42 @@ describe('the gpu device through the dispatcher', () => {
     const y = f([3, 1]);
     const b = tensor(host([3, 4], 'bool', integers(0, 1)), 'bool');
     const i8 = tensor(host([2, 3], 'int8', valuesFor('int8')), 'int8');
-    const unary = ['neg', 'abs', 'sign', 'round', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus'] as const;
-    const binary = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal'] as const;
+    const unary = [
+      'neg',
+      'abs',
+      'sign',
+      'round',
+      'exp',
+      'log',
+      'sqrt',
+      'sin',
+      'cos',
+      'tanh',
+      'sigmoid',
+      'softplus',
+    ] as const;
+    const binary = [
+      'add',
+      'sub',
+      'mul',
+      'div',
+      'pow',
+      'maximum',
+      'minimum',
+      'equal',
+      'not_equal',
+      'greater',
+      'greater_equal',
+      'less',
+      'less_equal',
+    ] as const;
     const covered = new Set<Prim>();
-    const run = <P extends Prim>(prim: P, ins: Tensor[], attrs: PrimAttrs[P], tol: Tol = { rtol: 2e-5, atol: FLT_MIN }) => {
+    const run = <P extends Prim>(
+      prim: P,
+      ins: Tensor[],
+      attrs: PrimAttrs[P],
+      tol: Tol = { rtol: 2e-5, atol: FLT_MIN }
+    ) => {
       covered.add(prim);
       bothDevices(prim, () => apply(prim, ins, attrs), tol);
     };
@@ -722,7 +1214,13 @@ describe('the gpu device through the dispatcher', () => {
     run('transpose', [x], { perm: [2, 0, 1] });
     run('broadcast_to', [y], { shape: [2, 3, 5] });
     run('slice', [x], { begin: [1, 0, 1], size: [1, 2, 3] });
-    run('pad', [x], { pads: [[0, 1], [1, 0], [2, 2]] });
+    run('pad', [x], {
+      pads: [
+        [0, 1],
+        [1, 0],
+        [2, 2],
+      ],
+    });
     run('matmul', [f([3, 5]), f([5, 2])], E);
     run('stop_gradient', [x], E);
     const v = K.variable(host([2, 2], 'float32', uniform(0, 1)), 'float32');
@@ -733,7 +1231,14 @@ describe('the gpu device through the dispatcher', () => {
     const yv = tensor(host([2, 3, 4], 'float32', uniform(0.1, 0.9)), 'float32');
     run('sigmoid_grad', [yv, x], E);
     run('tanh_grad', [yv, x], E);
-    const core = { ...elementwisePrims, ...reducePrims, ...shapePrims, ...linalgPrims, ...statePrims, ...activationPrims };
+    const core = {
+      ...elementwisePrims,
+      ...reducePrims,
+      ...shapePrims,
+      ...linalgPrims,
+      ...statePrims,
+      ...activationPrims,
+    };
     expect([...covered].sort()).toEqual(Object.keys(core).sort());
   });
 
@@ -793,8 +1298,28 @@ describe('the gpu device through the dispatcher', () => {
     // Fits, but its partial sums (one per output element and chunk of k) would not.
     const [m, k] = [4095, 4097];
     const out = { shape: [m, m], dtype: 'float32' as const };
-    expect(gpuBackend.refuse!('matmul', [{ shape: [m, k], dtype: 'float32' }, { shape: [k, m], dtype: 'float32' }], {}, out)).toBe(REFUSALS.size);
-    expect(gpuBackend.refuse!('matmul', [{ shape: [m, 4096], dtype: 'float32' }, { shape: [4096, m], dtype: 'float32' }], {}, out)).toBeNull();
+    expect(
+      gpuBackend.refuse!(
+        'matmul',
+        [
+          { shape: [m, k], dtype: 'float32' },
+          { shape: [k, m], dtype: 'float32' },
+        ],
+        {},
+        out
+      )
+    ).toBe(REFUSALS.size);
+    expect(
+      gpuBackend.refuse!(
+        'matmul',
+        [
+          { shape: [m, 4096], dtype: 'float32' },
+          { shape: [4096, m], dtype: 'float32' },
+        ],
+        {},
+        out
+      )
+    ).toBeNull();
   });
 });
 
@@ -837,7 +1362,8 @@ describe('gpu kernels', () => {
   });
 
   it('are compiled once and reused for every shape of the same form', () => {
-    const add = (sa: number[], sb: number[]) => check('add', [host(sa, 'float32', uniform(0, 1)), host(sb, 'float32', uniform(0, 1))], ['float32', 'float32'], E);
+    const add = (sa: number[], sb: number[]) =>
+      check('add', [host(sa, 'float32', uniform(0, 1)), host(sb, 'float32', uniform(0, 1))], ['float32', 'float32'], E);
     add([3, 4], [4]);
     const n = cachedKernelCount();
     add([5, 7], [7]);

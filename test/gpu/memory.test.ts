@@ -20,7 +20,12 @@ afterEach(() => K.set_device('cpu'));
 describe('gpu memory', () => {
   it('10,000 small training steps keep the live buffer count flat', async () => {
     K.set_device('gpu');
-    const x = K.constant([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const x = K.constant([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
     const y = K.constant([[1], [0], [1], [0]]);
     const w = K.variable([[0.1], [-0.1]]);
     const counts: number[] = [];
@@ -41,7 +46,9 @@ describe('gpu memory', () => {
     expect(lastLoss).toBeLessThan(firstLoss);
     // After the first thousand steps (kernels and constants warmed up), no growth.
     const baseline = counts[1]!;
-    expect(Math.max(...counts.slice(1)), `live buffers every 1000 steps: ${counts.join(', ')}`).toBeLessThanOrEqual(baseline + 16);
+    expect(Math.max(...counts.slice(1)), `live buffers every 1000 steps: ${counts.join(', ')}`).toBeLessThanOrEqual(
+      baseline + 16
+    );
   }, 600_000);
 
   it('dispose frees a tensor at once, and using it afterwards is an error', async () => {
@@ -68,7 +75,10 @@ describe('gpu memory', () => {
 
   it('clear_session frees the gpu copies of cpu values, which come back when needed', async () => {
     K.set_device('gpu');
-    const v = K.variable([[1, 2], [3, 4]]); // its value lives on the cpu
+    const v = K.variable([
+      [1, 2],
+      [3, 4],
+    ]); // its value lives on the cpu
     const y = K.multiply(v, 2); // uploads copies of v and of the constant 2 to the gpu
     expect(v.storage!.copies?.gpu).toBeDefined();
     const held = await settle();
@@ -76,7 +86,13 @@ describe('gpu memory', () => {
     expect(v.storage!.copies).toBeUndefined();
     expect(K.memory_info().gpuBuffers).toBe(held - 2);
     expect(K.get_uid('x')).toBe(1);
-    expect(K.multiply(v, 3).toArray()).toEqual([[3, 6], [9, 12]]); // uploaded again
-    expect(y.toArray()).toEqual([[2, 4], [6, 8]]);
+    expect(K.multiply(v, 3).toArray()).toEqual([
+      [3, 6],
+      [9, 12],
+    ]); // uploaded again
+    expect(y.toArray()).toEqual([
+      [2, 4],
+      [6, 8],
+    ]);
   });
 });

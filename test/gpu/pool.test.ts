@@ -52,7 +52,8 @@ function check<P extends PoolPrim>(prim: P, x: Nd, dtype: DType, attrs: PoolAttr
     const e = want[i]!;
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
     const ok = rtol === 0 ? a === e : Math.abs(a - e) <= rtol * (1 + Math.abs(e));
-    if (!ok) expect.fail(`${prim} ${JSON.stringify(attrs)} on ${JSON.stringify(x.shape)}: element ${i}: gpu ${a}, cpu ${e}`);
+    if (!ok)
+      expect.fail(`${prim} ${JSON.stringify(attrs)} on ${JSON.stringify(x.shape)}: element ${i}: gpu ${a}, cpu ${e}`);
   }
   return cpu;
 }
@@ -81,7 +82,11 @@ const WINDOWS: [number[], PoolWindow][] = [
 
 describe('gpu pool kernels against the cpu kernels', () => {
   it('agree on 1, 2 and 3 spatial axes, same and valid, strides below and above the window', () => {
-    for (const [shape, a] of WINDOWS) checkAll(host(shape, 'float32', () => rand() * 20 - 10), a);
+    for (const [shape, a] of WINDOWS)
+      checkAll(
+        host(shape, 'float32', () => rand() * 20 - 10),
+        a
+      );
   });
 
   it('take the first max of a window and let NaN win, as the cpu', () => {
@@ -114,7 +119,10 @@ describe('gpu pool kernels against the cpu kernels', () => {
     const g = host([1, 0, 2, 1], 'float32', () => rand());
     const dx = check('avg_pool_grad', g, 'float32', { ...a, shape: [1, 2, 4, 1] });
     expect(Array.from(dx.data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-    checkAll(host([0, 4, 4, 2], 'float32', () => rand()), { window: [2, 2], strides: [2, 2], padding: 'SAME' });
+    checkAll(
+      host([0, 4, 4, 2], 'float32', () => rand()),
+      { window: [2, 2], strides: [2, 2], padding: 'SAME' }
+    );
   });
 
   it('are refused for windows of more than CHUNK cells, which the dispatcher runs on the cpu (counted)', () => {
@@ -123,23 +131,38 @@ describe('gpu pool kernels against the cpu kernels', () => {
     for (const prim of ['max_pool', 'max_pool_argmax', 'avg_pool'] as const) {
       expect(gpuBackend.refuse!(prim, [m([1, 66, 65, 1])], big, m([1, 2, 1, 1]))).toBe(REFUSALS.window);
     }
-    expect(gpuBackend.refuse!('avg_pool_grad', [m([1, 2, 1, 1])], { ...big, shape: [1, 66, 65, 1] }, m([1, 66, 65, 1])))
-      .toBe(REFUSALS.window);
-    expect(gpuBackend.refuse!('max_pool', [m([1, 66, 64, 1])], { ...big, window: [64, 64] }, m([1, 3, 1, 1]))).toBeNull();
+    expect(
+      gpuBackend.refuse!('avg_pool_grad', [m([1, 2, 1, 1])], { ...big, shape: [1, 66, 65, 1] }, m([1, 66, 65, 1]))
+    ).toBe(REFUSALS.window);
+    expect(
+      gpuBackend.refuse!('max_pool', [m([1, 66, 64, 1])], { ...big, window: [64, 64] }, m([1, 3, 1, 1]))
+    ).toBeNull();
 
     const x = host([1, 66, 65, 1], 'float32', () => rand() * 2 - 1);
-    const want = copyOut(K.eval(K.pool2d(K.constant(x), [65, 65], [1, 1], 'valid', 'channels_last', 'avg')), 'float32').data;
+    const want = copyOut(
+      K.eval(K.pool2d(K.constant(x), [65, 65], [1, 1], 'valid', 'channels_last', 'avg')),
+      'float32'
+    ).data;
     const before = K.memory_info().cpuFallbacks[REFUSALS.window] ?? 0;
     setCurrentDevice('gpu');
-    const got = copyOut(K.eval(K.pool2d(K.constant(x), [65, 65], [1, 1], 'valid', 'channels_last', 'avg')), 'float32').data;
+    const got = copyOut(
+      K.eval(K.pool2d(K.constant(x), [65, 65], [1, 1], 'valid', 'channels_last', 'avg')),
+      'float32'
+    ).data;
     expect(K.memory_info().cpuFallbacks[REFUSALS.window]).toBe(before + 1);
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 
   it('compile one kernel per spatial rank and mode, reused for every size', () => {
-    checkAll(host([1, 5, 5, 2], 'float32', () => rand()), { window: [2, 2], strides: [1, 1], padding: 'SAME' });
+    checkAll(
+      host([1, 5, 5, 2], 'float32', () => rand()),
+      { window: [2, 2], strides: [1, 1], padding: 'SAME' }
+    );
     const n = cachedKernelCount();
-    checkAll(host([3, 9, 7, 4], 'float32', () => rand()), { window: [3, 2], strides: [2, 1], padding: 'VALID' });
+    checkAll(
+      host([3, 9, 7, 4], 'float32', () => rand()),
+      { window: [3, 2], strides: [2, 1], padding: 'VALID' }
+    );
     expect(cachedKernelCount()).toBe(n);
   });
 });
@@ -170,7 +193,11 @@ describe('pool2d, pool3d and local_conv on the gpu device', () => {
       for (const k of [0, 1]) {
         const [c, gp] = [flat(results[0]![k]), flat(results[1]![k])];
         expect(gp.length, label).toBe(c.length);
-        c.forEach((e, i) => expect(Math.abs(gp[i]! - e), `${label} ${k === 0 ? 'value' : 'gradient'} ${i}`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(e))));
+        c.forEach((e, i) =>
+          expect(Math.abs(gp[i]! - e), `${label} ${k === 0 ? 'value' : 'gradient'} ${i}`).toBeLessThanOrEqual(
+            1e-5 * (1 + Math.abs(e))
+          )
+        );
       }
     }
   });

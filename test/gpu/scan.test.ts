@@ -45,10 +45,18 @@ function host(shape: readonly number[], dtype: DType, gen: () => number): Nd {
 }
 
 /** Which bound a result must meet: exact, per-element relative, or scaled by a running sum of |x|. */
-type Tol = { kind: 'exact' } | { kind: 'rel'; rtol: number } | { kind: 'scaled'; rtol: number; scale: ArrayLike<number> };
+type Tol =
+  | { kind: 'exact' }
+  | { kind: 'rel'; rtol: number }
+  | { kind: 'scaled'; rtol: number; scale: ArrayLike<number> };
 const EXACT: Tol = { kind: 'exact' };
 
-function run<P extends Prim>(prim: P, inputs: readonly Nd[], dtypes: readonly DType[], attrs: PrimAttrs[P]): { cpu: Nd; gpu: Nd; out: Meta } {
+function run<P extends Prim>(
+  prim: P,
+  inputs: readonly Nd[],
+  dtypes: readonly DType[],
+  attrs: PrimAttrs[P]
+): { cpu: Nd; gpu: Nd; out: Meta } {
   const metas = inputs.map((x, i) => ({ shape: x.shape.slice(), dtype: dtypes[i]! }));
   const out = PRIMS[prim].infer(metas, attrs as never);
   const cpu = (cpuBackend.kernels[prim] as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(inputs.slice(), attrs, out);
@@ -77,7 +85,8 @@ function agree(label: string, got: Nd, want: Nd, dtype: DType, tol: Tol): void {
       continue;
     }
     const bound = 1.2e-38 + tol.rtol * (tol.kind === 'rel' ? Math.abs(e) : tol.scale[i]!);
-    if (!(Math.abs(a - e) <= bound)) expect.fail(`${label}: element ${i}: gpu ${a}, cpu ${e} (|diff| ${Math.abs(a - e)} > ${bound})`);
+    if (!(Math.abs(a - e) <= bound))
+      expect.fail(`${label}: element ${i}: gpu ${a}, cpu ${e} (|diff| ${Math.abs(a - e)} > ${bound})`);
   }
 }
 
@@ -85,13 +94,30 @@ function agree(label: string, got: Nd, want: Nd, dtype: DType, tol: Tol): void {
 function absScan(x: Nd, attrs: PrimAttrs['cumsum']): Float64Array {
   const a = copyOut(x, 'float64');
   for (let i = 0; i < a.data.length; i++) a.data[i] = Math.abs(a.data[i]!) + 1e-30;
-  const out = cpuBackend.kernels.cumsum([a], { ...attrs, exclusive: false }, { shape: a.shape.slice(), dtype: 'float64' });
+  const out = cpuBackend.kernels.cumsum(
+    [a],
+    { ...attrs, exclusive: false },
+    { shape: a.shape.slice(), dtype: 'float64' }
+  );
   return out.data as Float64Array;
 }
 
-const FLAGS = [[false, false], [true, false], [false, true], [true, true]] as const;
+const FLAGS = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
 // Single blocks, several blocks (one level of carries), and inner/outer > 1.
-const SHAPES: number[][] = [[7], [3, 4], [2, 3, 4], [2, 1, 3, 2, 2], [BLOCK * 3 + 5, 3], [3, BLOCK * 2 + 1, 2], [BLOCK]];
+const SHAPES: number[][] = [
+  [7],
+  [3, 4],
+  [2, 3, 4],
+  [2, 1, 3, 2, 2],
+  [BLOCK * 3 + 5, 3],
+  [3, BLOCK * 2 + 1, 2],
+  [BLOCK],
+];
 
 describe('cumsum', () => {
   it('matches the cpu on float32, every axis, exclusive and reverse', () => {
@@ -101,7 +127,11 @@ describe('cumsum', () => {
         for (const [exclusive, reverse] of FLAGS) {
           const attrs = { axis, exclusive, reverse };
           const { cpu, gpu } = run('cumsum', [x], ['float32'], attrs);
-          agree(`cumsum [${shape}] ${JSON.stringify(attrs)}`, gpu, cpu, 'float32', { kind: 'scaled', rtol: 1e-6, scale: absScan(x, attrs) });
+          agree(`cumsum [${shape}] ${JSON.stringify(attrs)}`, gpu, cpu, 'float32', {
+            kind: 'scaled',
+            rtol: 1e-6,
+            scale: absScan(x, attrs),
+          });
         }
       }
     }
@@ -134,14 +164,25 @@ describe('cumsum', () => {
 
   it('propagates NaN and infinities, and handles empty and length-1 axes', () => {
     const x = ndarray(Float32Array.from([1, NaN, 2, Infinity, -Infinity, 3, 0, -0]), [2, 4]) as Nd;
-    for (const axis of [0, 1]) for (const [exclusive, reverse] of FLAGS) {
-      const { cpu, gpu } = run('cumsum', [x], ['float32'], { axis, exclusive, reverse });
-      agree(`cumsum edges axis ${axis}`, gpu, cpu, 'float32', EXACT);
-    }
-    const e = run('cumsum', [host([0, 3], 'float32', uniform(0, 1))], ['float32'], { axis: 0, exclusive: false, reverse: false });
+    for (const axis of [0, 1])
+      for (const [exclusive, reverse] of FLAGS) {
+        const { cpu, gpu } = run('cumsum', [x], ['float32'], { axis, exclusive, reverse });
+        agree(`cumsum edges axis ${axis}`, gpu, cpu, 'float32', EXACT);
+      }
+    const e = run('cumsum', [host([0, 3], 'float32', uniform(0, 1))], ['float32'], {
+      axis: 0,
+      exclusive: false,
+      reverse: false,
+    });
     expect(e.gpu.shape).toEqual([0, 3]);
     const one = host([1, 3], 'float32', uniform(-1, 1));
-    agree('cumsum length 1', run('cumsum', [one], ['float32'], { axis: 0, exclusive: false, reverse: false }).gpu, one, 'float32', EXACT);
+    agree(
+      'cumsum length 1',
+      run('cumsum', [one], ['float32'], { axis: 0, exclusive: false, reverse: false }).gpu,
+      one,
+      'float32',
+      EXACT
+    );
   });
 });
 
@@ -155,7 +196,10 @@ describe('cumprod', () => {
           const attrs = { axis, exclusive, reverse };
           const { cpu, gpu } = run('cumprod', [x], ['float32'], attrs);
           // Each factor adds at most one rounding on either side.
-          agree(`cumprod [${shape}] ${JSON.stringify(attrs)}`, gpu, cpu, 'float32', { kind: 'rel', rtol: 1e-6 * (shape[axis]! + 1) });
+          agree(`cumprod [${shape}] ${JSON.stringify(attrs)}`, gpu, cpu, 'float32', {
+            kind: 'rel',
+            rtol: 1e-6 * (shape[axis]! + 1),
+          });
         }
       }
     }
@@ -197,8 +241,11 @@ describe('affine_scan', () => {
         for (const reverse of [false, true]) {
           const { cpu, gpu } = run('affine_scan', [a, b], ['float32', 'float32'], { axis, reverse });
           // |h| <= sum |b| and each step adds a rounding of that size.
-          agree(`affine_scan [${shape}] axis ${axis} reverse ${reverse}`, gpu, cpu, 'float32',
-            { kind: 'scaled', rtol: 1e-6, scale: absScan(b, { axis, exclusive: false, reverse }).map((s) => s * 8) });
+          agree(`affine_scan [${shape}] axis ${axis} reverse ${reverse}`, gpu, cpu, 'float32', {
+            kind: 'scaled',
+            rtol: 1e-6,
+            scale: absScan(b, { axis, exclusive: false, reverse }).map((s) => s * 8),
+          });
         }
       }
     }
@@ -219,7 +266,13 @@ describe('affine_scan', () => {
 describe('print', () => {
   it('prints what the cpu prints and returns its input buffer', () => {
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    for (const [shape, dtype] of [[[2, 3], 'float32'], [[10], 'int32'], [[3], 'bool'], [[], 'float32'], [[0, 2], 'float32']] as const) {
+    for (const [shape, dtype] of [
+      [[2, 3], 'float32'],
+      [[10], 'int32'],
+      [[3], 'bool'],
+      [[], 'float32'],
+      [[0, 2], 'float32'],
+    ] as const) {
       const x = host(shape, dtype, dtype === 'bool' ? pick([0, 1]) : uniform(-5, 5));
       if (dtype === 'int32') x.data.forEach((v, i) => (x.data[i] = Math.round(v)));
       const attrs = { message: 'msg:', summarize: 2 };

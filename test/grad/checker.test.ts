@@ -29,7 +29,11 @@ describe('checkCase, first order', () => {
   it('locates a wrong entry in the second input and off the diagonal', () => {
     // out[i, j] = a[i] * b[j]; hiding b from the tape leaves d out[i, j] / d b[j] = a[i] unseen.
     const c: GradCase = {
-      op: 'outer', inputs: [{ shape: [2, 1], values: [1, 3] }, { shape: [1, 2], values: [0.25, 0.75] }],
+      op: 'outer',
+      inputs: [
+        { shape: [2, 1], values: [1, 3] },
+        { shape: [1, 2], values: [0.25, 0.75] },
+      ],
       fn: (a, b) => K.multiply(a, b),
     };
     expect(checkCase(c, 1).ok).toBe(true);
@@ -122,30 +126,39 @@ describe('checkCase, a broken backward', () => {
 
   it('catches a backward that differs between two runs', () => {
     let calls = 0;
-    withExpVjp(vjp('g * y, drifting', (g, ctx) => lax.mul(g, lax.mul(ctx.out, lax.scalar(1 + 1e-9 * ++calls, 'float64')))), () => {
-      const r = checkCase(c, 1);
-      expect(r.ok).toBe(false);
-      expect(r.message).toMatch(/^exp order 1 on cpu: backward is not deterministic: input 0 element \[\d\]/);
-    });
+    withExpVjp(
+      vjp('g * y, drifting', (g, ctx) => lax.mul(g, lax.mul(ctx.out, lax.scalar(1 + 1e-9 * ++calls, 'float64')))),
+      () => {
+        const r = checkCase(c, 1);
+        expect(r.ok).toBe(false);
+        expect(r.message).toMatch(/^exp order 1 on cpu: backward is not deterministic: input 0 element \[\d\]/);
+      }
+    );
   });
 
   it('catches a backward that is not linear in the cotangent', () => {
-    withExpVjp(vjp('g * y + 0.001', (g, ctx) => lax.add(lax.mul(g, ctx.out), lax.scalar(1e-3, 'float64'))), () => {
-      const r = checkCase(c, 1);
-      expect(r.ok).toBe(false);
-      expect(r.message).toContain('a zero cotangent gives 0.001 at input 0 element [0]: backward is not linear');
-    });
+    withExpVjp(
+      vjp('g * y + 0.001', (g, ctx) => lax.add(lax.mul(g, ctx.out), lax.scalar(1e-3, 'float64'))),
+      () => {
+        const r = checkCase(c, 1);
+        expect(r.ok).toBe(false);
+        expect(r.message).toContain('a zero cotangent gives 0.001 at input 0 element [0]: backward is not linear');
+      }
+    );
   });
 
   it('catches a wrong second derivative when the first is right', () => {
     // y' = e^x, computed as g * e^x with e^x held constant: right values, but the tape sees no x.
-    withExpVjp(vjp('g * stop(y)', (g, ctx) => lax.mul(g, lax.stopGradient(ctx.out))), () => {
-      expect(checkCase(c, 1).ok).toBe(true);
-      const r = checkCase(c, 2);
-      expect(r.ok).toBe(false);
-      expect(r.message).toContain('a null gradient where the numeric one is not zero');
-      expect(r.message).toContain('grad_xi is K.gradients(sum(f(x) * v), xi)');
-    });
+    withExpVjp(
+      vjp('g * stop(y)', (g, ctx) => lax.mul(g, lax.stopGradient(ctx.out))),
+      () => {
+        expect(checkCase(c, 1).ok).toBe(true);
+        const r = checkCase(c, 2);
+        expect(r.ok).toBe(false);
+        expect(r.message).toContain('a null gradient where the numeric one is not zero');
+        expect(r.message).toContain('grad_xi is K.gradients(sum(f(x) * v), xi)');
+      }
+    );
     expect(checkCase(c, 2).ok).toBe(true);
   });
 });
@@ -179,13 +192,17 @@ describe('checkCase, second order', () => {
   it('passes correct second derivatives, including mixed partials', () => {
     const cube = checkCase({ op: 'cube', inputs: [{ shape: [3] }], fn: (x) => K.multiply(sq(x), x) }, 2);
     expect(cube.ok, cube.message).toBe(true);
-    const mixed = checkCase({ op: 'xy2', inputs: [{ shape: [2] }, { shape: [2] }], fn: (x, y) => K.multiply(K.exp(x), sq(y)) }, 2);
+    const mixed = checkCase(
+      { op: 'xy2', inputs: [{ shape: [2] }, { shape: [2] }], fn: (x, y) => K.multiply(K.exp(x), sq(y)) },
+      2
+    );
     expect(mixed.ok, mixed.message).toBe(true);
   });
 
   it('fails a gradient that is right but not differentiable by the tape', () => {
     // Value x^2, first derivative stop(x) + x = 2x (right), but its tape derivative is 1, not 2.
-    const fn = (x: K.Tensor) => K.add(K.multiply(K.stop_gradient(x), x), K.multiply(0.5, K.subtract(sq(x), sq(K.stop_gradient(x)))));
+    const fn = (x: K.Tensor) =>
+      K.add(K.multiply(K.stop_gradient(x), x), K.multiply(0.5, K.subtract(sq(x), sq(K.stop_gradient(x)))));
     const c: GradCase = { op: 'sneaky', inputs: [{ shape: [3] }], fn };
     expect(checkCase(c, 1).ok).toBe(true);
     const r = checkCase(c, 2);
@@ -196,7 +213,10 @@ describe('checkCase, second order', () => {
   });
 
   it('skips a case marked firstOrderOnly, keeping the reason', () => {
-    const r = checkCase({ op: 'cube', inputs: [{ shape: [3] }], fn: (x) => K.multiply(sq(x), x), firstOrderOnly: 'because' }, 2);
+    const r = checkCase(
+      { op: 'cube', inputs: [{ shape: [3] }], fn: (x) => K.multiply(sq(x), x), firstOrderOnly: 'because' },
+      2
+    );
     expect(r.skipped).toBe('because');
     expect(r.ok).toBe(true);
   });

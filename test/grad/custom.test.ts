@@ -25,7 +25,11 @@ describe('custom_gradient', () => {
     const xs = [-100, -3, 0, 2, 100];
     const x = K.constant(xs);
     const y = stableSoftplus(x);
-    expectClose(y, xs.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))), 1e-6);
+    expectClose(
+      y,
+      xs.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
+      1e-6
+    );
     expectClose(grad(K.sum(y), x), xs.map(sigmoid), 1e-6);
     // The naive composition overflows: infinite value, NaN gradient (inf / inf) at x = 100.
     const naive = K.log(K.add(K.exp(x), 1));
@@ -40,7 +44,11 @@ describe('custom_gradient', () => {
     const numeric = numericJacobianT((t) => stableSoftplus(t), xs, [4]).map((row, i) => row[i]!);
     expectClose(g, numeric, 1e-7);
     // grad_fn is made of K ops, so it is recorded: its derivative is sigmoid'(x).
-    expectClose(grad(K.sum(g), x), xs.map((v) => sigmoid(v) * (1 - sigmoid(v))), 1e-10);
+    expectClose(
+      grad(K.sum(g), x),
+      xs.map((v) => sigmoid(v) * (1 - sigmoid(v))),
+      1e-10
+    );
   });
 
   it('a gradient-clipping identity: the value is x, the gradient differs from the true one by design', () => {
@@ -108,8 +116,15 @@ describe('custom_gradient', () => {
   });
 
   it('bad input: not a function, a wrong return, wrong gradient counts and shapes, missing variable gradients', () => {
-    expectError(() => K.custom_gradient(3 as unknown as () => [K.Tensor, K.GradFn<K.Tensor>]), K.TypeError, 'custom_gradient', 'function');
-    const noPair = K.custom_gradient(((x: K.Tensor) => x) as unknown as (x: K.Tensor) => [K.Tensor, K.GradFn<K.Tensor>]);
+    expectError(
+      () => K.custom_gradient(3 as unknown as () => [K.Tensor, K.GradFn<K.Tensor>]),
+      K.TypeError,
+      'custom_gradient',
+      'function'
+    );
+    const noPair = K.custom_gradient(
+      ((x: K.Tensor) => x) as unknown as (x: K.Tensor) => [K.Tensor, K.GradFn<K.Tensor>]
+    );
     expectError(() => noPair(K.constant([1])), K.TypeError, 'custom_gradient', '[y, grad_fn]');
     const x = K.constant([1, 2]);
     const twoGrads = K.custom_gradient((t: K.Tensor) => [K.add(t, 0), (dy: K.Tensor) => [dy, dy]]);
@@ -179,12 +194,18 @@ describe('checkpoint', () => {
   });
 
   it('variables are read as they were in the forward pass, even after an update', () => {
-    const w = K.variable([[0.5, -0.2], [0.1, 0.3]]);
+    const w = K.variable([
+      [0.5, -0.2],
+      [0.1, 0.3],
+    ]);
     const x = K.constant([[1, 2]]);
     const f = (t: K.Tensor) => K.sum(K.tanh(K.dot(t, w)));
     const plain = f(x);
     const ck = K.checkpoint(f)(x);
-    K.set_value(w, [[9, 9], [9, 9]]);
+    K.set_value(w, [
+      [9, 9],
+      [9, 9],
+    ]);
     const [gpx, gpw] = K.gradients(plain, [x, w]);
     const [gcx, gcw] = K.gradients(ck, [x, w]);
     expectClose(gcx!, gpx!.toArray());
@@ -212,7 +233,12 @@ describe('checkpoint', () => {
   it('bad input: not a function, no tensor argument, no tensor result', () => {
     expectError(() => K.checkpoint(null as unknown as () => K.Tensor), K.TypeError, 'checkpoint', 'function');
     expectError(() => K.checkpoint(() => K.constant(1))(), K.ValueError, 'checkpoint', 'tensor argument');
-    expectError(() => K.checkpoint((t: K.Tensor) => K.int_shape(t))(K.constant([1])), K.TypeError, 'checkpoint', 'structure of tensors');
+    expectError(
+      () => K.checkpoint((t: K.Tensor) => K.int_shape(t))(K.constant([1])),
+      K.TypeError,
+      'checkpoint',
+      'structure of tensors'
+    );
   });
 });
 
@@ -224,7 +250,11 @@ describe('no_grad', () => {
     expect(y.node).toBeNull();
     expect(K.gradients(y, [x])[0]).toBeNull();
     // Recording is back on afterwards, also after a throw.
-    expect(() => K.no_grad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      K.no_grad(() => {
+        throw new Error('boom');
+      })
+    ).toThrow('boom');
     expectClose(grad(K.sum(K.square(x)), x), [2, 4, 6]);
   });
 

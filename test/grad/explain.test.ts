@@ -9,7 +9,11 @@ import { expectClose, expectError } from '../helpers.js';
 
 /** The step blocks of an explanation, by their heading line ('[1] v3 = sum(...)'). */
 function steps(text: string): string[][] {
-  return text.split('\n\n').slice(1).map((b) => b.split('\n')).filter((b) => /^\[\d+\] /.test(b[0]!));
+  return text
+    .split('\n\n')
+    .slice(1)
+    .map((b) => b.split('\n'))
+    .filter((b) => /^\[\d+\] /.test(b[0]!));
 }
 
 /** The formula text the primitive's table gives for input `i`. */
@@ -46,8 +50,16 @@ describe('explain', () => {
     // Made outside K.trace, the nodes carry their Keras function but no call site.
     expect(blocks.map((b) => b[0]!.split('<- ')[1] ?? null)).toEqual(['K.sum', 'K.multiply', 'K.tanh', null]);
     // Each block: the primitive's doc, the cotangent, and one line per input needing a gradient with its formula.
-    expect(blocks[0]!.slice(1)).toEqual(['    sum: sum over axes', '    g = 1', `    -> v3 (input 0): ${formula('sum', 0)} = [1, 1]  (2,) float32`]);
-    expect(blocks[1]!.slice(1)).toEqual(['    mul: x * y', '    g = [1, 1]  (2,) float32', `    -> v2 (input 0): ${formula('mul', 0)} = [2, 3]  (2,) float32`]);
+    expect(blocks[0]!.slice(1)).toEqual([
+      '    sum: sum over axes',
+      '    g = 1',
+      `    -> v3 (input 0): ${formula('sum', 0)} = [1, 1]  (2,) float32`,
+    ]);
+    expect(blocks[1]!.slice(1)).toEqual([
+      '    mul: x * y',
+      '    g = [1, 1]  (2,) float32',
+      `    -> v2 (input 0): ${formula('mul', 0)} = [2, 3]  (2,) float32`,
+    ]);
     const dt = [2 * (1 - Math.tanh(0.5) ** 2), 3 * (1 - Math.tanh(-1) ** 2)];
     expect(blocks[2]![3]).toContain(`-> v1 (input 0): ${formula('tanh', 0)} = [`);
     expect(blocks[3]![3]).toContain(`-> w (input 0): ${formula('read_variable', 0)} = [`);
@@ -67,27 +79,43 @@ describe('explain', () => {
     expect(log).toHaveBeenCalledTimes(1);
   });
 
-  it('sums a tensor used twice, names a tape\'s tensors as its listing does, and reports None for an unused x', () => {
-    const w = K.variable([[1, 2], [3, 4]], null, 'w');
+  it("sums a tensor used twice, names a tape's tensors as its listing does, and reports None for an unused x", () => {
+    const w = K.variable(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      null,
+      'w'
+    );
     const unused = K.variable([1], null, 'unused');
-    const tape = K.trace((x: K.Tensor) => {
-      const h = K.dot(x, w);
-      return K.mean(K.multiply(h, h));
-    }, [[1, -1]]);
+    const tape = K.trace(
+      (x: K.Tensor) => {
+        const h = K.dot(x, w);
+        return K.mean(K.multiply(h, h));
+      },
+      [[1, -1]]
+    );
     const { text, gradients } = K.explain(tape.result, [w, unused, tape.inputs[0]!.tensor], { print: false, tape });
     for (const n of tape.nodes) expect(text).toContain(n.text);
     const mul = steps(text).find((b) => b[0]!.includes('= mul('))!;
     expect(mul.slice(3).map((l) => l.split(':')[0])).toEqual(['    -> v2 (input 0)', '    -> v2 (input 1)']);
     const matmul = steps(text).find((b) => b[0]!.includes('= matmul('))!;
     expect(matmul[2]).toMatch(/^ {4}g = .*\(the sum of 2 contributions\)$/);
-    expect(matmul.slice(3).map((l) => l.split(' = ')[0])).toEqual([`    -> x0 (input 0): ${formula('matmul', 0)}`, `    -> v1 (input 1): ${formula('matmul', 1)}`]);
+    expect(matmul.slice(3).map((l) => l.split(' = ')[0])).toEqual([
+      `    -> x0 (input 0): ${formula('matmul', 0)}`,
+      `    -> v1 (input 1): ${formula('matmul', 1)}`,
+    ]);
     expect(text).toContain('d loss / d unused = None');
     expect(text).toContain('d loss / d x0 = ');
     expectSameGradients(gradients, K.gradients(tape.result, [w, unused, tape.inputs[0]!.tensor]));
   });
 
   it('says where a broadcast input gets its gradient summed back to its shape', () => {
-    const x = K.constant([[1, 2, 3], [4, 5, 6]]);
+    const x = K.constant([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = K.constant([10]);
     const { text, gradients } = K.explain(K.sum(K.multiply(x, b)), [x, b], { print: false });
     expect(text).toContain('-> x0 (input 0): g * y = [[10, 10, 10], [10, 10, 10]]  (2, 3) float32');
@@ -100,24 +128,43 @@ describe('explain', () => {
     const { text, gradients } = K.explain(K.sum(K.square(x)), x, { print: false });
     // d/dx sum(x^2) = 2x: min 0, max 19.8, mean 9.9.
     expect(text).toContain('d loss / d x0 = (100,) float32  min 0  max 19.8  mean 9.9');
-    expectClose(gradients[0]!, Array.from({ length: 100 }, (_, i) => (2 * i) / 10));
+    expectClose(
+      gradients[0]!,
+      Array.from({ length: 100 }, (_, i) => (2 * i) / 10)
+    );
     const full = K.explain(K.sum(K.square(x)), x, { print: false, maxValues: 100 }).text;
     expect(full).toMatch(/d loss \/ d x0 = \[0, 0\.2, 0\.4, /);
   });
 
   it("says a custom_gradient node runs the user's grad_fn and a checkpoint node recomputes", () => {
-    const softplus = K.custom_gradient((x: K.Tensor) => [K.log(K.add(K.exp(x), 1)), (dy: K.Tensor) => K.multiply(dy, K.sigmoid(x))]);
+    const softplus = K.custom_gradient((x: K.Tensor) => [
+      K.log(K.add(K.exp(x), 1)),
+      (dy: K.Tensor) => K.multiply(dy, K.sigmoid(x)),
+    ]);
     const x = K.constant([0, 1]);
     const loss = K.sum(softplus(x));
     const { text, gradients } = K.explain(loss, x, { print: false });
-    expect(text).toContain("-> x0 (input 0): grad_fn(g): the user's gradient function (K.custom_gradient) = [0.5, 0.7311]");
-    expect(text).toMatch(/\n\[2\] v1 = custom\(x0, c0, kind=custom_gradient\) +\(2,\) float32 +<- K\.custom_gradient\n/);
+    expect(text).toContain(
+      "-> x0 (input 0): grad_fn(g): the user's gradient function (K.custom_gradient) = [0.5, 0.7311]"
+    );
+    expect(text).toMatch(
+      /\n\[2\] v1 = custom\(x0, c0, kind=custom_gradient\) +\(2,\) float32 +<- K\.custom_gradient\n/
+    );
     expectSameGradients(gradients, K.gradients(loss, x));
 
-    const w = K.variable([[0.5, -0.2], [0.1, 0.3]], null, 'w');
+    const w = K.variable(
+      [
+        [0.5, -0.2],
+        [0.1, 0.3],
+      ],
+      null,
+      'w'
+    );
     const ck = K.sum(K.checkpoint((t: K.Tensor) => K.tanh(K.dot(t, w)))(K.constant([[1, 2]])));
     const e = K.explain(ck, [w], { print: false });
-    expect(e.text).toContain('-> v1 (input 1): recompute the checkpointed function from its saved inputs, then backprop g through it (K.checkpoint) = ');
+    expect(e.text).toContain(
+      '-> v1 (input 1): recompute the checkpointed function from its saved inputs, then backprop g through it (K.checkpoint) = '
+    );
     expectSameGradients(e.gradients, K.gradients(ck, [w]));
   });
 
@@ -129,7 +176,12 @@ describe('explain', () => {
     expect(text).toContain('g = symbolic (None, 1) float32');
     expect(text).toContain('d loss / d w = symbolic (2, 1) float32');
     const want = K.gradients(loss, [w]);
-    const feed = [[[1, 2], [3, 5]]];
+    const feed = [
+      [
+        [1, 2],
+        [3, 5],
+      ],
+    ];
     const [got] = K.function([p], [gradients[0]!])(feed);
     const [ref] = K.function([p], [want[0]!])(feed);
     // d/dw sum((p w)^2) = 2 p^T (p w): p w = [-1, -2].
@@ -163,15 +215,32 @@ describe('explain', () => {
   it('rejects bad arguments with errors naming explain and the argument', () => {
     const x = K.constant([1, 2]);
     const loss = K.sum(x);
-    expectError(() => K.explain(3 as unknown as K.Tensor, x), K.TypeError, 'explain', 'loss must be a tensor', 'number');
+    expectError(
+      () => K.explain(3 as unknown as K.Tensor, x),
+      K.TypeError,
+      'explain',
+      'loss must be a tensor',
+      'number'
+    );
     expectError(() => K.explain([loss, null as unknown as K.Tensor], x), K.TypeError, 'explain', 'loss[1]');
     expectError(() => K.explain([], x), K.ValueError, 'explain', 'loss');
     expectError(() => K.explain(K.constant([1, 2], 'int32'), x), K.ValueError, 'explain', 'float', 'int32', '(2,)');
     expectError(() => K.explain(loss, [x, 'w' as unknown as K.Tensor]), K.TypeError, 'explain', 'xs[1]', 'string');
     expectError(() => K.explain(loss, []), K.ValueError, 'explain', 'xs');
-    expectError(() => K.explain(loss, x, { verbose: true } as unknown as K.ExplainOptions), K.TypeError, 'explain', 'unknown option', 'verbose');
+    expectError(
+      () => K.explain(loss, x, { verbose: true } as unknown as K.ExplainOptions),
+      K.TypeError,
+      'explain',
+      'unknown option',
+      'verbose'
+    );
     expectError(() => K.explain(loss, x, 'quiet' as unknown as K.ExplainOptions), K.TypeError, 'explain', 'options');
-    expectError(() => K.explain(loss, x, { print: 'no' as unknown as boolean }), K.TypeError, 'explain', 'options.print');
+    expectError(
+      () => K.explain(loss, x, { print: 'no' as unknown as boolean }),
+      K.TypeError,
+      'explain',
+      'options.print'
+    );
     expectError(() => K.explain(loss, x, { tape: {} as unknown as K.Tape }), K.TypeError, 'explain', 'options.tape');
     expectError(() => K.explain(loss, x, { maxValues: -1 }), K.ValueError, 'explain', 'options.maxValues');
   });

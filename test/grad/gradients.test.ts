@@ -17,7 +17,10 @@ describe('gradients', () => {
     expectClose(g, [2, -4, 6]);
     expectClose(grad(K.sum(K.multiply(x, x)), x), g.toArray());
     // A [2, 3] loss from a [3] input: each x[j] is used twice.
-    const m = f64([[1, 2, 3], [4, 5, 6]]);
+    const m = f64([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const gx = grad(K.multiply(m, x), x);
     expect(gx.shape).toEqual([3]);
     expectClose(gx, [5, 7, 9]);
@@ -36,7 +39,7 @@ describe('gradients', () => {
     expect(grad(loss, loss).toArray()).toBe(1);
   });
 
-  it('keeps each gradient\'s shape and dtype (float32 by default)', () => {
+  it("keeps each gradient's shape and dtype (float32 by default)", () => {
     const x = K.variable([[1, 2, 3]]);
     const b = K.variable(2);
     const g = K.gradients(K.multiply(K.add(x, b), x), [x, b]);
@@ -141,9 +144,15 @@ describe('gradients', () => {
     const e = [Math.exp(0.3), Math.exp(-1.2)];
     expectClose(grad(grad(K.exp(x), x), x), e);
     const t = [Math.tanh(0.3), Math.tanh(-1.2)];
-    expectClose(grad(grad(K.tanh(x), x), x), t.map((v) => -2 * v * (1 - v * v)));
+    expectClose(
+      grad(grad(K.tanh(x), x), x),
+      t.map((v) => -2 * v * (1 - v * v))
+    );
     const s = [0.3, -1.2].map((v) => 1 / (1 + Math.exp(-v)));
-    expectClose(grad(grad(K.sigmoid(x), x), x), s.map((v) => v * (1 - v) * (1 - 2 * v)));
+    expectClose(
+      grad(grad(K.sigmoid(x), x), x),
+      s.map((v) => v * (1 - v) * (1 - 2 * v))
+    );
   });
 
   it('gives null for integer tensors, and passes nothing through integer paths', () => {
@@ -190,8 +199,16 @@ describe('gradients', () => {
     const loss = K.sum(K.multiply(K.exp(K.multiply(x, v)), x));
     const [gx, gv, gu] = K.gradients(loss, [x, v, unused]);
     expect(gu).toBeNull();
-    expect([K.is_keras_tensor(gx!), K.int_shape(gx!), K.is_keras_tensor(gv!), K.int_shape(gv!)]).toEqual([true, [null, 2], true, [2]]);
-    const xs = [[1, 0.5], [-1, 2]];
+    expect([K.is_keras_tensor(gx!), K.int_shape(gx!), K.is_keras_tensor(gv!), K.int_shape(gv!)]).toEqual([
+      true,
+      [null, 2],
+      true,
+      [2],
+    ]);
+    const xs = [
+      [1, 0.5],
+      [-1, 2],
+    ];
     const [fx, fv] = K.function([x as K.Placeholder], [gx!, gv!])([xs]);
     const c = f64(xs);
     const [ex, ev] = K.gradients(K.sum(K.multiply(K.exp(K.multiply(c, v)), c)), [c, v]);
@@ -202,11 +219,17 @@ describe('gradients', () => {
 
 describe('stop_gradient', () => {
   it('returns the same values and dtype', () => {
-    const x = f64([[1, 2], [3, 4]]);
+    const x = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     const s = K.stop_gradient(x);
     expect(s.shape).toEqual([2, 2]);
     expect(s.dtype).toBe('float64');
-    expectClose(s, [[1, 2], [3, 4]]);
+    expectClose(s, [
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('converts tensor-likes', () => {
@@ -216,6 +239,11 @@ describe('stop_gradient', () => {
 
   it('rejects what is not tensor-like, naming stop_gradient', () => {
     expectError(() => K.stop_gradient('x' as unknown as K.Tensor), K.TypeError, 'stop_gradient', 'variables');
-    expectError(() => K.stop_gradient([K.constant(1), {}] as unknown as K.Tensor[]), K.TypeError, 'stop_gradient', 'variables[1]');
+    expectError(
+      () => K.stop_gradient([K.constant(1), {}] as unknown as K.Tensor[]),
+      K.TypeError,
+      'stop_gradient',
+      'variables[1]'
+    );
   });
 });

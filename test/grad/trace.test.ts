@@ -20,7 +20,10 @@ function siteOf(marker: string, call: string): string {
 
 /** The listing with runs of spaces made one: the columns' padding is not the content. */
 function lines(tape: K.Tape): string[] {
-  return tape.toString().split('\n').map((l) => l.replace(/\s+/g, ' ').trim());
+  return tape
+    .toString()
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim());
 }
 
 /** Tags balanced and properly nested (comments, declarations and self-closing tags allowed): well-formed enough. */
@@ -48,10 +51,23 @@ describe('trace', () => {
       [1, 'v2', 'sum', 'sum'],
     ]);
     const [mul, sum] = tape.nodes as [K.TapeNode, K.TapeNode];
-    expect(mul.inputs).toEqual([{ kind: 'leaf', index: 0 }, { kind: 'leaf', index: 1 }]);
+    expect(mul.inputs).toEqual([
+      { kind: 'leaf', index: 0 },
+      { kind: 'leaf', index: 1 },
+    ]);
     expect(sum.inputs).toEqual([{ kind: 'node', index: 0 }]);
-    expect([mul.inputShapes, mul.inputDtypes, mul.shape, mul.dtype]).toEqual([[[3], [3]], ['float32', 'float32'], [3], 'float32']);
-    expect([sum.inputShapes, sum.shape, sum.attrs, sum.doc]).toEqual([[[3]], [], 'axes=[0], keepdims=false', 'sum over axes']);
+    expect([mul.inputShapes, mul.inputDtypes, mul.shape, mul.dtype]).toEqual([
+      [[3], [3]],
+      ['float32', 'float32'],
+      [3],
+      'float32',
+    ]);
+    expect([sum.inputShapes, sum.shape, sum.attrs, sum.doc]).toEqual([
+      [[3]],
+      [],
+      'axes=[0], keepdims=false',
+      'sum over axes',
+    ]);
     expect(mul.site).toBe(siteOf('@site-f', 'multiply'));
     expect(sum.site).toBe(siteOf('@site-f', 'sum'));
     // By hand: mul keeps x, y and its output (3 float32 each: 36 B); sum only adds its scalar output.
@@ -93,7 +109,10 @@ describe('trace', () => {
       ['weights', 'variable', "variable 'weights'"],
     ]);
     expect(tape.nodes.map((n) => n.text)).toEqual([
-      'v1 = read_variable(weights)', 'v2 = matmul(x0, v1)', 'v3 = read_variable(x1)', 'v4 = add(v2, v3)',
+      'v1 = read_variable(weights)',
+      'v2 = matmul(x0, v1)',
+      'v3 = read_variable(x1)',
+      'v4 = add(v2, v3)',
     ]);
     expect(tape.nodes[0]!.fn).toBeNull();
     expect(tape.leaves[2]!.tensor).toBe(w);
@@ -103,9 +122,20 @@ describe('trace', () => {
   });
 
   it('turns plain values into constant inputs, passes other arguments through, and lists every returned tensor', () => {
-    const tape = K.trace((x: K.Tensor, n: K.Tensor, label: string) => [K.multiply(x, n), K.exp(x), label], [[1, 2]], 3, 'tag');
-    expect(tape.inputs.map((l) => [l.name, l.shape, l.dtype])).toEqual([['x0', [1, 2], 'float32'], ['x1', [], 'float32']]);
-    expect(tape.outputs).toEqual([{ kind: 'node', index: 0 }, { kind: 'node', index: 1 }]);
+    const tape = K.trace(
+      (x: K.Tensor, n: K.Tensor, label: string) => [K.multiply(x, n), K.exp(x), label],
+      [[1, 2]],
+      3,
+      'tag'
+    );
+    expect(tape.inputs.map((l) => [l.name, l.shape, l.dtype])).toEqual([
+      ['x0', [1, 2], 'float32'],
+      ['x1', [], 'float32'],
+    ]);
+    expect(tape.outputs).toEqual([
+      { kind: 'node', index: 0 },
+      { kind: 'node', index: 1 },
+    ]);
     expect(tape.result[2]).toBe('tag');
     expect(lines(tape).at(-1)).toBe('# outputs: v1, v2');
     // Constants made inside are leaves too; a tensor computed before the trace is one, with its op named.
@@ -122,30 +152,64 @@ describe('trace', () => {
     const p = K.placeholder([null, 3], null, 'float32', false, 'feats');
     const tape = K.trace((x: K.Tensor) => K.sum(K.tanh(x), 1), p);
     expect(tape.inputs[0]!.detail).toBe("input 0 (placeholder 'feats')");
-    expect(tape.nodes.map((n) => [n.op, n.shape, n.savedBytes])).toEqual([['tanh', [null, 3], 0], ['sum', [null], 0]]);
+    expect(tape.nodes.map((n) => [n.op, n.shape, n.savedBytes])).toEqual([
+      ['tanh', [null, 3], 0],
+      ['sum', [null], 0],
+    ]);
     expect(tape.savedBytes).toBe(0);
     expect(lines(tape)[1]).toBe("x0 = input 0 (placeholder 'feats') (None, 3) float32");
-    expect(lines(tape)[2]).toMatch(/^v1 = tanh\(x0\) \(None, 3\) float32 saves 0 B <- K.tanh at test\/grad\/trace.test.ts:\d+:\d+$/);
-    const out = K.function([p], [tape.result])([[[0, 0, 0], [1, 2, 3]]])[0]!;
+    expect(lines(tape)[2]).toMatch(
+      /^v1 = tanh\(x0\) \(None, 3\) float32 saves 0 B <- K.tanh at test\/grad\/trace.test.ts:\d+:\d+$/
+    );
+    const out = K.function(
+      [p],
+      [tape.result]
+    )([
+      [
+        [0, 0, 0],
+        [1, 2, 3],
+      ],
+    ])[0]!;
     expectClose(K.constant(out), [0, Math.tanh(1) + Math.tanh(2) + Math.tanh(3)], 1e-5);
   });
 
   it('shows custom_gradient and checkpoint nodes as `custom` nodes with their kind and the value they pass through', () => {
-    const softplus = K.custom_gradient((x: K.Tensor) => [K.log(K.add(K.exp(x), 1)), (dy: K.Tensor) => K.multiply(dy, K.sigmoid(x))]);
+    const softplus = K.custom_gradient((x: K.Tensor) => [
+      K.log(K.add(K.exp(x), 1)),
+      (dy: K.Tensor) => K.multiply(dy, K.sigmoid(x)),
+    ]);
     const tape = K.trace((x: K.Tensor) => K.sum(softplus(x)), [0, 1]);
     const custom = tape.nodes.find((n) => n.op === 'custom')!;
-    expect([custom.fn, custom.attrs, custom.text]).toEqual(['custom_gradient', 'kind=custom_gradient', 'v1 = custom(x0, c0, kind=custom_gradient)']);
+    expect([custom.fn, custom.attrs, custom.text]).toEqual([
+      'custom_gradient',
+      'kind=custom_gradient',
+      'v1 = custom(x0, c0, kind=custom_gradient)',
+    ]);
     // f ran unrecorded: only the custom node and the sum are on the tape.
     expect(tape.nodes.map((n) => n.op)).toEqual(['custom', 'sum']);
     expect(tape.leaves[1]!.detail).toBe('value of f (custom_gradient, unrecorded)');
     expect(tape.toDot()).toContain('"c0" -> "v1" [label="1", style=dashed];');
 
-    const w = K.variable([[0.5, -0.2], [0.1, 0.3]], null, 'w');
+    const w = K.variable(
+      [
+        [0.5, -0.2],
+        [0.1, 0.3],
+      ],
+      null,
+      'w'
+    );
     const cell = (x: K.Tensor) => K.tanh(K.dot(K.tanh(K.dot(x, w)), w));
-    const x = K.constant([[1, 2], [3, 4]]);
+    const x = K.constant([
+      [1, 2],
+      [3, 4],
+    ]);
     const plain = K.trace((t: K.Tensor) => K.sum(cell(t)), x);
     const ck = K.trace((t: K.Tensor) => K.sum(K.checkpoint(cell)(t)), x);
-    expect(ck.nodes.map((n) => n.text)).toEqual(['v1 = read_variable(w)', 'v2 = custom(x0, v1, c0, kind=checkpoint)', 'v3 = sum(v2, axes=[0, 1], keepdims=false)']);
+    expect(ck.nodes.map((n) => n.text)).toEqual([
+      'v1 = read_variable(w)',
+      'v2 = custom(x0, v1, c0, kind=checkpoint)',
+      'v3 = sum(v2, axes=[0, 1], keepdims=false)',
+    ]);
     expect(ck.nodes[1]!.fn).toBe('checkpoint');
     // The checkpointed tape keeps x, w, the output and the loss; the plain one every intermediate too.
     expect(ck.savedBytes).toBe(16 + 16 + 16 + 4);
@@ -157,11 +221,19 @@ describe('trace', () => {
     const dot = tape.toDot();
     expect(dot.startsWith('digraph tape {')).toBe(true);
     expect(dot.trimEnd().endsWith('}')).toBe(true);
-    for (const edge of ['"x0" -> "v1" [label="0"];', '"x1" -> "v1" [label="1"];', '"v1" -> "v2";', '"v2" -> "v3" [label="0"];', '"c0" -> "v3" [label="1"];']) {
+    for (const edge of [
+      '"x0" -> "v1" [label="0"];',
+      '"x1" -> "v1" [label="1"];',
+      '"v1" -> "v2";',
+      '"v2" -> "v3" [label="0"];',
+      '"c0" -> "v3" [label="1"];',
+    ]) {
       expect(dot).toContain(edge);
     }
     expect(dot.match(/->/g)).toHaveLength(tape.nodes.reduce((s, n) => s + n.inputs.length, 0));
-    expect(dot).toMatch(/"v1" \[shape=box, [^\n]*label="v1 = mul\\n\(2,\) float32, saves 24 B\\nK\.multiply at test\/grad\/trace\.test\.ts:\d+:\d+"\];/);
+    expect(dot).toMatch(
+      /"v1" \[shape=box, [^\n]*label="v1 = mul\\n\(2,\) float32, saves 24 B\\nK\.multiply at test\/grad\/trace\.test\.ts:\d+:\d+"\];/
+    );
     // The output has a double border; the leaves are ellipses.
     expect(dot).toMatch(/"v3" \[[^\n]*peripheries=2\];/);
     expect(dot).toMatch(/"x0" \[shape=ellipse, [^\n]*label="x0\\ninput 0\\n\(2,\) float32"\];/);
@@ -171,7 +243,14 @@ describe('trace', () => {
     const tape = K.trace((x: K.Tensor) => K.sum(K.square(K.subtract(x, 1))), [1, 2, 3]);
     const svg = await tape.toSVG();
     expectWellFormedSvg(svg);
-    for (const label of ['v1 = sub', 'v2 = mul', 'v3 = sum (axes=[0], keepdims=false)', 'K.square at test/grad/trace.test.ts:', 'x0', 'constant 1']) {
+    for (const label of [
+      'v1 = sub',
+      'v2 = mul',
+      'v3 = sum (axes=[0], keepdims=false)',
+      'K.square at test/grad/trace.test.ts:',
+      'x0',
+      'constant 1',
+    ]) {
       expect(svg).toContain(label);
     }
     // One drawn node per leaf and per op, one drawn edge per input; nothing fetched from elsewhere.
@@ -185,9 +264,18 @@ describe('trace', () => {
     K.exp(x);
     const tape = K.trace((t: K.Tensor) => K.no_grad(() => K.exp(t)), x);
     expect(tape.nodes).toEqual([]);
-    expect(lines(tape)).toEqual(['# tape: 0 nodes, 2 leaves; saves 0 B', 'x0 = input 0 (2,) float32', expect.stringMatching(/^c0 = constant \[2.718, 7.389\] \(2,\) float32$/), '# outputs: c0']);
+    expect(lines(tape)).toEqual([
+      '# tape: 0 nodes, 2 leaves; saves 0 B',
+      'x0 = input 0 (2,) float32',
+      expect.stringMatching(/^c0 = constant \[2.718, 7.389\] \(2,\) float32$/),
+      '# outputs: c0',
+    ]);
     expect(sitesOn()).toBe(false);
-    expect(() => K.trace(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      K.trace(() => {
+        throw new Error('boom');
+      })
+    ).toThrow('boom');
     expect(sitesOn()).toBe(false);
     const after = K.trace((t: K.Tensor) => K.abs(t), x);
     expect(after.nodes.map((n) => n.op)).toEqual(['abs']);
@@ -199,7 +287,10 @@ describe('trace', () => {
       expect(tape.nodes.length, name).toBeGreaterThan(2);
       expect(tape.result.shape, name).toEqual([]);
       expect(wrt.length, name).toBeGreaterThan(0);
-      expect(tape.nodes.every((n) => n.op === 'read_variable' || (n.site ?? '').startsWith(`examples/explain/${name}.ts:`)), name).toBe(true);
+      expect(
+        tape.nodes.every((n) => n.op === 'read_variable' || (n.site ?? '').startsWith(`examples/explain/${name}.ts:`)),
+        name
+      ).toBe(true);
     }
   });
 

@@ -20,7 +20,11 @@ describe('vjp', () => {
     expectClose(y, flat(gFlat(f64(xs, [4]))), 1e-12);
     const u = [0.7, -1.3];
     const [gx] = pull(f64(u, [2]));
-    expectClose(gx!, jT.map((row) => row[0]! * u[0]! + row[1]! * u[1]!), 1e-7);
+    expectClose(
+      gx!,
+      jT.map((row) => row[0]! * u[0]! + row[1]! * u[1]!),
+      1e-7
+    );
   });
 
   it('several primals; zeros for a primal the function ignores', () => {
@@ -43,12 +47,20 @@ describe('jvp', () => {
     const t = [1, 0.5, -2, 0.25];
     const [y, yDot] = K.jvp(gFlat, [f64(xs, [4])], [f64(t, [4])]);
     expectClose(y, flat(gFlat(f64(xs, [4]))), 1e-12);
-    expectClose(yDot, [0, 1].map((k) => jT.reduce((acc, row, i) => acc + row[k]! * t[i]!, 0)), 1e-7);
+    expectClose(
+      yDot,
+      [0, 1].map((k) => jT.reduce((acc, row, i) => acc + row[k]! * t[i]!, 0)),
+      1e-7
+    );
   });
 
   it('several primals and outputs: tangents add up; an output not depending on them gets zeros', () => {
     const f = (a: K.Tensor, b: K.Tensor) => [K.multiply(a, b), K.ones([2])];
-    const [[p], [pd, cd]] = K.jvp(f, [K.constant([1, 2]), K.constant([3, 4])], [K.constant([1, 0]), K.constant([0, 1])]) as [K.Tensor[], K.Tensor[]];
+    const [[p], [pd, cd]] = K.jvp(
+      f,
+      [K.constant([1, 2]), K.constant([3, 4])],
+      [K.constant([1, 0]), K.constant([0, 1])]
+    ) as [K.Tensor[], K.Tensor[]];
     expectClose(p!, [3, 8]);
     expectClose(pd!, [3, 2]); // b * da + a * db
     expectClose(cd!, [0, 0]);
@@ -57,13 +69,36 @@ describe('jvp', () => {
   it('works on placeholders through K.function', () => {
     const x = K.placeholder([null, 2]);
     const [, yDot] = K.jvp((a: K.Tensor) => K.square(a), [x], [K.ones_like(x)]);
-    const [v] = K.function([x], [yDot])([[[1, 2], [3, 4]]]);
-    expectClose(K.constant(v!), [[2, 4], [6, 8]]);
+    const [v] = K.function(
+      [x],
+      [yDot]
+    )([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
+    expectClose(K.constant(v!), [
+      [2, 4],
+      [6, 8],
+    ]);
   });
 
   it('bad input: tangent count and shape', () => {
-    expectError(() => K.jvp(gFlat, [f64(xs, [4])], [f64([1, 2], [2])]), K.ValueError, 'jvp', 'tangents[0]', '(2,)', '(4,)');
-    expectError(() => K.jvp((a: K.Tensor, b: K.Tensor) => K.add(a, b), [K.constant([1]), K.constant([2])], [K.constant([1])]), K.ValueError, 'jvp', 'one tensor per primal');
+    expectError(
+      () => K.jvp(gFlat, [f64(xs, [4])], [f64([1, 2], [2])]),
+      K.ValueError,
+      'jvp',
+      'tangents[0]',
+      '(2,)',
+      '(4,)'
+    );
+    expectError(
+      () => K.jvp((a: K.Tensor, b: K.Tensor) => K.add(a, b), [K.constant([1]), K.constant([2])], [K.constant([1])]),
+      K.ValueError,
+      'jvp',
+      'one tensor per primal'
+    );
   });
 });
 
@@ -74,12 +109,27 @@ describe('hessian_vector_product', () => {
     const gradAt = (x: K.Tensor) => K.gradients(s(x), [x])[0]!;
     // d/d x_i grad_k, contracted with v: (H v)_k = sum_i H[k][i] v_i (H symmetric).
     const hT = numericJacobianT(gradAt, xs, [4]);
-    expectClose(hv, [0, 1, 2, 3].map((k) => hT.reduce((acc, row, i) => acc + row[k]! * v[i]!, 0)), 1e-6);
+    expectClose(
+      hv,
+      [0, 1, 2, 3].map((k) => hT.reduce((acc, row, i) => acc + row[k]! * v[i]!, 0)),
+      1e-6
+    );
   });
 
   it('bad input: f must return a scalar; v must match x', () => {
-    expectError(() => K.hessian_vector_product((x: K.Tensor) => K.square(x), K.constant([1, 2]), K.constant([1, 1])), K.ValueError, 'hessian_vector_product', 'scalar', '(2,)');
-    expectError(() => K.hessian_vector_product(s, K.constant([1, 2]), K.constant([1, 1, 1])), K.ValueError, 'hessian_vector_product', 'v[0]');
+    expectError(
+      () => K.hessian_vector_product((x: K.Tensor) => K.square(x), K.constant([1, 2]), K.constant([1, 1])),
+      K.ValueError,
+      'hessian_vector_product',
+      'scalar',
+      '(2,)'
+    );
+    expectError(
+      () => K.hessian_vector_product(s, K.constant([1, 2]), K.constant([1, 1, 1])),
+      K.ValueError,
+      'hessian_vector_product',
+      'v[0]'
+    );
   });
 });
 
@@ -91,12 +141,32 @@ describe('jacobian', () => {
   });
 
   it('a matrix input, and a function of one element', () => {
-    const J = K.jacobian((x: K.Tensor) => K.sum(K.square(x), 1), K.constant([[1, 2], [3, 4]]));
-    expectClose(J, [[[2, 4], [0, 0]], [[0, 0], [6, 8]]]);
+    const J = K.jacobian(
+      (x: K.Tensor) => K.sum(K.square(x), 1),
+      K.constant([
+        [1, 2],
+        [3, 4],
+      ])
+    );
+    expectClose(J, [
+      [
+        [2, 4],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [6, 8],
+      ],
+    ]);
   });
 
   it('bad input: unknown shapes and non-float outputs', () => {
-    expectError(() => K.jacobian((x: K.Tensor) => x, K.placeholder([null, 2])), K.ValueError, 'jacobian', 'known shapes');
+    expectError(
+      () => K.jacobian((x: K.Tensor) => x, K.placeholder([null, 2])),
+      K.ValueError,
+      'jacobian',
+      'known shapes'
+    );
     expectError(() => K.jacobian((x: K.Tensor) => K.argmax(x), K.constant([1, 2])), K.TypeError, 'jacobian', 'float');
   });
 });

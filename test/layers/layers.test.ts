@@ -14,7 +14,9 @@ const CRUISER = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'depende
 function cruise(dir: string): { status: number; out: string } {
   try {
     const out = execFileSync(process.execPath, [CRUISER, '--config', '.dependency-cruiser.cjs', 'src'], {
-      cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     return { status: 0, out };
   } catch (e) {
@@ -44,11 +46,26 @@ describe('layer check', () => {
 
   it('fails on an upward import, a device reached around the dispatcher, a sibling import and a cycle', () => {
     const dir = copyOfSrc();
-    writeFileSync(join(dir, 'src/core/planted_up.ts'), "import { relu } from '../ops/nn.js';\nexport const r = relu;\n");
-    writeFileSync(join(dir, 'src/ops/planted_device.ts'), "import type { GpuData } from '../gpu/memory.js';\nexport type G = GpuData;\n");
-    writeFileSync(join(dir, 'src/gpu/planted_sibling.ts'), "import { cpuBackend } from '../cpu/index.js';\nexport const c = cpuBackend;\n");
-    writeFileSync(join(dir, 'src/grad/planted_a.ts'), "import type { B } from './planted_b.js';\nexport type A = { b: B };\n");
-    writeFileSync(join(dir, 'src/grad/planted_b.ts'), "import type { A } from './planted_a.js';\nexport type B = { a: A };\n");
+    writeFileSync(
+      join(dir, 'src/core/planted_up.ts'),
+      "import { relu } from '../ops/nn.js';\nexport const r = relu;\n"
+    );
+    writeFileSync(
+      join(dir, 'src/ops/planted_device.ts'),
+      "import type { GpuData } from '../gpu/memory.js';\nexport type G = GpuData;\n"
+    );
+    writeFileSync(
+      join(dir, 'src/gpu/planted_sibling.ts'),
+      "import { cpuBackend } from '../cpu/index.js';\nexport const c = cpuBackend;\n"
+    );
+    writeFileSync(
+      join(dir, 'src/grad/planted_a.ts'),
+      "import type { B } from './planted_b.js';\nexport type A = { b: B };\n"
+    );
+    writeFileSync(
+      join(dir, 'src/grad/planted_b.ts'),
+      "import type { A } from './planted_a.js';\nexport type B = { a: A };\n"
+    );
     const r = cruise(dir);
     expect(r.status).not.toBe(0);
     expect(r.out).toMatch(/layer-core: src\/core\/planted_up\.ts → src\/ops\/nn\.ts/);

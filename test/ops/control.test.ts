@@ -10,7 +10,10 @@ import * as K from '../../src/index.js';
 import type { DType, Nest, Tensor } from '../../src/index.js';
 import { expectClose, expectError, loadFixture, nest, tolFor } from '../helpers.js';
 
-interface Values { shape: number[]; data: number[] }
+interface Values {
+  shape: number[];
+  data: number[];
+}
 interface RnnCase {
   cell: 'simple' | 'const' | 'nested';
   go_backwards: boolean;
@@ -62,7 +65,10 @@ function cells(dtype: DType) {
     const [h, [c, d]] = s as [Tensor, Tensor[]];
     const h2 = K.tanh(K.add(K.add(K.add(K.dot(x1!, W), K.dot(x2!, W2)), K.dot(h, Uw)), K.multiply(c!, 0.5)));
     const c2 = K.add(K.multiply(c!, 0.9), h2);
-    return [[h2, c2], [h2, [c2, K.multiply(d!, h2)]]];
+    return [
+      [h2, c2],
+      [h2, [c2, K.multiply(d!, h2)]],
+    ];
   };
   return { simple, constCell, nested };
 }
@@ -78,7 +84,10 @@ function runCase(c: RnnCase, dtype: DType, timeMajor: boolean, mask3: boolean): 
     if (mask3) mask = K.expand_dims(mask, -1);
   }
   const opts = {
-    go_backwards: c.go_backwards, mask, unroll: c.unroll, time_major: timeMajor,
+    go_backwards: c.go_backwards,
+    mask,
+    unroll: c.unroll,
+    time_major: timeMajor,
     zero_output_for_mask: c.mode === 'mask_zero',
     input_length: c.mode === 'input_length' ? param('input_length', 'int32') : null,
   };
@@ -89,10 +98,17 @@ function runCase(c: RnnCase, dtype: DType, timeMajor: boolean, mask3: boolean): 
   if (c.cell === 'simple') {
     [last, outputs, states] = K.rnn(cl.simple, x, [param('h0', dtype)], opts);
   } else if (c.cell === 'const') {
-    [last, outputs, states] = K.rnn(cl.constCell, x, [param('h0', dtype), param('c0', dtype)], { ...opts, constants: [param('k', dtype)] });
+    [last, outputs, states] = K.rnn(cl.constCell, x, [param('h0', dtype), param('c0', dtype)], {
+      ...opts,
+      constants: [param('k', dtype)],
+    });
   } else {
-    [last, outputs, states] = K.rnn(cl.nested, [x, tmaj(param('x2', dtype))],
-      [param('h0', dtype), [param('c0', dtype), param('d0', dtype)]], opts);
+    [last, outputs, states] = K.rnn(
+      cl.nested,
+      [x, tmaj(param('x2', dtype))],
+      [param('h0', dtype), [param('c0', dtype), param('d0', dtype)]],
+      opts
+    );
   }
   const flat = (n: Nest): Tensor[] => (n instanceof K.Tensor ? [n] : n.flatMap(flat));
   const outs = flat(outputs).map((o) => (timeMajor ? K.permute_dimensions(o, [1, 0, 2]) : o));
@@ -120,7 +136,6 @@ function checkCase(c: RnnCase, dtype: DType, timeMajor: boolean, mask3: boolean)
 const caseKey = (c: RnnCase) => `${c.cell}/${c.go_backwards}/${c.mode}`;
 
 describe('rnn', () => {
-
   it(`matches the numpy re-implementation of both branches of the source (${fx.rnn.length} cases), float64, batch-major`, () => {
     expect(fx.rnn.length).toBe(48);
     fx.rnn.forEach((c, i) => checkCase(c, 'float64', false, i % 2 === 0));
@@ -184,7 +199,12 @@ describe('rnn', () => {
     const h0 = param('h0', 'float64');
     const m = param('mask', 'float64');
     const [, byPos] = K.rnn(simple, x, [h0], true, m, null, true, null, false, true);
-    const [, byName] = K.rnn(simple, x, [h0], { go_backwards: true, mask: m, unroll: true, zero_output_for_mask: true });
+    const [, byName] = K.rnn(simple, x, [h0], {
+      go_backwards: true,
+      mask: m,
+      unroll: true,
+      zero_output_for_mask: true,
+    });
     const [, mixed] = K.rnn(simple, x, [h0], true, { mask: m, unroll: true, zero_output_for_mask: true });
     expect(byName.toArray()).toEqual(byPos.toArray());
     expect(mixed.toArray()).toEqual(byPos.toArray());
@@ -198,7 +218,12 @@ describe('rnn', () => {
     const [, ref] = K.rnn(simple, x, [h0], { mask: m });
     const [, scaled] = K.rnn(simple, x, [h0], { mask: K.multiply(m, -2.5) });
     const [, asBool] = K.rnn(simple, x, [h0], { mask: K.cast(m, 'bool') });
-    const [, asArray] = K.rnn(simple, x, [h0], { mask: [[1, 1, 0, 1], [0, 1, 1, 0]] });
+    const [, asArray] = K.rnn(simple, x, [h0], {
+      mask: [
+        [1, 1, 0, 1],
+        [0, 1, 1, 0],
+      ],
+    });
     expect(scaled.toArray()).toEqual(ref.toArray());
     expect(asBool.toArray()).toEqual(ref.toArray());
     expect(asArray.toArray()).toEqual(ref.toArray());
@@ -214,7 +239,9 @@ describe('rnn', () => {
 
   it('allows a mask with no states (the source does; the docstring claims a ValueError)', () => {
     const x = param('x', 'float64');
-    const [last, outputs, states] = K.rnn((xt: Tensor) => [K.sum(xt, -1, true), []], x, [], { mask: param('mask', 'float64') });
+    const [last, outputs, states] = K.rnn((xt: Tensor) => [K.sum(xt, -1, true), []], x, [], {
+      mask: param('mask', 'float64'),
+    });
     expect(states).toEqual([]);
     const xs = x.toArray() as number[][][];
     const mask = fx.params.mask!.data;
@@ -224,7 +251,11 @@ describe('rnn', () => {
       return row.map((v, t) => [(prev = mask[b * T + t] ? v.reduce((p, q) => p + q, 0) : prev)]);
     });
     expectClose(outputs, want, 1e-12);
-    expectClose(last, want.map((r) => r[T - 1]!), 1e-12);
+    expectClose(
+      last,
+      want.map((r) => r[T - 1]!),
+      1e-12
+    );
   });
 
   it('works on placeholders with an unknown batch, through K.function, with symbolic gradients', () => {
@@ -246,7 +277,8 @@ describe('rnn', () => {
       const [ov, lv, gxv, ghv] = f([x, m, h0]);
       const [eLast, eOut] = K.rnn(simple, x, [h0], { mask: m, unroll, go_backwards: true });
       const [egx, egh] = K.gradients(K.sum(K.square(eOut)), [x, h0]);
-      const close = (a: ReturnType<typeof f>[number], e: Tensor) => expectClose(K.constant(a, 'float32'), e.toArray(), tolFor('float32', 1e-6));
+      const close = (a: ReturnType<typeof f>[number], e: Tensor) =>
+        expectClose(K.constant(a, 'float32'), e.toArray(), tolFor('float32', 1e-6));
       close(ov!, eOut);
       close(lv!, eLast);
       close(gxv!, egx!);
@@ -266,9 +298,26 @@ describe('rnn', () => {
       called++;
       return simple(x, s);
     };
-    expectError(() => K.rnn(counted, xp, [hp], { unroll: true }), K.ValueError, 'rnn:', 'Unrolling requires a fixed number of timesteps', '(None, None, 3)');
-    expectError(() => K.rnn(counted, xp, [hp]), K.ValueError, 'rnn:', 'unknown number of time steps', '(None, None, 3)');
-    expectError(() => K.rnn(counted, K.placeholder([null, 3, null]), [hp], { time_major: true }), K.ValueError, 'rnn:', 'time steps');
+    expectError(
+      () => K.rnn(counted, xp, [hp], { unroll: true }),
+      K.ValueError,
+      'rnn:',
+      'Unrolling requires a fixed number of timesteps',
+      '(None, None, 3)'
+    );
+    expectError(
+      () => K.rnn(counted, xp, [hp]),
+      K.ValueError,
+      'rnn:',
+      'unknown number of time steps',
+      '(None, None, 3)'
+    );
+    expectError(
+      () => K.rnn(counted, K.placeholder([null, 3, null]), [hp], { time_major: true }),
+      K.ValueError,
+      'rnn:',
+      'time steps'
+    );
     expect(called).toBe(0);
   });
 
@@ -281,17 +330,75 @@ describe('rnn', () => {
     };
     const x = param('x', 'float64');
     const h0 = param('h0', 'float64');
-    expectError(() => K.rnn(step, K.zeros([2, 3], 'float64'), [h0]), K.ValueError, 'rnn:', 'inputs', 'rank at least 3', '(2, 3)');
-    expectError(() => K.rnn(step as never, [x, K.zeros([2, 3], 'float64')], [h0]), K.ValueError, 'rnn:', 'inputs[1]', '(2, 3)');
-    expectError(() => K.rnn(step as never, [x, K.zeros([2, 5, 1], 'float64')], [h0]), K.ValueError, 'rnn:', 'inputs[1]', '(2, 5, 1)', 'time');
-    expectError(() => K.rnn(step, K.zeros([2, 0, 3], 'float64'), [h0]), K.ValueError, 'rnn:', 'no time steps', '(2, 0, 3)');
-    expectError(() => K.rnn(step, x, [h0], { mask: K.ones([2, 4, 1, 1]) }), K.ValueError, 'rnn:', 'mask', '(2, 4, 1, 1)');
+    expectError(
+      () => K.rnn(step, K.zeros([2, 3], 'float64'), [h0]),
+      K.ValueError,
+      'rnn:',
+      'inputs',
+      'rank at least 3',
+      '(2, 3)'
+    );
+    expectError(
+      () => K.rnn(step as never, [x, K.zeros([2, 3], 'float64')], [h0]),
+      K.ValueError,
+      'rnn:',
+      'inputs[1]',
+      '(2, 3)'
+    );
+    expectError(
+      () => K.rnn(step as never, [x, K.zeros([2, 5, 1], 'float64')], [h0]),
+      K.ValueError,
+      'rnn:',
+      'inputs[1]',
+      '(2, 5, 1)',
+      'time'
+    );
+    expectError(
+      () => K.rnn(step, K.zeros([2, 0, 3], 'float64'), [h0]),
+      K.ValueError,
+      'rnn:',
+      'no time steps',
+      '(2, 0, 3)'
+    );
+    expectError(
+      () => K.rnn(step, x, [h0], { mask: K.ones([2, 4, 1, 1]) }),
+      K.ValueError,
+      'rnn:',
+      'mask',
+      '(2, 4, 1, 1)'
+    );
     expectError(() => K.rnn(step, x, [h0], { mask: K.ones([2]) }), K.ValueError, 'rnn:', 'mask', '(2,)');
     expectError(() => K.rnn(step, x, [h0], { mask: K.ones([2, 4, 3]) }), K.ValueError, 'rnn:', 'mask', '(2, 4, 3)');
-    expectError(() => K.rnn(step, x, [h0], { mask: K.ones([4, 2]) }), K.ValueError, 'rnn:', 'mask', '(samples, time)', '(4, 2)');
-    expectError(() => K.rnn(step, x, [h0], { mask: K.ones([4, 2]), time_major: true }), K.ValueError, 'rnn:', 'mask', '(time, samples)', '(4, 2)');
-    expectError(() => K.rnn(step, x, [h0], { input_length: K.constant([3, 1]) }), K.TypeError, 'rnn:', 'input_length', 'float32');
-    expectError(() => K.rnn(step, x, [h0], { input_length: K.constant([3, 1, 2], 'int32') }), K.ValueError, 'rnn:', 'input_length', '(3,)');
+    expectError(
+      () => K.rnn(step, x, [h0], { mask: K.ones([4, 2]) }),
+      K.ValueError,
+      'rnn:',
+      'mask',
+      '(samples, time)',
+      '(4, 2)'
+    );
+    expectError(
+      () => K.rnn(step, x, [h0], { mask: K.ones([4, 2]), time_major: true }),
+      K.ValueError,
+      'rnn:',
+      'mask',
+      '(time, samples)',
+      '(4, 2)'
+    );
+    expectError(
+      () => K.rnn(step, x, [h0], { input_length: K.constant([3, 1]) }),
+      K.TypeError,
+      'rnn:',
+      'input_length',
+      'float32'
+    );
+    expectError(
+      () => K.rnn(step, x, [h0], { input_length: K.constant([3, 1, 2], 'int32') }),
+      K.ValueError,
+      'rnn:',
+      'input_length',
+      '(3,)'
+    );
     expectError(() => K.rnn(step, x, [h0], { input_length: 2.5 }), K.ValueError, 'rnn:', 'input_length', '2.5');
     expectError(() => K.rnn(step, x, [h0], { go_backwards: 1 as never }), K.TypeError, 'rnn:', 'go_backwards');
     expectError(() => K.rnn(step, x, [h0], { unrol: true } as never), K.TypeError, 'rnn:', 'unknown option "unrol"');
@@ -304,9 +411,28 @@ describe('rnn', () => {
     const x = param('x', 'float64');
     const h0 = param('h0', 'float64');
     const c0 = param('c0', 'float64');
-    expectError(() => K.rnn((_xt: Tensor, s: Tensor[]) => [s[0]!, [s[0]!]], x, [h0, c0]), K.ValueError, 'rnn:', 'new_states', 'structure');
-    expectError(() => K.rnn((xt: Tensor, s: Tensor[]) => [s[0]!, [xt]], x, [h0]), K.ValueError, 'rnn:', 'new_states', '(2, 3)', '(2, 2)');
-    expectError(() => K.rnn((_xt: Tensor, s: Tensor[]) => [s[0]!, [K.cast(s[0]!, 'float32')]], x, [h0]), K.TypeError, 'rnn:', 'float32', 'float64');
+    expectError(
+      () => K.rnn((_xt: Tensor, s: Tensor[]) => [s[0]!, [s[0]!]], x, [h0, c0]),
+      K.ValueError,
+      'rnn:',
+      'new_states',
+      'structure'
+    );
+    expectError(
+      () => K.rnn((xt: Tensor, s: Tensor[]) => [s[0]!, [xt]], x, [h0]),
+      K.ValueError,
+      'rnn:',
+      'new_states',
+      '(2, 3)',
+      '(2, 2)'
+    );
+    expectError(
+      () => K.rnn((_xt: Tensor, s: Tensor[]) => [s[0]!, [K.cast(s[0]!, 'float32')]], x, [h0]),
+      K.TypeError,
+      'rnn:',
+      'float32',
+      'float64'
+    );
     expectError(() => K.rnn((() => h0) as never, x, [h0]), K.TypeError, 'rnn:', '[output, new_states]');
     expectError(() => K.rnn((() => [1, []]) as never, x, [h0]), K.TypeError, 'rnn:', 'output');
     expectError(() => K.rnn((() => [h0, h0]) as never, x, [h0]), K.TypeError, 'rnn:', 'new_states');
@@ -317,7 +443,6 @@ describe('rnn', () => {
 });
 
 describe('map_fn', () => {
-
   it('maps fn over axis 0 and stacks the results (numpy reference)', () => {
     const a = elem('a');
     const y = K.map_fn((r: Tensor) => K.add(K.square(r), K.sin(r)), a);
@@ -330,14 +455,25 @@ describe('map_fn', () => {
   });
 
   it('maps over nested elems (with dtype for the single result) and may return a structure', () => {
-    const y = K.map_fn((e: Nest) => {
-      const [r, v] = e as Tensor[];
-      return K.multiply(r!, v!);
-    }, [elem('a'), elem('v')], null, 'float64');
+    const y = K.map_fn(
+      (e: Nest) => {
+        const [r, v] = e as Tensor[];
+        return K.multiply(r!, v!);
+      },
+      [elem('a'), elem('v')],
+      null,
+      'float64'
+    );
     expectClose(y as Tensor, nest(fx.funcs.map_nested!.data, [4, 3]), 1e-9);
-    const [p, q] = K.map_fn((r: Tensor) => [K.sum(r), K.max(r)], elem('a'), { dtype: ['float64', 'float64'] }) as Tensor[];
+    const [p, q] = K.map_fn((r: Tensor) => [K.sum(r), K.max(r)], elem('a'), {
+      dtype: ['float64', 'float64'],
+    }) as Tensor[];
     expect(p!.shape).toEqual([4]);
-    expectClose(q!, (elem('a').toArray() as number[][]).map((r) => Math.max(...r)), 1e-12);
+    expectClose(
+      q!,
+      (elem('a').toArray() as number[][]).map((r) => Math.max(...r)),
+      1e-12
+    );
   });
 
   it('needs dtype when fn changes the dtype or the structure, as tf.map_fn', () => {
@@ -358,8 +494,16 @@ describe('map_fn', () => {
     const y = K.map_fn((r: Tensor) => K.multiply(K.sin(r), w), a);
     const [ga, gw] = K.gradients(K.sum(y), [a, w]);
     const av = a.toArray() as number[][];
-    expectClose(ga!, av.map((r) => r.map((v, j) => Math.cos(v) * [0.5, -1, 2][j]!)), 1e-12);
-    expectClose(gw!, [0, 1, 2].map((j) => av.reduce((p, r) => p + Math.sin(r[j]!), 0)), 1e-12);
+    expectClose(
+      ga!,
+      av.map((r) => r.map((v, j) => Math.cos(v) * [0.5, -1, 2][j]!)),
+      1e-12
+    );
+    expectClose(
+      gw!,
+      [0, 1, 2].map((j) => av.reduce((p, r) => p + Math.sin(r[j]!), 0)),
+      1e-12
+    );
   });
 
   it('works on a placeholder with a known leading dim, through K.function', () => {
@@ -367,18 +511,47 @@ describe('map_fn', () => {
     const y = K.map_fn((r: Tensor) => K.square(r), p);
     expect(K.int_shape(y)).toEqual([4, null]);
     const [v] = K.function([p], [y])([elem('a', 'float32')]);
-    expectClose(K.constant(v!), (elem('a').toArray() as number[][]).map((r) => r.map((x) => x * x)), tolFor('float32', 1e-6));
-    expectError(() => K.map_fn((r: Tensor) => r, K.placeholder([null, 3])), K.ValueError, 'map_fn:', 'unknown length', '(None, 3)');
+    expectClose(
+      K.constant(v!),
+      (elem('a').toArray() as number[][]).map((r) => r.map((x) => x * x)),
+      tolFor('float32', 1e-6)
+    );
+    expectError(
+      () => K.map_fn((r: Tensor) => r, K.placeholder([null, 3])),
+      K.ValueError,
+      'map_fn:',
+      'unknown length',
+      '(None, 3)'
+    );
   });
 
   it('rejects scalars, empty and ragged elems, inconsistent results and bad options', () => {
     const id = (r: Tensor) => r;
     expectError(() => K.map_fn(id, K.constant(3)), K.ValueError, 'map_fn:', 'scalar');
     expectError(() => K.map_fn(id, K.zeros([0, 2])), K.ValueError, 'map_fn:', 'no elements');
-    expectError(() => K.map_fn((e: Nest) => e, [K.zeros([3]), K.zeros([4])], null, ['float32', 'float32']), K.ValueError, 'map_fn:', 'elems[1]', '(4,)', '(3,)');
+    expectError(
+      () => K.map_fn((e: Nest) => e, [K.zeros([3]), K.zeros([4])], null, ['float32', 'float32']),
+      K.ValueError,
+      'map_fn:',
+      'elems[1]',
+      '(4,)',
+      '(3,)'
+    );
     let i = 0;
-    expectError(() => K.map_fn((r: Tensor) => (i++ === 0 ? r : K.concatenate([r, r])), K.zeros([3, 2])), K.ValueError, 'map_fn:', 'iteration 1', '(4,)', '(2,)');
-    expectError(() => K.map_fn(id, K.zeros([3]), { nam: 'x' } as never), K.TypeError, 'map_fn:', 'unknown option "nam"');
+    expectError(
+      () => K.map_fn((r: Tensor) => (i++ === 0 ? r : K.concatenate([r, r])), K.zeros([3, 2])),
+      K.ValueError,
+      'map_fn:',
+      'iteration 1',
+      '(4,)',
+      '(2,)'
+    );
+    expectError(
+      () => K.map_fn(id, K.zeros([3]), { nam: 'x' } as never),
+      K.TypeError,
+      'map_fn:',
+      'unknown option "nam"'
+    );
     expectError(() => K.map_fn(id, K.zeros([3]), 7 as never), K.TypeError, 'map_fn:', 'name');
     expectError(() => K.map_fn((() => 3) as never, K.zeros([3])), K.TypeError, 'map_fn:', 'fn must return');
     expectError(() => K.map_fn(3 as never, K.zeros([3])), K.TypeError, 'map_fn:', 'fn must be a function');
@@ -406,7 +579,11 @@ function foldTests(name: 'foldl' | 'foldr'): void {
   it('goes in its own direction', () => {
     const order = fold((acc: Tensor, x: Tensor) => K.add(K.multiply(acc, 10), x), K.constant([1, 2, 3]));
     expect(order.toArray()).toBe(name === 'foldl' ? 123 : 321);
-    const withInit = fold((acc: Tensor, x: Tensor) => K.add(K.multiply(acc, 10), x), K.constant([1, 2, 3]), K.constant(4));
+    const withInit = fold(
+      (acc: Tensor, x: Tensor) => K.add(K.multiply(acc, 10), x),
+      K.constant([1, 2, 3]),
+      K.constant(4)
+    );
     expect(withInit.toArray()).toBe(name === 'foldl' ? 4123 : 4321);
   });
 
@@ -431,23 +608,56 @@ function foldTests(name: 'foldl' | 'foldr'): void {
     // y = w^4 init + sum_i w^(3 - pos(i)) sin(a_i), pos in the fold's order.
     const av = a.toArray() as number[][];
     const pos = (i: number) => (name === 'foldl' ? i : 3 - i);
-    expectClose(gi!, [1, 1, 1].map(() => 1.5 ** 4), 1e-12);
-    expectClose(ga!, av.map((r, i) => r.map((v) => 1.5 ** (3 - pos(i)) * Math.cos(v))), 1e-12);
+    expectClose(
+      gi!,
+      [1, 1, 1].map(() => 1.5 ** 4),
+      1e-12
+    );
+    expectClose(
+      ga!,
+      av.map((r, i) => r.map((v) => 1.5 ** (3 - pos(i)) * Math.cos(v))),
+      1e-12
+    );
     const iv = init.toArray() as number[];
-    const dw = [0, 1, 2].reduce((p, j) => p + 4 * 1.5 ** 3 * iv[j]! +
-      av.reduce((q, r, i) => q + (3 - pos(i)) * 1.5 ** (2 - pos(i)) * Math.sin(r[j]!), 0), 0);
+    const dw = [0, 1, 2].reduce(
+      (p, j) =>
+        p + 4 * 1.5 ** 3 * iv[j]! + av.reduce((q, r, i) => q + (3 - pos(i)) * 1.5 ** (2 - pos(i)) * Math.sin(r[j]!), 0),
+      0
+    );
     expectClose(gw!, dw, 1e-12);
   });
 
   it('rejects empty elems without an initializer, and results that change shape, dtype or structure', () => {
     expectError(() => fold(foldFn, K.zeros([0, 3])), K.ValueError, `${name}:`, 'empty', 'initializer');
-    expectError(() => fold((acc: Tensor, x: Tensor) => K.concatenate([acc, x]), K.zeros([3, 2])), K.ValueError, `${name}:`, '(4,)', '(2,)');
-    expectError(() => fold((acc: Tensor) => K.cast(acc, 'int32'), K.zeros([3, 2])), K.TypeError, `${name}:`, 'int32', 'float32');
-    expectError(() => fold(((acc: Tensor) => [acc, acc]) as never, K.zeros([3, 2])), K.ValueError, `${name}:`, 'structure');
+    expectError(
+      () => fold((acc: Tensor, x: Tensor) => K.concatenate([acc, x]), K.zeros([3, 2])),
+      K.ValueError,
+      `${name}:`,
+      '(4,)',
+      '(2,)'
+    );
+    expectError(
+      () => fold((acc: Tensor) => K.cast(acc, 'int32'), K.zeros([3, 2])),
+      K.TypeError,
+      `${name}:`,
+      'int32',
+      'float32'
+    );
+    expectError(
+      () => fold(((acc: Tensor) => [acc, acc]) as never, K.zeros([3, 2])),
+      K.ValueError,
+      `${name}:`,
+      'structure'
+    );
     expectError(() => fold((() => 'x') as never, K.zeros([3, 2])), K.TypeError, `${name}:`, 'fn must return');
     expectError(() => fold(foldFn, K.constant(2)), K.ValueError, `${name}:`, 'scalar');
     expectError(() => fold(foldFn, K.placeholder([null, 2])), K.ValueError, `${name}:`, 'unknown length');
-    expectError(() => fold(foldFn, K.zeros([3]), { init: 1 } as never), K.TypeError, `${name}:`, 'unknown option "init"');
+    expectError(
+      () => fold(foldFn, K.zeros([3]), { init: 1 } as never),
+      K.TypeError,
+      `${name}:`,
+      'unknown option "init"'
+    );
   });
 }
 

@@ -13,12 +13,21 @@ import type { DType } from '../../src/index.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, fixtureTensor, loadFixture, nest as nestData } from '../helpers.js';
 
-interface Values { shape: number[]; scale: number; data: number[] }
+interface Values {
+  shape: number[];
+  scale: number;
+  data: number[];
+}
 type Fn = 'conv1d' | 'conv2d' | 'conv3d' | 'conv2d_transpose' | 'depthwise_conv2d' | 'separable_conv2d';
 interface Case {
   fn: Fn;
-  args: { strides: number | number[]; padding: string; data_format: 'channels_first' | 'channels_last';
-    dilation_rate: number | number[]; output_shape?: (number | null)[] };
+  args: {
+    strides: number | number[];
+    padding: string;
+    data_format: 'channels_first' | 'channels_last';
+    dilation_rate: number | number[];
+    output_shape?: (number | null)[];
+  };
   inputs: Record<string, Values>;
   y: Values;
   r?: Values;
@@ -34,8 +43,12 @@ const nest = (v: Values): NestedArray => nestData(unscaled(v), v.shape);
 
 /** The case's inputs in Keras's argument order (x first). */
 function inputsOf(c: Case, dtype: DType): K.Tensor[] {
-  const names = c.fn === 'separable_conv2d' ? ['x', 'depthwise_kernel', 'pointwise_kernel']
-    : c.fn === 'depthwise_conv2d' ? ['x', 'depthwise_kernel'] : ['x', 'kernel'];
+  const names =
+    c.fn === 'separable_conv2d'
+      ? ['x', 'depthwise_kernel', 'pointwise_kernel']
+      : c.fn === 'depthwise_conv2d'
+        ? ['x', 'depthwise_kernel']
+        : ['x', 'kernel'];
   return names.map((n) => tensor(c.inputs[n]!, dtype));
 }
 
@@ -46,23 +59,44 @@ function call(c: Case, ts: K.Tensor[], positional: boolean): K.Tensor {
   const pad = padding as 'valid';
   switch (c.fn) {
     case 'conv1d':
-      return positional ? K.conv1d(x, a, strides, padding as 'causal', data_format, dilation_rate)
+      return positional
+        ? K.conv1d(x, a, strides, padding as 'causal', data_format, dilation_rate)
         : K.conv1d(x, a, { strides, padding: padding as 'causal', data_format, dilation_rate });
     case 'conv2d':
-      return positional ? K.conv2d(x, a, strides, pad, data_format, dilation_rate)
+      return positional
+        ? K.conv2d(x, a, strides, pad, data_format, dilation_rate)
         : K.conv2d(x, a, { strides, padding: pad, data_format, dilation_rate });
     case 'conv3d':
-      return positional ? K.conv3d(x, a, strides, pad, data_format, dilation_rate)
+      return positional
+        ? K.conv3d(x, a, strides, pad, data_format, dilation_rate)
         : K.conv3d(x, a, { strides, padding: pad, data_format, dilation_rate });
     case 'conv2d_transpose':
-      return positional ? K.conv2d_transpose(x, a, output_shape!, strides as number[], pad, data_format, dilation_rate as number[])
-        : K.conv2d_transpose(x, a, output_shape!, { strides: strides as number[], padding: pad, data_format, dilation_rate: dilation_rate as number[] });
+      return positional
+        ? K.conv2d_transpose(x, a, output_shape!, strides as number[], pad, data_format, dilation_rate as number[])
+        : K.conv2d_transpose(x, a, output_shape!, {
+            strides: strides as number[],
+            padding: pad,
+            data_format,
+            dilation_rate: dilation_rate as number[],
+          });
     case 'depthwise_conv2d':
-      return positional ? K.depthwise_conv2d(x, a, strides as number[], pad, data_format, dilation_rate as number[])
-        : K.depthwise_conv2d(x, a, { strides: strides as number[], padding: pad, data_format, dilation_rate: dilation_rate as number[] });
+      return positional
+        ? K.depthwise_conv2d(x, a, strides as number[], pad, data_format, dilation_rate as number[])
+        : K.depthwise_conv2d(x, a, {
+            strides: strides as number[],
+            padding: pad,
+            data_format,
+            dilation_rate: dilation_rate as number[],
+          });
     case 'separable_conv2d':
-      return positional ? K.separable_conv2d(x, a, b!, strides as number[], pad, data_format, dilation_rate as number[])
-        : K.separable_conv2d(x, a, b!, { strides: strides as number[], padding: pad, data_format, dilation_rate: dilation_rate as number[] });
+      return positional
+        ? K.separable_conv2d(x, a, b!, strides as number[], pad, data_format, dilation_rate as number[])
+        : K.separable_conv2d(x, a, b!, {
+            strides: strides as number[],
+            padding: pad,
+            data_format,
+            dilation_rate: dilation_rate as number[],
+          });
   }
 }
 
@@ -126,7 +160,9 @@ describe('conv1d', () => {
   fixtureTests('conv1d');
 
   it("'causal' equals left padding by dilation * (k - 1) then 'valid'", () => {
-    const c = fixture.cases.find((k) => k.fn === 'conv1d' && k.args.padding === 'causal' && k.args.data_format === 'channels_last')!;
+    const c = fixture.cases.find(
+      (k) => k.fn === 'conv1d' && k.args.padding === 'causal' && k.args.data_format === 'channels_last'
+    )!;
     const [x, k] = inputsOf(c, 'float32') as [K.Tensor, K.Tensor];
     const d = c.args.dilation_rate as number;
     const left = d * (k.shape[0]! - 1);
@@ -144,7 +180,8 @@ describe('conv1d', () => {
   });
 
   it('rejects bad input before running', () => {
-    const x = K.variable(zeros([2, 7, 3])), k = zeros([3, 3, 4]);
+    const x = K.variable(zeros([2, 7, 3])),
+      k = zeros([3, 3, 4]);
     const before = K.get_value(x).data.slice();
     expectError(() => K.conv1d(x, k, 1, 'full' as never), K.ValueError, 'conv1d:', 'padding', 'full');
     expectError(() => K.conv1d(x, k, 1, 'SAME' as never), K.ValueError, 'conv1d:', 'padding', 'SAME');
@@ -155,11 +192,31 @@ describe('conv1d', () => {
     expectError(() => K.conv1d(x, k, [1, 1]), K.ValueError, 'conv1d:', 'strides', 'length 1, 1 or 3');
     expectError(() => K.conv1d(x, k, [2, 2, 1]), K.ValueError, 'conv1d:', 'strides', 'batch and channel');
     expectError(() => K.conv1d(x, k, 1, 'valid', null, 0), K.ValueError, 'conv1d:', 'dilation_rate', 'positive');
-    expectError(() => K.conv1d(x, k, 2, 'causal', null, 2), K.ValueError, 'conv1d:', 'strides > 1', 'dilation_rate > 1');
-    expectError(() => K.conv1d(x, zeros([3, 2, 4])), K.ValueError, 'conv1d:', '3 input channels', '(3, 2, 4)', '(2, 7, 3)');
+    expectError(
+      () => K.conv1d(x, k, 2, 'causal', null, 2),
+      K.ValueError,
+      'conv1d:',
+      'strides > 1',
+      'dilation_rate > 1'
+    );
+    expectError(
+      () => K.conv1d(x, zeros([3, 2, 4])),
+      K.ValueError,
+      'conv1d:',
+      '3 input channels',
+      '(3, 2, 4)',
+      '(2, 7, 3)'
+    );
     expectError(() => K.conv1d(x, zeros([3, 3])), K.ValueError, 'conv1d:', 'kernel', '3D', '(3, 3)');
     expectError(() => K.conv1d(zeros([7, 3]), k), K.ValueError, 'conv1d:', 'x', '3D', '(7, 3)');
-    expectError(() => K.conv1d(x, zeros([9, 3, 4])), K.ValueError, 'conv1d:', 'negative', 'input_size: 7', 'effective_filter_size: 9');
+    expectError(
+      () => K.conv1d(x, zeros([9, 3, 4])),
+      K.ValueError,
+      'conv1d:',
+      'negative',
+      'input_size: 7',
+      'effective_filter_size: 9'
+    );
     expectError(() => K.conv1d(x, zeros([3, 3, 4], 'float64')), K.TypeError, 'conv1d:', 'kernel', 'float64');
     expectError(() => K.conv1d(zeros([2, 7, 3], 'int32'), k), K.TypeError, 'conv1d:', 'x', 'int32');
     expectError(() => K.conv1d(x, k, { stride: 1 } as never), K.TypeError, 'conv1d:', 'unknown option "stride"');
@@ -168,8 +225,14 @@ describe('conv1d', () => {
 
   it('under channels_first, causal pads axis 1 (the channels) as the source does', () => {
     // x (2, 3, 7) and kernel (3, 3, 4): the padded x has 5 channels, so the kernel no longer fits.
-    expectError(() => K.conv1d(zeros([2, 3, 7]), zeros([3, 3, 4]), 1, 'causal', 'channels_first'), K.ValueError,
-      'conv1d:', '5 input channels', 'axis 1', '(3, 3, 4)');
+    expectError(
+      () => K.conv1d(zeros([2, 3, 7]), zeros([3, 3, 4]), 1, 'causal', 'channels_first'),
+      K.ValueError,
+      'conv1d:',
+      '5 input channels',
+      'axis 1',
+      '(3, 3, 4)'
+    );
   });
 });
 
@@ -186,7 +249,12 @@ describe('conv2d', () => {
   it('works on placeholders with an unknown batch, through K.function; unknown spatial sizes are a ValueError', () => {
     const c = fixture.cases.find((k) => k.fn === 'conv2d')!;
     const [xv, kv] = inputsOf(c, 'float32') as [K.Tensor, K.Tensor];
-    const opts = { strides: c.args.strides, padding: c.args.padding as 'same', data_format: c.args.data_format, dilation_rate: c.args.dilation_rate };
+    const opts = {
+      strides: c.args.strides,
+      padding: c.args.padding as 'same',
+      data_format: c.args.data_format,
+      dilation_rate: c.args.dilation_rate,
+    };
     const x = K.placeholder([null, ...xv.shape.slice(1)]);
     const y = K.conv2d(x, kv, opts);
     expect(K.int_shape(y)).toEqual([null, ...c.y.shape.slice(1)]);
@@ -199,13 +267,26 @@ describe('conv2d', () => {
     const [first] = f([K.slice(xv, [0, 0, 0, 0], [1, ...xv.shape.slice(1)])]);
     expectClose(K.constant(first!), K.slice(K.constant(out!), [0, 0, 0, 0], [1, ...c.y.shape.slice(1)]).toArray());
     // Padding depends on the spatial sizes, so they must be known.
-    const spatial = c.args.data_format === 'channels_first' ? [xv.shape[0]!, xv.shape[1]!, null, null] : [xv.shape[0]!, null, null, xv.shape[3]!];
+    const spatial =
+      c.args.data_format === 'channels_first'
+        ? [xv.shape[0]!, xv.shape[1]!, null, null]
+        : [xv.shape[0]!, null, null, xv.shape[3]!];
     expectError(() => K.conv2d(K.placeholder(spatial), kv, opts), K.ValueError, 'conv2d', 'spatial', 'None');
   });
 
   it('second derivatives flow (d/dx of a gradient w.r.t. the kernel)', () => {
-    const x = K.variable(K.reshape(Float32Array.from({ length: 2 * 5 * 5 * 2 }, (_, i) => ((i * 7) % 11) / 8 - 0.5), [2, 5, 5, 2]));
-    const k = K.variable(K.reshape(Float32Array.from({ length: 3 * 3 * 2 * 3 }, (_, i) => ((i * 5) % 9) / 8 - 0.5), [3, 3, 2, 3]));
+    const x = K.variable(
+      K.reshape(
+        Float32Array.from({ length: 2 * 5 * 5 * 2 }, (_, i) => ((i * 7) % 11) / 8 - 0.5),
+        [2, 5, 5, 2]
+      )
+    );
+    const k = K.variable(
+      K.reshape(
+        Float32Array.from({ length: 3 * 3 * 2 * 3 }, (_, i) => ((i * 5) % 9) / 8 - 0.5),
+        [3, 3, 2, 3]
+      )
+    );
     // loss = sum(conv(x, k)^2); d/dk, then the sum of it, differentiated in x: bilinear, so not zero.
     const gk = K.gradients(K.sum(K.square(K.conv2d(x, k, [1, 1], 'same'))), [k])[0]!;
     const gx = K.gradients(K.sum(K.square(gk)), [x])[0]!;
@@ -214,20 +295,61 @@ describe('conv2d', () => {
   });
 
   it('rejects bad input before running', () => {
-    const x = K.variable(zeros([2, 5, 6, 3])), k = zeros([3, 3, 3, 4]);
+    const x = K.variable(zeros([2, 5, 6, 3])),
+      k = zeros([3, 3, 3, 4]);
     const before = K.get_value(x).data.slice();
     expectError(() => K.conv2d(x, k, [1, 1], 'causal' as never), K.ValueError, 'conv2d:', 'padding', 'causal');
-    expectError(() => K.conv2d(x, k, [1, 1], 'valid', 'channels_middle' as never), K.ValueError, 'conv2d:', 'data_format', 'channels_middle');
+    expectError(
+      () => K.conv2d(x, k, [1, 1], 'valid', 'channels_middle' as never),
+      K.ValueError,
+      'conv2d:',
+      'data_format',
+      'channels_middle'
+    );
     expectError(() => K.conv2d(x, k, [0, 1]), K.ValueError, 'conv2d:', 'strides', 'positive');
     expectError(() => K.conv2d(x, k, [1, -2]), K.ValueError, 'conv2d:', 'strides', 'positive');
     expectError(() => K.conv2d(x, k, [1, 1, 1]), K.ValueError, 'conv2d:', 'strides', 'length 1, 2 or 4');
-    expectError(() => K.conv2d(x, k, [2, 1], 'same', null, [1, 2]), K.ValueError, 'conv2d:', 'strides > 1', 'dilation_rate > 1', '[2,1]', '[1,2]');
-    expectError(() => K.conv2d(x, zeros([3, 3, 2, 4])), K.ValueError, 'conv2d:', '3 input channels', '(3, 3, 2, 4)', 'expects 2');
+    expectError(
+      () => K.conv2d(x, k, [2, 1], 'same', null, [1, 2]),
+      K.ValueError,
+      'conv2d:',
+      'strides > 1',
+      'dilation_rate > 1',
+      '[2,1]',
+      '[1,2]'
+    );
+    expectError(
+      () => K.conv2d(x, zeros([3, 3, 2, 4])),
+      K.ValueError,
+      'conv2d:',
+      '3 input channels',
+      '(3, 3, 2, 4)',
+      'expects 2'
+    );
     expectError(() => K.conv2d(x, zeros([3, 3, 3])), K.ValueError, 'conv2d:', 'kernel', '4D', '(3, 3, 3)');
     expectError(() => K.conv2d(zeros([5, 6, 3]), k), K.ValueError, 'conv2d:', 'x', '4D', '(5, 6, 3)');
-    expectError(() => K.conv2d(x, zeros([0, 3, 3, 4])), K.ValueError, 'conv2d:', 'kernel', 'positive spatial', '(0, 3, 3, 4)');
-    expectError(() => K.conv2d(x, k, [1, 1], 'valid', 'channels_first'), K.ValueError, 'conv2d:', '5 input channels', 'expects 3');
-    expectError(() => K.conv2d(x, k, [1, 1], 'valid', null, [3, 3]), K.ValueError, 'conv2d:', 'negative', 'effective_filter_size: 7');
+    expectError(
+      () => K.conv2d(x, zeros([0, 3, 3, 4])),
+      K.ValueError,
+      'conv2d:',
+      'kernel',
+      'positive spatial',
+      '(0, 3, 3, 4)'
+    );
+    expectError(
+      () => K.conv2d(x, k, [1, 1], 'valid', 'channels_first'),
+      K.ValueError,
+      'conv2d:',
+      '5 input channels',
+      'expects 3'
+    );
+    expectError(
+      () => K.conv2d(x, k, [1, 1], 'valid', null, [3, 3]),
+      K.ValueError,
+      'conv2d:',
+      'negative',
+      'effective_filter_size: 7'
+    );
     expectError(() => K.conv2d(x, k, '1' as never), K.TypeError, 'conv2d:', 'strides');
     expect(Array.from(K.get_value(x).data)).toEqual(Array.from(before));
   });
@@ -237,12 +359,25 @@ describe('conv3d', () => {
   fixtureTests('conv3d');
 
   it('rejects bad input before running', () => {
-    const x = zeros([1, 4, 5, 4, 2]), k = zeros([2, 3, 2, 2, 3]);
-    expectError(() => K.conv3d(x, k, [1, 1, 1], 'valid', 'NDHWC' as never), K.ValueError, 'conv3d:', 'data_format', 'NDHWC');
+    const x = zeros([1, 4, 5, 4, 2]),
+      k = zeros([2, 3, 2, 2, 3]);
+    expectError(
+      () => K.conv3d(x, k, [1, 1, 1], 'valid', 'NDHWC' as never),
+      K.ValueError,
+      'conv3d:',
+      'data_format',
+      'NDHWC'
+    );
     expectError(() => K.conv3d(x, k, [1, 1, 1], 'Valid' as never), K.ValueError, 'conv3d:', 'padding', 'Valid');
     expectError(() => K.conv3d(x, k, [1, 0, 1]), K.ValueError, 'conv3d:', 'strides', 'positive');
     expectError(() => K.conv3d(x, k, [1, 1]), K.ValueError, 'conv3d:', 'strides', 'length 1, 3 or 5');
-    expectError(() => K.conv3d(x, k, [1, 1, 2], 'same', null, [2, 1, 1]), K.ValueError, 'conv3d:', 'strides > 1', 'dilation_rate > 1');
+    expectError(
+      () => K.conv3d(x, k, [1, 1, 2], 'same', null, [2, 1, 1]),
+      K.ValueError,
+      'conv3d:',
+      'strides > 1',
+      'dilation_rate > 1'
+    );
     expectError(() => K.conv3d(x, zeros([2, 3, 2, 3, 3])), K.ValueError, 'conv3d:', '2 input channels', 'expects 3');
     expectError(() => K.conv3d(x, zeros([2, 3, 2, 2])), K.ValueError, 'conv3d:', 'kernel', '5D', '(2, 3, 2, 2)');
     expectError(() => K.conv3d(zeros([4, 5, 4, 2]), k), K.ValueError, 'conv3d:', 'x', '5D');
@@ -253,7 +388,12 @@ describe('conv2d_transpose', () => {
   fixtureTests('conv2d_transpose');
 
   it('is the gradient of conv2d with respect to its input', () => {
-    const c = fixture.cases.find((k) => k.fn === 'conv2d_transpose' && JSON.stringify(k.args.strides) === '[2,2]' && k.args.data_format === 'channels_last')!;
+    const c = fixture.cases.find(
+      (k) =>
+        k.fn === 'conv2d_transpose' &&
+        JSON.stringify(k.args.strides) === '[2,2]' &&
+        k.args.data_format === 'channels_last'
+    )!;
     const [x, k] = inputsOf(c, 'float32') as [K.Tensor, K.Tensor];
     const outShape = c.args.output_shape as number[];
     const z = K.variable(zeros(outShape));
@@ -263,33 +403,137 @@ describe('conv2d_transpose', () => {
   });
 
   it('takes output_shape as an int tensor, or by name, with a null batch', () => {
-    const c = fixture.cases.find((k) => k.fn === 'conv2d_transpose' && k.args.data_format === 'channels_last' && JSON.stringify(k.args.strides) === '[1,1]')!;
+    const c = fixture.cases.find(
+      (k) =>
+        k.fn === 'conv2d_transpose' &&
+        k.args.data_format === 'channels_last' &&
+        JSON.stringify(k.args.strides) === '[1,1]'
+    )!;
     const [x, k] = inputsOf(c, 'float32') as [K.Tensor, K.Tensor];
     const shape = c.args.output_shape as number[];
-    expectClose(K.conv2d_transpose(x, k, K.constant(shape, 'int32'), { padding: c.args.padding as 'valid', dilation_rate: c.args.dilation_rate as number[] }), nest(c.y));
-    expectClose(K.conv2d_transpose(x, k, { output_shape: [null, ...shape.slice(1)], padding: c.args.padding as 'valid', dilation_rate: c.args.dilation_rate as number[] }), nest(c.y));
+    expectClose(
+      K.conv2d_transpose(x, k, K.constant(shape, 'int32'), {
+        padding: c.args.padding as 'valid',
+        dilation_rate: c.args.dilation_rate as number[],
+      }),
+      nest(c.y)
+    );
+    expectClose(
+      K.conv2d_transpose(x, k, {
+        output_shape: [null, ...shape.slice(1)],
+        padding: c.args.padding as 'valid',
+        dilation_rate: c.args.dilation_rate as number[],
+      }),
+      nest(c.y)
+    );
   });
 
   it('rejects bad input before running', () => {
-    const x = K.variable(zeros([2, 3, 4, 3])), k = zeros([3, 3, 2, 3]);
+    const x = K.variable(zeros([2, 3, 4, 3])),
+      k = zeros([3, 3, 2, 3]);
     const before = K.get_value(x).data.slice();
     const out = [2, 6, 8, 2];
-    expectError(() => K.conv2d_transpose(x, k, out, [2, 2], 'full' as never), K.ValueError, 'conv2d_transpose:', 'padding', 'full');
-    expectError(() => K.conv2d_transpose(x, k, out, [2, 2], 'same', 'NHWC' as never), K.ValueError, 'conv2d_transpose:', 'data_format', 'NHWC');
-    expectError(() => K.conv2d_transpose(x, k, out, [0, 2], 'same'), K.ValueError, 'conv2d_transpose:', 'strides', 'positive');
-    expectError(() => K.conv2d_transpose(x, k, out, 2 as never, 'same'), K.ValueError, 'conv2d_transpose:', 'strides', 'tuple of 2');
+    expectError(
+      () => K.conv2d_transpose(x, k, out, [2, 2], 'full' as never),
+      K.ValueError,
+      'conv2d_transpose:',
+      'padding',
+      'full'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, out, [2, 2], 'same', 'NHWC' as never),
+      K.ValueError,
+      'conv2d_transpose:',
+      'data_format',
+      'NHWC'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, out, [0, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'strides',
+      'positive'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, out, 2 as never, 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'strides',
+      'tuple of 2'
+    );
     // x's spatial (3, 4) is not what a same conv at stride 1 makes of (6, 8)
-    expectError(() => K.conv2d_transpose(x, k, out, [1, 1], 'same'), K.ValueError, 'conv2d_transpose:', 'output_shape', '(6, 8)', '(3, 4)', '(2, 3, 4, 3)');
-    expectError(() => K.conv2d_transpose(x, k, [2, 6, 8, 5], [2, 2], 'same'), K.ValueError, 'conv2d_transpose:', 'output channels', '(3, 3, 2, 3)');
-    expectError(() => K.conv2d_transpose(x, zeros([3, 3, 2, 4]), out, [2, 2], 'same'), K.ValueError, 'conv2d_transpose:', 'input channels', '(3, 3, 2, 4)');
-    expectError(() => K.conv2d_transpose(x, k, [3, 6, 8, 2], [2, 2], 'same'), K.ValueError, 'conv2d_transpose:', 'batch', '(2, 3, 4, 3)');
-    expectError(() => K.conv2d_transpose(x, k, [2, 6, 8], [2, 2], 'same'), K.ValueError, 'conv2d_transpose:', 'output_shape', '(4,)');
-    expectError(() => K.conv2d_transpose(x, k, [2, 6, -8, 2], [2, 2], 'same'), K.ValueError, 'conv2d_transpose:', 'output_shape', 'non-negative');
-    expectError(() => K.conv2d_transpose(x, k, out, [2, 2], 'same', null, [2, 2]), K.ValueError, 'conv2d_transpose:', 'strides > 1', 'dilation_rate > 1');
-    expectError(() => K.conv2d_transpose(x, k, out, [1, 1], 'same', null, [2, 1]), K.ValueError, 'conv2d_transpose:', 'dilation_rate', 'equal');
-    expectError(() => K.conv2d_transpose(x, zeros([3, 3, 3]), undefined as never), K.TypeError, 'conv2d_transpose:', 'output_shape');
+    expectError(
+      () => K.conv2d_transpose(x, k, out, [1, 1], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'output_shape',
+      '(6, 8)',
+      '(3, 4)',
+      '(2, 3, 4, 3)'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, [2, 6, 8, 5], [2, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'output channels',
+      '(3, 3, 2, 3)'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, zeros([3, 3, 2, 4]), out, [2, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'input channels',
+      '(3, 3, 2, 4)'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, [3, 6, 8, 2], [2, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'batch',
+      '(2, 3, 4, 3)'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, [2, 6, 8], [2, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'output_shape',
+      '(4,)'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, [2, 6, -8, 2], [2, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose:',
+      'output_shape',
+      'non-negative'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, out, [2, 2], 'same', null, [2, 2]),
+      K.ValueError,
+      'conv2d_transpose:',
+      'strides > 1',
+      'dilation_rate > 1'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, k, out, [1, 1], 'same', null, [2, 1]),
+      K.ValueError,
+      'conv2d_transpose:',
+      'dilation_rate',
+      'equal'
+    );
+    expectError(
+      () => K.conv2d_transpose(x, zeros([3, 3, 3]), undefined as never),
+      K.TypeError,
+      'conv2d_transpose:',
+      'output_shape'
+    );
     expectError(() => K.conv2d_transpose(x, zeros([3, 3, 3]), out), K.ValueError, 'conv2d_transpose:', 'kernel', '4D');
-    expectError(() => K.conv2d_transpose(x, k, K.constant(out), [2, 2], 'same'), K.TypeError, 'conv2d_transpose:', 'output_shape', 'float32');
+    expectError(
+      () => K.conv2d_transpose(x, k, K.constant(out), [2, 2], 'same'),
+      K.TypeError,
+      'conv2d_transpose:',
+      'output_shape',
+      'float32'
+    );
     expect(Array.from(K.get_value(x).data)).toEqual(Array.from(before));
   });
 });
@@ -307,21 +551,61 @@ describe('depthwise_conv2d', () => {
       const xi = K.slice(x, [0, 0, 0, i], [xs[0]!, xs[1]!, xs[2]!, 1]);
       const ki = K.slice(dk, [0, 0, i, 0], [kh, kw, 1, m]);
       const ys = y.shape;
-      expectClose(K.slice(y, [0, 0, 0, i * m], [ys[0]!, ys[1]!, ys[2]!, m]), K.conv2d(xi, ki, c.args.strides, c.args.padding as 'valid').toArray());
+      expectClose(
+        K.slice(y, [0, 0, 0, i * m], [ys[0]!, ys[1]!, ys[2]!, m]),
+        K.conv2d(xi, ki, c.args.strides, c.args.padding as 'valid').toArray()
+      );
     }
   });
 
   it('rejects bad input before running', () => {
-    const x = zeros([2, 5, 5, 3]), dk = zeros([3, 3, 3, 2]);
-    expectError(() => K.depthwise_conv2d(x, dk, [1, 1], 'causal' as never), K.ValueError, 'depthwise_conv2d:', 'padding', 'causal');
-    expectError(() => K.depthwise_conv2d(x, dk, [1, 1], 'valid', 'NCHW' as never), K.ValueError, 'depthwise_conv2d:', 'data_format', 'NCHW');
+    const x = zeros([2, 5, 5, 3]),
+      dk = zeros([3, 3, 3, 2]);
+    expectError(
+      () => K.depthwise_conv2d(x, dk, [1, 1], 'causal' as never),
+      K.ValueError,
+      'depthwise_conv2d:',
+      'padding',
+      'causal'
+    );
+    expectError(
+      () => K.depthwise_conv2d(x, dk, [1, 1], 'valid', 'NCHW' as never),
+      K.ValueError,
+      'depthwise_conv2d:',
+      'data_format',
+      'NCHW'
+    );
     expectError(() => K.depthwise_conv2d(x, dk, [1, 0]), K.ValueError, 'depthwise_conv2d:', 'strides', 'positive');
     expectError(() => K.depthwise_conv2d(x, dk, [1]), K.ValueError, 'depthwise_conv2d:', 'strides', 'tuple of 2');
-    expectError(() => K.depthwise_conv2d(x, dk, [2, 2], 'same', null, [2, 2]), K.ValueError, 'depthwise_conv2d:', 'strides > 1', 'dilation_rate > 1');
-    expectError(() => K.depthwise_conv2d(x, zeros([3, 3, 2, 2])), K.ValueError, 'depthwise_conv2d:', '3 channels', '(3, 3, 2, 2)');
-    expectError(() => K.depthwise_conv2d(x, zeros([3, 3, 3])), K.ValueError, 'depthwise_conv2d:', 'depthwise_kernel', '4D');
+    expectError(
+      () => K.depthwise_conv2d(x, dk, [2, 2], 'same', null, [2, 2]),
+      K.ValueError,
+      'depthwise_conv2d:',
+      'strides > 1',
+      'dilation_rate > 1'
+    );
+    expectError(
+      () => K.depthwise_conv2d(x, zeros([3, 3, 2, 2])),
+      K.ValueError,
+      'depthwise_conv2d:',
+      '3 channels',
+      '(3, 3, 2, 2)'
+    );
+    expectError(
+      () => K.depthwise_conv2d(x, zeros([3, 3, 3])),
+      K.ValueError,
+      'depthwise_conv2d:',
+      'depthwise_kernel',
+      '4D'
+    );
     expectError(() => K.depthwise_conv2d(zeros([5, 5, 3]), dk), K.ValueError, 'depthwise_conv2d:', 'x', '4D');
-    expectError(() => K.depthwise_conv2d(x, zeros([7, 3, 3, 2])), K.ValueError, 'depthwise_conv2d:', 'negative', 'input_size: 5');
+    expectError(
+      () => K.depthwise_conv2d(x, zeros([7, 3, 3, 2])),
+      K.ValueError,
+      'depthwise_conv2d:',
+      'negative',
+      'input_size: 5'
+    );
   });
 });
 
@@ -332,20 +616,80 @@ describe('separable_conv2d', () => {
     const c = fixture.cases.find((k) => k.fn === 'separable_conv2d' && k.args.data_format === 'channels_last')!;
     const [x, dk, pk] = inputsOf(c, 'float32') as [K.Tensor, K.Tensor, K.Tensor];
     const d = K.depthwise_conv2d(x, dk, c.args.strides as number[], c.args.padding as 'valid');
-    expectClose(K.separable_conv2d(x, dk, pk, c.args.strides as number[], c.args.padding as 'valid'), K.conv2d(d, pk).toArray());
+    expectClose(
+      K.separable_conv2d(x, dk, pk, c.args.strides as number[], c.args.padding as 'valid'),
+      K.conv2d(d, pk).toArray()
+    );
   });
 
   it('rejects bad input before running', () => {
-    const x = zeros([2, 5, 5, 3]), dk = zeros([3, 3, 3, 2]), pk = zeros([1, 1, 6, 4]);
-    expectError(() => K.separable_conv2d(x, dk, pk, [1, 1, 1] as never), K.ValueError, 'separable_conv2d:', 'strides', 'tuple of 2 integers');
-    expectError(() => K.separable_conv2d(x, dk, pk, [1, 1], 'same', 'nhwc' as never), K.ValueError, 'separable_conv2d:', 'data_format', 'nhwc');
-    expectError(() => K.separable_conv2d(x, dk, pk, [1, 1], 'circular' as never), K.ValueError, 'separable_conv2d:', 'padding', 'circular');
+    const x = zeros([2, 5, 5, 3]),
+      dk = zeros([3, 3, 3, 2]),
+      pk = zeros([1, 1, 6, 4]);
+    expectError(
+      () => K.separable_conv2d(x, dk, pk, [1, 1, 1] as never),
+      K.ValueError,
+      'separable_conv2d:',
+      'strides',
+      'tuple of 2 integers'
+    );
+    expectError(
+      () => K.separable_conv2d(x, dk, pk, [1, 1], 'same', 'nhwc' as never),
+      K.ValueError,
+      'separable_conv2d:',
+      'data_format',
+      'nhwc'
+    );
+    expectError(
+      () => K.separable_conv2d(x, dk, pk, [1, 1], 'circular' as never),
+      K.ValueError,
+      'separable_conv2d:',
+      'padding',
+      'circular'
+    );
     expectError(() => K.separable_conv2d(x, dk, pk, [-1, 1]), K.ValueError, 'separable_conv2d:', 'strides', 'positive');
-    expectError(() => K.separable_conv2d(x, dk, pk, [2, 1], 'same', null, [1, 2]), K.ValueError, 'separable_conv2d:', 'strides > 1', 'dilation_rate > 1');
-    expectError(() => K.separable_conv2d(x, dk, zeros([1, 1, 5, 4])), K.ValueError, 'separable_conv2d:', 'pointwise_kernel', '(1, 1, 5, 4)', '(1, 1, 6, out_channels)');
-    expectError(() => K.separable_conv2d(x, dk, zeros([2, 1, 6, 4])), K.ValueError, 'separable_conv2d:', 'pointwise_kernel', '(2, 1, 6, 4)');
-    expectError(() => K.separable_conv2d(x, zeros([3, 3, 4, 2]), zeros([1, 1, 8, 4])), K.ValueError, 'separable_conv2d:', '3 channels', '(3, 3, 4, 2)');
-    expectError(() => K.separable_conv2d(x, dk, zeros([1, 1, 6])), K.ValueError, 'separable_conv2d:', 'pointwise_kernel', '4D');
-    expectError(() => K.separable_conv2d(x, dk, zeros([1, 1, 6, 4], 'float64')), K.TypeError, 'separable_conv2d:', 'pointwise_kernel', 'float64');
+    expectError(
+      () => K.separable_conv2d(x, dk, pk, [2, 1], 'same', null, [1, 2]),
+      K.ValueError,
+      'separable_conv2d:',
+      'strides > 1',
+      'dilation_rate > 1'
+    );
+    expectError(
+      () => K.separable_conv2d(x, dk, zeros([1, 1, 5, 4])),
+      K.ValueError,
+      'separable_conv2d:',
+      'pointwise_kernel',
+      '(1, 1, 5, 4)',
+      '(1, 1, 6, out_channels)'
+    );
+    expectError(
+      () => K.separable_conv2d(x, dk, zeros([2, 1, 6, 4])),
+      K.ValueError,
+      'separable_conv2d:',
+      'pointwise_kernel',
+      '(2, 1, 6, 4)'
+    );
+    expectError(
+      () => K.separable_conv2d(x, zeros([3, 3, 4, 2]), zeros([1, 1, 8, 4])),
+      K.ValueError,
+      'separable_conv2d:',
+      '3 channels',
+      '(3, 3, 4, 2)'
+    );
+    expectError(
+      () => K.separable_conv2d(x, dk, zeros([1, 1, 6])),
+      K.ValueError,
+      'separable_conv2d:',
+      'pointwise_kernel',
+      '4D'
+    );
+    expectError(
+      () => K.separable_conv2d(x, dk, zeros([1, 1, 6, 4], 'float64')),
+      K.TypeError,
+      'separable_conv2d:',
+      'pointwise_kernel',
+      'float64'
+    );
   });
 });

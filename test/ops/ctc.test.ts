@@ -9,12 +9,14 @@ import { expectError } from '../helpers.js';
 /** Deterministic softmax rows (samples, T, C) as nested arrays. */
 function probs(B: number, T: number, C: number, seed: number, scale = 1.5): number[][][] {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  return Array.from({ length: B }, () => Array.from({ length: T }, () => {
-    const e = Array.from({ length: C }, () => Math.exp(scale * (2 * rnd() - 1)));
-    const z = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / z);
-  }));
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return Array.from({ length: B }, () =>
+    Array.from({ length: T }, () => {
+      const e = Array.from({ length: C }, () => Math.exp(scale * (2 * rnd() - 1)));
+      const z = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / z);
+    })
+  );
 }
 
 /** Collapse an alignment: merge repeats, drop blanks. */
@@ -53,38 +55,90 @@ function col(t: K.Tensor): number[] {
 
 describe('ctc_label_dense_to_sparse', () => {
   it('keeps the first label_lengths[b] labels of each row, row-major', () => {
-    const labels = K.variable([[1, 2, 0], [3, 0, 0], [4, 5, 6]], 'int32');
+    const labels = K.variable(
+      [
+        [1, 2, 0],
+        [3, 0, 0],
+        [4, 5, 6],
+      ],
+      'int32'
+    );
     const sp = K.ctc_label_dense_to_sparse(labels, K.variable([2, 1, 3], 'int32'));
     expect(sp.indices.dtype).toBe('int64');
-    expect(sp.indices.toArray()).toEqual([[0, 0], [0, 1], [1, 0], [2, 0], [2, 1], [2, 2]]);
+    expect(sp.indices.toArray()).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [2, 0],
+      [2, 1],
+      [2, 2],
+    ]);
     expect(sp.values.dtype).toBe('int32');
     expect(sp.values.toArray()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(sp.dense_shape).toEqual([3, 3]);
   });
 
   it('zero lengths give no entries', () => {
-    const sp = K.ctc_label_dense_to_sparse([[1, 2], [3, 4]], [0, 0]);
+    const sp = K.ctc_label_dense_to_sparse(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [0, 0]
+    );
     expect(sp.indices.shape).toEqual([0, 2]);
     expect(sp.values.shape).toEqual([0]);
     expect(sp.dense_shape).toEqual([2, 2]);
   });
 
   it('bad input -> ValueError naming the argument', () => {
-    expectError(() => K.ctc_label_dense_to_sparse([1, 2], [1]), K.ValueError, 'ctc_label_dense_to_sparse', 'labels', 'rank 2');
-    expectError(() => K.ctc_label_dense_to_sparse([[1, 2]], [1, 1]), K.ValueError, 'ctc_label_dense_to_sparse', 'label_lengths', 'samples');
-    expectError(() => K.ctc_label_dense_to_sparse([[1, 2]], [3]), K.ValueError, 'ctc_label_dense_to_sparse', 'label_lengths[0] = 3');
-    expectError(() => K.ctc_label_dense_to_sparse([[1, 2]], [[1]]), K.ValueError, 'ctc_label_dense_to_sparse', 'label_lengths', '(samples,)');
+    expectError(
+      () => K.ctc_label_dense_to_sparse([1, 2], [1]),
+      K.ValueError,
+      'ctc_label_dense_to_sparse',
+      'labels',
+      'rank 2'
+    );
+    expectError(
+      () => K.ctc_label_dense_to_sparse([[1, 2]], [1, 1]),
+      K.ValueError,
+      'ctc_label_dense_to_sparse',
+      'label_lengths',
+      'samples'
+    );
+    expectError(
+      () => K.ctc_label_dense_to_sparse([[1, 2]], [3]),
+      K.ValueError,
+      'ctc_label_dense_to_sparse',
+      'label_lengths[0] = 3'
+    );
+    expectError(
+      () => K.ctc_label_dense_to_sparse([[1, 2]], [[1]]),
+      K.ValueError,
+      'ctc_label_dense_to_sparse',
+      'label_lengths',
+      '(samples,)'
+    );
   });
 });
 
 describe('ctc_batch_cost', () => {
   it('matches the brute-force sum over alignments (repeats, label_length < max, input_length < T)', () => {
     const y = probs(4, 5, 4, 7);
-    const labels = [[1, 1, 0], [0, 2, 0], [2, 0, 1], [1, 0, 0]];
+    const labels = [
+      [1, 1, 0],
+      [0, 2, 0],
+      [2, 0, 1],
+      [1, 0, 0],
+    ];
     const lens = [2, 2, 3, 0];
     const ins = [5, 4, 5, 3];
-    const loss = K.ctc_batch_cost(K.variable(labels, 'int32'), K.variable(y, 'float32'),
-      ins.map((n) => [n]), lens.map((n) => [n]));
+    const loss = K.ctc_batch_cost(
+      K.variable(labels, 'int32'),
+      K.variable(y, 'float32'),
+      ins.map((n) => [n]),
+      lens.map((n) => [n])
+    );
     expect(loss.shape).toEqual([4, 1]);
     expect(loss.dtype).toBe('float32');
     const got = col(loss);
@@ -96,7 +150,15 @@ describe('ctc_batch_cost', () => {
 
   it('float64 matches tightly; a label that exactly fills input_length with a repeat', () => {
     const y = probs(2, 4, 3, 11);
-    const loss = K.ctc_batch_cost([[1, 1], [0, 1]], K.variable(y, 'float64'), [[3], [4]], [[2], [2]]);
+    const loss = K.ctc_batch_cost(
+      [
+        [1, 1],
+        [0, 1],
+      ],
+      K.variable(y, 'float64'),
+      [[3], [4]],
+      [[2], [2]]
+    );
     expect(loss.dtype).toBe('float64');
     const got = col(loss);
     expect(got[0]).toBeCloseTo(bruteLoss(y[0]!.slice(0, 3), [1, 1]), 9);
@@ -105,24 +167,55 @@ describe('ctc_batch_cost', () => {
 
   it('float labels (as Keras models pass them) and input_length 0 with an empty label (loss 0)', () => {
     const y = probs(2, 3, 3, 4);
-    const loss = K.ctc_batch_cost(K.variable([[1, 0], [0, 0]], 'float32'), K.variable(y, 'float32'), [3, 0], [2, 0]);
+    const loss = K.ctc_batch_cost(
+      K.variable(
+        [
+          [1, 0],
+          [0, 0],
+        ],
+        'float32'
+      ),
+      K.variable(y, 'float32'),
+      [3, 0],
+      [2, 0]
+    );
     const got = col(loss);
     expect(got[0]).toBeCloseTo(bruteLoss(y[0]!, [1, 0]), 4);
     expect(got[1]).toBeCloseTo(0, 12);
-    expectError(() => K.ctc_batch_cost(K.variable([[0.5, 0]], 'float32'), K.variable(probs(1, 3, 3, 4), 'float32'), [3], [1]), K.ValueError, 'ctc_batch_cost', 'y_true', 'integers');
+    expectError(
+      () => K.ctc_batch_cost(K.variable([[0.5, 0]], 'float32'), K.variable(probs(1, 3, 3, 4), 'float32'), [3], [1]),
+      K.ValueError,
+      'ctc_batch_cost',
+      'y_true',
+      'integers'
+    );
   });
 
   it('symbolic y_pred: the recorded recursion evaluates through K.function', () => {
     const y = probs(2, 4, 3, 9);
     const p = K.placeholder([2, 4, 3]);
-    const loss = K.ctc_batch_cost([[1, 1], [0, 1]], p, [[4], [3]], [[2], [2]]);
+    const loss = K.ctc_batch_cost(
+      [
+        [1, 1],
+        [0, 1],
+      ],
+      p,
+      [[4], [3]],
+      [[2], [2]]
+    );
     expect(loss.isSymbolic).toBe(true);
     const [out] = K.function([p], [loss])([K.variable(y, 'float32')]);
     expect(out!.shape).toEqual([2, 1]);
     const got = [out!.get(0, 0), out!.get(1, 0)];
     expect(got[0]).toBeCloseTo(bruteLoss(y[0]!, [1, 1]), 4);
     expect(got[1]).toBeCloseTo(bruteLoss(y[1]!.slice(0, 3), [0, 1]), 4);
-    expectError(() => K.ctc_batch_cost(K.placeholder([2, 2], undefined, 'int32'), p, [[4], [3]], [[2], [2]]), K.ValueError, 'ctc_batch_cost', 'y_true', 'concrete');
+    expectError(
+      () => K.ctc_batch_cost(K.placeholder([2, 2], undefined, 'int32'), p, [[4], [3]], [[2], [2]]),
+      K.ValueError,
+      'ctc_batch_cost',
+      'y_true',
+      'concrete'
+    );
   });
 
   it('gradient w.r.t. y_pred matches central differences of the brute force (float64)', () => {
@@ -131,13 +224,14 @@ describe('ctc_batch_cost', () => {
     const [g] = K.gradients(K.sum(K.ctc_batch_cost([[0, 1]], v, [[4]], [[2]])), [v]);
     const ga = g!.toArray() as number[][][];
     const h = 1e-6;
-    for (let t = 0; t < 4; t++) for (let c = 0; c < 3; c++) {
-      const up = y[0]!.map((r) => r.slice());
-      const dn = y[0]!.map((r) => r.slice());
-      up[t]![c]! += h;
-      dn[t]![c]! -= h;
-      expect(ga[0]![t]![c]).toBeCloseTo((bruteLoss(up, [0, 1]) - bruteLoss(dn, [0, 1])) / (2 * h), 5);
-    }
+    for (let t = 0; t < 4; t++)
+      for (let c = 0; c < 3; c++) {
+        const up = y[0]!.map((r) => r.slice());
+        const dn = y[0]!.map((r) => r.slice());
+        up[t]![c]! += h;
+        dn[t]![c]! -= h;
+        expect(ga[0]![t]![c]).toBeCloseTo((bruteLoss(up, [0, 1]) - bruteLoss(dn, [0, 1])) / (2 * h), 5);
+      }
   });
 
   it('stable for long sequences: T=200 gives a finite loss and finite gradients', () => {
@@ -157,18 +251,141 @@ describe('ctc_batch_cost', () => {
   it('bad input -> ValueError naming function and argument', () => {
     const y = K.variable(probs(2, 3, 3, 1), 'float32');
     const fn = 'ctc_batch_cost';
-    expectError(() => K.ctc_batch_cost([[0, 2]], K.variable(probs(1, 3, 3, 1), 'float32'), [[3]], [[2]]), K.ValueError, fn, 'y_true[0, 1] = 2', 'blank');
-    expectError(() => K.ctc_batch_cost([[0, -1], [0, 0]], y, [[3], [3]], [[2], [1]]), K.ValueError, fn, 'y_true[0, 1] = -1');
+    expectError(
+      () => K.ctc_batch_cost([[0, 2]], K.variable(probs(1, 3, 3, 1), 'float32'), [[3]], [[2]]),
+      K.ValueError,
+      fn,
+      'y_true[0, 1] = 2',
+      'blank'
+    );
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, -1],
+            [0, 0],
+          ],
+          y,
+          [[3], [3]],
+          [[2], [1]]
+        ),
+      K.ValueError,
+      fn,
+      'y_true[0, 1] = -1'
+    );
     expectError(() => K.ctc_batch_cost([[0, 1]], y, [[3], [3]], [[2], [2]]), K.ValueError, fn, 'y_true', 'samples');
-    expectError(() => K.ctc_batch_cost([[0, 1], [1, 0]], y, [[3]], [[2], [2]]), K.ValueError, fn, 'input_length', 'samples');
-    expectError(() => K.ctc_batch_cost([[0, 1], [1, 0]], y, [[3], [3]], [[2]]), K.ValueError, fn, 'label_length', 'samples');
-    expectError(() => K.ctc_batch_cost([[0, 1], [1, 0]], y, [[3], [4]], [[2], [2]]), K.ValueError, fn, 'input_length[1] = 4');
-    expectError(() => K.ctc_batch_cost([[0, 1], [1, 0]], y, [[3], [1]], [[2], [2]]), K.ValueError, fn, 'sample 1', 'does not fit');
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          y,
+          [[3]],
+          [[2], [2]]
+        ),
+      K.ValueError,
+      fn,
+      'input_length',
+      'samples'
+    );
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          y,
+          [[3], [3]],
+          [[2]]
+        ),
+      K.ValueError,
+      fn,
+      'label_length',
+      'samples'
+    );
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          y,
+          [[3], [4]],
+          [[2], [2]]
+        ),
+      K.ValueError,
+      fn,
+      'input_length[1] = 4'
+    );
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          y,
+          [[3], [1]],
+          [[2], [2]]
+        ),
+      K.ValueError,
+      fn,
+      'sample 1',
+      'does not fit'
+    );
     // A repeat needs a blank between: [1, 1] needs 3 steps.
-    expectError(() => K.ctc_batch_cost([[1, 1], [1, 0]], y, [[2], [3]], [[2], [2]]), K.ValueError, fn, 'sample 0', 'repeat');
-    expectError(() => K.ctc_batch_cost([[0, 1], [1, 0]], [[0.5, 0.5]], [[1], [1]], [[1], [1]]), K.ValueError, fn, 'y_pred', 'rank 3');
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [1, 1],
+            [1, 0],
+          ],
+          y,
+          [[2], [3]],
+          [[2], [2]]
+        ),
+      K.ValueError,
+      fn,
+      'sample 0',
+      'repeat'
+    );
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          [[0.5, 0.5]],
+          [[1], [1]],
+          [[1], [1]]
+        ),
+      K.ValueError,
+      fn,
+      'y_pred',
+      'rank 3'
+    );
     expectError(() => K.ctc_batch_cost([0, 1], y, [[3], [3]], [[1], [1]]), K.ValueError, fn, 'y_true', 'rank 2');
-    expectError(() => K.ctc_batch_cost([[0, 1], [1, 0]], y, [[3], [3]], [[3], [1]]), K.ValueError, fn, 'label_length[0] = 3');
+    expectError(
+      () =>
+        K.ctc_batch_cost(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          y,
+          [[3], [3]],
+          [[3], [1]]
+        ),
+      K.ValueError,
+      fn,
+      'label_length[0] = 3'
+    );
   });
 });
 
@@ -176,11 +393,17 @@ describe('ctc_decode', () => {
   it('greedy: best class per step, repeats merged, blanks dropped, padded with -1', () => {
     // Classes 0..2, blank 3. Best path sample 0: 1 1 3 1 0 -> [1, 1, 0]; sample 1 (3 steps): 2 3 3 -> [2].
     const P = (c: number) => [0, 1, 2, 3].map((k) => (k === c ? 0.7 : 0.1));
-    const y = [[P(1), P(1), P(3), P(1), P(0)], [P(2), P(3), P(3), P(0), P(0)]];
+    const y = [
+      [P(1), P(1), P(3), P(1), P(0)],
+      [P(2), P(3), P(3), P(0), P(0)],
+    ];
     const [dec, lp] = K.ctc_decode(K.variable(y, 'float32'), [5, 3]);
     expect(dec.length).toBe(1);
     expect(dec[0]!.dtype).toBe('int64');
-    expect(dec[0]!.toArray()).toEqual([[1, 1, 0, -1, -1], [2, -1, -1, -1, -1]]);
+    expect(dec[0]!.toArray()).toEqual([
+      [1, 1, 0, -1, -1],
+      [2, -1, -1, -1, -1],
+    ]);
     expect(lp.shape).toEqual([2, 1]);
     const l7 = Math.log(0.7 + EPS);
     expect(col(lp)[0]).toBeCloseTo(-5 * l7, 4);

@@ -47,7 +47,8 @@ describe('placeholder', () => {
     expect(K.dtype(K.placeholder([2]))).toBe('float64');
     K.set_floatx('float32');
     expect(K.dtype(K.placeholder([2]))).toBe('float32');
-    for (const d of ['int32', 'int64', 'bool', 'uint8', 'float64'] as const) expect(K.dtype(K.placeholder([2], null, d))).toBe(d);
+    for (const d of ['int32', 'int64', 'bool', 'uint8', 'float64'] as const)
+      expect(K.dtype(K.placeholder([2], null, d))).toBe(d);
   });
 
   it('takes a name, or makes a unique one', () => {
@@ -85,7 +86,12 @@ describe('placeholder', () => {
     expectError(() => K.placeholder(null, -1), K.ValueError, 'placeholder', 'ndim', '-1');
     expectError(() => K.placeholder(null, 1.5), K.ValueError, 'placeholder', 'ndim');
     expectError(() => K.placeholder([2], null, 'float16' as K.DType), K.TypeError, 'placeholder', 'dtype', 'float16');
-    expectError(() => K.placeholder({ shape: [2], ragged: true } as K.PlaceholderOptions), K.TypeError, 'placeholder', 'ragged');
+    expectError(
+      () => K.placeholder({ shape: [2], ragged: true } as K.PlaceholderOptions),
+      K.TypeError,
+      'placeholder',
+      'ragged'
+    );
   });
 });
 
@@ -125,7 +131,10 @@ describe('function', () => {
     const x = K.placeholder([null, 3]);
     const y = K.placeholder([3], null, 'float64');
     const f = K.function([x, y], [K.sum(x, 1), K.multiply(y, 2), K.cast(K.greater(x, 0), 'int32')]);
-    const feed = [[1, -2, 3], [0.5, 0, -1]];
+    const feed = [
+      [1, -2, 3],
+      [0.5, 0, -1],
+    ];
     const [s, d, pos] = f([feed, new Float64Array([1, 2, 3])]);
     expect(s!.shape).toEqual([2]);
     expect(s!.data).toBeInstanceOf(Float32Array);
@@ -158,7 +167,14 @@ describe('function', () => {
   it('feeds tensors, ndarrays, typed arrays and nested arrays; plain values take the placeholder dtype', () => {
     const x = K.placeholder([null, 2], null, 'int32');
     const f = K.function([x], [K.sum(x)]);
-    expect(f([[[1, 2], [3, 4]]])[0]!.get()).toBe(10);
+    expect(
+      f([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ])[0]!.get()
+    ).toBe(10);
     expect(f([ndarray(new Int32Array([1, 2]), [1, 2])])[0]!.get()).toBe(3);
     expect(f([K.constant([[5, 6]], 'int32')])[0]!.get()).toBe(11);
     const v = K.placeholder([3], null, 'float64');
@@ -187,17 +203,47 @@ describe('function', () => {
   it('checks its arguments when built, naming function', () => {
     const x = K.placeholder([2]);
     const v = K.variable([1, 2]);
-    expectError(() => K.function([K.constant([1, 2])] as unknown as K.Placeholder[], [x]), K.TypeError, 'function', 'inputs', 'placeholders');
+    expectError(
+      () => K.function([K.constant([1, 2])] as unknown as K.Placeholder[], [x]),
+      K.TypeError,
+      'function',
+      'inputs',
+      'placeholders'
+    );
     expectError(() => K.function(x as unknown as K.Placeholder[], [x]), K.TypeError, 'function', 'inputs');
     // A gradient that does not exist (null) is not an output.
     const [none] = K.gradients(K.sum(x), [K.placeholder([2])]);
     expectError(() => K.function([x], [x, none as K.Tensor]), K.TypeError, 'function', 'outputs[1]', 'null');
-    expectError(() => K.function([x], [x], [[v, x], [v]] as unknown as K.Update[]), K.TypeError, 'function', 'updates[1]');
-    expectError(() => K.function([x], [x], [[v, K.placeholder([3])]]), K.ValueError, 'function', 'updates[0]', '(3,)', '(2,)');
-    expectError(() => K.function([x], [x], [[v, K.placeholder([2], null, 'float64')]]), K.ValueError, 'function', 'updates[0]', 'float64');
+    expectError(
+      () => K.function([x], [x], [[v, x], [v]] as unknown as K.Update[]),
+      K.TypeError,
+      'function',
+      'updates[1]'
+    );
+    expectError(
+      () => K.function([x], [x], [[v, K.placeholder([3])]]),
+      K.ValueError,
+      'function',
+      'updates[0]',
+      '(3,)',
+      '(2,)'
+    );
+    expectError(
+      () => K.function([x], [x], [[v, K.placeholder([2], null, 'float64')]]),
+      K.ValueError,
+      'function',
+      'updates[0]',
+      'float64'
+    );
     expectError(() => K.function([x], [x], v as unknown as K.Update[]), K.TypeError, 'function', 'updates');
     // An eager update has already run: it cannot be repeated at each call.
-    expectError(() => K.function([x], [x], [K.update_add(v, [1, 1]) as unknown as K.UpdateOp]), K.TypeError, 'function', 'updates[0]', 'eager');
+    expectError(
+      () => K.function([x], [x], [K.update_add(v, [1, 1]) as unknown as K.UpdateOp]),
+      K.TypeError,
+      'function',
+      'updates[0]',
+      'eager'
+    );
   });
 
   it('a placeholder the outputs need but which is not among the inputs is a ValueError at call time', () => {
@@ -208,7 +254,11 @@ describe('function', () => {
 
   it('equals the eager computation, for any batch size fed to an unknown batch', () => {
     const x = K.placeholder([null, 3]);
-    const w = K.variable([[0.5, -1], [2, 0.25], [-0.5, 1]]);
+    const w = K.variable([
+      [0.5, -1],
+      [2, 0.25],
+      [-0.5, 1],
+    ]);
     const b = K.variable([0.1, -0.2]);
     const build = (t: K.Tensor) => K.softmax(K.tanh(K.bias_add(K.dot(t, w), b)));
     const y = build(x);
@@ -241,11 +291,15 @@ describe('function', () => {
     const v = K.variable([1, 2]);
     const w = K.variable([0, 0]);
     const step = K.variable(0, 'int32');
-    const f = K.function([x], [K.sum(K.multiply(v, x))], [
-      [v, K.add(v, x)],
-      K.update(w, K.multiply(v, K.add(x, 0))) as K.UpdateOp, // reads v before this call's update of v
-      [step, K.add(step, 1)],
-    ]);
+    const f = K.function(
+      [x],
+      [K.sum(K.multiply(v, x))],
+      [
+        [v, K.add(v, x)],
+        K.update(w, K.multiply(v, K.add(x, 0))) as K.UpdateOp, // reads v before this call's update of v
+        [step, K.add(step, 1)],
+      ]
+    );
     const [out1] = f([[1, 1]]);
     expect(out1!.get()).toBe(3);
     expect([v.toArray(), w.toArray(), step.toArray()]).toEqual([[2, 3], [1, 2], 1]);
@@ -256,26 +310,48 @@ describe('function', () => {
 
   it('a failed call changes no variable', () => {
     const x = K.placeholder([null], null, 'int32');
-    const table = K.variable([[1, 2], [3, 4]]);
+    const table = K.variable([
+      [1, 2],
+      [3, 4],
+    ]);
     const v = K.variable([5, 6]);
     const f = K.function([x], [K.gather(table, x)], [[v, K.add(v, 1)]]);
     expect(() => f([[0, 7]])).toThrow(K.ValueError);
     expect(v.toArray()).toEqual([5, 6]);
-    expect(nested(f([[1, 0]])[0]!)).toEqual([[3, 4], [1, 2]]);
+    expect(nested(f([[1, 0]])[0]!)).toEqual([
+      [3, 4],
+      [1, 2],
+    ]);
     expect(v.toArray()).toEqual([6, 7]);
   });
 
   it('the classic idiom: K.function([x, y], [loss, ...K.gradients(loss, [W, b])]) equals the eager loss and gradients', () => {
     const x = K.placeholder([null, 3], null, 'float64');
     const target = K.placeholder([null, 2], null, 'float64');
-    const W = K.variable([[0.2, -0.4], [0.1, 0.3], [-0.6, 0.5]], 'float64');
+    const W = K.variable(
+      [
+        [0.2, -0.4],
+        [0.1, 0.3],
+        [-0.6, 0.5],
+      ],
+      'float64'
+    );
     const b = K.variable([0.05, -0.1], 'float64');
-    const lossOf = (xs: K.Tensor, ys: K.Tensor) => K.mean(K.categorical_crossentropy(ys, K.softmax(K.bias_add(K.dot(xs, W), b))));
+    const lossOf = (xs: K.Tensor, ys: K.Tensor) =>
+      K.mean(K.categorical_crossentropy(ys, K.softmax(K.bias_add(K.dot(xs, W), b))));
     const loss = lossOf(x, target);
     const grads = K.gradients(loss, [W, b]) as K.Tensor[];
     const f = K.function([x, target], [loss, ...grads]);
-    const xs = [[1, 2, -1], [0.5, -0.5, 2], [0, 1, 1]];
-    const ys = [[1, 0], [0, 1], [0.3, 0.7]];
+    const xs = [
+      [1, 2, -1],
+      [0.5, -0.5, 2],
+      [0, 1, 1],
+    ];
+    const ys = [
+      [1, 0],
+      [0, 1],
+      [0.3, 0.7],
+    ];
     const [l, gW, gb] = f([xs, ys]);
     const eagerLoss = lossOf(K.constant(xs, 'float64'), K.constant(ys, 'float64'));
     const [eW, eb] = K.gradients(eagerLoss, [W, b]) as K.Tensor[];
@@ -284,10 +360,14 @@ describe('function', () => {
     expectClose(K.constant(gb!, 'float64'), eb!.toArray(), 1e-12);
     // Gradient descent through the graph lowers the loss.
     const lr = K.placeholder([], null, 'float64');
-    const train = K.function([x, target, lr], [loss], [
-      K.update_sub(W, K.multiply(grads[0]!, lr)) as K.UpdateOp,
-      K.update_sub(b, K.multiply(grads[1]!, lr)) as K.UpdateOp,
-    ]);
+    const train = K.function(
+      [x, target, lr],
+      [loss],
+      [
+        K.update_sub(W, K.multiply(grads[0]!, lr)) as K.UpdateOp,
+        K.update_sub(b, K.multiply(grads[1]!, lr)) as K.UpdateOp,
+      ]
+    );
     const losses = Array.from({ length: 20 }, () => train([xs, ys, 0.5])[0]!.get());
     expect(losses[19]!).toBeLessThan(losses[0]! * 0.9);
     expect(losses.every((v, i) => i === 0 || v <= losses[i - 1]!)).toBe(true);
@@ -300,9 +380,17 @@ describe('function', () => {
     const f = K.function([x], [g!, h!]);
     const xs = [0.5, -1.5, 2];
     const [gv, hv] = f([xs]);
-    expectClose(K.constant(gv!, 'float64'), xs.map((v) => 3 * v * v), 1e-12);
+    expectClose(
+      K.constant(gv!, 'float64'),
+      xs.map((v) => 3 * v * v),
+      1e-12
+    );
     // d/dx (3x^2 sin x) = 6x sin x + 3x^2 cos x
-    expectClose(K.constant(hv!, 'float64'), xs.map((v) => 6 * v * Math.sin(v) + 3 * v * v * Math.cos(v)), 1e-12);
+    expectClose(
+      K.constant(hv!, 'float64'),
+      xs.map((v) => 6 * v * Math.sin(v) + 3 * v * v * Math.cos(v)),
+      1e-12
+    );
   });
 
   it('gradients w.r.t. a variable through a graph use the value fed', () => {
@@ -312,7 +400,17 @@ describe('function', () => {
     const [gv] = K.gradients(loss, [v]);
     const f = K.function([x], [gv!]);
     // d/dv sum((x v)^2) = sum over the batch of 2 x^2 v
-    expectClose(K.constant(f([[[1, 2], [3, 0]]])[0]!), [2 * (1 + 9) * 1, 2 * 4 * -1]);
+    expectClose(
+      K.constant(
+        f([
+          [
+            [1, 2],
+            [3, 0],
+          ],
+        ])[0]!
+      ),
+      [2 * (1 + 9) * 1, 2 * 4 * -1]
+    );
     expectClose(K.constant(f([[[1, 1]]])[0]!), [2, -2]);
   });
 });

@@ -9,22 +9,56 @@ import * as K from '../../src/index.js';
 import type { DType } from '../../src/index.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';
 
-interface Values { shape: number[]; dtype: DType; data: number[] }
+interface Values {
+  shape: number[];
+  dtype: DType;
+  data: number[];
+}
 type Format = 'channels_first' | 'channels_last';
-interface ResizeCase extends Values { input: string; height_factor: number; width_factor: number; data_format: Format; interpolation: 'nearest' | 'bilinear' }
-interface VolumeCase extends Values { factors: [number, number, number]; data_format: Format }
-interface PadCase extends Values { fn: 'temporal_padding' | 'spatial_2d_padding' | 'spatial_3d_padding'; padding: number[] | number[][]; data_format?: Format }
-interface NonFinite { x: (number | string)[]; height_factor: number; width_factor: number; shape: number[]; data: (number | string)[] }
-interface Fixture { inputs: Record<string, Values>; resize: ResizeCase[]; volumes: VolumeCase[]; padding: PadCase[]; nonfinite: NonFinite[] }
+interface ResizeCase extends Values {
+  input: string;
+  height_factor: number;
+  width_factor: number;
+  data_format: Format;
+  interpolation: 'nearest' | 'bilinear';
+}
+interface VolumeCase extends Values {
+  factors: [number, number, number];
+  data_format: Format;
+}
+interface PadCase extends Values {
+  fn: 'temporal_padding' | 'spatial_2d_padding' | 'spatial_3d_padding';
+  padding: number[] | number[][];
+  data_format?: Format;
+}
+interface NonFinite {
+  x: (number | string)[];
+  height_factor: number;
+  width_factor: number;
+  shape: number[];
+  data: (number | string)[];
+}
+interface Fixture {
+  inputs: Record<string, Values>;
+  resize: ResizeCase[];
+  volumes: VolumeCase[];
+  padding: PadCase[];
+  nonfinite: NonFinite[];
+}
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/image.json', import.meta.url), 'utf8')) as Fixture;
 
 const tensor = (v: Values, dtype: DType = v.dtype): K.Tensor => fixtureTensor(v.data, v.shape, dtype);
 
-
 const input = (name: string) => tensor(fixture.inputs[name]!);
 const range = (shape: number[], dtype: DType = 'float32') =>
-  K.constant(ndarray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i), shape), dtype);
+  K.constant(
+    ndarray(
+      Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i),
+      shape
+    ),
+    dtype
+  );
 
 afterEach(() => {
   K.set_image_data_format('channels_last');
@@ -48,8 +82,22 @@ describe('temporal_padding', () => {
   padFixture('temporal_padding', 'seq', (t, c) => K.temporal_padding(t, c.padding as number[]));
 
   it('pads the middle axis with one zero each side by default (hand-worked)', () => {
-    const y = K.temporal_padding(K.constant([[[1, 2], [3, 4]]]));
-    expectClose(y, [[[0, 0], [1, 2], [3, 4], [0, 0]]]);
+    const y = K.temporal_padding(
+      K.constant([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ])
+    );
+    expectClose(y, [
+      [
+        [0, 0],
+        [1, 2],
+        [3, 4],
+        [0, 0],
+      ],
+    ]);
     expectClose(K.temporal_padding(K.constant([[[1], [2]]]), { padding: [0, 2] }), [[[1], [2], [0], [0]]]);
   });
 
@@ -61,11 +109,24 @@ describe('temporal_padding', () => {
   });
 
   it('passes gradients back to the unpadded part', () => {
-    const x = K.variable([[[1, 2], [3, 4]]], 'float64');
+    const x = K.variable(
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+      'float64'
+    );
     const y = K.temporal_padding(x, [2, 1]);
     const w = range([1, 5, 2], 'float64');
     const [g] = K.gradients(K.sum(K.multiply(y, w)), [x]);
-    expectClose(g!, [[[4, 5], [6, 7]]]);
+    expectClose(g!, [
+      [
+        [4, 5],
+        [6, 7],
+      ],
+    ]);
   });
 
   it('rejects a bad padding or rank with a ValueError, a non-integer with a TypeError', () => {
@@ -74,7 +135,12 @@ describe('temporal_padding', () => {
     expectError(() => K.temporal_padding(x, [1, -1]), K.ValueError, 'temporal_padding:', 'padding', 'negative');
     expectError(() => K.temporal_padding(x, [1, 0.5]), K.TypeError, 'temporal_padding:', 'padding', '0.5');
     expectError(() => K.temporal_padding(K.zeros([2, 3]), [1, 1]), K.ValueError, 'temporal_padding:', '3D', '(2, 3)');
-    expectError(() => K.temporal_padding(x, { pad: [1, 1] } as never), K.TypeError, 'temporal_padding:', 'unknown option "pad"');
+    expectError(
+      () => K.temporal_padding(x, { pad: [1, 1] } as never),
+      K.TypeError,
+      'temporal_padding:',
+      'unknown option "pad"'
+    );
   });
 });
 
@@ -83,9 +149,41 @@ describe('spatial_2d_padding', () => {
 
   it('pads rows and columns (hand-worked), both data formats', () => {
     const x = K.constant([[[[1], [2]]]]); // (1, 1, 2, 1) channels_last
-    expectClose(K.spatial_2d_padding(x, [[1, 0], [0, 1]], 'channels_last'), [[[[0], [0], [0]], [[1], [2], [0]]]]);
+    expectClose(
+      K.spatial_2d_padding(
+        x,
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        'channels_last'
+      ),
+      [
+        [
+          [[0], [0], [0]],
+          [[1], [2], [0]],
+        ],
+      ]
+    );
     const cf = K.constant([[[[1, 2]]]]); // (1, 1, 1, 2) channels_first
-    expectClose(K.spatial_2d_padding(cf, [[0, 1], [1, 0]], 'channels_first'), [[[[0, 1, 2], [0, 0, 0]]]]);
+    expectClose(
+      K.spatial_2d_padding(
+        cf,
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        'channels_first'
+      ),
+      [
+        [
+          [
+            [0, 1, 2],
+            [0, 0, 0],
+          ],
+        ],
+      ]
+    );
   });
 
   it('defaults to ((1, 1), (1, 1)) and to K.image_data_format()', () => {
@@ -100,16 +198,55 @@ describe('spatial_2d_padding', () => {
   it('passes gradients back (sum of the padded tensor times weights)', () => {
     const x = K.variable(ndarray(new Float64Array(4).fill(1), [1, 2, 2, 1]), 'float64');
     const w = range([1, 3, 4, 1], 'float64');
-    const [g] = K.gradients(K.sum(K.multiply(K.spatial_2d_padding(x, [[1, 0], [1, 1]]), w)), [x]);
-    expectClose(g!, [[[[5], [6]], [[9], [10]]]]);
+    const [g] = K.gradients(
+      K.sum(
+        K.multiply(
+          K.spatial_2d_padding(x, [
+            [1, 0],
+            [1, 1],
+          ]),
+          w
+        )
+      ),
+      [x]
+    );
+    expectClose(g!, [
+      [
+        [[5], [6]],
+        [[9], [10]],
+      ],
+    ]);
   });
 
   it('rejects bad paddings, data formats and ranks', () => {
     const x = K.zeros([1, 2, 3, 4]);
     expectError(() => K.spatial_2d_padding(x, [[1, 1]]), K.ValueError, 'spatial_2d_padding:', 'padding', '2 pairs');
     expectError(() => K.spatial_2d_padding(x, [[1, 1], [1]]), K.ValueError, 'spatial_2d_padding:', 'padding[1]');
-    expectError(() => K.spatial_2d_padding(x, [[1, 1], [1, 1.5]]), K.TypeError, 'spatial_2d_padding:', 'padding[1]');
-    expectError(() => K.spatial_2d_padding(x, [[1, 1], [1, 1]], 'channels_middle' as never), K.ValueError, 'spatial_2d_padding:', 'data_format', 'channels_middle');
+    expectError(
+      () =>
+        K.spatial_2d_padding(x, [
+          [1, 1],
+          [1, 1.5],
+        ]),
+      K.TypeError,
+      'spatial_2d_padding:',
+      'padding[1]'
+    );
+    expectError(
+      () =>
+        K.spatial_2d_padding(
+          x,
+          [
+            [1, 1],
+            [1, 1],
+          ],
+          'channels_middle' as never
+        ),
+      K.ValueError,
+      'spatial_2d_padding:',
+      'data_format',
+      'channels_middle'
+    );
     expectError(() => K.spatial_2d_padding(K.zeros([2, 3, 4])), K.ValueError, 'spatial_2d_padding:', '4D', '(2, 3, 4)');
   });
 });
@@ -128,17 +265,54 @@ describe('spatial_3d_padding', () => {
 
   it('passes gradients back', () => {
     const x = K.variable(ndarray(new Float64Array(2).fill(3), [1, 1, 1, 2, 1]), 'float64');
-    const y = K.spatial_3d_padding(x, [[0, 1], [1, 0], [0, 0]]);
+    const y = K.spatial_3d_padding(x, [
+      [0, 1],
+      [1, 0],
+      [0, 0],
+    ]);
     const [g] = K.gradients(K.sum(K.multiply(y, y)), [x]);
     expectClose(g!, [[[[[6], [6]]]]]);
   });
 
   it('rejects bad paddings, data formats and ranks', () => {
     const x = K.zeros([1, 2, 2, 2, 1]);
-    expectError(() => K.spatial_3d_padding(x, [[1, 1], [1, 1]]), K.ValueError, 'spatial_3d_padding:', 'padding', '3 pairs');
-    expectError(() => K.spatial_3d_padding(x, [[1, 1], [1, 1], [0, -2]]), K.ValueError, 'spatial_3d_padding:', 'padding[2]', 'negative');
-    expectError(() => K.spatial_3d_padding(x, undefined, 'NCDHW' as never), K.ValueError, 'spatial_3d_padding:', 'data_format', 'NCDHW');
-    expectError(() => K.spatial_3d_padding(K.zeros([1, 2, 2, 2])), K.ValueError, 'spatial_3d_padding:', '5D', '(1, 2, 2, 2)');
+    expectError(
+      () =>
+        K.spatial_3d_padding(x, [
+          [1, 1],
+          [1, 1],
+        ]),
+      K.ValueError,
+      'spatial_3d_padding:',
+      'padding',
+      '3 pairs'
+    );
+    expectError(
+      () =>
+        K.spatial_3d_padding(x, [
+          [1, 1],
+          [1, 1],
+          [0, -2],
+        ]),
+      K.ValueError,
+      'spatial_3d_padding:',
+      'padding[2]',
+      'negative'
+    );
+    expectError(
+      () => K.spatial_3d_padding(x, undefined, 'NCDHW' as never),
+      K.ValueError,
+      'spatial_3d_padding:',
+      'data_format',
+      'NCDHW'
+    );
+    expectError(
+      () => K.spatial_3d_padding(K.zeros([1, 2, 2, 2])),
+      K.ValueError,
+      'spatial_3d_padding:',
+      '5D',
+      '(1, 2, 2, 2)'
+    );
   });
 });
 
@@ -156,7 +330,8 @@ describe('resize_images', () => {
   });
 
   it('bilinear turns non-finite pixels into NaN exactly where TF does (its lerp formula)', () => {
-    const num = (v: number | string) => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
+    const num = (v: number | string) =>
+      typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity;
     expect(fixture.nonfinite.length).toBeGreaterThan(0);
     for (const c of fixture.nonfinite) {
       const x = K.constant([[c.x.map((v) => [num(v)])]]);
@@ -167,28 +342,53 @@ describe('resize_images', () => {
 
   it('bilinear, hand-worked: 2x2 to 4x4 with half-pixel centres and clamped edges', () => {
     // Rows sample the input at -0.25, 0.25, 0.75, 1.25 (clamped): weights (1), (.75, .25), (.25, .75), (1).
-    const x = K.constant([[[[1], [2]], [[3], [4]]]]);
+    const x = K.constant([
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+    ]);
     const y = K.resize_images(x, 2, 2, 'channels_last', 'bilinear');
-    expectClose(y, [[
-      [[1], [1.25], [1.75], [2]],
-      [[1.5], [1.75], [2.25], [2.5]],
-      [[2.5], [2.75], [3.25], [3.5]],
-      [[3], [3.25], [3.75], [4]],
-    ]]);
+    expectClose(y, [
+      [
+        [[1], [1.25], [1.75], [2]],
+        [[1.5], [1.75], [2.25], [2.5]],
+        [[2.5], [2.75], [3.25], [3.5]],
+        [[3], [3.25], [3.75], [4]],
+      ],
+    ]);
   });
 
   it('nearest, hand-worked: repeats each pixel, keeps integer dtypes', () => {
     const x = K.constant([[[1, 2]]], 'int32'); // channels_first (1, 1, 1, 2)
     const y = K.resize_images(K.reshape(x, [1, 1, 1, 2]), 2, 3, 'channels_first');
     expect(y.dtype).toBe('int32');
-    expect(y.toArray()).toEqual([[[[1, 1, 1, 2, 2, 2], [1, 1, 1, 2, 2, 2]]]]);
+    expect(y.toArray()).toEqual([
+      [
+        [
+          [1, 1, 1, 2, 2, 2],
+          [1, 1, 1, 2, 2, 2],
+        ],
+      ],
+    ]);
   });
 
   it('takes options by name, and keeps float64 in bilinear', () => {
     const x = K.constant(ndarray(Float64Array.from([1, 2, 3, 4]), [1, 2, 2, 1]), 'float64');
     const y = K.resize_images(x, 2, 1, { data_format: 'channels_last', interpolation: 'bilinear' });
     expect(y.dtype).toBe('float64');
-    expectClose(y, [[[[1], [2]], [[1.5], [2.5]], [[2.5], [3.5]], [[3], [4]]]], 1e-15);
+    expectClose(
+      y,
+      [
+        [
+          [[1], [2]],
+          [[1.5], [2.5]],
+          [[2.5], [3.5]],
+          [[3], [4]],
+        ],
+      ],
+      1e-15
+    );
     expect(K.resize_images(x, 1, 1, 'channels_last', 'bilinear').toArray()).toEqual(x.toArray());
   });
 
@@ -201,7 +401,13 @@ describe('resize_images', () => {
 
   it('has gradients: each input pixel receives height_factor * width_factor in total', () => {
     for (const interpolation of ['nearest', 'bilinear'] as const) {
-      const x = K.variable(ndarray(Float64Array.from({ length: 24 }, (_, i) => Math.sin(i)), [2, 3, 2, 2]), 'float64');
+      const x = K.variable(
+        ndarray(
+          Float64Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+          [2, 3, 2, 2]
+        ),
+        'float64'
+      );
       const [g] = K.gradients(K.sum(K.resize_images(x, 2, 3, 'channels_first', interpolation)), [x]);
       expectClose(g!, nest(new Array(24).fill(6), [2, 3, 2, 2]), 1e-12);
     }
@@ -211,12 +417,46 @@ describe('resize_images', () => {
     const x = K.zeros([1, 2, 2, 3]);
     expectError(() => K.resize_images(x, 2, 2, null), K.ValueError, 'resize_images:', 'data_format', 'null');
     expectError(() => K.resize_images(x, 2, 2, 'NHWC' as never), K.ValueError, 'resize_images:', 'data_format', 'NHWC');
-    expectError(() => K.resize_images(x, 2, 2, 'channels_last', 'bicubic' as never), K.ValueError, 'resize_images:', 'interpolation', 'bicubic');
-    expectError(() => K.resize_images(x, 0, 2, 'channels_last'), K.ValueError, 'resize_images:', 'height_factor', 'positive');
-    expectError(() => K.resize_images(x, 2, 1.5, 'channels_last'), K.TypeError, 'resize_images:', 'width_factor', '1.5');
-    expectError(() => K.resize_images(K.zeros([2, 2, 3]), 2, 2, 'channels_last'), K.ValueError, 'resize_images:', '4D', '(2, 2, 3)');
-    expectError(() => K.resize_images(K.zeros([1, 2, 2, 1], 'bool'), 2, 2, 'channels_last'), K.TypeError, 'resize_images:', 'bool');
-    expectError(() => K.resize_images(x, 2, 2, { data_format: 'channels_last', method: 'nearest' } as never), K.TypeError, 'resize_images:', 'unknown option "method"');
+    expectError(
+      () => K.resize_images(x, 2, 2, 'channels_last', 'bicubic' as never),
+      K.ValueError,
+      'resize_images:',
+      'interpolation',
+      'bicubic'
+    );
+    expectError(
+      () => K.resize_images(x, 0, 2, 'channels_last'),
+      K.ValueError,
+      'resize_images:',
+      'height_factor',
+      'positive'
+    );
+    expectError(
+      () => K.resize_images(x, 2, 1.5, 'channels_last'),
+      K.TypeError,
+      'resize_images:',
+      'width_factor',
+      '1.5'
+    );
+    expectError(
+      () => K.resize_images(K.zeros([2, 2, 3]), 2, 2, 'channels_last'),
+      K.ValueError,
+      'resize_images:',
+      '4D',
+      '(2, 2, 3)'
+    );
+    expectError(
+      () => K.resize_images(K.zeros([1, 2, 2, 1], 'bool'), 2, 2, 'channels_last'),
+      K.TypeError,
+      'resize_images:',
+      'bool'
+    );
+    expectError(
+      () => K.resize_images(x, 2, 2, { data_format: 'channels_last', method: 'nearest' } as never),
+      K.TypeError,
+      'resize_images:',
+      'unknown option "method"'
+    );
   });
 });
 
@@ -247,11 +487,28 @@ describe('resize_volumes', () => {
 
   it('rejects a bad data_format, factor or rank', () => {
     const x = K.zeros([1, 2, 2, 2, 1]);
-    expectError(() => K.resize_volumes(x, 2, 2, 2, 'channels' as never), K.ValueError, 'resize_volumes:', 'data_format', 'channels');
+    expectError(
+      () => K.resize_volumes(x, 2, 2, 2, 'channels' as never),
+      K.ValueError,
+      'resize_volumes:',
+      'data_format',
+      'channels'
+    );
     expectError(() => K.resize_volumes(x, 2, 2, 2), K.ValueError, 'resize_volumes:', 'data_format');
     expectError(() => K.resize_volumes(x, 2, -1, 2, 'channels_last'), K.ValueError, 'resize_volumes:', 'height_factor');
-    expectError(() => K.resize_volumes(x, '2' as never, 2, 2, 'channels_last'), K.TypeError, 'resize_volumes:', 'depth_factor');
-    expectError(() => K.resize_volumes(K.zeros([1, 2, 2, 2]), 2, 2, 2, 'channels_last'), K.ValueError, 'resize_volumes:', '5D', '(1, 2, 2, 2)');
+    expectError(
+      () => K.resize_volumes(x, '2' as never, 2, 2, 'channels_last'),
+      K.TypeError,
+      'resize_volumes:',
+      'depth_factor'
+    );
+    expectError(
+      () => K.resize_volumes(K.zeros([1, 2, 2, 2]), 2, 2, 2, 'channels_last'),
+      K.ValueError,
+      'resize_volumes:',
+      '5D',
+      '(1, 2, 2, 2)'
+    );
   });
 });
 
@@ -268,12 +525,18 @@ describe('print_tensor', () => {
   }
 
   it('doctest: returns x unchanged, and prints it as tf.print does', () => {
-    const x = K.constant([[1.0, 2.0], [3.0, 4.0]]);
+    const x = K.constant([
+      [1.0, 2.0],
+      [3.0, 4.0],
+    ]);
     let y: K.Tensor | null = null;
     const out = printed(() => (y = K.print_tensor(x)));
     expect(y!.dtype).toBe('float32');
     expect(y!.shape).toEqual([2, 2]);
-    expectClose(y!, [[1, 2], [3, 4]]);
+    expectClose(y!, [
+      [1, 2],
+      [3, 4],
+    ]);
     // tf.print(message, x): message '' and the tensor, joined by a space.
     expect(out).toEqual([' [[1 2]\n [3 4]]\n']);
   });
@@ -283,7 +546,9 @@ describe('print_tensor', () => {
     expect(printed(() => K.print_tensor(range([10]), 'v:', 2))).toEqual(['v: [0 1 ... 8 9]\n']);
     expect(printed(() => K.print_tensor(range([10]), { summarize: -1 }))).toEqual([' [0 1 2 3 4 5 6 7 8 9]\n']);
     expect(printed(() => K.print_tensor(range([5, 5]), 'm', 1))).toEqual(['m [[0 ... 4]\n ...\n [20 ... 24]]\n']);
-    expect(printed(() => K.print_tensor(range([2, 2, 2]), 't', null))).toEqual(['t [[[0 1]\n  [2 3]]\n\n [[4 5]\n  [6 7]]]\n']);
+    expect(printed(() => K.print_tensor(range([2, 2, 2]), 't', null))).toEqual([
+      't [[[0 1]\n  [2 3]]\n\n [[4 5]\n  [6 7]]]\n',
+    ]);
   });
 
   it('prints each dtype as TensorFlow does', () => {

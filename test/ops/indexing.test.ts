@@ -18,12 +18,24 @@ interface Case {
   axes?: number[];
   indices?: NestedArray;
 }
-interface OneHotCase { indices: NestedArray; num_classes: number; out: NestedArray; shape: number[] }
-interface ArangeCase { args: { start: number; stop?: number; step?: number; dtype?: K.DType }; out: number[]; dtype: K.DType }
-const FIX = JSON.parse(readFileSync(new URL('../fixtures/indexing.json', import.meta.url), 'utf8')) as
-  Record<string, Case[]> & { one_hot: OneHotCase[]; arange: ArangeCase[] };
+interface OneHotCase {
+  indices: NestedArray;
+  num_classes: number;
+  out: NestedArray;
+  shape: number[];
+}
+interface ArangeCase {
+  args: { start: number; stop?: number; step?: number; dtype?: K.DType };
+  out: number[];
+  dtype: K.DType;
+}
+const FIX = JSON.parse(readFileSync(new URL('../fixtures/indexing.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Case[]
+> & { one_hot: OneHotCase[]; arange: ArangeCase[] };
 
-const label = (c: Case) => c.inputs.map((x) => JSON.stringify(shapeOf(x))).join(' ') +
+const label = (c: Case) =>
+  c.inputs.map((x) => JSON.stringify(shapeOf(x))).join(' ') +
   ` ${JSON.stringify({ axis: c.axis, n: c.n, rep: c.rep, axes: c.axes, indices: c.indices, dtype: c.dtype })}`;
 
 function shapeOf(x: NestedArray): number[] {
@@ -55,12 +67,30 @@ function secondOrder(f: (x: K.Tensor) => K.Tensor, x: K.Variable): K.Tensor {
 
 describe('concatenate', () => {
   it('doctest: two int32 (3, 3) along axis -1', () => {
-    const a = K.variable([[1, 2, 3], [4, 5, 6], [7, 8, 9]], 'int32');
-    const b = K.variable([[10, 20, 30], [40, 50, 60], [70, 80, 90]], 'int32');
+    const a = K.variable(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+      'int32'
+    );
+    const b = K.variable(
+      [
+        [10, 20, 30],
+        [40, 50, 60],
+        [70, 80, 90],
+      ],
+      'int32'
+    );
     const y = K.concatenate([a, b], -1);
     expect(y.shape).toEqual([3, 6]);
     expect(y.dtype).toBe('int32');
-    expect(y.toArray()).toEqual([[1, 2, 3, 10, 20, 30], [4, 5, 6, 40, 50, 60], [7, 8, 9, 70, 80, 90]]);
+    expect(y.toArray()).toEqual([
+      [1, 2, 3, 10, 20, 30],
+      [4, 5, 6, 40, 50, 60],
+      [7, 8, 9, 70, 80, 90],
+    ]);
   });
   it('matches numpy, and its gradient splits the cotangent back (fixtures)', () => {
     for (const c of FIX.concatenate!) checkCase(c, (xs) => K.concatenate(xs, c.axis!));
@@ -68,17 +98,32 @@ describe('concatenate', () => {
   it('takes a negative axis modulo the rank, as the source does', () => {
     const a = K.variable([[1, 2]], 'int32');
     const b = K.variable([[3, 4]], 'int32');
-    expect(K.concatenate([a, b], -4).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(K.concatenate([a, b], -4).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(K.concatenate([a, b], -3).toArray()).toEqual([[1, 2, 3, 4]]);
     expect(K.concatenate([a, b], { axis: 0 }).shape).toEqual([2, 2]);
   });
   it('defaults to the last axis; one tensor comes back as it is; plain values take the tensors dtype', () => {
-    const a = K.variable([[1, 2], [3, 4]], 'int16');
-    expect(K.concatenate([a, [[5], [6]]]).toArray()).toEqual([[1, 2, 5], [3, 4, 6]]);
+    const a = K.variable(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'int16'
+    );
+    expect(K.concatenate([a, [[5], [6]]]).toArray()).toEqual([
+      [1, 2, 5],
+      [3, 4, 6],
+    ]);
     expect(K.concatenate([a, [[5], [6]]]).dtype).toBe('int16');
     const one = K.concatenate([a]);
     expect(one).not.toBe(a);
-    expect(one.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(one.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(K.concatenate([[1, 2], [3]]).dtype).toBe('float32');
     expect(K.concatenate([[true], [false, true]]).toArray()).toEqual([1, 0, 1]);
   });
@@ -90,46 +135,128 @@ describe('concatenate', () => {
     expectClose(g!, [[1], [2]]);
   });
   it('has a second derivative (its VJP is slices)', () => {
-    const x = K.variable([[1, 2], [3, 4]], 'float64');
+    const x = K.variable(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'float64'
+    );
     // f(x) = [x, 3x]: sum(f^2) -> g = 2x + 18x = 20x; sum(g^2) = 400 sum(x^2) -> 800x.
     const h = secondOrder((t) => K.concatenate([t, K.multiply(t, 3)], 0), x);
-    expectClose(h, [[800, 1600], [2400, 3200]]);
+    expectClose(h, [
+      [800, 1600],
+      [2400, 3200],
+    ]);
   });
   it('rejects mismatched shapes, ranks, dtypes, scalars, a bad axis and a bad list', () => {
-    const a = K.variable([[1, 2, 3], [4, 5, 6]]);
-    const b = K.variable([[1, 2], [3, 4], [5, 6]]);
-    expectError(() => K.concatenate([a, b], 1), K.ValueError, 'concatenate', 'tensors[1]', '(3, 2)', '(2, 3)', 'axis 1');
-    expectError(() => K.concatenate([a, K.variable([1, 2])], 0), K.ValueError, 'concatenate', 'tensors[1]', '(2,)', '(2, 3)');
-    expectError(() => K.concatenate([a, K.variable([[1, 2, 3]], 'int32')], 0), K.TypeError, 'concatenate', 'tensors[1]', 'int32', 'float32');
+    const a = K.variable([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = K.variable([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expectError(
+      () => K.concatenate([a, b], 1),
+      K.ValueError,
+      'concatenate',
+      'tensors[1]',
+      '(3, 2)',
+      '(2, 3)',
+      'axis 1'
+    );
+    expectError(
+      () => K.concatenate([a, K.variable([1, 2])], 0),
+      K.ValueError,
+      'concatenate',
+      'tensors[1]',
+      '(2,)',
+      '(2, 3)'
+    );
+    expectError(
+      () => K.concatenate([a, K.variable([[1, 2, 3]], 'int32')], 0),
+      K.TypeError,
+      'concatenate',
+      'tensors[1]',
+      'int32',
+      'float32'
+    );
     expectError(() => K.concatenate([K.variable(1), K.variable(2)]), K.ValueError, 'concatenate', 'scalars', '()');
     expectError(() => K.concatenate([a, a], 2), K.ValueError, 'concatenate', 'axis 2', 'rank 2', '(2, 3)');
     expectError(() => K.concatenate([a, a], 0.5), K.TypeError, 'concatenate', 'axis');
     expectError(() => K.concatenate([]), K.ValueError, 'concatenate', 'tensors', 'empty');
     expectError(() => K.concatenate(a as unknown as K.Tensor[]), K.TypeError, 'concatenate', 'tensors', 'list');
-    expectError(() => K.concatenate([a, a], { axes: 0 } as unknown as number), K.TypeError, 'concatenate', 'unknown option', 'axes');
-    expect(a.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expectError(
+      () => K.concatenate([a, a], { axes: 0 } as unknown as number),
+      K.TypeError,
+      'concatenate',
+      'unknown option',
+      'axes'
+    );
+    expect(a.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 });
 
 describe('stack', () => {
   it('doctest: two int32 (2, 2) into (2, 2, 2)', () => {
-    const a = K.variable([[1, 2], [3, 4]], 'int32');
-    const b = K.variable([[10, 20], [30, 40]], 'int32');
+    const a = K.variable(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'int32'
+    );
+    const b = K.variable(
+      [
+        [10, 20],
+        [30, 40],
+      ],
+      'int32'
+    );
     const y = K.stack([a, b]);
     expect(y.shape).toEqual([2, 2, 2]);
     expect(y.dtype).toBe('int32');
-    expect(y.toArray()).toEqual([[[1, 2], [3, 4]], [[10, 20], [30, 40]]]);
+    expect(y.toArray()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [10, 20],
+        [30, 40],
+      ],
+    ]);
   });
   it('matches numpy for every axis, scalars included, with its gradient (fixtures)', () => {
     for (const c of FIX.stack!) checkCase(c, (xs) => K.stack(xs, c.axis!));
   });
   it('takes the axis by name', () => {
-    expect(K.stack([[1, 2], [3, 4]], { axis: 1 }).toArray()).toEqual([[1, 3], [2, 4]]);
+    expect(
+      K.stack(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { axis: 1 }
+      ).toArray()
+    ).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
   it('has a second derivative', () => {
     const x = K.variable([1, -2], 'float64');
     // f(x) = [x, 2x]: g = 2x + 8x = 10x; sum(g^2) = 100 sum(x^2) -> 200x.
-    expectClose(secondOrder((t) => K.stack([t, K.multiply(t, 2)], 1), x), [200, -400]);
+    expectClose(
+      secondOrder((t) => K.stack([t, K.multiply(t, 2)], 1), x),
+      [200, -400]
+    );
   });
   it('rejects different shapes, dtypes, an axis out of [-(R+1), R+1) and an empty list', () => {
     const a = K.variable([1, 2, 3]);
@@ -145,7 +272,15 @@ describe('stack', () => {
 
 describe('flatten', () => {
   it('doctest: int32 (2, 2) to (4,)', () => {
-    const y = K.flatten(K.variable([[1, 2], [3, 4]], 'int32'));
+    const y = K.flatten(
+      K.variable(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'int32'
+      )
+    );
     expect(y.shape).toEqual([4]);
     expect(y.dtype).toBe('int32');
     expect(y.toArray()).toEqual([1, 2, 3, 4]);
@@ -154,7 +289,12 @@ describe('flatten', () => {
     for (const c of FIX.flatten!) checkCase(c, ([x]) => K.flatten(x!));
   });
   it('flattens a non-contiguous view in row-major order', () => {
-    const x = K.transpose(K.variable([[1, 2, 3], [4, 5, 6]]));
+    const x = K.transpose(
+      K.variable([
+        [1, 2, 3],
+        [4, 5, 6],
+      ])
+    );
     expectClose(K.flatten(x), [1, 4, 2, 5, 3, 6]);
   });
   it('rejects what is not a tensor', () => {
@@ -192,10 +332,16 @@ describe('tile', () => {
   it('has a second derivative', () => {
     const x = K.variable([1, 2], 'float64');
     // 3 copies: g = 6x; sum(g^2) = 36 sum(x^2) -> 72x.
-    expectClose(secondOrder((t) => K.tile(t, 3), x), [72, 144]);
+    expectClose(
+      secondOrder((t) => K.tile(t, 3), x),
+      [72, 144]
+    );
   });
   it('rejects n of the wrong length, negative or fractional entries and non-lists', () => {
-    const x = K.variable([[1, 2], [3, 4]]);
+    const x = K.variable([
+      [1, 2],
+      [3, 4],
+    ]);
     expectError(() => K.tile(x, 2), K.ValueError, 'tile', 'n', '(2, 2)');
     expectError(() => K.tile(x, [1, 2, 3]), K.ValueError, 'tile', 'n', '[1,2,3]', '(2, 2)');
     expectError(() => K.tile(x, [1, -1]), K.ValueError, 'tile', 'n[1]', '-1');
@@ -206,9 +352,27 @@ describe('tile', () => {
 
 describe('repeat', () => {
   it('doctest: int32 (2, 2) with n=2 -> (2, 2, 2)', () => {
-    const y = K.repeat(K.variable([[1, 2], [3, 4]], 'int32'), 2);
+    const y = K.repeat(
+      K.variable(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'int32'
+      ),
+      2
+    );
     expect(y.dtype).toBe('int32');
-    expect(y.toArray()).toEqual([[[1, 2], [1, 2]], [[3, 4], [3, 4]]]);
+    expect(y.toArray()).toEqual([
+      [
+        [1, 2],
+        [1, 2],
+      ],
+      [
+        [3, 4],
+        [3, 4],
+      ],
+    ]);
   });
   it('matches numpy, with its gradient (fixtures)', () => {
     for (const c of FIX.repeat!) checkCase(c, ([x]) => K.repeat(x!, c.n as number));
@@ -216,7 +380,10 @@ describe('repeat', () => {
   it('has a second derivative', () => {
     const x = K.variable([[1, -1]], 'float64');
     // 4 copies: g = 8x -> 128x.
-    expectClose(secondOrder((t) => K.repeat(t, 4), x), [[128, -128]]);
+    expectClose(
+      secondOrder((t) => K.repeat(t, 4), x),
+      [[128, -128]]
+    );
   });
   it('rejects x that is not 2-D and a bad n', () => {
     expectError(() => K.repeat(K.variable([1, 2]), 2), K.ValueError, 'repeat', 'x', '2-D', '(2,)');
@@ -242,7 +409,10 @@ describe('repeat_elements', () => {
   it('has a second derivative', () => {
     const x = K.variable([[1], [2]], 'float64');
     // 3 copies each: g = 6x -> 72x.
-    expectClose(secondOrder((t) => K.repeat_elements(t, 3, 0), x), [[72], [144]]);
+    expectClose(
+      secondOrder((t) => K.repeat_elements(t, 3, 0), x),
+      [[72], [144]]
+    );
   });
   it('rejects an axis out of range and a bad rep', () => {
     const x = K.variable([[1, 2]]);
@@ -259,12 +429,33 @@ describe('reverse', () => {
     for (const c of FIX.reverse!) checkCase(c, ([x]) => K.reverse(x!, c.axes!));
   });
   it('takes an integer axis and negative axes; keeps every dtype', () => {
-    expect(K.reverse(K.variable([[1, 2], [3, 4]], 'int8'), 0).toArray()).toEqual([[3, 4], [1, 2]]);
+    expect(
+      K.reverse(
+        K.variable(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          'int8'
+        ),
+        0
+      ).toArray()
+    ).toEqual([
+      [3, 4],
+      [1, 2],
+    ]);
     expect(K.reverse(K.variable([[true, false]], 'bool'), -1).toArray()).toEqual([[0, 1]]);
   });
   it('reverses views and feeds other ops (negative strides)', () => {
-    const x = K.variable([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.add(K.reverse(K.transpose(x), [0]), 1), [[4, 7], [3, 6], [2, 5]]);
+    const x = K.variable([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.add(K.reverse(K.transpose(x), [0]), 1), [
+      [4, 7],
+      [3, 6],
+      [2, 5],
+    ]);
     expectClose(K.sum(K.reverse(x, [0, 1]), 1), [15, 6]);
   });
   it('has a second derivative', () => {
@@ -274,7 +465,10 @@ describe('reverse', () => {
     expectClose(h, [8 * 1 * 81, 8 * 2 * 16, 8 * 3 * 1]);
   });
   it('rejects axes out of range, repeated axes and non-integers', () => {
-    const x = K.variable([[1, 2], [3, 4]]);
+    const x = K.variable([
+      [1, 2],
+      [3, 4],
+    ]);
     expectError(() => K.reverse(x, 2), K.ValueError, 'reverse', 'axes', '2');
     expectError(() => K.reverse(x, [0, -2]), K.ValueError, 'reverse', 'axes', 'twice', '(2, 2)');
     expectError(() => K.reverse(x, [0.5]), K.TypeError, 'reverse', 'axes', '0.5');
@@ -284,46 +478,87 @@ describe('reverse', () => {
 
 describe('gather', () => {
   it('doctest: rows [0], [1] and [0, 1, 0] of a float32 (2, 3) variable', () => {
-    const v = K.variable([[1, 2, 3], [4, 5, 6]]);
+    const v = K.variable([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(K.eval(v).data).toEqual(new Float32Array([1, 2, 3, 4, 5, 6]));
     const g0 = K.gather(v, [0]);
     expect(g0.dtype).toBe('float32');
     expect(g0.toArray()).toEqual([[1, 2, 3]]);
     expect(K.gather(v, [1]).toArray()).toEqual([[4, 5, 6]]);
-    expect(K.gather(v, [0, 1, 0]).toArray()).toEqual([[1, 2, 3], [4, 5, 6], [1, 2, 3]]);
+    expect(K.gather(v, [0, 1, 0]).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
   });
   it('matches numpy (np.take, axis 0) for indices of ranks 0..3; repeated indices accumulate the gradient (fixtures)', () => {
     for (const c of FIX.gather!) checkCase(c, ([r]) => K.gather(r!, c.indices!));
   });
   it('takes indices of every integer dtype, and gives them no gradient', () => {
-    const r = K.variable([[1, 2], [3, 4], [5, 6]], 'float64');
+    const r = K.variable(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      'float64'
+    );
     for (const d of ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16'] as K.DType[]) {
-      expect(K.gather(r, K.variable([2, 0], d)).toArray()).toEqual([[5, 6], [1, 2]]);
+      expect(K.gather(r, K.variable([2, 0], d)).toArray()).toEqual([
+        [5, 6],
+        [1, 2],
+      ]);
     }
     const idx = K.variable([2, 2, 0], 'int32');
     const [gr, gi] = K.gradients(K.sum(K.gather(r, idx)), [r, idx]);
-    expectClose(gr!, [[1, 1], [0, 0], [2, 2]]);
+    expectClose(gr!, [
+      [1, 1],
+      [0, 0],
+      [2, 2],
+    ]);
     expect(gi).toBeNull();
   });
   it('gathers from views and from every reference dtype', () => {
-    const r = K.transpose(K.variable([[1, 2, 3], [4, 5, 6]], 'int16'));
-    expect(K.gather(r, [2, 0]).toArray()).toEqual([[3, 6], [1, 4]]);
+    const r = K.transpose(
+      K.variable(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        'int16'
+      )
+    );
+    expect(K.gather(r, [2, 0]).toArray()).toEqual([
+      [3, 6],
+      [1, 4],
+    ]);
     expect(K.gather(K.variable([true, false], 'bool'), [1, 1, 0]).toArray()).toEqual([0, 0, 1]);
   });
   it('has a second derivative through scatter_add (whose VJP is gather)', () => {
     const x = K.variable([1, 2, 3], 'float64');
     // f = gather(x, [0, 0, 2]) = [x0, x0, x2]: sum(f^2) -> g = [4 x0, 0, 2 x2]; sum(g^2) -> [32 x0, 0, 8 x2].
-    expectClose(secondOrder((t) => K.gather(t, [0, 0, 2]), x), [32, 0, 24]);
+    expectClose(
+      secondOrder((t) => K.gather(t, [0, 0, 2]), x),
+      [32, 0, 24]
+    );
   });
   it('rejects out-of-range indices with a ValueError naming the index and the shapes; nothing is recorded', () => {
-    const v = K.variable([[1, 2, 3], [4, 5, 6]]);
+    const v = K.variable([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expectError(() => K.gather(v, [0, 2]), K.ValueError, 'gather', 'indices[1] = 2', '[0, 2)', '(2, 3)');
     expectError(() => K.gather(v, [[0], [-1]]), K.ValueError, 'gather', 'indices[1, 0] = -1', '(2, 3)');
     expectError(() => K.gather(v, K.variable([7], 'int32')), K.ValueError, 'gather', 'indices[0] = 7');
     expectError(() => K.gather(v, [2 ** 40]), K.ValueError, 'gather', 'indices[0]');
     expectError(() => K.gather(K.zeros([0, 2]), [0]), K.ValueError, 'gather', '[0, 0)', '(0, 2)');
     expect(K.gather(K.zeros([0, 2]), []).shape).toEqual([0, 2]);
-    expect(v.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(v.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
   it('rejects float and bool indices and a scalar reference', () => {
     const v = K.variable([1, 2, 3]);

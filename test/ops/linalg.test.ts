@@ -72,7 +72,10 @@ describe('dot', () => {
   });
 
   it('doctest: random (2, 3) . ones((4, 3, 5)) has int_shape (2, 4, 5)', () => {
-    const x = K.variable([[0.1, 0.7, 0.3], [0.9, 0.2, 0.5]]);
+    const x = K.variable([
+      [0.1, 0.7, 0.3],
+      [0.9, 0.2, 0.5],
+    ]);
     const xy = K.dot(x, K.variable(filled([4, 3, 5], 1)));
     expect(xy.shape).toEqual([2, 4, 5]);
     // Each entry sums a row of x, since y is all ones.
@@ -89,7 +92,8 @@ describe('dot', () => {
 
   for (const c of fixture.dot.filter((d) => d.w !== undefined)) {
     it(`gradients of sum(dot(x, y) * w) match numpy for ${c.name}`, () => {
-      const x = K.variable(c.x, 'float64'), y = K.variable(c.y, 'float64');
+      const x = K.variable(c.x, 'float64'),
+        y = K.variable(c.y, 'float64');
       const [gx, gy] = K.gradients(K.sum(K.multiply(K.dot(x, y), c.w!)), [x, y]);
       expect(gx!.dtype).toBe('float64');
       expectClose(gx!, c.grad_x!, 1e-12);
@@ -98,9 +102,24 @@ describe('dot', () => {
   }
 
   it('gives a plain array the dtype of the tensor', () => {
-    const xy = K.dot(K.variable([[1, 2], [3, 4]], 'int32'), [[1, 0], [0, 2]]);
+    const xy = K.dot(
+      K.variable(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'int32'
+      ),
+      [
+        [1, 0],
+        [0, 2],
+      ]
+    );
     expect(xy.dtype).toBe('int32');
-    expect(xy.toArray()).toEqual([[1, 4], [3, 8]]);
+    expect(xy.toArray()).toEqual([
+      [1, 4],
+      [3, 8],
+    ]);
     expect(K.dot([[1, 2]], K.variable([[3], [4]], 'float64')).dtype).toBe('float64');
   });
 
@@ -125,14 +144,27 @@ describe('dot', () => {
     const x = K.variable(filled([2, 3], 1));
     expectError(() => K.dot(x, K.variable(filled([4, 2], 1))), K.ValueError, 'dot', '(2, 3)', '(4, 2)');
     expectError(() => K.dot(x, K.variable(filled([5, 4, 2], 1))), K.ValueError, 'dot', '(2, 3)', '(5, 4, 2)');
-    expectError(() => K.dot(K.variable(filled([2, 2, 3], 1)), K.variable(filled([3, 2, 2], 1))), K.ValueError, 'dot', '(2, 2, 3)', '(3, 2, 2)');
+    expectError(
+      () => K.dot(K.variable(filled([2, 2, 3], 1)), K.variable(filled([3, 2, 2], 1))),
+      K.ValueError,
+      'dot',
+      '(2, 2, 3)',
+      '(3, 2, 2)'
+    );
     expect(x.toArray()).toEqual(filled([2, 3], 1));
   });
 
   it('rejects mixed dtypes and bool', () => {
-    const a = K.variable([[1, 2]], 'float32'), b = K.variable([[1], [2]], 'float64');
+    const a = K.variable([[1, 2]], 'float32'),
+      b = K.variable([[1], [2]], 'float64');
     expectError(() => K.dot(a, b), K.TypeError, 'dot', 'float32', 'float64');
-    expectError(() => K.dot(K.variable(filled([2, 3, 2], 1), 'int32'), K.variable(filled([2, 3], 1))), K.TypeError, 'dot', 'int32', 'float32');
+    expectError(
+      () => K.dot(K.variable(filled([2, 3, 2], 1), 'int32'), K.variable(filled([2, 3], 1))),
+      K.TypeError,
+      'dot',
+      'int32',
+      'float32'
+    );
     expectError(() => K.dot(K.variable([[true]], 'bool'), K.variable([[false]], 'bool')), K.TypeError, 'dot', 'bool');
     expectError(() => K.dot('x' as unknown as number, a), K.TypeError, 'dot', 'x');
   });
@@ -157,7 +189,18 @@ describe('batch_dot', () => {
   });
 
   it('gives a rank-1 result the shape (batch, 1)', () => {
-    const xy = K.batch_dot(K.variable([[1, 2], [3, 4], [5, 6]]), K.variable([[1, 1], [0, 1], [2, 0]]));
+    const xy = K.batch_dot(
+      K.variable([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      K.variable([
+        [1, 1],
+        [0, 1],
+        [2, 0],
+      ])
+    );
     expect(xy.shape).toEqual([3, 1]);
     expectClose(xy, [[3], [4], [10]]);
   });
@@ -182,7 +225,8 @@ describe('batch_dot', () => {
 
   for (const c of fixture.batch_dot.filter((d) => d.w !== undefined)) {
     it(`gradients of sum(batch_dot(x, y) * w) match numpy for ${c.name}`, () => {
-      const x = K.variable(c.x, 'float64'), y = K.variable(c.y, 'float64');
+      const x = K.variable(c.x, 'float64'),
+        y = K.variable(c.y, 'float64');
       const [gx, gy] = K.gradients(K.sum(K.multiply(K.batch_dot(x, y, c.axes), c.w!)), [x, y]);
       expect(gx!.dtype).toBe('float64');
       expect(gx!.shape).toEqual(x.shape);
@@ -194,16 +238,24 @@ describe('batch_dot', () => {
 
   it('takes axes by position, by name, as an int, a pair or null (the same product)', () => {
     const c = fixture.batch_dot.find((d) => d.name === 'rank 3 x rank 3, axes null')!;
-    const x = K.variable(c.x, 'float64'), y = K.variable(c.y, 'float64');
-    for (const r of [K.batch_dot(x, y), K.batch_dot(x, y, null), K.batch_dot(x, y, { axes: null }), K.batch_dot(x, y, [2, 1]),
-      K.batch_dot(x, y, [-1, -2]), K.batch_dot(x, y, { axes: [2, 1] })]) {
+    const x = K.variable(c.x, 'float64'),
+      y = K.variable(c.y, 'float64');
+    for (const r of [
+      K.batch_dot(x, y),
+      K.batch_dot(x, y, null),
+      K.batch_dot(x, y, { axes: null }),
+      K.batch_dot(x, y, [2, 1]),
+      K.batch_dot(x, y, [-1, -2]),
+      K.batch_dot(x, y, { axes: [2, 1] }),
+    ]) {
       expectClose(r, c.out, 1e-12);
     }
   });
 
   it('contracts transposed and sliced inputs (views) like their copies', () => {
     const c = fixture.batch_dot.find((d) => d.name === 'rank 3 x rank 3, axes (2, 1)')!;
-    const x = K.variable(c.x, 'float64'), y = K.variable(c.y, 'float64');
+    const x = K.variable(c.x, 'float64'),
+      y = K.variable(c.y, 'float64');
     const xv = K.permute_dimensions(K.permute_dimensions(x, [2, 0, 1]), [1, 2, 0]);
     // y read at an offset from a tensor that holds it twice.
     const twice = K.variable([...(c.y as NestedArray[]), ...(c.y as NestedArray[])], 'float64');
@@ -211,12 +263,26 @@ describe('batch_dot', () => {
     expectClose(K.batch_dot(xv, yv, [2, 1]), c.out, 1e-12);
     // x . x^T per batch: both operands are the same tensor.
     const sq = K.batch_dot(x, x, 2);
-    const want = (c.x as number[][][]).map((m) => m.map((r) => m.map((s) => r.reduce((acc, v, k) => acc + v * s[k]!, 0))));
+    const want = (c.x as number[][][]).map((m) =>
+      m.map((r) => m.map((s) => r.reduce((acc, v, k) => acc + v * s[k]!, 0)))
+    );
     expectClose(sq, want, 1e-12);
   });
 
   it('gives a plain array the dtype of the tensor, and keeps int dtypes exact', () => {
-    const xy = K.batch_dot(K.variable([[1, 2], [3, 4]], 'int32'), [[5, 6], [7, 8]]);
+    const xy = K.batch_dot(
+      K.variable(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'int32'
+      ),
+      [
+        [5, 6],
+        [7, 8],
+      ]
+    );
     expect(xy.dtype).toBe('int32');
     expect(xy.toArray()).toEqual([[17], [53]]);
     const big = K.batch_dot(K.variable([[[100000, 3]]], 'int32'), K.variable([[[2], [7]]], 'int32'));
@@ -242,14 +308,45 @@ describe('batch_dot', () => {
 
   it('rejects different batch sizes', () => {
     const x = K.variable(filled([2, 3], 1));
-    expectError(() => K.batch_dot(x, K.variable(filled([3, 3], 1))), K.ValueError, 'batch_dot', 'batch size', '(2, 3)', '(3, 3)');
-    expectError(() => K.batch_dot(x, K.variable(filled([4, 3, 2], 1))), K.ValueError, 'batch_dot', 'batch size', '(2, 3)', '(4, 3, 2)');
+    expectError(
+      () => K.batch_dot(x, K.variable(filled([3, 3], 1))),
+      K.ValueError,
+      'batch_dot',
+      'batch size',
+      '(2, 3)',
+      '(3, 3)'
+    );
+    expectError(
+      () => K.batch_dot(x, K.variable(filled([4, 3, 2], 1))),
+      K.ValueError,
+      'batch_dot',
+      'batch size',
+      '(2, 3)',
+      '(4, 3, 2)'
+    );
   });
 
   it('rejects axes out of range and the batch axis, naming the shapes and axes', () => {
-    const x = K.variable(filled([2, 3, 4], 1)), y = K.variable(filled([2, 4, 3], 1));
-    expectError(() => K.batch_dot(x, y, [3, 1]), K.ValueError, 'batch_dot', 'axes [3,1]', 'out of range', 'x of rank 3', '(2, 3, 4)', '(2, 4, 3)');
-    expectError(() => K.batch_dot(x, y, [2, -4]), K.ValueError, 'batch_dot', 'axes [2,-4]', 'out of range', 'y of rank 3');
+    const x = K.variable(filled([2, 3, 4], 1)),
+      y = K.variable(filled([2, 4, 3], 1));
+    expectError(
+      () => K.batch_dot(x, y, [3, 1]),
+      K.ValueError,
+      'batch_dot',
+      'axes [3,1]',
+      'out of range',
+      'x of rank 3',
+      '(2, 3, 4)',
+      '(2, 4, 3)'
+    );
+    expectError(
+      () => K.batch_dot(x, y, [2, -4]),
+      K.ValueError,
+      'batch_dot',
+      'axes [2,-4]',
+      'out of range',
+      'y of rank 3'
+    );
     expectError(() => K.batch_dot(x, y, 3), K.ValueError, 'batch_dot', 'axes 3', 'out of range');
     expectError(() => K.batch_dot(x, y, 0), K.ValueError, 'batch_dot', 'axis 0', 'batch', '(2, 3, 4)');
     expectError(() => K.batch_dot(x, y, [2, -3]), K.ValueError, 'batch_dot', 'axis 0', 'batch');
@@ -257,31 +354,74 @@ describe('batch_dot', () => {
   });
 
   it('rejects contracted axes of different lengths', () => {
-    const x = K.variable(filled([2, 3, 4], 1)), y = K.variable(filled([2, 4, 3], 1));
-    expectError(() => K.batch_dot(x, y, [1, 1]), K.ValueError, 'batch_dot', 'x.shape[1] != y.shape[1] (3 != 4)', '(2, 3, 4)', '(2, 4, 3)', 'axes [1,1]');
+    const x = K.variable(filled([2, 3, 4], 1)),
+      y = K.variable(filled([2, 4, 3], 1));
+    expectError(
+      () => K.batch_dot(x, y, [1, 1]),
+      K.ValueError,
+      'batch_dot',
+      'x.shape[1] != y.shape[1] (3 != 4)',
+      '(2, 3, 4)',
+      '(2, 4, 3)',
+      'axes [1,1]'
+    );
     expectError(() => K.batch_dot(x, y, 2), K.ValueError, 'batch_dot', 'x.shape[2] != y.shape[2] (4 != 3)');
     // The default axes: x's last (4) against y's second-to-last (5).
-    expectError(() => K.batch_dot(x, K.variable(filled([2, 5, 4], 1))), K.ValueError, 'batch_dot', 'x.shape[2] != y.shape[1] (4 != 5)');
+    expectError(
+      () => K.batch_dot(x, K.variable(filled([2, 5, 4], 1))),
+      K.ValueError,
+      'batch_dot',
+      'x.shape[2] != y.shape[1] (4 != 5)'
+    );
     // y 2-D: x's last (4) against y's last (3).
-    expectError(() => K.batch_dot(x, K.variable(filled([2, 3], 1))), K.ValueError, 'batch_dot', 'x.shape[2] != y.shape[1] (4 != 3)');
+    expectError(
+      () => K.batch_dot(x, K.variable(filled([2, 3], 1))),
+      K.ValueError,
+      'batch_dot',
+      'x.shape[2] != y.shape[1] (4 != 3)'
+    );
   });
 
   it('rejects malformed axes', () => {
-    const x = K.variable(filled([2, 3, 4], 1)), y = K.variable(filled([2, 4, 3], 1));
-    expectError(() => K.batch_dot(x, y, [[1, 2], 1] as unknown as number[]), K.ValueError, 'batch_dot', 'multiple target dimensions');
+    const x = K.variable(filled([2, 3, 4], 1)),
+      y = K.variable(filled([2, 4, 3], 1));
+    expectError(
+      () => K.batch_dot(x, y, [[1, 2], 1] as unknown as number[]),
+      K.ValueError,
+      'batch_dot',
+      'multiple target dimensions'
+    );
     expectError(() => K.batch_dot(x, y, [2]), K.ValueError, 'batch_dot', 'pair', '[2]');
     expectError(() => K.batch_dot(x, y, [2, 1, 1]), K.ValueError, 'batch_dot', 'pair', '[2,1,1]');
     expectError(() => K.batch_dot(x, y, 1.5), K.TypeError, 'batch_dot', 'axes', '1.5');
     expectError(() => K.batch_dot(x, y, [2, '1'] as unknown as number[]), K.TypeError, 'batch_dot', 'axes');
     expectError(() => K.batch_dot(x, y, 'last' as unknown as number), K.TypeError, 'batch_dot', 'axes', 'last');
-    expectError(() => K.batch_dot(x, y, { axis: 1 } as unknown as number), K.TypeError, 'batch_dot', 'unknown option', 'axis');
+    expectError(
+      () => K.batch_dot(x, y, { axis: 1 } as unknown as number),
+      K.TypeError,
+      'batch_dot',
+      'unknown option',
+      'axis'
+    );
   });
 
   it('rejects mixed dtypes and bool', () => {
-    const a = K.variable(filled([2, 2], 1), 'float32'), b = K.variable(filled([2, 2], 1), 'float64');
+    const a = K.variable(filled([2, 2], 1), 'float32'),
+      b = K.variable(filled([2, 2], 1), 'float64');
     expectError(() => K.batch_dot(a, b), K.TypeError, 'batch_dot', 'float32', 'float64');
-    expectError(() => K.batch_dot(K.variable(filled([2, 2], 1), 'int32'), a), K.TypeError, 'batch_dot', 'int32', 'float32');
-    expectError(() => K.batch_dot(K.variable([[true]], 'bool'), K.variable([[false]], 'bool')), K.TypeError, 'batch_dot', 'bool');
+    expectError(
+      () => K.batch_dot(K.variable(filled([2, 2], 1), 'int32'), a),
+      K.TypeError,
+      'batch_dot',
+      'int32',
+      'float32'
+    );
+    expectError(
+      () => K.batch_dot(K.variable([[true]], 'bool'), K.variable([[false]], 'bool')),
+      K.TypeError,
+      'batch_dot',
+      'bool'
+    );
     expectError(() => K.batch_dot('x' as unknown as number, a), K.TypeError, 'batch_dot', 'x');
     expect(a.toArray()).toEqual(filled([2, 2], 1));
   });

@@ -21,7 +21,8 @@ interface Fixture {
 }
 const F = JSON.parse(readFileSync(new URL('../fixtures/math.json', import.meta.url), 'utf8')) as Fixture;
 /** JSON has no inf/nan: the generator writes them as 'inf', '-inf', 'nan'. */
-const num = (v: Vals): number[] => v.map((e) => (typeof e === 'number' ? e : Number(e.replace('inf', 'Infinity').replace('nan', 'NaN'))));
+const num = (v: Vals): number[] =>
+  v.map((e) => (typeof e === 'number' ? e : Number(e.replace('inf', 'Infinity').replace('nan', 'NaN'))));
 
 /** d sum(f(x)) / dx at x, in float64. */
 function grad(f: (x: K.Tensor) => K.Tensor, x: number[] | number[][]): K.Tensor | null {
@@ -38,11 +39,26 @@ const b = (x: boolean[]) => K.variable(x, 'bool');
 
 describe('add', () => {
   it('adds with numpy broadcasting: (2, 3) + (3,), (2, 3) + (2, 1), scalar', () => {
-    const x = f32([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.add(x, f32([10, 20, 30])), [[11, 22, 33], [14, 25, 36]]);
-    expectClose(K.add(x, f32([[10], [20]])), [[11, 12, 13], [24, 25, 26]]);
-    expectClose(K.add(x, 0.5), [[1.5, 2.5, 3.5], [4.5, 5.5, 6.5]]);
-    expectClose(K.add(f32([[1], [2]]), f32([10, 20, 30])), [[11, 21, 31], [12, 22, 32]]);
+    const x = f32([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.add(x, f32([10, 20, 30])), [
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expectClose(K.add(x, f32([[10], [20]])), [
+      [11, 12, 13],
+      [24, 25, 26],
+    ]);
+    expectClose(K.add(x, 0.5), [
+      [1.5, 2.5, 3.5],
+      [4.5, 5.5, 6.5],
+    ]);
+    expectClose(K.add(f32([[1], [2]]), f32([10, 20, 30])), [
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
   });
   it('a plain number takes the tensor dtype; plain values alone are floatx', () => {
     const r = K.add(i32([1, 2]), 3);
@@ -58,10 +74,16 @@ describe('add', () => {
     expectClose(f32([1, 2]).add([3, 4]), [4, 6]);
   });
   it('gradient sums back over broadcast axes', () => {
-    const x = f64([[1, 2, 3], [4, 5, 6]]);
+    const x = f64([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const y = f64([1, 1, 1]);
     const [gx, gy] = K.gradients(K.add(x, y), [x, y]);
-    expectClose(gx!, [[1, 1, 1], [1, 1, 1]]);
+    expectClose(gx!, [
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
     expectClose(gy!, [2, 2, 2]);
     expect(gy!.dtype).toBe('float64');
   });
@@ -78,18 +100,39 @@ describe('add', () => {
 
 describe('subtract', () => {
   it('subtracts with broadcasting, and x.sub(y)', () => {
-    const x = f32([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.subtract(x, f32([1, 2, 3])), [[0, 0, 0], [3, 3, 3]]);
-    expectClose(K.subtract(x, f32([[1], [2]])), [[0, 1, 2], [2, 3, 4]]);
-    expectClose(K.subtract(10, x), [[9, 8, 7], [6, 5, 4]]);
-    expectClose(x.sub(1), [[0, 1, 2], [3, 4, 5]]);
+    const x = f32([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.subtract(x, f32([1, 2, 3])), [
+      [0, 0, 0],
+      [3, 3, 3],
+    ]);
+    expectClose(K.subtract(x, f32([[1], [2]])), [
+      [0, 1, 2],
+      [2, 3, 4],
+    ]);
+    expectClose(K.subtract(10, x), [
+      [9, 8, 7],
+      [6, 5, 4],
+    ]);
+    expectClose(x.sub(1), [
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(K.subtract(i32([5]), 7).toArray()).toEqual([-2]);
   });
   it('gradient: 1 for x, -1 summed over broadcast axes for y', () => {
-    const x = f64([[1, 2], [3, 4]]);
+    const x = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     const y = f64([[1], [2]]);
     const [gx, gy] = K.gradients(K.subtract(x, y), [x, y]);
-    expectClose(gx!, [[1, 1], [1, 1]]);
+    expectClose(gx!, [
+      [1, 1],
+      [1, 1],
+    ]);
     expectClose(gy!, [[-2], [-2]]);
   });
   it('bad operands', () => {
@@ -101,18 +144,36 @@ describe('subtract', () => {
 
 describe('multiply', () => {
   it('multiplies with broadcasting, and x.mul(y)', () => {
-    const x = f32([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.multiply(x, f32([1, 0, -1])), [[1, 0, -3], [4, 0, -6]]);
-    expectClose(K.multiply(x, f32([[2], [3]])), [[2, 4, 6], [12, 15, 18]]);
-    expectClose(x.mul(0.5), [[0.5, 1, 1.5], [2, 2.5, 3]]);
+    const x = f32([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.multiply(x, f32([1, 0, -1])), [
+      [1, 0, -3],
+      [4, 0, -6],
+    ]);
+    expectClose(K.multiply(x, f32([[2], [3]])), [
+      [2, 4, 6],
+      [12, 15, 18],
+    ]);
+    expectClose(x.mul(0.5), [
+      [0.5, 1, 1.5],
+      [2, 2.5, 3],
+    ]);
     expect(K.multiply(i32([3, -4]), 2).toArray()).toEqual([6, -8]);
     expect(K.multiply(i32([3]), 2).dtype).toBe('int32');
   });
   it('gradient: g*y for x, g*x summed for y', () => {
-    const x = f64([[1, 2, 3], [4, 5, 6]]);
+    const x = f64([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const y = f64([[2], [3]]);
     const [gx, gy] = K.gradients(K.multiply(x, y), [x, y]);
-    expectClose(gx!, [[2, 2, 2], [3, 3, 3]]);
+    expectClose(gx!, [
+      [2, 2, 2],
+      [3, 3, 3],
+    ]);
     expectClose(gy!, [[6], [15]]);
   });
   it('bad operands', () => {
@@ -123,10 +184,22 @@ describe('multiply', () => {
 
 describe('divide', () => {
   it('true division with broadcasting, and x.div(y)', () => {
-    const x = f32([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.divide(x, f32([1, 2, 4])), [[1, 1, 0.75], [4, 2.5, 1.5]]);
-    expectClose(K.divide(x, f32([[2], [4]])), [[0.5, 1, 1.5], [1, 1.25, 1.5]]);
-    expectClose(x.div(2), [[0.5, 1, 1.5], [2, 2.5, 3]]);
+    const x = f32([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.divide(x, f32([1, 2, 4])), [
+      [1, 1, 0.75],
+      [4, 2.5, 1.5],
+    ]);
+    expectClose(K.divide(x, f32([[2], [4]])), [
+      [0.5, 1, 1.5],
+      [1, 1.25, 1.5],
+    ]);
+    expectClose(x.div(2), [
+      [0.5, 1, 1.5],
+      [2, 2.5, 3],
+    ]);
     expectClose(K.divide(f32([1, -1, 0]), f32([0, 0, 0])), [Infinity, -Infinity, NaN]);
   });
   it('integers divide as floats like tf.math.truediv: int32 -> float64, int8/16 -> float32', () => {
@@ -172,9 +245,20 @@ describe('negative', () => {
 
 const X = num(F.unary_x);
 const UNARY: Record<string, (x: K.Tensor) => K.Tensor> = {
-  abs: K.abs, sign: K.sign, square: K.square, negative: K.negative, round: K.round,
-  exp: K.exp, log: K.log, sqrt: K.sqrt, sin: K.sin, cos: K.cos, tanh: K.tanh,
-  sigmoid: K.sigmoid, softplus: K.softplus, softsign: K.softsign,
+  abs: K.abs,
+  sign: K.sign,
+  square: K.square,
+  negative: K.negative,
+  round: K.round,
+  exp: K.exp,
+  log: K.log,
+  sqrt: K.sqrt,
+  sin: K.sin,
+  cos: K.cos,
+  tanh: K.tanh,
+  sigmoid: K.sigmoid,
+  softplus: K.softplus,
+  softsign: K.softsign,
 };
 
 /** Values (float64 and float32) and gradients against the numpy fixture. */
@@ -340,7 +424,10 @@ describe('pow', () => {
     expectClose(K.pow(f64([-2, -2]), f64([3, 0.5])), [-8, NaN]);
   });
   it('raises to a tensor power with broadcasting', () => {
-    expectClose(K.pow(f64([[2], [3]]), f64([1, 2, 3])), [[2, 4, 8], [3, 9, 27]]);
+    expectClose(K.pow(f64([[2], [3]]), f64([1, 2, 3])), [
+      [2, 4, 8],
+      [3, 9, 27],
+    ]);
   });
   it('integer tensors stay integers, exactly', () => {
     const r = K.pow(i32([1, 2, 3, -4]), 3);
@@ -400,7 +487,7 @@ describe('relu', () => {
       expectClose(K.relu(f32(x), o), num(c.y), 1e-6);
     }
   });
-  it('gradients are TensorFlow\'s at every kink (0, threshold, max_value, relu6)', () => {
+  it("gradients are TensorFlow's at every kink (0, threshold, max_value, relu6)", () => {
     for (const c of cases) {
       const o = c.options;
       const g = grad((t) => K.relu(t, o), num(c.x))!;
@@ -431,7 +518,13 @@ describe('relu', () => {
     expectError(() => K.relu(x, 'a' as unknown as number), K.TypeError, 'relu', 'alpha');
     expectError(() => K.relu(x, 0, '6' as unknown as number), K.TypeError, 'relu', 'max_value');
     expectError(() => K.relu(x, { threshold: [1] as unknown as number }), K.TypeError, 'relu', 'threshold');
-    expectError(() => K.relu(x, { slope: 1 } as unknown as K.ReluOptions), K.TypeError, 'relu', 'unknown option', 'slope');
+    expectError(
+      () => K.relu(x, { slope: 1 } as unknown as K.ReluOptions),
+      K.TypeError,
+      'relu',
+      'unknown option',
+      'slope'
+    );
     expectError(() => K.relu(i32([1]), 0, null, 0.5), K.TypeError, 'relu', 'threshold', '0.5');
     expectError(() => K.relu(i32([1]), 0.5, 6), K.TypeError, 'relu', 'alpha', '0.5');
     expectError(() => K.relu(b([true])), K.TypeError, 'relu', 'bool');
@@ -468,7 +561,13 @@ describe('elu', () => {
   checkFloatOnlyFn('elu', K.elu);
   it('bad arguments', () => {
     expectError(() => K.elu(f32([1]), 'a' as unknown as number), K.TypeError, 'elu', 'alpha');
-    expectError(() => K.elu(f32([1]), { beta: 1 } as unknown as K.EluOptions), K.TypeError, 'elu', 'unknown option', 'beta');
+    expectError(
+      () => K.elu(f32([1]), { beta: 1 } as unknown as K.EluOptions),
+      K.TypeError,
+      'elu',
+      'unknown option',
+      'beta'
+    );
   });
 });
 
@@ -512,10 +611,20 @@ describe('clip', () => {
     expect(K.clip([1, 2], 0, 1).dtype).toBe('float32');
   });
   it('bad arguments', () => {
-    const x = f32([[1, 2, 3], [4, 5, 6]]);
+    const x = f32([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expectError(() => K.clip(x, f64([0]), 1), K.TypeError, 'clip', 'min_value', 'float64', 'float32');
     expectError(() => K.clip(x, 0, f32([1, 2])), K.ValueError, 'clip', 'max_value', '(2,)', '(2, 3)');
-    expectError(() => K.clip(x, K.variable([[[0]], [[1]]], 'float32'), 2), K.ValueError, 'clip', 'min_value', '(2, 1, 1)', '(2, 3)');
+    expectError(
+      () => K.clip(x, K.variable([[[0]], [[1]]], 'float32'), 2),
+      K.ValueError,
+      'clip',
+      'min_value',
+      '(2, 1, 1)',
+      '(2, 3)'
+    );
     expectError(() => K.clip(i32([1]), 0.5, 2), K.TypeError, 'clip', 'min_value', '0.5');
     expectError(() => K.clip(b([true]), 0, 1), K.TypeError, 'clip', 'bool');
     expectError(() => K.clip(x, 'a' as unknown as number, 1), K.TypeError, 'clip', 'min_value');
@@ -526,15 +635,42 @@ describe('clip', () => {
 
 describe('maximum', () => {
   it('doctest: maximum of two int32 variables', () => {
-    const x = K.variable([[1, 2], [3, 4]], 'int32');
-    const y = K.variable([[2, 1], [0, -1]], 'int32');
+    const x = K.variable(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'int32'
+    );
+    const y = K.variable(
+      [
+        [2, 1],
+        [0, -1],
+      ],
+      'int32'
+    );
     const m = K.maximum(x, y);
     expect(m.shape).toEqual([2, 2]);
     expect(m.dtype).toBe('int32');
-    expect(m.toArray()).toEqual([[2, 2], [3, 4]]);
+    expect(m.toArray()).toEqual([
+      [2, 2],
+      [3, 4],
+    ]);
   });
   it('broadcasts and mixes with numbers', () => {
-    expectClose(K.maximum(f32([[1, 5], [3, -2]]), f32([2, 0])), [[2, 5], [3, 0]]);
+    expectClose(
+      K.maximum(
+        f32([
+          [1, 5],
+          [3, -2],
+        ]),
+        f32([2, 0])
+      ),
+      [
+        [2, 5],
+        [3, 0],
+      ]
+    );
     expectClose(K.maximum(f32([-1, 1]), 0), [0, 1]);
   });
   it('gradient goes to the larger; a tie goes to x (as TensorFlow)', () => {
@@ -553,21 +689,45 @@ describe('maximum', () => {
 
 describe('minimum', () => {
   it('takes the smaller, broadcasting', () => {
-    expectClose(K.minimum(f32([[1, 5], [3, -2]]), f32([2, 0])), [[1, 0], [2, -2]]);
+    expectClose(
+      K.minimum(
+        f32([
+          [1, 5],
+          [3, -2],
+        ]),
+        f32([2, 0])
+      ),
+      [
+        [1, 0],
+        [2, -2],
+      ]
+    );
     const r = K.minimum(i32([4, -4]), 0);
     expect(r.dtype).toBe('int32');
     expect(r.toArray()).toEqual([0, -4]);
   });
   it('gradient goes to the smaller; a tie goes to x; broadcast y sums', () => {
-    const x = f64([[1, 5], [3, 3]]);
+    const x = f64([
+      [1, 5],
+      [3, 3],
+    ]);
     const y = f64([2, 3]);
     const [gx, gy] = K.gradients(K.sum(K.minimum(x, y)), [x, y]);
-    expectClose(gx!, [[1, 0], [0, 1]]);
+    expectClose(gx!, [
+      [1, 0],
+      [0, 1],
+    ]);
     expectClose(gy!, [1, 1]);
   });
   it('bad operands', () => {
     expectError(() => K.minimum(f32([1]), f64([1])), K.TypeError, 'minimum', 'float32', 'float64');
-    expectError(() => K.minimum(f32([[1, 2]]), f32([[1], [2], [3]]).add(f32([1, 2, 3]))), K.ValueError, 'minimum', '(1, 2)', '(3, 3)');
+    expectError(
+      () => K.minimum(f32([[1, 2]]), f32([[1], [2], [3]]).add(f32([1, 2, 3]))),
+      K.ValueError,
+      'minimum',
+      '(1, 2)',
+      '(3, 3)'
+    );
   });
 });
 
@@ -582,7 +742,10 @@ const COMPARE: [string, (x: K.TensorLike, y: K.TensorLike) => K.Tensor, (a: numb
 
 for (const [name, f, ref] of COMPARE) {
   describe(name, () => {
-    const xv = [[1, 2, 3], [4, 5, 6]];
+    const xv = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
     const yv = [2, 2, 7];
     const expected = (yb: (i: number, j: number) => number) => xv.map((r, i) => r.map((v, j) => ref(v, yb(i, j))));
     it('returns a bool tensor, broadcasting (2, 3) with (3,), (2, 1) and a number', () => {

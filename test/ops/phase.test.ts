@@ -11,9 +11,19 @@ import type { DType } from '../../src/index.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, fixtureTensor, loadFixture, nest } from '../helpers.js';
 
-interface Values { shape: number[]; dtype: DType; data: number[] }
+interface Values {
+  shape: number[];
+  dtype: DType;
+  data: number[];
+}
 interface SwitchCase {
-  condition: Values; then: Values; else: Values; out: Values; w: Values; grad_then: Values; grad_else: Values;
+  condition: Values;
+  then: Values;
+  else: Values;
+  out: Values;
+  w: Values;
+  grad_then: Values;
+  grad_else: Values;
 }
 const fixture = loadFixture<{ cases: SwitchCase[] }>('phase');
 
@@ -30,7 +40,7 @@ const run = (f: (values: unknown[]) => NdArray[], feeds: unknown[]): number[][] 
   f(feeds).map((r) => Array.from(r.data as ArrayLike<number>, (v) => v + 0));
 
 describe('set_learning_phase', () => {
-  it('warns once that it is deprecated (a UserWarning, as the source\'s warnings.warn)', () => {
+  it("warns once that it is deprecated (a UserWarning, as the source's warnings.warn)", () => {
     const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       K.set_learning_phase(1);
@@ -44,7 +54,7 @@ describe('set_learning_phase', () => {
     }
   });
 
-  it('sets the phase to 0 or 1; true and false count as 1 and 0 (Python\'s `value in {0, 1}`)', () => {
+  it("sets the phase to 0 or 1; true and false count as 1 and 0 (Python's `value in {0, 1}`)", () => {
     K.set_learning_phase(1);
     expect(K.learning_phase()).toBe(1);
     K.set_learning_phase(0);
@@ -58,7 +68,13 @@ describe('set_learning_phase', () => {
   it('rejects anything but 0 and 1 with a ValueError, leaving the phase unchanged', () => {
     K.set_learning_phase(1);
     for (const bad of [2, -1, 0.5, '1', null, undefined, [1], K.constant(1)]) {
-      expectError(() => K.set_learning_phase(bad as 0), K.ValueError, 'set_learning_phase', 'Expected learning phase to be 0 or 1', 'value');
+      expectError(
+        () => K.set_learning_phase(bad as 0),
+        K.ValueError,
+        'set_learning_phase',
+        'Expected learning phase to be 0 or 1',
+        'value'
+      );
       expect(K.learning_phase()).toBe(1);
     }
   });
@@ -124,8 +140,24 @@ describe('learning_phase_scope', () => {
 
   it('rejects a bad value (ValueError) or a non-function body (TypeError) without calling or changing anything', () => {
     let called = false;
-    expectError(() => K.learning_phase_scope(2 as 1, () => { called = true; }), K.ValueError, 'learning_phase_scope', 'value');
-    expectError(() => K.learning_phase_scope('train' as unknown as 1, () => { called = true; }), K.ValueError, 'learning_phase_scope', 'value');
+    expectError(
+      () =>
+        K.learning_phase_scope(2 as 1, () => {
+          called = true;
+        }),
+      K.ValueError,
+      'learning_phase_scope',
+      'value'
+    );
+    expectError(
+      () =>
+        K.learning_phase_scope('train' as unknown as 1, () => {
+          called = true;
+        }),
+      K.ValueError,
+      'learning_phase_scope',
+      'value'
+    );
     expectError(() => K.learning_phase_scope(1, 3 as unknown as () => void), K.TypeError, 'learning_phase_scope', 'fn');
     expect(called).toBe(false);
     expect(K.learning_phase()).toBe(0);
@@ -151,13 +183,29 @@ describe('learning_phase', () => {
 });
 
 describe('switch', () => {
-  const a = () => K.constant([[1, 2, 3], [4, 5, 6]]);
-  const b = () => K.constant([[10, 20, 30], [40, 50, 60]]);
+  const a = () =>
+    K.constant([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+  const b = () =>
+    K.constant([
+      [10, 20, 30],
+      [40, 50, 60],
+    ]);
 
   it('a scalar condition (number, boolean, or a scalar tensor of any dtype) selects a whole branch', () => {
     const x = a();
     const y = b();
-    for (const yes of [true, 1, 2, -0.5, K.constant(true, 'bool'), K.constant(3, 'int32'), K.constant(0.25, 'float64')]) {
+    for (const yes of [
+      true,
+      1,
+      2,
+      -0.5,
+      K.constant(true, 'bool'),
+      K.constant(3, 'int32'),
+      K.constant(0.25, 'float64'),
+    ]) {
       expect(K.switch(yes, x, y)).toBe(x);
     }
     for (const no of [false, 0, K.constant(false, 'bool'), K.constant(0, 'int32'), K.constant(0, 'float32')]) {
@@ -167,13 +215,30 @@ describe('switch', () => {
 
   it('a concrete scalar condition calls only the callable of the branch taken', () => {
     const calls: string[] = [];
-    const then = () => { calls.push('then'); return a(); };
-    const other = () => { calls.push('else'); return b(); };
-    expectClose(K.switch(true, then, other), [[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.switch(K.constant(0, 'int32'), then, other), [[10, 20, 30], [40, 50, 60]]);
+    const then = () => {
+      calls.push('then');
+      return a();
+    };
+    const other = () => {
+      calls.push('else');
+      return b();
+    };
+    expectClose(K.switch(true, then, other), [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.switch(K.constant(0, 'int32'), then, other), [
+      [10, 20, 30],
+      [40, 50, 60],
+    ]);
     expect(calls).toEqual(['then', 'else']);
     // The branch not taken may even be unusable, as in TF's eager cond.
-    expectClose(K.switch(1, [1, 2], () => { throw new Error('not called'); }), [1, 2]);
+    expectClose(
+      K.switch(1, [1, 2], () => {
+        throw new Error('not called');
+      }),
+      [1, 2]
+    );
   });
 
   it('converts plain branches: numbers and arrays become tensors (a number with a tensor takes its dtype)', () => {
@@ -204,7 +269,17 @@ describe('switch', () => {
         expectClose(out, values(c.out));
         // Callables give the same, and are both called (the source calls them before where).
         let calls = 0;
-        const viaFns = K.switch(cond, () => { calls++; return then; }, () => { calls++; return other; });
+        const viaFns = K.switch(
+          cond,
+          () => {
+            calls++;
+            return then;
+          },
+          () => {
+            calls++;
+            return other;
+          }
+        );
         expect(calls).toBe(2);
         expect(viaFns.toArray()).toEqual(out.toArray());
       }
@@ -230,10 +305,28 @@ describe('switch', () => {
   it('with a concrete scalar condition, only the branch taken gets a gradient (the other is disconnected: null)', () => {
     const x = f64([1, -2, 3]);
     const y = f64([4, 5, 6]);
-    const [gx, gy] = K.gradients(K.sum(K.switch(true, () => K.square(x), () => K.exp(y))), [x, y]);
+    const [gx, gy] = K.gradients(
+      K.sum(
+        K.switch(
+          true,
+          () => K.square(x),
+          () => K.exp(y)
+        )
+      ),
+      [x, y]
+    );
     expectClose(gx!, [2, -4, 6]);
     expect(gy).toBeNull();
-    const [hx, hy] = K.gradients(K.sum(K.switch(0, () => K.square(x), () => K.exp(y))), [x, y]);
+    const [hx, hy] = K.gradients(
+      K.sum(
+        K.switch(
+          0,
+          () => K.square(x),
+          () => K.exp(y)
+        )
+      ),
+      [x, y]
+    );
     expect(hx).toBeNull();
     expectClose(hy!, [Math.exp(4), Math.exp(5), Math.exp(6)]);
   });
@@ -252,13 +345,26 @@ describe('switch', () => {
     const p = K.placeholder([null, 3]);
     const pc = K.placeholder([], null, 'bool');
     const calls: string[] = [];
-    const y = K.switch(pc, () => { calls.push('then'); return K.square(p); }, () => { calls.push('else'); return K.multiply(p, -3); });
+    const y = K.switch(
+      pc,
+      () => {
+        calls.push('then');
+        return K.square(p);
+      },
+      () => {
+        calls.push('else');
+        return K.multiply(p, -3);
+      }
+    );
     expect(calls).toEqual(['then', 'else']);
     expect(K.is_keras_tensor(y)).toBe(true);
     expect(K.int_shape(y)).toEqual([null, 3]);
     const [g] = K.gradients(K.sum(y), [p]);
     const f = K.function([p, pc], [y, g!]);
-    const xs = [[1, 2, 3], [-1, 0.5, 4]];
+    const xs = [
+      [1, 2, 3],
+      [-1, 0.5, 4],
+    ];
     const [yt, gt] = run(f, [xs, true]);
     expect(yt).toEqual([1, 4, 9, 1, 0.25, 16]);
     expect(gt).toEqual([2, 4, 6, -2, 1, 8]);
@@ -283,14 +389,53 @@ describe('switch', () => {
     expect(K.int_shape(y)).toEqual([null, 2, 3]);
     const [gp, gq] = K.gradients(K.sum(y), [p, q]);
     const f = K.function([p, q, pc], [y, gp!, gq!]);
-    const xs = [[[1, 2, 3], [4, 5, 6]], [[-1, -2, -3], [0.5, 1.5, 2.5]]];
-    const zs = [[[7, 8, 9], [1, 1, 1]], [[2, 2, 2], [3, 3, 3]]];
-    const [yv, gpv, gqv] = run(f, [xs, zs, [[true, false], [false, true]]]);
+    const xs = [
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [-1, -2, -3],
+        [0.5, 1.5, 2.5],
+      ],
+    ];
+    const zs = [
+      [
+        [7, 8, 9],
+        [1, 1, 1],
+      ],
+      [
+        [2, 2, 2],
+        [3, 3, 3],
+      ],
+    ];
+    const [yv, gpv, gqv] = run(f, [
+      xs,
+      zs,
+      [
+        [true, false],
+        [false, true],
+      ],
+    ]);
     expect(yv).toEqual([1, 4, 9, 2, 2, 2, 4, 4, 4, 0.25, 2.25, 6.25]);
     expect(gpv).toEqual([2, 4, 6, 0, 0, 0, 0, 0, 0, 1, 3, 5]);
     expect(gqv).toEqual([0, 0, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0]);
     // A different batch size flows through the reshape of the condition.
-    const [y1] = run(f, [[[[1, 2, 3], [4, 5, 6]]], [[[0, 0, 0], [1, 1, 1]]], [[false, true]]]);
+    const [y1] = run(f, [
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      ],
+      [
+        [
+          [0, 0, 0],
+          [1, 1, 1],
+        ],
+      ],
+      [[false, true]],
+    ]);
     expect(y1).toEqual([0, 0, 0, 16, 25, 36]);
   });
 
@@ -298,26 +443,72 @@ describe('switch', () => {
     const p = K.placeholder([null, 3]);
     const pc = K.placeholder([3], null, 'bool');
     const f = K.function([p, pc], [K.switch(pc, p, K.zeros_like(p))]);
-    expect(run(f, [[[1, 2, 3], [4, 5, 6]], [true, false, true]])[0]).toEqual([1, 0, 3, 4, 0, 6]);
+    expect(
+      run(f, [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [true, false, true],
+      ])[0]
+    ).toEqual([1, 0, 3, 4, 0, 6]);
   });
 
-  it('rejects a condition of higher rank than then_expression (ValueError, the source\'s message)', () => {
-    expectError(() => K.switch(K.constant([[true, false]], 'bool'), K.constant([1, 2]), K.constant([3, 4])),
-      K.ValueError, 'switch', 'Rank of `condition` should be less than or equal to rank of `then_expression`', 'ndim(condition)=2', 'ndim(then_expression)=1');
+  it("rejects a condition of higher rank than then_expression (ValueError, the source's message)", () => {
+    expectError(
+      () => K.switch(K.constant([[true, false]], 'bool'), K.constant([1, 2]), K.constant([3, 4])),
+      K.ValueError,
+      'switch',
+      'Rank of `condition` should be less than or equal to rank of `then_expression`',
+      'ndim(condition)=2',
+      'ndim(then_expression)=1'
+    );
     // Ranked by then_expression, as in the source, even when else_expression is bigger.
-    expectError(() => K.switch(K.constant([true, false], 'bool'), 1, K.constant([3, 4])), K.ValueError, 'switch', 'ndim(condition)=1', 'ndim(then_expression)=0');
+    expectError(
+      () => K.switch(K.constant([true, false], 'bool'), 1, K.constant([3, 4])),
+      K.ValueError,
+      'switch',
+      'ndim(condition)=1',
+      'ndim(then_expression)=0'
+    );
   });
 
   it('rejects shapes that do not broadcast (ValueError naming the arguments and shapes)', () => {
-    expectError(() => K.switch(K.constant([true, false], 'bool'), a(), b()), K.ValueError, 'switch', 'condition (2,)', 'then_expression (2, 3)');
-    expectError(() => K.switch(K.ones([3, 2], 'bool'), K.ones([3, 2, 4]), K.ones([3, 3, 4])), K.ValueError, 'switch', 'else_expression (3, 3, 4)');
+    expectError(
+      () => K.switch(K.constant([true, false], 'bool'), a(), b()),
+      K.ValueError,
+      'switch',
+      'condition (2,)',
+      'then_expression (2, 3)'
+    );
+    expectError(
+      () => K.switch(K.ones([3, 2], 'bool'), K.ones([3, 2, 4]), K.ones([3, 3, 4])),
+      K.ValueError,
+      'switch',
+      'else_expression (3, 3, 4)'
+    );
     const pc = K.placeholder([], null, 'bool');
-    expectError(() => K.switch(pc, K.ones([2, 3]), K.ones([3])), K.ValueError, 'switch', 'symbolic scalar condition', '(2, 3)', '(3,)');
+    expectError(
+      () => K.switch(pc, K.ones([2, 3]), K.ones([3])),
+      K.ValueError,
+      'switch',
+      'symbolic scalar condition',
+      '(2, 3)',
+      '(3,)'
+    );
   });
 
   it('rejects branches of different dtypes (TypeError) and bad arguments, naming them', () => {
     const c = K.constant([true, false], 'bool');
-    expectError(() => K.switch(c, K.constant([1, 2], 'float32'), K.constant([1, 2], 'int32')), K.TypeError, 'switch', 'then_expression', 'else_expression', 'float32', 'int32');
+    expectError(
+      () => K.switch(c, K.constant([1, 2], 'float32'), K.constant([1, 2], 'int32')),
+      K.TypeError,
+      'switch',
+      'then_expression',
+      'else_expression',
+      'float32',
+      'int32'
+    );
     expectError(() => K.switch('yes' as unknown as boolean, 1, 2), K.TypeError, 'switch', 'condition');
     expectError(() => K.switch(c, () => undefined as unknown as number, 2), K.TypeError, 'switch', 'then_expression');
     expectError(() => K.switch(false, 1, { a: 1 } as unknown as number), K.TypeError, 'switch', 'else_expression');
@@ -344,7 +535,10 @@ describe('in_train_phase', () => {
     expectClose(K.in_train_phase(x(), alt()), [3, 4]);
     K.set_learning_phase(1);
     expectClose(K.in_train_phase(x(), alt()), [1, 2]);
-    expectClose(K.learning_phase_scope(0, () => K.in_train_phase(x(), alt())), [3, 4]);
+    expectClose(
+      K.learning_phase_scope(0, () => K.in_train_phase(x(), alt())),
+      [3, 4]
+    );
     expectClose(K.in_train_phase(x(), alt(), null), [1, 2]);
   });
 
@@ -361,8 +555,28 @@ describe('in_train_phase', () => {
     const t = x();
     expect(K.in_train_phase(t, alt(), 1)).toBe(t);
     const calls: string[] = [];
-    K.in_train_phase(() => { calls.push('x'); return x(); }, () => { calls.push('alt'); return alt(); }, 0);
-    K.in_train_phase(() => { calls.push('x'); return x(); }, () => { calls.push('alt'); return alt(); }, true);
+    K.in_train_phase(
+      () => {
+        calls.push('x');
+        return x();
+      },
+      () => {
+        calls.push('alt');
+        return alt();
+      },
+      0
+    );
+    K.in_train_phase(
+      () => {
+        calls.push('x');
+        return x();
+      },
+      () => {
+        calls.push('alt');
+        return alt();
+      },
+      true
+    );
     expect(calls).toEqual(['alt', 'x']);
   });
 
@@ -371,11 +585,21 @@ describe('in_train_phase', () => {
     expectClose(K.in_train_phase(x(), alt(), K.constant(false, 'bool')), [3, 4]);
     const p = K.placeholder([2], null, 'float64');
     const training = K.placeholder([], null, 'bool');
-    const y = K.in_train_phase(() => K.multiply(p, 0.5), () => K.square(p), training);
+    const y = K.in_train_phase(
+      () => K.multiply(p, 0.5),
+      () => K.square(p),
+      training
+    );
     const [g] = K.gradients(K.sum(y), [p]);
     const f = K.function([p, training], [y, g!]);
-    expect(run(f, [[2, 3], true])).toEqual([[1, 1.5], [0.5, 0.5]]);
-    expect(run(f, [[2, 3], false])).toEqual([[4, 9], [4, 6]]);
+    expect(run(f, [[2, 3], true])).toEqual([
+      [1, 1.5],
+      [0.5, 0.5],
+    ]);
+    expect(run(f, [[2, 3], false])).toEqual([
+      [4, 9],
+      [4, 6],
+    ]);
   });
 
   it('is differentiable through the chosen branch', () => {
@@ -386,10 +610,30 @@ describe('in_train_phase', () => {
 
   it('rejects other training values (ValueError) and unknown options (TypeError), naming them', () => {
     expectError(() => K.in_train_phase(x(), alt(), 2), K.ValueError, 'in_train_phase', 'training');
-    expectError(() => K.in_train_phase(x(), alt(), 'yes' as unknown as number), K.ValueError, 'in_train_phase', 'training');
-    expectError(() => K.in_train_phase(x(), alt(), { train: 1 } as unknown as number), K.TypeError, 'in_train_phase', 'train');
-    expectError(() => K.in_train_phase(x(), () => undefined as unknown as number, 0), K.TypeError, 'in_train_phase', 'alt');
-    expectError(() => K.in_train_phase(x(), alt(), K.constant([[1, 0]], 'int32')), K.ValueError, 'in_train_phase', 'condition');
+    expectError(
+      () => K.in_train_phase(x(), alt(), 'yes' as unknown as number),
+      K.ValueError,
+      'in_train_phase',
+      'training'
+    );
+    expectError(
+      () => K.in_train_phase(x(), alt(), { train: 1 } as unknown as number),
+      K.TypeError,
+      'in_train_phase',
+      'train'
+    );
+    expectError(
+      () => K.in_train_phase(x(), () => undefined as unknown as number, 0),
+      K.TypeError,
+      'in_train_phase',
+      'alt'
+    );
+    expectError(
+      () => K.in_train_phase(x(), alt(), K.constant([[1, 0]], 'int32')),
+      K.ValueError,
+      'in_train_phase',
+      'condition'
+    );
   });
 });
 
@@ -407,7 +651,17 @@ describe('in_test_phase', () => {
 
   it('calls only the chosen callable, and switches on a symbolic training flag', () => {
     const calls: string[] = [];
-    K.in_test_phase(() => { calls.push('x'); return x(); }, () => { calls.push('alt'); return alt(); }, 0);
+    K.in_test_phase(
+      () => {
+        calls.push('x');
+        return x();
+      },
+      () => {
+        calls.push('alt');
+        return alt();
+      },
+      0
+    );
     expect(calls).toEqual(['x']);
     const p = K.placeholder([2]);
     const training = K.placeholder([], null, 'int32');

@@ -9,16 +9,41 @@ import * as K from '../../src/index.js';
 import type { DType } from '../../src/index.js';
 import { expectClose, expectError, fixtureTensor, loadFixture, nest, tolFor } from '../helpers.js';
 
-interface Values { shape: number[]; dtype: DType; data: number[] }
+interface Values {
+  shape: number[];
+  dtype: DType;
+  data: number[];
+}
 interface PoolCase {
-  fn: 'pool2d' | 'pool3d'; input: string; pool_size: number[]; strides: number[]; padding: 'same' | 'valid';
-  data_format: 'channels_first' | 'channels_last'; pool_mode: 'max' | 'avg'; y: Values; w: number[]; dx: number[];
+  fn: 'pool2d' | 'pool3d';
+  input: string;
+  pool_size: number[];
+  strides: number[];
+  padding: 'same' | 'valid';
+  data_format: 'channels_first' | 'channels_last';
+  pool_mode: 'max' | 'avg';
+  y: Values;
+  w: number[];
+  dx: number[];
 }
 interface LocalCase {
-  fn: 'local_conv1d' | 'local_conv2d'; inputs: Values; kernel: Values; kernel_size: number[]; strides: number[];
-  output_shape: number[]; data_format: 'channels_first' | 'channels_last'; y: Values; w: number[]; dinputs: number[]; dkernel: number[];
+  fn: 'local_conv1d' | 'local_conv2d';
+  inputs: Values;
+  kernel: Values;
+  kernel_size: number[];
+  strides: number[];
+  output_shape: number[];
+  data_format: 'channels_first' | 'channels_last';
+  y: Values;
+  w: number[];
+  dinputs: number[];
+  dkernel: number[];
 }
-interface Fixture { inputs: Record<string, Values>; pools: PoolCase[]; local: LocalCase[] }
+interface Fixture {
+  inputs: Record<string, Values>;
+  pools: PoolCase[];
+  local: LocalCase[];
+}
 
 const fixture = loadFixture<Fixture>('pool');
 
@@ -28,7 +53,14 @@ const tensor = (v: Values): K.Variable => fixtureTensor(v.data, v.shape, v.dtype
 /** The tolerance for comparing with the float64 references: float32 inputs are exact, their sums are not. */
 const tolOf = (dtype: DType) => (dtype === 'float64' ? 1e-9 : tolFor(dtype, 1e-6));
 
-const image = () => K.constant([[[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]]]);
+const image = () =>
+  K.constant([
+    [
+      [[1], [2], [3]],
+      [[4], [5], [6]],
+      [[7], [8], [9]],
+    ],
+  ]);
 
 afterEach(() => K.set_image_data_format('channels_last'));
 
@@ -64,7 +96,12 @@ function poolTests(fn: 'pool2d' | 'pool3d'): void {
   it('channels_first is channels_last transposed, and data_format defaults to K.image_data_format()', () => {
     const shape = fn === 'pool2d' ? [2, 5, 4, 3] : [1, 4, 3, 5, 2];
     const n = shape.reduce((a, b) => a * b, 1);
-    const last = K.constant(ndarray(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7)), shape));
+    const last = K.constant(
+      ndarray(
+        Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7)),
+        shape
+      )
+    );
     const toFirst = [0, dims + 1, ...Array.from({ length: dims }, (_, i) => i + 1)];
     const first = K.permute_dimensions(last, toFirst);
     const size = ones(dims).map((d, i) => d + (i % 2) + 1);
@@ -81,14 +118,22 @@ function poolTests(fn: 'pool2d' | 'pool3d'): void {
   it('defaults to strides 1, valid padding, max pooling; takes options by position or in one trailing object', () => {
     const shape = fn === 'pool2d' ? [1, 4, 4, 2] : [1, 3, 4, 3, 1];
     const n = shape.reduce((a, b) => a * b, 1);
-    const x = K.constant(ndarray(Float64Array.from({ length: n }, (_, i) => Math.cos(i * 2.3)), shape), 'float64');
+    const x = K.constant(
+      ndarray(
+        Float64Array.from({ length: n }, (_, i) => Math.cos(i * 2.3)),
+        shape
+      ),
+      'float64'
+    );
     const size = ones(dims).map(() => 2);
     const base = f(x, size, ones(dims), 'valid', 'channels_last', 'max').toArray();
     expect(f(x, size).toArray()).toEqual(base);
     expect(f(x, size, { pool_mode: 'max', padding: 'valid' }).toArray()).toEqual(base);
     const avg = f(x, size, size, 'same', 'channels_last', 'avg').toArray();
     expect(f(x, size, { strides: size, padding: 'same', pool_mode: 'avg' }).toArray()).toEqual(avg);
-    expect(f(x, size, size, { padding: 'same', pool_mode: 'avg', data_format: 'channels_last' }).toArray()).toEqual(avg);
+    expect(f(x, size, size, { padding: 'same', pool_mode: 'avg', data_format: 'channels_last' }).toArray()).toEqual(
+      avg
+    );
   });
 
   it('keeps float64 and integer dtypes (max) and gives empty results for empty batches', () => {
@@ -99,7 +144,10 @@ function poolTests(fn: 'pool2d' | 'pool3d'): void {
     const i8 = f(K.constant(ndarray(Int8Array.from(data), shape), 'int8'), size);
     expect(i8.dtype).toBe('int8');
     expect(K.flatten(i8).toArray()).toEqual([9, 9, 9, 9]);
-    expect(f(K.constant(ndarray(Float64Array.from(data), shape), 'float64'), size, undefined, undefined, undefined, 'avg').dtype).toBe('float64');
+    expect(
+      f(K.constant(ndarray(Float64Array.from(data), shape), 'float64'), size, undefined, undefined, undefined, 'avg')
+        .dtype
+    ).toBe('float64');
     const empty = f(K.zeros([0, ...shape.slice(1)]), size);
     expect(empty.shape).toEqual([0, 2, 2, ...shape.slice(3)]);
   });
@@ -116,20 +164,78 @@ function poolTests(fn: 'pool2d' | 'pool3d'): void {
     const shape = fn === 'pool2d' ? [1, 4, 4, 1] : [1, 4, 4, 4, 1];
     const x = K.ones(shape);
     const size = ones(dims).map(() => 2);
-    expectError(() => f(x, size, undefined, undefined, 'channels_middle' as 'channels_last'), K.ValueError, fn, 'data_format', 'channels_middle');
+    expectError(
+      () => f(x, size, undefined, undefined, 'channels_middle' as 'channels_last'),
+      K.ValueError,
+      fn,
+      'data_format',
+      'channels_middle'
+    );
     expectError(() => f(x, size, undefined, 'full' as 'same'), K.ValueError, fn, 'padding', 'full');
-    expectError(() => f(x, size, undefined, undefined, undefined, 'min' as 'max'), K.ValueError, fn, 'pool_mode', 'min');
+    expectError(
+      () => f(x, size, undefined, undefined, undefined, 'min' as 'max'),
+      K.ValueError,
+      fn,
+      'pool_mode',
+      'min'
+    );
     expectError(() => f(x, [2]), K.ValueError, fn, 'pool_size', `${dims} integers`);
     expectError(() => f(x, [...size, 2]), K.ValueError, fn, 'pool_size');
     expectError(() => f(x, size, [1]), K.ValueError, fn, 'strides', `${dims} integers`);
-    expectError(() => f(x, size.map((d, i) => (i === 0 ? 0 : d))), K.ValueError, fn, 'pool_size', 'positive');
-    expectError(() => f(x, size, size.map((d, i) => (i === dims - 1 ? -1 : d))), K.ValueError, fn, 'strides', 'positive');
-    expectError(() => f(x, size.map(() => 1.5)), K.TypeError, fn, 'pool_size');
+    expectError(
+      () =>
+        f(
+          x,
+          size.map((d, i) => (i === 0 ? 0 : d))
+        ),
+      K.ValueError,
+      fn,
+      'pool_size',
+      'positive'
+    );
+    expectError(
+      () =>
+        f(
+          x,
+          size,
+          size.map((d, i) => (i === dims - 1 ? -1 : d))
+        ),
+      K.ValueError,
+      fn,
+      'strides',
+      'positive'
+    );
+    expectError(
+      () =>
+        f(
+          x,
+          size.map(() => 1.5)
+        ),
+      K.TypeError,
+      fn,
+      'pool_size'
+    );
     expectError(() => f(x, 2 as unknown as number[]), K.TypeError, fn, 'pool_size');
     expectError(() => f(K.ones([1, 4, 4]), size), K.ValueError, fn, 'x', '(1, 4, 4)');
-    expectError(() => f(K.ones(shape.map((d, i) => (i === 1 ? 1 : d))), size.map(() => 3)), K.ValueError, fn, 'negative', 'input_size: 1');
+    expectError(
+      () =>
+        f(
+          K.ones(shape.map((d, i) => (i === 1 ? 1 : d))),
+          size.map(() => 3)
+        ),
+      K.ValueError,
+      fn,
+      'negative',
+      'input_size: 1'
+    );
     expectError(() => f(K.cast(x, 'bool'), size), K.TypeError, fn, 'bool');
-    expectError(() => f(K.cast(x, 'int32'), size, undefined, undefined, undefined, 'avg'), K.TypeError, fn, 'int32', 'avg');
+    expectError(
+      () => f(K.cast(x, 'int32'), size, undefined, undefined, undefined, 'avg'),
+      K.TypeError,
+      fn,
+      'int32',
+      'avg'
+    );
     expectError(() => f(x, size, { pool_size: size } as unknown as K.PoolOptions), K.TypeError, fn, 'pool_size');
   });
 }
@@ -138,30 +244,97 @@ describe('pool2d', () => {
   poolTests('pool2d');
 
   it('hand example: 2x2 max and avg, same padding puts the odd pad after and avg divides by the cells inside', () => {
-    expectClose(K.pool2d(image(), [2, 2]), [[[[5], [6]], [[8], [9]]]]);
+    expectClose(K.pool2d(image(), [2, 2]), [
+      [
+        [[5], [6]],
+        [[8], [9]],
+      ],
+    ]);
     // Windows rows [0, 1], [2] and cols [0, 1], [2]: (1+2+4+5)/4, (3+6)/2, (7+8)/2, 9.
-    expectClose(K.pool2d(image(), [2, 2], [2, 2], 'same', null, 'avg'), [[[[3], [4.5]], [[7.5], [9]]]]);
-    expectClose(K.pool2d(image(), [2, 2], [2, 2], 'same', null, 'max'), [[[[5], [6]], [[8], [9]]]]);
+    expectClose(K.pool2d(image(), [2, 2], [2, 2], 'same', null, 'avg'), [
+      [
+        [[3], [4.5]],
+        [[7.5], [9]],
+      ],
+    ]);
+    expectClose(K.pool2d(image(), [2, 2], [2, 2], 'same', null, 'max'), [
+      [
+        [[5], [6]],
+        [[8], [9]],
+      ],
+    ]);
     // 3x3 same stride 1: pads one before and one after; corners average 4 cells, edges 6, the centre 9.
-    expectClose(K.pool2d(image(), [3, 3], [1, 1], 'same', null, 'avg'), [[[[3], [3.5], [4]], [[4.5], [5], [5.5]], [[6], [6.5], [7]]]]);
+    expectClose(K.pool2d(image(), [3, 3], [1, 1], 'same', null, 'avg'), [
+      [
+        [[3], [3.5], [4]],
+        [[4.5], [5], [5.5]],
+        [[6], [6.5], [7]],
+      ],
+    ]);
   });
 
   it('routes the max gradient to the first max of a window in row-major order (TF MaxPoolGrad)', () => {
-    const x = K.variable([[[[1], [3]], [[3], [2]]]]);
+    const x = K.variable([
+      [
+        [[1], [3]],
+        [[3], [2]],
+      ],
+    ]);
     const [g] = K.gradients(K.pool2d(x, [2, 2]), [x]);
-    expectClose(g!, [[[[0], [1]], [[0], [0]]]]);
+    expectClose(g!, [
+      [
+        [[0], [1]],
+        [[0], [0]],
+      ],
+    ]);
     // Overlapping windows each give their own gradient to their own max.
-    const v = K.variable([[[[1], [5], [2]], [[0], [3], [4]]]]);
+    const v = K.variable([
+      [
+        [[1], [5], [2]],
+        [[0], [3], [4]],
+      ],
+    ]);
     const [gv] = K.gradients(K.sum(K.pool2d(v, [1, 2], [1, 1])), [v]);
-    expectClose(gv!, [[[[0], [2], [0]], [[0], [1], [1]]]]);
+    expectClose(gv!, [
+      [
+        [[0], [2], [0]],
+        [[0], [1], [1]],
+      ],
+    ]);
   });
 
   it('has the second derivative of a smooth function of the pooled values', () => {
     // L = sum(pool(x)^2 * c): dL/dx = P^T (2 c y); d/dx <dL/dx, v> = P^T (2 c P v) for the fixed routing P.
     for (const mode of ['max', 'avg'] as const) {
-      const x = K.variable([[[[0.5], [-1.2], [2.1]], [[1.7], [0.3], [-0.4]], [[-2.2], [1.1], [0.9]]]], 'float64');
-      const v = K.constant([[[[0.3], [-0.7], [1.1]], [[0.2], [0.5], [-0.9]], [[1.3], [-0.1], [0.6]]]], 'float64');
-      const c = K.constant([[[[1], [2]], [[3], [-1]]]], 'float64');
+      const x = K.variable(
+        [
+          [
+            [[0.5], [-1.2], [2.1]],
+            [[1.7], [0.3], [-0.4]],
+            [[-2.2], [1.1], [0.9]],
+          ],
+        ],
+        'float64'
+      );
+      const v = K.constant(
+        [
+          [
+            [[0.3], [-0.7], [1.1]],
+            [[0.2], [0.5], [-0.9]],
+            [[1.3], [-0.1], [0.6]],
+          ],
+        ],
+        'float64'
+      );
+      const c = K.constant(
+        [
+          [
+            [[1], [2]],
+            [[3], [-1]],
+          ],
+        ],
+        'float64'
+      );
       const y = K.pool2d(x, [2, 2], [2, 2], 'same', null, mode);
       const [g] = K.gradients(K.sum(K.multiply(K.square(y), c)), [x]);
       const [h] = K.gradients(K.sum(K.multiply(g!, v)), [x]);
@@ -179,26 +352,71 @@ describe('pool3d', () => {
   poolTests('pool3d');
 
   it('hand example: a 2x2x2 cube pooled whole, and a same-padded avg over the depth axis', () => {
-    const x = K.constant([[[[[1], [2]], [[3], [4]]], [[[5], [6]], [[7], [8]]]]]);
+    const x = K.constant([
+      [
+        [
+          [[1], [2]],
+          [[3], [4]],
+        ],
+        [
+          [[5], [6]],
+          [[7], [8]],
+        ],
+      ],
+    ]);
     expectClose(K.pool3d(x, [2, 2, 2]), [[[[[8]]]]]);
     expectClose(K.pool3d(x, [2, 2, 2], [1, 1, 1], 'valid', 'channels_last', 'avg'), [[[[[4.5]]]]]);
     // Window 3 along depth (size 2), same: one pad before and one after; every window holds both depths.
     const y = K.pool3d(x, [3, 1, 1], [1, 1, 1], 'same', 'channels_last', 'avg');
-    expectClose(y, [[[[[3], [4]], [[5], [6]]], [[[3], [4]], [[5], [6]]]]]);
+    expectClose(y, [
+      [
+        [
+          [[3], [4]],
+          [[5], [6]],
+        ],
+        [
+          [[3], [4]],
+          [[5], [6]],
+        ],
+      ],
+    ]);
   });
 
   it('routes the max gradient to the first max in (depth, row, col) order', () => {
-    const x = K.variable([[[[[2], [1]], [[7], [7]]], [[[7], [0]], [[3], [7]]]]]);
+    const x = K.variable([
+      [
+        [
+          [[2], [1]],
+          [[7], [7]],
+        ],
+        [
+          [[7], [0]],
+          [[3], [7]],
+        ],
+      ],
+    ]);
     const [g] = K.gradients(K.pool3d(x, [2, 2, 2]), [x]);
-    expectClose(g!, [[[[[0], [0]], [[1], [0]]], [[[0], [0]], [[0], [0]]]]]);
+    expectClose(g!, [
+      [
+        [
+          [[0], [0]],
+          [[1], [0]],
+        ],
+        [
+          [[0], [0]],
+          [[0], [0]],
+        ],
+      ],
+    ]);
   });
 });
 
 function localTests(fn: 'local_conv1d' | 'local_conv2d'): void {
   const cases = fixture.local.filter((c) => c.fn === fn);
-  const call = (c: LocalCase, x: K.Tensor, k: K.Tensor) => (fn === 'local_conv1d'
-    ? K.local_conv1d(x, k, c.kernel_size, c.strides, c.data_format)
-    : K.local_conv2d(x, k, c.kernel_size, c.strides, c.output_shape, c.data_format));
+  const call = (c: LocalCase, x: K.Tensor, k: K.Tensor) =>
+    fn === 'local_conv1d'
+      ? K.local_conv1d(x, k, c.kernel_size, c.strides, c.data_format)
+      : K.local_conv2d(x, k, c.kernel_size, c.strides, c.output_shape, c.data_format);
 
   it(`matches the numpy reference of Keras's local_conv (${cases.length} cases: both data formats, strides, float32/float64)`, () => {
     expect(cases.length).toBeGreaterThan(0);
@@ -228,7 +446,10 @@ describe('local_conv1d', () => {
   it('hand example: each output step has its own weights', () => {
     // inputs (1, 4, 1), kernel_size 2, stride 2: windows [1, 2] and [3, 4].
     const x = K.constant([[[1], [2], [3], [4]]]);
-    const k = K.constant([[[1], [10]], [[100], [1000]]]);
+    const k = K.constant([
+      [[1], [10]],
+      [[100], [1000]],
+    ]);
     expectClose(K.local_conv1d(x, k, [2], [2]), [[[21], [4300]]]);
     expectClose(K.local_conv1d(x, k, [2], [2], { data_format: 'channels_last' }), [[[21], [4300]]]);
     K.set_image_data_format('channels_first');
@@ -239,15 +460,42 @@ describe('local_conv1d', () => {
   it('rejects bad arguments with K.ValueError / K.TypeError naming the function and argument', () => {
     const x = K.ones([2, 5, 3]);
     const k = K.ones([2, 6, 4]);
-    expectError(() => K.local_conv1d(x, k, [2], [2], 'nchw' as 'channels_last'), K.ValueError, 'local_conv1d', 'data_format');
-    expectError(() => K.local_conv1d(x, K.ones([2, 5, 4]), [2], [2]), K.ValueError, 'local_conv1d', 'feature_dim', '(2, 5, 4)');
-    expectError(() => K.local_conv1d(x, K.ones([3, 6, 4]), [2], [2]), K.ValueError, 'local_conv1d', 'reads past', '(3, 6, 4)');
+    expectError(
+      () => K.local_conv1d(x, k, [2], [2], 'nchw' as 'channels_last'),
+      K.ValueError,
+      'local_conv1d',
+      'data_format'
+    );
+    expectError(
+      () => K.local_conv1d(x, K.ones([2, 5, 4]), [2], [2]),
+      K.ValueError,
+      'local_conv1d',
+      'feature_dim',
+      '(2, 5, 4)'
+    );
+    expectError(
+      () => K.local_conv1d(x, K.ones([3, 6, 4]), [2], [2]),
+      K.ValueError,
+      'local_conv1d',
+      'reads past',
+      '(3, 6, 4)'
+    );
     expectError(() => K.local_conv1d(x, k, [2, 2], [2]), K.ValueError, 'local_conv1d', 'kernel_size');
     expectError(() => K.local_conv1d(x, k, [2], [0]), K.ValueError, 'local_conv1d', 'strides');
     expectError(() => K.local_conv1d(x, K.ones([6, 4]), [2], [2]), K.ValueError, 'local_conv1d', 'kernel', '(6, 4)');
     expectError(() => K.local_conv1d(K.ones([5, 3]), k, [2], [2]), K.ValueError, 'local_conv1d', 'inputs', '(5, 3)');
-    expectError(() => K.local_conv1d(x, K.ones([2, 6, 4], 'float64'), [2], [2]), K.TypeError, 'local_conv1d', 'float64');
-    expectError(() => K.local_conv1d(x, k, [2], [2], { padding: 'same' } as unknown as K.LocalConvOptions), K.TypeError, 'local_conv1d', 'padding');
+    expectError(
+      () => K.local_conv1d(x, K.ones([2, 6, 4], 'float64'), [2], [2]),
+      K.TypeError,
+      'local_conv1d',
+      'float64'
+    );
+    expectError(
+      () => K.local_conv1d(x, k, [2], [2], { padding: 'same' } as unknown as K.LocalConvOptions),
+      K.TypeError,
+      'local_conv1d',
+      'padding'
+    );
   });
 });
 
@@ -255,9 +503,19 @@ describe('local_conv2d', () => {
   localTests('local_conv2d');
 
   it('hand example: a 2x2 input, one 1x1 window per position', () => {
-    const x = K.constant([[[[1], [2]], [[3], [4]]]]);
+    const x = K.constant([
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+    ]);
     const k = K.constant([[[1]], [[2]], [[3]], [[4]]]);
-    expectClose(K.local_conv2d(x, k, [1, 1], [1, 1], [2, 2]), [[[[1], [4]], [[9], [16]]]]);
+    expectClose(K.local_conv2d(x, k, [1, 1], [1, 1], [2, 2]), [
+      [
+        [[1], [4]],
+        [[9], [16]],
+      ],
+    ]);
   });
 
   it('rejects bad arguments with K.ValueError / K.TypeError naming the function and argument', () => {
@@ -265,13 +523,39 @@ describe('local_conv2d', () => {
     const k = K.ones([4, 8, 3]);
     expect(K.local_conv2d(x, k, [2, 2], [2, 2], [2, 2]).shape).toEqual([1, 2, 2, 3]);
     expectError(() => K.local_conv2d(x, k, [2, 2], [2, 2], [2]), K.ValueError, 'local_conv2d', 'output_shape');
-    expectError(() => K.local_conv2d(x, k, [2, 2], [2, 2], [1, 2]), K.ValueError, 'local_conv2d', 'kernel.shape[0]', '(4, 8, 3)');
-    expectError(() => K.local_conv2d(x, K.ones([4, 6, 3]), [2, 2], [2, 2], [2, 2]), K.ValueError, 'local_conv2d', 'feature_dim');
+    expectError(
+      () => K.local_conv2d(x, k, [2, 2], [2, 2], [1, 2]),
+      K.ValueError,
+      'local_conv2d',
+      'kernel.shape[0]',
+      '(4, 8, 3)'
+    );
+    expectError(
+      () => K.local_conv2d(x, K.ones([4, 6, 3]), [2, 2], [2, 2], [2, 2]),
+      K.ValueError,
+      'local_conv2d',
+      'feature_dim'
+    );
     expectError(() => K.local_conv2d(x, k, [2, 2], [3, 3], [2, 2]), K.ValueError, 'local_conv2d', 'reads past');
-    expectError(() => K.local_conv2d(x, k, [2, 2], [2, 2], [2, 2], 'channels_first'), K.ValueError, 'local_conv2d', 'feature_dim');
+    expectError(
+      () => K.local_conv2d(x, k, [2, 2], [2, 2], [2, 2], 'channels_first'),
+      K.ValueError,
+      'local_conv2d',
+      'feature_dim'
+    );
     expectError(() => K.local_conv2d(x, k, [2], [2, 2], [2, 2]), K.ValueError, 'local_conv2d', 'kernel_size');
     expectError(() => K.local_conv2d(x, k, [2, 2], [2, 2.5], [2, 2]), K.TypeError, 'local_conv2d', 'strides');
-    expectError(() => K.local_conv2d(K.cast(x, 'bool'), K.cast(k, 'bool'), [2, 2], [2, 2], [2, 2]), K.TypeError, 'local_conv2d', 'bool');
-    expectError(() => K.local_conv2d(x, k, [2, 2], [2, 2], [2, 2], 'channels_middle' as 'channels_last'), K.ValueError, 'local_conv2d', 'data_format');
+    expectError(
+      () => K.local_conv2d(K.cast(x, 'bool'), K.cast(k, 'bool'), [2, 2], [2, 2], [2, 2]),
+      K.TypeError,
+      'local_conv2d',
+      'bool'
+    );
+    expectError(
+      () => K.local_conv2d(x, k, [2, 2], [2, 2], [2, 2], 'channels_middle' as 'channels_last'),
+      K.ValueError,
+      'local_conv2d',
+      'data_format'
+    );
   });
 });

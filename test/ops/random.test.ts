@@ -96,7 +96,10 @@ describe('Generator (src/core/random.ts)', () => {
   it('seeds the state as the Python reference does, negative and 2^53 - 1 seeds included', () => {
     for (const [seed, first] of Object.entries(fixture.seeded_first4)) {
       const g = seededGenerator(Number(seed));
-      expect(first.map(() => g.nextUint32()), `seed ${seed}`).toEqual(first);
+      expect(
+        first.map(() => g.nextUint32()),
+        `seed ${seed}`
+      ).toEqual(first);
     }
   });
 
@@ -206,7 +209,11 @@ describe('random_normal', () => {
   it('is a constant leaf (no node), usable by ops on the current device', () => {
     const r = K.random_normal([12], 0, 1, null, 7);
     expect(r.node).toBeNull();
-    expectClose(K.add(r, r), vals(K.random_normal([12], 0, 1, null, 7)).map((x) => 2 * x), tolFor('float32'));
+    expectClose(
+      K.add(r, r),
+      vals(K.random_normal([12], 0, 1, null, 7)).map((x) => 2 * x),
+      tolFor('float32')
+    );
   });
 
   it.runIf(testDevice() === 'gpu')('the same seed gives the same values on the cpu and the gpu devices', () => {
@@ -293,7 +300,7 @@ describe('random_uniform', () => {
     expect(K.random_uniform([2]).dtype).toBe('float64');
   });
 
-  it("rejects dtypes tf.random.uniform refuses, bad bounds and bad shapes", () => {
+  it('rejects dtypes tf.random.uniform refuses, bad bounds and bad shapes', () => {
     expectError(() => K.random_uniform([2], 0, 1, 'int16'), K.ValueError, 'random_uniform', 'dtype', 'int16');
     expectError(() => K.random_uniform([2], 0, 1, 'bool'), K.ValueError, 'random_uniform', 'dtype', 'bool');
     expectError(() => K.random_uniform([2], 0, 1, 'complex64' as K.DType), K.TypeError, 'random_uniform', 'dtype');
@@ -303,7 +310,13 @@ describe('random_uniform', () => {
     expectError(() => K.random_uniform([2], 0, Infinity), K.ValueError, 'random_uniform', 'maxval', 'finite');
     expectError(() => K.random_uniform([2], null, '1' as unknown as number), K.TypeError, 'random_uniform', 'maxval');
     expectError(() => K.random_uniform([-2]), K.ValueError, 'random_uniform', 'shape');
-    expectError(() => K.random_uniform([2], { high: 1 } as never), K.TypeError, 'random_uniform', 'unknown option', 'high');
+    expectError(
+      () => K.random_uniform([2], { high: 1 } as never),
+      K.TypeError,
+      'random_uniform',
+      'unknown option',
+      'high'
+    );
   });
 });
 
@@ -460,17 +473,40 @@ describe('random_normal_variable', () => {
   });
 
   it('the same seed gives the same values; no seed draws anew', () => {
-    expect(vals(K.random_normal_variable([5], 0, 1, null, null, 4))).toEqual(vals(K.random_normal_variable([5], 0, 1, null, null, 4)));
+    expect(vals(K.random_normal_variable([5], 0, 1, null, null, 4))).toEqual(
+      vals(K.random_normal_variable([5], 0, 1, null, null, 4))
+    );
     expect(different(vals(K.random_normal_variable([5], 0, 1)), vals(K.random_normal_variable([5], 0, 1)))).toBe(true);
   });
 
   it('rejects non-float dtypes (the v1 initializer asserts a float), missing or negative scale, bad names', () => {
-    expectError(() => K.random_normal_variable([2], 0, 1, 'int32'), K.ValueError, 'random_normal_variable', 'dtype', 'int32');
-    expectError(() => K.random_normal_variable([2], 0, 1, 'half' as K.DType), K.TypeError, 'random_normal_variable', 'dtype');
-    expectError(() => (K.random_normal_variable as (s: number[], m: number) => K.Variable)([2], 0), K.TypeError, 'random_normal_variable', 'scale');
+    expectError(
+      () => K.random_normal_variable([2], 0, 1, 'int32'),
+      K.ValueError,
+      'random_normal_variable',
+      'dtype',
+      'int32'
+    );
+    expectError(
+      () => K.random_normal_variable([2], 0, 1, 'half' as K.DType),
+      K.TypeError,
+      'random_normal_variable',
+      'dtype'
+    );
+    expectError(
+      () => (K.random_normal_variable as (s: number[], m: number) => K.Variable)([2], 0),
+      K.TypeError,
+      'random_normal_variable',
+      'scale'
+    );
     expectError(() => K.random_normal_variable([2], 0, -1), K.ValueError, 'random_normal_variable', 'scale');
     expectError(() => K.random_normal_variable([2], NaN, 1), K.ValueError, 'random_normal_variable', 'mean');
-    expectError(() => K.random_normal_variable([2], 0, 1, null, 3 as unknown as string), K.TypeError, 'random_normal_variable', 'name');
+    expectError(
+      () => K.random_normal_variable([2], 0, 1, null, 3 as unknown as string),
+      K.TypeError,
+      'random_normal_variable',
+      'name'
+    );
     expectError(() => K.random_normal_variable([-2], 0, 1), K.ValueError, 'random_normal_variable', 'shape');
   });
 });
@@ -501,15 +537,44 @@ describe('random_uniform_variable', () => {
   });
 
   it('no seed draws anew', () => {
-    expect(different(vals(K.random_uniform_variable([5], 0, 1)), vals(K.random_uniform_variable([5], 0, 1)))).toBe(true);
+    expect(different(vals(K.random_uniform_variable([5], 0, 1)), vals(K.random_uniform_variable([5], 0, 1)))).toBe(
+      true
+    );
   });
 
   it('rejects missing bounds, bad dtypes, empty integer ranges and bad names', () => {
-    expectError(() => (K.random_uniform_variable as (s: number[], l: number) => K.Variable)([2], 0), K.TypeError, 'random_uniform_variable', 'high');
-    expectError(() => K.random_uniform_variable([2], 0, 1, 'uint8'), K.ValueError, 'random_uniform_variable', 'dtype', 'uint8');
-    expectError(() => K.random_uniform_variable([2], 5, 1, 'int32'), K.ValueError, 'random_uniform_variable', 'low', 'high');
-    expectError(() => K.random_uniform_variable([2], 0, 1, null, ['u'] as unknown as string), K.TypeError, 'random_uniform_variable', 'name');
-    expectError(() => K.random_uniform_variable([2], 0, 1, { name: 5 as unknown as string }), K.TypeError, 'random_uniform_variable', 'name');
+    expectError(
+      () => (K.random_uniform_variable as (s: number[], l: number) => K.Variable)([2], 0),
+      K.TypeError,
+      'random_uniform_variable',
+      'high'
+    );
+    expectError(
+      () => K.random_uniform_variable([2], 0, 1, 'uint8'),
+      K.ValueError,
+      'random_uniform_variable',
+      'dtype',
+      'uint8'
+    );
+    expectError(
+      () => K.random_uniform_variable([2], 5, 1, 'int32'),
+      K.ValueError,
+      'random_uniform_variable',
+      'low',
+      'high'
+    );
+    expectError(
+      () => K.random_uniform_variable([2], 0, 1, null, ['u'] as unknown as string),
+      K.TypeError,
+      'random_uniform_variable',
+      'name'
+    );
+    expectError(
+      () => K.random_uniform_variable([2], 0, 1, { name: 5 as unknown as string }),
+      K.TypeError,
+      'random_uniform_variable',
+      'name'
+    );
   });
 });
 
@@ -518,7 +583,10 @@ describe('dropout', () => {
     Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
 
   it('drops a fraction level of the entries and scales the rest by 1 / (1 - level) (1e5 entries)', () => {
-    const x = K.constant(grid(100, 1000, (i, j) => 1 + ((i + j) % 7)), 'float64');
+    const x = K.constant(
+      grid(100, 1000, (i, j) => 1 + ((i + j) % 7)),
+      'float64'
+    );
     const xv = vals(x);
     const y = vals(K.dropout(x, 0.3, null, 71));
     const dropped = y.filter((v) => v === 0).length;
@@ -534,7 +602,10 @@ describe('dropout', () => {
 
   it('draws its flags with noise_shape, broadcast to x (nulls take x dimensions)', () => {
     const x = K.ones([200, 50]);
-    for (const ns of [[200, 1], [null, 1]]) {
+    for (const ns of [
+      [200, 1],
+      [null, 1],
+    ]) {
       const y = K.dropout(x, 0.5, ns, 73).toArray() as number[][];
       expect(y.every((row) => row.every((v) => v === row[0]))).toBe(true);
       expect(new Set(y.map((row) => row[0])).size).toBe(2);
@@ -557,7 +628,10 @@ describe('dropout', () => {
   });
 
   it('level 0 returns x unchanged', () => {
-    const x = K.constant([[1, -2], [3, 4]]);
+    const x = K.constant([
+      [1, -2],
+      [3, 4],
+    ]);
     expect(K.dropout(x, 0)).toBe(x);
     const v = K.variable([1, 2]);
     const y = K.dropout(v, 0, null, 1);
@@ -579,10 +653,15 @@ describe('dropout', () => {
     expect(kept.filter((g) => g === 0).length).toBeGreaterThan(0);
     expect(kept.filter((g) => g !== 0).length).toBeGreaterThan(0);
     const [g] = K.gradients(K.sum(y), [x]);
-    expectClose(g!, grid(6, 7, (i, j) => kept[i * 7 + j]!));
+    expectClose(
+      g!,
+      grid(6, 7, (i, j) => kept[i * 7 + j]!)
+    );
     // Broadcast flags: the gradient of each row is all kept or all dropped.
     const [gb] = K.gradients(K.sum(K.dropout(x, 0.5, [6, 1], 77)), [x]);
-    (gb!.toArray() as number[][]).forEach((row) => expect(row.every((v) => v === row[0] && (v === 0 || Math.abs(v - 2) < 1e-6))).toBe(true));
+    (gb!.toArray() as number[][]).forEach((row) =>
+      expect(row.every((v) => v === row[0] && (v === 0 || Math.abs(v - 2) < 1e-6))).toBe(true)
+    );
   });
 
   it('rejects level outside [0, 1), integer x, bad noise shapes and symbolic x', () => {

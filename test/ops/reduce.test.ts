@@ -10,13 +10,22 @@ import { Tensor, type NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';
 
 type Axis = number | number[] | null;
-interface Values { shape: number[]; data: (number | boolean)[] }
-interface Case extends Values { fn: string; input: 'x' | 'i' | 'b'; axis: Axis; keepdims?: boolean }
-interface Fixture { inputs: Record<'x' | 'i' | 'b', Values & { dtype: DType }>; cases: Case[] }
+interface Values {
+  shape: number[];
+  data: (number | boolean)[];
+}
+interface Case extends Values {
+  fn: string;
+  input: 'x' | 'i' | 'b';
+  axis: Axis;
+  keepdims?: boolean;
+}
+interface Fixture {
+  inputs: Record<'x' | 'i' | 'b', Values & { dtype: DType }>;
+  cases: Case[];
+}
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/reduce.json', import.meta.url), 'utf8')) as Fixture;
-
-
 
 const inputOf = (name: 'x' | 'i' | 'b') => {
   const v = fixture.inputs[name];
@@ -33,7 +42,15 @@ function expectedDType(fn: string, dtype: DType): DType {
 
 type Reduce = (x: K.Tensor, axis?: Axis, keepdims?: boolean) => K.Tensor;
 const REDUCE: Record<string, Reduce> = {
-  sum: K.sum, mean: K.mean, max: K.max, min: K.min, prod: K.prod, var: K.var, std: K.std, any: K.any, all: K.all,
+  sum: K.sum,
+  mean: K.mean,
+  max: K.max,
+  min: K.min,
+  prod: K.prod,
+  var: K.var,
+  std: K.std,
+  any: K.any,
+  all: K.all,
 };
 
 /** Every fixture case of `fn`, checked for values, shape and dtype. */
@@ -43,8 +60,12 @@ function fixtureTests(fn: string): void {
     expect(cases.length).toBeGreaterThan(0);
     for (const c of cases) {
       const x = inputOf(c.input);
-      const y = fn === 'argmax' ? K.argmax(x, c.axis as number) : fn === 'argmin' ? K.argmin(x, c.axis as number)
-        : REDUCE[fn]!(x, c.axis, c.keepdims);
+      const y =
+        fn === 'argmax'
+          ? K.argmax(x, c.axis as number)
+          : fn === 'argmin'
+            ? K.argmin(x, c.axis as number)
+            : REDUCE[fn]!(x, c.axis, c.keepdims);
       const what = `${fn}(${c.input}, axis=${JSON.stringify(c.axis)}, keepdims=${c.keepdims})`;
       expect(y.shape, what).toEqual(c.shape);
       expect(y.dtype, what).toBe(expectedDType(fn, x.dtype));
@@ -69,15 +90,30 @@ function axisErrorTests(fn: string): void {
     expectError(() => f(x, [0, -2]), K.ValueError, `${fn}:`, 'axis [0,-2]', 'twice', '(2, 3)');
   });
   it('rejects a non-integer axis, a bad keepdims and unknown options with a TypeError; x is unchanged', () => {
-    const x = K.variable([[1, 2, 3], [4, 5, 6]], 'float32');
+    const x = K.variable(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      'float32'
+    );
     const version = x.version;
     expectError(() => f(x, 0.5), K.TypeError, `${fn}:`, 'axis', '0.5');
     expectError(() => f(x, ['0'] as unknown as number[]), K.TypeError, `${fn}:`, 'axis');
     expectError(() => f(x, 0, 'yes' as unknown as boolean), K.TypeError, `${fn}:`, 'keepdims');
-    expectError(() => REDUCE[fn]!(x, { axes: 0 } as unknown as number), K.TypeError, `${fn}:`, 'unknown option', 'axes');
+    expectError(
+      () => REDUCE[fn]!(x, { axes: 0 } as unknown as number),
+      K.TypeError,
+      `${fn}:`,
+      'unknown option',
+      'axes'
+    );
     expectError(() => f(x, 1, { axis: 0 } as unknown as boolean), K.TypeError, `${fn}:`, 'axis given both');
     expect(x.version).toBe(version);
-    expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(x.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 }
 
@@ -108,7 +144,13 @@ describe('sum', () => {
     expect(K.sum(x).dtype).toBe('float32');
   });
   it('reduces plain values as floatx', () => {
-    const y = K.sum([[1, 2], [3, 4]], -1);
+    const y = K.sum(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      -1
+    );
     expect(y.dtype).toBe('float32');
     expectClose(y, [3, 7]);
   });
@@ -134,8 +176,32 @@ describe('sum', () => {
   });
   it('has gradient 1 everywhere, broadcast back over reduced axes', () => {
     // sum_ij(s_i * x_ij) = sum_i s_i^2 with s_i = sum_j x_ij: its gradient is 2 s_i.
-    expectClose(gradOf((x) => K.sum(x, 0), [[1, 2], [3, 4]]), [[1, 1], [1, 1]]);
-    expectClose(gradOf((x) => K.multiply(K.sum(x, 1, true), x), [[1, 2], [3, 4]]), [[6, 6], [14, 14]]);
+    expectClose(
+      gradOf(
+        (x) => K.sum(x, 0),
+        [
+          [1, 2],
+          [3, 4],
+        ]
+      ),
+      [
+        [1, 1],
+        [1, 1],
+      ]
+    );
+    expectClose(
+      gradOf(
+        (x) => K.multiply(K.sum(x, 1, true), x),
+        [
+          [1, 2],
+          [3, 4],
+        ]
+      ),
+      [
+        [6, 6],
+        [14, 14],
+      ]
+    );
   });
 });
 
@@ -187,7 +253,14 @@ describe('mean', () => {
     const p = K.placeholder([null, 3]);
     const q = K.placeholder([null], null, 'int32');
     const f = K.function([p, q], [K.mean(p, 0), K.mean(p), K.mean(q)]);
-    for (const rows of [[[1, 2, 3]], [[1, 2, 3], [4, 5, 6], [7, 8, 10]]]) {
+    for (const rows of [
+      [[1, 2, 3]],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 10],
+      ],
+    ]) {
       const ints = rows.map((r) => r[0]! - 5);
       const [m0, m, mi] = f([rows, ints]);
       expectClose(K.constant(m0!), K.mean(K.constant(rows), 0).toArray());
@@ -198,12 +271,51 @@ describe('mean', () => {
     // The gradient 1/n takes the n of each call.
     const [g] = K.gradients(K.mean(p), [p]);
     const grad = K.function([p], [g!]);
-    expectClose(K.constant(grad([[[1, 2, 3], [4, 5, 6]]])[0]!), [[1 / 6, 1 / 6, 1 / 6], [1 / 6, 1 / 6, 1 / 6]]);
+    expectClose(
+      K.constant(
+        grad([
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ])[0]!
+      ),
+      [
+        [1 / 6, 1 / 6, 1 / 6],
+        [1 / 6, 1 / 6, 1 / 6],
+      ]
+    );
     expectClose(K.constant(grad([[[1, 2, 3]]])[0]!), [[1 / 3, 1 / 3, 1 / 3]]);
   });
   it('has gradient 1/n', () => {
-    expectClose(gradOf((x) => K.mean(x, 1), [[1, 2, 3], [4, 5, 6]]), [[1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3]], 1e-15);
-    expectClose(gradOf((x) => K.mean(x), [[1, 2], [3, 4]]), [[0.25, 0.25], [0.25, 0.25]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.mean(x, 1),
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ]
+      ),
+      [
+        [1 / 3, 1 / 3, 1 / 3],
+        [1 / 3, 1 / 3, 1 / 3],
+      ],
+      1e-15
+    );
+    expectClose(
+      gradOf(
+        (x) => K.mean(x),
+        [
+          [1, 2],
+          [3, 4],
+        ]
+      ),
+      [
+        [0.25, 0.25],
+        [0.25, 0.25],
+      ],
+      1e-15
+    );
   });
 });
 
@@ -224,9 +336,36 @@ describe('max', () => {
     expectError(() => K.max(fixtureTensor([1, 0], [2], 'bool')), K.TypeError, 'max:', 'bool', 'K.any');
   });
   it('shares the gradient equally among tied maxima, as TensorFlow', () => {
-    expectClose(gradOf((x) => K.max(x, 1), [[1, 3, 3], [2, 2, 2], [5, 1, 0]]),
-      [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3], [1, 0, 0]], 1e-15);
-    expectClose(gradOf((x) => K.max(x), [[3, 1], [3, 3]]), [[1 / 3, 0], [1 / 3, 1 / 3]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.max(x, 1),
+        [
+          [1, 3, 3],
+          [2, 2, 2],
+          [5, 1, 0],
+        ]
+      ),
+      [
+        [0, 0.5, 0.5],
+        [1 / 3, 1 / 3, 1 / 3],
+        [1, 0, 0],
+      ],
+      1e-15
+    );
+    expectClose(
+      gradOf(
+        (x) => K.max(x),
+        [
+          [3, 1],
+          [3, 3],
+        ]
+      ),
+      [
+        [1 / 3, 0],
+        [1 / 3, 1 / 3],
+      ],
+      1e-15
+    );
   });
 });
 
@@ -245,7 +384,20 @@ describe('min', () => {
     expectError(() => K.min(fixtureTensor([1, 0], [2], 'bool')), K.TypeError, 'min:', 'bool', 'K.all');
   });
   it('shares the gradient equally among tied minima', () => {
-    expectClose(gradOf((x) => K.min(x, 0), [[1, 0, 4], [1, 2, 4]]), [[0.5, 1, 0.5], [0.5, 0, 0.5]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.min(x, 0),
+        [
+          [1, 0, 4],
+          [1, 2, 4],
+        ]
+      ),
+      [
+        [0.5, 1, 0.5],
+        [0.5, 0, 0.5],
+      ],
+      1e-15
+    );
   });
 });
 
@@ -262,17 +414,70 @@ describe('prod', () => {
     expectError(() => K.prod(fixtureTensor([1, 0], [2], 'bool'), 0), K.TypeError, 'prod:', 'bool');
   });
   it('has gradient prod(others) without zeros', () => {
-    expectClose(gradOf((x) => K.prod(x, 1), [[2, 3, 4], [-1, 5, 0.5]]), [[12, 8, 6], [2.5, -0.5, -5]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.prod(x, 1),
+        [
+          [2, 3, 4],
+          [-1, 5, 0.5],
+        ]
+      ),
+      [
+        [12, 8, 6],
+        [2.5, -0.5, -5],
+      ],
+      1e-15
+    );
   });
   it('is exact with zeros: one zero gets the product of the rest, two zeros give 0 everywhere', () => {
     // Row 0: one zero -> only its slot gets 2 * 3. Row 1: two zeros -> 0. Row 2: no zero.
-    expectClose(gradOf((x) => K.prod(x, 1), [[2, 0, 3], [0, 5, 0], [1, 2, 4]]),
-      [[0, 6, 0], [0, 0, 0], [8, 4, 2]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.prod(x, 1),
+        [
+          [2, 0, 3],
+          [0, 5, 0],
+          [1, 2, 4],
+        ]
+      ),
+      [
+        [0, 6, 0],
+        [0, 0, 0],
+        [8, 4, 2],
+      ],
+      1e-15
+    );
     // All axes: the single zero gets 2 * 3 * 4; every other slot gets 0.
-    expectClose(gradOf((x) => K.prod(x), [[2, 0], [3, 4]]), [[0, 24], [0, 0]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.prod(x),
+        [
+          [2, 0],
+          [3, 4],
+        ]
+      ),
+      [
+        [0, 24],
+        [0, 0],
+      ],
+      1e-15
+    );
     // keepdims and an upstream weight: d/dx of sum(w * prod(x, 0, keepdims)).
     const w = K.variable([[10, 100]], 'float64');
-    expectClose(gradOf((x) => K.multiply(K.prod(x, 0, true), w), [[0, 0], [7, 0]]), [[70, 0], [0, 0]], 1e-15);
+    expectClose(
+      gradOf(
+        (x) => K.multiply(K.prod(x, 0, true), w),
+        [
+          [0, 0],
+          [7, 0],
+        ]
+      ),
+      [
+        [70, 0],
+        [0, 0],
+      ],
+      1e-15
+    );
   });
 });
 
@@ -294,8 +499,25 @@ describe('var', () => {
     expectError(() => K.var(fixtureTensor([1, 2], [2], 'int32')), K.TypeError, 'var:', 'int32', '(2,)');
   });
   it('has gradient 2 (x - mean) / n', () => {
-    expectClose(gradOf((x) => K.var(x), [1, 2, 3, 6]), [-1, -0.5, 0, 1.5], 1e-15);
-    expectClose(gradOf((x) => K.var(x, 0), [[1, 4], [3, 4]]), [[-1, 0], [1, 0]], 1e-15);
+    expectClose(
+      gradOf((x) => K.var(x), [1, 2, 3, 6]),
+      [-1, -0.5, 0, 1.5],
+      1e-15
+    );
+    expectClose(
+      gradOf(
+        (x) => K.var(x, 0),
+        [
+          [1, 4],
+          [3, 4],
+        ]
+      ),
+      [
+        [-1, 0],
+        [1, 0],
+      ],
+      1e-15
+    );
   });
 });
 
@@ -313,16 +535,45 @@ describe('std', () => {
   });
   it('has gradient (x - mean) / (n std)', () => {
     const s = Math.sqrt(2 / 3);
-    expectClose(gradOf((x) => K.std(x, 1), [[1, 2, 3]]), [[-1 / (3 * s), 0, 1 / (3 * s)]], 1e-14);
+    expectClose(
+      gradOf((x) => K.std(x, 1), [[1, 2, 3]]),
+      [[-1 / (3 * s), 0, 1 / (3 * s)]],
+      1e-14
+    );
   });
   it('gives a NaN gradient (0 * inf, as TensorFlow) only on slices whose values are all equal', () => {
-    const x = K.variable([[1, 1, 1], [1, 2, 3]], 'float64');
+    const x = K.variable(
+      [
+        [1, 1, 1],
+        [1, 2, 3],
+      ],
+      'float64'
+    );
     const y = K.std(x, 1);
     expectClose(y, [0, Math.sqrt(2 / 3)], 1e-15);
     const [g] = K.gradients(y, [x]);
     const s = Math.sqrt(2 / 3);
-    expectClose(g!, [[NaN, NaN, NaN], [-1 / (3 * s), 0, 1 / (3 * s)]], 1e-14);
-    expectClose(gradOf((t) => K.std(t), [[4, 4], [4, 4]]), [[NaN, NaN], [NaN, NaN]]);
+    expectClose(
+      g!,
+      [
+        [NaN, NaN, NaN],
+        [-1 / (3 * s), 0, 1 / (3 * s)],
+      ],
+      1e-14
+    );
+    expectClose(
+      gradOf(
+        (t) => K.std(t),
+        [
+          [4, 4],
+          [4, 4],
+        ]
+      ),
+      [
+        [NaN, NaN],
+        [NaN, NaN],
+      ]
+    );
   });
 });
 
@@ -333,7 +584,17 @@ describe('any', () => {
     const y = K.any(fixtureTensor([0, NaN, 0, 0, -2, 0], [3, 2], 'float32'), 1);
     expect(y.dtype).toBe('bool');
     expectClose(y, [true, false, true]);
-    expectClose(K.any([[false, false], [false, true]], 0, true), [[false, true]]);
+    expectClose(
+      K.any(
+        [
+          [false, false],
+          [false, true],
+        ],
+        0,
+        true
+      ),
+      [[false, true]]
+    );
   });
   it('is false over an empty axis, and reduces a 0-d tensor', () => {
     expectClose(K.any(fixtureTensor([], [0, 2], 'int32'), 0), [false, false]);
@@ -350,7 +611,16 @@ describe('all', () => {
     const y = K.all(fixtureTensor([1, NaN, 0, 5, -2, 0], [3, 2], 'float64'), -1);
     expect(y.dtype).toBe('bool');
     expectClose(y, [true, false, false]);
-    expectClose(K.all([[true, false], [true, true]], { axis: 1, keepdims: true }), [[false], [true]]);
+    expectClose(
+      K.all(
+        [
+          [true, false],
+          [true, true],
+        ],
+        { axis: 1, keepdims: true }
+      ),
+      [[false], [true]]
+    );
   });
   it('is true over an empty axis, as tf.reduce_all, and reduces a 0-d tensor', () => {
     expectClose(K.all(fixtureTensor([], [2, 0], 'float32'), 1), [true, true]);
@@ -367,7 +637,9 @@ function argTests(fn: 'argmax' | 'argmin'): void {
     expect(y.dtype).toBe('int64');
     expect(y.shape).toEqual([2]);
     expect(y.toArray()).toEqual(fn === 'argmax' ? [1, 2] : [0, 1]);
-    expect(f(fixtureTensor([1, 9, 5, 7, 2, 8], [2, 3], 'float32'), { axis: 0 }).toArray()).toEqual(fn === 'argmax' ? [1, 0, 1] : [0, 1, 0]);
+    expect(f(fixtureTensor([1, 9, 5, 7, 2, 8], [2, 3], 'float32'), { axis: 0 }).toArray()).toEqual(
+      fn === 'argmax' ? [1, 0, 1] : [0, 1, 0]
+    );
   });
   it('returns the first index among ties', () => {
     const y = f(fixtureTensor([3, 1, 3, 0, 0, 0, 1, 3, 1], [3, 3], 'int32'), 1);
@@ -387,7 +659,13 @@ function argTests(fn: 'argmax' | 'argmin'): void {
     const x = fixtureTensor([1, 2, 3, 4], [2, 2], 'float32');
     expectError(() => f(x, [0] as unknown as number), K.TypeError, `${fn}:`, 'axis', 'integer');
     expectError(() => f(x, 0.5), K.TypeError, `${fn}:`, 'axis');
-    expectError(() => f(x, { keepdims: true } as unknown as number), K.TypeError, `${fn}:`, 'unknown option', 'keepdims');
+    expectError(
+      () => f(x, { keepdims: true } as unknown as number),
+      K.TypeError,
+      `${fn}:`,
+      'unknown option',
+      'keepdims'
+    );
   });
   it('infers the shape of a symbolic tensor', () => {
     const y = f(symbolic([-1, 4]));

@@ -11,15 +11,33 @@ import type { NestedArray } from '../../src/core/tensor.js';
 import * as lax from '../../src/prims/lax.js';
 import { expectClose, expectError, fixtureTensor, nest } from '../helpers.js';
 
-interface Values { shape: number[]; dtype: DType; data: number[] }
-interface Case extends Values { fn: 'cumsum' | 'cumprod'; input: string; axis: number }
-interface GradRef { label: string; x: number[]; w: number[]; v: number[]; grad: number[]; hv: number[] }
-interface Fixture { inputs: Record<string, Values>; cases: Case[]; grads: GradRef[] }
+interface Values {
+  shape: number[];
+  dtype: DType;
+  data: number[];
+}
+interface Case extends Values {
+  fn: 'cumsum' | 'cumprod';
+  input: string;
+  axis: number;
+}
+interface GradRef {
+  label: string;
+  x: number[];
+  w: number[];
+  v: number[];
+  grad: number[];
+  hv: number[];
+}
+interface Fixture {
+  inputs: Record<string, Values>;
+  cases: Case[];
+  grads: GradRef[];
+}
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/scan.json', import.meta.url), 'utf8')) as Fixture;
 
 const tensor = (v: Values): K.Tensor => fixtureTensor(v.data, v.shape, v.dtype);
-
 
 const f64 = (v: NestedArray) => K.variable(v, 'float64');
 
@@ -43,7 +61,10 @@ function sharedTests(fn: 'cumsum' | 'cumprod'): void {
   });
 
   it('defaults to axis 0, and takes axis by position or in an options object', () => {
-    const x = K.constant([[1, 2], [3, 4]]);
+    const x = K.constant([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(f(x).toArray()).toEqual(f(x, 0).toArray());
     expect(f(x, { axis: 1 }).toArray()).toEqual(f(x, 1).toArray());
     expect(f(x, { axis: -1 }).toArray()).toEqual(f(x, 1).toArray());
@@ -63,7 +84,10 @@ function sharedTests(fn: 'cumsum' | 'cumprod'): void {
   });
 
   it('rejects a bad axis with a ValueError naming the function, the axis and the shape', () => {
-    const x = K.constant([[1, 2, 3], [4, 5, 6]]);
+    const x = K.constant([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expectError(() => f(x, 2), K.ValueError, `${fn}:`, 'axis 2', '(2, 3)');
     expectError(() => f(x, -3), K.ValueError, `${fn}:`, 'axis -3', '(2, 3)');
     expectError(() => f(K.constant(5), 0), K.ValueError, `${fn}:`, 'axis 0', '()');
@@ -82,9 +106,18 @@ describe('cumsum', () => {
   sharedTests('cumsum');
 
   it('sums along each axis (hand-worked)', () => {
-    const x = K.constant([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.cumsum(x, 0), [[1, 2, 3], [5, 7, 9]]);
-    expectClose(K.cumsum(x, 1), [[1, 3, 6], [4, 9, 15]]);
+    const x = K.constant([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.cumsum(x, 0), [
+      [1, 2, 3],
+      [5, 7, 9],
+    ]);
+    expectClose(K.cumsum(x, 1), [
+      [1, 3, 6],
+      [4, 9, 15],
+    ]);
   });
 
   it('wraps integer overflow as TF does (int8: 100 + 100 = -56)', () => {
@@ -103,12 +136,27 @@ describe('cumsum', () => {
   });
 
   it('has the gradient of a reversed running sum: d/dx_k sum_i w_i y_i = sum_{i>=k} w_i', () => {
-    const x = f64([[1, 2, 3], [4, 5, 6]]);
-    const w = K.constant([[1, 10, 100], [2, 20, 200]], 'float64');
+    const x = f64([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const w = K.constant(
+      [
+        [1, 10, 100],
+        [2, 20, 200],
+      ],
+      'float64'
+    );
     const [g] = K.gradients(K.sum(K.multiply(K.cumsum(x, 1), w)), [x]);
-    expectClose(g!, [[111, 110, 100], [222, 220, 200]]);
+    expectClose(g!, [
+      [111, 110, 100],
+      [222, 220, 200],
+    ]);
     const [g0] = K.gradients(K.sum(K.multiply(K.cumsum(x, 0), w)), [x]);
-    expectClose(g0!, [[3, 30, 300], [2, 20, 200]]);
+    expectClose(g0!, [
+      [3, 30, 300],
+      [2, 20, 200],
+    ]);
   });
 
   it('has second derivatives (of cumsum(x)^2)', () => {
@@ -126,9 +174,18 @@ describe('cumprod', () => {
   sharedTests('cumprod');
 
   it('multiplies along each axis (hand-worked)', () => {
-    const x = K.constant([[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.cumprod(x, 0), [[1, 2, 3], [4, 10, 18]]);
-    expectClose(K.cumprod(x, 1), [[1, 2, 6], [4, 20, 120]]);
+    const x = K.constant([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.cumprod(x, 0), [
+      [1, 2, 3],
+      [4, 10, 18],
+    ]);
+    expectClose(K.cumprod(x, 1), [
+      [1, 2, 6],
+      [4, 20, 120],
+    ]);
   });
 
   it('gradient without zeros (hand-worked): x = (1, 2, 3), weights (1, 2, 3)', () => {
@@ -183,7 +240,7 @@ describe('cumprod', () => {
   it('its primitive has exact first and second derivatives for every exclusive/reverse form, at zeros (brute force)', () => {
     // out_i = prod of x_j over j in S(i): j <= i, j < i, j >= i or j > i.
     const inS = (j: number, i: number, exclusive: boolean, reverse: boolean) =>
-      reverse ? (exclusive ? j > i : j >= i) : (exclusive ? j < i : j <= i);
+      reverse ? (exclusive ? j > i : j >= i) : exclusive ? j < i : j <= i;
     const xs = [1.5, 0, -2, 0.5, 0, 3];
     const w = [0.5, -1, 2, 1.5, -0.25, 1];
     const v = [1, -2, 0.5, 1, 3, -1];
@@ -194,11 +251,29 @@ describe('cumprod', () => {
         const x = f64(xs);
         const f = K.sum(K.multiply(lax.cumprod(x, 0, exclusive, reverse), K.constant(w, 'float64')));
         const [g] = K.gradients(f, [x]);
-        const wantG = xs.map((_, k) => w.reduce((s, wi, i) => s + (inS(k, i, exclusive, reverse) ? wi * prodOver(i, [k], exclusive, reverse) : 0), 0));
+        const wantG = xs.map((_, k) =>
+          w.reduce((s, wi, i) => s + (inS(k, i, exclusive, reverse) ? wi * prodOver(i, [k], exclusive, reverse) : 0), 0)
+        );
         expectClose(g!, wantG, 1e-12);
         const [hv] = K.gradients(K.sum(K.multiply(g!, K.constant(v, 'float64'))), [x]);
-        const wantHv = xs.map((_, k) => v.reduce((s, vl, l) => s + (l === k ? 0 : vl * w.reduce((t, wi, i) =>
-          t + (inS(k, i, exclusive, reverse) && inS(l, i, exclusive, reverse) ? wi * prodOver(i, [k, l], exclusive, reverse) : 0), 0)), 0));
+        const wantHv = xs.map((_, k) =>
+          v.reduce(
+            (s, vl, l) =>
+              s +
+              (l === k
+                ? 0
+                : vl *
+                  w.reduce(
+                    (t, wi, i) =>
+                      t +
+                      (inS(k, i, exclusive, reverse) && inS(l, i, exclusive, reverse)
+                        ? wi * prodOver(i, [k, l], exclusive, reverse)
+                        : 0),
+                    0
+                  )),
+            0
+          )
+        );
         expectClose(hv!, wantHv, 1e-12);
       }
     }
@@ -218,22 +293,30 @@ describe('cumprod', () => {
       const f = K.sum(K.multiply(lax.affineScan(a, b, 0, reverse), K.constant(w, 'float64')));
       const [ga, gb] = K.gradients(f, [a, b]);
       const eps = 1e-6;
-      const fd = (which: 'a' | 'b') => a0.map((_, k) => {
-        const bump = (arr: number[], d: number) => arr.map((vv, j) => (j === k ? vv + d : vv));
-        return which === 'a' ? (value(bump(a0, eps), b0) - value(bump(a0, -eps), b0)) / (2 * eps)
-          : (value(a0, bump(b0, eps)) - value(a0, bump(b0, -eps))) / (2 * eps);
-      });
+      const fd = (which: 'a' | 'b') =>
+        a0.map((_, k) => {
+          const bump = (arr: number[], d: number) => arr.map((vv, j) => (j === k ? vv + d : vv));
+          return which === 'a'
+            ? (value(bump(a0, eps), b0) - value(bump(a0, -eps), b0)) / (2 * eps)
+            : (value(a0, bump(b0, eps)) - value(a0, bump(b0, -eps))) / (2 * eps);
+        });
       expectClose(ga!, fd('a'), 1e-7);
       expectClose(gb!, fd('b'), 1e-7);
     }
   });
 
   it('gradient along axis 1 of a matrix with zeros, and through a float32 tensor', () => {
-    const x = K.variable([[2, 0, 3], [1, 4, 0]]);
+    const x = K.variable([
+      [2, 0, 3],
+      [1, 4, 0],
+    ]);
     const [g] = K.gradients(K.sum(K.cumprod(x, 1)), [x]);
     // Row 0: 1 + x1 + x1x2 = 1, x0 + x0x2 = 8, x0x1 = 0. Row 1: 1 + 4 + 0 = 5, 1 + 0 = 1, 4.
     expect(g!.dtype).toBe('float32');
-    expectClose(g!, [[1, 8, 0], [5, 1, 4]]);
+    expectClose(g!, [
+      [1, 8, 0],
+      [5, 1, 4],
+    ]);
   });
 
   it('multiplies a long axis (more than the gpu loop cap of 65,535) with a zero in the middle', () => {

@@ -50,8 +50,18 @@ describe('get_session', () => {
   });
 
   it('rejects an op_input_list that is not a list of tensors (TypeError)', () => {
-    expectError(() => K.get_session(K.constant(1) as unknown as K.Tensor[]), K.TypeError, 'get_session', 'op_input_list');
-    expectError(() => K.get_session([K.constant(1), 2] as unknown as K.Tensor[]), K.TypeError, 'get_session', 'op_input_list[1]');
+    expectError(
+      () => K.get_session(K.constant(1) as unknown as K.Tensor[]),
+      K.TypeError,
+      'get_session',
+      'op_input_list'
+    );
+    expectError(
+      () => K.get_session([K.constant(1), 2] as unknown as K.Tensor[]),
+      K.TypeError,
+      'get_session',
+      'op_input_list[1]'
+    );
   });
 });
 
@@ -114,20 +124,28 @@ describe('clear_session', () => {
     });
     names.push(K.variable(1).name);
     expect(names).toEqual(['Variable', 'Variable']);
-    K.name_scope('a', () => K.name_scope('b', () => {
-      K.clear_session();
-      names.push(K.variable(1, null, 'v').name);
-    }));
+    K.name_scope('a', () =>
+      K.name_scope('b', () => {
+        K.clear_session();
+        names.push(K.variable(1, null, 'v').name);
+      })
+    );
     expect(names[2]).toBe('v');
   });
 
   it.runIf(testDevice() === 'gpu')('frees the cached gpu copies of cpu values; they are made again when needed', () => {
-    const v = K.variable([[1, 2], [3, 4]]);
+    const v = K.variable([
+      [1, 2],
+      [3, 4],
+    ]);
     K.multiply(v, 2);
     expect(v.storage!.copies?.gpu).toBeDefined();
     K.clear_session();
     expect(v.storage!.copies).toBeUndefined();
-    expectClose(K.multiply(v, 3), [[3, 6], [9, 12]]);
+    expectClose(K.multiply(v, 3), [
+      [3, 6],
+      [9, 12],
+    ]);
   });
 });
 
@@ -148,7 +166,12 @@ describe('manual_variable_initialization', () => {
   });
 
   it('rejects a non-boolean (TypeError), keeping the flag', () => {
-    expectError(() => K.manual_variable_initialization(1 as unknown as boolean), K.TypeError, 'manual_variable_initialization', 'value');
+    expectError(
+      () => K.manual_variable_initialization(1 as unknown as boolean),
+      K.TypeError,
+      'manual_variable_initialization',
+      'value'
+    );
     expect(K.get_session().manual_variable_initialization).toBe(false);
   });
 });
@@ -164,7 +187,15 @@ describe('name_scope', () => {
       q: K.placeholder([2]).name,
       c: K.constant([1, 2], null, null, 'c').name,
     }));
-    expect(got).toEqual({ scope: 'block/', v: 'block/Variable', w: 'block/w', z: 'block/z', p: 'block/x', q: 'block/placeholder_1', c: 'block/c' });
+    expect(got).toEqual({
+      scope: 'block/',
+      v: 'block/Variable',
+      w: 'block/w',
+      z: 'block/z',
+      p: 'block/x',
+      q: 'block/placeholder_1',
+      c: 'block/c',
+    });
     expect(K.variable(1, null, 'w').name).toBe('w');
   });
 
@@ -202,7 +233,11 @@ describe('name_scope', () => {
     const boom = new Error('boom');
     let caught: unknown = null;
     try {
-      K.name_scope('outer', () => K.name_scope('inner', () => { throw boom; }));
+      K.name_scope('outer', () =>
+        K.name_scope('inner', () => {
+          throw boom;
+        })
+      );
     } catch (e) {
       caught = e;
     }
@@ -214,7 +249,9 @@ describe('name_scope', () => {
 
   it('rejects bad arguments before entering the scope', () => {
     let called = false;
-    const body = () => { called = true; };
+    const body = () => {
+      called = true;
+    };
     expectError(() => K.name_scope(3 as unknown as string, body), K.TypeError, 'name_scope', 'name');
     expectError(() => K.name_scope(null, 3 as unknown as string, body), K.TypeError, 'name_scope', 'default_name');
     expectError(() => K.name_scope('a', null, 'x' as unknown as K.Tensor[], body), K.TypeError, 'name_scope', 'values');

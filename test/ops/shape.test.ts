@@ -5,15 +5,22 @@ import * as K from '../../src/index.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError } from '../helpers.js';
 
-interface Chain { x: number[][] | number[][][]; y?: number[][]; out: number[][] | number[] }
-const chains = (JSON.parse(readFileSync(new URL('../fixtures/linalg.json', import.meta.url), 'utf8')) as {
-  chains: Record<string, Chain>;
-}).chains;
+interface Chain {
+  x: number[][] | number[][][];
+  y?: number[][];
+  out: number[][] | number[];
+}
+const chains = (
+  JSON.parse(readFileSync(new URL('../fixtures/linalg.json', import.meta.url), 'utf8')) as {
+    chains: Record<string, Chain>;
+  }
+).chains;
 
 /** 0, 1, 2, ... laid out in `shape`, as a variable. */
 function iota(shape: number[], dtype: K.DType = 'float64'): K.Variable {
   let n = 0;
-  const build = (d: number): NestedArray => (d === shape.length ? n++ : Array.from({ length: shape[d]! }, () => build(d + 1)));
+  const build = (d: number): NestedArray =>
+    d === shape.length ? n++ : Array.from({ length: shape[d]! }, () => build(d + 1));
   return K.variable(build(0), dtype);
 }
 
@@ -34,7 +41,9 @@ function refPermute(x: NestedArray, shape: number[], perm: number[]): NestedArra
 
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+  return permutations(n - 1).flatMap((p) =>
+    Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])
+  );
 }
 
 /** Gradient of sum(f(x) * w) for a fixed w of f(x)'s shape: what the VJP sends back. */
@@ -45,17 +54,41 @@ function gradOf(f: (x: K.Tensor) => K.Tensor, x: K.Tensor, w: NestedArray): K.Te
 
 describe('reshape', () => {
   it('doctest: reshapes int32 (4, 3) to (2, 6)', () => {
-    const a = K.variable([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], 'int32');
+    const a = K.variable(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      'int32'
+    );
     const r = K.reshape(a, [2, 6]);
     expect(r.shape).toEqual([2, 6]);
     expect(r.dtype).toBe('int32');
-    expect(r.toArray()).toEqual([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]);
+    expect(r.toArray()).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [7, 8, 9, 10, 11, 12],
+    ]);
   });
 
   it('infers one -1 dimension', () => {
     const x = iota([2, 6]);
     expect(K.reshape(x, [3, -1]).shape).toEqual([3, 4]);
-    expect(K.reshape(x, [-1, 2, 2]).toArray()).toEqual([[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]]);
+    expect(K.reshape(x, [-1, 2, 2]).toArray()).toEqual([
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [
+        [4, 5],
+        [6, 7],
+      ],
+      [
+        [8, 9],
+        [10, 11],
+      ],
+    ]);
     expect(K.reshape(x, [-1]).toArray()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
@@ -71,12 +104,25 @@ describe('reshape', () => {
 
   it('takes the shape as a 1-D int32 tensor', () => {
     const shape = K.reshape(Int32Array.from([3, 2]), [-1]);
-    expect(K.reshape(iota([6]), shape).toArray()).toEqual([[0, 1], [2, 3], [4, 5]]);
+    expect(K.reshape(iota([6]), shape).toArray()).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
   });
 
   it('keeps every dtype', () => {
     for (const d of ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'bool'] as const) {
-      const r = K.reshape(K.variable([[1, 0], [1, 1]], d), [4]);
+      const r = K.reshape(
+        K.variable(
+          [
+            [1, 0],
+            [1, 1],
+          ],
+          d
+        ),
+        [4]
+      );
       expect(r.dtype).toBe(d);
       expect(r.toArray()).toEqual([1, 0, 1, 1]);
     }
@@ -84,14 +130,27 @@ describe('reshape', () => {
 
   it('sends the gradient back in the shape of x', () => {
     const x = iota([2, 3]);
-    expectClose(gradOf((t) => K.reshape(t, [3, -1]), x, [[1, 2], [3, 4], [5, 6]]), [[1, 2, 3], [4, 5, 6]]);
+    expectClose(
+      gradOf((t) => K.reshape(t, [3, -1]), x, [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ]
+    );
   });
 
   it('gives a copy on eval: changing it leaves x as it was', () => {
     const x = iota([2, 3]);
     const e = K.eval(K.reshape(x, [6]));
     e.data[0] = 100;
-    expect(x.toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(x.toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('rejects sizes that do not match, naming both shapes', () => {
@@ -99,7 +158,10 @@ describe('reshape', () => {
     expectError(() => K.reshape(x, [4, 2]), K.ValueError, 'reshape', '(2, 3)', '(4, 2)');
     expectError(() => K.reshape(x, [4, -1]), K.ValueError, 'reshape', '(2, 3)', '(4, -1)', 'multiple');
     expectError(() => K.reshape(x, [0, -1]), K.ValueError, 'reshape', '(0, -1)');
-    expect(x.toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(x.toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('rejects two -1s and entries below -1', () => {
@@ -120,21 +182,44 @@ describe('reshape', () => {
 
 describe('transpose', () => {
   it('doctest: transposes a (2, 3) variable', () => {
-    const v = K.variable([[1, 2, 3], [4, 5, 6]]);
+    const v = K.variable([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(K.eval(v).shape).toEqual([2, 3]);
     const t = K.transpose(v);
     expect(t.dtype).toBe('float32');
     expect(K.eval(t).shape).toEqual([3, 2]);
-    expect(t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
 
   it('doctest: transpose of placeholder((2, 3)) is a KerasTensor of shape (3, 2)', () => {
     const input = K.placeholder([2, 3]);
     expect([K.int_shape(input), K.dtype(input)]).toEqual([[2, 3], 'float32']);
     const inputTransposed = K.transpose(input);
-    expect([K.is_keras_tensor(inputTransposed), K.int_shape(inputTransposed), K.dtype(inputTransposed)]).toEqual([true, [3, 2], 'float32']);
-    const [out] = K.function([input], [inputTransposed])([[[1, 2, 3], [4, 5, 6]]]);
-    expect(K.constant(out!).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect([K.is_keras_tensor(inputTransposed), K.int_shape(inputTransposed), K.dtype(inputTransposed)]).toEqual([
+      true,
+      [3, 2],
+      'float32',
+    ]);
+    const [out] = K.function(
+      [input],
+      [inputTransposed]
+    )([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ]);
+    expect(K.constant(out!).toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
 
   it('doctest (eager form): a (2, 3) tensor becomes (3, 2)', () => {
@@ -155,7 +240,17 @@ describe('transpose', () => {
   });
 
   it('sends the gradient back transposed', () => {
-    expectClose(gradOf(K.transpose, iota([2, 3]), [[1, 2], [3, 4], [5, 6]]), [[1, 3, 5], [2, 4, 6]]);
+    expectClose(
+      gradOf(K.transpose, iota([2, 3]), [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      [
+        [1, 3, 5],
+        [2, 4, 6],
+      ]
+    );
   });
 
   it('rejects what is not a tensor', () => {
@@ -165,14 +260,29 @@ describe('transpose', () => {
 
 describe('permute_dimensions', () => {
   it('doctest: pattern (1, 0) on int32 (4, 3)', () => {
-    const a = K.variable([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], 'int32');
+    const a = K.variable(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      'int32'
+    );
     const p = K.permute_dimensions(a, [1, 0]);
     expect(p.dtype).toBe('int32');
-    expect(p.toArray()).toEqual([[1, 4, 7, 10], [2, 5, 8, 11], [3, 6, 9, 12]]);
+    expect(p.toArray()).toEqual([
+      [1, 4, 7, 10],
+      [2, 5, 8, 11],
+      [3, 6, 9, 12],
+    ]);
   });
 
   it('matches index arithmetic for every pattern of ranks 3 and 4', () => {
-    for (const shape of [[2, 3, 4], [2, 1, 3, 2]]) {
+    for (const shape of [
+      [2, 3, 4],
+      [2, 1, 3, 2],
+    ]) {
       const x = iota(shape);
       for (const perm of permutations(shape.length)) {
         const p = K.permute_dimensions(x, perm);
@@ -191,17 +301,32 @@ describe('permute_dimensions', () => {
   it('sends the gradient back through the inverse pattern', () => {
     const x = iota([2, 3, 4]);
     const w = iota([4, 2, 3]).toArray();
-    expectClose(gradOf((t) => K.permute_dimensions(t, [2, 0, 1]), x, w), refPermute(w, [4, 2, 3], [1, 2, 0]));
+    expectClose(
+      gradOf((t) => K.permute_dimensions(t, [2, 0, 1]), x, w),
+      refPermute(w, [4, 2, 3], [1, 2, 0])
+    );
   });
 
   it('rejects patterns that are not permutations of the axes', () => {
     const x = iota([2, 3, 4]);
-    expectError(() => K.permute_dimensions(x, [1, 0]), K.ValueError, 'permute_dimensions', 'pattern', '(1, 0)', '(2, 3, 4)');
+    expectError(
+      () => K.permute_dimensions(x, [1, 0]),
+      K.ValueError,
+      'permute_dimensions',
+      'pattern',
+      '(1, 0)',
+      '(2, 3, 4)'
+    );
     expectError(() => K.permute_dimensions(x, [0, 0, 1]), K.ValueError, 'permute_dimensions', 'pattern', '(0, 0, 1)');
     expectError(() => K.permute_dimensions(x, [0, 1, 3]), K.ValueError, 'permute_dimensions', 'pattern');
     expectError(() => K.permute_dimensions(x, [0, 1, -1]), K.ValueError, 'permute_dimensions', 'pattern');
     expectError(() => K.permute_dimensions(x, [0, 1, 2, 3]), K.ValueError, 'permute_dimensions', 'pattern');
-    expectError(() => K.permute_dimensions(x, 'abc' as unknown as number[]), K.TypeError, 'permute_dimensions', 'pattern');
+    expectError(
+      () => K.permute_dimensions(x, 'abc' as unknown as number[]),
+      K.TypeError,
+      'permute_dimensions',
+      'pattern'
+    );
     expect(x.shape).toEqual([2, 3, 4]);
   });
 });
@@ -212,12 +337,22 @@ describe('expand_dims', () => {
     const e = K.expand_dims(x);
     expect(e.shape).toEqual([2, 3, 1]);
     expect(e.dtype).toBe('int32');
-    expect(e.toArray()).toEqual([[[0], [1], [2]], [[3], [4], [5]]]);
+    expect(e.toArray()).toEqual([
+      [[0], [1], [2]],
+      [[3], [4], [5]],
+    ]);
   });
 
   it('takes every axis in [-rank-1, rank], positionally or by name', () => {
     const x = iota([2, 3]);
-    const want: Record<number, number[]> = { 0: [1, 2, 3], 1: [2, 1, 3], 2: [2, 3, 1], [-1]: [2, 3, 1], [-2]: [2, 1, 3], [-3]: [1, 2, 3] };
+    const want: Record<number, number[]> = {
+      0: [1, 2, 3],
+      1: [2, 1, 3],
+      2: [2, 3, 1],
+      [-1]: [2, 3, 1],
+      [-2]: [2, 1, 3],
+      [-3]: [1, 2, 3],
+    };
     for (const [axis, shape] of Object.entries(want)) {
       expect(K.expand_dims(x, Number(axis)).shape, `axis ${axis}`).toEqual(shape);
       expect(K.expand_dims(x, { axis: Number(axis) }).shape).toEqual(shape);
@@ -230,7 +365,10 @@ describe('expand_dims', () => {
   });
 
   it('sends the gradient back without the new axis', () => {
-    expectClose(gradOf((t) => K.expand_dims(t, 0), iota([3]), [[1, 2, 3]]), [1, 2, 3]);
+    expectClose(
+      gradOf((t) => K.expand_dims(t, 0), iota([3]), [[1, 2, 3]]),
+      [1, 2, 3]
+    );
   });
 
   it('rejects axes out of range and unknown options', () => {
@@ -249,7 +387,10 @@ describe('squeeze', () => {
       const s = K.squeeze(x, axis);
       expect(s.shape).toEqual([2, 3]);
       expect(s.dtype).toBe('int16');
-      expect(s.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      expect(s.toArray()).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
     }
   });
 
@@ -260,7 +401,10 @@ describe('squeeze', () => {
   });
 
   it('sends the gradient back with the axis restored', () => {
-    expectClose(gradOf((t) => K.squeeze(t, 0), iota([1, 2]), [7, 8]), [[7, 8]]);
+    expectClose(
+      gradOf((t) => K.squeeze(t, 0), iota([1, 2]), [7, 8]),
+      [[7, 8]]
+    );
   });
 
   it('rejects an axis whose size is not 1', () => {
@@ -284,12 +428,18 @@ describe('slice', () => {
     const s = K.slice(x, [1, 2], [2, 2]);
     expect(s.shape).toEqual([2, 2]);
     expect(s.dtype).toBe('float64');
-    expect(s.toArray()).toEqual([[7, 8], [12, 13]]);
+    expect(s.toArray()).toEqual([
+      [7, 8],
+      [12, 13],
+    ]);
   });
 
   it('reads size -1 as "to the end"', () => {
     const x = iota([4, 5]);
-    expect(K.slice(x, [2, 3], [-1, -1]).toArray()).toEqual([[13, 14], [18, 19]]);
+    expect(K.slice(x, [2, 3], [-1, -1]).toArray()).toEqual([
+      [13, 14],
+      [18, 19],
+    ]);
     expect(K.slice(x, [0, 4], [-1, 1]).toArray()).toEqual([[4], [9], [14], [19]]);
   });
 
@@ -297,7 +447,12 @@ describe('slice', () => {
     const x = iota([2, 3, 4], 'int32');
     const s = K.slice(x, [1, 1, 1], [1, 2, 2]);
     expect(s.dtype).toBe('int32');
-    expect(s.toArray()).toEqual([[[17, 18], [21, 22]]]);
+    expect(s.toArray()).toEqual([
+      [
+        [17, 18],
+        [21, 22],
+      ],
+    ]);
     expect(K.slice(x, [0, 3, 0], [2, 0, 4]).shape).toEqual([2, 0, 4]);
     expect(K.slice(9, [], []).toArray()).toBe(9);
   });
@@ -305,11 +460,21 @@ describe('slice', () => {
   it('takes start and size as int32 tensors', () => {
     const start = K.reshape(Int32Array.from([1, 2]), [2]);
     const size = K.reshape(Int32Array.from([2, -1]), [2]);
-    expect(K.slice(iota([4, 5]), start, size).toArray()).toEqual([[7, 8, 9], [12, 13, 14]]);
+    expect(K.slice(iota([4, 5]), start, size).toArray()).toEqual([
+      [7, 8, 9],
+      [12, 13, 14],
+    ]);
   });
 
   it('sends the gradient back zero-padded', () => {
-    expectClose(gradOf((t) => K.slice(t, [1, 1], [1, 2]), iota([3, 4]), [[5, 6]]), [[0, 0, 0, 0], [0, 5, 6, 0], [0, 0, 0, 0]]);
+    expectClose(
+      gradOf((t) => K.slice(t, [1, 1], [1, 2]), iota([3, 4]), [[5, 6]]),
+      [
+        [0, 0, 0, 0],
+        [0, 5, 6, 0],
+        [0, 0, 0, 0],
+      ]
+    );
   });
 
   it('rejects blocks that do not fit, naming start, size and the shape', () => {
@@ -344,7 +509,11 @@ describe('views in chains', () => {
 
   it('slice then transpose then dot', () => {
     const { x, y, out } = c('slice_transpose_dot');
-    expectClose(K.dot(K.transpose(K.slice(K.variable(x, 'float64'), [1, 1], [2, 3])), K.variable(y!, 'float64')), out, 1e-12);
+    expectClose(
+      K.dot(K.transpose(K.slice(K.variable(x, 'float64'), [1, 1], [2, 3])), K.variable(y!, 'float64')),
+      out,
+      1e-12
+    );
   });
 
   it('slice then permute_dimensions then reshape then dot', () => {
@@ -361,7 +530,12 @@ describe('views in chains', () => {
   });
 
   it('an ndarray view as input is read through its strides', () => {
-    const base = ndarray(Float64Array.from({ length: 12 }, (_, i) => i), [3, 4]).transpose(1, 0).lo(1, 0);
+    const base = ndarray(
+      Float64Array.from({ length: 12 }, (_, i) => i),
+      [3, 4]
+    )
+      .transpose(1, 0)
+      .lo(1, 0);
     expect(K.reshape(base, [-1]).toArray()).toEqual([1, 5, 9, 2, 6, 10, 3, 7, 11]);
   });
 });

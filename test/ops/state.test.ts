@@ -6,11 +6,27 @@ import type { NestedArray } from '../../src/core/tensor.js';
 import { expectClose, expectError } from '../helpers.js';
 
 // numpy references from test/fixtures/gen_state.py (the seed's TF source re-implemented).
-interface CastCase { from: K.DType; to: K.DType; x: number[]; y: number[] }
-interface MovingAverageCase { dtype: K.DType; x0: NestedArray; values: NestedArray[]; momentum: number; steps: NestedArray[] }
-interface EyeCase { size: number | [number, number]; y: NestedArray }
+interface CastCase {
+  from: K.DType;
+  to: K.DType;
+  x: number[];
+  y: number[];
+}
+interface MovingAverageCase {
+  dtype: K.DType;
+  x0: NestedArray;
+  values: NestedArray[];
+  momentum: number;
+  steps: NestedArray[];
+}
+interface EyeCase {
+  size: number | [number, number];
+  y: NestedArray;
+}
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/state.json', import.meta.url), 'utf8')) as {
-  cast: CastCase[]; moving_average: MovingAverageCase[]; eye: EyeCase[];
+  cast: CastCase[];
+  moving_average: MovingAverageCase[];
+  eye: EyeCase[];
 };
 
 /** A symbolic tensor standing in for K.placeholder (shape and dtype only; -1 is unknown). */
@@ -20,8 +36,15 @@ const symbolic = (shape: number[], dtype: K.DType = 'float32') => new K.Tensor(s
 const valueOf = (v: K.Tensor) => v.toArray();
 
 const STORAGE: Record<K.DType, string> = {
-  float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int16: 'Int16Array', int8: 'Int8Array',
-  uint8: 'Uint8Array', uint16: 'Uint16Array', bool: 'Uint8Array', int64: 'Float64Array',
+  float32: 'Float32Array',
+  float64: 'Float64Array',
+  int32: 'Int32Array',
+  int16: 'Int16Array',
+  int8: 'Int8Array',
+  uint8: 'Uint8Array',
+  uint16: 'Uint16Array',
+  bool: 'Uint8Array',
+  int64: 'Float64Array',
 };
 
 afterEach(() => {
@@ -41,7 +64,10 @@ describe('variable', () => {
   });
 
   it('is a Variable of floatx() by default, named Variable as in TF eager', () => {
-    const v = K.variable([[1, 2], [3, 4]]);
+    const v = K.variable([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(v).toBeInstanceOf(K.Variable);
     expect(v.dtype).toBe('float32');
     expect(v.name).toBe('Variable');
@@ -87,16 +113,32 @@ describe('variable', () => {
 
   it('from ndarrays: contiguous, transposed views and offset slices', () => {
     const base = ndarray(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
-    expectClose(K.variable(base), [[1, 2, 3], [4, 5, 6]]);
-    expectClose(K.variable(base.transpose(1, 0)), [[1, 4], [2, 5], [3, 6]]);
-    expectClose(K.variable(base.hi(2, 3).lo(0, 1)), [[2, 3], [5, 6]]);
+    expectClose(K.variable(base), [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expectClose(K.variable(base.transpose(1, 0)), [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expectClose(K.variable(base.hi(2, 3).lo(0, 1)), [
+      [2, 3],
+      [5, 6],
+    ]);
     expectClose(K.variable(base.pick(1, null)), [4, 5, 6]);
-    expectClose(K.variable(base.step(1, -1), 'float64'), [[3, 2, 1], [6, 5, 4]]);
+    expectClose(K.variable(base.step(1, -1), 'float64'), [
+      [3, 2, 1],
+      [6, 5, 4],
+    ]);
   });
 
   it('copies its value: mutating the source afterwards changes nothing', () => {
     const arr = new Float32Array([1, 2, 3]);
-    const nested = [[1, 2], [3, 4]];
+    const nested = [
+      [1, 2],
+      [3, 4],
+    ];
     const nd = ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]);
     const t = K.constant([5, 6]);
     const a = K.variable(arr);
@@ -107,8 +149,14 @@ describe('variable', () => {
     nested[0]![0] = 100;
     nd.set(0, 0, 100);
     expect(valueOf(a)).toEqual([1, 2, 3]);
-    expect(valueOf(b)).toEqual([[1, 2], [3, 4]]);
-    expect(valueOf(c)).toEqual([[1, 3], [2, 4]]);
+    expect(valueOf(b)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(valueOf(c)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
     K.update(d, [7, 8]);
     expect(valueOf(t)).toEqual([5, 6]);
   });
@@ -121,21 +169,47 @@ describe('variable', () => {
   });
 
   it('gradients flow through a read of the variable', () => {
-    const v = K.variable([[0.5, -1], [2, 0.25]], 'float64');
+    const v = K.variable(
+      [
+        [0.5, -1],
+        [2, 0.25],
+      ],
+      'float64'
+    );
     const y = K.sum(K.multiply(K.exp(v), v));
     const [g] = K.gradients(y, [v]);
-    expectClose(g!, [[0.5, -1], [2, 0.25]].map((r) => r.map((x) => Math.exp(x) * (1 + x))), 1e-12);
+    expectClose(
+      g!,
+      [
+        [0.5, -1],
+        [2, 0.25],
+      ].map((r) => r.map((x) => Math.exp(x) * (1 + x))),
+      1e-12
+    );
     expect(g!.dtype).toBe('float64');
     // A second read of the same version shares the first; both contribute.
     const [g2] = K.gradients(K.add(K.sum(v), K.sum(v)), [v]);
-    expectClose(g2!, [[2, 2], [2, 2]]);
+    expectClose(g2!, [
+      [2, 2],
+      [2, 2],
+    ]);
   });
 
   it('rejects bad arguments', () => {
     expectError(() => K.variable([1], 'float16' as K.DType), K.TypeError, 'variable', 'dtype', 'float16');
     expectError(() => K.variable([1], 'float32', 3 as unknown as string), K.TypeError, 'variable', 'name');
-    expectError(() => K.variable([1], null, null, 5 as unknown as K.Constraint), K.ValueError, 'variable', 'constraint');
-    expectError(() => K.variable([1], { dtype: 'float32', trainable: true } as K.VariableOptions), K.TypeError, 'variable', 'trainable');
+    expectError(
+      () => K.variable([1], null, null, 5 as unknown as K.Constraint),
+      K.ValueError,
+      'variable',
+      'constraint'
+    );
+    expectError(
+      () => K.variable([1], { dtype: 'float32', trainable: true } as K.VariableOptions),
+      K.TypeError,
+      'variable',
+      'trainable'
+    );
     expectError(() => K.variable([[1, 2], [3]]), K.ValueError, 'variable', 'ragged');
     expectError(() => K.variable('abc' as unknown as number), K.TypeError, 'variable', 'value');
     expectError(() => K.variable([1.5], 'int32'), K.TypeError, 'variable', 'int32');
@@ -147,7 +221,10 @@ describe('variable', () => {
 
 describe('constant', () => {
   it('is a float tensor of floatx() by default, not a variable', () => {
-    const c = K.constant([[1, 2], [3, 4]]);
+    const c = K.constant([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(c).not.toBeInstanceOf(K.Variable);
     expect([c.dtype, c.shape]).toEqual(['float32', [2, 2]]);
     K.set_floatx('float64');
@@ -155,10 +232,20 @@ describe('constant', () => {
   });
 
   it('fills a one-element value, or reshapes as many elements, to shape', () => {
-    expectClose(K.constant(3, null, [2, 3]), [[3, 3, 3], [3, 3, 3]]);
+    expectClose(K.constant(3, null, [2, 3]), [
+      [3, 3, 3],
+      [3, 3, 3],
+    ]);
     expectClose(K.constant([7], 'int32', [2]), [7, 7]);
     const r = K.constant([1, 2, 3, 4, 5, 6], { dtype: 'int32', shape: [3, 2] });
-    expect([r.dtype, r.toArray()]).toEqual(['int32', [[1, 2], [3, 4], [5, 6]]]);
+    expect([r.dtype, r.toArray()]).toEqual([
+      'int32',
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+    ]);
     expect(K.constant(2, 'float64', 4).toArray()).toEqual([2, 2, 2, 2]);
   });
 
@@ -218,7 +305,15 @@ describe('eval', () => {
 
   it('returns the storage typed array of every dtype', () => {
     for (const d of Object.keys(STORAGE) as K.DType[]) {
-      const v = K.eval(K.variable([[1, 0], [2, 1]], d));
+      const v = K.eval(
+        K.variable(
+          [
+            [1, 0],
+            [2, 1],
+          ],
+          d
+        )
+      );
       expectFreshNd(v, [2, 2], d);
       expect(Array.from(v.data as ArrayLike<number>)).toEqual(d === 'bool' ? [1, 0, 1, 1] : [1, 0, 2, 1]);
     }
@@ -231,7 +326,12 @@ describe('eval', () => {
   });
 
   it('copies strided views into standard row-major layout', () => {
-    const t = K.transpose(K.constant([[1, 2, 3], [4, 5, 6]]));
+    const t = K.transpose(
+      K.constant([
+        [1, 2, 3],
+        [4, 5, 6],
+      ])
+    );
     const v = K.eval(t);
     expectFreshNd(v, [3, 2], 'float32');
     expect(Array.from(v.data as Float32Array)).toEqual([1, 4, 2, 5, 3, 6]);
@@ -335,7 +435,12 @@ describe('batch_get_value', () => {
   });
 
   it('rejects a non-list and names the bad entry', () => {
-    expectError(() => K.batch_get_value(K.variable(1) as unknown as K.Tensor[]), K.TypeError, 'batch_get_value', 'tensors');
+    expectError(
+      () => K.batch_get_value(K.variable(1) as unknown as K.Tensor[]),
+      K.TypeError,
+      'batch_get_value',
+      'tensors'
+    );
     expectError(() => K.batch_get_value([K.variable(1), symbolic([3])]), K.ValueError, 'batch_get_value', 'tensors[1]');
   });
 });
@@ -344,7 +449,10 @@ describe('batch_set_value', () => {
   it('sets every variable', () => {
     const a = K.variable([1, 2]);
     const b = K.variable(0, 'int32');
-    K.batch_set_value([[a, [3, 4]], [b, 5]]);
+    K.batch_set_value([
+      [a, [3, 4]],
+      [b, 5],
+    ]);
     expect([valueOf(a), valueOf(b)]).toEqual([[3, 4], 5]);
     K.batch_set_value([]);
     expect(valueOf(a)).toEqual([3, 4]);
@@ -353,10 +461,40 @@ describe('batch_set_value', () => {
   it('validates every pair before changing any variable', () => {
     const a = K.variable([1, 2]);
     const b = K.variable([[1]]);
-    expectError(() => K.batch_set_value([[a, [9, 9]], [b, [1, 2]]]), K.ValueError, 'batch_set_value', 'tuples[1][1]', '(2,)', '(1, 1)');
-    expectError(() => K.batch_set_value([[a, [9, 9]], [K.constant(1) as K.Variable, 1]]), K.TypeError, 'batch_set_value', 'tuples[1][0]');
-    expectError(() => K.batch_set_value([[a, [9, 9]], [b] as unknown as [K.Variable, number]]), K.TypeError, 'batch_set_value', 'tuples[1]');
-    expectError(() => K.batch_set_value(a as unknown as [K.Variable, number][]), K.TypeError, 'batch_set_value', 'tuples');
+    expectError(
+      () =>
+        K.batch_set_value([
+          [a, [9, 9]],
+          [b, [1, 2]],
+        ]),
+      K.ValueError,
+      'batch_set_value',
+      'tuples[1][1]',
+      '(2,)',
+      '(1, 1)'
+    );
+    expectError(
+      () =>
+        K.batch_set_value([
+          [a, [9, 9]],
+          [K.constant(1) as K.Variable, 1],
+        ]),
+      K.TypeError,
+      'batch_set_value',
+      'tuples[1][0]'
+    );
+    expectError(
+      () => K.batch_set_value([[a, [9, 9]], [b] as unknown as [K.Variable, number]]),
+      K.TypeError,
+      'batch_set_value',
+      'tuples[1]'
+    );
+    expectError(
+      () => K.batch_set_value(a as unknown as [K.Variable, number][]),
+      K.TypeError,
+      'batch_set_value',
+      'tuples'
+    );
     expect([valueOf(a), valueOf(b)]).toEqual([[1, 2], [[1]]]);
   });
 });
@@ -371,10 +509,34 @@ const ASSIGNS = [
 for (const { name, op, arg, expect: ref } of ASSIGNS) {
   describe(name, () => {
     it('changes the variable in place and returns it', () => {
-      const v = K.variable([[1, 2], [3, 4]], 'float64');
-      const out = op(v, [[10, 20], [30, 40]]);
+      const v = K.variable(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'float64'
+      );
+      const out = op(v, [
+        [10, 20],
+        [30, 40],
+      ]);
       expect(out).toBe(v);
-      expect(valueOf(v)).toEqual([[1, 2], [3, 4]].map((r, i) => r.map((x, j) => ref(x, [[10, 20], [30, 40]][i]![j]!))));
+      expect(valueOf(v)).toEqual(
+        [
+          [1, 2],
+          [3, 4],
+        ].map((r, i) =>
+          r.map((x, j) =>
+            ref(
+              x,
+              [
+                [10, 20],
+                [30, 40],
+              ][i]![j]!
+            )
+          )
+        )
+      );
       expect(v.dtype).toBe('float64');
     });
 
@@ -399,7 +561,10 @@ for (const { name, op, arg, expect: ref } of ASSIGNS) {
       expect(v.node).toBeNull();
       expect(K.gradients(K.sum(K.multiply(v, v)), [w])).toEqual([null]);
       const [g] = K.gradients(K.sum(K.multiply(v, v)), [v]);
-      expectClose(g!, (valueOf(v) as number[]).map((x) => 2 * x));
+      expectClose(
+        g!,
+        (valueOf(v) as number[]).map((x) => 2 * x)
+      );
     });
 
     it('never changes a value a recorded node still needs (first and second order)', () => {
@@ -408,27 +573,57 @@ for (const { name, op, arg, expect: ref } of ASSIGNS) {
       const y = K.sum(K.multiply(K.multiply(v, v), v)); // sum(v^3)
       op(v, [2, 3]);
       expect(valueOf(v)).not.toEqual(old);
-      expect(y.toArray()).toBeCloseTo(old.reduce((s, x) => s + x * x * x, 0), 12);
+      expect(y.toArray()).toBeCloseTo(
+        old.reduce((s, x) => s + x * x * x, 0),
+        12
+      );
       const [g] = K.gradients(y, [v]);
-      expectClose(g!, old.map((x) => 3 * x * x), 1e-12);
+      expectClose(
+        g!,
+        old.map((x) => 3 * x * x),
+        1e-12
+      );
       const [h] = K.gradients(K.sum(g!), [v]);
-      expectClose(h!, old.map((x) => 6 * x), 1e-12);
+      expectClose(
+        h!,
+        old.map((x) => 6 * x),
+        1e-12
+      );
       // A loss computed after the update sees the new value.
       const [gNew] = K.gradients(K.sum(K.multiply(K.multiply(v, v), v)), [v]);
-      expectClose(gNew!, (valueOf(v) as number[]).map((x) => 3 * x * x), 1e-12);
+      expectClose(
+        gNew!,
+        (valueOf(v) as number[]).map((x) => 3 * x * x),
+        1e-12
+      );
     });
 
     it('with a symbolic operand returns an update op, which K.function applies after the outputs, at each call', () => {
-      const v = K.variable([[1, 2], [3, 4]], 'float64');
+      const v = K.variable(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'float64'
+      );
       const p = K.placeholder([null, 2], null, 'float64');
       const u = op(v, K.multiply(p, 2));
       expect(u).toBeInstanceOf(K.UpdateOp);
       expect((u as K.UpdateOp).variable).toBe(v);
       expect(String(u)).toContain(name);
-      expect(valueOf(v), 'nothing assigned yet').toEqual([[1, 2], [3, 4]]);
+      expect(valueOf(v), 'nothing assigned yet').toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       const f = K.function([p], [K.sum(v)], [u as K.UpdateOp]);
-      const feed = [[1, -1], [0.5, 2]];
-      let expected = [[1, 2], [3, 4]];
+      const feed = [
+        [1, -1],
+        [0.5, 2],
+      ];
+      let expected = [
+        [1, 2],
+        [3, 4],
+      ];
       for (let call = 0; call < 2; call++) {
         const [before] = f([feed]);
         // The output is computed from the value before this call's update.
@@ -439,11 +634,17 @@ for (const { name, op, arg, expect: ref } of ASSIGNS) {
     });
 
     it('a symbolic update of the wrong run-time shape fails in K.function without changing the variable', () => {
-      const v = K.variable([[1, 2], [3, 4]]);
+      const v = K.variable([
+        [1, 2],
+        [3, 4],
+      ]);
       const p = K.placeholder([null, 2]);
       const f = K.function([p], [p], [op(v, p) as K.UpdateOp]);
       expectError(() => f([[[1, 2]]]), K.ValueError, 'function', 'updates[0]', '(1, 2)', '(2, 2)');
-      expect(valueOf(v)).toEqual([[1, 2], [3, 4]]);
+      expect(valueOf(v)).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       expect(v.version).toBe(0);
     });
 
@@ -539,12 +740,53 @@ describe('moving_average_update', () => {
 
   it('fails without changing the variable', () => {
     const x = K.variable([1, 2]);
-    expectError(() => K.moving_average_update(x, K.placeholder([3]), 0.9), K.ValueError, 'moving_average_update', '(3,)', '(2,)');
-    expectError(() => K.moving_average_update(x, [1, 2, 3], 0.9), K.ValueError, 'moving_average_update', '(3,)', '(2,)');
-    expectError(() => K.moving_average_update(x, [[1, 2], [3, 4]], 0.9), K.ValueError, 'moving_average_update', 'value', '(2, 2)');
-    expectError(() => K.moving_average_update(x, [1, 2], [0.9, 0.9, 0.9]), K.ValueError, 'moving_average_update', 'momentum');
-    expectError(() => K.moving_average_update(K.constant([1, 2]) as K.Variable, [1, 2], 0.9), K.TypeError, 'moving_average_update', 'variable');
-    expectError(() => K.moving_average_update(x, 'a' as unknown as number, 0.9), K.TypeError, 'moving_average_update', 'value');
+    expectError(
+      () => K.moving_average_update(x, K.placeholder([3]), 0.9),
+      K.ValueError,
+      'moving_average_update',
+      '(3,)',
+      '(2,)'
+    );
+    expectError(
+      () => K.moving_average_update(x, [1, 2, 3], 0.9),
+      K.ValueError,
+      'moving_average_update',
+      '(3,)',
+      '(2,)'
+    );
+    expectError(
+      () =>
+        K.moving_average_update(
+          x,
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          0.9
+        ),
+      K.ValueError,
+      'moving_average_update',
+      'value',
+      '(2, 2)'
+    );
+    expectError(
+      () => K.moving_average_update(x, [1, 2], [0.9, 0.9, 0.9]),
+      K.ValueError,
+      'moving_average_update',
+      'momentum'
+    );
+    expectError(
+      () => K.moving_average_update(K.constant([1, 2]) as K.Variable, [1, 2], 0.9),
+      K.TypeError,
+      'moving_average_update',
+      'variable'
+    );
+    expectError(
+      () => K.moving_average_update(x, 'a' as unknown as number, 0.9),
+      K.TypeError,
+      'moving_average_update',
+      'value'
+    );
     expect(valueOf(x)).toEqual([1, 2]);
   });
 });
@@ -561,7 +803,10 @@ describe('zeros', () => {
     expect([kvar2.dtype, kvar2.toArray()]).toEqual(['float32', [0, 0, 0]]);
     const kvar3 = K.zeros(A.shape, 'int32');
     expectFreshNd(K.eval(kvar3), [3], 'int32');
-    expect(K.zeros([2, 3]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(K.zeros([2, 3]).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('takes an int, a K.shape tensor, options, and is an updatable variable', () => {
@@ -581,7 +826,12 @@ describe('zeros', () => {
     expectError(() => K.zeros([1.5]), K.ValueError, 'zeros', 'shape');
     expectError(() => K.zeros(K.constant([2, 3])), K.ValueError, 'zeros', 'shape', 'float32');
     expectError(() => K.zeros([2], 'half' as K.DType), K.TypeError, 'zeros', 'dtype');
-    expectError(() => K.zeros([2], { dtype: 'float32', trainable: false } as K.DTypeNameOptions), K.TypeError, 'zeros', 'trainable');
+    expectError(
+      () => K.zeros([2], { dtype: 'float32', trainable: false } as K.DTypeNameOptions),
+      K.TypeError,
+      'zeros',
+      'trainable'
+    );
   });
 });
 
@@ -613,7 +863,11 @@ describe('eye', () => {
     expect(kvar).toBeInstanceOf(K.Variable);
     const v = K.eval(kvar);
     expectFreshNd(v, [3, 3], 'float32');
-    expect(kvar.toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(kvar.toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
   });
 
   it('matches numpy eye for square and [rows, cols] sizes', () => {
@@ -622,7 +876,14 @@ describe('eye', () => {
       expect(e.toArray()).toEqual(c.y);
     }
     const i = K.eye([2, 3], { dtype: 'int32', name: 'I' });
-    expect([i.dtype, i.name, i.toArray()]).toEqual(['int32', 'I', [[1, 0, 0], [0, 1, 0]]]);
+    expect([i.dtype, i.name, i.toArray()]).toEqual([
+      'int32',
+      'I',
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+    ]);
   });
 
   it('rejects bad sizes', () => {
@@ -635,7 +896,10 @@ describe('eye', () => {
 
 describe('zeros_like', () => {
   it('doctest: zeros of a variable shape and dtype', () => {
-    const kvar = K.variable([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]);
+    const kvar = K.variable([
+      [0.1, 0.2, 0.3],
+      [0.4, 0.5, 0.6],
+    ]);
     const z = K.zeros_like(kvar);
     expect(z).not.toBeInstanceOf(K.Variable);
     const v = K.eval(z);
@@ -667,7 +931,10 @@ describe('zeros_like', () => {
 
 describe('ones_like', () => {
   it('doctest: ones of a variable shape', () => {
-    const kvar = K.variable([[0.3, 0.1, 0.9], [0.5, 0.2, 0.7]]);
+    const kvar = K.variable([
+      [0.3, 0.1, 0.9],
+      [0.5, 0.2, 0.7],
+    ]);
     const o = K.ones_like(kvar);
     const v = K.eval(o);
     expectFreshNd(v, [2, 3], 'float32');
@@ -706,7 +973,14 @@ describe('count_params', () => {
 describe('int_shape', () => {
   it('doctests: a placeholder and a variable', () => {
     expect(K.int_shape(symbolic([2, 4, 5]))).toEqual([2, 4, 5]);
-    expect(K.int_shape(K.variable([[1, 2], [3, 4]]))).toEqual([2, 2]);
+    expect(
+      K.int_shape(
+        K.variable([
+          [1, 2],
+          [3, 4],
+        ])
+      )
+    ).toEqual([2, 2]);
   });
 
   it('unknown dimensions are null; a scalar is []', () => {
@@ -725,7 +999,14 @@ describe('int_shape', () => {
 describe('ndim', () => {
   it('doctests: a placeholder and a variable', () => {
     expect(K.ndim(symbolic([2, 4, 5]))).toBe(3);
-    expect(K.ndim(K.variable([[1, 2], [3, 4]]))).toBe(2);
+    expect(
+      K.ndim(
+        K.variable([
+          [1, 2],
+          [3, 4],
+        ])
+      )
+    ).toBe(2);
   });
 
   it('of scalars and tensor-likes', () => {
@@ -739,8 +1020,25 @@ describe('dtype', () => {
   it('doctests: placeholders and variables', () => {
     expect(K.dtype(symbolic([2, 4, 5]))).toBe('float32');
     expect(K.dtype(symbolic([2, 4, 5], 'float64'))).toBe('float64');
-    expect(K.dtype(K.variable([[1, 2], [3, 4]]))).toBe('float32');
-    expect(K.dtype(K.variable([[1, 2], [3, 4]], 'float32'))).toBe('float32');
+    expect(
+      K.dtype(
+        K.variable([
+          [1, 2],
+          [3, 4],
+        ])
+      )
+    ).toBe('float32');
+    expect(
+      K.dtype(
+        K.variable(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          'float32'
+        )
+      )
+    ).toBe('float32');
   });
 
   it('of other dtypes and tensor-likes', () => {
@@ -754,7 +1052,12 @@ describe('dtype', () => {
 
 describe('shape', () => {
   it('doctests: an int32 tensor of a variable and of a placeholder', () => {
-    const s = K.shape(K.variable([[1, 2], [3, 4]]));
+    const s = K.shape(
+      K.variable([
+        [1, 2],
+        [3, 4],
+      ])
+    );
     expect([s.shape, s.dtype, s.toArray()]).toEqual([[2], 'int32', [2, 2]]);
     const p = K.shape(symbolic([2, 4, 5]));
     expect([p.dtype, p.toArray()]).toEqual(['int32', [2, 4, 5]]);
@@ -769,7 +1072,9 @@ describe('shape', () => {
     expectError(() => K.shape(symbolic([-1, 2])), K.ValueError, 'shape', '(None, 2)');
   });
 
-  it.todo('a dynamic shape of a placeholder with unknown dimensions, evaluated by K.function (needs a shape primitive)');
+  it.todo(
+    'a dynamic shape of a placeholder with unknown dimensions, evaluated by K.function (needs a shape primitive)'
+  );
 });
 
 describe('cast', () => {

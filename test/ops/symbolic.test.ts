@@ -54,7 +54,13 @@ interface Case {
 type Unknown = 'none' | 'batch' | 'all';
 
 const f64 = (shape: number[], o: Partial<In> = {}): In => ({ shape, dtype: 'float64', ...o });
-const i32 = (shape: number[], low = 0, high = 3, o: Partial<In> = {}): In => ({ shape, dtype: 'int32', low, high, ...o });
+const i32 = (shape: number[], low = 0, high = 3, o: Partial<In> = {}): In => ({
+  shape,
+  dtype: 'int32',
+  low,
+  high,
+  ...o,
+});
 const fixed = (shape: number[], o: Partial<In> = {}): In => ({ shape, batch: false, ...o });
 const pos = (shape: number[], o: Partial<In> = {}): In => ({ shape, low: 0.5, high: 2, ...o });
 const prob = (shape: number[], o: Partial<In> = {}): In => ({ shape, low: 0.1, high: 0.9, ...o });
@@ -66,18 +72,33 @@ const CASES: Case[] = [
   // ---- math: arithmetic and comparisons --------------------------------------
   { fn: 'add', variant: 'broadcast (4,)', inputs: [{ shape: X }, fixed([4])], build: (x, y) => K.add(x, y) },
   { fn: 'add', variant: 'int32', inputs: [i32(X), i32(X)], build: (x, y) => K.add(x, y) },
-  { fn: 'subtract', variant: 'broadcast (3, 1)', inputs: [{ shape: X }, { shape: [3, 1] }], build: (x, y) => K.subtract(x, y) },
+  {
+    fn: 'subtract',
+    variant: 'broadcast (3, 1)',
+    inputs: [{ shape: X }, { shape: [3, 1] }],
+    build: (x, y) => K.subtract(x, y),
+  },
   { fn: 'multiply', inputs: [{ shape: X }, { shape: X }], build: (x, y) => K.multiply(x, y) },
   { fn: 'multiply', variant: 'a number', inputs: [{ shape: X }], build: (x) => K.multiply(x, 3) },
   { fn: 'divide', inputs: [{ shape: X }, pos(X)], build: (x, y) => K.divide(x, y) },
-  { fn: 'divide', variant: 'int32 becomes float64', inputs: [i32(X, -5, 5), i32(X, 1, 4)], build: (x, y) => K.divide(x, y) },
+  {
+    fn: 'divide',
+    variant: 'int32 becomes float64',
+    inputs: [i32(X, -5, 5), i32(X, 1, 4)],
+    build: (x, y) => K.divide(x, y),
+  },
   { fn: 'negative', inputs: [{ shape: X }], build: (x) => K.negative(x) },
   { fn: 'abs', inputs: [{ shape: X }], build: (x) => K.abs(x) },
   { fn: 'sign', inputs: [{ shape: X }], build: (x) => K.sign(x) },
   { fn: 'square', inputs: [{ shape: X }], build: (x) => K.square(x) },
   { fn: 'pow', variant: 'a number', inputs: [pos(X)], build: (x) => K.pow(x, 2.5) },
   { fn: 'pow', variant: 'a tensor', inputs: [pos(X), fixed([4], { low: -1, high: 2 })], build: (x, a) => K.pow(x, a) },
-  { fn: 'pow', variant: 'int32 (no host-side check on a symbolic exponent)', inputs: [i32(X, -3, 3), i32(X, 0, 3)], build: (x, a) => K.pow(x, a) },
+  {
+    fn: 'pow',
+    variant: 'int32 (no host-side check on a symbolic exponent)',
+    inputs: [i32(X, -3, 3), i32(X, 0, 3)],
+    build: (x, a) => K.pow(x, a),
+  },
   { fn: 'round', inputs: [{ shape: X }], build: (x) => K.round(x) },
   { fn: 'exp', inputs: [{ shape: X }], build: (x) => K.exp(x) },
   { fn: 'log', inputs: [pos(X)], build: (x) => K.log(x) },
@@ -91,11 +112,21 @@ const CASES: Case[] = [
   { fn: 'softsign', inputs: [{ shape: X }], build: (x) => K.softsign(x) },
   { fn: 'relu', inputs: [{ shape: X }], build: (x) => K.relu(x) },
   { fn: 'relu', variant: 'alpha', inputs: [{ shape: X }], build: (x) => K.relu(x, 0.1) },
-  { fn: 'relu', variant: 'max_value, threshold', inputs: [{ shape: X }], build: (x) => K.relu(x, { alpha: 0.2, max_value: 1.5, threshold: 0.3 }) },
+  {
+    fn: 'relu',
+    variant: 'max_value, threshold',
+    inputs: [{ shape: X }],
+    build: (x) => K.relu(x, { alpha: 0.2, max_value: 1.5, threshold: 0.3 }),
+  },
   { fn: 'relu', variant: 'relu6', inputs: [{ shape: X, low: -4, high: 8 }], build: (x) => K.relu(x, { max_value: 6 }) },
   { fn: 'elu', inputs: [{ shape: X }], build: (x) => K.elu(x, 0.5) },
   { fn: 'clip', inputs: [{ shape: X }], build: (x) => K.clip(x, -0.5, 0.7) },
-  { fn: 'clip', variant: 'tensor bounds, one null', inputs: [{ shape: X }, fixed([4], { low: -1, high: 0 })], build: (x, lo) => K.clip(x, lo, null) },
+  {
+    fn: 'clip',
+    variant: 'tensor bounds, one null',
+    inputs: [{ shape: X }, fixed([4], { low: -1, high: 0 })],
+    build: (x, lo) => K.clip(x, lo, null),
+  },
   { fn: 'maximum', inputs: [{ shape: X }, { shape: X }], build: (x, y) => K.maximum(x, y) },
   { fn: 'minimum', inputs: [{ shape: X }, fixed([4])], build: (x, y) => K.minimum(x, y) },
   { fn: 'equal', inputs: [i32(X), i32(X)], build: (x, y) => K.equal(x, y) },
@@ -111,7 +142,12 @@ const CASES: Case[] = [
   { fn: 'sum', variant: 'over the batch', inputs: [{ shape: X }], build: (x) => K.sum(x, 0) },
   { fn: 'sum', variant: 'axis 1, keepdims', inputs: [{ shape: X }], build: (x) => K.sum(x, 1, true) },
   { fn: 'mean', inputs: [{ shape: X }], build: (x) => K.mean(x) },
-  { fn: 'mean', variant: 'over the batch, keepdims', inputs: [{ shape: [3, 2, 2] }], build: (x) => K.mean(x, [0, 2], true) },
+  {
+    fn: 'mean',
+    variant: 'over the batch, keepdims',
+    inputs: [{ shape: [3, 2, 2] }],
+    build: (x) => K.mean(x, [0, 2], true),
+  },
   { fn: 'mean', variant: 'int32', inputs: [i32(X, -9, 9)], build: (x) => K.mean(x, 0) },
   { fn: 'mean', variant: 'bool', inputs: [bool(X)], build: (x) => K.mean(x, 1) },
   { fn: 'max', inputs: [{ shape: X }], build: (x) => K.max(x, 1) },
@@ -141,81 +177,165 @@ const CASES: Case[] = [
   { fn: 'squeeze', inputs: [{ shape: [3, 1, 4] }], build: (x) => K.squeeze(x, 1) },
   { fn: 'slice', inputs: [{ shape: [3, 5] }], build: (x) => K.slice(x, [1, 1], [2, 3]) },
   { fn: 'slice', variant: 'size -1', inputs: [{ shape: [3, 5] }], build: (x) => K.slice(x, [0, 2], [2, -1]) },
-  { fn: 'slice', variant: 'size -1 from 0 along the batch', inputs: [{ shape: [3, 5] }], build: (x) => K.slice(x, [0, 1], [-1, 3]) },
+  {
+    fn: 'slice',
+    variant: 'size -1 from 0 along the batch',
+    inputs: [{ shape: [3, 5] }],
+    build: (x) => K.slice(x, [0, 1], [-1, 3]),
+  },
 
   // ---- products --------------------------------------------------------------
   { fn: 'dot', variant: '2-D', inputs: [{ shape: [3, 2] }, fixed([2, 4])], build: (x, y) => K.dot(x, y) },
   { fn: 'dot', variant: '3-D x', inputs: [{ shape: [3, 2, 3] }, fixed([3, 4])], build: (x, y) => K.dot(x, y) },
   { fn: 'dot', variant: '3-D y', inputs: [{ shape: [3, 2] }, fixed([2, 2, 4])], build: (x, y) => K.dot(x, y) },
-  { fn: 'batch_dot', variant: '2-D, axes 1', inputs: [{ shape: [3, 2] }, { shape: [3, 2] }], build: (x, y) => K.batch_dot(x, y, 1) },
-  { fn: 'batch_dot', variant: '3-D', inputs: [{ shape: [3, 2, 3] }, { shape: [3, 3, 4] }], build: (x, y) => K.batch_dot(x, y) },
-  { fn: 'batch_dot', variant: '3-D and 2-D', inputs: [{ shape: [3, 2, 3] }, { shape: [3, 3] }], build: (x, y) => K.batch_dot(x, y, [2, 1]) },
-  { fn: 'batch_dot', variant: '4-D and 3-D', inputs: [{ shape: [3, 2, 2, 3] }, { shape: [3, 3, 2] }], build: (x, y) => K.batch_dot(x, y, [3, 1]) },
+  {
+    fn: 'batch_dot',
+    variant: '2-D, axes 1',
+    inputs: [{ shape: [3, 2] }, { shape: [3, 2] }],
+    build: (x, y) => K.batch_dot(x, y, 1),
+  },
+  {
+    fn: 'batch_dot',
+    variant: '3-D',
+    inputs: [{ shape: [3, 2, 3] }, { shape: [3, 3, 4] }],
+    build: (x, y) => K.batch_dot(x, y),
+  },
+  {
+    fn: 'batch_dot',
+    variant: '3-D and 2-D',
+    inputs: [{ shape: [3, 2, 3] }, { shape: [3, 3] }],
+    build: (x, y) => K.batch_dot(x, y, [2, 1]),
+  },
+  {
+    fn: 'batch_dot',
+    variant: '4-D and 3-D',
+    inputs: [{ shape: [3, 2, 2, 3] }, { shape: [3, 3, 2] }],
+    build: (x, y) => K.batch_dot(x, y, [3, 1]),
+  },
 
   // ---- nn ----------------------------------------------------------------------
   { fn: 'softmax', inputs: [{ shape: X }], build: (x) => K.softmax(x) },
   { fn: 'softmax', variant: 'over the batch', inputs: [{ shape: X }], build: (x) => K.softmax(x, 0) },
   { fn: 'binary_crossentropy', inputs: [prob(X), prob(X)], build: (z, p) => K.binary_crossentropy(z, p) },
-  { fn: 'binary_crossentropy', variant: 'from_logits', inputs: [prob(X), { shape: X }], build: (z, x) => K.binary_crossentropy(z, x, true) },
   {
-    fn: 'binary_crossentropy', variant: 'of a sigmoid (graph mode uses its logits)', inputs: [prob(X), { shape: X }],
-    build: (z, x) => K.binary_crossentropy(z, K.sigmoid(x)), tol: 1e-5,
+    fn: 'binary_crossentropy',
+    variant: 'from_logits',
+    inputs: [prob(X), { shape: X }],
+    build: (z, x) => K.binary_crossentropy(z, x, true),
+  },
+  {
+    fn: 'binary_crossentropy',
+    variant: 'of a sigmoid (graph mode uses its logits)',
+    inputs: [prob(X), { shape: X }],
+    build: (z, x) => K.binary_crossentropy(z, K.sigmoid(x)),
+    tol: 1e-5,
   },
   { fn: 'categorical_crossentropy', inputs: [prob(X), prob(X)], build: (z, p) => K.categorical_crossentropy(z, p) },
-  { fn: 'categorical_crossentropy', variant: 'from_logits, axis 0', inputs: [prob(X), { shape: X }], build: (z, x) => K.categorical_crossentropy(z, x, true, 0) },
   {
-    fn: 'categorical_crossentropy', variant: 'of a softmax (graph mode uses its logits)', inputs: [prob(X), { shape: X }],
-    build: (z, x) => K.categorical_crossentropy(z, K.softmax(x)), tol: 1e-5,
+    fn: 'categorical_crossentropy',
+    variant: 'from_logits, axis 0',
+    inputs: [prob(X), { shape: X }],
+    build: (z, x) => K.categorical_crossentropy(z, x, true, 0),
   },
-  { fn: 'sparse_categorical_crossentropy', inputs: [i32([3]), prob(X)], build: (z, p) => K.sparse_categorical_crossentropy(z, p) },
   {
-    fn: 'sparse_categorical_crossentropy', variant: 'from_logits, labels (batch, 1)', inputs: [i32([3, 1]), { shape: X }],
+    fn: 'categorical_crossentropy',
+    variant: 'of a softmax (graph mode uses its logits)',
+    inputs: [prob(X), { shape: X }],
+    build: (z, x) => K.categorical_crossentropy(z, K.softmax(x)),
+    tol: 1e-5,
+  },
+  {
+    fn: 'sparse_categorical_crossentropy',
+    inputs: [i32([3]), prob(X)],
+    build: (z, p) => K.sparse_categorical_crossentropy(z, p),
+  },
+  {
+    fn: 'sparse_categorical_crossentropy',
+    variant: 'from_logits, labels (batch, 1)',
+    inputs: [i32([3, 1]), { shape: X }],
     build: (z, x) => K.sparse_categorical_crossentropy(z, x, true),
   },
   {
-    fn: 'sparse_categorical_crossentropy', variant: 'of a softmax', inputs: [i32([3]), { shape: X }],
-    build: (z, x) => K.sparse_categorical_crossentropy(z, K.softmax(x)), tol: 1e-5,
+    fn: 'sparse_categorical_crossentropy',
+    variant: 'of a softmax',
+    inputs: [i32([3]), { shape: X }],
+    build: (z, x) => K.sparse_categorical_crossentropy(z, K.softmax(x)),
+    tol: 1e-5,
   },
   { fn: 'l2_normalize', inputs: [{ shape: X }], build: (x) => K.l2_normalize(x, -1) },
   { fn: 'l2_normalize', variant: 'all axes', inputs: [{ shape: X }], build: (x) => K.l2_normalize(x) },
   { fn: 'in_top_k', inputs: [{ shape: X }, i32([3])], build: (p, t) => K.in_top_k(p, t, 2) },
   { fn: 'bias_add', inputs: [{ shape: [3, 2, 4] }, fixed([4])], build: (x, b) => K.bias_add(x, b) },
-  { fn: 'bias_add', variant: 'channels_first', inputs: [{ shape: [3, 4, 2] }, fixed([4])], build: (x, b) => K.bias_add(x, b, 'channels_first') },
-  { fn: 'bias_add', variant: 'bias of rank ndim - 1', inputs: [{ shape: [3, 2, 4] }, fixed([2, 4])], build: (x, b) => K.bias_add(x, b) },
   {
-    fn: 'batch_normalization', inputs: [{ shape: X }, fixed([4]), pos([4], { batch: false }), fixed([4]), fixed([4])],
+    fn: 'bias_add',
+    variant: 'channels_first',
+    inputs: [{ shape: [3, 4, 2] }, fixed([4])],
+    build: (x, b) => K.bias_add(x, b, 'channels_first'),
+  },
+  {
+    fn: 'bias_add',
+    variant: 'bias of rank ndim - 1',
+    inputs: [{ shape: [3, 2, 4] }, fixed([2, 4])],
+    build: (x, b) => K.bias_add(x, b),
+  },
+  {
+    fn: 'batch_normalization',
+    inputs: [{ shape: X }, fixed([4]), pos([4], { batch: false }), fixed([4]), fixed([4])],
     build: (x, m, v, b, g) => K.batch_normalization(x, m, v, b, g),
   },
   {
-    fn: 'batch_normalization', variant: '4-D (fused)', inputs: [{ shape: [3, 2, 2, 4] }, fixed([4]), pos([4], { batch: false }), fixed([4]), fixed([4])],
+    fn: 'batch_normalization',
+    variant: '4-D (fused)',
+    inputs: [{ shape: [3, 2, 2, 4] }, fixed([4]), pos([4], { batch: false }), fixed([4]), fixed([4])],
     build: (x, m, v, b, g) => K.batch_normalization(x, m, v, b, g, -1, 1e-3),
   },
   {
-    fn: 'normalize_batch_in_training', variant: 'over the batch', inputs: [{ shape: X }, fixed([4]), fixed([4])],
+    fn: 'normalize_batch_in_training',
+    variant: 'over the batch',
+    inputs: [{ shape: X }, fixed([4]), fixed([4])],
     build: (x, g, b) => K.normalize_batch_in_training(x, g, b, [0]),
   },
   {
-    fn: 'normalize_batch_in_training', variant: '4-D fused, [0, 1, 2]', inputs: [{ shape: [3, 2, 2, 4] }, fixed([4]), fixed([4])],
+    fn: 'normalize_batch_in_training',
+    variant: '4-D fused, [0, 1, 2]',
+    inputs: [{ shape: [3, 2, 2, 4] }, fixed([4]), fixed([4])],
     build: (x, g, b) => K.normalize_batch_in_training(x, g, b, [0, 1, 2]),
   },
   {
-    fn: 'normalize_batch_in_training', variant: 'axes [0, 2]', inputs: [{ shape: [3, 4, 2] }, fixed([4, 1]), fixed([4, 1])],
+    fn: 'normalize_batch_in_training',
+    variant: 'axes [0, 2]',
+    inputs: [{ shape: [3, 4, 2] }, fixed([4, 1]), fixed([4, 1])],
     build: (x, g, b) => K.normalize_batch_in_training(x, g, b, [0, 2]),
   },
 
   // ---- indexing ------------------------------------------------------------------
   { fn: 'concatenate', inputs: [{ shape: [3, 2] }, { shape: [3, 3] }], build: (x, y) => K.concatenate([x, y]) },
-  { fn: 'concatenate', variant: 'along the batch', inputs: [{ shape: [3, 2] }, fixed([2, 2])], build: (x, y) => K.concatenate([y, x], 0) },
+  {
+    fn: 'concatenate',
+    variant: 'along the batch',
+    inputs: [{ shape: [3, 2] }, fixed([2, 2])],
+    build: (x, y) => K.concatenate([y, x], 0),
+  },
   { fn: 'stack', inputs: [{ shape: X }, { shape: X }], build: (x, y) => K.stack([x, y], 1) },
   { fn: 'flatten', inputs: [{ shape: [3, 2, 2] }], build: (x) => K.flatten(x) },
   { fn: 'batch_flatten', inputs: [{ shape: [3, 2, 2] }], build: (x) => K.batch_flatten(x) },
   { fn: 'tile', inputs: [{ shape: [3, 2] }], build: (x) => K.tile(x, [2, 3]) },
   { fn: 'repeat', inputs: [{ shape: [3, 2] }], build: (x) => K.repeat(x, 3) },
   { fn: 'repeat_elements', inputs: [{ shape: [3, 2] }], build: (x) => K.repeat_elements(x, 2, 1) },
-  { fn: 'repeat_elements', variant: 'along the batch', inputs: [{ shape: [3, 2] }], build: (x) => K.repeat_elements(x, 2, 0) },
+  {
+    fn: 'repeat_elements',
+    variant: 'along the batch',
+    inputs: [{ shape: [3, 2] }],
+    build: (x) => K.repeat_elements(x, 2, 0),
+  },
   { fn: 'reverse', inputs: [{ shape: [3, 2, 2] }], build: (x) => K.reverse(x, [0, 2]) },
   { fn: 'gather', inputs: [fixed([5, 2]), i32([3], 0, 4)], build: (r, i) => K.gather(r, i) },
-  { fn: 'gather', variant: 'reference with the batch', inputs: [{ shape: [3, 2] }, i32([4], 0, 2, { batch: false })], build: (r, i) => K.gather(r, i) },
+  {
+    fn: 'gather',
+    variant: 'reference with the batch',
+    inputs: [{ shape: [3, 2] }, i32([4], 0, 2, { batch: false })],
+    build: (r, i) => K.gather(r, i),
+  },
   { fn: 'one_hot', inputs: [i32([3], -1, 4)], build: (i) => K.one_hot(i, 4) },
 
   // ---- scans -------------------------------------------------------------------
@@ -226,35 +346,103 @@ const CASES: Case[] = [
 
   // ---- image -------------------------------------------------------------------
   { fn: 'temporal_padding', inputs: [{ shape: [3, 2, 2] }], build: (x) => K.temporal_padding(x, [1, 2]) },
-  { fn: 'spatial_2d_padding', inputs: [{ shape: [3, 2, 2, 1] }], build: (x) => K.spatial_2d_padding(x, [[1, 0], [0, 2]]) },
-  { fn: 'spatial_2d_padding', variant: 'channels_first', inputs: [{ shape: [3, 1, 2, 2] }], build: (x) => K.spatial_2d_padding(x, [[1, 1], [1, 1]], 'channels_first') },
+  {
+    fn: 'spatial_2d_padding',
+    inputs: [{ shape: [3, 2, 2, 1] }],
+    build: (x) =>
+      K.spatial_2d_padding(x, [
+        [1, 0],
+        [0, 2],
+      ]),
+  },
+  {
+    fn: 'spatial_2d_padding',
+    variant: 'channels_first',
+    inputs: [{ shape: [3, 1, 2, 2] }],
+    build: (x) =>
+      K.spatial_2d_padding(
+        x,
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        'channels_first'
+      ),
+  },
   { fn: 'spatial_3d_padding', inputs: [{ shape: [3, 2, 1, 2, 1] }], build: (x) => K.spatial_3d_padding(x) },
   { fn: 'resize_images', inputs: [{ shape: [3, 2, 2, 1] }], build: (x) => K.resize_images(x, 2, 3, 'channels_last') },
-  { fn: 'resize_images', variant: 'bilinear', inputs: [{ shape: [3, 2, 3, 1] }], build: (x) => K.resize_images(x, 3, 2, 'channels_last', 'bilinear') },
-  { fn: 'resize_volumes', inputs: [{ shape: [3, 1, 2, 2, 1] }], build: (x) => K.resize_volumes(x, 2, 1, 2, 'channels_last') },
+  {
+    fn: 'resize_images',
+    variant: 'bilinear',
+    inputs: [{ shape: [3, 2, 3, 1] }],
+    build: (x) => K.resize_images(x, 3, 2, 'channels_last', 'bilinear'),
+  },
+  {
+    fn: 'resize_volumes',
+    inputs: [{ shape: [3, 1, 2, 2, 1] }],
+    build: (x) => K.resize_volumes(x, 2, 1, 2, 'channels_last'),
+  },
   { fn: 'print_tensor', inputs: [{ shape: [3, 2] }], build: (x) => K.print_tensor(x, 'symbolic sweep:') },
 
   // ---- convolutions and pooling ----------------------------------------------
   { fn: 'conv1d', inputs: [{ shape: [3, 5, 2] }, fixed([3, 2, 4])], build: (x, k) => K.conv1d(x, k, 1, 'same') },
-  { fn: 'conv1d', variant: 'causal, dilated', inputs: [{ shape: [3, 6, 2] }, fixed([2, 2, 3])], build: (x, k) => K.conv1d(x, k, { padding: 'causal', dilation_rate: 2 }) },
-  { fn: 'conv2d', inputs: [{ shape: [3, 5, 5, 2] }, fixed([3, 3, 2, 3])], build: (x, k) => K.conv2d(x, k, [2, 2], 'same') },
-  { fn: 'conv2d', variant: 'channels_first, valid', inputs: [{ shape: [3, 2, 4, 4] }, fixed([2, 2, 2, 3])], build: (x, k) => K.conv2d(x, k, 1, 'valid', 'channels_first') },
+  {
+    fn: 'conv1d',
+    variant: 'causal, dilated',
+    inputs: [{ shape: [3, 6, 2] }, fixed([2, 2, 3])],
+    build: (x, k) => K.conv1d(x, k, { padding: 'causal', dilation_rate: 2 }),
+  },
+  {
+    fn: 'conv2d',
+    inputs: [{ shape: [3, 5, 5, 2] }, fixed([3, 3, 2, 3])],
+    build: (x, k) => K.conv2d(x, k, [2, 2], 'same'),
+  },
+  {
+    fn: 'conv2d',
+    variant: 'channels_first, valid',
+    inputs: [{ shape: [3, 2, 4, 4] }, fixed([2, 2, 2, 3])],
+    build: (x, k) => K.conv2d(x, k, 1, 'valid', 'channels_first'),
+  },
   { fn: 'conv3d', inputs: [{ shape: [3, 3, 3, 3, 2] }, fixed([2, 2, 2, 2, 2])], build: (x, k) => K.conv3d(x, k) },
   {
-    fn: 'conv2d_transpose', inputs: [{ shape: [3, 3, 3, 2] }, fixed([3, 3, 4, 2])],
+    fn: 'conv2d_transpose',
+    inputs: [{ shape: [3, 3, 3, 2] }, fixed([3, 3, 4, 2])],
     build: (x, k) => K.conv2d_transpose(x, k, [null, 6, 6, 4], [2, 2], 'same'),
   },
-  { fn: 'depthwise_conv2d', inputs: [{ shape: [3, 4, 4, 2] }, fixed([3, 3, 2, 2])], build: (x, k) => K.depthwise_conv2d(x, k, [1, 1], 'same') },
   {
-    fn: 'separable_conv2d', inputs: [{ shape: [3, 4, 4, 2] }, fixed([2, 2, 2, 2]), fixed([1, 1, 4, 3])],
+    fn: 'depthwise_conv2d',
+    inputs: [{ shape: [3, 4, 4, 2] }, fixed([3, 3, 2, 2])],
+    build: (x, k) => K.depthwise_conv2d(x, k, [1, 1], 'same'),
+  },
+  {
+    fn: 'separable_conv2d',
+    inputs: [{ shape: [3, 4, 4, 2] }, fixed([2, 2, 2, 2]), fixed([1, 1, 4, 3])],
     build: (x, d, p) => K.separable_conv2d(x, d, p, [1, 1], 'valid'),
   },
-  { fn: 'pool2d', inputs: [{ shape: [3, 4, 4, 2] }], build: (x) => K.pool2d(x, [2, 2], [2, 2], 'valid', 'channels_last', 'max') },
-  { fn: 'pool2d', variant: 'avg, same, channels_first', inputs: [{ shape: [3, 2, 5, 5] }], build: (x) => K.pool2d(x, [3, 3], [2, 2], 'same', 'channels_first', 'avg') },
-  { fn: 'pool3d', inputs: [{ shape: [3, 2, 4, 4, 1] }], build: (x) => K.pool3d(x, [2, 2, 2], [1, 2, 2], 'valid', 'channels_last', 'avg') },
-  { fn: 'local_conv1d', inputs: [{ shape: [3, 4, 2] }, fixed([3, 4, 3])], build: (x, k) => K.local_conv1d(x, k, [2], [1], 'channels_last') },
   {
-    fn: 'local_conv2d', inputs: [{ shape: [3, 3, 3, 2] }, fixed([4, 8, 2])],
+    fn: 'pool2d',
+    inputs: [{ shape: [3, 4, 4, 2] }],
+    build: (x) => K.pool2d(x, [2, 2], [2, 2], 'valid', 'channels_last', 'max'),
+  },
+  {
+    fn: 'pool2d',
+    variant: 'avg, same, channels_first',
+    inputs: [{ shape: [3, 2, 5, 5] }],
+    build: (x) => K.pool2d(x, [3, 3], [2, 2], 'same', 'channels_first', 'avg'),
+  },
+  {
+    fn: 'pool3d',
+    inputs: [{ shape: [3, 2, 4, 4, 1] }],
+    build: (x) => K.pool3d(x, [2, 2, 2], [1, 2, 2], 'valid', 'channels_last', 'avg'),
+  },
+  {
+    fn: 'local_conv1d',
+    inputs: [{ shape: [3, 4, 2] }, fixed([3, 4, 3])],
+    build: (x, k) => K.local_conv1d(x, k, [2], [1], 'channels_last'),
+  },
+  {
+    fn: 'local_conv2d',
+    inputs: [{ shape: [3, 3, 3, 2] }, fixed([4, 8, 2])],
     build: (x, k) => K.local_conv2d(x, k, [2, 2], [1, 1], [2, 2], 'channels_last'),
   },
 
@@ -274,9 +462,11 @@ const CASES: Case[] = [
  * `batch` inputs): each is a clear ValueError, checked under 'limits' below.
  */
 const NDIM_LIMITS: Record<string, string> = {
-  'subtract (broadcast (3, 1))': 'y broadcasts only at run time: its gradient needs a run-time shape (a ValueError in K.function)',
+  'subtract (broadcast (3, 1))':
+    'y broadcasts only at run time: its gradient needs a run-time shape (a ValueError in K.function)',
   'slice (size -1)': 'size -1 from a start > 0 along an axis of unknown length',
-  'prod (axes [0, 2])': 'its gradient flattens the reduced axes beside unknown kept ones: two unknown dims in one reshape',
+  'prod (axes [0, 2])':
+    'its gradient flattens the reduced axes beside unknown kept ones: two unknown dims in one reshape',
   'dot (3-D x)': 'x of rank 3 is flattened to 2-D: two unknown dims in one reshape',
   batch_dot: 'the operands are flattened to rank 3: several unknown dims in one reshape',
   sparse_categorical_crossentropy: 'the number of classes must be known',
@@ -288,9 +478,12 @@ const NDIM_LIMITS: Record<string, string> = {
   repeat_elements: 'merges axes by reshapes: one unknown dim at most',
   resize_images: 'the axes to resize must be known',
   resize_volumes: 'the axes to resize must be known',
-  conv1d: 'padding depends on the spatial sizes', conv2d: 'padding depends on the spatial sizes',
-  conv3d: 'padding depends on the spatial sizes', conv2d_transpose: 'padding depends on the spatial sizes',
-  depthwise_conv2d: 'padding depends on the spatial sizes', separable_conv2d: 'padding depends on the spatial sizes',
+  conv1d: 'padding depends on the spatial sizes',
+  conv2d: 'padding depends on the spatial sizes',
+  conv3d: 'padding depends on the spatial sizes',
+  conv2d_transpose: 'padding depends on the spatial sizes',
+  depthwise_conv2d: 'padding depends on the spatial sizes',
+  separable_conv2d: 'padding depends on the spatial sizes',
   local_conv1d: 'the windows are cut at known offsets: only the batch may be unknown',
   local_conv2d: 'the windows are cut at known offsets: only the batch may be unknown',
 };
@@ -313,9 +506,13 @@ const EXCEPTED: Record<string, string> = {
   update_sub: 'a symbolic operand makes an update op for K.function (test/ops/state.test.ts)',
   moving_average_update: 'a symbolic operand makes an update op for K.function (test/ops/state.test.ts)',
   UpdateOp: 'the class of those update ops',
-  zeros: 'takes a shape', ones: 'takes a shape', eye: 'takes a size',
+  zeros: 'takes a shape',
+  ones: 'takes a shape',
+  eye: 'takes a size',
   count_params: 'needs known dimensions: checked below',
-  int_shape: 'checked below and by every case', ndim: 'checked below', dtype: 'checked below and by every case',
+  int_shape: 'checked below and by every case',
+  ndim: 'checked below',
+  dtype: 'checked below and by every case',
   shape: 'needs known dimensions: checked below',
 };
 
@@ -364,18 +561,40 @@ function expectValue(got: NdArray, want: K.Tensor, tol: number | undefined, what
 function check(c: Case, unknown: Unknown): void {
   const next = rng(`${c.fn} ${c.variant ?? ''}`);
   const nullAt = (s: In, k: number) => isBatch(s) && (unknown === 'all' || (unknown === 'batch' && k === 0));
-  const phs = c.inputs.map((s) => (unknown === 'all' && isBatch(s) ? K.placeholder(null, s.shape.length, dtypeOf(s))
-    : K.placeholder(s.shape.map((d, k) => (nullAt(s, k) ? null : d)), null, dtypeOf(s))));
+  const phs = c.inputs.map((s) =>
+    unknown === 'all' && isBatch(s)
+      ? K.placeholder(null, s.shape.length, dtypeOf(s))
+      : K.placeholder(
+          s.shape.map((d, k) => (nullAt(s, k) ? null : d)),
+          null,
+          dtypeOf(s)
+        )
+  );
   const sym = list(c.build(...phs));
   const floats = c.inputs.map((s, i) => (isFloat(dtypeOf(s)) ? i : -1)).filter((i) => i >= 0);
   const loss = lossOf(sym);
-  const symGrads = loss === null || c.noGrad !== undefined ? [] : K.gradients(loss, floats.map((i) => phs[i]!));
+  const symGrads =
+    loss === null || c.noGrad !== undefined
+      ? []
+      : K.gradients(
+          loss,
+          floats.map((i) => phs[i]!)
+        );
   const f = K.function(phs, sym);
-  const g = K.function(phs, symGrads.filter((t): t is K.Tensor => t !== null));
+  const g = K.function(
+    phs,
+    symGrads.filter((t): t is K.Tensor => t !== null)
+  );
 
   const batches = unknown !== 'none' && c.fixedBatch === undefined ? [0, 1] : [0];
   for (const extra of batches) {
-    const values = c.inputs.map((s) => sample(s, s.shape.map((d, k) => (k === 0 && isBatch(s) ? d + extra : d)), next));
+    const values = c.inputs.map((s) =>
+      sample(
+        s,
+        s.shape.map((d, k) => (k === 0 && isBatch(s) ? d + extra : d)),
+        next
+      )
+    );
     const eagerIn = values.map((v, i) => K.constant(v, dtypeOf(c.inputs[i]!)));
     const eager = list(c.build(...eagerIn));
     const what = `${c.fn} (${c.variant ?? 'default'}), batch + ${extra}`;
@@ -388,7 +607,10 @@ function check(c: Case, unknown: Unknown): void {
       const ei = K.int_shape(e);
       if (unknown !== 'none') {
         expect(si.length, `${what}: rank`).toBe(ei.length);
-        expect(si.map((d, j) => d ?? ei[j]), `${what}: known dims of int_shape ${JSON.stringify(si)}`).toEqual(ei);
+        expect(
+          si.map((d, j) => d ?? ei[j]),
+          `${what}: known dims of int_shape ${JSON.stringify(si)}`
+        ).toEqual(ei);
       } else {
         expect(si, `${what}: int_shape`).toEqual(ei);
       }
@@ -396,10 +618,18 @@ function check(c: Case, unknown: Unknown): void {
     f(values).forEach((v, k) => expectValue(v, eager[k]!, c.tol, `${what}: output ${k}`));
 
     if (loss === null || c.noGrad !== undefined) continue;
-    const eagerGrads = K.gradients(lossOf(eager)!, floats.map((i) => eagerIn[i]!));
-    expect(symGrads.map((t) => t === null), `${what}: which gradients are null`).toEqual(eagerGrads.map((t) => t === null));
+    const eagerGrads = K.gradients(
+      lossOf(eager)!,
+      floats.map((i) => eagerIn[i]!)
+    );
+    expect(
+      symGrads.map((t) => t === null),
+      `${what}: which gradients are null`
+    ).toEqual(eagerGrads.map((t) => t === null));
     const got = g(values);
-    eagerGrads.filter((t): t is K.Tensor => t !== null).forEach((e, k) => expectValue(got[k]!, e, c.tol, `${what}: gradient ${k}`));
+    eagerGrads
+      .filter((t): t is K.Tensor => t !== null)
+      .forEach((e, k) => expectValue(got[k]!, e, c.tol, `${what}: gradient ${k}`));
   }
 }
 
@@ -408,7 +638,8 @@ describe('every Keras function on placeholders', () => {
     const title = `${c.fn}${c.variant === undefined ? '' : ` (${c.variant})`}`;
     it(`${title}: null batch, fed two batch sizes`, () => check(c, 'batch'));
     it(`${title}: every dimension known`, () => check(c, 'none'));
-    if (NDIM_LIMITS[title] === undefined && NDIM_LIMITS[c.fn] === undefined) it(`${title}: every dimension null`, () => check(c, 'all'));
+    if (NDIM_LIMITS[title] === undefined && NDIM_LIMITS[c.fn] === undefined)
+      it(`${title}: every dimension null`, () => check(c, 'all'));
   }
 
   it('covers every function of the families that takes tensors', () => {
@@ -464,13 +695,23 @@ describe('symbolic queries and values', () => {
 describe('more symbolic shapes', () => {
   it('dot of a (batch, time, features) sequence with both batch and time unknown, with its gradient', () => {
     const x = K.placeholder([null, null, 3]);
-    const w = K.variable([[0.5, -1], [2, 0.25], [-0.5, 1]]);
+    const w = K.variable([
+      [0.5, -1],
+      [2, 0.25],
+      [-0.5, 1],
+    ]);
     const y = K.dot(x, w);
     expect(K.int_shape(y)).toEqual([null, null, 2]);
     const [gx, gw] = K.gradients(K.sum(K.square(y)), [x, w]);
     const f = K.function([x], [y, gx!, gw!]);
-    for (const [b, t] of [[2, 3], [1, 5]] as const) {
-      const xs = ndarray(Float32Array.from({ length: b * t * 3 }, (_, i) => Math.cos(i) - 0.2), [b, t, 3]);
+    for (const [b, t] of [
+      [2, 3],
+      [1, 5],
+    ] as const) {
+      const xs = ndarray(
+        Float32Array.from({ length: b * t * 3 }, (_, i) => Math.cos(i) - 0.2),
+        [b, t, 3]
+      );
       const c = K.constant(xs);
       const [out, ox, ow] = f([xs]);
       const ey = K.dot(c, w);
@@ -481,20 +722,49 @@ describe('more symbolic shapes', () => {
     }
   });
 
-  it('symbolic labels out of range give a NaN loss (TF\'s gpu kernel); eager ones are a ValueError', () => {
+  it("symbolic labels out of range give a NaN loss (TF's gpu kernel); eager ones are a ValueError", () => {
     const z = K.placeholder([null], null, 'int32');
     const p = K.placeholder([null, 3]);
     const f = K.function([z, p], [K.sparse_categorical_crossentropy(z, p, true)]);
-    const [loss] = f([[0, 3], [[1, 2, 3], [1, 2, 3]]]);
+    const [loss] = f([
+      [0, 3],
+      [
+        [1, 2, 3],
+        [1, 2, 3],
+      ],
+    ]);
     expect(Number.isFinite(loss!.get(0))).toBe(true);
     expect(loss!.get(1)).toBeNaN();
-    expectError(() => K.sparse_categorical_crossentropy(K.constant([0, 3], 'int32'), K.constant([[1, 2, 3], [1, 2, 3]]), true),
-      K.ValueError, 'sparse_categorical_crossentropy', '3');
+    expectError(
+      () =>
+        K.sparse_categorical_crossentropy(
+          K.constant([0, 3], 'int32'),
+          K.constant([
+            [1, 2, 3],
+            [1, 2, 3],
+          ]),
+          true
+        ),
+      K.ValueError,
+      'sparse_categorical_crossentropy',
+      '3'
+    );
   });
 
   it('indices out of range fed to a gather are a ValueError when the graph runs', () => {
     const i = K.placeholder([null], null, 'int32');
-    const f = K.function([i], [K.gather(K.variable([[1, 2], [3, 4]]), i)]);
+    const f = K.function(
+      [i],
+      [
+        K.gather(
+          K.variable([
+            [1, 2],
+            [3, 4],
+          ]),
+          i
+        ),
+      ]
+    );
     expect(f([[1]])[0]!.shape).toEqual([1, 2]);
     expectError(() => f([[2]]), K.ValueError, '2');
   });
@@ -512,44 +782,106 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     // Every dim unknown: a (3, 1) y broadcasts along the last axis.
     const [a, b] = [K.placeholder(null, 2), K.placeholder(null, 2)];
     const g = K.function([a, b], [K.gradients(K.sum(K.subtract(a, b)), [b])[0]!]);
-    expectError(() => g([ndarray(new Float32Array(12), [3, 4]), ndarray(new Float32Array(3), [3, 1])]), K.ValueError, 'function', '(3, 1)');
+    expectError(
+      () => g([ndarray(new Float32Array(12), [3, 4]), ndarray(new Float32Array(3), [3, 1])]),
+      K.ValueError,
+      'function',
+      '(3, 1)'
+    );
   });
 
   it('size -1 from a start > 0 along an axis of unknown length', () => {
-    expectError(() => K.slice(K.placeholder([null, null]), [0, 2], [2, -1]), K.ValueError, 'slice', 'unknown length', 'start 0');
+    expectError(
+      () => K.slice(K.placeholder([null, null]), [0, 2], [2, -1]),
+      K.ValueError,
+      'slice',
+      'unknown length',
+      'start 0'
+    );
     expect(K.int_shape(K.slice(K.placeholder([null, null]), [0, 2], [-1, 1]))).toEqual([null, 1]);
   });
 
   it('reshapes that would need two unknown dims at run time (dot, batch_dot, batch_flatten)', () => {
-    expectError(() => K.dot(K.placeholder(null, 3), K.variable([[1], [2], [3]])), K.ValueError, 'dot', 'unknown dimension');
-    expectError(() => K.batch_dot(K.placeholder(null, 2), K.placeholder(null, 2), 1), K.ValueError, 'batch_dot', 'unknown dimension');
+    expectError(
+      () => K.dot(K.placeholder(null, 3), K.variable([[1], [2], [3]])),
+      K.ValueError,
+      'dot',
+      'unknown dimension'
+    );
+    expectError(
+      () => K.batch_dot(K.placeholder(null, 2), K.placeholder(null, 2), 1),
+      K.ValueError,
+      'batch_dot',
+      'unknown dimension'
+    );
     expectError(() => K.batch_flatten(K.placeholder(null, 3)), K.ValueError, 'batch_flatten', 'unknown dimension');
     const x = K.placeholder(null, 3);
     const p = K.prod(x, [0, 2]);
     expect(K.int_shape(p)).toEqual([null]);
     expectError(() => K.gradients(K.sum(p), [x]), K.ValueError, 'gradients', 'unknown dimension');
-    for (const [name, op] of [['tile', (t: K.Tensor) => K.tile(t, [2, 2])], ['repeat', (t: K.Tensor) => K.repeat(t, 2)],
-      ['repeat_elements', (t: K.Tensor) => K.repeat_elements(t, 2, 1)]] as const) {
-      expectError(() => op(K.placeholder(null, 2)), K.ValueError, name, 'more than one unknown dimension', '(None, None)');
+    for (const [name, op] of [
+      ['tile', (t: K.Tensor) => K.tile(t, [2, 2])],
+      ['repeat', (t: K.Tensor) => K.repeat(t, 2)],
+      ['repeat_elements', (t: K.Tensor) => K.repeat_elements(t, 2, 1)],
+    ] as const) {
+      expectError(
+        () => op(K.placeholder(null, 2)),
+        K.ValueError,
+        name,
+        'more than one unknown dimension',
+        '(None, None)'
+      );
     }
   });
 
   it('an unknown number of classes (sparse_categorical_crossentropy, in_top_k)', () => {
-    expectError(() => K.sparse_categorical_crossentropy(K.placeholder([null], null, 'int32'), K.placeholder([null, null])),
-      K.ValueError, 'sparse_categorical_crossentropy', 'known size');
-    expectError(() => K.in_top_k(K.placeholder([null, null]), K.placeholder([null], null, 'int32'), 1), K.ValueError, 'in_top_k', 'known number of classes');
+    expectError(
+      () => K.sparse_categorical_crossentropy(K.placeholder([null], null, 'int32'), K.placeholder([null, null])),
+      K.ValueError,
+      'sparse_categorical_crossentropy',
+      'known size'
+    );
+    expectError(
+      () => K.in_top_k(K.placeholder([null, null]), K.placeholder([null], null, 'int32'), 1),
+      K.ValueError,
+      'in_top_k',
+      'known number of classes'
+    );
   });
 
   it('the gradient of a tensor concatenated after one of unknown length along the axis; the values still flow', () => {
     const [x, y] = [K.placeholder([2, null]), K.placeholder([2, 3])];
     const z = K.concatenate([x, y], 1);
     expect(K.int_shape(z)).toEqual([2, null]);
-    expect(K.function([x, y], [z])([[[1], [2]], [[3, 4, 5], [6, 7, 8]]])[0]!.shape).toEqual([2, 4]);
+    expect(
+      K.function(
+        [x, y],
+        [z]
+      )([
+        [[1], [2]],
+        [
+          [3, 4, 5],
+          [6, 7, 8],
+        ],
+      ])[0]!.shape
+    ).toEqual([2, 4]);
     expectError(() => K.gradients(K.sum(z), [y]), K.ValueError, 'gradients', 'tensors[1]', 'unknown length');
     // Placed first, y starts at 0 and x after it: both gradients exist.
     const [gy, gx] = K.gradients(K.sum(K.square(K.concatenate([y, x], 1))), [y, x]);
-    const [vy, vx] = K.function([x, y], [gy!, gx!])([[[1], [2]], [[3, 4, 5], [6, 7, 8]]]);
-    expect(K.constant(vy!).toArray()).toEqual([[6, 8, 10], [12, 14, 16]]);
+    const [vy, vx] = K.function(
+      [x, y],
+      [gy!, gx!]
+    )([
+      [[1], [2]],
+      [
+        [3, 4, 5],
+        [6, 7, 8],
+      ],
+    ]);
+    expect(K.constant(vy!).toArray()).toEqual([
+      [6, 8, 10],
+      [12, 14, 16],
+    ]);
     expect(K.constant(vx!).toArray()).toEqual([[2], [4]]);
   });
 
@@ -557,8 +889,23 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     const kernel = K.reshape(K.variable(new Float32Array(3 * 3 * 2 * 2).fill(0.1)), [3, 3, 2, 2]);
     const localKernel = K.reshape(K.variable(new Float32Array(36).fill(1)), [3, 4, 3]);
     expectError(() => K.conv2d(K.placeholder([null, null, 5, 2]), kernel), K.ValueError, 'conv2d', 'spatial');
-    expectError(() => K.depthwise_conv2d(K.placeholder([null, 5, null, 2]), kernel), K.ValueError, 'depthwise_conv2d', 'spatial');
-    expectError(() => K.resize_images(K.placeholder([null, null, 2, 1]), 2, 2, 'channels_last'), K.ValueError, 'resize_images', 'known sizes');
-    expectError(() => K.local_conv1d(K.placeholder([null, null, 2]), localKernel, [2], [1], 'channels_last'), K.ValueError, 'local_conv1d', 'known dimensions');
+    expectError(
+      () => K.depthwise_conv2d(K.placeholder([null, 5, null, 2]), kernel),
+      K.ValueError,
+      'depthwise_conv2d',
+      'spatial'
+    );
+    expectError(
+      () => K.resize_images(K.placeholder([null, null, 2, 1]), 2, 2, 'channels_last'),
+      K.ValueError,
+      'resize_images',
+      'known sizes'
+    );
+    expectError(
+      () => K.local_conv1d(K.placeholder([null, null, 2]), localKernel, [2], [1], 'channels_last'),
+      K.ValueError,
+      'local_conv1d',
+      'known dimensions'
+    );
   });
 });

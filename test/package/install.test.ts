@@ -18,7 +18,9 @@ const BIN = path.join(ROOT, 'node_modules', '.bin');
 function run(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: process.env, timeout: 180_000 });
   if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} (in ${cwd}) failed with ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`
+    );
   }
   return r.stdout;
 }
@@ -33,7 +35,10 @@ function readmeQuickStart(): string {
 
 // The quick start's w after one step, by hand: w - 0.1 * (2/N) x^T (x w) with N = 2 outputs.
 function expectedW(): number[] {
-  const x = [[1, 2], [3, 4]];
+  const x = [
+    [1, 2],
+    [3, 4],
+  ];
   const w = [0.5, -0.25];
   const xw = x.map((r) => r[0]! * w[0]! + r[1]! * w[1]!);
   return w.map((wi, j) => wi - 0.1 * (2 / xw.length) * (x[0]![j]! * xw[0]! + x[1]![j]! * xw[1]!));
@@ -66,14 +71,19 @@ describe.skipIf(testDevice() !== 'cpu')('npm package (cpu project only: packing 
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'ktape-pack-'));
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], ROOT)) as
-      { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const tarball = path.join(dir, packed[0]!.filename);
     files = packed[0]!.files.map((f) => f.path);
 
     proj = path.join(dir, 'project');
     mkdirSync(proj);
-    writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'quickstart', private: true, type: 'module' }));
+    writeFileSync(
+      path.join(proj, 'package.json'),
+      JSON.stringify({ name: 'quickstart', private: true, type: 'module' })
+    );
     run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional'], proj);
   }, 240_000);
 
@@ -108,30 +118,47 @@ describe.skipIf(testDevice() !== 'cpu')('npm package (cpu project only: packing 
   });
 
   it('runs a float32 matrix product large enough to take the wasm gemm path from dist/', () => {
-    writeFileSync(path.join(proj, 'dot.mjs'), [
-      "import * as K from 'ktape';",
-      'const a = K.ones([96, 300]);',
-      'const b = K.ones([300, 64]);',
-      'const p = K.eval(K.dot(a, b));',
-      "console.log(JSON.stringify({ shape: p.shape, all300: Array.from(p.data).every((v) => v === 300) }));",
-    ].join('\n'));
+    writeFileSync(
+      path.join(proj, 'dot.mjs'),
+      [
+        "import * as K from 'ktape';",
+        'const a = K.ones([96, 300]);',
+        'const b = K.ones([300, 64]);',
+        'const p = K.eval(K.dot(a, b));',
+        'console.log(JSON.stringify({ shape: p.shape, all300: Array.from(p.data).every((v) => v === 300) }));',
+      ].join('\n')
+    );
     expect(JSON.parse(run('node', ['dot.mjs'], proj))).toEqual({ shape: [96, 64], all300: true });
   });
 
   it("typechecks the README quick start (strict) against the package's .d.ts, and runs it with tsx", () => {
-    const ts = readmeQuickStart() + REPORT +
+    const ts =
+      readmeQuickStart() +
+      REPORT +
       // If the published types degraded to `any`, this directive would be unused: an error.
       '// @ts-expect-error: K.eval returns a typed ndarray\nK.eval(w).noSuchField;\n';
     writeFileSync(path.join(proj, 'quickstart.ts'), ts);
     // Both resolutions a consumer is likely to use; skipLibCheck off so the shipped .d.ts are checked too.
-    for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler']] as const) {
+    for (const [module, moduleResolution] of [
+      ['nodenext', 'nodenext'],
+      ['esnext', 'bundler'],
+    ] as const) {
       const config = `tsconfig.${moduleResolution}.json`;
-      writeFileSync(path.join(proj, config), JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, skipLibCheck: false, types: [],
-        },
-        files: ['quickstart.ts'],
-      }));
+      writeFileSync(
+        path.join(proj, config),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module,
+            moduleResolution,
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: [],
+          },
+          files: ['quickstart.ts'],
+        })
+      );
       run(path.join(BIN, 'tsc'), ['-p', config], proj);
     }
     expectQuickStartOutput(run(path.join(BIN, 'tsx'), ['quickstart.ts'], proj));

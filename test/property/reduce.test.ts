@@ -5,7 +5,20 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as K from '../../src/index.js';
-import { agrees, at, build, dtypeArb, INVALID, pyShape, refArb, RUNS, shapeArb, tensorOf, type Answer, type Ref } from './reference.js';
+import {
+  agrees,
+  at,
+  build,
+  dtypeArb,
+  INVALID,
+  pyShape,
+  refArb,
+  RUNS,
+  shapeArb,
+  tensorOf,
+  type Answer,
+  type Ref,
+} from './reference.js';
 
 type AxisArg = number | number[] | null;
 
@@ -29,12 +42,14 @@ interface Reduction {
   combine: (vs: number[], dtype: K.DType) => number;
 }
 
-const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648,
+  INT32_MAX = 2147483647;
 const REDUCTIONS: Reduction[] = [
   { name: 'sum', combine: (vs) => vs.reduce((a, v) => a + v, 0) },
   // Integer means divide truncating toward zero, and an empty one is 0 (tf.reduce_mean).
   {
-    name: 'mean', combine: (vs, dt) => {
+    name: 'mean',
+    combine: (vs, dt) => {
       const s = vs.reduce((a, v) => a + v, 0);
       if (dt === 'int32') return vs.length === 0 ? 0 : Math.trunc(s / vs.length);
       return s / vs.length;
@@ -73,20 +88,29 @@ function axisArb(rank: number): fc.Arbitrary<AxisArg> {
   return fc.oneof(fc.constant(null), one, fc.array(one, { minLength: 0, maxLength: Math.min(rank + 1, 4) }));
 }
 
-const input = shapeArb.chain((s) => fc.record({
-  x: refArb(s), axis: axisArb(s.length), keepdims: fc.boolean(), dtype: dtypeArb, byName: fc.boolean(),
-}));
+const input = shapeArb.chain((s) =>
+  fc.record({
+    x: refArb(s),
+    axis: axisArb(s.length),
+    keepdims: fc.boolean(),
+    dtype: dtypeArb,
+    byName: fc.boolean(),
+  })
+);
 
 describe('reductions over random axes (property)', () => {
   for (const r of REDUCTIONS) {
     it(`K.${r.name} matches the naive reference, or throws K.ValueError exactly for a bad axis`, () => {
-      fc.assert(fc.property(input, ({ x, axis, keepdims, dtype, byName }) => {
-        const t = tensorOf(x, dtype);
-        // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the property runs each reduction by its Keras name
-        const f = K[r.name];
-        const run = () => (byName ? f(t, { axis, keepdims }) : f(t, axis, keepdims));
-        agrees(run, reduceRef(x, axis, keepdims, r, dtype), r.name, { mentions: ['axis', pyShape(x.shape)], dtype });
-      }), RUNS);
+      fc.assert(
+        fc.property(input, ({ x, axis, keepdims, dtype, byName }) => {
+          const t = tensorOf(x, dtype);
+          // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the property runs each reduction by its Keras name
+          const f = K[r.name];
+          const run = () => (byName ? f(t, { axis, keepdims }) : f(t, axis, keepdims));
+          agrees(run, reduceRef(x, axis, keepdims, r, dtype), r.name, { mentions: ['axis', pyShape(x.shape)], dtype });
+        }),
+        RUNS
+      );
     });
   }
 });

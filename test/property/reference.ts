@@ -50,7 +50,10 @@ export function flat(r: Ref): number[] {
 /** The values of `values` (row-major) laid out in `shape`. */
 export function unflat(values: readonly number[], shape: readonly number[]): Ref {
   const strides = shape.map((_, k) => size(shape.slice(k + 1)));
-  return { shape: shape.slice(), value: build(shape, (idx) => values[idx.reduce((a, i, k) => a + i * strides[k]!, 0)]!) };
+  return {
+    shape: shape.slice(),
+    value: build(shape, (idx) => values[idx.reduce((a, i, k) => a + i * strides[k]!, 0)]!),
+  };
 }
 
 /** A tensor holding the reference's values (through a typed array, so 0-sized axes survive). */
@@ -92,13 +95,17 @@ export function agrees(run: () => K.Tensor, want: Answer, fn: string, o: AgreeOp
 }
 
 // Arbitraries: small shapes (rank 0..4), an occasional empty axis, small integer values.
-export const dim = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 20 }, { arbitrary: fc.constant(0), weight: 1 });
+export const dim = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 20 },
+  { arbitrary: fc.constant(0), weight: 1 }
+);
 export const shapeArb = fc.array(dim, { minLength: 0, maxLength: 4 });
 export const dtypeArb = fc.constantFrom<K.DType>('float32', 'int32');
 
 /** A reference tensor of `shape` with integer values in [-3, 3]. */
 export function refArb(shape: readonly number[]): fc.Arbitrary<Ref> {
-  return fc.array(fc.integer({ min: -3, max: 3 }), { minLength: size(shape), maxLength: size(shape) })
+  return fc
+    .array(fc.integer({ min: -3, max: 3 }), { minLength: size(shape), maxLength: size(shape) })
     .map((vs) => unflat(vs, shape));
 }
 

@@ -7,7 +7,21 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as K from '../../src/index.js';
 import {
-  agrees, at, build, dtypeArb, flat, INVALID, pyShape, refArb, RUNS, shapeArb, size, tensorOf, unflat, type Answer, type Ref,
+  agrees,
+  at,
+  build,
+  dtypeArb,
+  flat,
+  INVALID,
+  pyShape,
+  refArb,
+  RUNS,
+  shapeArb,
+  size,
+  tensorOf,
+  unflat,
+  type Answer,
+  type Ref,
 } from './reference.js';
 
 // ---- the reference: tf.reshape, tf.transpose, tf.expand_dims, tf.squeeze, tf.slice on nested arrays
@@ -33,7 +47,15 @@ function permuteRef(x: Ref, perm: number[]): Answer {
   if (!isPerm) return INVALID;
   const shape = perm.map((p) => x.shape[p]!);
   // Result axis k is x's axis perm[k].
-  return { shape, value: build(shape, (idx) => at(x.value, x.shape.map((_, j) => idx[perm.indexOf(j)]!))) };
+  return {
+    shape,
+    value: build(shape, (idx) =>
+      at(
+        x.value,
+        x.shape.map((_, j) => idx[perm.indexOf(j)]!)
+      )
+    ),
+  };
 }
 
 function expandDimsRef(x: Ref, axis: number): Answer {
@@ -48,7 +70,10 @@ function squeezeRef(x: Ref, axis: number): Answer {
   if (axis < -r || axis >= r) return INVALID;
   const a = axis < 0 ? axis + r : axis;
   if (x.shape[a] !== 1) return INVALID;
-  return unflat(flat(x), x.shape.filter((_, k) => k !== a));
+  return unflat(
+    flat(x),
+    x.shape.filter((_, k) => k !== a)
+  );
 }
 
 function sliceRef(x: Ref, begin: number[], sizes: number[]): Answer {
@@ -56,12 +81,21 @@ function sliceRef(x: Ref, begin: number[], sizes: number[]): Answer {
   if (begin.length !== r || sizes.length !== r) return INVALID;
   const shape: number[] = [];
   for (let k = 0; k < r; k++) {
-    const b = begin[k]!, d = x.shape[k]!;
+    const b = begin[k]!,
+      d = x.shape[k]!;
     const len = sizes[k] === -1 ? d - b : sizes[k]!;
     if (b < 0 || len < 0 || b + len > d) return INVALID;
     shape.push(len);
   }
-  return { shape, value: build(shape, (idx) => at(x.value, idx.map((i, k) => i + begin[k]!))) };
+  return {
+    shape,
+    value: build(shape, (idx) =>
+      at(
+        x.value,
+        idx.map((i, k) => i + begin[k]!)
+      )
+    ),
+  };
 }
 
 // ---- arguments: mostly valid ones, with a fair share of the invalid kinds
@@ -70,14 +104,21 @@ const input = shapeArb.chain((s) => fc.tuple(refArb(s), dtypeArb));
 
 /** A target shape for reshape: x's dims shuffled (same size) or any dims, maybe with -1 (or two, or -2). */
 function targetArb(shape: readonly number[]): fc.Arbitrary<number[]> {
-  const base = fc.oneof(fc.shuffledSubarray([...shape], { minLength: shape.length, maxLength: shape.length }),
-    fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 }));
-  return base.chain((t) => fc.array(fc.constantFrom(-1, -1, -1, -2), { maxLength: 2 }).chain((holes) =>
-    fc.tuple(...holes.map(() => fc.nat())).map((at) => {
-      const out = t.slice();
-      holes.forEach((h, i) => { if (out.length > 0) out[at[i]! % out.length] = h; });
-      return out;
-    })));
+  const base = fc.oneof(
+    fc.shuffledSubarray([...shape], { minLength: shape.length, maxLength: shape.length }),
+    fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 })
+  );
+  return base.chain((t) =>
+    fc.array(fc.constantFrom(-1, -1, -1, -2), { maxLength: 2 }).chain((holes) =>
+      fc.tuple(...holes.map(() => fc.nat())).map((at) => {
+        const out = t.slice();
+        holes.forEach((h, i) => {
+          if (out.length > 0) out[at[i]! % out.length] = h;
+        });
+        return out;
+      })
+    )
+  );
 }
 
 /** A permutation of 0..rank-1, or a near miss (repeated, negative, too short or long). */
@@ -89,79 +130,151 @@ function patternArb(rank: number): fc.Arbitrary<number[]> {
 
 /** begin and size for slice: in range mostly, size -1 sometimes, and a few out of range or of the wrong length. */
 function sliceArgsArb(shape: readonly number[]): fc.Arbitrary<[number[], number[]]> {
-  const perAxis = (d: number) => fc.integer({ min: 0, max: d }).chain((b) => fc.tuple(
-    fc.oneof({ arbitrary: fc.constant(b), weight: 6 }, { arbitrary: fc.constantFrom(-1, d + 1), weight: 1 }),
-    fc.oneof({ arbitrary: fc.integer({ min: 0, max: d - b }), weight: 4 }, { arbitrary: fc.constant(-1), weight: 2 },
-      { arbitrary: fc.constantFrom(-2, d - b + 1), weight: 1 })));
-  const args = fc.tuple(...shape.map(perAxis)).map((ps) => [ps.map((p) => p[0]), ps.map((p) => p[1])] as [number[], number[]]);
-  const wrongLength = fc.tuple(fc.array(fc.nat(2), { minLength: shape.length + 1, maxLength: shape.length + 1 }),
-    fc.array(fc.nat(2), { minLength: shape.length + 1, maxLength: shape.length + 1 }));
+  const perAxis = (d: number) =>
+    fc
+      .integer({ min: 0, max: d })
+      .chain((b) =>
+        fc.tuple(
+          fc.oneof({ arbitrary: fc.constant(b), weight: 6 }, { arbitrary: fc.constantFrom(-1, d + 1), weight: 1 }),
+          fc.oneof(
+            { arbitrary: fc.integer({ min: 0, max: d - b }), weight: 4 },
+            { arbitrary: fc.constant(-1), weight: 2 },
+            { arbitrary: fc.constantFrom(-2, d - b + 1), weight: 1 }
+          )
+        )
+      );
+  const args = fc
+    .tuple(...shape.map(perAxis))
+    .map((ps) => [ps.map((p) => p[0]), ps.map((p) => p[1])] as [number[], number[]]);
+  const wrongLength = fc.tuple(
+    fc.array(fc.nat(2), { minLength: shape.length + 1, maxLength: shape.length + 1 }),
+    fc.array(fc.nat(2), { minLength: shape.length + 1, maxLength: shape.length + 1 })
+  );
   return fc.oneof({ arbitrary: args, weight: 9 }, { arbitrary: wrongLength, weight: 1 });
 }
 
 describe('shape ops (property)', () => {
   it('K.reshape matches the reference, or throws K.ValueError exactly for a shape that does not fit', () => {
-    fc.assert(fc.property(input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), targetArb(x.shape))), ([x, dt, want]) => {
-      agrees(() => K.reshape(tensorOf(x, dt), want), reshapeRef(x, want), 'reshape', { mentions: [pyShape(x.shape)], dtype: dt });
-    }), RUNS);
+    fc.assert(
+      fc.property(
+        input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), targetArb(x.shape))),
+        ([x, dt, want]) => {
+          agrees(() => K.reshape(tensorOf(x, dt), want), reshapeRef(x, want), 'reshape', {
+            mentions: [pyShape(x.shape)],
+            dtype: dt,
+          });
+        }
+      ),
+      RUNS
+    );
   });
 
   it('K.transpose reverses the axes, as the reference', () => {
-    fc.assert(fc.property(input, ([x, dt]) => {
-      agrees(() => K.transpose(tensorOf(x, dt)), permuteRef(x, [...x.shape.keys()].reverse()), 'transpose', { dtype: dt });
-    }), RUNS);
+    fc.assert(
+      fc.property(input, ([x, dt]) => {
+        agrees(() => K.transpose(tensorOf(x, dt)), permuteRef(x, [...x.shape.keys()].reverse()), 'transpose', {
+          dtype: dt,
+        });
+      }),
+      RUNS
+    );
   });
 
   it('K.permute_dimensions matches the reference, or throws K.ValueError exactly for a non-permutation', () => {
-    fc.assert(fc.property(input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), patternArb(x.shape.length))), ([x, dt, p]) => {
-      agrees(() => K.permute_dimensions(tensorOf(x, dt), p), permuteRef(x, p), 'permute_dimensions', { mentions: ['pattern', pyShape(x.shape)], dtype: dt });
-    }), RUNS);
+    fc.assert(
+      fc.property(
+        input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), patternArb(x.shape.length))),
+        ([x, dt, p]) => {
+          agrees(() => K.permute_dimensions(tensorOf(x, dt), p), permuteRef(x, p), 'permute_dimensions', {
+            mentions: ['pattern', pyShape(x.shape)],
+            dtype: dt,
+          });
+        }
+      ),
+      RUNS
+    );
   });
 
   it('K.expand_dims matches the reference, or throws K.ValueError exactly for an axis outside [-rank-1, rank]', () => {
-    const arb = input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), fc.integer({ min: -x.shape.length - 2, max: x.shape.length + 1 })));
-    fc.assert(fc.property(arb, ([x, dt, a]) => {
-      agrees(() => K.expand_dims(tensorOf(x, dt), a), expandDimsRef(x, a), 'expand_dims', { mentions: ['axis'], dtype: dt });
-    }), RUNS);
+    const arb = input.chain(([x, dt]) =>
+      fc.tuple(fc.constant(x), fc.constant(dt), fc.integer({ min: -x.shape.length - 2, max: x.shape.length + 1 }))
+    );
+    fc.assert(
+      fc.property(arb, ([x, dt, a]) => {
+        agrees(() => K.expand_dims(tensorOf(x, dt), a), expandDimsRef(x, a), 'expand_dims', {
+          mentions: ['axis'],
+          dtype: dt,
+        });
+      }),
+      RUNS
+    );
   });
 
   it('K.squeeze matches the reference, or throws K.ValueError exactly for an axis out of range or not of size 1', () => {
-    const arb = input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), fc.integer({ min: -x.shape.length - 1, max: x.shape.length })));
-    fc.assert(fc.property(arb, ([x, dt, a]) => {
-      agrees(() => K.squeeze(tensorOf(x, dt), a), squeezeRef(x, a), 'squeeze', { mentions: ['axis'], dtype: dt });
-    }), RUNS);
+    const arb = input.chain(([x, dt]) =>
+      fc.tuple(fc.constant(x), fc.constant(dt), fc.integer({ min: -x.shape.length - 1, max: x.shape.length }))
+    );
+    fc.assert(
+      fc.property(arb, ([x, dt, a]) => {
+        agrees(() => K.squeeze(tensorOf(x, dt), a), squeezeRef(x, a), 'squeeze', { mentions: ['axis'], dtype: dt });
+      }),
+      RUNS
+    );
   });
 
   it('K.slice matches the reference, or throws K.ValueError exactly for begin/size out of range or of the wrong length', () => {
     const arb = input.chain(([x, dt]) => fc.tuple(fc.constant(x), fc.constant(dt), sliceArgsArb(x.shape)));
-    fc.assert(fc.property(arb, ([x, dt, [b, s]]) => {
-      agrees(() => K.slice(tensorOf(x, dt), b, s), sliceRef(x, b, s), 'slice', { mentions: [pyShape(x.shape)], dtype: dt });
-    }), RUNS);
+    fc.assert(
+      fc.property(arb, ([x, dt, [b, s]]) => {
+        agrees(() => K.slice(tensorOf(x, dt), b, s), sliceRef(x, b, s), 'slice', {
+          mentions: [pyShape(x.shape)],
+          dtype: dt,
+        });
+      }),
+      RUNS
+    );
   });
 
   it('chains of valid shape ops, then an elementwise op, match the reference (views of views)', () => {
     type Step = (x: Ref) => fc.Arbitrary<{ ref: Ref; run: (t: K.Tensor) => K.Tensor }>;
     const valid = (a: Answer): a is Ref => a !== INVALID;
     const steps: Step[] = [
-      (x) => fc.shuffledSubarray([...x.shape.keys()], { minLength: x.shape.length, maxLength: x.shape.length })
-        .map((p) => ({ ref: permuteRef(x, p) as Ref, run: (t) => K.permute_dimensions(t, p) })),
-      (x) => sliceArgsArb(x.shape).filter(([b, s]) => valid(sliceRef(x, b, s)))
-        .map(([b, s]) => ({ ref: sliceRef(x, b, s) as Ref, run: (t) => K.slice(t, b, s) })),
-      (x) => fc.integer({ min: -x.shape.length - 1, max: x.shape.length })
-        .map((a) => ({ ref: expandDimsRef(x, a) as Ref, run: (t) => K.expand_dims(t, a) })),
-      (x) => targetArb(x.shape).filter((w) => valid(reshapeRef(x, w)))
-        .map((w) => ({ ref: reshapeRef(x, w) as Ref, run: (t) => K.reshape(t, w) })),
+      (x) =>
+        fc
+          .shuffledSubarray([...x.shape.keys()], { minLength: x.shape.length, maxLength: x.shape.length })
+          .map((p) => ({ ref: permuteRef(x, p) as Ref, run: (t) => K.permute_dimensions(t, p) })),
+      (x) =>
+        sliceArgsArb(x.shape)
+          .filter(([b, s]) => valid(sliceRef(x, b, s)))
+          .map(([b, s]) => ({ ref: sliceRef(x, b, s) as Ref, run: (t) => K.slice(t, b, s) })),
+      (x) =>
+        fc
+          .integer({ min: -x.shape.length - 1, max: x.shape.length })
+          .map((a) => ({ ref: expandDimsRef(x, a) as Ref, run: (t) => K.expand_dims(t, a) })),
+      (x) =>
+        targetArb(x.shape)
+          .filter((w) => valid(reshapeRef(x, w)))
+          .map((w) => ({ ref: reshapeRef(x, w) as Ref, run: (t) => K.reshape(t, w) })),
     ];
     const chain = (x: Ref, n: number): fc.Arbitrary<{ ref: Ref; run: (t: K.Tensor) => K.Tensor }> => {
       if (n === 0) return fc.constant({ ref: x, run: (t: K.Tensor) => t });
-      return fc.integer({ min: 0, max: steps.length - 1 }).chain((i) => steps[i]!(x)).chain((s) =>
-        chain(s.ref, n - 1).map((rest) => ({ ref: rest.ref, run: (t: K.Tensor) => rest.run(s.run(t)) })));
+      return fc
+        .integer({ min: 0, max: steps.length - 1 })
+        .chain((i) => steps[i]!(x))
+        .chain((s) => chain(s.ref, n - 1).map((rest) => ({ ref: rest.ref, run: (t: K.Tensor) => rest.run(s.run(t)) })));
     };
-    const arb = input.chain(([x, dt]) => fc.integer({ min: 1, max: 3 }).chain((n) => chain(x, n))
-      .map((c) => ({ x, dt, ...c })));
-    fc.assert(fc.property(arb, ({ x, dt, ref, run }) => {
-      const want: Ref = { shape: ref.shape, value: build(ref.shape, (idx) => 2 * at(ref.value, idx) + 1) };
-      agrees(() => K.add(K.multiply(run(tensorOf(x, dt)), 2), 1), want, 'add', { dtype: dt });
-    }), RUNS);
+    const arb = input.chain(([x, dt]) =>
+      fc
+        .integer({ min: 1, max: 3 })
+        .chain((n) => chain(x, n))
+        .map((c) => ({ x, dt, ...c }))
+    );
+    fc.assert(
+      fc.property(arb, ({ x, dt, ref, run }) => {
+        const want: Ref = { shape: ref.shape, value: build(ref.shape, (idx) => 2 * at(ref.value, idx) + 1) };
+        agrees(() => K.add(K.multiply(run(tensorOf(x, dt)), 2), 1), want, 'add', { dtype: dt });
+      }),
+      RUNS
+    );
   });
 });

@@ -24,9 +24,13 @@ export type RowOp = 'sumRows' | 'maxRows' | 'minRows';
 export type ColOp = 'sumCols' | 'maxCols' | 'minCols';
 
 /** The module's exports: addresses in bytes, counts and strides in elements. */
-export interface ElementwiseExports extends Record<UnaryOp, (x: number, o: number, n: number) => void>,
-  Record<BinaryOp, (o: number, a: number, a0: number, a1: number, b: number, b0: number, b1: number, n0: number, n1: number) => void>,
-  Record<RowOp | ColOp, (x: number, o: number, rows: number, inner: number) => void> {
+export interface ElementwiseExports
+  extends Record<UnaryOp, (x: number, o: number, n: number) => void>,
+    Record<
+      BinaryOp,
+      (o: number, a: number, a0: number, a1: number, b: number, b0: number, b1: number, n0: number, n1: number) => void
+    >,
+    Record<RowOp | ColOp, (x: number, o: number, rows: number, inner: number) => void> {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   softmaxRows(x: number, o: number, rows: number, inner: number): void;
@@ -60,8 +64,8 @@ const MAX_RESIDENT = 32;
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0)): does this engine take SIMD?
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
 /** Where an array's values [lo, lo + n) are in memory (n float32 at `at`, a buffer up to `end`), while `live`. */
@@ -270,7 +274,15 @@ function span(data: Float32Array, [off, s0, s1]: Walk, n0: number, n1: number): 
 }
 
 /** x op y over a 2-D plan of float32 operands (each walked with element stride 0 or 1), or null. */
-export function wasmBinary(op: BinaryOp, a: Float32Array, b: Float32Array, n0: number, n1: number, wa: Walk, wb: Walk): Float32Array | null {
+export function wasmBinary(
+  op: BinaryOp,
+  a: Float32Array,
+  b: Float32Array,
+  n0: number,
+  n1: number,
+  wa: Walk,
+  wb: Walk
+): Float32Array | null {
   const n = n0 * n1;
   if (n < WASM_MIN.binary) return null;
   const sa = span(a, wa, n0, n1);
@@ -288,7 +300,14 @@ export function wasmBinary(op: BinaryOp, a: Float32Array, b: Float32Array, n0: n
  * Fold `rows` contiguous rows of `inner` float32 values into `out` (one per
  * row): sums in float64, max/min exact. False when wasm does not apply.
  */
-export function wasmRows(op: RowOp, out: Float32Array, data: Float32Array, offset: number, rows: number, inner: number): boolean {
+export function wasmRows(
+  op: RowOp,
+  out: Float32Array,
+  data: Float32Array,
+  offset: number,
+  rows: number,
+  inner: number
+): boolean {
   const n = rows * inner;
   const w = start(n, WASM_MIN.reduce);
   const x = w?.input(data, offset, offset + n) ?? null;
@@ -306,7 +325,15 @@ export function wasmRows(op: RowOp, out: Float32Array, data: Float32Array, offse
  * element-wise into `out` (inner values), starting from `start`, in row order
  * (the same results as the JS loop). False when wasm does not apply.
  */
-export function wasmCols(op: ColOp, out: Float32Array, data: Float32Array, offset: number, outer: number, inner: number, init: number): boolean {
+export function wasmCols(
+  op: ColOp,
+  out: Float32Array,
+  data: Float32Array,
+  offset: number,
+  outer: number,
+  inner: number,
+  init: number
+): boolean {
   const n = outer * inner;
   const w = start(n, WASM_MIN.reduce);
   const x = w?.input(data, offset, offset + n) ?? null;

@@ -47,16 +47,31 @@ interface Staged {
  */
 function plan(o: Matrix32, batch: number, rows: number, cols: number, memory: WebAssembly.Memory): Staged {
   if (o.data.buffer === memory.buffer) {
-    return { lo: 0, len: 0, gather: false, inPlace: true, at: o.data.byteOffset + o.offset * 4, rs: o.rs, cs: o.cs, bs: o.bs };
+    return {
+      lo: 0,
+      len: 0,
+      gather: false,
+      inPlace: true,
+      at: o.data.byteOffset + o.offset * 4,
+      rs: o.rs,
+      cs: o.cs,
+      bs: o.bs,
+    };
   }
-  let lo = o.offset, hi = o.offset;
-  for (const [d, s] of [[batch, o.bs], [rows, o.rs], [cols, o.cs]] as const) {
+  let lo = o.offset,
+    hi = o.offset;
+  for (const [d, s] of [
+    [batch, o.bs],
+    [rows, o.rs],
+    [cols, o.cs],
+  ] as const) {
     const e = (d - 1) * s;
     if (e < 0) lo += e;
     else hi += e;
   }
   const size = batch * rows * cols;
-  if (hi - lo + 1 <= 2 * size + 4096) return { lo, len: hi - lo + 1, gather: false, inPlace: false, at: 0, rs: o.rs, cs: o.cs, bs: o.bs };
+  if (hi - lo + 1 <= 2 * size + 4096)
+    return { lo, len: hi - lo + 1, gather: false, inPlace: false, at: 0, rs: o.rs, cs: o.cs, bs: o.bs };
   return { lo: 0, len: size, gather: true, inPlace: false, at: 0, rs: cols, cs: 1, bs: rows * cols };
 }
 
@@ -113,7 +128,16 @@ const MAX_BLOCK = 256;
  * gemm cannot run (not loaded, or the operands do not fit its memory).
  */
 export function gemmWasm(
-  x: Matrix32, y: Matrix32, c: Float32Array, co: number, batch: number, m: number, k: number, n: number, threads: number, kept?: RowsKept,
+  x: Matrix32,
+  y: Matrix32,
+  c: Float32Array,
+  co: number,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  threads: number,
+  kept?: RowsKept
 ): boolean {
   const w = wasmGemm();
   if (w === null) return false;
@@ -122,10 +146,12 @@ export function gemmWasm(
     c.fill(0, co, co + batch * m * n);
     return true;
   }
-  const A = plan(x, batch, m, k, w.memory), B = plan(y, batch, k, n, w.memory);
+  const A = plan(x, batch, m, k, w.memory),
+    B = plan(y, batch, k, n, w.memory);
   // Tall C: pack B whole, blocks of rows; wide C: pack A whole, blocks of columns.
   const mode = m >= n ? 0 : 1;
-  const dim = mode === 0 ? m : n, unit = mode === 0 ? 4 : 8;
+  const dim = mode === 0 ? m : n,
+    unit = mode === 0 ? 4 : 8;
   let t = 2 * batch * m * n * k >= THREAD_MIN_FLOPS ? Math.max(1, threads) : 1;
   const size = blockSize(dim, unit, batch, t);
   const perItem = Math.ceil(dim / size);
@@ -133,16 +159,46 @@ export function gemmWasm(
   const one = w.exports.packedBytes(mode, m, n, k);
   const pbs = (mode === 0 ? B.bs : A.bs) === 0 ? 0 : one;
   const base = gemmBase();
-  const aAt = base, bAt = align(aAt + A.len * 4), cAt = align(bAt + B.len * 4);
-  const packAt = align(cAt + batch * m * n * 4), jobAt = align(packAt + (pbs === 0 ? one : batch * one));
-  const workAt = align(jobAt + w.exports.jobBytes()), work = align(w.exports.workBytes(size, k));
+  const aAt = base,
+    bAt = align(aAt + A.len * 4),
+    cAt = align(bAt + B.len * 4);
+  const packAt = align(cAt + batch * m * n * 4),
+    jobAt = align(packAt + (pbs === 0 ? one : batch * one));
+  const workAt = align(jobAt + w.exports.jobBytes()),
+    work = align(w.exports.workBytes(size, k));
   const F = heap(w, workAt + t * work - base);
   if (F === null) return false;
   stage(x, A, aAt, F, batch, m, k);
   stage(y, B, bAt, F, batch, k, n);
-  w.exports.setJob(jobAt, mode, batch * perItem, size, perItem, A.at, A.rs, A.cs, A.bs, B.at, B.rs, B.cs, B.bs, packAt, pbs, cAt, n, m * n, m, n, k);
+  w.exports.setJob(
+    jobAt,
+    mode,
+    batch * perItem,
+    size,
+    perItem,
+    A.at,
+    A.rs,
+    A.cs,
+    A.bs,
+    B.at,
+    B.rs,
+    B.cs,
+    B.bs,
+    packAt,
+    pbs,
+    cAt,
+    n,
+    m * n,
+    m,
+    n,
+    k
+  );
   w.exports.prepare(jobAt);
-  runJob(w, jobAt, Array.from({ length: t }, (_, i) => workAt + i * work));
+  runJob(
+    w,
+    jobAt,
+    Array.from({ length: t }, (_, i) => workAt + i * work)
+  );
   const out = kept === undefined ? batch * m * n : closeUpKept(F, cAt / 4, m, n, kept);
   c.set(F.subarray(cAt / 4, cAt / 4 + out), co);
   return true;

@@ -9,9 +9,27 @@ import { GEMM_MAX_PAGES, GEMM_WASM_BASE64 } from './gemm.wasm.js';
 export interface GemmExports {
   /** Write a job at `job` (jobBytes() long): mode 0 packs B whole and splits rows of C, 1 packs A and splits columns. */
   setJob(
-    job: number, mode: number, blocks: number, size: number, perItem: number,
-    a: number, ars: number, acs: number, abs: number, b: number, brs: number, bcs: number, bbs: number,
-    packed: number, pbs: number, c: number, ldc: number, cbs: number, m: number, n: number, k: number,
+    job: number,
+    mode: number,
+    blocks: number,
+    size: number,
+    perItem: number,
+    a: number,
+    ars: number,
+    acs: number,
+    abs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    bbs: number,
+    packed: number,
+    pbs: number,
+    c: number,
+    ldc: number,
+    cbs: number,
+    m: number,
+    n: number,
+    k: number
   ): void;
   jobBytes(): number;
   /** Bytes of the whole packed operand of one matrix. */
@@ -36,8 +54,8 @@ export const HEAP_START = 64;
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0)): does this engine take SIMD?
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
 let loaded: WasmGemm | null | undefined;

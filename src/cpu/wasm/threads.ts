@@ -106,7 +106,8 @@ export function runJob(w: WasmGemm, job: number, works: readonly number[]): void
     return;
   }
   const ctl = pool.ctl;
-  if (works.length - 1 > pool.workers.length) throw new Error(`gemm pool: ${works.length} threads wanted, ${pool.workers.length + 1} running`);
+  if (works.length - 1 > pool.workers.length)
+    throw new Error(`gemm pool: ${works.length} threads wanted, ${pool.workers.length + 1} running`);
   for (let t = 1; t < works.length; t++) {
     const s = CTL.SLOT0 + (t - 1) * CTL.SLOT_SIZE;
     ctl[s] = job;

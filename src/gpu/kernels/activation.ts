@@ -28,7 +28,8 @@ const softmax: Kernel<ActivationAttrs['softmax'], GpuData> = ([x], { axis }, out
 
 /** A map of the output y (a0) and the cotangent g (a1). */
 function grad(prim: string, body: string): Kernel<unknown, GpuData> {
-  return ([y, g], _attrs, out) => runMap(prim, out.shape, out.dtype, [broadcastRead(y!, out.shape), broadcastRead(g!, out.shape)], body);
+  return ([y, g], _attrs, out) =>
+    runMap(prim, out.shape, out.dtype, [broadcastRead(y!, out.shape), broadcastRead(g!, out.shape)], body);
 }
 
 export const gpuActivation: { [P in keyof ActivationAttrs]: Kernel<ActivationAttrs[P], GpuData> } = {

@@ -43,7 +43,9 @@ export function emptyData(shape: readonly number[]): GpuData {
 /** The device value to pass to a kernel; throws if the buffer was freed. */
 export function valueOf(d: GpuData, prim: string): GpuValue {
   if (d.buf.isFreed) {
-    throw new Error(`${prim} on the gpu: an input of shape [${d.shape.join(', ')}] was disposed and its gpu buffer freed`);
+    throw new Error(
+      `${prim} on the gpu: an input of shape [${d.shape.join(', ')}] was disposed and its gpu buffer freed`
+    );
   }
   return d.size === 0 ? placeholder() : d.buf.value;
 }
@@ -67,7 +69,10 @@ export function toDevice(values: Float32Array): GpuValue {
  * Merge adjacent axes that every read walks contiguously and drop axes of
  * length 1. Returns at least one axis.
  */
-export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; strides: number[][] } {
+export function collapse(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[]
+): { dims: number[]; strides: number[][] } {
   const dims: number[] = [];
   const out: number[][] = strides.map(() => []);
   for (let ax = shape.length - 1; ax >= 0; ax--) {
@@ -88,7 +93,12 @@ export function collapse(shape: readonly number[], strides: readonly (readonly n
  * Source lines that split the flat output index into coordinates c0..c{r-1}
  * over dims d0..d{r-1} (d0 is never needed). `idx` names the flat index.
  */
-export function coordLines(rank: number, idx: string, dim: (i: number) => string, coord: (i: number) => string): string {
+export function coordLines(
+  rank: number,
+  idx: string,
+  dim: (i: number) => string,
+  coord: (i: number) => string
+): string {
   if (rank === 1) return `const ${coord(0)} = ${idx};\n`;
   let s = `let rest = ${idx};\n`;
   for (let i = rank - 1; i >= 1; i--) {
@@ -125,7 +135,10 @@ export const WRAP = `function wrapInt(x, m, h) {
 }`;
 
 const WRAPS: Partial<Record<DType, [number, number]>> = {
-  int8: [256, 128], uint8: [256, 256], int16: [65536, 32768], uint16: [65536, 65536],
+  int8: [256, 128],
+  uint8: [256, 256],
+  int16: [65536, 32768],
+  uint16: [65536, 65536],
   int32: [4294967296, 2147483648],
 };
 
@@ -141,10 +154,20 @@ export function storeLine(dtype: DType): string {
  * stored as `out.dtype`. `nan` is an argument so that bodies can return NaN
  * (a GLSL constant 0/0 is undefined).
  */
-export function runMap(prim: string, outShape: readonly number[], outDtype: DType, reads: readonly Read[], body: string, functions: readonly string[] = []): GpuData {
+export function runMap(
+  prim: string,
+  outShape: readonly number[],
+  outDtype: DType,
+  reads: readonly Read[],
+  body: string,
+  functions: readonly string[] = []
+): GpuData {
   const size = sizeOf(outShape);
   if (size === 0) return emptyData(outShape);
-  const { dims, strides } = collapse(outShape, reads.map((r) => r.strides));
+  const { dims, strides } = collapse(
+    outShape,
+    reads.map((r) => r.strides)
+  );
   const rank = dims.length;
   const n = reads.length;
   const params: string[] = [];
@@ -157,7 +180,12 @@ export function runMap(prim: string, outShape: readonly number[], outDtype: DTyp
     params.push(`d${i}`);
     args.push(dims[i]!);
   }
-  let src = coordLines(rank, 'this.thread.x * 1.0', (i) => `d${i}`, (i) => `c${i}`);
+  let src = coordLines(
+    rank,
+    'this.thread.x * 1.0',
+    (i) => `d${i}`,
+    (i) => `c${i}`
+  );
   for (let k = 0; k < n; k++) {
     let off = `o${k}`;
     for (let i = 0; i < rank; i++) {

@@ -122,8 +122,13 @@ export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   sin: unary('sin', 'v = Math.sin(a0);'),
   cos: unary('cos', 'v = Math.cos(a0);'),
   tanh: unary('tanh', 'v = tanhf(a0);', [TANH]),
-  sigmoid: unary('sigmoid', 'if (a0 >= 0) { v = 1 / (1 + Math.exp(-a0)); } else { const e = Math.exp(a0); v = e / (1 + e); }'),
-  softplus: unary('softplus', 'if (a0 > 0) { v = a0 + log1pf(Math.exp(-a0)); } else { v = log1pf(Math.exp(a0)); }', [LOG1P]),
+  sigmoid: unary(
+    'sigmoid',
+    'if (a0 >= 0) { v = 1 / (1 + Math.exp(-a0)); } else { const e = Math.exp(a0); v = e / (1 + e); }'
+  ),
+  softplus: unary('softplus', 'if (a0 > 0) { v = a0 + log1pf(Math.exp(-a0)); } else { v = log1pf(Math.exp(a0)); }', [
+    LOG1P,
+  ]),
 
   add: binary('add', 'v = a0 + a1;'),
   sub: binary('sub', 'v = a0 - a1;'),
@@ -148,9 +153,8 @@ export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   // Values are float32 already; the target dtype's store does the rest
   // (integers truncate toward zero and wrap, like the cpu's typed arrays).
   cast: ([a], attrs, out) => {
-    const body = attrs.dtype === 'bool' ? 'if (a0 !== 0) { v = 1; }'
-      : attrs.dtype === 'int64' ? 'v = Math.trunc(a0);'
-      : 'v = a0;';
+    const body =
+      attrs.dtype === 'bool' ? 'if (a0 !== 0) { v = 1; }' : attrs.dtype === 'int64' ? 'v = Math.trunc(a0);' : 'v = a0;';
     return runMap(`cast to ${attrs.dtype}`, out.shape, out.dtype, [broadcastRead(a!, out.shape)], body);
   },
 };

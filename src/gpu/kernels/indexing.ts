@@ -81,7 +81,14 @@ function joinAll(bands: readonly GpuData[], outer: number): GpuData {
 }
 
 /** The indices as host numbers, checked against `dim`. */
-function hostIndices(prim: string, idx: GpuData, dim: number, axis: number, target: string, targetShape: readonly number[]): Float32Array {
+function hostIndices(
+  prim: string,
+  idx: GpuData,
+  dim: number,
+  axis: number,
+  target: string,
+  targetShape: readonly number[]
+): Float32Array {
   const values = idx.size === 0 ? new Float32Array(0) : readValue(valueOf(idx, prim), idx.size);
   checkIndices(prim, values, idx.shape, dim, axis, target, targetShape);
   return values;
@@ -142,7 +149,10 @@ export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     const size = sizeOf(out.shape);
     if (size === 0) return emptyData(out.shape);
     const outer = sizeOf(out.shape.slice(0, axis));
-    const joined = joinAll(xs.filter((x) => x.size > 0), outer);
+    const joined = joinAll(
+      xs.filter((x) => x.size > 0),
+      outer
+    );
     return { buf: joined.buf, shape: out.shape.slice(), size };
   },
   gather: ([ref, idx], { axis }, out) => {
@@ -152,7 +162,13 @@ export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     const size = sizeOf(out.shape);
     if (size === 0) return emptyData(out.shape);
     const inner = sizeOf(r.shape.slice(axis + 1));
-    const args: KernelVariable[] = [valueOf(r, 'gather') as KernelVariable, valueOf(idx!, 'gather') as KernelVariable, idx!.size, inner, dim];
+    const args: KernelVariable[] = [
+      valueOf(r, 'gather') as KernelVariable,
+      valueOf(idx!, 'gather') as KernelVariable,
+      idx!.size,
+      inner,
+      dim,
+    ];
     return wrapValue(runKernel('gather', kernelFor('gather', GATHER, [IDIV]), size, args), out.shape);
   },
   scatter_add: ([u, idx], { axis, size }, out) => {
@@ -183,9 +199,17 @@ export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     let prev: GpuData | null = null;
     try {
       for (let ch = 0; ch < passes; ch++) {
-        const args: KernelVariable[] = [valueOf(u!, 'scatter_add') as KernelVariable, valueOf(permData, 'scatter_add') as KernelVariable,
-          valueOf(endsData, 'scatter_add') as KernelVariable, valueOf(prev ?? permData, 'scatter_add') as KernelVariable,
-          prev === null ? 1 : 0, ch, size, inner, n];
+        const args: KernelVariable[] = [
+          valueOf(u!, 'scatter_add') as KernelVariable,
+          valueOf(permData, 'scatter_add') as KernelVariable,
+          valueOf(endsData, 'scatter_add') as KernelVariable,
+          valueOf(prev ?? permData, 'scatter_add') as KernelVariable,
+          prev === null ? 1 : 0,
+          ch,
+          size,
+          inner,
+          n,
+        ];
         const next = wrapValue(runKernel('scatter_add', fn, total, args), out.shape);
         prev?.buf.free();
         prev = next;

@@ -43,7 +43,12 @@ const FOLDS: Record<FoldName, Fold> = {
   nanmax: { start: '', step: 'if (xv > acc) { acc = xv; }\n', finish: '', combine: 'nanmax' },
   nanmin: { start: '', step: 'if (xv < acc) { acc = xv; }\n', finish: '', combine: 'nanmin' },
   // The first index holding `m`, or 0 if the first element is NaN; `count` (init) if none.
-  first: { start: '', step: 'if (acc === count && (xv === m || (j === 0 && xv !== xv))) { acc = j; }\n', finish: '', combine: 'min' },
+  first: {
+    start: '',
+    step: 'if (acc === count && (xv === m || (j === 0 && xv !== xv))) { acc = j; }\n',
+    finish: '',
+    combine: 'min',
+  },
 };
 
 /** Step the offset to the next reduced element: axis i advances, carrying into i - 1. */
@@ -65,11 +70,17 @@ function source(fold: Fold, keptRank: number, redRank: number, withRef: boolean,
   for (let i = 0; i < redRank; i++) params.push(`t${i}`);
   params.push('count', 'chunks', 'init');
   let body = 'const tid = this.thread.x * 1.0;\nconst o = idiv(tid, chunks);\nconst ch = tid - o * chunks;\n';
-  body += coordLines(keptRank, 'o', (i) => `d${i}`, (i) => `c${i}`);
+  body += coordLines(
+    keptRank,
+    'o',
+    (i) => `d${i}`,
+    (i) => `c${i}`
+  );
   body += `let off = ${[...Array(keptRank).keys()].map((i) => `c${i} * s${i}`).join(' + ')};\n`;
   if (withRef) body += 'const m = ref[o];\n';
   body += `const j0 = ch * ${CHUNK};\nlet n = count - j0;\nif (n > ${CHUNK}) { n = ${CHUNK}; }\nlet restR = j0;\n`;
-  for (let i = redRank - 1; i >= 1; i--) body += `const g${i} = idiv(restR, e${i});\nlet r${i} = restR - g${i} * e${i};\nrestR = g${i};\noff = off + r${i} * t${i};\n`;
+  for (let i = redRank - 1; i >= 1; i--)
+    body += `const g${i} = idiv(restR, e${i});\nlet r${i} = restR - g${i} * e${i};\nrestR = g${i};\noff = off + r${i} * t${i};\n`;
   body += 'off = off + restR * t0;\n';
   body += `let acc = init;\n${fold.start}`;
   body += `for (let jj = 0; jj < n; jj++) {\nconst j = j0 + jj;\nconst xv = x0[off];\n${fold.step}${advance(redRank - 1)}}\n`;
@@ -82,14 +93,28 @@ function source(fold: Fold, keptRank: number, redRank: number, withRef: boolean,
  * axes); `init` is the empty fold's value; `ref` holds one reference value
  * per output element (for 'first').
  */
-export function reduceRun(prim: string, name: FoldName, x: GpuData, axes: readonly number[], init: number,
-  outShape: readonly number[], dtype: DType, ref?: GpuData): GpuData {
+export function reduceRun(
+  prim: string,
+  name: FoldName,
+  x: GpuData,
+  axes: readonly number[],
+  init: number,
+  outShape: readonly number[],
+  dtype: DType,
+  ref?: GpuData
+): GpuData {
   const outSize = sizeOf(outShape);
   if (outSize === 0) return emptyData(outShape);
   const strides = stridesOf(x.shape);
   const kept = [...x.shape.keys()].filter((i) => !axes.includes(i));
-  const k = collapse(kept.map((i) => x.shape[i]!), [kept.map((i) => strides[i]!)]);
-  const r = collapse(axes.map((i) => x.shape[i]!), [axes.map((i) => strides[i]!)]);
+  const k = collapse(
+    kept.map((i) => x.shape[i]!),
+    [kept.map((i) => strides[i]!)]
+  );
+  const r = collapse(
+    axes.map((i) => x.shape[i]!),
+    [axes.map((i) => strides[i]!)]
+  );
   const count = sizeOf(axes.map((i) => x.shape[i]!));
   const chunks = Math.max(1, Math.ceil(count / CHUNK));
   const fold = FOLDS[name];
@@ -103,7 +128,14 @@ export function reduceRun(prim: string, name: FoldName, x: GpuData, axes: readon
 }
 
 /** Fold the partial results (one row of chunks per output element), then free them. */
-export function combine(prim: string, name: FoldName, partials: GpuData, init: number, outShape: readonly number[], dtype: DType): GpuData {
+export function combine(
+  prim: string,
+  name: FoldName,
+  partials: GpuData,
+  init: number,
+  outShape: readonly number[],
+  dtype: DType
+): GpuData {
   try {
     return reduceRun(prim, name, partials, [1], init, outShape, dtype);
   } finally {
@@ -118,9 +150,10 @@ function fold(name: 'sum' | 'prod' | 'max' | 'min', init: (d: DType) => number):
 /** The extreme without NaN, then the first index holding it. */
 function argFold(prim: 'argmax' | 'argmin'): Kernel<ReduceAttrs['argmax'], GpuData> {
   return ([x], { axis }, out) => {
-    const extreme = prim === 'argmax'
-      ? reduceRun(prim, 'nanmax', x!, [axis], -Infinity, out.shape, 'float32')
-      : reduceRun(prim, 'nanmin', x!, [axis], Infinity, out.shape, 'float32');
+    const extreme =
+      prim === 'argmax'
+        ? reduceRun(prim, 'nanmax', x!, [axis], -Infinity, out.shape, 'float32')
+        : reduceRun(prim, 'nanmin', x!, [axis], Infinity, out.shape, 'float32');
     try {
       return reduceRun(prim, 'first', x!, [axis], x!.shape[axis]!, out.shape, out.dtype, extreme);
     } finally {
@@ -128,8 +161,6 @@ function argFold(prim: 'argmax' | 'argmin'): Kernel<ReduceAttrs['argmax'], GpuDa
     }
   };
 }
-
-
 
 export const gpuReduce: { [P in keyof ReduceAttrs]: Kernel<ReduceAttrs[P], GpuData> } = {
   sum: fold('sum', () => 0),

@@ -55,7 +55,8 @@ const INDEX = 'let jp = j;\nif (rev === 1) { jp = n - 1 - j; }\nconst idx = (o *
 /** Thread (o, blk, r) folds block blk of line (o, r) from the identity. */
 function totalsSource(mode: Mode, dtype: DType): string {
   const params = [...inputs(mode), 'n', 'inner', 'nb', 'rev', 'init'];
-  const body = 'const t = this.thread.x * 1.0;\nconst q = idiv(t, inner);\nconst r = t - q * inner;\n' +
+  const body =
+    'const t = this.thread.x * 1.0;\nconst q = idiv(t, inner);\nconst r = t - q * inner;\n' +
     'const o = idiv(q, nb);\nconst blk = q - o * nb;\n' +
     `const start = blk * ${BLOCK};\nlet cnt = n - start;\nif (cnt > ${BLOCK}) { cnt = ${BLOCK}; }\n` +
     'let acc = init;\n' +
@@ -70,7 +71,8 @@ function totalsSource(mode: Mode, dtype: DType): string {
  */
 function finalSource(mode: Mode, dtype: DType): string {
   const params = [...inputs(mode), 'p', 'n', 'inner', 'nb', 'rev', 'excl', 'carry', 'init'];
-  const body = 'const t = this.thread.x * 1.0;\nconst q = idiv(t, inner);\nconst r = t - q * inner;\n' +
+  const body =
+    'const t = this.thread.x * 1.0;\nconst q = idiv(t, inner);\nconst r = t - q * inner;\n' +
     'const o = idiv(q, n);\nconst kp = q - o * n;\n' +
     'let k = kp;\nif (rev === 1) { k = n - 1 - kp; }\n' +
     `const blk = idiv(k, ${BLOCK});\nconst start = blk * ${BLOCK};\n` +
@@ -90,8 +92,18 @@ function runDType(dtype: DType): DType {
  * The scan of `xs` (one input, or a and b for affine), each flat [outer, n,
  * inner]: inclusive or exclusive, forward or reversed. The inputs are not freed.
  */
-function scanRun(prim: string, mode: Mode, xs: readonly GpuData[], outer: number, n: number, inner: number,
-  excl: boolean, rev: boolean, dtype: DType, shape: readonly number[]): GpuData {
+function scanRun(
+  prim: string,
+  mode: Mode,
+  xs: readonly GpuData[],
+  outer: number,
+  n: number,
+  inner: number,
+  excl: boolean,
+  rev: boolean,
+  dtype: DType,
+  shape: readonly number[]
+): GpuData {
   const size = outer * n * inner;
   if (size === 0) return emptyData(shape);
   const d = runDType(dtype);
@@ -103,7 +115,10 @@ function scanRun(prim: string, mode: Mode, xs: readonly GpuData[], outer: number
     if (nb > 1) {
       const totals = (m: Mode, ins: KernelVariable[]): GpuData => {
         const fn = kernelFor(prim, totalsSource(m, d), [IDIV, WRAP]);
-        const out = wrapValue(runKernel(prim, fn, outer * nb * inner, [...ins, n, inner, nb, rev ? 1 : 0, IDENTITY[m]]), [outer * nb * inner]);
+        const out = wrapValue(
+          runKernel(prim, fn, outer * nb * inner, [...ins, n, inner, nb, rev ? 1 : 0, IDENTITY[m]]),
+          [outer * nb * inner]
+        );
         made.push(out);
         return out;
       };
@@ -113,8 +128,17 @@ function scanRun(prim: string, mode: Mode, xs: readonly GpuData[], outer: number
       made.push(carry);
     }
     const fn = kernelFor(prim, finalSource(mode, dtype), [IDIV, WRAP]);
-    const args: KernelVariable[] = [...vals, carry === null ? vals[0]! : (valueOf(carry, prim) as KernelVariable),
-      n, inner, nb, rev ? 1 : 0, excl ? 1 : 0, carry === null ? 0 : 1, IDENTITY[mode]];
+    const args: KernelVariable[] = [
+      ...vals,
+      carry === null ? vals[0]! : (valueOf(carry, prim) as KernelVariable),
+      n,
+      inner,
+      nb,
+      rev ? 1 : 0,
+      excl ? 1 : 0,
+      carry === null ? 0 : 1,
+      IDENTITY[mode],
+    ];
     return wrapValue(runKernel(prim, fn, size, args), shape);
   } finally {
     for (const m of made) m.buf.free();

@@ -21,7 +21,12 @@ function padSource(rank: number): string {
   const params = ['x0'];
   for (let i = 1; i < rank; i++) params.push(`d${i}`);
   for (const name of ['n', 'p', 's']) for (let i = 0; i < rank; i++) params.push(`${name}${i}`);
-  let body = coordLines(rank, 'this.thread.x * 1.0', (i) => `d${i}`, (i) => `c${i}`);
+  let body = coordLines(
+    rank,
+    'this.thread.x * 1.0',
+    (i) => `d${i}`,
+    (i) => `c${i}`
+  );
   body += 'let inside = 1;\nlet off = 0;\n';
   for (let i = 0; i < rank; i++) {
     body += `const i${i} = c${i} - p${i};\nif (i${i} < 0 || i${i} >= n${i}) { inside = 0; }\noff = off + i${i} * s${i};\n`;
@@ -48,7 +53,13 @@ export const gpuShape: { [P in keyof ShapeAttrs]: Kernel<ShapeAttrs[P], GpuData>
     if (size === 0) return emptyData(out.shape);
     if (out.shape.length === 0) return gather('pad', broadcastRead(x, out.shape), out.shape, out.dtype);
     const rank = out.shape.length;
-    const args: KernelVariable[] = [valueOf(x, 'pad') as KernelVariable, ...out.shape.slice(1), ...x.shape, ...attrs.pads.map(([p]) => p), ...stridesOf(x.shape)];
+    const args: KernelVariable[] = [
+      valueOf(x, 'pad') as KernelVariable,
+      ...out.shape.slice(1),
+      ...x.shape,
+      ...attrs.pads.map(([p]) => p),
+      ...stridesOf(x.shape),
+    ];
     const fn = kernelFor('pad', padSource(rank), [IDIV]);
     return wrapValue(runKernel('pad', fn, size, args), out.shape);
   },
