@@ -39,6 +39,17 @@ export function typeError(fn: string, message: string): TypeError {
   return new TypeError(`${callerName(fn)}: ${message}`);
 }
 
+/**
+ * The one error for a value freed by K.dispose: a K.ValueError naming the
+ * running Keras function (or `fn`, a primitive or reader, outside one).
+ */
+export function disposedError(fn: string, shape: readonly number[], dtype: string): ValueError {
+  return valueError(
+    fn,
+    `a tensor of shape ${fmtShape(shape)} and dtype ${dtype} was disposed (K.dispose) and cannot be used`
+  );
+}
+
 /** Format a shape the way numpy prints it: (2, 3), (3,), (). */
 export function fmtShape(shape: readonly number[]): string {
   const dims = shape.map((d) => (d < 0 ? 'None' : String(d)));

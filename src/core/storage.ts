@@ -1,6 +1,7 @@
 // Where a tensor's value lives. The dispatcher is the only writer: it moves a
 // value between devices once and keeps the copy next to the original.
 import type { Nd } from './ndarray.js';
+import { disposedError } from './context.js';
 import type { DType } from './dtype.js';
 
 export type DeviceName = 'cpu' | 'gpu';
@@ -20,7 +21,7 @@ export interface Storage {
 export const hostReaders: Partial<Record<DeviceName, (data: unknown, shape: number[], dtype: DType) => Nd>> = {};
 
 export function hostOf(s: Storage, shape: number[], dtype: DType): Nd {
-  if (s.disposed) throw new Error(`the tensor's value was disposed (shape [${shape.join(', ')}], ${dtype})`);
+  if (s.disposed) throw disposedError('eval', shape, dtype);
   if (s.device === 'cpu') return s.data as Nd;
   const cached = s.copies?.cpu;
   if (cached !== undefined) return cached.data as Nd;

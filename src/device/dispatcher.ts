@@ -2,6 +2,7 @@
 // inputs there (once; the copy is cached on the input's storage), and ties the
 // result's device memory to its storage.
 import type { Backend } from '../core/backend.js';
+import { disposedError } from '../core/context.js';
 import { cpuBackend } from '../cpu/index.js';
 import { gpuBackend } from '../gpu/index.js';
 import { registerDispatch } from '../prims/apply.js';
@@ -44,7 +45,7 @@ export function dispatch<P extends Prim>(prim: P, inputs: readonly Tensor[], att
     b = backends.cpu!;
   }
   const data = new Array<unknown>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) data[i] = residentOn(b, inputs[i]!);
+  for (let i = 0; i < inputs.length; i++) data[i] = residentOn(b, inputs[i]!, prim);
   return adopt(b.name, b.kernels[prim](data, attrs, out));
 }
 
@@ -77,9 +78,9 @@ export function releaseCopies(): void {
   mirrored = [];
 }
 
-function residentOn(b: AnyBackend, t: Tensor): unknown {
+function residentOn(b: AnyBackend, t: Tensor, prim: Prim): unknown {
   const s = t.storage!;
-  if (s.disposed) throw new Error(`an input of shape [${t.shape.join(', ')}] was disposed and cannot be used`);
+  if (s.disposed) throw disposedError(prim, t.shape, t.dtype);
   if (s.device === b.name) return s.data;
   const cached = s.copies?.[b.name];
   if (cached !== undefined) return cached.data;

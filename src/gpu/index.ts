@@ -11,6 +11,7 @@ import ndarray from 'ndarray';
 import type { Backend, Kernel, Kernels } from '../core/backend.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
+import { disposedError } from '../core/context.js';
 import { sizeOf } from '../core/shape.js';
 import { CHUNK, gpuMode, gpuRenderer, maxElements, readValue } from './context.js';
 import { emptyData, MAX_RANK, toDevice, wrapValue } from './kernels/common.js';
@@ -94,9 +95,7 @@ function upload(host: Nd, _dtype: DType): GpuData {
 
 function download(data: GpuData, shape: number[], dtype: DType): Nd {
   if (data.buf.isFreed) {
-    throw new Error(
-      `cannot read a gpu tensor of shape [${shape.join(', ')}]: it was disposed and its gpu buffer freed`
-    );
+    throw disposedError('eval', shape, dtype);
   }
   const out = allocate(dtype, data.size);
   if (data.size > 0) out.set(readValue(data.buf.value, data.size));

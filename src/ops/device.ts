@@ -1,9 +1,10 @@
 // Devices (ktape additions): where ops run, which gpu.js mode runs them, and
 // the memory the gpu holds.
-import { keras, valueError } from '../core/context.js';
+import { keras, typeError, valueError } from '../core/context.js';
+import { describeValue } from '../core/convert.js';
 import { backendOf, currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
-import type { Tensor } from '../core/tensor.js';
+import { Tensor, Variable } from '../core/tensor.js';
 import type { GpuMode } from '../core/backend.js';
 
 /**
@@ -122,9 +123,16 @@ export function memory_info(): MemoryInfo {
  * ```
  */
 export function dispose(x: Tensor | Tensor[]): void {
-  for (const t of Array.isArray(x) ? x : [x]) {
-    // A variable's snapshot shares the variable's value; disposing it would empty the variable.
-    if (t.storage === null || t.node?.prim === 'read_variable') continue;
+  const list: unknown[] = Array.isArray(x) ? x : [x];
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) {
+      const where = Array.isArray(x) ? `x[${i}]` : 'x';
+      throw typeError('dispose', `${where} must be a tensor (or x a list of tensors); got ${describeValue(t)}`);
+    }
+  });
+  for (const t of list as Tensor[]) {
+    // A variable's value (and its snapshot, which shares it) is never freed this way.
+    if (t.storage === null || t instanceof Variable || t.node?.prim === 'read_variable') continue;
     disposeStorage(t.storage);
   }
 }

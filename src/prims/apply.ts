@@ -1,6 +1,6 @@
 // Running a primitive: shape rule, then kernel (through the dispatcher), then
 // the node on the tape. Every op of ktape goes through `apply`.
-import { currentName, nameScope, scopedName } from '../core/context.js';
+import { currentName, disposedError, nameScope, scopedName } from '../core/context.js';
 import type { Storage } from '../core/storage.js';
 import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, Node } from '../core/tensor.js';
@@ -76,6 +76,7 @@ export function withRecording<T>(body: () => T): T {
 export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
   const spec = primTable()[prim] as OpSpec<PrimAttrs[P]>;
   const ins = inputs.map((t) => (t instanceof Variable ? readVariable(t) : t));
+  for (const t of ins) if (t.storage?.disposed === true) throw disposedError(prim, t.shape, t.dtype);
   const meta = spec.infer(ins, attrs);
   // Symbolic when an input is, or when the shape depends on one (a `like` attribute).
   let symbolic = !isKnown(meta.shape);

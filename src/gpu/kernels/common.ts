@@ -8,6 +8,7 @@
 import type { KernelVariable } from 'gpu.js';
 import type { DType } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
+import { disposedError } from '../../core/context.js';
 import { kernelFor, runKernel, usesTextures } from '../context.js';
 import { GpuBuffer, type GpuData, type GpuValue } from '../memory.js';
 
@@ -43,9 +44,7 @@ export function emptyData(shape: readonly number[]): GpuData {
 /** The device value to pass to a kernel; throws if the buffer was freed. */
 export function valueOf(d: GpuData, prim: string): GpuValue {
   if (d.buf.isFreed) {
-    throw new Error(
-      `${prim} on the gpu: an input of shape [${d.shape.join(', ')}] was disposed and its gpu buffer freed`
-    );
+    throw disposedError(prim, d.shape, 'float32');
   }
   return d.size === 0 ? placeholder() : d.buf.value;
 }
