@@ -1,3 +1,5 @@
+// Graph plumbing: reading a variable, blocking gradients, and user-defined
+// gradients (K.custom_gradient, K.checkpoint).
 import { vjp, type OpSpec } from './spec.js';
 import type { StateAttrs } from '../core/primitives.js';
 

@@ -1,3 +1,15 @@
+// Pool gpu kernels, on flat row-major channels_last values [batch, ...spatial,
+// channels], 1 to 3 spatial axes (one kernel source per count, every size an
+// argument).
+// - max_pool, max_pool_argmax, avg_pool: one thread per output element walks
+//   its window in row-major order with an odometer (no division per step),
+//   skipping cells outside the input, as the cpu kernels do (first max wins,
+//   NaN wins; avg divides by the cells inside).
+// - avg_pool_grad: one thread per input element sums g / count over the
+//   windows that hold it (at most prod ceil(k / s) of them); no atomics needed.
+// A thread loops at most prod(window) times; the backend refuses windows of
+// more than CHUNK cells (gpu.js caps argument-bounded loops there, and llvmpipe
+// ends a shader after 65535 iterations), so the dispatcher runs those on the cpu.
 import type { KernelVariable } from 'gpu.js';
 import type { Kernel } from '../../core/backend.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
