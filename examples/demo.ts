@@ -30,7 +30,7 @@ for (let step = 0; step <= 2000; step++) {
   const loss = K.mean(K.square(K.subtract(predict(), y)));
   const grads = K.gradients(loss, params);
   params.forEach((p, i) => K.update_sub(p, K.multiply(grads[i]!, lr)));
-  const value = K.eval(loss).get() as number;
+  const value = K.eval(loss).get();
   if (step === 0) first = value;
   last = value;
   if (step % 250 === 0) console.log(`step ${String(step).padStart(4)}  loss ${value.toFixed(6)}`);

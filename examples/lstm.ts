@@ -117,7 +117,7 @@ export function train(steps: number): number[] {
       const sHat = K.divide(s[k]!, K.subtract(1, beta2Power));
       K.update_sub(v, K.multiply(K.divide(mHat, K.add(K.sqrt(sHat), epsilon)), lr));
     });
-    losses.push(K.eval(loss).get() as number);
+    losses.push(K.eval(loss).get());
   }
   return losses;
 }

@@ -45,7 +45,7 @@ export function train(steps: number): number[] {
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
     const [value] = trainStep([data.x, data.mask, data.y]);
-    losses.push(value!.get() as number);
+    losses.push(value!.get());
   }
   return losses;
 }

@@ -63,7 +63,7 @@ function flatInto(x: NestedArray | boolean, out: number[]): number[] {
     return [];
   }
   let inner: number[] = [];
-  for (const e of x) inner = flatInto(e as NestedArray, out);
+  for (const e of x) inner = flatInto(e, out);
   return [x.length, ...inner];
 }
 

@@ -132,7 +132,7 @@ const matMulT = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 function matMulFor(): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
-  return tunedHere() ? (a, b) => matMulT(a, b) : (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  return tunedHere() ? (a, b) => matMulT(a, b) : (a, b) => tf.matMul(a, b);
 }
 
 /**

@@ -39,14 +39,14 @@ export const autodiffCases: GradCase[] = [
     op: 'custom_gradient',
     variant: 'two arguments',
     inputs: [{ shape: [3] }, { shape: [3] }],
-    fn: (x, y) => product(x!, y!),
+    fn: (x, y) => product(x, y),
   },
   {
     op: 'custom_gradient',
     variant: 'two outputs',
     inputs: [{ shape: [4] }],
     fn: (x) => {
-      const [s, q] = twoOutputs(x!);
+      const [s, q] = twoOutputs(x);
       return K.add(s!, K.multiply(q!, 0.5));
     },
   },
@@ -54,7 +54,7 @@ export const autodiffCases: GradCase[] = [
     op: 'checkpoint',
     variant: 'tanh layer w.r.t. input and weights',
     inputs: [{ shape: [2, 3] }, { shape: [3, 2], low: -1, high: 1 }],
-    fn: (x, w) => K.checkpoint(layer)(x!, w!),
+    fn: (x, w) => K.checkpoint(layer)(x, w),
   },
   {
     op: 'checkpoint',
@@ -66,10 +66,10 @@ export const autodiffCases: GradCase[] = [
     ],
     fn: (x, h0, u) => {
       const step = K.checkpoint((xt: Tensor, s: Tensor[]): [Tensor, Tensor[]] => {
-        const h = K.tanh(K.add(xt, K.dot(s[0]!, u!)));
+        const h = K.tanh(K.add(xt, K.dot(s[0]!, u)));
         return [h, [h]];
       });
-      const [, outputs] = K.rnn(step, x!, [h0!]);
+      const [, outputs] = K.rnn(step, x, [h0]);
       return outputs;
     },
   },
@@ -78,8 +78,8 @@ export const autodiffCases: GradCase[] = [
     variant: 'pullback of a tanh layer, w.r.t. x, w and the cotangent',
     inputs: [{ shape: [2, 3] }, { shape: [3, 2], low: -1, high: 1 }, { shape: [2, 2] }],
     fn: (x, w, u) => {
-      const [, pull] = K.vjp(layer, [x!, w!]);
-      const [gx, gw] = pull(u!);
+      const [, pull] = K.vjp(layer, [x, w]);
+      const [gx, gw] = pull(u);
       return K.concatenate([K.flatten(gx!), K.flatten(gw!)], 0);
     },
   },
@@ -87,19 +87,19 @@ export const autodiffCases: GradCase[] = [
     op: 'jvp',
     variant: 'tangent of a tanh layer, w.r.t. x, w and both tangents',
     inputs: [{ shape: [2, 3] }, { shape: [3, 2], low: -1, high: 1 }, { shape: [2, 3] }, { shape: [3, 2] }],
-    fn: (x, w, tx, tw) => K.jvp(layer, [x!, w!], [tx!, tw!])[1],
+    fn: (x, w, tx, tw) => K.jvp(layer, [x, w], [tx, tw])[1],
   },
   {
     op: 'hessian_vector_product',
     variant: 'sum(x^3 sin x), w.r.t. x and v',
     inputs: [{ shape: [4] }, { shape: [4] }],
-    fn: (x, v) => K.hessian_vector_product(cubic, x!, v!) as Tensor,
+    fn: (x, v) => K.hessian_vector_product(cubic, x, v) as Tensor,
   },
   {
     op: 'jacobian',
     variant: 'softmax of a vector',
     inputs: [{ shape: [3] }],
-    fn: (x) => K.jacobian((t) => K.softmax(t), x!),
+    fn: (x) => K.jacobian((t) => K.softmax(t), x),
   },
-  { op: 'hessian', variant: 'sum(x^3 sin x)', inputs: [{ shape: [3] }], fn: (x) => K.hessian(cubic, x!) },
+  { op: 'hessian', variant: 'sum(x^3 sin x)', inputs: [{ shape: [3] }], fn: (x) => K.hessian(cubic, x) },
 ];

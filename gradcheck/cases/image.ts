@@ -6,7 +6,7 @@ import type { GradCase } from '../case.js';
 /** Run `f` with stdout muted: the checker evaluates print_tensor many times. */
 function quiet<T>(f: () => T): T {
   const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stdout.write = () => true;
   try {
     return f();
   } finally {

@@ -3,12 +3,15 @@
 import type { Nd } from './ndarray.js';
 import type { DType } from './dtype.js';
 import type { DeviceName, Storage } from './storage.js';
-import type { Prim, PrimAttrs, Meta } from './primitives.js';
+import type { Arity, ArityOf, Meta, Prim, PrimAttrs, Tuple } from './primitives.js';
 
-/** A kernel gets its inputs resident on its device and returns a new value there. */
-export type Kernel<A, D> = (inputs: D[], attrs: A, out: Meta) => D;
+/** A kernel of `N` inputs resident on its device; it returns a new value there. */
+export type KernelOf<N extends Arity, A, D> = (inputs: Tuple<N, D>, attrs: A, out: Meta) => D;
 
-export type Kernels<D> = { readonly [P in Prim]: Kernel<PrimAttrs[P], D> };
+/** Primitive P's kernel: its inputs a tuple of P's arity, its attributes P's. */
+export type Kernel<P extends Prim, D> = KernelOf<ArityOf<P>, PrimAttrs[P], D>;
+
+export type Kernels<D> = { readonly [P in Prim]: Kernel<P, D> };
 
 /** What the gpu device runs on: a GL context (headless-gl, a browser's WebGL) or gpu.js's fallbacks. */
 export type GpuMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';

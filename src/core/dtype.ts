@@ -64,7 +64,7 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType | null {
 export function coerce(dtype: DType, v: number): number {
   const a = allocate(dtype, 1);
   a[0] = dtype === 'bool' ? (v ? 1 : 0) : v;
-  return a[0]!;
+  return a[0];
 }
 
 /** The smallest value of a dtype: the identity of max (-Infinity for floats). */

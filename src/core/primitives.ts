@@ -4,7 +4,7 @@
 // through this file. It fills tensor.ts's `PrimAttrs` by declaration merging
 // (see there), so a node is typed by its primitive without an import cycle.
 import type { DType } from './dtype.js';
-import type { Tensor } from './tensor.js';
+import type { Prim, Tensor } from './tensor.js';
 
 /** What a shape rule knows of a tensor: its shape (-1 for unknown dims) and dtype. */
 export interface Meta {
@@ -158,6 +158,91 @@ export interface ActivationAttrs {
   sigmoid_grad: Empty;
   tanh_grad: Empty;
 }
+
+/** How many inputs a primitive takes: 1, 2 or 3, or 'n' for any number (concat, custom). */
+export type Arity = 1 | 2 | 3 | 'n';
+
+/**
+ * Each primitive's arity. The shape rules, VJPs and kernels take their inputs
+ * as tuples of this length (Inputs), so a rule or kernel that forgets an input
+ * does not compile; apply checks the count at run time.
+ */
+export const ARITY = {
+  neg: 1,
+  abs: 1,
+  sign: 1,
+  round: 1,
+  exp: 1,
+  log: 1,
+  sqrt: 1,
+  sin: 1,
+  cos: 1,
+  tanh: 1,
+  sigmoid: 1,
+  softplus: 1,
+  add: 2,
+  sub: 2,
+  mul: 2,
+  div: 2,
+  pow: 2,
+  maximum: 2,
+  minimum: 2,
+  equal: 2,
+  not_equal: 2,
+  greater: 2,
+  greater_equal: 2,
+  less: 2,
+  less_equal: 2,
+  where: 3,
+  cast: 1,
+  sum: 1,
+  max: 1,
+  min: 1,
+  prod: 1,
+  argmax: 1,
+  argmin: 1,
+  reshape: 1,
+  transpose: 1,
+  broadcast_to: 1,
+  slice: 1,
+  pad: 1,
+  matmul: 2,
+  read_variable: 1,
+  stop_gradient: 1,
+  custom: 'n',
+  concat: 'n',
+  reverse: 1,
+  gather: 2,
+  scatter_add: 2,
+  cumsum: 1,
+  cumprod: 1,
+  affine_scan: 2,
+  print: 1,
+  conv: 2,
+  conv_backprop_input: 2,
+  conv_backprop_filter: 2,
+  max_pool: 1,
+  max_pool_argmax: 1,
+  avg_pool: 1,
+  avg_pool_grad: 1,
+  softmax: 1,
+  sigmoid_grad: 2,
+  tanh_grad: 2,
+} as const satisfies { readonly [P in Prim]: Arity };
+
+export type ArityOf<P extends Prim> = (typeof ARITY)[P];
+
+/** `N` items of `T` as a tuple (any number for 'n'). */
+export type Tuple<N extends Arity, T> = N extends 1
+  ? readonly [T]
+  : N extends 2
+    ? readonly [T, T]
+    : N extends 3
+      ? readonly [T, T, T]
+      : readonly T[];
+
+/** A primitive's inputs (tensors, metas or device values) as a tuple of its arity. */
+export type Inputs<P extends Prim, T> = Tuple<ArityOf<P>, T>;
 
 declare module './tensor.js' {
   interface PrimAttrs

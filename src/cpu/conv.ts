@@ -352,8 +352,8 @@ function groupedBackpropFilter(p: Plan, x: TypedArray, xo: number, g: TypedArray
 
 const nd = (data: TypedArray, shape: readonly number[]): Nd => ndarray(data, shape.slice());
 
-export const cpuConv: { [P in keyof ConvAttrs]: Kernel<ConvAttrs[P], Nd> } = {
-  conv: ([x, w], attrs, out) => conv(x!, w!, attrs, out),
-  conv_backprop_input: ([g, w], attrs, out) => backpropInput(g!, w!, attrs, out),
-  conv_backprop_filter: ([x, g], attrs, out) => backpropFilter(x!, g!, attrs, out),
+export const cpuConv: { [P in keyof ConvAttrs]: Kernel<P, Nd> } = {
+  conv: ([x, w], attrs, out) => conv(x, w, attrs, out),
+  conv_backprop_input: ([g, w], attrs, out) => backpropInput(g, w, attrs, out),
+  conv_backprop_filter: ([x, g], attrs, out) => backpropFilter(x, g, attrs, out),
 };

@@ -6,7 +6,7 @@
 import cwise from 'cwise';
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
-import type { Kernel } from '../core/backend.js';
+import type { Kernel, KernelOf } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, atLeast1d, broadcastView, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
 import { loop1, loop2, plan2 } from './strided.js';
@@ -21,17 +21,17 @@ const map2 = (body: Body) => cwise({ args: ['array', 'array', 'array'], body });
  * `expr` of x in a compiled loop when the operand is simple (strided.ts), else
  * the cwise body; `op` in wasm for a large contiguous float32 operand.
  */
-function unary(expr: string, run: (o: Nd, a: Nd) => void, op?: UnaryOp): Kernel<unknown, Nd> {
+function unary(expr: string, run: (o: Nd, a: Nd) => void, op?: UnaryOp): KernelOf<1, unknown, Nd> {
   const fast = loop1(expr);
   return ([a], _attrs, out: Meta) => {
-    if (op !== undefined && out.dtype === 'float32' && a!.data instanceof Float32Array && isContiguous(a!)) {
-      const y = wasmUnary(op, a!.data, a!.offset, sizeOf(out.shape));
+    if (op !== undefined && out.dtype === 'float32' && a.data instanceof Float32Array && isContiguous(a)) {
+      const y = wasmUnary(op, a.data, a.offset, sizeOf(out.shape));
       if (y !== null) return ndarray(y, out.shape.slice());
     }
     const o = alloc(out.dtype, out.shape);
-    const plan = plan2(out.shape, [a!]);
-    if (plan !== null) fast(o.data, a!.data, plan);
-    else run(atLeast1d(o), atLeast1d(a!));
+    const plan = plan2(out.shape, [a]);
+    if (plan !== null) fast(o.data, a.data, plan);
+    else run(atLeast1d(o), atLeast1d(a));
     return o;
   };
 }
@@ -54,14 +54,14 @@ function binary(
   run: (o: Nd, a: Nd, b: Nd) => void,
   op?: BinaryOp,
   unit?: { left: boolean }
-): Kernel<unknown, Nd> {
+): KernelOf<2, unknown, Nd> {
   const fast = loop2(expr);
   return ([a, b], _attrs, out: Meta) => {
-    const av = broadcastView(a!, out.shape);
-    const bv = broadcastView(b!, out.shape);
+    const av = broadcastView(a, out.shape);
+    const bv = broadcastView(b, out.shape);
     if (unit !== undefined) {
-      if (repeated(bv) === 1 && sameShape(a!, out.shape)) return a!;
-      if (unit.left && repeated(av) === 1 && sameShape(b!, out.shape)) return b!;
+      if (repeated(bv) === 1 && sameShape(a, out.shape)) return a;
+      if (unit.left && repeated(av) === 1 && sameShape(b, out.shape)) return b;
     }
     const plan = plan2(out.shape, [av, bv]);
     if (
@@ -95,7 +95,7 @@ const castTrunc = map1(function (o: number, a: number) {
   o = Math.trunc(a);
 });
 
-export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<ElementwiseAttrs[P], Nd> } = {
+export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = {
   neg: unary(
     '-x',
     map1(function (o, a) {
@@ -276,15 +276,15 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   where: ([c, a, b], _attrs, out) => {
     const o = alloc(out.dtype, out.shape);
     const v = (x: Nd) => atLeast1d(broadcastView(x, out.shape));
-    select(atLeast1d(o), v(c!), v(a!), v(b!));
+    select(atLeast1d(o), v(c), v(a), v(b));
     return o;
   },
   // The typed array does the conversion (truncation toward zero for integers); bool is x != 0.
   cast: ([a], attrs, out) => {
     const o = alloc(out.dtype, out.shape);
-    if (attrs.dtype === 'bool') castBool(atLeast1d(o), atLeast1d(a!));
-    else if (attrs.dtype === 'int64') castTrunc(atLeast1d(o), atLeast1d(a!));
-    else ops.assign(atLeast1d(o), atLeast1d(a!));
+    if (attrs.dtype === 'bool') castBool(atLeast1d(o), atLeast1d(a));
+    else if (attrs.dtype === 'int64') castTrunc(atLeast1d(o), atLeast1d(a));
+    else ops.assign(atLeast1d(o), atLeast1d(a));
     return o;
   },
 };
@@ -295,12 +295,12 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
  * here, a block of rows at a time when the axis is not the last. A NaN in a
  * row, or a row of -inf, gives a row of NaN, as the composed form does.
  */
-function softmax([a]: Nd[], { axis }: ActivationAttrs['softmax'], out: Meta): Nd {
+function softmax([a]: readonly [Nd], { axis }: ActivationAttrs['softmax'], out: Meta): Nd {
   const shape = out.shape;
   const n = shape[axis]!;
   const inner = sizeOf(shape.slice(axis + 1));
   const outer = sizeOf(shape.slice(0, axis));
-  const x = contiguous(a!, out.dtype);
+  const x = contiguous(a, out.dtype);
   if (inner === 1 && out.dtype === 'float32' && x.data instanceof Float32Array) {
     const y = wasmSoftmaxRows(x.data, x.offset, outer, n);
     if (y !== null) return ndarray(y, shape.slice());
@@ -360,7 +360,7 @@ function softmaxBlocks(o: Data, d: Data, off: number, outer: number, n: number, 
   }
 }
 
-export const cpuActivation: { [P in keyof ActivationAttrs]: Kernel<ActivationAttrs[P], Nd> } = {
+export const cpuActivation: { [P in keyof ActivationAttrs]: Kernel<P, Nd> } = {
   softmax,
   // x is the output y of sigmoid/tanh, y the cotangent g.
   sigmoid_grad: binary(

@@ -14,9 +14,9 @@ import { cpuShape } from './shape.js';
 import type { StateAttrs } from '../core/primitives.js';
 
 // Values are immutable, so passing the input through is a correct identity.
-const cpuState: { [P in keyof StateAttrs]: Kernel<StateAttrs[P], Nd> } = {
-  read_variable: ([v]) => v!,
-  stop_gradient: ([x]) => x!,
+const cpuState: { [P in keyof StateAttrs]: Kernel<P, Nd> } = {
+  read_variable: ([v]) => v,
+  stop_gradient: ([x]) => x,
   custom: (ins) => ins[ins.length - 1]!,
 };
 

@@ -30,7 +30,7 @@ function outerInner(shape: readonly number[], axis: number, span: number): [numb
   return [sizeOf(shape.slice(0, axis)), sizeOf(shape.slice(axis + span))];
 }
 
-export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P], Nd> } = {
+export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<P, Nd> } = {
   concat: (xs, { axis }, out) => {
     const o = alloc(out.dtype, out.shape);
     let at = 0;
@@ -45,7 +45,7 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     return o;
   },
   reverse: ([x], { axes }) => {
-    const a = x!;
+    const a = x;
     const stride = a.stride.slice();
     let offset = a.offset;
     for (const ax of axes) {
@@ -56,12 +56,12 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     return ndarray(a.data, a.shape.slice(), stride, offset);
   },
   gather: ([ref, idx], { axis }, out) => {
-    const r = ref!;
+    const r = ref;
     const dim = r.shape[axis]!;
-    const ids = rowMajor(idx!);
-    checkIndices('gather', ids, idx!.shape, dim, axis, 'reference', r.shape);
+    const ids = rowMajor(idx);
+    checkIndices('gather', ids, idx.shape, dim, axis, 'reference', r.shape);
     // One index (K.rnn's step slices): a view of that slice, no copy.
-    if (idx!.shape.length === 0) return r.pick(...r.shape.map((_, d) => (d === axis ? ids[0]! : null))) as Nd;
+    if (idx.shape.length === 0) return r.pick(...r.shape.map((_, d) => (d === axis ? ids[0]! : null)));
     const o = alloc(out.dtype, out.shape);
     if (o.data.length === 0) return o;
     const src = contiguous(r, out.dtype);
@@ -79,11 +79,11 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     return o;
   },
   scatter_add: ([u, idx], { axis, size }, out) => {
-    const ids = rowMajor(idx!);
-    checkIndices('scatter_add', ids, idx!.shape, size, axis, 'the result', out.shape);
+    const ids = rowMajor(idx);
+    checkIndices('scatter_add', ids, idx.shape, size, axis, 'the result', out.shape);
     const o = alloc(out.dtype, out.shape);
     if (o.data.length === 0) return o;
-    const src = contiguous(u!, out.dtype);
+    const src = contiguous(u, out.dtype);
     const [outer, inner] = outerInner(out.shape, axis, 1);
     const n = ids.length;
     const d = o.data;

@@ -5,7 +5,7 @@
 // padding is never read as values: max ignores it and avg divides by the
 // number of input elements in the window). Windows are walked in row-major
 // order, so the first maximum of a window is the one met first.
-import type { Kernel } from '../core/backend.js';
+import type { Kernel, KernelOf } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, contiguous, type Nd } from '../core/ndarray.js';
 import type { PoolAttrs, PoolWindow } from '../core/primitives.js';
@@ -73,11 +73,11 @@ function forEachWindow(l: Layout, a: PoolWindow, visit: (o: number, cells: Int32
  * The first extreme of each window: its value (what = 'value') or its flat
  * index into x ('index'). NaN wins, as in the max reduction.
  */
-function maxKernel(what: 'value' | 'index'): Kernel<PoolWindow, Nd> {
+function maxKernel(what: 'value' | 'index'): KernelOf<1, PoolWindow, Nd> {
   return ([xin], a, out) => {
-    const l = layout(xin!.shape, a);
+    const l = layout(xin.shape, a);
     // An index output says nothing of x's dtype; a float64 copy holds any of them.
-    const x = contiguous(xin!, what === 'index' ? 'float64' : out.dtype);
+    const x = contiguous(xin, what === 'index' ? 'float64' : out.dtype);
     const y = alloc(out.dtype, out.shape);
     const xd = x.data;
     const yd = y.data;
@@ -105,12 +105,12 @@ function maxKernel(what: 'value' | 'index'): Kernel<PoolWindow, Nd> {
   };
 }
 
-export const cpuPool: { [P in keyof PoolAttrs]: Kernel<PoolAttrs[P], Nd> } = {
+export const cpuPool: { [P in keyof PoolAttrs]: Kernel<P, Nd> } = {
   max_pool: maxKernel('value'),
   max_pool_argmax: maxKernel('index'),
   avg_pool: ([xin], a, out) => {
-    const l = layout(xin!.shape, a);
-    const x = contiguous(xin!, out.dtype);
+    const l = layout(xin.shape, a);
+    const x = contiguous(xin, out.dtype);
     const y = alloc(out.dtype, out.shape);
     const C = l.channels;
     const S = sizeOf(l.inner);
@@ -130,7 +130,7 @@ export const cpuPool: { [P in keyof PoolAttrs]: Kernel<PoolAttrs[P], Nd> } = {
   // (summed in float64, rounded once into the output).
   avg_pool_grad: ([gin], a, out) => {
     const l = layout(a.shape, a);
-    const g = contiguous(gin!, out.dtype);
+    const g = contiguous(gin, out.dtype);
     const acc = new Float64Array(sizeOf(out.shape));
     const C = l.channels;
     const S = sizeOf(l.inner);

@@ -1,6 +1,6 @@
 // Reductions over any set of axes: the reduced axes are moved last (a view),
 // made contiguous once, and folded row by row.
-import type { Kernel } from '../core/backend.js';
+import type { Kernel, KernelOf } from '../core/backend.js';
 import { highest, lowest, type DType } from '../core/dtype.js';
 import { alloc, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
 import { wasmCols, wasmRows, type ColOp, type RowOp } from './wasm/elementwise.js';
@@ -68,10 +68,10 @@ interface WasmFold {
   readonly cols: ColOp;
 }
 
-function fold(init: (dtype: DType) => number, step: string, wasm?: WasmFold): Kernel<Reduction, Nd> {
+function fold(init: (dtype: DType) => number, step: string, wasm?: WasmFold): KernelOf<1, Reduction, Nd> {
   const run = loops(step);
   return ([a], attrs, out: Meta) => {
-    const x = a!;
+    const x = a;
     const start = init(out.dtype);
     const o = alloc(out.dtype, out.shape);
     const axes = attrs.axes;
@@ -101,9 +101,9 @@ function fold(init: (dtype: DType) => number, step: string, wasm?: WasmFold): Ke
   };
 }
 
-function argFold(better: (v: number, best: number) => boolean): Kernel<{ axis: number }, Nd> {
+function argFold(better: (v: number, best: number) => boolean): KernelOf<1, { axis: number }, Nd> {
   return ([a], attrs, out: Meta) => {
-    const { data, offset, inner } = rows(a!, dtypeOf(a!), [attrs.axis]);
+    const { data, offset, inner } = rows(a, dtypeOf(a), [attrs.axis]);
     const o = alloc(out.dtype, out.shape);
     for (let r = 0; r < o.data.length; r++) {
       const base = offset + r * inner;
@@ -129,7 +129,7 @@ function dtypeOf(a: Nd): DType {
     : 'float64';
 }
 
-export const cpuReduce: { [P in keyof ReduceAttrs]: Kernel<ReduceAttrs[P], Nd> } = {
+export const cpuReduce: { [P in keyof ReduceAttrs]: Kernel<P, Nd> } = {
   // float32 in wasm: sums in float64 lanes (rows) or in row order (leading axes), max/min exact.
   sum: fold(() => 0, 'a + v', { rows: 'sumRows', cols: 'sumCols' }),
   prod: fold(() => 1, 'a * v'),

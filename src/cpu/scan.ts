@@ -4,7 +4,7 @@
 // output along n, each element from the previous OUTPUT element as stored:
 // the running value is rounded (float32) or wrapped (integers) at every step,
 // as a running value of the dtype is in TensorFlow.
-import type { Kernel } from '../core/backend.js';
+import type { Kernel, KernelOf } from '../core/backend.js';
 import type { DType } from '../core/dtype.js';
 import { lineShape, sizeOf } from '../core/shape.js';
 import { alloc, contiguous, type Nd } from '../core/ndarray.js';
@@ -31,9 +31,9 @@ function scanSteps(
   }
 }
 
-function scan(identity: number, step: (dtype: DType) => (acc: number, v: number) => number): Kernel<Scan, Nd> {
+function scan(identity: number, step: (dtype: DType) => (acc: number, v: number) => number): KernelOf<1, Scan, Nd> {
   return ([a], { axis, exclusive, reverse }, out) => {
-    const x = contiguous(a!, out.dtype);
+    const x = contiguous(a, out.dtype);
     const o = alloc(out.dtype, out.shape);
     const op = step(out.dtype);
     const xd = x.data;
@@ -61,12 +61,12 @@ const mul = (d: DType) =>
         return acc * v;
       };
 
-export const cpuScan: { [P in keyof ScanAttrs]: Kernel<ScanAttrs[P], Nd> } = {
+export const cpuScan: { [P in keyof ScanAttrs]: Kernel<P, Nd> } = {
   cumsum: scan(0, add),
   cumprod: scan(1, mul),
   affine_scan: ([a, b], { axis, reverse }, out) => {
-    const ac = contiguous(a!, out.dtype);
-    const bc = contiguous(b!, out.dtype);
+    const ac = contiguous(a, out.dtype);
+    const bc = contiguous(b, out.dtype);
     const o = alloc(out.dtype, out.shape);
     const ad = ac.data;
     const bd = bc.data;
@@ -80,11 +80,11 @@ export const cpuScan: { [P in keyof ScanAttrs]: Kernel<ScanAttrs[P], Nd> } = {
     return o;
   },
   print: ([x], { message, summarize }, out) => {
-    const c = contiguous(x!, out.dtype);
+    const c = contiguous(x, out.dtype);
     writeOut(
       message,
       formatTensor(c.data.subarray(c.offset, c.offset + sizeOf(out.shape)), out.shape, out.dtype, summarize)
     );
-    return x!;
+    return x;
   },
 };

@@ -9,9 +9,8 @@ import type { Tensor, Node } from '../core/tensor.js';
 import { observing } from '../prims/apply.js';
 import { currentBackwardNode } from '../grad/backprop.js';
 import { callSite, withSites } from '../core/site.js';
-import { PRIMS } from '../prims/table.js';
-import type { OpSpec } from '../prims/spec.js';
-import type { Prim } from '../core/primitives.js';
+import { specOf } from '../prims/table.js';
+import { ARITY, type Prim } from '../core/primitives.js';
 
 /** An op of the tape as an anomaly report names it. */
 export interface AnomalyOp {
@@ -148,8 +147,9 @@ function message(
 
 /** The VJP formula of a primitive when it has just one (which input's rule is running is not known). */
 function vjpFormula(prim: string): string | null {
-  const spec = (PRIMS as Record<string, OpSpec<unknown>>)[prim];
-  if (spec === undefined || 'nonDifferentiable' in spec.vjp) return null;
+  if (!Object.hasOwn(ARITY, prim)) return null;
+  const spec = specOf(prim as Prim);
+  if ('nonDifferentiable' in spec.vjp) return null;
   if ('variadic' in spec.vjp) return spec.vjp.variadic.formula;
   const rules = spec.vjp.filter((r) => r !== null);
   return rules.length === 1 ? rules[0]!.formula : null;

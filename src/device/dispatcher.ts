@@ -1,7 +1,7 @@
 // The only place that knows devices: it picks the device for each call, moves
 // inputs there (once; the copy is cached on the input's storage), and ties the
 // result's device memory to its storage.
-import type { Backend } from '../core/backend.js';
+import type { Backend, KernelOf } from '../core/backend.js';
 import { disposedError } from '../core/context.js';
 import { cpuBackend } from '../cpu/index.js';
 import { gpuBackend } from '../gpu/index.js';
@@ -46,7 +46,7 @@ export function dispatch<P extends Prim>(prim: P, inputs: readonly Tensor[], att
   }
   const data = new Array<unknown>(inputs.length);
   for (let i = 0; i < inputs.length; i++) data[i] = residentOn(b, inputs[i]!, prim);
-  return adopt(b.name, b.kernels[prim](data, attrs, out));
+  return adopt(b.name, (b.kernels[prim] as KernelOf<'n', PrimAttrs[P], unknown>)(data, attrs, out));
 }
 
 /** Wrap a device value in a storage that owns its memory. */

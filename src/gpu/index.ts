@@ -31,9 +31,9 @@ export { gpuMode, gpuRenderer, maxTextureSize, maxElements, MAX_EXACT } from './
 export { MAX_RANK } from './kernels/common.js';
 
 // Values are immutable, so the input's buffer is a correct identity.
-const gpuState: { [P in keyof StateAttrs]: Kernel<StateAttrs[P], GpuData> } = {
-  read_variable: ([v]) => v!,
-  stop_gradient: ([x]) => x!,
+const gpuState: { [P in keyof StateAttrs]: Kernel<P, GpuData> } = {
+  read_variable: ([v]) => v,
+  stop_gradient: ([x]) => x,
   custom: (ins) => ins[ins.length - 1]!,
 };
 
@@ -82,7 +82,7 @@ function refuse<P extends Prim>(prim: P, inputs: readonly Meta[], attrs: PrimAtt
   if (all.some((m) => m.shape.length > MAX_RANK)) return REFUSALS.rank;
   const limit = maxElements();
   if (all.some((m) => sizeOf(m.shape) > limit)) return REFUSALS.size;
-  const special = LIMITS[prim] as Limit<P> | undefined;
+  const special = LIMITS[prim];
   return special?.(inputs, attrs, out) ?? null;
 }
 

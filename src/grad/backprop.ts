@@ -5,8 +5,8 @@
 import { isFloat } from '../core/dtype.js';
 import type { Tensor, Node } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
-import { PRIMS } from '../prims/table.js';
-import type { OpSpec, Vjp } from '../prims/spec.js';
+import { specOf } from '../prims/table.js';
+import type { AnyVjp } from '../prims/spec.js';
 
 /** One node's step of the backward pass, as K.explain shows it. */
 export interface BackpropStep {
@@ -102,7 +102,7 @@ export function backprop(
     if (!targets.has(t))
       grads.delete(t); // free intermediate cotangents as we go
     else if (partial) continue;
-    const spec = PRIMS[node.prim] as OpSpec<unknown>;
+    const spec = specOf(node.prim);
     const vjps = spec.vjp;
     const steps: { input: Tensor; index: number; formula: string; grad: Tensor | null }[] = [];
     const outer = backwardOf;
@@ -114,7 +114,7 @@ export function backprop(
           steps.push({ input: inp, index: i, formula: `none: ${vjps.nonDifferentiable}`, grad: null });
           return;
         }
-        const rule: Vjp<unknown> | null | undefined = 'variadic' in vjps ? vjps.variadic : vjps[i];
+        const rule: AnyVjp | null | undefined = 'variadic' in vjps ? vjps.variadic : vjps[i];
         if (rule === null || rule === undefined) {
           steps.push({ input: inp, index: i, formula: 'none: not differentiable in this input', grad: null });
           return;

@@ -75,7 +75,7 @@ export function concatenate(
         fn,
         `axis ${a} is out of range for tensors of rank ${rank} (tensors[0] has shape ${fmtShape(first.shape)})`
       );
-    if (allSparse) return sparseConcat(fn, tensors as SparseTensor[], a);
+    if (allSparse) return sparseConcat(fn, tensors, a);
     ts.forEach((t, i) => {
       const bad = t.rank !== rank || t.shape.some((d, k) => k !== a && !agree(d, ts[0]!.shape[k]!));
       if (bad) {

@@ -438,7 +438,7 @@ export function relu(
     } else {
       y = reluOp(t);
     }
-    if (clipMax) y = clipByValue(y, zero, maxT!);
+    if (clipMax) y = clipByValue(y, zero, maxT);
     if (negativePart !== null) y = lax.sub(y, lax.mul(alphaT!, negativePart));
     return y;
   });

@@ -289,7 +289,7 @@ export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): Spar
     // tf.sparse.concat reorders into row-major order; a gather keeps values differentiable.
     const data = copyOut(indices.host(), 'int64').data;
     const key = (i: number) => Array.from(data.subarray(i * rank, (i + 1) * rank));
-    const order = [...Array(indices.shape[0]!).keys()].sort((a, b) => {
+    const order = [...Array(indices.shape[0]).keys()].sort((a, b) => {
       const ka = key(a),
         kb = key(b);
       const k = ka.findIndex((v, j) => v !== kb[j]);

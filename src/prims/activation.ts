@@ -12,27 +12,27 @@ import { vjp, type OpSpec } from './spec.js';
 
 /** (y, g): float, the same dtype, broadcasting shapes. */
 function gradOf(op: string) {
-  return ([y, g]: readonly Meta[]): Meta => {
-    if (!isFloat(y!.dtype) || g!.dtype !== y!.dtype) {
+  return ([y, g]: readonly [Meta, Meta]): Meta => {
+    if (!isFloat(y.dtype) || g.dtype !== y.dtype) {
       throw typeError(
         op,
-        `y and g must be float tensors of one dtype; got ${y!.dtype} ${fmtShape(y!.shape)} and ${g!.dtype} ${fmtShape(g!.shape)}`
+        `y and g must be float tensors of one dtype; got ${y.dtype} ${fmtShape(y.shape)} and ${g.dtype} ${fmtShape(g.shape)}`
       );
     }
-    return { shape: broadcastShapes(op, y!.shape, g!.shape), dtype: y!.dtype };
+    return { shape: broadcastShapes(op, y.shape, g.shape), dtype: y.dtype };
   };
 }
 
 export const activationPrims = {
   softmax: {
     doc: 'exp(x - max(x)) / sum(exp(x - max(x))) along axis',
-    infer: ([x]: readonly Meta[], a: { axis: number }): Meta => {
-      if (!isFloat(x!.dtype))
-        throw typeError('softmax', `x must be a float tensor; got ${x!.dtype} of shape ${fmtShape(x!.shape)}`);
-      if (!Number.isInteger(a.axis) || a.axis < 0 || a.axis >= x!.shape.length) {
-        throw valueError('softmax', `axis ${a.axis} is out of range for x of shape ${fmtShape(x!.shape)}`);
+    infer: ([x]: readonly [Meta], a: { axis: number }): Meta => {
+      if (!isFloat(x.dtype))
+        throw typeError('softmax', `x must be a float tensor; got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+      if (!Number.isInteger(a.axis) || a.axis < 0 || a.axis >= x.shape.length) {
+        throw valueError('softmax', `axis ${a.axis} is out of range for x of shape ${fmtShape(x.shape)}`);
       }
-      return { shape: x!.shape, dtype: x!.dtype };
+      return { shape: x.shape, dtype: x.dtype };
     },
     // The Jacobian diag(y) - y y^T applied to g. Written with the output y,
     // whose own node carries the second order back through softmax.
@@ -51,7 +51,7 @@ export const activationPrims = {
         const [y, g] = c.inputs as [typeof h, typeof h];
         return lax.mul(lax.mul(h, g), lax.sub(lax.scalar(1, y.dtype), lax.mul(lax.scalar(2, y.dtype), y)));
       }),
-      vjp('h * y * (1 - y)', (h, c) => lax.sigmoidGrad(c.inputs[0]!, h)),
+      vjp('h * y * (1 - y)', (h, c) => lax.sigmoidGrad(c.inputs[0], h)),
     ],
   },
   // z = g (1 - y^2), the gradient of tanh from its output y.
@@ -63,7 +63,7 @@ export const activationPrims = {
         const [y, g] = c.inputs as [typeof h, typeof h];
         return lax.mul(lax.mul(h, g), lax.mul(lax.scalar(-2, y.dtype), y));
       }),
-      vjp('h * (1 - y^2)', (h, c) => lax.tanhGrad(c.inputs[0]!, h)),
+      vjp('h * (1 - y^2)', (h, c) => lax.tanhGrad(c.inputs[0], h)),
     ],
   },
-} satisfies { [P in keyof ActivationAttrs]: OpSpec<ActivationAttrs[P]> };
+} satisfies { [P in keyof ActivationAttrs]: OpSpec<P> };

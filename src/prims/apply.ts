@@ -4,9 +4,9 @@ import { currentName, disposedError, nameScope, scopedName } from '../core/conte
 import type { Storage } from '../core/storage.js';
 import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, Node } from '../core/tensor.js';
-import type { OpSpec, PrimTable } from './spec.js';
+import type { AnySpec, PrimTable } from './spec.js';
 import { callSite, sitesOn } from '../core/site.js';
-import type { Meta, Prim, PrimAttrs } from '../core/primitives.js';
+import { ARITY, type Inputs, type Meta, type Prim, type PrimAttrs } from '../core/primitives.js';
 
 /** Runs a primitive's kernel on the current device (src/device/dispatcher.ts registers it). */
 export type Dispatch = <P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Meta) => Storage;
@@ -73,9 +73,14 @@ export function withRecording<T>(body: () => T): T {
   }
 }
 
-export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
-  const spec = primTable()[prim] as OpSpec<PrimAttrs[P]>;
-  const ins = inputs.map((t) => (t instanceof Variable ? readVariable(t) : t));
+export function apply<P extends Prim>(prim: P, inputs: Inputs<P, Tensor>, attrs: PrimAttrs[P]): Tensor {
+  const arity = ARITY[prim];
+  if (arity !== 'n' && inputs.length !== arity) {
+    throw new Error(`ktape: ${prim} takes ${arity} input(s); it was given ${inputs.length}`);
+  }
+  // The tuple types ended at the arity check: the rule sees the node's own list.
+  const spec = primTable()[prim] as unknown as AnySpec;
+  const ins = (inputs as readonly Tensor[]).map((t) => (t instanceof Variable ? readVariable(t) : t));
   for (const t of ins) if (t.storage?.disposed === true) throw disposedError(prim, t.shape, t.dtype);
   const meta = spec.infer(ins, attrs);
   // Symbolic when an input is, or when the shape depends on one (a `like` attribute).

@@ -97,30 +97,30 @@ export const convPrims = {
     doc: 'y[n, o, f] = sum over window k and group channel c of x[n, o * stride + k * dilation - pad_before, group(f) * C/groups + c] * w[k, c, f]',
     infer: ([x, w], a) => {
       const n = checkGeometry('conv', a);
-      checkRank('conv', x!, n, 'x');
-      checkRank('conv', w!, n, 'kernel');
-      checkDTypes('conv', x!, w!, 'x', 'kernel');
-      checkKernel('conv', w!, n, a.groups, 'kernel');
-      const c = x!.shape[n + 1]!,
-        cg = w!.shape[n]!;
+      checkRank('conv', x, n, 'x');
+      checkRank('conv', w, n, 'kernel');
+      checkDTypes('conv', x, w, 'x', 'kernel');
+      checkKernel('conv', w, n, a.groups, 'kernel');
+      const c = x.shape[n + 1]!,
+        cg = w.shape[n]!;
       if (!agree(c, cg === UNKNOWN ? UNKNOWN : cg * a.groups)) {
         throw valueError(
           'conv',
-          `x of shape ${fmtShape(x!.shape)} has ${c} channels, but the kernel of shape ${fmtShape(w!.shape)} ` +
+          `x of shape ${fmtShape(x.shape)} has ${c} channels, but the kernel of shape ${fmtShape(w.shape)} ` +
             `takes ${cg} per group x ${a.groups} groups`
         );
       }
       return {
-        shape: [x!.shape[0]!, ...outSizes(a, spatialOf(x!.shape), kernelSizeOf(w!.shape)), w!.shape[n + 1]!],
-        dtype: x!.dtype,
+        shape: [x.shape[0]!, ...outSizes(a, spatialOf(x.shape), kernelSizeOf(w.shape)), w.shape[n + 1]!],
+        dtype: x.dtype,
       };
     },
     vjp: [
       vjp('conv_backprop_input(g, w)', (g, c) =>
-        lax.convBackpropInput(g, c.inputs[1]!, spatialOf(c.inputs[0]!.shape), geometry(c.attrs))
+        lax.convBackpropInput(g, c.inputs[1], spatialOf(c.inputs[0].shape), geometry(c.attrs))
       ),
       vjp('conv_backprop_filter(x, g)', (g, c) =>
-        lax.convBackpropFilter(c.inputs[0]!, g, kernelSizeOf(c.inputs[1]!.shape), geometry(c.attrs))
+        lax.convBackpropFilter(c.inputs[0], g, kernelSizeOf(c.inputs[1].shape), geometry(c.attrs))
       ),
     ],
   },
@@ -129,31 +129,31 @@ export const convPrims = {
     infer: ([g, w], a) => {
       const prim = 'conv_backprop_input';
       const n = checkGeometry(prim, a);
-      checkRank(prim, g!, n, 'out_backprop');
-      checkRank(prim, w!, n, 'kernel');
-      checkDTypes(prim, g!, w!, 'out_backprop', 'kernel');
-      checkKernel(prim, w!, n, a.groups, 'kernel');
+      checkRank(prim, g, n, 'out_backprop');
+      checkRank(prim, w, n, 'kernel');
+      checkDTypes(prim, g, w, 'out_backprop', 'kernel');
+      checkKernel(prim, w, n, a.groups, 'kernel');
       const sizes = a.inputSize;
       if (sizes.length !== n || !sizes.every((d) => Number.isInteger(d) && d >= 0)) {
         throw valueError(prim, `input sizes ${JSON.stringify(sizes)} must be ${n} non-negative integers`);
       }
-      const want = outSizes(a, sizes, kernelSizeOf(w!.shape));
-      const gs = spatialOf(g!.shape);
-      if (!want.every((d, i) => agree(d, gs[i]!)) || !agree(g!.shape[n + 1]!, w!.shape[n + 1]!)) {
+      const want = outSizes(a, sizes, kernelSizeOf(w.shape));
+      const gs = spatialOf(g.shape);
+      if (!want.every((d, i) => agree(d, gs[i]!)) || !agree(g.shape[n + 1]!, w.shape[n + 1]!)) {
         throw valueError(
           prim,
-          `out_backprop of shape ${fmtShape(g!.shape)} does not match the convolution of an input of spatial ` +
-            `shape ${fmtShape(sizes)} by a kernel of shape ${fmtShape(w!.shape)}, which gives spatial shape ${fmtShape(want)} ` +
-            `and ${w!.shape[n + 1]} channels`
+          `out_backprop of shape ${fmtShape(g.shape)} does not match the convolution of an input of spatial ` +
+            `shape ${fmtShape(sizes)} by a kernel of shape ${fmtShape(w.shape)}, which gives spatial shape ${fmtShape(want)} ` +
+            `and ${w.shape[n + 1]} channels`
         );
       }
-      const cin = w!.shape[n]! === UNKNOWN ? UNKNOWN : w!.shape[n]! * a.groups;
-      return { shape: [g!.shape[0]!, ...sizes, cin], dtype: g!.dtype };
+      const cin = w.shape[n]! === UNKNOWN ? UNKNOWN : w.shape[n]! * a.groups;
+      return { shape: [g.shape[0]!, ...sizes, cin], dtype: g.dtype };
     },
     vjp: [
-      vjp('conv(h, w)', (h, c) => lax.conv(h, c.inputs[1]!, geometry(c.attrs))),
+      vjp('conv(h, w)', (h, c) => lax.conv(h, c.inputs[1], geometry(c.attrs))),
       vjp('conv_backprop_filter(h, g)', (h, c) =>
-        lax.convBackpropFilter(h, c.inputs[0]!, kernelSizeOf(c.inputs[1]!.shape), geometry(c.attrs))
+        lax.convBackpropFilter(h, c.inputs[0], kernelSizeOf(c.inputs[1].shape), geometry(c.attrs))
       ),
     ],
   },
@@ -162,37 +162,37 @@ export const convPrims = {
     infer: ([x, g], a) => {
       const prim = 'conv_backprop_filter';
       const n = checkGeometry(prim, a);
-      checkRank(prim, x!, n, 'x');
-      checkRank(prim, g!, n, 'out_backprop');
-      checkDTypes(prim, x!, g!, 'x', 'out_backprop');
+      checkRank(prim, x, n, 'x');
+      checkRank(prim, g, n, 'out_backprop');
+      checkDTypes(prim, x, g, 'x', 'out_backprop');
       const ks = a.kernelSize;
       if (ks.length !== n || !ks.every((d) => Number.isInteger(d) && d >= 1)) {
         throw valueError(prim, `kernel sizes ${JSON.stringify(ks)} must be ${n} positive integers`);
       }
-      const c = x!.shape[n + 1]!,
-        f = g!.shape[n + 1]!;
+      const c = x.shape[n + 1]!,
+        f = g.shape[n + 1]!;
       if ((c !== UNKNOWN && c % a.groups !== 0) || (f !== UNKNOWN && f % a.groups !== 0)) {
         throw valueError(
           prim,
-          `x of shape ${fmtShape(x!.shape)} and out_backprop of shape ${fmtShape(g!.shape)} must have channels divisible by groups = ${a.groups}`
+          `x of shape ${fmtShape(x.shape)} and out_backprop of shape ${fmtShape(g.shape)} must have channels divisible by groups = ${a.groups}`
         );
       }
-      const want = outSizes(a, spatialOf(x!.shape), ks);
-      const gs = spatialOf(g!.shape);
-      if (!want.every((d, i) => agree(d, gs[i]!)) || !agree(x!.shape[0]!, g!.shape[0]!)) {
+      const want = outSizes(a, spatialOf(x.shape), ks);
+      const gs = spatialOf(g.shape);
+      if (!want.every((d, i) => agree(d, gs[i]!)) || !agree(x.shape[0]!, g.shape[0]!)) {
         throw valueError(
           prim,
-          `out_backprop of shape ${fmtShape(g!.shape)} does not match the convolution of x of shape ` +
-            `${fmtShape(x!.shape)} by a kernel of spatial shape ${fmtShape(ks)}, which gives spatial shape ${fmtShape(want)}`
+          `out_backprop of shape ${fmtShape(g.shape)} does not match the convolution of x of shape ` +
+            `${fmtShape(x.shape)} by a kernel of spatial shape ${fmtShape(ks)}, which gives spatial shape ${fmtShape(want)}`
         );
       }
-      return { shape: [...ks, c === UNKNOWN ? UNKNOWN : c / a.groups, f], dtype: x!.dtype };
+      return { shape: [...ks, c === UNKNOWN ? UNKNOWN : c / a.groups, f], dtype: x.dtype };
     },
     vjp: [
       vjp('conv_backprop_input(g, h)', (h, c) =>
-        lax.convBackpropInput(c.inputs[1]!, h, spatialOf(c.inputs[0]!.shape), geometry(c.attrs))
+        lax.convBackpropInput(c.inputs[1], h, spatialOf(c.inputs[0].shape), geometry(c.attrs))
       ),
-      vjp('conv(x, h)', (h, c) => lax.conv(c.inputs[0]!, h, geometry(c.attrs))),
+      vjp('conv(x, h)', (h, c) => lax.conv(c.inputs[0], h, geometry(c.attrs))),
     ],
   },
-} satisfies { [P in keyof ConvAttrs]: OpSpec<ConvAttrs[P]> };
+} satisfies { [P in keyof ConvAttrs]: OpSpec<P> };

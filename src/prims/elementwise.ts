@@ -5,7 +5,7 @@ import { fmtShape, typeError } from '../core/context.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { broadcastShapes } from '../core/shape.js';
 import * as lax from './lax.js';
-import type { ElementwiseAttrs, Empty, Meta } from '../core/primitives.js';
+import type { ElementwiseAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
 function numeric(op: string, x: Meta): Meta {
@@ -30,32 +30,32 @@ function sameDType(op: string, a: Meta, b: Meta): DType {
   return a.dtype;
 }
 
-function binary(op: string, kind: 'numeric' | 'float'): (ins: readonly Meta[]) => Meta {
+function binary(op: string, kind: 'numeric' | 'float'): (ins: readonly [Meta, Meta]) => Meta {
   return ([a, b]) => {
-    const dtype = sameDType(op, a!, b!);
-    if (kind === 'float') floating(op, a!);
-    else numeric(op, a!);
-    return { shape: broadcastShapes(op, a!.shape, b!.shape), dtype };
+    const dtype = sameDType(op, a, b);
+    if (kind === 'float') floating(op, a);
+    else numeric(op, a);
+    return { shape: broadcastShapes(op, a.shape, b.shape), dtype };
   };
 }
 
-function compare(op: string): (ins: readonly Meta[]) => Meta {
+function compare(op: string): (ins: readonly [Meta, Meta]) => Meta {
   return ([a, b]) => {
-    sameDType(op, a!, b!);
-    return { shape: broadcastShapes(op, a!.shape, b!.shape), dtype: 'bool' };
+    sameDType(op, a, b);
+    return { shape: broadcastShapes(op, a.shape, b.shape), dtype: 'bool' };
   };
 }
 
 const unaryNumeric =
   (op: string) =>
-  ([x]: readonly Meta[]) =>
-    numeric(op, x!);
+  ([x]: readonly [Meta]) =>
+    numeric(op, x);
 const unaryFloat =
   (op: string) =>
-  ([x]: readonly Meta[]) =>
-    floating(op, x!);
+  ([x]: readonly [Meta]) =>
+    floating(op, x);
 const notDiff = (why: string) => ({ nonDifferentiable: why });
-const comparison = (op: string, doc: string): OpSpec<Empty> => ({
+const comparison = (op: string, doc: string) => ({
   doc,
   infer: compare(op),
   vjp: notDiff('a comparison is piecewise constant'),
@@ -66,7 +66,7 @@ export const elementwisePrims = {
   abs: {
     doc: '|x|',
     infer: unaryNumeric('abs'),
-    vjp: [vjp('g * sign(x)', (g, c) => lax.mul(g, lax.sign(c.inputs[0]!)))],
+    vjp: [vjp('g * sign(x)', (g, c) => lax.mul(g, lax.sign(c.inputs[0])))],
   },
   // TensorFlow gives sign a zero gradient (not None): the flow is connected but flat.
   sign: { doc: 'sign(x)', infer: unaryNumeric('sign'), vjp: [vjp('0 * g', (g) => lax.zerosLike(g))] },
@@ -76,7 +76,7 @@ export const elementwisePrims = {
     vjp: notDiff('round is piecewise constant (as in TensorFlow)'),
   },
   exp: { doc: 'e^x', infer: unaryFloat('exp'), vjp: [vjp('g * y', (g, c) => lax.mul(g, c.out))] },
-  log: { doc: 'ln x', infer: unaryFloat('log'), vjp: [vjp('g / x', (g, c) => lax.div(g, c.inputs[0]!))] },
+  log: { doc: 'ln x', infer: unaryFloat('log'), vjp: [vjp('g / x', (g, c) => lax.div(g, c.inputs[0]))] },
   sqrt: {
     doc: 'sqrt(x)',
     infer: unaryFloat('sqrt'),
@@ -85,12 +85,12 @@ export const elementwisePrims = {
   sin: {
     doc: 'sin x',
     infer: unaryFloat('sin'),
-    vjp: [vjp('g * cos(x)', (g, c) => lax.mul(g, lax.cos(c.inputs[0]!)))],
+    vjp: [vjp('g * cos(x)', (g, c) => lax.mul(g, lax.cos(c.inputs[0])))],
   },
   cos: {
     doc: 'cos x',
     infer: unaryFloat('cos'),
-    vjp: [vjp('-g * sin(x)', (g, c) => lax.neg(lax.mul(g, lax.sin(c.inputs[0]!))))],
+    vjp: [vjp('-g * sin(x)', (g, c) => lax.neg(lax.mul(g, lax.sin(c.inputs[0]))))],
   },
   tanh: {
     doc: 'tanh x',
@@ -106,7 +106,7 @@ export const elementwisePrims = {
   softplus: {
     doc: 'log(1 + e^x)',
     infer: unaryFloat('softplus'),
-    vjp: [vjp('g * sigmoid(x)', (g, c) => lax.mul(g, lax.sigmoid(c.inputs[0]!)))],
+    vjp: [vjp('g * sigmoid(x)', (g, c) => lax.mul(g, lax.sigmoid(c.inputs[0])))],
   },
 
   add: { doc: 'x + y', infer: binary('add', 'numeric'), vjp: [vjp('g', (g) => g), vjp('g', (g) => g)] },
@@ -114,14 +114,14 @@ export const elementwisePrims = {
   mul: {
     doc: 'x * y',
     infer: binary('mul', 'numeric'),
-    vjp: [vjp('g * y', (g, c) => lax.mul(g, c.inputs[1]!)), vjp('g * x', (g, c) => lax.mul(g, c.inputs[0]!))],
+    vjp: [vjp('g * y', (g, c) => lax.mul(g, c.inputs[1])), vjp('g * x', (g, c) => lax.mul(g, c.inputs[0]))],
   },
   div: {
     doc: 'x / y',
     infer: binary('div', 'float'),
     vjp: [
-      vjp('g / y', (g, c) => lax.div(g, c.inputs[1]!)),
-      vjp('-g * z / y', (g, c) => lax.neg(lax.div(lax.mul(g, c.out), c.inputs[1]!))),
+      vjp('g / y', (g, c) => lax.div(g, c.inputs[1])),
+      vjp('-g * z / y', (g, c) => lax.neg(lax.div(lax.mul(g, c.out), c.inputs[1]))),
     ],
   },
   pow: {
@@ -134,7 +134,7 @@ export const elementwisePrims = {
       }),
       // As TensorFlow: the log is taken only where x > 0, elsewhere the gradient is 0.
       vjp('g * z * log(x)  (0 where x <= 0)', (g, c) => {
-        const x = c.inputs[0]!;
+        const x = c.inputs[0];
         const zero = lax.scalar(0, x.dtype);
         const pos = lax.greater(x, zero);
         const safeLog = lax.where(pos, lax.log(lax.where(pos, x, lax.scalar(1, x.dtype))), zero);
@@ -149,20 +149,16 @@ export const elementwisePrims = {
     doc: 'max(x, y)',
     infer: binary('maximum', 'numeric'),
     vjp: [
-      vjp('x >= y ? g : 0', (g, c) =>
-        lax.where(lax.greaterEqual(c.inputs[0]!, c.inputs[1]!), g, lax.scalar(0, g.dtype))
-      ),
-      vjp('x >= y ? 0 : g', (g, c) =>
-        lax.where(lax.greaterEqual(c.inputs[0]!, c.inputs[1]!), lax.scalar(0, g.dtype), g)
-      ),
+      vjp('x >= y ? g : 0', (g, c) => lax.where(lax.greaterEqual(c.inputs[0], c.inputs[1]), g, lax.scalar(0, g.dtype))),
+      vjp('x >= y ? 0 : g', (g, c) => lax.where(lax.greaterEqual(c.inputs[0], c.inputs[1]), lax.scalar(0, g.dtype), g)),
     ],
   },
   minimum: {
     doc: 'min(x, y)',
     infer: binary('minimum', 'numeric'),
     vjp: [
-      vjp('x <= y ? g : 0', (g, c) => lax.where(lax.lessEqual(c.inputs[0]!, c.inputs[1]!), g, lax.scalar(0, g.dtype))),
-      vjp('x <= y ? 0 : g', (g, c) => lax.where(lax.lessEqual(c.inputs[0]!, c.inputs[1]!), lax.scalar(0, g.dtype), g)),
+      vjp('x <= y ? g : 0', (g, c) => lax.where(lax.lessEqual(c.inputs[0], c.inputs[1]), g, lax.scalar(0, g.dtype))),
+      vjp('x <= y ? 0 : g', (g, c) => lax.where(lax.lessEqual(c.inputs[0], c.inputs[1]), lax.scalar(0, g.dtype), g)),
     ],
   },
 
@@ -176,20 +172,20 @@ export const elementwisePrims = {
   where: {
     doc: 'c ? x : y',
     infer: ([c, a, b]) => {
-      if (c!.dtype !== 'bool') throw typeError('where', `condition must be bool; got ${c!.dtype}`);
-      const dtype = sameDType('where', a!, b!);
-      return { shape: broadcastShapes('where', broadcastShapes('where', c!.shape, a!.shape), b!.shape), dtype };
+      if (c.dtype !== 'bool') throw typeError('where', `condition must be bool; got ${c.dtype}`);
+      const dtype = sameDType('where', a, b);
+      return { shape: broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape), dtype };
     },
     vjp: [
       null,
-      vjp('c ? g : 0', (g, c) => lax.where(c.inputs[0]!, g, lax.scalar(0, g.dtype))),
-      vjp('c ? 0 : g', (g, c) => lax.where(c.inputs[0]!, lax.scalar(0, g.dtype), g)),
+      vjp('c ? g : 0', (g, c) => lax.where(c.inputs[0], g, lax.scalar(0, g.dtype))),
+      vjp('c ? 0 : g', (g, c) => lax.where(c.inputs[0], lax.scalar(0, g.dtype), g)),
     ],
   },
   // Only float-to-float casts carry a gradient; backprop skips integer tensors.
   cast: {
     doc: 'cast(x, dtype)',
-    infer: ([x], a) => ({ shape: x!.shape, dtype: a.dtype }),
-    vjp: [vjp('cast(g, dtype(x))', (g, c) => lax.cast(g, c.inputs[0]!.dtype))],
+    infer: ([x], a) => ({ shape: x.shape, dtype: a.dtype }),
+    vjp: [vjp('cast(g, dtype(x))', (g, c) => lax.cast(g, c.inputs[0].dtype))],
   },
-} satisfies { [P in keyof ElementwiseAttrs]: OpSpec<ElementwiseAttrs[P]> };
+} satisfies { [P in keyof ElementwiseAttrs]: OpSpec<P> };

@@ -81,26 +81,26 @@ export const indexingPrims = {
     infer: ([x], a) => {
       const seen = new Set<number>();
       for (const ax of a.axes) {
-        checkAxis('reverse', ax, x!, 'x');
+        checkAxis('reverse', ax, x, 'x');
         if (seen.has(ax)) throw valueError('reverse', `axes ${JSON.stringify(a.axes)} repeat axis ${ax}`);
         seen.add(ax);
       }
-      return { shape: x!.shape, dtype: x!.dtype };
+      return { shape: x.shape, dtype: x.dtype };
     },
     vjp: [vjp('reverse(g, axes)', (g, c) => lax.reverse(g, c.attrs.axes))],
   },
   gather: {
     doc: 'reference[..., indices, ...] along axis: shape ref[:axis] + shape(indices) + ref[axis+1:]',
     infer: ([ref, idx], a) => {
-      intIndices('gather', idx!);
-      checkAxis('gather', a.axis, ref!, 'reference');
-      const s = ref!.shape;
-      return { shape: [...s.slice(0, a.axis), ...idx!.shape, ...s.slice(a.axis + 1)], dtype: ref!.dtype };
+      intIndices('gather', idx);
+      checkAxis('gather', a.axis, ref, 'reference');
+      const s = ref.shape;
+      return { shape: [...s.slice(0, a.axis), ...idx.shape, ...s.slice(a.axis + 1)], dtype: ref.dtype };
     },
     vjp: [
       vjp('scatter_add(g, indices) into zeros of shape(reference)', (g, c) => {
         const { axis } = c.attrs;
-        return lax.scatterAdd(g, c.inputs[1]!, axis, c.inputs[0]!.shape[axis]!, c.inputs[0]);
+        return lax.scatterAdd(g, c.inputs[1], axis, c.inputs[0].shape[axis]!, c.inputs[0]);
       }),
       null,
     ],
@@ -110,11 +110,11 @@ export const indexingPrims = {
   scatter_add: {
     doc: 'zeros of shape u[:axis] + [size] + u[axis+rank(indices):], with out[.., indices[j], ..] += u[.., j, ..]',
     infer: ([u, idx], a) => {
-      intIndices('scatter_add', idx!);
-      if (u!.dtype === 'bool')
-        throw typeError('scatter_add', `updates must be numeric; got bool of shape ${fmtShape(u!.shape)}`);
-      const s = u!.shape;
-      const n = idx!.shape.length;
+      intIndices('scatter_add', idx);
+      if (u.dtype === 'bool')
+        throw typeError('scatter_add', `updates must be numeric; got bool of shape ${fmtShape(u.shape)}`);
+      const s = u.shape;
+      const n = idx.shape.length;
       const middle = s.slice(a.axis, a.axis + n);
       const size = a.size === UNKNOWN && a.like !== undefined ? a.like.shape[a.axis]! : a.size;
       if (
@@ -122,16 +122,16 @@ export const indexingPrims = {
         (a.size < 0 && !(a.size === UNKNOWN && a.like !== undefined)) ||
         a.axis < 0 ||
         a.axis + n > s.length ||
-        middle.some((d, k) => !agree(d, idx!.shape[k]!))
+        middle.some((d, k) => !agree(d, idx.shape[k]!))
       ) {
         throw valueError(
           'scatter_add',
-          `updates of shape ${fmtShape(s)} do not hold indices of shape ${fmtShape(idx!.shape)} ` +
+          `updates of shape ${fmtShape(s)} do not hold indices of shape ${fmtShape(idx.shape)} ` +
             `at axis ${a.axis} (size ${a.size})`
         );
       }
-      return { shape: [...s.slice(0, a.axis), size, ...s.slice(a.axis + n)], dtype: u!.dtype };
+      return { shape: [...s.slice(0, a.axis), size, ...s.slice(a.axis + n)], dtype: u.dtype };
     },
-    vjp: [vjp('gather(g, indices)', (g, c) => lax.gather(g, c.inputs[1]!, c.attrs.axis)), null],
+    vjp: [vjp('gather(g, indices)', (g, c) => lax.gather(g, c.inputs[1], c.attrs.axis)), null],
   },
-} satisfies { [P in keyof IndexingAttrs]: OpSpec<IndexingAttrs[P]> };
+} satisfies { [P in keyof IndexingAttrs]: OpSpec<P> };

@@ -50,14 +50,14 @@ function pooledShape(op: string, s: readonly number[], a: PoolWindow, arg: strin
 }
 
 function poolRule(op: string, floatOnly: boolean, dtype?: 'int32') {
-  return ([x]: readonly Meta[], a: PoolWindow): Meta => {
-    if (x!.dtype === 'bool' || (floatOnly && !isFloat(x!.dtype))) {
+  return ([x]: readonly [Meta], a: PoolWindow): Meta => {
+    if (x.dtype === 'bool' || (floatOnly && !isFloat(x.dtype))) {
       throw typeError(
         op,
-        `x must be ${floatOnly ? 'a float tensor' : 'numeric'}; got ${x!.dtype} of shape ${fmtShape(x!.shape)}`
+        `x must be ${floatOnly ? 'a float tensor' : 'numeric'}; got ${x.dtype} of shape ${fmtShape(x.shape)}`
       );
     }
-    return { shape: pooledShape(op, x!.shape, a, 'x'), dtype: dtype ?? x!.dtype };
+    return { shape: pooledShape(op, x.shape, a, 'x'), dtype: dtype ?? x.dtype };
   };
 }
 
@@ -69,7 +69,7 @@ export const poolPrims = {
     infer: poolRule('max_pool', false),
     vjp: [
       vjp('scatter_add(g, max_pool_argmax(x)) into zeros of shape(x): g to the first max of each window', (g, c) => {
-        const x = c.inputs[0]!;
+        const x = c.inputs[0];
         const at = lax.maxPoolArgmax(x, windowOf(c.attrs));
         // Flat, with an unknown batch: -1 sizes that K.function resolves from the values.
         const m = isKnown(g.shape) ? sizeOf(g.shape) : UNKNOWN;
@@ -89,25 +89,25 @@ export const poolPrims = {
     infer: poolRule('avg_pool', true),
     vjp: [
       vjp("avg_pool_grad(g): each window's g / count spread over its input elements", (g, c) =>
-        lax.avgPoolGrad(g, windowOf(c.attrs), c.inputs[0]!.shape, c.inputs[0])
+        lax.avgPoolGrad(g, windowOf(c.attrs), c.inputs[0].shape, c.inputs[0])
       ),
     ],
   },
   avg_pool_grad: {
     doc: "the transpose of avg_pool: each window's g / count added to its input elements",
     infer: ([g], a) => {
-      if (!isFloat(g!.dtype))
-        throw typeError('avg_pool_grad', `g must be a float tensor; got ${g!.dtype} of shape ${fmtShape(g!.shape)}`);
+      if (!isFloat(g.dtype))
+        throw typeError('avg_pool_grad', `g must be a float tensor; got ${g.dtype} of shape ${fmtShape(g.shape)}`);
       const want = pooledShape('avg_pool_grad', a.shape, a, 'the input shape');
       const agree =
-        g!.shape.length === want.length &&
-        want.every((d, i) => d === g!.shape[i] || d === UNKNOWN || g!.shape[i] === UNKNOWN);
+        g.shape.length === want.length &&
+        want.every((d, i) => d === g.shape[i] || d === UNKNOWN || g.shape[i] === UNKNOWN);
       if (!agree)
         throw valueError(
           'avg_pool_grad',
-          `g of shape ${fmtShape(g!.shape)} is not the pooled shape ${fmtShape(want)} of ${fmtShape(a.shape)}`
+          `g of shape ${fmtShape(g.shape)} is not the pooled shape ${fmtShape(want)} of ${fmtShape(a.shape)}`
         );
-      return { shape: a.shape.slice(), dtype: g!.dtype };
+      return { shape: a.shape.slice(), dtype: g.dtype };
     },
     vjp: [
       vjp('avg_pool(g): avg_pool_grad is linear, its transpose is avg_pool', (g, c) =>
@@ -115,4 +115,4 @@ export const poolPrims = {
       ),
     ],
   },
-} satisfies { [P in keyof PoolAttrs]: OpSpec<PoolAttrs[P]> };
+} satisfies { [P in keyof PoolAttrs]: OpSpec<P> };

@@ -8,22 +8,21 @@ import { vjp, type OpSpec } from './spec.js';
 import type { Tensor } from '../core/tensor.js';
 
 function reduce(op: string, boolOk: boolean) {
-  return ([x]: readonly Meta[], a: Reduction): Meta => {
-    if (!boolOk && x!.dtype === 'bool')
-      throw typeError(op, `x must be numeric; got bool of shape ${fmtShape(x!.shape)}`);
+  return ([x]: readonly [Meta], a: Reduction): Meta => {
+    if (!boolOk && x.dtype === 'bool') throw typeError(op, `x must be numeric; got bool of shape ${fmtShape(x.shape)}`);
     for (const ax of a.axes) {
-      if (ax < 0 || ax >= x!.shape.length)
-        throw valueError(op, `axis ${ax} is out of range for x of shape ${fmtShape(x!.shape)}`);
+      if (ax < 0 || ax >= x.shape.length)
+        throw valueError(op, `axis ${ax} is out of range for x of shape ${fmtShape(x.shape)}`);
     }
-    return { shape: reducedShape(x!.shape, a.axes, a.keepdims), dtype: x!.dtype };
+    return { shape: reducedShape(x.shape, a.axes, a.keepdims), dtype: x.dtype };
   };
 }
 
 function argReduce(op: string) {
-  return ([x]: readonly Meta[], a: { axis: number }): Meta => {
-    if (a.axis < 0 || a.axis >= x!.shape.length)
-      throw valueError(op, `axis ${a.axis} is out of range for x of shape ${fmtShape(x!.shape)}`);
-    return { shape: reducedShape(x!.shape, [a.axis], false), dtype: 'int64' };
+  return ([x]: readonly [Meta], a: { axis: number }): Meta => {
+    if (a.axis < 0 || a.axis >= x.shape.length)
+      throw valueError(op, `axis ${a.axis} is out of range for x of shape ${fmtShape(x.shape)}`);
+    return { shape: reducedShape(x.shape, [a.axis], false), dtype: 'int64' };
   };
 }
 
@@ -48,8 +47,8 @@ function othersProduct(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 /** max/min: the gradient is shared equally among the tied extremes, as in TensorFlow. */
-function extremumGrad(g: Tensor, c: { inputs: readonly Tensor[]; out: Tensor; attrs: Reduction }): Tensor {
-  const x = c.inputs[0]!;
+function extremumGrad(g: Tensor, c: { inputs: readonly [Tensor]; out: Tensor; attrs: Reduction }): Tensor {
+  const x = c.inputs[0];
   const hit = lax.cast(lax.equal(x, spread(c.out, x, c.attrs)), x.dtype);
   const count = lax.sum(hit, c.attrs.axes, true);
   return lax.div(lax.mul(spread(g, x, c.attrs), hit), count);
@@ -59,7 +58,7 @@ export const reducePrims = {
   sum: {
     doc: 'sum over axes',
     infer: reduce('sum', false),
-    vjp: [vjp('broadcast(g)', (g, c) => spread(g, c.inputs[0]!, c.attrs))],
+    vjp: [vjp('broadcast(g)', (g, c) => spread(g, c.inputs[0], c.attrs))],
   },
   max: {
     doc: 'max over axes',
@@ -79,7 +78,7 @@ export const reducePrims = {
     // cumprod's own VJP is division-free, so the second order is exact too.
     vjp: [
       vjp('broadcast(g) * prod(x_j, j != i)', (g, c) =>
-        lax.mul(spread(g, c.inputs[0]!, c.attrs), othersProduct(c.inputs[0]!, c.attrs.axes))
+        lax.mul(spread(g, c.inputs[0], c.attrs), othersProduct(c.inputs[0], c.attrs.axes))
       ),
     ],
   },
@@ -93,4 +92,4 @@ export const reducePrims = {
     infer: argReduce('argmin'),
     vjp: { nonDifferentiable: 'an index is piecewise constant' },
   },
-} satisfies { [P in keyof ReduceAttrs]: OpSpec<ReduceAttrs[P]> };
+} satisfies { [P in keyof ReduceAttrs]: OpSpec<P> };

@@ -22,10 +22,10 @@ function checkAxis(op: string, x: Meta, axis: number): void {
 }
 
 function scanRule(op: string) {
-  return ([x]: readonly Meta[], a: Scan): Meta => {
-    if (x!.dtype === 'bool') throw typeError(op, `x must be numeric; got bool of shape ${fmtShape(x!.shape)}`);
-    checkAxis(op, x!, a.axis);
-    return { shape: x!.shape.slice(), dtype: x!.dtype };
+  return ([x]: readonly [Meta], a: Scan): Meta => {
+    if (x.dtype === 'bool') throw typeError(op, `x must be numeric; got bool of shape ${fmtShape(x.shape)}`);
+    checkAxis(op, x, a.axis);
+    return { shape: x.shape.slice(), dtype: x.dtype };
   };
 }
 
@@ -71,7 +71,7 @@ export const scanPrims = {
       vjp(
         'cumprod(x, exclusive) * s,  s_k = g_k + x_{k+1} s_{k+1}  (an affine_scan the other way; no division)',
         (g, c) => {
-          const x = c.inputs[0]!;
+          const x = c.inputs[0];
           const { axis, exclusive, reverse } = c.attrs;
           const dir = upstream(reverse);
           const s = lax.affineScan(shift(x, axis, dir), exclusive ? shift(g, axis, dir) : g, axis, !reverse);
@@ -83,33 +83,33 @@ export const scanPrims = {
   affine_scan: {
     doc: 'h_i = a_i * h_{i-1} + b_i along axis, from h = 0 (reverse: h_i = a_i * h_{i+1} + b_i)',
     infer: ([a, b], { axis }) => {
-      if (a!.dtype !== b!.dtype || !sameShape(a!.shape, b!.shape)) {
+      if (a.dtype !== b.dtype || !sameShape(a.shape, b.shape)) {
         throw typeError(
           'affine_scan',
-          `a and b must have the same shape and dtype; got ${a!.dtype} ${fmtShape(a!.shape)} and ${b!.dtype} ${fmtShape(b!.shape)}`
+          `a and b must have the same shape and dtype; got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`
         );
       }
-      if (a!.dtype === 'bool')
-        throw typeError('affine_scan', `a and b must be numeric; got bool of shape ${fmtShape(a!.shape)}`);
-      checkAxis('affine_scan', a!, axis);
-      return { shape: a!.shape.slice(), dtype: a!.dtype };
+      if (a.dtype === 'bool')
+        throw typeError('affine_scan', `a and b must be numeric; got bool of shape ${fmtShape(a.shape)}`);
+      checkAxis('affine_scan', a, axis);
+      return { shape: a.shape.slice(), dtype: a.dtype };
     },
     // The adjoint l_i = g_i + a_{i+1} l_{i+1} runs the other way; h_i depends on a_i through h_{i-1}.
     vjp: [
       vjp('l * h_{i-1},  l = affine_scan(a_{i+1}, g) reversed', (g, c) => {
         const { axis, reverse } = c.attrs;
-        const l = lax.affineScan(shift(c.inputs[0]!, axis, upstream(reverse)), g, axis, !reverse);
+        const l = lax.affineScan(shift(c.inputs[0], axis, upstream(reverse)), g, axis, !reverse);
         return lax.mul(l, shift(c.out, axis, downstream(reverse)));
       }),
       vjp('l = affine_scan(a_{i+1}, g) reversed', (g, c) => {
         const { axis, reverse } = c.attrs;
-        return lax.affineScan(shift(c.inputs[0]!, axis, upstream(reverse)), g, axis, !reverse);
+        return lax.affineScan(shift(c.inputs[0], axis, upstream(reverse)), g, axis, !reverse);
       }),
     ],
   },
   print: {
     doc: 'x unchanged; prints message and x (as tf.print) each time it runs',
-    infer: ([x]) => ({ shape: x!.shape.slice(), dtype: x!.dtype }),
+    infer: ([x]) => ({ shape: x.shape.slice(), dtype: x.dtype }),
     vjp: [vjp('g', (g) => g)],
   },
-} satisfies { [P in keyof ScanAttrs]: OpSpec<ScanAttrs[P]> };
+} satisfies { [P in keyof ScanAttrs]: OpSpec<P> };

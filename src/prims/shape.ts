@@ -16,20 +16,20 @@ export const shapePrims = {
   reshape: {
     doc: 'same values, new shape',
     infer: ([x], a) => {
-      if (isKnown(x!.shape) && isKnown(a.shape) && sizeOf(x!.shape) !== sizeOf(a.shape)) {
+      if (isKnown(x.shape) && isKnown(a.shape) && sizeOf(x.shape) !== sizeOf(a.shape)) {
         throw valueError(
           'reshape',
-          `cannot reshape x of shape ${fmtShape(x!.shape)} (${sizeOf(x!.shape)} values) into ${fmtShape(a.shape)}`
+          `cannot reshape x of shape ${fmtShape(x.shape)} (${sizeOf(x.shape)} values) into ${fmtShape(a.shape)}`
         );
       }
-      return { shape: a.shape, dtype: x!.dtype };
+      return { shape: a.shape, dtype: x.dtype };
     },
-    vjp: [vjp('reshape(g, shape(x))', (g, c) => lax.reshape(g, c.inputs[0]!.shape, c.inputs[0]))],
+    vjp: [vjp('reshape(g, shape(x))', (g, c) => lax.reshape(g, c.inputs[0].shape, c.inputs[0]))],
   },
   transpose: {
     doc: 'permute axes',
     infer: ([x], a) => {
-      const n = x!.shape.length;
+      const n = x.shape.length;
       if (
         a.perm.length !== n ||
         !sameShape(
@@ -39,27 +39,27 @@ export const shapePrims = {
       ) {
         throw valueError(
           'transpose',
-          `pattern ${JSON.stringify(a.perm)} is not a permutation of the ${n} axes of x of shape ${fmtShape(x!.shape)}`
+          `pattern ${JSON.stringify(a.perm)} is not a permutation of the ${n} axes of x of shape ${fmtShape(x.shape)}`
         );
       }
-      return { shape: a.perm.map((p) => x!.shape[p]!), dtype: x!.dtype };
+      return { shape: a.perm.map((p) => x.shape[p]!), dtype: x.dtype };
     },
     vjp: [vjp('transpose(g, inverse(perm))', (g, c) => lax.transpose(g, inversePerm(c.attrs.perm)))],
   },
   broadcast_to: {
     doc: 'repeat along broadcast axes',
     infer: ([x], a) => {
-      const b = broadcastShapes('broadcast_to', x!.shape, a.shape);
+      const b = broadcastShapes('broadcast_to', x.shape, a.shape);
       if (!sameShape(b, a.shape))
-        throw valueError('broadcast_to', `x of shape ${fmtShape(x!.shape)} does not broadcast to ${fmtShape(a.shape)}`);
-      return { shape: a.shape, dtype: x!.dtype };
+        throw valueError('broadcast_to', `x of shape ${fmtShape(x.shape)} does not broadcast to ${fmtShape(a.shape)}`);
+      return { shape: a.shape, dtype: x.dtype };
     },
-    vjp: [vjp('sum of g over the broadcast axes', (g, c) => lax.sumTo(g, c.inputs[0]!))],
+    vjp: [vjp('sum of g over the broadcast axes', (g, c) => lax.sumTo(g, c.inputs[0]))],
   },
   slice: {
     doc: 'x[begin : begin + size]',
     infer: ([x], a) => {
-      const s = x!.shape;
+      const s = x.shape;
       const like = a.like?.shape;
       const size = a.size.map((n, i) => (n === UNKNOWN && like !== undefined ? like[i]! : n));
       const ok =
@@ -79,11 +79,11 @@ export const shapePrims = {
           'slice',
           `begin ${JSON.stringify(a.begin)} and size ${JSON.stringify(a.size)} do not fit x of shape ${fmtShape(s)}`
         );
-      return { shape: size, dtype: x!.dtype };
+      return { shape: size, dtype: x.dtype };
     },
     vjp: [
       vjp('pad g with zeros back to shape(x)', (g, c) => {
-        const x = c.inputs[0]!;
+        const x = c.inputs[0];
         const after = (b: number, i: number) => (x.shape[i]! < 0 ? UNKNOWN : x.shape[i]! - b - g.shape[i]!);
         return lax.pad(
           g,
@@ -98,24 +98,24 @@ export const shapePrims = {
     infer: ([x], a) => {
       const like = a.like?.shape;
       if (
-        a.pads.length !== x!.shape.length ||
-        (like !== undefined && like.length !== x!.shape.length) ||
+        a.pads.length !== x.shape.length ||
+        (like !== undefined && like.length !== x.shape.length) ||
         a.pads.some(([p, q]) => p < 0 || (q < 0 && !(q === UNKNOWN && like !== undefined)))
       ) {
-        throw valueError('pad', `paddings ${JSON.stringify(a.pads)} do not fit x of shape ${fmtShape(x!.shape)}`);
+        throw valueError('pad', `paddings ${JSON.stringify(a.pads)} do not fit x of shape ${fmtShape(x.shape)}`);
       }
       const dim = (d: number, [p, q]: [number, number], i: number) => (q < 0 ? like![i]! : d < 0 ? UNKNOWN : d + p + q);
-      return { shape: x!.shape.map((d, i) => dim(d, a.pads[i]!, i)), dtype: x!.dtype };
+      return { shape: x.shape.map((d, i) => dim(d, a.pads[i]!, i)), dtype: x.dtype };
     },
     vjp: [
       vjp('g[pad_before : pad_before + shape(x)]', (g, c) =>
         lax.slice(
           g,
           c.attrs.pads.map(([p]) => p),
-          c.inputs[0]!.shape,
+          c.inputs[0].shape,
           c.inputs[0]
         )
       ),
     ],
   },
-} satisfies { [P in keyof ShapeAttrs]: OpSpec<ShapeAttrs[P]> };
+} satisfies { [P in keyof ShapeAttrs]: OpSpec<P> };

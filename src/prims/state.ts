@@ -5,10 +5,10 @@ import type { StateAttrs } from '../core/primitives.js';
 
 export const statePrims = {
   // The snapshot of a variable's current value; its gradient flows to the variable.
-  read_variable: { doc: 'the current value of a variable', infer: ([v]) => v!, vjp: [vjp('g', (g) => g)] },
+  read_variable: { doc: 'the current value of a variable', infer: ([v]) => v, vjp: [vjp('g', (g) => g)] },
   stop_gradient: {
     doc: 'x, as a constant',
-    infer: ([x]) => x!,
+    infer: ([x]) => x,
     vjp: { nonDifferentiable: 'stop_gradient blocks the flow by design' },
   },
   custom: {
@@ -22,4 +22,4 @@ export const statePrims = {
       ),
     },
   },
-} satisfies { [P in keyof StateAttrs]: OpSpec<StateAttrs[P]> };
+} satisfies { [P in keyof StateAttrs]: OpSpec<P> };

@@ -11,7 +11,8 @@ import { scanPrims } from './scan.js';
 import { convPrims } from './conv.js';
 import { poolPrims } from './pool.js';
 import { registerTable } from './apply.js';
-import type { PrimTable } from './spec.js';
+import type { AnySpec, PrimTable } from './spec.js';
+import type { Prim } from '../core/primitives.js';
 import { statePrims } from './state.js';
 
 export const PRIMS: PrimTable = {
@@ -26,6 +27,15 @@ export const PRIMS: PrimTable = {
   ...poolPrims,
   ...activationPrims,
 };
+
+/**
+ * A primitive's entry seen without knowing which one it is (backprop, explain,
+ * anomaly): its inputs as a plain list. Callers pass the node's own inputs,
+ * whose count apply checked against the primitive's arity.
+ */
+export function specOf(prim: Prim): AnySpec {
+  return PRIMS[prim] as unknown as AnySpec;
+}
 
 // apply finds the table through this registration (the rules call apply through lax).
 registerTable(PRIMS);

@@ -645,9 +645,7 @@ function softmaxRef(data: ArrayLike<number>, shape: number[], axis: number): num
 function nestOf(flat: number[], shape: number[]): NestedArray {
   if (shape.length === 0) return flat[0]!;
   const step = flat.length / shape[0]!;
-  return Array.from({ length: shape[0]! }, (_, i) =>
-    nestOf(flat.slice(i * step, (i + 1) * step), shape.slice(1))
-  ) as NestedArray;
+  return Array.from({ length: shape[0]! }, (_, i) => nestOf(flat.slice(i * step, (i + 1) * step), shape.slice(1)));
 }
 
 describe('softmax', () => {
@@ -722,7 +720,7 @@ describe('softmax', () => {
   it('gradient y (g - sum(g y)): first and second order as the composed exp / sum form', () => {
     const data = Float64Array.from(uniform(12, -3, 3, 4));
     const x = K.variable(ndarray(data, [3, 4]), 'float64');
-    const w = K.constant(nestOf(Array.from(uniform(12, -1, 1, 8)), [3, 4]) as number[][], 'float64');
+    const w = K.constant(nestOf(Array.from(uniform(12, -1, 1, 8)), [3, 4]), 'float64');
     const composed = (t: K.Tensor) => {
       const e = K.exp(K.subtract(t, K.stop_gradient(K.max(t, -1, true))));
       return K.divide(e, K.sum(e, -1, true));

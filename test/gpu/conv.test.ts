@@ -22,7 +22,7 @@ import { sizeOf } from '../../src/core/shape.js';
 import { cachedKernelCount } from '../../src/gpu/context.js';
 import { gpuBackend, REFUSALS } from '../../src/gpu/index.js';
 import type { GpuData } from '../../src/gpu/memory.js';
-import { PRIMS } from '../../src/prims/table.js';
+import { specOf } from '../../src/prims/table.js';
 import type { ConvAttrs, ConvGeometry, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => setCurrentDevice('cpu'));
@@ -45,10 +45,18 @@ type P = keyof ConvAttrs;
 
 function run<Q extends P>(prim: Q, inputs: readonly Nd[], attrs: ConvAttrs[Q]): { cpu: Nd; gpu: Nd; out: Meta } {
   const metas = inputs.map((x) => ({ shape: x.shape.slice(), dtype: 'float32' as const }));
-  const out = PRIMS[prim].infer(metas, attrs as never);
-  const cpu = (cpuBackend.kernels[prim] as (i: Nd[], a: ConvAttrs[Q], o: Meta) => Nd)(inputs.slice(), attrs, out);
+  const out = specOf(prim).infer(metas, attrs);
+  const cpu = (cpuBackend.kernels[prim] as unknown as (i: Nd[], a: ConvAttrs[Q], o: Meta) => Nd)(
+    inputs.slice(),
+    attrs,
+    out
+  );
   const ups = inputs.map((x) => gpuBackend.upload(x, 'float32'));
-  const g = (gpuBackend.kernels[prim] as (i: GpuData[], a: ConvAttrs[Q], o: Meta) => GpuData)(ups, attrs, out);
+  const g = (gpuBackend.kernels[prim] as unknown as (i: GpuData[], a: ConvAttrs[Q], o: Meta) => GpuData)(
+    ups,
+    attrs,
+    out
+  );
   expect(g.shape).toEqual(out.shape);
   const gpu = gpuBackend.download(g, out.shape, 'float32');
   g.buf.free();

@@ -56,13 +56,13 @@ export function host(shape: readonly number[], dtype: DType, gen: () => number, 
   if (layout === 'transposed') {
     const rev = shape.slice().reverse();
     const base = fill(ndarray(allocate(dtype, sizeOf(rev)), rev) as Nd);
-    return base.transpose(...[...Array(rank).keys()].reverse()) as Nd;
+    return base.transpose(...[...Array(rank).keys()].reverse());
   }
   if (layout === 'sliced') {
     const big = shape.map((d) => d + 2);
     const base = fill(ndarray(allocate(dtype, sizeOf(big)), big) as Nd);
-    return base.lo(...shape.map(() => 1)).hi(...shape) as Nd;
+    return base.lo(...shape.map(() => 1)).hi(...shape);
   }
   const base = fill(ndarray(allocate(dtype, sizeOf(shape)), shape.slice()) as Nd);
-  return base.step(...shape.map((_, i) => (i === 0 ? -1 : 1))) as Nd;
+  return base.step(...shape.map((_, i) => (i === 0 ? -1 : 1)));
 }

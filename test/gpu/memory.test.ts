@@ -36,7 +36,7 @@ describe('gpu memory', () => {
       const [g] = K.gradients(loss, [w]);
       K.update_sub(w, K.multiply(g!, 0.01));
       if (step % 1000 === 0) {
-        const v = K.eval(loss).get() as number;
+        const v = K.eval(loss).get();
         if (step === 0) firstLoss = v;
         lastLoss = v;
         counts.push(await settle());

@@ -16,7 +16,7 @@ import { sizeOf } from '../../src/core/shape.js';
 import { cachedKernelCount } from '../../src/gpu/context.js';
 import { gpuBackend, REFUSALS } from '../../src/gpu/index.js';
 import type { GpuData } from '../../src/gpu/memory.js';
-import { PRIMS } from '../../src/prims/table.js';
+import { specOf } from '../../src/prims/table.js';
 import type { PoolAttrs, PoolWindow, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => setCurrentDevice('cpu'));
@@ -37,10 +37,14 @@ type PoolPrim = keyof PoolAttrs;
 
 /** Run `prim` on both devices and compare: exactly, or within rtol. Returns the cpu result. */
 function check<P extends PoolPrim>(prim: P, x: Nd, dtype: DType, attrs: PoolAttrs[P], rtol = 0): Nd {
-  const out: Meta = PRIMS[prim].infer([{ shape: x.shape.slice(), dtype }], attrs as never);
-  const cpu = (cpuBackend.kernels[prim] as (i: Nd[], a: PoolAttrs[P], o: Meta) => Nd)([x], attrs, out);
+  const out: Meta = specOf(prim).infer([{ shape: x.shape.slice(), dtype }], attrs);
+  const cpu = (cpuBackend.kernels[prim] as unknown as (i: Nd[], a: PoolAttrs[P], o: Meta) => Nd)([x], attrs, out);
   const up = gpuBackend.upload(x, dtype);
-  const gpu = (gpuBackend.kernels[prim] as (i: GpuData[], a: PoolAttrs[P], o: Meta) => GpuData)([up], attrs, out);
+  const gpu = (gpuBackend.kernels[prim] as unknown as (i: GpuData[], a: PoolAttrs[P], o: Meta) => GpuData)(
+    [up],
+    attrs,
+    out
+  );
   expect(gpu.shape, `${prim}: shape`).toEqual(out.shape);
   const got = copyOut(gpuBackend.download(gpu, out.shape, out.dtype), out.dtype).data;
   gpu.buf.free();

@@ -21,7 +21,7 @@ import { Tensor } from '../../src/core/tensor.js';
 import { gpuBackend } from '../../src/gpu/index.js';
 import { BLOCK } from '../../src/gpu/kernels/scan.js';
 import type { GpuData } from '../../src/gpu/memory.js';
-import { PRIMS } from '../../src/prims/table.js';
+import { specOf } from '../../src/prims/table.js';
 import * as lax from '../../src/prims/lax.js';
 import type { Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
 
@@ -58,10 +58,18 @@ function run<P extends Prim>(
   attrs: PrimAttrs[P]
 ): { cpu: Nd; gpu: Nd; out: Meta } {
   const metas = inputs.map((x, i) => ({ shape: x.shape.slice(), dtype: dtypes[i]! }));
-  const out = PRIMS[prim].infer(metas, attrs as never);
-  const cpu = (cpuBackend.kernels[prim] as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(inputs.slice(), attrs, out);
+  const out = specOf(prim).infer(metas, attrs);
+  const cpu = (cpuBackend.kernels[prim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
+    inputs.slice(),
+    attrs,
+    out
+  );
   const ups = inputs.map((x, i) => gpuBackend.upload(x, dtypes[i]!));
-  const g = (gpuBackend.kernels[prim] as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData)(ups, attrs, out);
+  const g = (gpuBackend.kernels[prim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData)(
+    ups,
+    attrs,
+    out
+  );
   expect(g.shape).toEqual(out.shape);
   const gpu = gpuBackend.download(g, out.shape, out.dtype);
   g.buf.free();

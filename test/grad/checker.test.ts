@@ -110,7 +110,7 @@ describe('checkCase, first order', () => {
 });
 
 /** Run `body` with exp's VJP replaced (a broken primitive the checker must catch). */
-function withExpVjp(rule: Vjp<Record<string, never>>, body: () => void): void {
+function withExpVjp(rule: Vjp<'exp'>, body: () => void): void {
   const spec = PRIMS.exp as { vjp: unknown };
   const saved = spec.vjp;
   spec.vjp = [rule];

@@ -2,8 +2,8 @@
 // primitives' VJP formulas, cotangents and gradients; its gradients are K.gradients'.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as K from '../../src/index.js';
-import { PRIMS } from '../../src/prims/table.js';
-import type { Vjp } from '../../src/prims/spec.js';
+import { type PRIMS, specOf } from '../../src/prims/table.js';
+import type { AnyVjp } from '../../src/prims/spec.js';
 import { EXAMPLES } from '../../examples/explain/index.js';
 import { expectClose, expectError } from '../helpers.js';
 
@@ -18,7 +18,7 @@ function steps(text: string): string[][] {
 
 /** The formula text the primitive's table gives for input `i`. */
 function formula(op: keyof typeof PRIMS, i: number): string {
-  const vjp = PRIMS[op].vjp as unknown as { variadic?: Vjp<unknown> } & readonly (Vjp<unknown> | null)[];
+  const vjp = specOf(op).vjp as { variadic?: AnyVjp } & readonly (AnyVjp | null)[];
   return (vjp.variadic ?? vjp[i]!).formula;
 }
 

@@ -209,7 +209,7 @@ describe('gradients', () => {
       [1, 0.5],
       [-1, 2],
     ];
-    const [fx, fv] = K.function([x as K.Placeholder], [gx!, gv!])([xs]);
+    const [fx, fv] = K.function([x], [gx!, gv!])([xs]);
     const c = f64(xs);
     const [ex, ev] = K.gradients(K.sum(K.multiply(K.exp(K.multiply(c, v)), c)), [c, v]);
     expectClose(K.constant(fx!, 'float64'), ex!.toArray(), 1e-12);

@@ -203,13 +203,7 @@ describe('function', () => {
   it('checks its arguments when built, naming function', () => {
     const x = K.placeholder([2]);
     const v = K.variable([1, 2]);
-    expectError(
-      () => K.function([K.constant([1, 2])] as unknown as K.Placeholder[], [x]),
-      K.TypeError,
-      'function',
-      'inputs',
-      'placeholders'
-    );
+    expectError(() => K.function([K.constant([1, 2])], [x]), K.TypeError, 'function', 'inputs', 'placeholders');
     expectError(() => K.function(x as unknown as K.Placeholder[], [x]), K.TypeError, 'function', 'inputs');
     // A gradient that does not exist (null) is not an output.
     const [none] = K.gradients(K.sum(x), [K.placeholder([2])]);

@@ -202,7 +202,7 @@ describe('name_scope', () => {
   it('names op results after the Keras function that made them, as TF names graph ops', () => {
     const x = K.constant([1, 2, 3]);
     const [s, m, d] = K.name_scope('stats', () => [K.add(x, x), K.mean(x), K.dot(K.ones([2, 3]), K.ones([3, 1]))]);
-    expect([s!.name, m!.name, d!.name]).toEqual(['stats/add', 'stats/mean', 'stats/dot']);
+    expect([s.name, m.name, d.name]).toEqual(['stats/add', 'stats/mean', 'stats/dot']);
     expect(K.add(x, x).name).toBeNull();
   });
 

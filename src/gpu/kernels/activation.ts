@@ -2,7 +2,7 @@
 // the existing reduction and map kernels (max, x - max, exp, sum, a division;
 // the intermediates freed as it goes); the gradients of sigmoid and tanh are
 // one map each.
-import type { Kernel } from '../../core/backend.js';
+import type { Kernel, KernelOf } from '../../core/backend.js';
 import type { GpuData } from '../memory.js';
 import { broadcastRead, runMap } from './common.js';
 import { gpuElementwise } from './elementwise.js';
@@ -11,11 +11,11 @@ import type { ActivationAttrs, Meta } from '../../core/primitives.js';
 
 const E = {} as Record<string, never>;
 
-const softmax: Kernel<ActivationAttrs['softmax'], GpuData> = ([x], { axis }, out) => {
+const softmax: Kernel<'softmax', GpuData> = ([x], { axis }, out) => {
   const kept: Meta = { shape: out.shape.map((d, i) => (i === axis ? 1 : d)), dtype: out.dtype };
   const reduce = { axes: [axis], keepdims: true };
-  const m = gpuReduce.max([x!], reduce, kept);
-  const shifted = gpuElementwise.sub([x!, m], E, out);
+  const m = gpuReduce.max([x], reduce, kept);
+  const shifted = gpuElementwise.sub([x, m], E, out);
   m.buf.free();
   const e = gpuElementwise.exp([shifted], E, out);
   shifted.buf.free();
@@ -27,12 +27,12 @@ const softmax: Kernel<ActivationAttrs['softmax'], GpuData> = ([x], { axis }, out
 };
 
 /** A map of the output y (a0) and the cotangent g (a1). */
-function grad(prim: string, body: string): Kernel<unknown, GpuData> {
+function grad(prim: string, body: string): KernelOf<2, unknown, GpuData> {
   return ([y, g], _attrs, out) =>
-    runMap(prim, out.shape, out.dtype, [broadcastRead(y!, out.shape), broadcastRead(g!, out.shape)], body);
+    runMap(prim, out.shape, out.dtype, [broadcastRead(y, out.shape), broadcastRead(g, out.shape)], body);
 }
 
-export const gpuActivation: { [P in keyof ActivationAttrs]: Kernel<ActivationAttrs[P], GpuData> } = {
+export const gpuActivation: { [P in keyof ActivationAttrs]: Kernel<P, GpuData> } = {
   softmax,
   sigmoid_grad: grad('sigmoid_grad', 'v = a1 * (a0 * (1 - a0));'),
   tanh_grad: grad('tanh_grad', 'v = a1 * (1 - a0 * a0);'),

@@ -173,7 +173,7 @@ export function runMap(
   const args: KernelVariable[] = [];
   reads.forEach((r, k) => {
     params.push(`x${k}`);
-    args.push(valueOf(r.data, prim) as KernelVariable);
+    args.push(valueOf(r.data, prim));
   });
   for (let i = 1; i < rank; i++) {
     params.push(`d${i}`);

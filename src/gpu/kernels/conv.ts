@@ -236,13 +236,7 @@ function run(prim: keyof ConvAttrs, p: GpuData, q: GpuData, geometry: number[], 
   const size = sizeOf(out.shape);
   if (size === 0) return emptyData(out.shape);
   const chunks = Math.max(1, Math.ceil(count / CHUNK));
-  const args: KernelVariable[] = [
-    valueOf(p, prim) as KernelVariable,
-    valueOf(q, prim) as KernelVariable,
-    ...geometry,
-    count,
-    chunks,
-  ];
+  const args: KernelVariable[] = [valueOf(p, prim), valueOf(q, prim), ...geometry, count, chunks];
   const value = runKernel(prim, kernelFor(prim, SOURCES[prim], [IDIV]), size * chunks, args);
   if (chunks === 1) return wrapValue(value, out.shape);
   return combine(prim, 'sum', wrapValue(value, [size, chunks]), 0, out.shape, out.dtype);
@@ -264,32 +258,25 @@ export function convTerms(
   return sizeOf(q.slice(0, -1));
 }
 
-export const gpuConv: { [P in keyof ConvAttrs]: Kernel<ConvAttrs[P], GpuData> } = {
+export const gpuConv: { [P in keyof ConvAttrs]: Kernel<P, GpuData> } = {
   conv: ([x, w], a, out) =>
-    run(
-      'conv',
-      x!,
-      w!,
-      geometryArgs(a, x!.shape, out.shape, w!.shape.slice(0, -2)),
-      convTerms('conv', [x!, w!], out),
-      out
-    ),
+    run('conv', x, w, geometryArgs(a, x.shape, out.shape, w.shape.slice(0, -2)), convTerms('conv', [x, w], out), out),
   conv_backprop_input: ([g, w], a, out) =>
     run(
       'conv_backprop_input',
-      g!,
-      w!,
-      geometryArgs(a, out.shape, g!.shape, w!.shape.slice(0, -2)),
-      convTerms('conv_backprop_input', [g!, w!], out),
+      g,
+      w,
+      geometryArgs(a, out.shape, g.shape, w.shape.slice(0, -2)),
+      convTerms('conv_backprop_input', [g, w], out),
       out
     ),
   conv_backprop_filter: ([x, g], a, out) =>
     run(
       'conv_backprop_filter',
-      x!,
-      g!,
-      geometryArgs(a, x!.shape, g!.shape, a.kernelSize),
-      convTerms('conv_backprop_filter', [x!, g!], out),
+      x,
+      g,
+      geometryArgs(a, x.shape, g.shape, a.kernelSize),
+      convTerms('conv_backprop_filter', [x, g], out),
       out
     ),
 };

@@ -5,7 +5,7 @@
 // only absolutely accurate near 1, log(1 + x) loses small x, and Math.round
 // is floor(x + 0.5). sin and cos are GLSL's: within 2e-7 of the cpu for
 // |x| <= 1e6, meaningless beyond about 1e7 (its range reduction fails).
-import type { Kernel } from '../../core/backend.js';
+import type { Kernel, KernelOf } from '../../core/backend.js';
 import type { GpuData } from '../memory.js';
 import { broadcastRead, runMap, type Read } from './common.js';
 import type { ElementwiseAttrs } from '../../core/primitives.js';
@@ -97,20 +97,20 @@ const POW = `function powf(x, y, nan) {
   return r;
 }`;
 
-function unary(prim: string, body: string, functions: string[] = []): Kernel<unknown, GpuData> {
-  return ([a], _attrs, out) => runMap(prim, out.shape, out.dtype, [broadcastRead(a!, out.shape)], body, functions);
+function unary(prim: string, body: string, functions: string[] = []): KernelOf<1, unknown, GpuData> {
+  return ([a], _attrs, out) => runMap(prim, out.shape, out.dtype, [broadcastRead(a, out.shape)], body, functions);
 }
 
-function binary(prim: string, body: string, functions: string[] = []): Kernel<unknown, GpuData> {
+function binary(prim: string, body: string, functions: string[] = []): KernelOf<2, unknown, GpuData> {
   return ([a, b], _attrs, out) => {
-    const reads: Read[] = [broadcastRead(a!, out.shape), broadcastRead(b!, out.shape)];
+    const reads: Read[] = [broadcastRead(a, out.shape), broadcastRead(b, out.shape)];
     return runMap(prim, out.shape, out.dtype, reads, body, functions);
   };
 }
 
 const compare = (prim: string, op: string) => binary(prim, `if (a0 ${op} a1) { v = 1; }`);
 
-export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<ElementwiseAttrs[P], GpuData> } = {
+export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, GpuData> } = {
   neg: unary('neg', 'v = -a0;'),
   abs: unary('abs', 'v = Math.abs(a0);'),
   // sign(NaN) is NaN, sign(-0) is -0: return the input where it is neither > 0 nor < 0.
@@ -147,7 +147,7 @@ export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   less_equal: compare('less_equal', '<='),
 
   where: ([c, a, b], _attrs, out) => {
-    const reads = [c!, a!, b!].map((d) => broadcastRead(d, out.shape));
+    const reads = [c, a, b].map((d) => broadcastRead(d, out.shape));
     return runMap('where', out.shape, out.dtype, reads, 'v = a2; if (a0 !== 0) { v = a1; }');
   },
   // Values are float32 already; the target dtype's store does the rest
@@ -155,6 +155,6 @@ export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<Elementwise
   cast: ([a], attrs, out) => {
     const body =
       attrs.dtype === 'bool' ? 'if (a0 !== 0) { v = 1; }' : attrs.dtype === 'int64' ? 'v = Math.trunc(a0);' : 'v = a0;';
-    return runMap(`cast to ${attrs.dtype}`, out.shape, out.dtype, [broadcastRead(a!, out.shape)], body);
+    return runMap(`cast to ${attrs.dtype}`, out.shape, out.dtype, [broadcastRead(a, out.shape)], body);
   },
 };

@@ -134,16 +134,16 @@ ${storeLine(dtype)}return v;
 }`;
 }
 
-export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P], GpuData> } = {
+export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<P, GpuData> } = {
   reverse: ([x], { axes }, out) => {
-    const strides = stridesOf(x!.shape);
+    const strides = stridesOf(x.shape);
     let offset = 0;
     for (const ax of axes) {
-      const d = x!.shape[ax]!;
+      const d = x.shape[ax]!;
       if (d > 0) offset += (d - 1) * strides[ax]!;
       strides[ax] = -strides[ax]!;
     }
-    return runMap('reverse', out.shape, out.dtype, [{ data: x!, strides, offset }], 'v = a0;');
+    return runMap('reverse', out.shape, out.dtype, [{ data: x, strides, offset }], 'v = a0;');
   },
   concat: (xs, { axis }, out) => {
     const size = sizeOf(out.shape);
@@ -156,23 +156,17 @@ export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     return { buf: joined.buf, shape: out.shape.slice(), size };
   },
   gather: ([ref, idx], { axis }, out) => {
-    const r = ref!;
+    const r = ref;
     const dim = r.shape[axis]!;
-    hostIndices('gather', idx!, dim, axis, 'reference', r.shape);
+    hostIndices('gather', idx, dim, axis, 'reference', r.shape);
     const size = sizeOf(out.shape);
     if (size === 0) return emptyData(out.shape);
     const inner = sizeOf(r.shape.slice(axis + 1));
-    const args: KernelVariable[] = [
-      valueOf(r, 'gather') as KernelVariable,
-      valueOf(idx!, 'gather') as KernelVariable,
-      idx!.size,
-      inner,
-      dim,
-    ];
+    const args: KernelVariable[] = [valueOf(r, 'gather'), valueOf(idx, 'gather'), idx.size, inner, dim];
     return wrapValue(runKernel('gather', kernelFor('gather', GATHER, [IDIV]), size, args), out.shape);
   },
   scatter_add: ([u, idx], { axis, size }, out) => {
-    const ids = hostIndices('scatter_add', idx!, size, axis, 'the result', out.shape);
+    const ids = hostIndices('scatter_add', idx, size, axis, 'the result', out.shape);
     const total = sizeOf(out.shape);
     if (total === 0) return emptyData(out.shape);
     // Counting sort of the update positions by target: ends[r] closes segment r.
@@ -200,10 +194,10 @@ export const gpuIndexing: { [P in keyof IndexingAttrs]: Kernel<IndexingAttrs[P],
     try {
       for (let ch = 0; ch < passes; ch++) {
         const args: KernelVariable[] = [
-          valueOf(u!, 'scatter_add') as KernelVariable,
-          valueOf(permData, 'scatter_add') as KernelVariable,
-          valueOf(endsData, 'scatter_add') as KernelVariable,
-          valueOf(prev ?? permData, 'scatter_add') as KernelVariable,
+          valueOf(u, 'scatter_add'),
+          valueOf(permData, 'scatter_add'),
+          valueOf(endsData, 'scatter_add'),
+          valueOf(prev ?? permData, 'scatter_add'),
           prev === null ? 1 : 0,
           ch,
           size,

@@ -37,23 +37,16 @@ function source(dtype: DType): string {
 }`;
 }
 
-export const gpuLinalg: { [P in keyof LinalgAttrs]: Kernel<LinalgAttrs[P], GpuData> } = {
+export const gpuLinalg: { [P in keyof LinalgAttrs]: Kernel<P, GpuData> } = {
   matmul: ([a, b], _attrs, out) => {
     const size = sizeOf(out.shape);
     if (size === 0) return emptyData(out.shape);
     const batched = out.shape.length === 3;
-    const m = a!.shape[batched ? 1 : 0]!,
-      k = a!.shape[batched ? 2 : 1]!,
-      n = b!.shape[batched ? 2 : 1]!;
+    const m = a.shape[batched ? 1 : 0]!,
+      k = a.shape[batched ? 2 : 1]!,
+      n = b.shape[batched ? 2 : 1]!;
     const chunks = Math.max(1, Math.ceil(k / CHUNK));
-    const args: KernelVariable[] = [
-      valueOf(a!, 'matmul') as KernelVariable,
-      valueOf(b!, 'matmul') as KernelVariable,
-      m,
-      k,
-      n,
-      chunks,
-    ];
+    const args: KernelVariable[] = [valueOf(a, 'matmul'), valueOf(b, 'matmul'), m, k, n, chunks];
     const value = runKernel('matmul', kernelFor('matmul', source(out.dtype), [IDIV, WRAP]), size * chunks, args);
     if (chunks === 1) return wrapValue(value, out.shape);
     return combine('matmul', 'sum', wrapValue(value, [size, chunks]), 0, out.shape, out.dtype);

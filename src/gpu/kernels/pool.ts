@@ -11,7 +11,7 @@
 // more than CHUNK cells (gpu.js caps argument-bounded loops there, and llvmpipe
 // ends a shader after 65535 iterations), so the dispatcher runs those on the cpu.
 import type { KernelVariable } from 'gpu.js';
-import type { Kernel } from '../../core/backend.js';
+import type { Kernel, KernelOf } from '../../core/backend.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
@@ -122,15 +122,15 @@ function gradSource(r: number): string {
   return `function (${params.join(', ')}) {\n${body}}`;
 }
 
-function forward(prim: 'max_pool' | 'max_pool_argmax' | 'avg_pool', mode: Mode): Kernel<PoolWindow, GpuData> {
+function forward(prim: 'max_pool' | 'max_pool_argmax' | 'avg_pool', mode: Mode): KernelOf<1, PoolWindow, GpuData> {
   return ([x], a, out) => {
     if (sizeOf(out.shape) === 0) return emptyData(out.shape);
     const K = sizeOf(a.window);
-    const spatial = x!.shape.slice(1, -1);
+    const spatial = x.shape.slice(1, -1);
     const r = spatial.length;
     const { out: outSp, before } = poolGeometry(spatial, a);
-    const strides = stridesOf(x!.shape);
-    const args: KernelVariable[] = [valueOf(x!, prim) as KernelVariable, x!.shape.at(-1)!, strides[0]!, K];
+    const strides = stridesOf(x.shape);
+    const args: KernelVariable[] = [valueOf(x, prim), x.shape.at(-1)!, strides[0]!, K];
     for (let i = 0; i < r; i++)
       args.push(outSp[i]!, spatial[i]!, a.window[i]!, a.strides[i]!, before[i]!, strides[i + 1]!);
     const fn = kernelFor(prim, forwardSource(r, mode), [IDIV]);
@@ -138,7 +138,7 @@ function forward(prim: 'max_pool' | 'max_pool_argmax' | 'avg_pool', mode: Mode):
   };
 }
 
-export const gpuPool: { [P in keyof PoolAttrs]: Kernel<PoolAttrs[P], GpuData> } = {
+export const gpuPool: { [P in keyof PoolAttrs]: Kernel<P, GpuData> } = {
   max_pool: forward('max_pool', 'max'),
   max_pool_argmax: forward('max_pool_argmax', 'argmax'),
   avg_pool: forward('avg_pool', 'avg'),
@@ -147,8 +147,8 @@ export const gpuPool: { [P in keyof PoolAttrs]: Kernel<PoolAttrs[P], GpuData> } 
     const spatial = a.shape.slice(1, -1);
     const r = spatial.length;
     const { out: outSp, before } = poolGeometry(spatial, a);
-    const gStrides = stridesOf(g!.shape);
-    const args: KernelVariable[] = [valueOf(g!, 'avg_pool_grad') as KernelVariable, a.shape.at(-1)!, gStrides[0]!];
+    const gStrides = stridesOf(g.shape);
+    const args: KernelVariable[] = [valueOf(g, 'avg_pool_grad'), a.shape.at(-1)!, gStrides[0]!];
     for (let i = 0; i < r; i++)
       args.push(spatial[i]!, outSp[i]!, a.window[i]!, a.strides[i]!, before[i]!, gStrides[i + 1]!);
     const fn = kernelFor('avg_pool_grad', gradSource(r), [IDIV]);

@@ -8,13 +8,13 @@
 // As the cpu kernels: NaN wins max/min; argmax/argmin return the first index
 // of the extreme, or 0 when the first element is NaN (nothing beats it).
 import type { KernelVariable } from 'gpu.js';
-import type { Kernel } from '../../core/backend.js';
+import type { Kernel, KernelOf } from '../../core/backend.js';
 import { highest, lowest, type DType } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { CHUNK, collapse, coordLines, emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
-import type { ReduceAttrs } from '../../core/primitives.js';
+import type { ReduceAttrs, Reduction } from '../../core/primitives.js';
 
 type FoldName = 'sum' | 'prod' | 'max' | 'min' | 'nanmax' | 'nanmin' | 'first';
 
@@ -118,8 +118,8 @@ export function reduceRun(
   const count = sizeOf(axes.map((i) => x.shape[i]!));
   const chunks = Math.max(1, Math.ceil(count / CHUNK));
   const fold = FOLDS[name];
-  const args: KernelVariable[] = [valueOf(x, prim) as KernelVariable];
-  if (ref !== undefined) args.push(valueOf(ref, prim) as KernelVariable);
+  const args: KernelVariable[] = [valueOf(x, prim)];
+  if (ref !== undefined) args.push(valueOf(ref, prim));
   args.push(...k.dims.slice(1), ...k.strides[0]!, ...r.dims, ...r.strides[0]!, count, chunks, init);
   const fn = kernelFor(prim, source(fold, k.dims.length, r.dims.length, ref !== undefined, dtype), [IDIV, WRAP]);
   const value = runKernel(prim, fn, outSize * chunks, args);
@@ -143,26 +143,26 @@ export function combine(
   }
 }
 
-function fold(name: 'sum' | 'prod' | 'max' | 'min', init: (d: DType) => number): Kernel<ReduceAttrs['sum'], GpuData> {
-  return ([x], attrs, out) => reduceRun(name, name, x!, attrs.axes, init(out.dtype), out.shape, out.dtype);
+function fold(name: 'sum' | 'prod' | 'max' | 'min', init: (d: DType) => number): KernelOf<1, Reduction, GpuData> {
+  return ([x], attrs, out) => reduceRun(name, name, x, attrs.axes, init(out.dtype), out.shape, out.dtype);
 }
 
 /** The extreme without NaN, then the first index holding it. */
-function argFold(prim: 'argmax' | 'argmin'): Kernel<ReduceAttrs['argmax'], GpuData> {
+function argFold(prim: 'argmax' | 'argmin'): KernelOf<1, { axis: number }, GpuData> {
   return ([x], { axis }, out) => {
     const extreme =
       prim === 'argmax'
-        ? reduceRun(prim, 'nanmax', x!, [axis], -Infinity, out.shape, 'float32')
-        : reduceRun(prim, 'nanmin', x!, [axis], Infinity, out.shape, 'float32');
+        ? reduceRun(prim, 'nanmax', x, [axis], -Infinity, out.shape, 'float32')
+        : reduceRun(prim, 'nanmin', x, [axis], Infinity, out.shape, 'float32');
     try {
-      return reduceRun(prim, 'first', x!, [axis], x!.shape[axis]!, out.shape, out.dtype, extreme);
+      return reduceRun(prim, 'first', x, [axis], x.shape[axis]!, out.shape, out.dtype, extreme);
     } finally {
       extreme.buf.free();
     }
   };
 }
 
-export const gpuReduce: { [P in keyof ReduceAttrs]: Kernel<ReduceAttrs[P], GpuData> } = {
+export const gpuReduce: { [P in keyof ReduceAttrs]: Kernel<P, GpuData> } = {
   sum: fold('sum', () => 0),
   prod: fold('prod', () => 1),
   max: fold('max', lowest),

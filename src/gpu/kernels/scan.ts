@@ -16,13 +16,13 @@
 // totals are kept in scan order. Integer dtypes wrap at every step, as the
 // cpu kernels do.
 import type { KernelVariable } from 'gpu.js';
-import type { Kernel } from '../../core/backend.js';
+import type { Kernel, KernelOf } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import { isFloat } from '../../core/dtype.js';
 import { kernelFor, readValue, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
-import type { ScanAttrs } from '../../core/primitives.js';
+import type { Scan, ScanAttrs } from '../../core/primitives.js';
 import { formatTensor, writeOut } from '../../core/format.js';
 import { lineShape } from '../../core/shape.js';
 
@@ -130,7 +130,7 @@ function scanRun(
     const fn = kernelFor(prim, finalSource(mode, dtype), [IDIV, WRAP]);
     const args: KernelVariable[] = [
       ...vals,
-      carry === null ? vals[0]! : (valueOf(carry, prim) as KernelVariable),
+      carry === null ? vals[0]! : valueOf(carry, prim),
       n,
       inner,
       nb,
@@ -145,24 +145,24 @@ function scanRun(
   }
 }
 
-function scanKernel(mode: 'sum' | 'prod'): Kernel<ScanAttrs['cumsum'], GpuData> {
+function scanKernel(mode: 'sum' | 'prod'): KernelOf<1, Scan, GpuData> {
   return ([x], { axis, exclusive, reverse }, out) => {
     const { outer, n, inner } = lineShape(out.shape, axis);
-    return scanRun(`cum${mode}`, mode, [x!], outer, n, inner, exclusive, reverse, out.dtype, out.shape);
+    return scanRun(`cum${mode}`, mode, [x], outer, n, inner, exclusive, reverse, out.dtype, out.shape);
   };
 }
 
-export const gpuScan: { [P in keyof ScanAttrs]: Kernel<ScanAttrs[P], GpuData> } = {
+export const gpuScan: { [P in keyof ScanAttrs]: Kernel<P, GpuData> } = {
   cumsum: scanKernel('sum'),
   cumprod: scanKernel('prod'),
   affine_scan: ([a, b], { axis, reverse }, out) => {
     const { outer, n, inner } = lineShape(out.shape, axis);
-    return scanRun('affine_scan', 'affine', [a!, b!], outer, n, inner, false, reverse, out.dtype, out.shape);
+    return scanRun('affine_scan', 'affine', [a, b], outer, n, inner, false, reverse, out.dtype, out.shape);
   },
   // Values are immutable, so the input's buffer is a correct identity.
   print: ([x], { message, summarize }, out) => {
-    const values = x!.size === 0 ? new Float32Array(0) : readValue(valueOf(x!, 'print'), x!.size);
+    const values = x.size === 0 ? new Float32Array(0) : readValue(valueOf(x, 'print'), x.size);
     writeOut(message, formatTensor(values, out.shape, out.dtype, summarize));
-    return x!;
+    return x;
   },
 };

@@ -35,26 +35,26 @@ function padSource(rank: number): string {
   return `function (${params.join(', ')}) {\n${body}}`;
 }
 
-export const gpuShape: { [P in keyof ShapeAttrs]: Kernel<ShapeAttrs[P], GpuData> } = {
-  reshape: ([a], attrs) => ({ buf: a!.buf, shape: attrs.shape.slice(), size: a!.size }),
+export const gpuShape: { [P in keyof ShapeAttrs]: Kernel<P, GpuData> } = {
+  reshape: ([a], attrs) => ({ buf: a.buf, shape: attrs.shape.slice(), size: a.size }),
   transpose: ([a], attrs, out) => {
-    const own = stridesOf(a!.shape);
-    return gather('transpose', { data: a!, strides: attrs.perm.map((p) => own[p]!), offset: 0 }, out.shape, out.dtype);
+    const own = stridesOf(a.shape);
+    return gather('transpose', { data: a, strides: attrs.perm.map((p) => own[p]!), offset: 0 }, out.shape, out.dtype);
   },
-  broadcast_to: ([a], _attrs, out) => gather('broadcast_to', broadcastRead(a!, out.shape), out.shape, out.dtype),
+  broadcast_to: ([a], _attrs, out) => gather('broadcast_to', broadcastRead(a, out.shape), out.shape, out.dtype),
   slice: ([a], attrs, out) => {
-    const strides = stridesOf(a!.shape);
+    const strides = stridesOf(a.shape);
     const offset = attrs.begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
-    return gather('slice', { data: a!, strides, offset }, out.shape, out.dtype);
+    return gather('slice', { data: a, strides, offset }, out.shape, out.dtype);
   },
   pad: ([a], attrs, out) => {
-    const x = a!;
+    const x = a;
     const size = sizeOf(out.shape);
     if (size === 0) return emptyData(out.shape);
     if (out.shape.length === 0) return gather('pad', broadcastRead(x, out.shape), out.shape, out.dtype);
     const rank = out.shape.length;
     const args: KernelVariable[] = [
-      valueOf(x, 'pad') as KernelVariable,
+      valueOf(x, 'pad'),
       ...out.shape.slice(1),
       ...x.shape,
       ...attrs.pads.map(([p]) => p),
