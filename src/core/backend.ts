@@ -3,7 +3,7 @@
 import type { Nd } from './ndarray.js';
 import type { DType } from './dtype.js';
 import type { DeviceName, Storage } from './storage.js';
-import type { Arity, ArityOf, Meta, Prim, PrimAttrs, Tuple } from './primitives.js';
+import type { Arity, ArityOf, KernelPrim, Meta, Prim, PrimAttrs, Tuple } from './primitives.js';
 
 /** A kernel of `N` inputs resident on its device; it returns a new value there. */
 export type KernelOf<N extends Arity, A, D> = (inputs: Tuple<N, D>, attrs: A, out: Meta) => D;
@@ -11,7 +11,7 @@ export type KernelOf<N extends Arity, A, D> = (inputs: Tuple<N, D>, attrs: A, ou
 /** Primitive P's kernel: its inputs a tuple of P's arity, its attributes P's. */
 export type Kernel<P extends Prim, D> = KernelOf<ArityOf<P>, PrimAttrs[P], D>;
 
-export type Kernels<D> = { readonly [P in Prim]: Kernel<P, D> };
+export type Kernels<D> = { readonly [P in KernelPrim]: Kernel<P, D> };
 
 /** What the gpu device runs on: a GL context (headless-gl, a browser's WebGL) or gpu.js's fallbacks. */
 export type GpuMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';

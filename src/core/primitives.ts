@@ -232,6 +232,21 @@ export const ARITY = {
 
 export type ArityOf<P extends Prim> = (typeof ARITY)[P];
 
+/**
+ * Primitives whose value is one of their inputs' unchanged (graph plumbing:
+ * a variable's snapshot, stop_gradient, a custom gradient's pass-through of
+ * its value). No kernel runs: the dispatcher shares that input's value, on
+ * whatever device it is, so the backends have no kernel for them.
+ */
+export const PASS_THROUGH = {
+  read_variable: 'first',
+  stop_gradient: 'first',
+  custom: 'last',
+} as const satisfies { readonly [P in Prim]?: 'first' | 'last' };
+
+/** The primitives a backend computes (all but the pass-throughs). */
+export type KernelPrim = Exclude<Prim, keyof typeof PASS_THROUGH>;
+
 /** `N` items of `T` as a tuple (any number for 'n'). */
 export type Tuple<N extends Arity, T> = N extends 1
   ? readonly [T]

@@ -1,7 +1,6 @@
 // The cpu backend: every primitive's kernel on scijs ndarray.
 import type { Backend } from '../core/backend.js';
 import { MAX_THREADS, getThreads, setThreads } from './wasm/threads.js';
-import type { Kernel } from '../core/backend.js';
 import { cpuActivation, cpuElementwise } from './elementwise.js';
 import { cpuIndexing } from './indexing.js';
 import { cpuScan } from './scan.js';
@@ -11,14 +10,6 @@ import { cpuLinalg } from './linalg.js';
 import type { Nd } from '../core/ndarray.js';
 import { cpuReduce } from './reduce.js';
 import { cpuShape } from './shape.js';
-import type { StateAttrs } from '../core/primitives.js';
-
-// Values are immutable, so passing the input through is a correct identity.
-const cpuState: { [P in keyof StateAttrs]: Kernel<P, Nd> } = {
-  read_variable: ([v]) => v,
-  stop_gradient: ([x]) => x,
-  custom: (ins) => ins[ins.length - 1]!,
-};
 
 export const cpuBackend: Backend<Nd> = {
   name: 'cpu',
@@ -27,7 +18,6 @@ export const cpuBackend: Backend<Nd> = {
     ...cpuReduce,
     ...cpuShape,
     ...cpuLinalg,
-    ...cpuState,
     ...cpuIndexing,
     ...cpuScan,
     ...cpuConv,

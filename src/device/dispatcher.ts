@@ -8,7 +8,7 @@ import { gpuBackend } from '../gpu/index.js';
 import { registerDispatch } from '../prims/apply.js';
 import { hostOf, hostReaders, type DeviceName, type Storage } from '../core/storage.js';
 import type { Tensor } from '../core/tensor.js';
-import type { Prim, PrimAttrs, Meta } from '../core/primitives.js';
+import { type KernelPrim, type Meta, PASS_THROUGH, type Prim, type PrimAttrs } from '../core/primitives.js';
 
 type AnyBackend = Backend<unknown>;
 const backends: Partial<Record<DeviceName, AnyBackend>> = {};
@@ -38,6 +38,14 @@ export function setCurrentDevice(d: DeviceName): void {
 }
 
 export function dispatch<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Meta): Storage {
+  const through = (PASS_THROUGH as Partial<Record<Prim, 'first' | 'last'>>)[prim];
+  if (through !== undefined) {
+    // The value is an input's, unchanged: share it where it is (a storage of its own, so each owns its memory).
+    const t = inputs[through === 'first' ? 0 : inputs.length - 1]!;
+    const s = t.storage!;
+    if (s.disposed) throw disposedError(prim, t.shape, t.dtype);
+    return adopt(s.device, s.data);
+  }
   let b = backends[device]!;
   const why = b.refuse?.(prim, inputs, attrs, out) ?? null;
   if (why !== null) {
@@ -46,7 +54,7 @@ export function dispatch<P extends Prim>(prim: P, inputs: readonly Tensor[], att
   }
   const data = new Array<unknown>(inputs.length);
   for (let i = 0; i < inputs.length; i++) data[i] = residentOn(b, inputs[i]!, prim);
-  return adopt(b.name, (b.kernels[prim] as KernelOf<'n', PrimAttrs[P], unknown>)(data, attrs, out));
+  return adopt(b.name, (b.kernels[prim as KernelPrim] as KernelOf<'n', PrimAttrs[P], unknown>)(data, attrs, out));
 }
 
 /** Wrap a device value in a storage that owns its memory. */

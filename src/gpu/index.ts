@@ -8,7 +8,7 @@
 // typed arrays, e.g. cast of 3e9 to int32). Tensors of more than 2^24
 // elements, or of rank above 6, run on the cpu.
 import ndarray from 'ndarray';
-import type { Backend, Kernel, Kernels } from '../core/backend.js';
+import type { Backend, Kernels } from '../core/backend.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { disposedError } from '../core/context.js';
@@ -25,17 +25,10 @@ import { gpuLinalg } from './kernels/linalg.js';
 import { gpuReduce } from './kernels/reduce.js';
 import { gpuShape } from './kernels/shape.js';
 import { disown, liveBuffers, own, type GpuData } from './memory.js';
-import type { Prim, StateAttrs, Meta, PrimAttrs, ConvAttrs, PoolAttrs } from '../core/primitives.js';
+import type { Prim, Meta, PrimAttrs, ConvAttrs, PoolAttrs } from '../core/primitives.js';
 
 export { gpuMode, gpuRenderer, maxTextureSize, maxElements, MAX_EXACT } from './context.js';
 export { MAX_RANK } from './kernels/common.js';
-
-// Values are immutable, so the input's buffer is a correct identity.
-const gpuState: { [P in keyof StateAttrs]: Kernel<P, GpuData> } = {
-  read_variable: ([v]) => v,
-  stop_gradient: ([x]) => x,
-  custom: (ins) => ins[ins.length - 1]!,
-};
 
 /** Reasons a call runs on the cpu instead (the dispatcher counts them by text). */
 export const REFUSALS = {
@@ -107,7 +100,6 @@ const kernels: Kernels<GpuData> = {
   ...gpuReduce,
   ...gpuShape,
   ...gpuLinalg,
-  ...gpuState,
   ...gpuIndexing,
   ...gpuScan,
   ...gpuConv,

@@ -2,6 +2,7 @@
 // tensors topologically, then walk them in reverse, calling each node's VJPs and
 // adding up the cotangents per input. The VJPs run through `apply`, so the
 // gradients are themselves recorded and can be differentiated again.
+import { sameShape } from '../core/shape.js';
 import { isFloat } from '../core/dtype.js';
 import type { Tensor, Node } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -19,6 +20,8 @@ export interface BackpropStep {
     readonly index: number;
     readonly formula: string;
     readonly grad: Tensor | null;
+    /** Whether the rule's gradient had the output's broadcast shape and was summed back to the input's. */
+    readonly summed: boolean;
   }[];
 }
 
@@ -104,24 +107,31 @@ export function backprop(
     else if (partial) continue;
     const spec = specOf(node.prim);
     const vjps = spec.vjp;
-    const steps: { input: Tensor; index: number; formula: string; grad: Tensor | null }[] = [];
+    const steps: BackpropStep['grads'][number][] = [];
     const outer = backwardOf;
     backwardOf = node;
     try {
       node.inputs.forEach((inp, i) => {
         if (!relevant.has(inp) || !isFloat(inp.dtype)) return;
         if ('nonDifferentiable' in vjps) {
-          steps.push({ input: inp, index: i, formula: `none: ${vjps.nonDifferentiable}`, grad: null });
+          steps.push({ input: inp, index: i, formula: `none: ${vjps.nonDifferentiable}`, grad: null, summed: false });
           return;
         }
         const rule: AnyVjp | null | undefined = 'variadic' in vjps ? vjps.variadic : vjps[i];
         if (rule === null || rule === undefined) {
-          steps.push({ input: inp, index: i, formula: 'none: not differentiable in this input', grad: null });
+          steps.push({
+            input: inp,
+            index: i,
+            formula: 'none: not differentiable in this input',
+            grad: null,
+            summed: false,
+          });
           return;
         }
         const raw = rule.grad(g, { inputs: node.inputs, out: t, attrs: node.attrs, index: i });
         const gi = raw === null ? null : lax.cast(lax.sumTo(raw, inp), inp.dtype);
-        steps.push({ input: inp, index: i, formula: rule.formula, grad: gi });
+        const summed = raw !== null && !sameShape(raw.shape, inp.shape);
+        steps.push({ input: inp, index: i, formula: rule.formula, grad: gi, summed });
         if (gi !== null) accumulate(inp, gi);
       });
     } finally {

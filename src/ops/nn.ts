@@ -11,7 +11,8 @@ import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { cpuStorage } from '../core/storage.js';
 import { range, reducedShape, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
-import { Tensor } from '../core/tensor.js';
+import { type Node, Tensor } from '../core/tensor.js';
+import type { Inputs } from '../core/primitives.js';
 import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
 import { mean as reduceMean } from './reduce.js';
@@ -22,9 +23,17 @@ export interface SoftmaxOptions {
   axis?: number;
 }
 
-// Symbolic outputs of K.softmax over the last axis, mapped to their logits: the
-// crossentropies use the logits of a graph-mode Softmax op, as the source does.
-const softmaxLogits = new WeakMap<Tensor, Tensor>();
+/**
+ * The logits of a graph-mode softmax over the last axis, read from its node:
+ * the crossentropies use them instead of the probabilities, as the source does
+ * with a Softmax op's input.
+ */
+function softmaxLogits(y: Tensor): Tensor | undefined {
+  const node = y.node;
+  if (!y.isSymbolic || node === null || node.prim !== 'softmax') return undefined;
+  const [x] = (node as Node<'softmax'>).inputs as Inputs<'softmax', Tensor>;
+  return (node as Node<'softmax'>).attrs.axis === x.rank - 1 ? x : undefined;
+}
 
 /**
  * Softmax of `x` along `axis`: `exp(x) / sum(exp(x))`, computed with the maximum
@@ -48,9 +57,7 @@ export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
     const t = floatInput('softmax', x);
     const a = axisOf('softmax', o.axis ?? -1, t, 'x');
     // One primitive (src/prims/activation.ts): a fused kernel, its VJP written from the output.
-    const y = lax.softmax(t, a);
-    if (y.isSymbolic && a === t.rank - 1) softmaxLogits.set(y, t);
-    return y;
+    return lax.softmax(t, a);
   });
 }
 
@@ -193,7 +200,7 @@ export function categorical_crossentropy(
       );
     }
     const a = axisOf(fn, o.axis ?? -1, out, 'output');
-    const cached = logits ? undefined : softmaxLogits.get(out);
+    const cached = logits ? undefined : softmaxLogits(out);
     if (logits || cached !== undefined) {
       // -sum(z log_softmax(x)): its gradient is exactly softmax(x) sum(z) - z,
       // which is TF's kernel gradient softmax(x) - z whenever z sums to 1.
@@ -267,7 +274,7 @@ export function sparse_categorical_crossentropy(
     if (!labels.isSymbolic) checkLabels(fn, labels, classes, out.shape);
 
     let logits: Tensor;
-    const cached = fromLogits ? undefined : softmaxLogits.get(out);
+    const cached = fromLogits ? undefined : softmaxLogits(out);
     if (fromLogits) logits = out;
     else if (cached !== undefined) logits = cached;
     else {

@@ -7,7 +7,7 @@ import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { IndexingAttrs, Meta } from '../core/primitives.js';
-import { vjp, type OpSpec } from './spec.js';
+import { vjp, withoutLike, type OpSpec } from './spec.js';
 
 /** An unknown dimension agrees with anything. */
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
@@ -133,5 +133,10 @@ export const indexingPrims = {
       return { shape: [...s.slice(0, a.axis), size, ...s.slice(a.axis + n)], dtype: u.dtype };
     },
     vjp: [vjp('gather(g, indices)', (g, c) => lax.gather(g, c.inputs[1], c.attrs.axis)), null],
+    resolve: (a, _ins, like) => {
+      if (a.size >= 0) return null;
+      const size = like === null ? a.size : (like[a.axis] ?? a.size);
+      return { attrs: { ...withoutLike(a), size }, name: 'size', given: [a.size], done: [size] };
+    },
   },
 } satisfies { [P in keyof IndexingAttrs]: OpSpec<P> };

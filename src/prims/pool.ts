@@ -20,7 +20,7 @@ import { isFloat } from '../core/dtype.js';
 import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { PoolWindow, PoolAttrs, Meta } from '../core/primitives.js';
-import { vjp, type OpSpec } from './spec.js';
+import { byPosition, vjp, withoutLike, type OpSpec } from './spec.js';
 import { poolGeometry } from './pool_geometry.js';
 
 /** The pooled shape of an input of shape `s`, after checking the window against it. */
@@ -114,5 +114,10 @@ export const poolPrims = {
         lax.avgPool(g, windowOf(c.attrs))
       ),
     ],
+    resolve: (a, _ins, like) => {
+      if (isKnown(a.shape)) return null;
+      const shape = byPosition(a.shape, like);
+      return { attrs: { ...withoutLike(a), shape }, name: 'shape', given: a.shape, done: shape };
+    },
   },
 } satisfies { [P in keyof PoolAttrs]: OpSpec<P> };

@@ -4,7 +4,7 @@ import { fmtShape, valueError } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { ShapeAttrs } from '../core/primitives.js';
-import { vjp, type OpSpec } from './spec.js';
+import { byPosition, vjp, withoutLike, type OpSpec } from './spec.js';
 
 export function inversePerm(perm: readonly number[]): number[] {
   const inv = new Array<number>(perm.length);
@@ -25,6 +25,16 @@ export const shapePrims = {
       return { shape: a.shape, dtype: x.dtype };
     },
     vjp: [vjp('reshape(g, shape(x))', (g, c) => lax.reshape(g, c.inputs[0].shape, c.inputs[0]))],
+    resolve: (a, [x], like) => {
+      if (isKnown(a.shape)) return null;
+      let done = byPosition(a.shape, like);
+      if (like === null && a.shape.filter((d) => d < 0).length === 1) {
+        // One unknown dim of a reshape follows from the number of values.
+        const known = a.shape.reduce((p, d) => (d < 0 ? p : p * d), 1);
+        done = a.shape.map((d) => (d < 0 ? sizeOf(x.shape) / known : d));
+      }
+      return { attrs: { shape: done }, name: 'shape', given: a.shape, done };
+    },
   },
   transpose: {
     doc: 'permute axes',
@@ -55,6 +65,15 @@ export const shapePrims = {
       return { shape: a.shape, dtype: x.dtype };
     },
     vjp: [vjp('sum of g over the broadcast axes', (g, c) => lax.sumTo(g, c.inputs[0]))],
+    resolve: (a, _ins, like) =>
+      isKnown(a.shape)
+        ? null
+        : {
+            attrs: { shape: byPosition(a.shape, like) },
+            name: 'shape',
+            given: a.shape,
+            done: byPosition(a.shape, like),
+          },
   },
   slice: {
     doc: 'x[begin : begin + size]',
@@ -92,6 +111,11 @@ export const shapePrims = {
         );
       }),
     ],
+    resolve: (a, _ins, like) => {
+      if (isKnown(a.size)) return null;
+      const size = byPosition(a.size, like);
+      return { attrs: { ...withoutLike(a), size }, name: 'size', given: a.size, done: size };
+    },
   },
   pad: {
     doc: 'surround with zeros',
@@ -117,5 +141,15 @@ export const shapePrims = {
         )
       ),
     ],
+    // An after-padding of -1 pads up to like's run-time dim.
+    resolve: (a, [x], like) => {
+      if (!a.pads.some(([, q]) => q < 0)) return null;
+      const pads = a.pads.map(([p, q], i): [number, number] => [
+        p,
+        q >= 0 || like === null ? q : (like[i] ?? q) - p - (x.shape[i] ?? 0),
+      ]);
+      const attrs = { ...withoutLike(a), pads };
+      return { attrs, name: 'paddings', given: a.pads.map(([, q]) => q), done: pads.map(([, q]) => q) };
+    },
   },
 } satisfies { [P in keyof ShapeAttrs]: OpSpec<P> };

@@ -40,6 +40,38 @@ export interface OpSpec<P extends Prim> {
   readonly infer: (inputs: Inputs<P, Meta>, attrs: PrimAttrs[P]) => Meta;
   /** The VJPs, or the reason there are none. */
   readonly vjp: VjpRules<P> | NonDifferentiable;
+  /**
+   * For attributes with unknown (-1) dims (a graph built on placeholders): the
+   * attributes K.function runs with, from the inputs' run-time metas and the
+   * run-time shape of the `like` tensor (null without one); null when nothing
+   * is unknown. Only primitives whose attributes can hold unknown dims have it.
+   */
+  readonly resolve?: (
+    attrs: PrimAttrs[P],
+    inputs: Inputs<P, Meta>,
+    like: readonly number[] | null
+  ) => Resolved<P> | null;
+}
+
+/** A primitive's attributes with their unknown dims filled in, and what was filled (for errors). */
+export interface Resolved<P extends Prim> {
+  readonly attrs: PrimAttrs[P];
+  /** The attribute's Keras name ('shape', 'size', 'paddings'), as given and as resolved. */
+  readonly name: string;
+  readonly given: readonly number[];
+  readonly done: readonly number[];
+}
+
+/** Attributes without their `like` reference (resolved attributes no longer need it). */
+export function withoutLike<A extends { readonly like?: Tensor }>(a: A): Omit<A, 'like'> {
+  const out: { like?: Tensor } = { ...a };
+  delete out.like;
+  return out as Omit<A, 'like'>;
+}
+
+/** Unknown (-1) entries of `v` taken from `like`'s dims at the same positions (left unknown without it). */
+export function byPosition(v: readonly number[], like: readonly number[] | null): number[] {
+  return v.map((d, i) => (d < 0 && like !== null ? (like[i] ?? d) : d));
 }
 
 export function vjp<P extends Prim>(formula: string, grad: (g: Tensor, c: VjpContext<P>) => Tensor | null): Vjp<P> {
@@ -67,4 +99,14 @@ export interface AnySpec {
   readonly doc: string;
   readonly infer: (inputs: readonly Meta[], attrs: unknown) => Meta;
   readonly vjp: readonly (AnyVjp | null)[] | { readonly variadic: AnyVjp } | NonDifferentiable;
+  readonly resolve?: (
+    attrs: unknown,
+    inputs: readonly Meta[],
+    like: readonly number[] | null
+  ) => {
+    readonly attrs: unknown;
+    readonly name: string;
+    readonly given: readonly number[];
+    readonly done: readonly number[];
+  } | null;
 }

@@ -4,7 +4,6 @@
 import { fmtShape, keras as kerasFn, typeError, valueError } from '../core/context.js';
 import { isPlainObject, options as readOptions } from '../core/args.js';
 import { isFloat } from '../core/dtype.js';
-import { sameShape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { backprop, topoOrder, type BackpropStep } from '../grad/backprop.js';
 import * as lax from '../prims/lax.js';
@@ -30,9 +29,6 @@ export interface Explanation {
   /** d loss / d x for each x (null where the loss does not depend on it): the same as K.gradients(loss, xs). */
   readonly gradients: (Tensor | null)[];
 }
-
-/** Primitives that broadcast their inputs: backprop sums each input's gradient back to its shape. */
-const BROADCASTING = new Set<string>(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'where']);
 
 /** The formula a custom node's VJP applies, in words: whose code computes it. */
 function customFormula(kind: string, last: boolean): string {
@@ -180,7 +176,7 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
           node.prim === 'custom'
             ? customFormula((node.attrs as CustomAttrs).kind, gr.index === node.inputs.length - 1)
             : gr.formula;
-        if (gr.grad !== null && BROADCASTING.has(node.prim) && !sameShape(gr.input.shape, node.output.shape)) {
+        if (gr.summed) {
           formula += `, summed over the broadcast axes to ${fmtShape(gr.input.shape)}`;
         }
         const to = `-> ${nameOf(gr.input)} (input ${gr.index})`;

@@ -21,7 +21,7 @@ import { liveBuffers, type GpuData } from '../../src/gpu/memory.js';
 import { specOf } from '../../src/prims/table.js';
 import * as lax from '../../src/prims/lax.js';
 import { generator, host, LAYOUTS } from './hostdata.js';
-import type { Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
+import type { KernelPrim, Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => setCurrentDevice('cpu'));
 
@@ -48,17 +48,15 @@ function check<P extends Prim>(
 ): Nd {
   const metas: Meta[] = inputs.map((x, i) => ({ shape: x.shape.slice(), dtype: dtypes[i]! }));
   const out = specOf(prim).infer(metas, attrs);
-  const cpu = (cpuBackend.kernels[prim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
+  const cpu = (cpuBackend.kernels[prim as KernelPrim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
     inputs.slice(),
     attrs,
     out
   );
   const ups = inputs.map((x, i) => gpuBackend.upload(x, dtypes[i]!));
-  const gpu = (gpuBackend.kernels[prim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData)(
-    ups,
-    attrs,
-    out
-  );
+  const gpu = (
+    gpuBackend.kernels[prim as KernelPrim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData
+  )(ups, attrs, out);
   expect(gpu.shape, `${label}: shape`).toEqual(out.shape);
   expect(gpu.size, `${label}: size`).toBe(sizeOf(out.shape));
   const got = copyOut(gpuBackend.download(gpu, out.shape, out.dtype), out.dtype).data;

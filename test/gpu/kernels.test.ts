@@ -41,7 +41,7 @@ import { statePrims } from '../../src/prims/state.js';
 import { activationPrims } from '../../src/prims/activation.js';
 import { generator, host, LAYOUTS, type Layout } from './hostdata.js';
 import * as lax from '../../src/prims/lax.js';
-import type { Inputs, Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
+import type { Inputs, KernelPrim, Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => setCurrentDevice('cpu'));
 
@@ -161,17 +161,15 @@ function check<P extends Prim>(
 ): Nd {
   const metas = inputs.map((x, i) => metaOf(x, dtypes[i]!));
   const out = specOf(prim).infer(metas, attrs);
-  const cpu = (cpuBackend.kernels[prim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
+  const cpu = (cpuBackend.kernels[prim as KernelPrim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
     inputs.slice(),
     attrs,
     out
   );
   const ups = inputs.map((x, i) => gpuBackend.upload(x, dtypes[i]!));
-  const gpu = (gpuBackend.kernels[prim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData)(
-    ups,
-    attrs,
-    out
-  );
+  const gpu = (
+    gpuBackend.kernels[prim as KernelPrim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData
+  )(ups, attrs, out);
   expect(gpu.shape, `${label}: GpuData shape`).toEqual(out.shape);
   expect(gpu.size).toBe(sizeOf(out.shape));
   const got = fetch(gpu, out);
@@ -1136,15 +1134,23 @@ describe('matmul', () => {
   });
 });
 
-for (const prim of ['read_variable', 'stop_gradient'] as const) {
-  describe(prim, () => {
-    it('returns its input data', () => {
-      const x = gpuBackend.upload(host([2, 2], 'float32', uniform(0, 1)), 'float32');
-      expect(gpuBackend.kernels[prim]([x], E, { shape: [2, 2], dtype: 'float32' })).toBe(x);
-      for (const dtype of ALL) check(prim, [host([3, 2], dtype, valuesFor(dtype), 'transposed')], [dtype], E);
-    });
+describe('pass-through primitives (read_variable, stop_gradient, custom)', () => {
+  it('share their input value where it is: no kernel, no device move, a storage of their own', () => {
+    setCurrentDevice('gpu');
+    const onGpu = K.add(K.ones([2, 2]), 1);
+    const onCpu = K.constant([1, 2, 3], 'float64'); // float64 stays on the cpu
+    for (const x of [onGpu, onCpu]) {
+      const y = K.stop_gradient(x);
+      expect(y.storage!.device).toBe(x.storage!.device);
+      expect(y.storage!.data).toBe(x.storage!.data);
+      expect(y.storage).not.toBe(x.storage);
+      K.dispose(y); // frees y's hold only
+      expect(K.eval(x).data.length).toBeGreaterThan(0);
+    }
+    const v = K.variable([[1, 2]]);
+    expect(Array.from(K.eval(K.multiply(v, 2)).data)).toEqual([2, 4]);
   });
-}
+});
 
 // ---------------------------------------------------------------- through the dispatcher
 
@@ -1211,6 +1217,16 @@ describe('the gpu device through the dispatcher', () => {
       covered.add(prim);
       bothDevices(prim, () => apply(prim, ins as unknown as Inputs<P, Tensor>, attrs), tol);
     };
+    // A pass-through primitive runs no kernel: its value is its input's, on the input's device.
+    const passThrough = <P extends Prim>(prim: P, ins: Tensor[], attrs: PrimAttrs[P], which: number) => {
+      covered.add(prim);
+      setCurrentDevice('gpu');
+      const got = apply(prim, ins as unknown as Inputs<P, Tensor>, attrs);
+      setCurrentDevice('cpu');
+      const src = ins[which]!;
+      expect(got.storage!.data, prim).toBe((src.storage ?? (src as K.Variable).storage)!.data);
+      expect(Array.from(got.host().data)).toEqual(Array.from(src.host().data));
+    };
     for (const p of unary) run(p, [x], E);
     for (const p of binary) run(p, [x, y], E);
     run('where', [b, x, y], E);
@@ -1230,11 +1246,11 @@ describe('the gpu device through the dispatcher', () => {
       ],
     });
     run('matmul', [f([3, 5]), f([5, 2])], E);
-    run('stop_gradient', [x], E);
+    passThrough('stop_gradient', [x], E, 0);
     const v = K.variable(host([2, 2], 'float32', uniform(0, 1)), 'float32');
-    run('read_variable', [v], E);
+    passThrough('read_variable', [v], E, 0);
     // A custom-gradient node passes its last input through.
-    run('custom', [x, f([2, 3, 4])], { kind: 'custom_gradient', grad: () => null });
+    passThrough('custom', [x, f([2, 3, 4])], { kind: 'custom_gradient', grad: () => null }, 1);
     run('softmax', [x], { axis: 1 }, { rtol: 2e-5, atol: 1e-7 });
     const yv = tensor(host([2, 3, 4], 'float32', uniform(0.1, 0.9)), 'float32');
     run('sigmoid_grad', [yv, x], E);

@@ -23,7 +23,7 @@ import { BLOCK } from '../../src/gpu/kernels/scan.js';
 import type { GpuData } from '../../src/gpu/memory.js';
 import { specOf } from '../../src/prims/table.js';
 import * as lax from '../../src/prims/lax.js';
-import type { Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
+import type { KernelPrim, Prim, PrimAttrs, Meta } from '../../src/core/primitives.js';
 
 afterEach(() => {
   setCurrentDevice('cpu');
@@ -59,13 +59,13 @@ function run<P extends Prim>(
 ): { cpu: Nd; gpu: Nd; out: Meta } {
   const metas = inputs.map((x, i) => ({ shape: x.shape.slice(), dtype: dtypes[i]! }));
   const out = specOf(prim).infer(metas, attrs);
-  const cpu = (cpuBackend.kernels[prim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
+  const cpu = (cpuBackend.kernels[prim as KernelPrim] as unknown as (i: Nd[], a: PrimAttrs[P], o: Meta) => Nd)(
     inputs.slice(),
     attrs,
     out
   );
   const ups = inputs.map((x, i) => gpuBackend.upload(x, dtypes[i]!));
-  const g = (gpuBackend.kernels[prim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData)(
+  const g = (gpuBackend.kernels[prim as KernelPrim] as unknown as (i: GpuData[], a: PrimAttrs[P], o: Meta) => GpuData)(
     ups,
     attrs,
     out
