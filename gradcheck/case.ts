@@ -8,6 +8,8 @@ export interface InputSpec {
   readonly high?: number;
   /** Fixed values instead of sampling (row-major). */
   readonly values?: number[];
+  /** Pass the input as a K.variable: its gradient flows through the variable's read. */
+  readonly variable?: boolean;
 }
 
 export interface GradCase {
@@ -20,4 +22,6 @@ export interface GradCase {
   readonly fn: (...xs: Tensor[]) => Tensor;
   /** Skip the second-order check, saying why (e.g. a piecewise-linear op whose second derivative is 0 a.e. is still checked; only say why when impossible). */
   readonly firstOrderOnly?: string;
+  /** Looser tolerances than the device's, and why (a float32 intermediate in a float64 check). */
+  readonly tolerance?: { readonly why: string; readonly eps: number; readonly atol: number; readonly rtol: number };
 }

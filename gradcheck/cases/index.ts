@@ -12,6 +12,7 @@ import { nnCases } from './nn.js';
 import { phaseCases } from './phase.js';
 import { poolCases } from './pool.js';
 import { randomCases } from './random.js';
+import { reachCases } from './reach.js';
 import { reduceCases } from './reduce.js';
 import { scanCases } from './scan.js';
 import { shapeCases } from './shape.js';
@@ -36,4 +37,5 @@ export const ALL_CASES: readonly GradCase[] = [
   ...ctcCases,
   ...sparseCases,
   ...autodiffCases,
+  ...reachCases,
 ];

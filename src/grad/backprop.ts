@@ -6,6 +6,7 @@ import { sameShape } from '../core/shape.js';
 import { isFloat } from '../core/dtype.js';
 import type { Tensor, Node } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import type { Prim } from '../core/primitives.js';
 import { specOf } from '../prims/table.js';
 import type { AnyVjp } from '../prims/spec.js';
 
@@ -26,6 +27,28 @@ export interface BackpropStep {
 }
 
 let backwardOf: Node | null = null;
+
+/**
+ * Told of every VJP rule backprop runs, by primitive and input: gradcheck's
+ * reach test proves every rule of the table is exercised by a check of each
+ * order. Empty in normal runs.
+ */
+export type RuleObserver = (prim: Prim, index: number) => void;
+const ruleObservers = new Set<RuleObserver>();
+
+export function observingRules<T>(observer: RuleObserver, body: () => T): T {
+  ruleObservers.add(observer);
+  try {
+    return body();
+  } finally {
+    ruleObservers.delete(observer);
+  }
+}
+
+function runRule(rule: AnyVjp, node: Node, g: Tensor, out: Tensor, i: number): Tensor | null {
+  for (const o of ruleObservers) o(node.prim, i);
+  return rule.grad(g, { inputs: node.inputs, out, attrs: node.attrs, index: i });
+}
 
 /** The node whose VJP is running (K.detect_anomaly names it), or null in the forward pass. */
 export function currentBackwardNode(): Node | null {
@@ -128,7 +151,7 @@ export function backprop(
           });
           return;
         }
-        const raw = rule.grad(g, { inputs: node.inputs, out: t, attrs: node.attrs, index: i });
+        const raw = runRule(rule, node, g, t, i);
         const gi = raw === null ? null : lax.cast(lax.sumTo(raw, inp), inp.dtype);
         const summed = raw !== null && !sameShape(raw.shape, inp.shape);
         steps.push({ input: inp, index: i, formula: rule.formula, grad: gi, summed });
