@@ -1,14 +1,14 @@
 // Tensor-likes to tensors: numbers, booleans, nested arrays, scijs ndarrays and
 // typed arrays. Values are copied, so later changes to the source never reach
 // the tensor.
-import ndarray, { type NdArray } from 'ndarray';
+import type { NdArray } from 'ndarray';
 import { floatx } from './config.js';
 import { fmtShape, typeError, valueError } from './context.js';
 import { copyOut, type Nd } from './ndarray.js';
 import { allocate, dtypeOfTypedArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { sizeOf } from './shape.js';
 import { cpuStorage } from './storage.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { Tensor, type NestedArray, hostTensor } from './tensor.js';
 
 export type TensorLike = Tensor | number | boolean | NestedArray | boolean[] | NestedBool | NdArray | TypedArray;
 type NestedBool = boolean | NestedBool[];
@@ -99,7 +99,7 @@ function fromValues(fn: string, arg: string, values: number[], shape: number[], 
     }
     data[i] = dtype === 'bool' ? (v ? 1 : 0) : v;
   }
-  return new Tensor(shape, dtype, cpuStorage(ndarray(data, shape)), null);
+  return hostTensor(data, shape, dtype);
 }
 
 function nestedShape(fn: string, arg: string, x: unknown[]): number[] {

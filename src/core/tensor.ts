@@ -3,8 +3,9 @@
 // cell whose value is swapped, never written into, so recorded nodes keep theirs.
 import type { Nd } from './ndarray.js';
 import { fmtShape, scopedName } from './context.js';
-import type { DType } from './dtype.js';
-import { hostOf, type Storage } from './storage.js';
+import ndarray from 'ndarray';
+import type { DType, TypedArray } from './dtype.js';
+import { cpuStorage, hostOf, type Storage } from './storage.js';
 
 let nextId = 1;
 let nextNodeId = 1;
@@ -281,4 +282,9 @@ export class Placeholder extends Tensor {
   override toString(): string {
     return `Placeholder(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
   }
+}
+
+/** A constant tensor on the host over `data`, row-major, `dtype`'s typed array (not copied). */
+export function hostTensor(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(shape.slice(), dtype, cpuStorage(ndarray(data, shape.slice())), null);
 }

@@ -4,14 +4,12 @@
 // rest are views: tile, repeat and repeat_elements insert a length-1 axis,
 // broadcast it and merge it with its neighbour, so their gradients are sums
 // over the copies (broadcast_to's VJP), and one_hot compares against an arange.
-import ndarray from 'ndarray';
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
 import { isKnown, normAxis, sizeOf, UNKNOWN } from '../core/shape.js';
-import { cpuStorage } from '../core/storage.js';
-import { Tensor } from '../core/tensor.js';
+import { Tensor, hostTensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
 import { sparseConcat, sparseToDense } from './sparse.js';
@@ -464,7 +462,7 @@ function rangeValues(fn: string, start: number, limit: number, delta: number, fl
 function constant(values: readonly number[], dtype: DType): Tensor {
   const data = allocate(dtype, values.length);
   values.forEach((v, i) => (data[i] = v));
-  return new Tensor([values.length], dtype, cpuStorage(ndarray(data, [values.length])), null);
+  return hostTensor(data, [values.length], dtype);
 }
 
 /** A non-empty list of tensor-likes, converted: plain values take the dtype of the first tensor among them. */

@@ -3,15 +3,13 @@
 // normalize_batch_in_training. Each follows the seed's TF source (and the TF
 // ops it calls), composed from primitives, so gradients of every order come
 // from the primitives' VJPs.
-import ndarray from 'ndarray';
 import { options } from '../core/args.js';
 import { epsilon as fuzzFactor, image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { allocate, type DType } from '../core/dtype.js';
-import { cpuStorage } from '../core/storage.js';
 import { range, reducedShape, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
-import { type Node, Tensor } from '../core/tensor.js';
+import { type Node, Tensor, hostTensor } from '../core/tensor.js';
 import type { Inputs } from '../core/primitives.js';
 import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
@@ -759,7 +757,7 @@ function aranged(n: number, axis: number, rank: number, dtype: DType): Tensor {
   for (let i = 0; i < n; i++) data[i] = i;
   const shape = new Array<number>(rank).fill(1);
   shape[axis] = n;
-  return new Tensor(shape, dtype, cpuStorage(ndarray(data, shape)), null);
+  return hostTensor(data, shape, dtype);
 }
 
 /** `shape` with `size` inserted at `axis`. */

@@ -7,7 +7,6 @@
 // Argument checks follow the TF source each Keras function calls; where TF
 // silently accepts a meaningless value (a negative stddev, p outside [0, 1],
 // NaN parameters) ktape raises a ValueError instead.
-import ndarray from 'ndarray';
 import { options } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
@@ -16,8 +15,7 @@ import { copyOut } from '../core/ndarray.js';
 import { allocate, coerce, isFloat, isInt, toDType, type DType } from '../core/dtype.js';
 import { seededGenerator, sharedGenerator, type Generator } from '../core/random.js';
 import { sizeOf } from '../core/shape.js';
-import { cpuStorage } from '../core/storage.js';
-import { Tensor, Variable } from '../core/tensor.js';
+import { Tensor, Variable, hostTensor } from '../core/tensor.js';
 import { readVariable } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
 import { variable } from './state.js';
@@ -506,7 +504,7 @@ function generatorFor(fn: string, seed: unknown): Generator {
 function filled(shape: number[], dtype: DType, draw: () => number): Tensor {
   const data = allocate(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = draw();
-  return new Tensor(shape, dtype, cpuStorage(ndarray(data, shape.slice())), null);
+  return hostTensor(data, shape, dtype);
 }
 
 function shapeArg(fn: string, shape: unknown): number[] {

@@ -11,7 +11,7 @@ import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
 import { isKnown, sameShape, sizeOf, toShape } from '../core/shape.js';
 import { cpuStorage, type Storage } from '../core/storage.js';
-import { Tensor, Variable } from '../core/tensor.js';
+import { Tensor, Variable, hostTensor } from '../core/tensor.js';
 import { adopt } from '../device/dispatcher.js';
 import { readVariable, withoutRecording } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
@@ -673,7 +673,7 @@ export function shape(x: TensorLike): Tensor {
     }
     const data = allocate('int32', t.rank);
     t.shape.forEach((d, i) => (data[i] = d));
-    return new Tensor([t.rank], 'int32', cpuStorage(ndarray(data, [t.rank])), null);
+    return hostTensor(data, [t.rank], 'int32');
   });
 }
 
@@ -857,7 +857,7 @@ function leaf(t: Tensor): Tensor {
 function filled(shape: number[], dtype: DType, value: number): Tensor {
   const data = allocate(dtype, sizeOf(shape));
   data.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
-  return new Tensor(shape.slice(), dtype, cpuStorage(ndarray(data, shape.slice())), null);
+  return hostTensor(data, shape, dtype);
 }
 
 function filledVariable(fn: string, shape: unknown, dtype: unknown, name: unknown, value: number): Variable {

@@ -1,12 +1,10 @@
 // Thin, typed callers of the primitives on tensors (in the spirit of JAX's lax).
 // VJPs and Keras functions are written with these; no argument parsing here.
 import { fmtShape, valueError } from '../core/context.js';
-import { cpuStorage } from '../core/storage.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { broadcastAxes, isKnown, sameShape } from '../core/shape.js';
-import { Tensor } from '../core/tensor.js';
+import { type Tensor, hostTensor } from '../core/tensor.js';
 import { apply } from './apply.js';
-import ndarray from 'ndarray';
 import type { ConvGeometry, PoolWindow } from '../core/primitives.js';
 
 const E = {};
@@ -106,14 +104,14 @@ export function sumTo(g: Tensor, like: Tensor): Tensor {
 export function scalar(v: number, dtype: DType): Tensor {
   const data = allocate(dtype, 1);
   data[0] = v;
-  return new Tensor([], dtype, cpuStorage(ndarray(data, [])), null);
+  return hostTensor(data, [], dtype);
 }
 
 /** The constant e_i of length n: a seed that picks one output of a Jacobian. */
 export function basisVector(n: number, i: number, dtype: DType): Tensor {
   const data = allocate(dtype, n);
   data[i] = 1;
-  return new Tensor([n], dtype, cpuStorage(ndarray(data, [n])), null);
+  return hostTensor(data, [n], dtype);
 }
 
 export const zerosLike = (x: Tensor) => broadcastTo(scalar(0, x.dtype), x.shape, x);
