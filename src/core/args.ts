@@ -1,6 +1,8 @@
 // Keras's keyword arguments: optional parameters may be passed positionally, or
 // by name in one trailing plain object (CONVENTIONS.md).
-import { typeError } from './context.js';
+import { fmtShape, typeError, valueError } from './context.js';
+import { describeValue } from './convert.js';
+import type { Tensor } from './tensor.js';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -36,4 +38,23 @@ export function options<T extends object>(
     if (v !== undefined) out[names[i]!] = v;
   }
   return out as Partial<T>;
+}
+
+/** An optional boolean argument: null or undefined read as false. */
+export function flag(fn: string, v: unknown, arg: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') throw typeError(fn, `${arg} must be a boolean; got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** An optional name: null or undefined read as none. */
+export function nameArg(fn: string, name: unknown): string | null {
+  if (name === null || name === undefined) return null;
+  if (typeof name !== 'string') throw typeError(fn, `name must be a string; got ${describeValue(name)}`);
+  return name;
+}
+
+/** A tensor argument of exactly `rank` dimensions. */
+export function needRank(fn: string, t: Tensor, rank: number, arg = 'x'): void {
+  if (t.rank !== rank) throw valueError(fn, `${arg} must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
 }

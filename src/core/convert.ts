@@ -165,8 +165,9 @@ export function describeValue(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** A value as JSON for error messages (String() where JSON cannot show it). */
+/** A value for error messages: a tensor by dtype and shape, else JSON (String() where JSON cannot show it). */
 export function showValue(v: unknown): string {
+  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {

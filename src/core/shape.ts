@@ -96,3 +96,25 @@ export function toShape(fn: string, shape: unknown, arg = 'shape'): Shape {
 export function lineShape(shape: readonly number[], axis: number): { outer: number; n: number; inner: number } {
   return { outer: sizeOf(shape.slice(0, axis)), n: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
 }
+
+/** Same rank and equal dims wherever both are known (TensorShape.is_compatible_with). */
+export function compatible(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i] || d < 0 || b[i]! < 0);
+}
+
+/** Whether numpy broadcasting of the two shapes is possible, an unknown dim (-1) matching anything. */
+export function broadcastable(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const p = a[a.length - i]!;
+    const q = b[b.length - i]!;
+    if (p !== q && p !== 1 && q !== 1 && p >= 0 && q >= 0) return false;
+  }
+  return true;
+}
+
+/** Whether `from` broadcasts to exactly `to` (never enlarging `to`), unknown dims matching anything. */
+export function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  const lead = to.length - from.length;
+  return from.every((d, i) => d === 1 || d === to[i + lead] || d < 0 || to[i + lead]! < 0);
+}

@@ -11,7 +11,7 @@
 //
 // Slices along the loop axis are gathers of one index, so they keep unknown
 // dims (a placeholder's batch) unknown; results are stacked with concat.
-import { options } from '../core/args.js';
+import { options, flag, nameArg } from '../core/args.js';
 import { fmtShape, keras, typeError, userCode, valueError } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { isInt, toDType, type DType } from '../core/dtype.js';
@@ -125,17 +125,6 @@ function expandMask(m: Tensor, target: Tensor, lead: number): Tensor {
 }
 
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
-
-function flag(fn: string, v: unknown, arg: string): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw typeError(fn, `${arg} must be a boolean; got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function nameArg(fn: string, v: unknown): void {
-  if (v !== undefined && v !== null && typeof v !== 'string')
-    throw typeError(fn, `name must be a string; got ${typeof v}`);
-}
 
 /** The common length of the leading axis of every tensor of `flat` (known and the same). */
 function leadingLength(fn: string, flat: readonly Tensor[], paths: readonly string[], arg: string): number {

@@ -15,10 +15,10 @@
 //   depthwise_conv2d then a 1x1 conv.
 // TF refuses strides > 1 together with dilation_rate > 1 (tf.nn.convolution;
 // documented for depthwise and atrous transposes): so do we, for all six.
-import { isPlainObject, options } from '../core/args.js';
+import { isPlainObject, options, needRank } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
-import { toTensorLike, type TensorLike } from '../core/convert.js';
+import { toTensorLike, type TensorLike, showValue } from '../core/convert.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -264,7 +264,7 @@ export function conv2d_transpose(
     if (dilated && dl[0] !== dl[1])
       throw valueError(
         fn,
-        `dilation_rate must have equal entries (atrous_conv2d_transpose takes one rate); got ${show(dl)}`
+        `dilation_rate must have equal entries (atrous_conv2d_transpose takes one rate); got ${showValue(dl)}`
       );
     refuseStridedDilation(fn, st, dl);
     const given = outputShapeOf(fn, o.output_shape, t);
@@ -282,14 +282,14 @@ export function conv2d_transpose(
     if (shape[3] !== kOut) {
       throw valueError(
         fn,
-        `output channels of output_shape (${shape[3]}, output_shape ${show(given)}, ${format}) and of ` +
+        `output channels of output_shape (${shape[3]}, output_shape ${showValue(given)}, ${format}) and of ` +
           `kernel (${kOut}, kernel of shape ${fmtShape(k.shape)}) must match`
       );
     }
     if (v.shape[0] !== UNKNOWN && shape[0] !== v.shape[0]) {
       throw valueError(
         fn,
-        `output_shape ${show(given)} and x of shape ${fmtShape(t.shape)} must have the same batch size`
+        `output_shape ${showValue(given)} and x of shape ${fmtShape(t.shape)} must have the same batch size`
       );
     }
     // The transpose of the convolution that takes output_shape to x.
@@ -298,9 +298,9 @@ export function conv2d_transpose(
     if (geom.outs.some((d, i) => d !== got[i])) {
       throw valueError(
         fn,
-        `x of shape ${fmtShape(t.shape)} does not fit output_shape ${show(given)} (${format}): ` +
-          `a ${pad} convolution of spatial shape ${fmtShape(shape.slice(1, 3))} by kernel of shape ${fmtShape(k.shape)} with strides ${show(st)} ` +
-          `and dilation_rate ${show(dl)} gives spatial shape ${fmtShape(geom.outs.map((d) => Math.max(d, 0)))}, not ${fmtShape(got)}`
+        `x of shape ${fmtShape(t.shape)} does not fit output_shape ${showValue(given)} (${format}): ` +
+          `a ${pad} convolution of spatial shape ${fmtShape(shape.slice(1, 3))} by kernel of shape ${fmtShape(k.shape)} with strides ${showValue(st)} ` +
+          `and dilation_rate ${showValue(dl)} gives spatial shape ${fmtShape(geom.outs.map((d) => Math.max(d, 0)))}, not ${fmtShape(got)}`
       );
     }
     const y = lax.convBackpropInput(v, k, shape.slice(1, 3), { strides: st, dilation: dl, pads: geom.pads, groups: 1 });
@@ -404,7 +404,7 @@ export function separable_conv2d(
     );
     const format = dataFormat(fn, o.data_format);
     if (o.strides !== undefined && o.strides !== null && (!Array.isArray(o.strides) || o.strides.length !== 2)) {
-      throw valueError(fn, `\`strides\` must be a tuple of 2 integers; got ${show(o.strides)}`);
+      throw valueError(fn, `\`strides\` must be a tuple of 2 integers; got ${showValue(o.strides)}`);
     }
     const pad = paddingOf(fn, o.padding, false);
     const t = floatInput(fn, x);
@@ -555,21 +555,10 @@ function windows(
 
 // ---- argument parsing -------------------------------------------------------
 
-function show(v: unknown): string {
-  if (v instanceof Tensor) return `a tensor of shape ${fmtShape(v.shape)}`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined) return 'undefined';
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
 function dataFormat(fn: string, v: unknown): DataFormat {
   const f = v === null || v === undefined ? image_data_format() : v;
   if (f !== 'channels_first' && f !== 'channels_last') {
-    throw valueError(fn, `Unknown data_format: ${show(f)} (expected "channels_first" or "channels_last")`);
+    throw valueError(fn, `Unknown data_format: ${showValue(f)} (expected "channels_first" or "channels_last")`);
   }
   return f;
 }
@@ -582,7 +571,7 @@ function paddingOf(fn: string, v: unknown, causal: boolean): ConvPadding | 'caus
   if (p === 'valid' || p === 'same' || (causal && p === 'causal')) return p;
   throw valueError(
     fn,
-    `Invalid padding: ${show(p)} (expected ${causal ? '"valid", "same" or "causal"' : '"valid" or "same"'})`
+    `Invalid padding: ${showValue(p)} (expected ${causal ? '"valid", "same" or "causal"' : '"valid" or "same"'})`
   );
 }
 
@@ -594,10 +583,6 @@ function kernelInput(fn: string, k: unknown, x: Tensor, arg: string): Tensor {
     throw typeError(fn, `${arg} must have the dtype of x (${x.dtype}); got ${t.dtype} of shape ${fmtShape(t.shape)}`);
   }
   return t;
-}
-
-function needRank(fn: string, t: Tensor, rank: number, arg: string): void {
-  if (t.rank !== rank) throw valueError(fn, `${arg} must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
 }
 
 function knownShape(fn: string, t: Tensor, arg: string): void {
@@ -622,9 +607,10 @@ function toLast(t: Tensor, format: DataFormat): Tensor {
 
 function checkInts(fn: string, v: readonly unknown[], arg: string, given: unknown): number[] {
   if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
-    throw typeError(fn, `${arg} must hold integers; got ${show(given)}`);
+    throw typeError(fn, `${arg} must hold integers; got ${showValue(given)}`);
   const ints = v as number[];
-  if (ints.some((d) => d < 1)) throw valueError(fn, `all values of \`${arg}\` must be positive; got ${show(given)}`);
+  if (ints.some((d) => d < 1))
+    throw valueError(fn, `all values of \`${arg}\` must be positive; got ${showValue(given)}`);
   return ints;
 }
 
@@ -632,23 +618,25 @@ function checkInts(fn: string, v: readonly unknown[], arg: string, given: unknow
 function intsOf(fn: string, v: unknown, n: number, arg: string): number[] {
   if (v === undefined || v === null) return Array<number>(n).fill(1);
   if (typeof v === 'number') return checkInts(fn, Array<number>(n).fill(v), arg, v);
-  if (!Array.isArray(v)) throw typeError(fn, `${arg} must be an integer or a sequence of integers; got ${show(v)}`);
+  if (!Array.isArray(v))
+    throw typeError(fn, `${arg} must be an integer or a sequence of integers; got ${showValue(v)}`);
   if (v.length === 1) return checkInts(fn, Array<unknown>(n).fill(v[0]), arg, v);
   if (v.length === n) return checkInts(fn, v, arg, v);
   if (v.length === n + 2) {
     const all = checkInts(fn, v, arg, v);
     if (all[0] !== 1 || all[n + 1] !== 1) {
-      throw valueError(fn, `${arg} ${show(v)} must be 1 in the batch and channel dimensions`);
+      throw valueError(fn, `${arg} ${showValue(v)} must be 1 in the batch and channel dimensions`);
     }
     return all.slice(1, n + 1);
   }
-  throw valueError(fn, `${arg} should be of length 1, ${n} or ${n + 2}; got ${show(v)} of length ${v.length}`);
+  throw valueError(fn, `${arg} should be of length 1, ${n} or ${n + 2}; got ${showValue(v)} of length ${v.length}`);
 }
 
 /** The 2-D family's strides / dilation_rate: a pair (default (1, 1)). */
 function pairOf(fn: string, v: unknown, arg: string): number[] {
   if (v === undefined || v === null) return [1, 1];
-  if (!Array.isArray(v) || v.length !== 2) throw valueError(fn, `${arg} must be a tuple of 2 integers; got ${show(v)}`);
+  if (!Array.isArray(v) || v.length !== 2)
+    throw valueError(fn, `${arg} must be a tuple of 2 integers; got ${showValue(v)}`);
   return checkInts(fn, v, arg, v);
 }
 
@@ -656,7 +644,7 @@ function refuseStridedDilation(fn: string, st: readonly number[], dl: readonly n
   if (st.some((s) => s > 1) && dl.some((d) => d > 1)) {
     throw valueError(
       fn,
-      `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`; got strides ${show(st)} and dilation_rate ${show(dl)}`
+      `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`; got strides ${showValue(st)} and dilation_rate ${showValue(dl)}`
     );
   }
 }
@@ -674,14 +662,14 @@ function outputShapeOf(fn: string, v: unknown, x: Tensor): number[] {
   } else if (Array.isArray(v)) {
     dims = v;
   } else {
-    throw typeError(fn, `output_shape must be a 1-D int tensor or a sequence of 4 integers; got ${show(v)}`);
+    throw typeError(fn, `output_shape must be a 1-D int tensor or a sequence of 4 integers; got ${showValue(v)}`);
   }
   if (dims.length !== 4)
-    throw valueError(fn, `output_shape must have shape (4,); got ${show(v)} of length ${dims.length}`);
+    throw valueError(fn, `output_shape must have shape (4,); got ${showValue(v)} of length ${dims.length}`);
   return dims.map((d, i) => {
     if ((d === null || d === undefined) && i === 0) return x.shape[0]!;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw valueError(fn, `output_shape must hold non-negative integers (the batch may be null); got ${show(v)}`);
+      throw valueError(fn, `output_shape must hold non-negative integers (the batch may be null); got ${showValue(v)}`);
     }
     return d;
   });

@@ -4,10 +4,10 @@
 // Everything is a composition of the shape primitives (pad, slice, reshape,
 // broadcast_to) and multiplies, so gradients of any order come from their VJPs.
 import ndarray from 'ndarray';
-import { options } from '../core/args.js';
+import { options, needRank } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
-import { toTensor, type TensorLike } from '../core/convert.js';
+import { toTensor, type TensorLike, showValue } from '../core/convert.js';
 import { isFloat } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -125,7 +125,10 @@ function spatialPadding(fn: string, x: TensorLike, padding: unknown, dataFormat:
   const o = options<SpatialPaddingOptions>(fn, ['padding', 'data_format'], [padding, dataFormat]);
   const given: unknown = o.padding ?? Array.from({ length: dims }, () => [1, 1]);
   if (!Array.isArray(given) || given.length !== dims) {
-    throw valueError(fn, `padding must be ${dims} pairs (before, after), one per spatial axis; got ${show(given)}`);
+    throw valueError(
+      fn,
+      `padding must be ${dims} pairs (before, after), one per spatial axis; got ${showValue(given)}`
+    );
   }
   const pairs = given.map((p, i) => pair(fn, p, `padding[${i}]`));
   const format = toDataFormat(fn, o.data_format, true);
@@ -176,7 +179,7 @@ export function resize_images(
     const fw = factor(fn, width_factor, 'width_factor');
     const method: unknown = o.interpolation ?? 'nearest';
     if (method !== 'nearest' && method !== 'bilinear') {
-      throw valueError(fn, `interpolation should be one of "nearest" or "bilinear"; got ${show(method)}`);
+      throw valueError(fn, `interpolation should be one of "nearest" or "bilinear"; got ${showValue(method)}`);
     }
     let t = toTensor(fn, x);
     needRank(fn, t, 4);
@@ -265,10 +268,10 @@ export function print_tensor(
     const fn = 'print_tensor';
     const o = options<PrintTensorOptions>(fn, ['message', 'summarize'], [message, summarize]);
     const msg: unknown = o.message ?? '';
-    if (typeof msg !== 'string') throw typeError(fn, `message must be a string; got ${show(msg)}`);
+    if (typeof msg !== 'string') throw typeError(fn, `message must be a string; got ${showValue(msg)}`);
     const n: unknown = o.summarize ?? 3;
     if (typeof n !== 'number' || !Number.isInteger(n))
-      throw typeError(fn, `summarize must be an integer (-1 for all); got ${show(n)}`);
+      throw typeError(fn, `summarize must be an integer (-1 for all); got ${showValue(n)}`);
     return lax.print(toTensor(fn, x), msg, n);
   });
 }
@@ -278,9 +281,9 @@ export function print_tensor(
 /** A (before, after) pair of non-negative integers. */
 function pair(fn: string, v: unknown, arg: string): Pair {
   if (!Array.isArray(v) || v.length !== 2)
-    throw valueError(fn, `${arg} must be a pair (before, after); got ${show(v)}`);
-  if (!v.every((d) => Number.isInteger(d))) throw typeError(fn, `${arg} must hold integers; got ${show(v)}`);
-  if (v.some((d: number) => d < 0)) throw valueError(fn, `${arg} must not be negative; got ${show(v)}`);
+    throw valueError(fn, `${arg} must be a pair (before, after); got ${showValue(v)}`);
+  if (!v.every((d) => Number.isInteger(d))) throw typeError(fn, `${arg} must hold integers; got ${showValue(v)}`);
+  if (v.some((d: number) => d < 0)) throw valueError(fn, `${arg} must not be negative; got ${showValue(v)}`);
   return [v[0] as number, v[1] as number];
 }
 
@@ -288,33 +291,21 @@ function pair(fn: string, v: unknown, arg: string): Pair {
 function toDataFormat(fn: string, v: unknown, defaulted: boolean): DataFormat {
   const f = (v === null || v === undefined) && defaulted ? image_data_format() : v;
   if (f !== 'channels_first' && f !== 'channels_last') {
-    throw valueError(fn, `Unknown data_format: ${show(f ?? null)} (expected "channels_first" or "channels_last")`);
+    throw valueError(fn, `Unknown data_format: ${showValue(f ?? null)} (expected "channels_first" or "channels_last")`);
   }
   return f;
 }
 
 function factor(fn: string, v: unknown, arg: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v))
-    throw typeError(fn, `${arg} must be a positive integer; got ${show(v)}`);
+    throw typeError(fn, `${arg} must be a positive integer; got ${showValue(v)}`);
   if (v < 1) throw valueError(fn, `${arg} must be a positive integer; got ${v}`);
   return v;
-}
-
-function needRank(fn: string, t: Tensor, rank: number): void {
-  if (t.rank !== rank) throw valueError(fn, `x must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
 }
 
 function knownAxes(fn: string, t: Tensor, axes: readonly number[]): void {
   if (axes.some((a) => t.shape[a] === UNKNOWN)) {
     throw valueError(fn, `the axes to resize must have known sizes; x has shape ${fmtShape(t.shape)}`);
-  }
-}
-
-function show(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
   }
 }
 

@@ -7,6 +7,7 @@ import { toFloatTensor as floatInput, toPair, toTensor, toTensorLike, type Tenso
 import { isFloat, isInt, type DType } from '../core/dtype.js';
 import { methods, Tensor, type NestedArray } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import { broadcastsTo } from '../core/shape.js';
 
 // ---- arithmetic ------------------------------------------------------------
 
@@ -335,7 +336,7 @@ export function hard_sigmoid(x: TensorLike): Tensor {
   return keras('hard_sigmoid', () => {
     const t = floatInput('hard_sigmoid', x);
     const c = (v: number) => lax.scalar(v, t.dtype);
-    return clipByValue(lax.add(lax.mul(t, c(0.2)), c(0.5)), c(0), c(1));
+    return lax.clipByValue(lax.add(lax.mul(t, c(0.2)), c(0.5)), c(0), c(1));
   });
 }
 
@@ -438,7 +439,7 @@ export function relu(
     } else {
       y = reluOp(t);
     }
-    if (clipMax) y = clipByValue(y, zero, maxT);
+    if (clipMax) y = lax.clipByValue(y, zero, maxT);
     if (negativePart !== null) y = lax.sub(y, lax.mul(alphaT!, negativePart));
     return y;
   });
@@ -521,7 +522,7 @@ export function clip(
     };
     const lo = bound(min_value, -Infinity, 'min_value');
     const hi = bound(hiArg, Infinity, 'max_value');
-    return clipByValue(t, lo, hi);
+    return lax.clipByValue(t, lo, hi);
   });
 }
 
@@ -718,23 +719,10 @@ function relu6(x: Tensor): Tensor {
   return reluOp(lax.where(lax.less(x, six), x, six));
 }
 
-/** tf.clip_by_value: minimum then maximum, so a tie passes the gradient to x. */
-function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
-  const capped = hi === null ? x : lax.minimum(x, hi);
-  return lo === null ? capped : lax.maximum(capped, lo);
-}
-
 /** e^x - 1 as tanh(x/2) (e^x + 1): no cancellation near 0, made of primitives. */
 function expm1(x: Tensor): Tensor {
   const c = (v: number) => lax.scalar(v, x.dtype);
   return lax.mul(lax.tanh(lax.mul(x, c(0.5))), lax.add(lax.exp(x), c(1)));
-}
-
-/** Whether `from` broadcasts to exactly `to` (clip never enlarges x). */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  if (from.length > to.length) return false;
-  const lead = to.length - from.length;
-  return from.every((d, i) => d === 1 || d === to[i + lead] || d < 0 || to[i + lead]! < 0);
 }
 
 function flat(v: NestedArray): number[] {

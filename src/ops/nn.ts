@@ -3,12 +3,12 @@
 // normalize_batch_in_training. Each follows the seed's TF source (and the TF
 // ops it calls), composed from primitives, so gradients of every order come
 // from the primitives' VJPs.
-import { options } from '../core/args.js';
+import { options, flag } from '../core/args.js';
 import { epsilon as fuzzFactor, image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { allocate, type DType } from '../core/dtype.js';
-import { range, reducedShape, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
+import { range, reducedShape, sameShape, sizeOf, UNKNOWN, compatible, broadcastable } from '../core/shape.js';
 import { type Node, Tensor, hostTensor } from '../core/tensor.js';
 import type { Inputs } from '../core/primitives.js';
 import * as lax from '../prims/lax.js';
@@ -135,7 +135,7 @@ export function binary_crossentropy(
     }
     const c = (v: number) => lax.scalar(v, out.dtype);
     const eps = fuzzFactor();
-    const p = clipByValue(out, c(eps), c(oneMinus(eps, out.dtype)));
+    const p = lax.clipByValue(out, c(eps), c(oneMinus(eps, out.dtype)));
     const one = c(1);
     const pos = lax.mul(z, lax.log(lax.add(p, c(eps))));
     const neg = lax.mul(lax.sub(one, z), lax.log(lax.add(lax.sub(one, p), c(eps))));
@@ -207,7 +207,7 @@ export function categorical_crossentropy(
     const c = (v: number) => lax.scalar(v, out.dtype);
     const eps = fuzzFactor();
     const scaled = lax.div(out, lax.sum(out, [a], true));
-    const p = clipByValue(scaled, c(eps), c(oneMinus(eps, out.dtype)));
+    const p = lax.clipByValue(scaled, c(eps), c(oneMinus(eps, out.dtype)));
     return lax.neg(lax.sum(lax.mul(z, lax.log(p)), [a]));
   });
 }
@@ -278,7 +278,9 @@ export function sparse_categorical_crossentropy(
     else {
       // Clipped log-probabilities, then treated as logits (so renormalised), as the source does.
       const eps = fuzzFactor();
-      logits = lax.log(clipByValue(out, lax.scalar(eps, out.dtype), lax.scalar(oneMinus(eps, out.dtype), out.dtype)));
+      logits = lax.log(
+        lax.clipByValue(out, lax.scalar(eps, out.dtype), lax.scalar(oneMinus(eps, out.dtype), out.dtype))
+      );
     }
 
     const ids = lax.reshape(lax.cast(labels, 'int64'), withAxis(rest, a, 1));
@@ -741,11 +743,6 @@ function rsqrt(x: Tensor): Tensor {
   return lax.div(lax.scalar(1, x.dtype), lax.sqrt(x));
 }
 
-/** tf.clip_by_value: minimum, then maximum (ties pass the gradient to x). */
-function clipByValue(x: Tensor, lo: Tensor, hi: Tensor): Tensor {
-  return lax.maximum(lax.minimum(x, hi), lo);
-}
-
 /** 1 - epsilon computed in `dtype`, as the source's `1. - epsilon_` on a tensor. */
 function oneMinus(eps: number, dtype: DType): number {
   return dtype === 'float32' ? Math.fround(1 - Math.fround(eps)) : 1 - eps;
@@ -808,12 +805,6 @@ function reductionAxes(fn: string, axes: unknown, t: Tensor): number[] {
   return out;
 }
 
-function flag(fn: string, v: unknown, arg: string): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw typeError(fn, `${arg} must be a boolean; got ${JSON.stringify(v)}`);
-  return v;
-}
-
 function epsilonArg(fn: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw typeError(fn, `epsilon must be a finite number; got ${JSON.stringify(v)}`);
@@ -849,20 +840,4 @@ function param(fn: string, p: TensorLike | null | undefined, x: Tensor, arg: str
 
 function isKnownShape(s: readonly number[]): boolean {
   return s.every((d) => d !== UNKNOWN);
-}
-
-/** Same rank and equal dimensions, an unknown one matching anything (TensorShape.is_compatible_with). */
-function compatible(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i] || d === UNKNOWN || b[i] === UNKNOWN);
-}
-
-/** numpy broadcasting of two shapes is possible. */
-function broadcastable(a: readonly number[], b: readonly number[]): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 1; i <= n; i++) {
-    const p = a[a.length - i]!;
-    const q = b[b.length - i]!;
-    if (p !== q && p !== 1 && q !== 1 && p !== UNKNOWN && q !== UNKNOWN) return false;
-  }
-  return true;
 }

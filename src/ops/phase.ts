@@ -12,6 +12,7 @@ import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { describeValue as describe } from '../core/convert.js';
 import { warnUser } from '../core/context.js';
+import { compatible, broadcastable } from '../core/shape.js';
 
 /** A branch of `switch`: a tensor-like, or a function returning one. */
 export type Branch = TensorLike | (() => TensorLike);
@@ -103,21 +104,6 @@ function branches(then_expression: Branch, else_expression: Branch): [Tensor, Te
   if (y instanceof Tensor) return [toTensorLike('switch', x, y, 'then_expression'), y];
   const a = toTensor('switch', x, 'then_expression');
   return [a, toTensorLike('switch', y, a, 'else_expression')];
-}
-
-/** Same rank, and equal dims wherever both are known. */
-function compatible(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d < 0 || b[i]! < 0 || d === b[i]);
-}
-
-/** numpy broadcasting, an unknown dim (-1) matching anything. */
-function broadcastable(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
-    const x = a[a.length - i]!;
-    const y = b[b.length - i]!;
-    if (x !== y && x !== 1 && y !== 1 && x >= 0 && y >= 0) return false;
-  }
-  return true;
 }
 
 // The learning phase. Keras keeps it per graph; ktape has one graph, so one value.

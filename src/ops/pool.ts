@@ -8,7 +8,7 @@
 import { options } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
-import { toTensor, type TensorLike } from '../core/convert.js';
+import { toTensor, type TensorLike, showValue } from '../core/convert.js';
 import { isFloat } from '../core/dtype.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -109,7 +109,7 @@ function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given:
   const padding = tfPadding(fn, o.padding ?? 'valid');
   const mode: unknown = o.pool_mode ?? 'max';
   if (mode !== 'max' && mode !== 'avg')
-    throw valueError(fn, `Invalid pooling mode: ${show(mode)} (pool_mode must be "max" or "avg")`);
+    throw valueError(fn, `Invalid pooling mode: ${showValue(mode)} (pool_mode must be "max" or "avg")`);
 
   const t = toTensor(fn, x);
   if (t.rank !== dims + 2) throw valueError(fn, `x must be a ${dims + 2}D tensor; got shape ${fmtShape(t.shape)}`);
@@ -279,14 +279,14 @@ function localConv(
   if (items !== positions) {
     throw valueError(
       fn,
-      `kernel.shape[0] must be the number of output positions ${positions} (output_shape ${show(outShape)}); got ${shapes}`
+      `kernel.shape[0] must be the number of output positions ${positions} (output_shape ${showValue(outShape)}); got ${shapes}`
     );
   }
   const windowSize = size.reduce((p, d) => p * d, 1) * channels;
   if (featureDim !== windowSize) {
     throw valueError(
       fn,
-      `kernel.shape[1] (feature_dim) must be prod(kernel_size ${show(size)}) * channels = ${windowSize}; got ${shapes} (${format})`
+      `kernel.shape[1] (feature_dim) must be prod(kernel_size ${showValue(size)}) * channels = ${windowSize}; got ${shapes} (${format})`
     );
   }
   spatial.forEach((n, i) => {
@@ -322,31 +322,26 @@ function localConv(
 function dataFormat(fn: string, v: unknown): DataFormat {
   const f = v ?? image_data_format();
   if (f !== 'channels_first' && f !== 'channels_last') {
-    throw valueError(fn, `Unknown data_format: ${show(f)} (data_format must be "channels_first" or "channels_last")`);
+    throw valueError(
+      fn,
+      `Unknown data_format: ${showValue(f)} (data_format must be "channels_first" or "channels_last")`
+    );
   }
   return f;
 }
 
 /** A tuple of `n` positive integers (a length other than n, or a value < 1: ValueError; not integers: TypeError). */
 function intTuple(fn: string, v: unknown, n: number, arg: string): number[] {
-  if (!Array.isArray(v)) throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
-  if (v.length !== n) throw valueError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
+  if (!Array.isArray(v)) throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (v.length !== n) throw valueError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
   if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
-    throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${show(v)}`);
-  if (v.some((d: number) => d < 1)) throw valueError(fn, `\`${arg}\` must be positive integers; got ${show(v)}`);
+    throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (v.some((d: number) => d < 1)) throw valueError(fn, `\`${arg}\` must be positive integers; got ${showValue(v)}`);
   return v.slice() as number[];
 }
 
 function tfPadding(fn: string, v: unknown): 'SAME' | 'VALID' {
   if (v === 'same') return 'SAME';
   if (v === 'valid') return 'VALID';
-  throw valueError(fn, `Invalid padding: ${show(v)} (padding must be "same" or "valid")`);
-}
-
-function show(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  throw valueError(fn, `Invalid padding: ${showValue(v)} (padding must be "same" or "valid")`);
 }

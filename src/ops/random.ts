@@ -7,7 +7,7 @@
 // Argument checks follow the TF source each Keras function calls; where TF
 // silently accepts a meaningless value (a negative stddev, p outside [0, 1],
 // NaN parameters) ktape raises a ValueError instead.
-import { options } from '../core/args.js';
+import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
@@ -580,10 +580,4 @@ function floatDType(fn: string, dtype: unknown, err: (fn: string, msg: string) =
   const d = dtype == null ? floatx() : toDType(fn, dtype);
   if (!isFloat(d)) throw err(fn, `dtype must be a float dtype (float32 or float64); got ${d}`);
   return d;
-}
-
-function nameArg(fn: string, name: unknown): string | null {
-  if (name == null) return null;
-  if (typeof name !== 'string') throw typeError(fn, `name must be a string; got ${describe(name)}`);
-  return name;
 }

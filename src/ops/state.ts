@@ -3,13 +3,13 @@
 // An update validates everything first, then swaps the value in one step, so a
 // failed update changes nothing and recorded nodes keep the values they read.
 import ndarray from 'ndarray';
-import { options } from '../core/args.js';
+import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, scopedName, typeError, valueError } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
-import { isKnown, sameShape, sizeOf, toShape } from '../core/shape.js';
+import { isKnown, sameShape, sizeOf, toShape, broadcastsTo } from '../core/shape.js';
 import { cpuStorage, type Storage } from '../core/storage.js';
 import { Tensor, Variable, hostTensor } from '../core/tensor.js';
 import { adopt } from '../device/dispatcher.js';
@@ -755,12 +755,6 @@ function valueTensor(fn: string, value: unknown, arg: string, dtype: DType, allo
   return value;
 }
 
-/** Whether numpy broadcasting takes `from` to exactly `to` (an unknown dim fits any). */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  const lead = to.length - from.length;
-  return lead >= 0 && from.every((d, i) => d === 1 || d < 0 || d === to[lead + i]);
-}
-
 /** Same rank, and equal dims where both are known. */
 function fits(shape: readonly number[], target: readonly number[]): boolean {
   return shape.length === target.length && shape.every((d, i) => d < 0 || d === target[i]);
@@ -898,10 +892,4 @@ function shapeArg(fn: string, shape: unknown): number[] {
     return toShape(fn, Array.from(copyOut(t.host(), t.dtype).data));
   }
   return toShape(fn, shape);
-}
-
-function nameArg(fn: string, name: unknown): string | null {
-  if (name == null) return null;
-  if (typeof name !== 'string') throw typeError(fn, `name must be a string; got ${describe(name)}`);
-  return name;
 }

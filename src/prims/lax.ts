@@ -149,3 +149,9 @@ export const avgPool = (x: Tensor, a: PoolWindow) => apply('avg_pool', [x], a);
 /** The transpose of avg_pool: g of the pooled shape back to avg_pool's input shape `shape`. */
 export const avgPoolGrad = (g: Tensor, a: PoolWindow, shape: number[], like?: Tensor) =>
   apply('avg_pool_grad', [g], like !== undefined && !isKnown(shape) ? { ...a, shape, like } : { ...a, shape });
+
+/** tf.clip_by_value: minimum, then maximum, so a tie passes the gradient to x (null: no bound). */
+export function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
+  const capped = hi === null ? x : minimum(x, hi);
+  return lo === null ? capped : maximum(capped, lo);
+}
