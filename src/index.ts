@@ -47,7 +47,6 @@ export * from './ops/linalg.js';
 export * from './ops/nn.js';
 export {
   variable,
-  constant,
   get_value,
   batch_get_value,
   set_value,
@@ -56,24 +55,22 @@ export {
   update_add,
   update_sub,
   moving_average_update,
+  UpdateOp,
+  type Constraint,
+  type VariableOptions,
+} from './ops/variables.js';
+export {
+  constant,
   zeros,
   ones,
   eye,
   zeros_like,
   ones_like,
-  count_params,
-  int_shape,
-  ndim,
-  dtype,
-  shape,
-  cast,
-  cast_to_floatx,
-  UpdateOp,
-  type Constraint,
-  type VariableOptions,
   type ConstantOptions,
   type DTypeNameOptions,
-} from './ops/state.js';
+} from './ops/creation.js';
+export { count_params, int_shape, ndim, dtype, shape } from './ops/queries.js';
+export { cast, cast_to_floatx } from './ops/cast.js';
 export * from './ops/random.js';
 export * from './ops/indexing.js';
 export * from './ops/scan.js';
@@ -82,7 +79,7 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/control.js';
 export * from './ops/ctc.js';
-export { evaluate as eval } from './ops/state.js';
+export { evaluate as eval } from './ops/queries.js';
 export * from './ops/device.js';
 export * from './ops/threads.js';
 export * from './ops/session.js';

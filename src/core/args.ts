@@ -1,8 +1,10 @@
 // Keras's keyword arguments: optional parameters may be passed positionally, or
 // by name in one trailing plain object (CONVENTIONS.md).
 import { fmtShape, typeError, valueError } from './context.js';
-import { describeValue } from './convert.js';
-import type { Tensor } from './tensor.js';
+import { describeValue, toTensor } from './convert.js';
+import { copyOut, type Nd } from './ndarray.js';
+import type { DType } from './dtype.js';
+import { Tensor } from './tensor.js';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -57,4 +59,33 @@ export function nameArg(fn: string, name: unknown): string | null {
 /** A tensor argument of exactly `rank` dimensions. */
 export function needRank(fn: string, t: Tensor, rank: number, arg = 'x'): void {
   if (t.rank !== rank) throw valueError(fn, `${arg} must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
+}
+
+export function readOut(fn: string, x: unknown, arg: string): Nd {
+  const t = x instanceof Tensor ? x : toTensor(fn, x, arg);
+  if (t.isSymbolic) {
+    throw valueError(
+      fn,
+      `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value; evaluate it with K.function`
+    );
+  }
+  return copyOut(t.host(), t.dtype);
+}
+
+/**
+ * The eager tensor for an initial value: plain values are converted to `dtype`;
+ * a tensor must already have it (tf.convert_to_tensor refuses to cast).
+ */
+export function valueTensor(fn: string, value: unknown, arg: string, dtype: DType, allowSymbolic = false): Tensor {
+  if (!(value instanceof Tensor)) return toTensor(fn, value, arg, dtype);
+  if (value.dtype !== dtype) {
+    throw typeError(
+      fn,
+      `${arg} is a ${value.dtype} tensor of shape ${fmtShape(value.shape)}, but dtype ${dtype} was asked for; cast it first`
+    );
+  }
+  if (value.isSymbolic && !allowSymbolic) {
+    throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(value.shape)} and has no value`);
+  }
+  return value;
 }

@@ -14,7 +14,7 @@ import { Placeholder, Tensor, Variable } from '../core/tensor.js';
 import { isCoo, sparseFromCoo } from './sparse.js';
 import { evaluateGraph } from '../grad/evaluate.js';
 import { withoutRecording } from '../prims/apply.js';
-import { set_value as assignValue, UpdateOp } from './state.js';
+import { set_value as assignValue, UpdateOp } from './variables.js';
 
 export interface PlaceholderOptions {
   shape?: (number | null)[] | null;

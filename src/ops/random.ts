@@ -18,7 +18,7 @@ import { sizeOf } from '../core/shape.js';
 import { Tensor, Variable, hostTensor } from '../core/tensor.js';
 import { readVariable } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
-import { variable } from './state.js';
+import { variable } from './variables.js';
 import { describeValue as describe } from '../core/convert.js';
 import { warnUser as warn } from '../core/context.js';
 

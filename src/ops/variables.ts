@@ -1,21 +1,21 @@
-// Variables and state: creation, reading, assignment and in-place updates, and
-// the small queries on tensors (int_shape, ndim, dtype, shape, cast).
-// An update validates everything first, then swaps the value in one step, so a
-// failed update changes nothing and recorded nodes keep the values they read.
-import ndarray from 'ndarray';
+// Variables and their updates: making them, reading and assigning their values,
+// and the in-place updates. An update validates everything first, then swaps
+// the value in one step, so a failed update changes nothing and recorded nodes
+// keep the values they read.
+import { readOut, valueTensor } from '../core/args.js';
 import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, scopedName, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
-import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
-import { isKnown, sameShape, sizeOf, toShape, broadcastsTo } from '../core/shape.js';
+import { toDType, type DType } from '../core/dtype.js';
+import { sameShape, broadcastsTo } from '../core/shape.js';
 import { cpuStorage, type Storage } from '../core/storage.js';
-import { Tensor, Variable, hostTensor } from '../core/tensor.js';
+import { Tensor, Variable } from '../core/tensor.js';
 import { adopt } from '../device/dispatcher.js';
-import { readVariable, withoutRecording } from '../prims/apply.js';
+import { withoutRecording } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
-import { SparseTensor } from '../core/sparse.js';
+import type { SparseTensor } from '../core/sparse.js';
 import { isCoo, sparseFromCoo, type CooValue } from './sparse.js';
 import { describeValue as describe } from '../core/convert.js';
 
@@ -28,21 +28,9 @@ export interface VariableOptions {
   constraint?: Constraint | null;
 }
 
-export interface ConstantOptions {
-  dtype?: DType | null;
-  shape?: number | number[] | null;
-  name?: string | null;
-}
-
-/** dtype and name: the options of zeros, ones, eye, zeros_like, ones_like. */
-export interface DTypeNameOptions {
-  dtype?: DType | null;
-  name?: string | null;
-}
-
 // TensorFlow names every unnamed eager variable 'Variable' (it does not uniquify
 // in eager mode, and tf.Variable does not touch Keras's get_uid counters).
-const DEFAULT_NAME = 'Variable';
+export const DEFAULT_NAME = 'Variable';
 
 /**
  * A variable holding a copy of `value`: a mutable tensor whose value K.set_value and
@@ -99,76 +87,6 @@ export function variable(
     const t = valueTensor('variable', value, 'value', d);
     return new Variable(t.shape.slice(), d, own(t), n ?? DEFAULT_NAME, o.constraint ?? null);
   });
-}
-
-/**
- * A constant tensor holding `value` (tf.constant). With `shape`, a one-element
- * value is filled to that shape and a value of as many elements is reshaped,
- * as tf.constant does. A tensor of the wanted dtype is returned as it is; a
- * variable gives a constant copy of its current value.
- *
- * @param value  a tensor-like.
- * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
- * @param shape  the shape to fill or reshape to (an integer or a list); null: the shape of `value`. Also `options.shape`.
- * @param name  a name for the tensor. Also `options.name`.
- * @returns a Tensor.
- * @throws K.TypeError when `value` cannot be converted to `dtype` (a tensor must already have it), or cannot be reshaped or filled to `shape`.
- * @example
- * ```ts
- * K.eval(K.constant([[1, 2], [3, 4]])); // [[1, 2], [3, 4]]
- * K.eval(K.constant(5, 'int32', [2, 2])); // [[5, 5], [5, 5]]
- * K.eval(K.constant([1, 2, 3, 4], null, [2, 2])); // [[1, 2], [3, 4]]
- * ```
- */
-export function constant(
-  value: TensorLike,
-  dtype?: DType | null | ConstantOptions,
-  shape?: number | number[] | null | ConstantOptions,
-  name?: string | null | ConstantOptions
-): Tensor {
-  return keras('constant', () => {
-    const o = options<ConstantOptions>('constant', ['dtype', 'shape', 'name'], [dtype, shape, name]);
-    const d = o.dtype == null ? floatx() : toDType('constant', o.dtype);
-    const n = nameArg('constant', o.name);
-    const want = o.shape == null ? null : toShape('constant', o.shape);
-    let t: Tensor;
-    if (value instanceof Variable) t = leaf(valueTensor('constant', value, 'value', d));
-    else if (value instanceof Tensor) t = valueTensor('constant', value, 'value', d, true);
-    else t = toTensor('constant', value, 'value', d);
-    if (want !== null && !sameShape(t.shape, want)) {
-      const have = sizeOf(t.shape);
-      if (have === sizeOf(want)) t = lax.reshape(t, want);
-      else if (have === 1 && !t.isSymbolic) t = filled(want, d, t.host().data[t.host().offset]!);
-      else {
-        throw typeError(
-          'constant',
-          `value of shape ${fmtShape(t.shape)} (${have} elements) cannot be reshaped or filled to shape ${fmtShape(want)}`
-        );
-      }
-    }
-    if (n !== null && t !== value) t.name = scopedName(n);
-    return t;
-  });
-}
-
-/**
- * The value of a tensor or variable (K.eval): a new contiguous row-major scijs
- * ndarray whose `.data` is the dtype's typed array (a 0-d ndarray for a
- * scalar). Changing it never changes the tensor. A symbolic tensor has no
- * value: evaluate it with K.function.
- *
- * @param x  a tensor, variable or other tensor-like.
- * @returns a new ndarray.
- * @throws K.ValueError when `x` is symbolic (made from a placeholder).
- * @example
- * ```ts
- * const kvar = K.variable([[1, 2], [3, 4]], 'float32');
- * K.eval(kvar); // [[1, 2], [3, 4]]
- * K.eval(kvar).data instanceof Float32Array; // true
- * ```
- */
-export function evaluate(x: TensorLike): Nd {
-  return keras('eval', () => readOut('eval', x, 'x'));
 }
 
 /**
@@ -262,10 +180,6 @@ export function batch_set_value(tuples: [Variable, TensorLike][]): void {
   });
 }
 
-// A variable's `constraint` is NOT applied by update, update_add, update_sub or
-// set_value: tf.Variable.assign ignores it and Keras optimizers apply it
-// themselves after their update (`var.assign(var.constraint(var))`).
-
 /**
  * An assignment waiting for K.function: what K.update, K.update_add, K.update_sub
  * and K.moving_average_update return when their operand is symbolic. `value`
@@ -330,7 +244,9 @@ export class UpdateOp {
  * ```
  */
 export function update(x: Variable, new_x: Exclude<TensorLike, Tensor>): Variable;
+
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp;
+
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp {
   return keras('update', () => {
     const n = exactValue('update', x, new_x, 'new_x');
@@ -357,7 +273,9 @@ export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp {
  * ```
  */
 export function update_add(x: Variable, increment: Exclude<TensorLike, Tensor>): Variable;
+
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp;
+
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp {
   return keras('update_add', () => {
     const d = exactValue('update_add', x, increment, 'increment');
@@ -385,7 +303,9 @@ export function update_add(x: Variable, increment: TensorLike): Variable | Updat
  * ```
  */
 export function update_sub(x: Variable, decrement: Exclude<TensorLike, Tensor>): Variable;
+
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp;
+
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp {
   return keras('update_sub', () => {
     const d = exactValue('update_sub', x, decrement, 'decrement');
@@ -445,314 +365,6 @@ export function moving_average_update(
     }
     return assign(fn, x, [v, m], (cur) => lax.add(lax.mul(cur, m), lax.mul(v, lax.sub(lax.scalar(1, x.dtype), m))));
   });
-}
-
-/**
- * A variable of the given shape filled with zeros.
- *
- * @param shape  an integer, a list of integers, or a 1-D integer tensor such as `K.shape(y)`.
- * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
- * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
- * @returns a Variable.
- * @throws K.ValueError when `shape` is not a valid shape.
- * @throws K.TypeError when `dtype` is unknown or `name` is not a string.
- * @example
- * ```ts
- * K.eval(K.zeros([2, 3])); // [[0, 0, 0], [0, 0, 0]]
- * K.eval(K.zeros(K.shape(K.constant([1, 2, 3])), 'int32')); // [0, 0, 0]
- * ```
- */
-export function zeros(
-  shape: number | number[] | Tensor,
-  dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions
-): Variable {
-  return keras('zeros', () => filledVariable('zeros', shape, dtype, name, 0));
-}
-
-/**
- * A variable of the given shape filled with ones.
- *
- * @param shape  an integer, a list of integers, or a 1-D integer tensor such as `K.shape(y)`.
- * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
- * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
- * @returns a Variable.
- * @throws K.ValueError when `shape` is not a valid shape.
- * @throws K.TypeError when `dtype` is unknown or `name` is not a string.
- * @example
- * ```ts
- * K.eval(K.ones([3, 4])); // [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]
- * K.dtype(K.ones(2, 'int32')); // 'int32'
- * ```
- */
-export function ones(
-  shape: number | number[] | Tensor,
-  dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions
-): Variable {
-  return keras('ones', () => filledVariable('ones', shape, dtype, name, 1));
-}
-
-/**
- * An identity-matrix variable: ones on the main diagonal, zeros elsewhere.
- *
- * @param size  the number of rows and columns, or a `[rows, columns]` pair.
- * @param dtype  the dtype; null or omitted: floatx(). Also `options.dtype`.
- * @param name  a name for the variable (default `'Variable'`, as TensorFlow names eager ones). Also `options.name`.
- * @returns a 2-D Variable.
- * @throws K.ValueError when `size` is not an integer or a pair of integers.
- * @throws K.TypeError when `dtype` is unknown.
- * @example
- * ```ts
- * K.eval(K.eye(3)); // [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
- * K.eval(K.eye([2, 3])); // [[1, 0, 0], [0, 1, 0]]
- * ```
- */
-export function eye(
-  size: number | [number, number],
-  dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions
-): Variable {
-  return keras('eye', () => {
-    const o = options<DTypeNameOptions>('eye', ['dtype', 'name'], [dtype, name]);
-    const d = o.dtype == null ? floatx() : toDType('eye', o.dtype);
-    const n = nameArg('eye', o.name);
-    const dims = typeof size === 'number' ? [size, size] : size;
-    if (!Array.isArray(dims) || dims.length !== 2) {
-      throw valueError('eye', `size must be an integer or [rows, columns]; got ${JSON.stringify(size)}`);
-    }
-    const [rows, cols] = toShape('eye', dims, 'size') as [number, number];
-    const data = allocate(d, rows * cols);
-    for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
-    return new Variable([rows, cols], d, cpuStorage(ndarray(data, [rows, cols])), n ?? DEFAULT_NAME);
-  });
-}
-
-/**
- * A tensor of zeros with the shape of `x` (tf.zeros_like): a tensor, not a
- * variable. On a symbolic `x` it is symbolic too, taking the shape `x` has when
- * K.function runs.
- *
- * @param x  a tensor-like.
- * @param dtype  the dtype; null or omitted: the dtype of `x`. Also `options.dtype`.
- * @param name  a name for the tensor. Also `options.name`.
- * @returns a Tensor.
- * @throws K.TypeError when `dtype` is unknown.
- * @example
- * ```ts
- * const x = K.constant([[1, 2, 3], [4, 5, 6]]);
- * K.eval(K.zeros_like(x)); // [[0, 0, 0], [0, 0, 0]]
- * K.dtype(K.zeros_like(x, 'int32')); // 'int32'
- * ```
- */
-export function zeros_like(
-  x: TensorLike,
-  dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions
-): Tensor {
-  return keras('zeros_like', () => filledLike('zeros_like', x, dtype, name, 0));
-}
-
-/**
- * A tensor of ones with the shape of `x` (tf.ones_like): a tensor, not a variable.
- * On a symbolic `x` it is symbolic too, taking the shape `x` has when
- * K.function runs.
- *
- * @param x  a tensor-like.
- * @param dtype  the dtype; null or omitted: the dtype of `x`. Also `options.dtype`.
- * @param name  a name for the tensor. Also `options.name`.
- * @returns a Tensor.
- * @throws K.TypeError when `dtype` is unknown.
- * @example
- * ```ts
- * const kvar = K.variable([[0.2, 0.5, 0.9], [0.1, 0.4, 0.7]]);
- * K.eval(K.ones_like(kvar)); // [[1, 1, 1], [1, 1, 1]]
- * ```
- */
-export function ones_like(
-  x: TensorLike,
-  dtype?: DType | null | DTypeNameOptions,
-  name?: string | null | DTypeNameOptions
-): Tensor {
-  return keras('ones_like', () => filledLike('ones_like', x, dtype, name, 1));
-}
-
-/**
- * The number of elements of `x` (the product of its shape).
- *
- * @param x  a tensor-like with a fully known shape.
- * @returns a number.
- * @throws K.ValueError when `x` has unknown dimensions.
- * @example
- * ```ts
- * const kvar = K.zeros([2, 3]);
- * K.count_params(kvar); // 6
- * ```
- */
-export function count_params(x: TensorLike): number {
-  return keras('count_params', () => {
-    const t = toTensor('count_params', x);
-    if (!isKnown(t.shape)) throw valueError('count_params', `x has unknown dimensions: shape ${fmtShape(t.shape)}`);
-    return sizeOf(t.shape);
-  });
-}
-
-/**
- * The static shape of `x` as an array, with null for the dimensions a placeholder
- * leaves unknown (Python returns a tuple).
- *
- * @param x  a tensor, variable, placeholder, SparseTensor or other tensor-like.
- * @returns an array of numbers and nulls.
- * @example
- * ```ts
- * K.int_shape(K.placeholder([2, 4, 5])); // [2, 4, 5]
- * K.int_shape(K.placeholder([null, 3])); // [null, 3]
- * K.int_shape(K.variable([[1, 2], [3, 4]])); // [2, 2]
- * ```
- */
-export function int_shape(x: TensorLike | SparseTensor): (number | null)[] {
-  return keras('int_shape', () =>
-    (x instanceof SparseTensor ? x : toTensor('int_shape', x)).shape.map((d) => (d < 0 ? null : d))
-  );
-}
-
-/**
- * The number of axes of `x` (its rank).
- *
- * @param x  a tensor, variable, placeholder, SparseTensor or other tensor-like.
- * @returns a number.
- * @example
- * ```ts
- * K.ndim(K.placeholder([2, 4, 5])); // 3
- * K.ndim(K.variable([[1, 2], [3, 4]])); // 2
- * ```
- */
-export function ndim(x: TensorLike | SparseTensor): number {
-  return keras('ndim', () => (x instanceof SparseTensor ? x : toTensor('ndim', x)).rank);
-}
-
-/**
- * The dtype of `x`, as a string such as `'float32'`.
- *
- * @param x  a tensor, variable, placeholder, SparseTensor or other tensor-like (plain values are floatx()).
- * @returns the dtype name.
- * @example
- * ```ts
- * K.dtype(K.placeholder([2, 4, 5])); // 'float32'
- * K.dtype(K.placeholder([2, 4, 5], null, 'float64')); // 'float64'
- * K.dtype(K.variable([[1, 2], [3, 4]])); // 'float32'
- * ```
- */
-export function dtype(x: TensorLike | SparseTensor): DType {
-  return keras('dtype', () => (x instanceof SparseTensor ? x : toTensor('dtype', x)).dtype);
-}
-
-/**
- * The shape of `x` as a 1-D int32 tensor (tf.shape). ktape has no dynamic shape
- * op, so `x` must have a fully known shape; use K.int_shape for placeholders.
- *
- * @param x  a tensor-like.
- * @returns a 1-D int32 Tensor with one entry per axis.
- * @throws K.ValueError when `x` has unknown dimensions.
- * @example
- * ```ts
- * const kvar = K.variable([[1, 2], [3, 4]]);
- * K.eval(K.shape(kvar)); // [2, 2]
- * K.dtype(K.shape(kvar)); // 'int32'
- * ```
- */
-export function shape(x: TensorLike): Tensor {
-  return keras('shape', () => {
-    const t = toTensor('shape', x);
-    // A dynamic dimension would need a shape primitive evaluated by K.function.
-    if (!isKnown(t.shape)) {
-      throw valueError(
-        'shape',
-        `x has unknown dimensions ${fmtShape(t.shape)}; dynamic shapes are not supported, use K.int_shape`
-      );
-    }
-    const data = allocate('int32', t.rank);
-    t.shape.forEach((d, i) => (data[i] = d));
-    return hostTensor(data, [t.rank], 'int32');
-  });
-}
-
-/**
- * `x` cast to `dtype` (tf.cast). Float to integer truncates toward zero; anything
- * to bool is "non-zero". A variable is read, so the result is always a tensor.
- *
- * @param x  a tensor-like.
- * @param dtype  the dtype to cast to.
- * @returns a Tensor of the shape of `x`.
- * @throws K.TypeError when `dtype` is unknown.
- * @example
- * ```ts
- * const input = K.ones([1, 3]);
- * K.dtype(K.cast(input, 'float64')); // 'float64'
- * K.eval(K.cast(K.constant([1.7, -1.7]), 'int32')); // [1, -1]
- * ```
- */
-export function cast(x: TensorLike, dtype: DType): Tensor {
-  return keras('cast', () => {
-    const d = toDType('cast', dtype);
-    const t = toTensor('cast', x);
-    // A same-dtype cast of a variable still returns a tensor: its read.
-    return lax.cast(t instanceof Variable ? readVariable(t) : t, d);
-  });
-}
-
-/**
- * `x` in the dtype floatx(). A tensor is cast (the result is a tensor); any other
- * value is converted to a new floatx() ndarray, as numpy's asarray.
- *
- * @param x  a tensor, or a number, nested array, ndarray or typed array.
- * @returns a Tensor for a tensor, else an ndarray.
- * @example
- * ```ts
- * const arr = K.cast_to_floatx(new Float64Array([1, 2]));
- * arr.dtype; // 'float32'
- * K.dtype(K.cast_to_floatx(K.constant([1], 'int32'))); // 'float32'
- * ```
- */
-export function cast_to_floatx(x: Tensor): Tensor;
-export function cast_to_floatx(x: Exclude<TensorLike, Tensor>): Nd;
-export function cast_to_floatx(x: TensorLike): Tensor | Nd;
-export function cast_to_floatx(x: TensorLike): Tensor | Nd {
-  return keras('cast_to_floatx', () => {
-    if (x instanceof Tensor) return cast(x, floatx());
-    return copyOut(toTensor('cast_to_floatx', x, 'x', floatx()).host(), floatx());
-  });
-}
-
-// ---------------------------------------------------------------------------
-
-function readOut(fn: string, x: unknown, arg: string): Nd {
-  const t = x instanceof Tensor ? x : toTensor(fn, x, arg);
-  if (t.isSymbolic) {
-    throw valueError(
-      fn,
-      `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value; evaluate it with K.function`
-    );
-  }
-  return copyOut(t.host(), t.dtype);
-}
-
-/**
- * The eager tensor for an initial value: plain values are converted to `dtype`;
- * a tensor must already have it (tf.convert_to_tensor refuses to cast).
- */
-function valueTensor(fn: string, value: unknown, arg: string, dtype: DType, allowSymbolic = false): Tensor {
-  if (!(value instanceof Tensor)) return toTensor(fn, value, arg, dtype);
-  if (value.dtype !== dtype) {
-    throw typeError(
-      fn,
-      `${arg} is a ${value.dtype} tensor of shape ${fmtShape(value.shape)}, but dtype ${dtype} was asked for; cast it first`
-    );
-  }
-  if (value.isSymbolic && !allowSymbolic) {
-    throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(value.shape)} and has no value`);
-  }
-  return value;
 }
 
 /** Same rank, and equal dims where both are known. */
@@ -836,60 +448,9 @@ function setValueFor(fn: string, x: unknown, value: unknown, xArg: string, arg: 
 }
 
 /** A value owned by the variable: a contiguous copy, so nothing else can alias it. */
-function own(t: Tensor): Storage {
+export function own(t: Tensor): Storage {
   const s = t.storage;
   // A device value is already flat and immutable: the variable shares it (one more reference).
   if (s !== null && s.device !== 'cpu' && !s.disposed) return adopt(s.device, s.data);
   return cpuStorage(copyOut(t.host(), t.dtype));
-}
-
-/** A leaf copy of a tensor's current value (no node: a constant). */
-function leaf(t: Tensor): Tensor {
-  return new Tensor(t.shape.slice(), t.dtype, own(t), null);
-}
-
-function filled(shape: number[], dtype: DType, value: number): Tensor {
-  const data = allocate(dtype, sizeOf(shape));
-  data.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
-  return hostTensor(data, shape, dtype);
-}
-
-function filledVariable(fn: string, shape: unknown, dtype: unknown, name: unknown, value: number): Variable {
-  const o = options<DTypeNameOptions>(fn, ['dtype', 'name'], [dtype, name]);
-  const d = o.dtype == null ? floatx() : toDType(fn, o.dtype);
-  const n = nameArg(fn, o.name);
-  const t = filled(shapeArg(fn, shape), d, value);
-  return new Variable(t.shape, d, t.storage!, n ?? DEFAULT_NAME);
-}
-
-function filledLike(fn: string, x: unknown, dtype: unknown, name: unknown, value: number): Tensor {
-  const o = options<DTypeNameOptions>(fn, ['dtype', 'name'], [dtype, name]);
-  const t = toTensor(fn, x);
-  const d = o.dtype == null ? t.dtype : toDType(fn, o.dtype);
-  const n = nameArg(fn, o.name);
-  let out: Tensor;
-  if (!t.isSymbolic) out = filled(t.shape, d, value);
-  else {
-    // Symbolic x: select the constant everywhere, so that it is part of the
-    // graph and K.function gives it x's runtime shape; the condition takes no gradient.
-    const c = lax.cast(lax.stopGradient(t), 'bool');
-    out = lax.where(c, lax.scalar(value, d), lax.scalar(value, d));
-  }
-  if (n !== null) out.name = scopedName(n);
-  return out;
-}
-
-/** A shape given as an int, a list of ints, or a 1-D integer tensor (K.shape(x)). */
-function shapeArg(fn: string, shape: unknown): number[] {
-  if (shape instanceof Tensor || isNdArray(shape)) {
-    const t = toTensor(fn, shape, 'shape');
-    if (t.rank !== 1 || !isInt(t.dtype) || t.isSymbolic) {
-      throw valueError(
-        fn,
-        `shape must be a 1-D integer tensor with a value; got ${t.dtype} of shape ${fmtShape(t.shape)}`
-      );
-    }
-    return toShape(fn, Array.from(copyOut(t.host(), t.dtype).data));
-  }
-  return toShape(fn, shape);
 }
