@@ -45,6 +45,8 @@ export * from './ops/reduce.js';
 export * from './ops/shape.js';
 export * from './ops/linalg.js';
 export * from './ops/nn.js';
+export * from './ops/losses.js';
+export * from './ops/normalization.js';
 export {
   variable,
   get_value,

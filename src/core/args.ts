@@ -5,6 +5,7 @@ import { describeValue, toTensor } from './convert.js';
 import { copyOut, type Nd } from './ndarray.js';
 import type { DType } from './dtype.js';
 import { Tensor } from './tensor.js';
+import { range } from './shape.js';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -88,4 +89,23 @@ export function valueTensor(fn: string, value: unknown, arg: string, dtype: DTyp
     throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(value.shape)} and has no value`);
   }
   return value;
+}
+
+export function axisOf(fn: string, axis: unknown, t: Tensor, arg: string): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis))
+    throw typeError(fn, `axis must be an integer; got ${JSON.stringify(axis)}`);
+  if (axis < -t.rank || axis >= t.rank) {
+    throw valueError(fn, `axis ${axis} is out of range for ${arg} of shape ${fmtShape(t.shape)} (rank ${t.rank})`);
+  }
+  return axis < 0 ? axis + t.rank : axis;
+}
+
+/** null = every axis; an int or a list of ints, each at most once; sorted. */
+export function axesOf(fn: string, axis: unknown, t: Tensor): number[] {
+  if (axis === null || axis === undefined) return range(t.rank);
+  const list: unknown[] = Array.isArray(axis) ? axis : [axis];
+  const out = list.map((a) => axisOf(fn, a, t, 'x'));
+  if (new Set(out).size !== out.length)
+    throw valueError(fn, `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
+  return out.sort((p, q) => p - q);
 }

@@ -118,3 +118,8 @@ export function broadcastsTo(from: readonly number[], to: readonly number[]): bo
   const lead = to.length - from.length;
   return from.every((d, i) => d === 1 || d === to[i + lead] || d < 0 || to[i + lead]! < 0);
 }
+
+/** `shape` with `size` inserted at `axis`. */
+export function withAxis(shape: readonly number[], axis: number, size: number): number[] {
+  return [...shape.slice(0, axis), size, ...shape.slice(axis)];
+}

@@ -155,3 +155,12 @@ export function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Te
   const capped = hi === null ? x : minimum(x, hi);
   return lo === null ? capped : maximum(capped, lo);
 }
+
+/** A constant 0..n-1 laid along `axis` of a rank-`rank` shape of ones. */
+export function aranged(n: number, axis: number, rank: number, dtype: DType): Tensor {
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  const shape = new Array<number>(rank).fill(1);
+  shape[axis] = n;
+  return hostTensor(data, shape, dtype);
+}
