@@ -1,7 +1,8 @@
 // Keras's keyword arguments: optional parameters may be passed positionally, or
 // by name in one trailing plain object (CONVENTIONS.md).
 import { fmtShape, typeError, valueError } from './context.js';
-import { describeValue, toTensor } from './convert.js';
+import { describeValue, showValue, toTensor } from './convert.js';
+import { image_data_format } from './config.js';
 import { copyOut, type Nd } from './ndarray.js';
 import type { DType } from './dtype.js';
 import { Tensor } from './tensor.js';
@@ -108,4 +109,26 @@ export function axesOf(fn: string, axis: unknown, t: Tensor): number[] {
   if (new Set(out).size !== out.length)
     throw valueError(fn, `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
   return out.sort((p, q) => p - q);
+}
+
+/** How images lay out channels (Keras's data_format). */
+export type DataFormat = 'channels_first' | 'channels_last';
+
+/** data_format: null or undefined means K.image_data_format(). */
+export function dataFormat(fn: string, v: unknown): DataFormat {
+  const f = v ?? image_data_format();
+  if (f !== 'channels_first' && f !== 'channels_last') {
+    throw valueError(fn, `Unknown data_format: ${showValue(f)} (expected "channels_first" or "channels_last")`);
+  }
+  return f;
+}
+
+/** A tuple of `n` positive integers (a length other than n, or a value < 1: ValueError; not integers: TypeError). */
+export function intTuple(fn: string, v: unknown, n: number, arg: string): number[] {
+  if (!Array.isArray(v)) throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (v.length !== n) throw valueError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
+    throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (v.some((d: number) => d < 1)) throw valueError(fn, `\`${arg}\` must be positive integers; got ${showValue(v)}`);
+  return v.slice() as number[];
 }

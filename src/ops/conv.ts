@@ -16,13 +16,12 @@
 // TF refuses strides > 1 together with dilation_rate > 1 (tf.nn.convolution;
 // documented for depthwise and atrous transposes): so do we, for all six.
 import { isPlainObject, options, needRank } from '../core/args.js';
-import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensorLike, type TensorLike, showValue } from '../core/convert.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import type { DataFormat } from './image.js';
+import { dataFormat, type DataFormat } from '../core/args.js';
 import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
 
@@ -554,14 +553,6 @@ function windows(
 }
 
 // ---- argument parsing -------------------------------------------------------
-
-function dataFormat(fn: string, v: unknown): DataFormat {
-  const f = v === null || v === undefined ? image_data_format() : v;
-  if (f !== 'channels_first' && f !== 'channels_last') {
-    throw valueError(fn, `Unknown data_format: ${showValue(f)} (expected "channels_first" or "channels_last")`);
-  }
-  return f;
-}
 
 function paddingOf(fn: string, v: unknown, causal: true): ConvPadding | 'causal';
 function paddingOf(fn: string, v: unknown, causal: false): ConvPadding;
