@@ -110,6 +110,9 @@ export interface ScanAttrs {
   cumsum: Scan;
   cumprod: Scan;
   affine_scan: { readonly axis: number; readonly reverse: boolean };
+}
+
+export interface PrintAttrs {
   print: { readonly message: string; readonly summarize: number };
 }
 
@@ -268,6 +271,7 @@ declare module './tensor.js' {
       StateAttrs,
       IndexingAttrs,
       ScanAttrs,
+      PrintAttrs,
       ConvAttrs,
       PoolAttrs,
       ActivationAttrs {}

@@ -4,6 +4,7 @@ import { MAX_THREADS, getThreads, setThreads } from './wasm/threads.js';
 import { cpuActivation, cpuElementwise } from './elementwise.js';
 import { cpuIndexing } from './indexing.js';
 import { cpuScan } from './scan.js';
+import { cpuPrint } from './print.js';
 import { cpuConv } from './conv.js';
 import { cpuPool } from './pool.js';
 import { cpuLinalg } from './linalg.js';
@@ -20,6 +21,7 @@ export const cpuBackend: Backend<Nd> = {
     ...cpuLinalg,
     ...cpuIndexing,
     ...cpuScan,
+    ...cpuPrint,
     ...cpuConv,
     ...cpuPool,
     ...cpuActivation,

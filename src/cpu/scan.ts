@@ -1,4 +1,4 @@
-// Scan cpu kernels (tf.print formatting, shared with the gpu, is in src/core/format.ts).
+// Scan cpu kernels.
 //
 // A scan views its (contiguous) input as [outer, n, inner] and fills the
 // output along n, each element from the previous OUTPUT element as stored:
@@ -6,10 +6,9 @@
 // as a running value of the dtype is in TensorFlow.
 import type { Kernel, KernelOf } from '../core/backend.js';
 import type { DType } from '../core/dtype.js';
-import { lineShape, sizeOf } from '../core/shape.js';
+import { lineShape } from '../core/shape.js';
 import { alloc, contiguous, type Nd } from '../core/ndarray.js';
 import type { Scan, ScanAttrs } from '../core/primitives.js';
-import { formatTensor, writeOut } from '../core/format.js';
 
 /**
  * Walk every line of `shape` along `axis` in scan order (backwards when
@@ -78,13 +77,5 @@ export const cpuScan: { [P in keyof ScanAttrs]: Kernel<P, Nd> } = {
       }
     });
     return o;
-  },
-  print: ([x], { message, summarize }, out) => {
-    const c = contiguous(x, out.dtype);
-    writeOut(
-      message,
-      formatTensor(c.data.subarray(c.offset, c.offset + sizeOf(out.shape)), out.shape, out.dtype, summarize)
-    );
-    return x;
   },
 };

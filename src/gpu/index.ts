@@ -19,6 +19,7 @@ import { gpuActivation } from './kernels/activation.js';
 import { gpuElementwise } from './kernels/elementwise.js';
 import { gpuIndexing } from './kernels/indexing.js';
 import { gpuScan } from './kernels/scan.js';
+import { gpuPrint } from './kernels/print.js';
 import { convTerms, gpuConv } from './kernels/conv.js';
 import { gpuPool } from './kernels/pool.js';
 import { gpuLinalg } from './kernels/linalg.js';
@@ -102,6 +103,7 @@ const kernels: Kernels<GpuData> = {
   ...gpuLinalg,
   ...gpuIndexing,
   ...gpuScan,
+  ...gpuPrint,
   ...gpuConv,
   ...gpuPool,
   ...gpuActivation,

@@ -1,5 +1,5 @@
 // Scan primitives: running sums and products along one axis, the affine scan
-// their gradients need, and print (an identity that prints its input when run).
+// their gradients need.
 //
 // Every VJP here is written with primitives and uses no division, so it is
 // exact when x holds zeros and can itself be differentiated (second order
@@ -106,10 +106,5 @@ export const scanPrims = {
         return lax.affineScan(shift(c.inputs[0], axis, upstream(reverse)), g, axis, !reverse);
       }),
     ],
-  },
-  print: {
-    doc: 'x unchanged; prints message and x (as tf.print) each time it runs',
-    infer: ([x]) => ({ shape: x.shape.slice(), dtype: x.dtype }),
-    vjp: [vjp('g', (g) => g)],
   },
 } satisfies { [P in keyof ScanAttrs]: OpSpec<P> };

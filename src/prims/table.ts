@@ -8,6 +8,7 @@ import { linalgPrims } from './linalg.js';
 import { reducePrims } from './reduce.js';
 import { shapePrims } from './shape.js';
 import { scanPrims } from './scan.js';
+import { printPrims } from './print.js';
 import { convPrims } from './conv.js';
 import { poolPrims } from './pool.js';
 import { registerTable } from './apply.js';
@@ -23,6 +24,7 @@ export const PRIMS: PrimTable = {
   ...statePrims,
   ...indexingPrims,
   ...scanPrims,
+  ...printPrims,
   ...convPrims,
   ...poolPrims,
   ...activationPrims,

@@ -19,11 +19,10 @@ import type { KernelVariable } from 'gpu.js';
 import type { Kernel, KernelOf } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import { isFloat } from '../../core/dtype.js';
-import { kernelFor, readValue, runKernel } from '../context.js';
+import { kernelFor, runKernel } from '../context.js';
 import type { GpuData } from '../memory.js';
 import { emptyData, IDIV, storeLine, valueOf, WRAP, wrapValue } from './common.js';
 import type { Scan, ScanAttrs } from '../../core/primitives.js';
-import { formatTensor, writeOut } from '../../core/format.js';
 import { lineShape } from '../../core/shape.js';
 
 /** Elements per block. */
@@ -158,11 +157,5 @@ export const gpuScan: { [P in keyof ScanAttrs]: Kernel<P, GpuData> } = {
   affine_scan: ([a, b], { axis, reverse }, out) => {
     const { outer, n, inner } = lineShape(out.shape, axis);
     return scanRun('affine_scan', 'affine', [a, b], outer, n, inner, false, reverse, out.dtype, out.shape);
-  },
-  // Values are immutable, so the input's buffer is a correct identity.
-  print: ([x], { message, summarize }, out) => {
-    const values = x.size === 0 ? new Float32Array(0) : readValue(valueOf(x, 'print'), x.size);
-    writeOut(message, formatTensor(values, out.shape, out.dtype, summarize));
-    return x;
   },
 };
