@@ -15,7 +15,7 @@ import {
   withVariableReads,
 } from '../prims/apply.js';
 import { backprop } from './backprop.js';
-import { mapTensors, tensorsIn } from './structure.js';
+import { mapTensors, tensorsIn } from '../core/nest.js';
 
 /** The options grad_fn receives: the variables the function read (TF's `variables=` keyword). */
 export interface GradFnOptions {

@@ -18,9 +18,10 @@ import { isInt, toDType, type DType } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import { describeNest, flattenNest, isNest, leafPaths, packAs, sameStructure, type Nest } from '../core/nest.js';
 
-/** A tensor, or (nested) arrays of tensors: tf.nest's structures. */
-export type Nest = Tensor | readonly Nest[];
+/** A tensor, or nested arrays of tensors (tf.nest's structures). */
+export type { Nest };
 
 /** A dtype for each tensor of a structure (map_fn's `dtype`). */
 export type DTypeNest = DType | readonly DTypeNest[];
@@ -51,31 +52,6 @@ export type FoldFunction<A extends Nest = Tensor, E extends Nest = Tensor> = Fol
 
 // ---- structures (tf.nest) ----------------------------------------------------
 
-function isNest(x: unknown): x is Nest {
-  return x instanceof Tensor || (Array.isArray(x) && x.every(isNest));
-}
-
-function flattenNest(n: Nest): Tensor[] {
-  if (n instanceof Tensor) return [n];
-  return n.flatMap(flattenNest);
-}
-
-/** tf.nest.pack_sequence_as: the tensors of `flat`, in order, in the shape of `like`. */
-function packAs(like: Nest, flat: readonly Tensor[]): Nest {
-  let i = 0;
-  const walk = (n: Nest): Nest => (n instanceof Tensor ? flat[i++]! : n.map(walk));
-  return walk(like);
-}
-
-function sameStructure(a: Nest, b: Nest): boolean {
-  if (a instanceof Tensor || b instanceof Tensor) return a instanceof Tensor && b instanceof Tensor;
-  return a.length === b.length && a.every((x, i) => sameStructure(x, b[i]!));
-}
-
-function describeNest(n: Nest): string {
-  return n instanceof Tensor ? fmtShape(n.shape) : `[${n.map(describeNest).join(', ')}]`;
-}
-
 /**
  * A user's structure: a tensor, an array holding tensors somewhere (a
  * structure; its tensor-free entries are converted as tensors), or any other
@@ -89,11 +65,6 @@ function toNest(fn: string, x: unknown, arg: string): Nest {
 
 function holdsTensor(x: unknown[]): boolean {
   return x.some((e) => e instanceof Tensor || (Array.isArray(e) && holdsTensor(e)));
-}
-
-/** Paths of a structure's leaves, for messages: '', '[0]', '[1][0]', ... */
-function leafPaths(n: Nest, prefix = ''): string[] {
-  return n instanceof Tensor ? [prefix] : n.flatMap((e, i) => leafPaths(e, `${prefix}[${i}]`));
 }
 
 // ---- small helpers -------------------------------------------------------------

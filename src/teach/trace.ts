@@ -7,7 +7,7 @@ import type { DType } from '../core/dtype.js';
 import { Tensor, type Node } from '../core/tensor.js';
 import { observing } from '../prims/apply.js';
 import { withSites } from '../core/site.js';
-import { tensorsIn } from '../grad/structure.js';
+import { tensorsIn } from '../core/nest.js';
 import { PRIMS } from '../prims/table.js';
 import type { Prim } from '../core/primitives.js';
 import {
