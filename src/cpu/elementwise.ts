@@ -1,6 +1,8 @@
-// Elementwise cpu kernels compiled by cwise. Broadcasting reads stride-0 views,
-// so no broadcast copy is ever materialised. (cwise re-parses each body's
-// source: plain function expressions only, no arrows, no `**`.) Large float32
+// Elementwise cpu kernels, each map written once as an expression of x (and y):
+// compiled into a loop for simple layouts (strided.ts) and into a cwise kernel
+// for any other. Broadcasting reads stride-0 views, so no broadcast copy is
+// ever materialised. (cwise re-parses each body's source: plain functions only,
+// no arrows, no `**`.) Large float32
 // maps run in WebAssembly SIMD (wasm/elementwise.ts) where it applies; the JS
 // loops are the reference and the fallback.
 import cwise from 'cwise';
@@ -15,14 +17,26 @@ import type { ActivationAttrs, ElementwiseAttrs, Meta } from '../core/primitives
 
 type Body = (o: number, a: number, b: number, c: number) => void;
 const map1 = (body: Body) => cwise({ args: ['array', 'array'], body });
-const map2 = (body: Body) => cwise({ args: ['array', 'array', 'array'], body });
+
+/**
+ * The strided (cwise) kernel for `expr` of x (and y): built from the same text
+ * as the compiled loop (strided.ts), so each map is written once. cwise parses
+ * its body's source, so the body is a plain function made from that text; `e`
+ * and `r` are the expressions' temporaries, as in the loops.
+ */
+function cwiseMap(expr: string, arity: 1 | 2): (o: Nd, a: Nd, b?: Nd) => void {
+  const params = arity === 1 ? ['o', 'a'] : ['o', 'a', 'b'];
+  const code = `var e, r; o = ${expr.replace(/\bx\b/g, 'a').replace(/\by\b/g, 'b')};`;
+  return cwise({ args: params.map(() => 'array'), body: new Function(...params, code) as Body });
+}
 
 /**
  * `expr` of x in a compiled loop when the operand is simple (strided.ts), else
  * the cwise body; `op` in wasm for a large contiguous float32 operand.
  */
-function unary(expr: string, run: (o: Nd, a: Nd) => void, op?: UnaryOp): KernelOf<1, unknown, Nd> {
+function unary(expr: string, op?: UnaryOp): KernelOf<1, unknown, Nd> {
   const fast = loop1(expr);
+  const run = cwiseMap(expr, 1);
   return ([a], _attrs, out: Meta) => {
     if (op !== undefined && out.dtype === 'float32' && a.data instanceof Float32Array && isContiguous(a)) {
       const y = wasmUnary(op, a.data, a.offset, sizeOf(out.shape));
@@ -49,13 +63,9 @@ const sameShape = (a: Nd, shape: readonly number[]) =>
  * is the operand value that leaves the other unchanged, exactly: x * 1 is x,
  * so a product with a broadcast 1 (a gradient's seed) is x itself, not a copy.
  */
-function binary(
-  expr: string,
-  run: (o: Nd, a: Nd, b: Nd) => void,
-  op?: BinaryOp,
-  unit?: { left: boolean }
-): KernelOf<2, unknown, Nd> {
+function binary(expr: string, op?: BinaryOp, unit?: { left: boolean }): KernelOf<2, unknown, Nd> {
   const fast = loop2(expr);
+  const run = cwiseMap(expr, 2);
   return ([a, b], _attrs, out: Meta) => {
     const av = broadcastView(a, out.shape);
     const bv = broadcastView(b, out.shape);
@@ -96,182 +106,36 @@ const castTrunc = map1(function (o: number, a: number) {
 });
 
 export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = {
-  neg: unary(
-    '-x',
-    map1(function (o, a) {
-      o = -a;
-    })
-  ),
-  abs: unary(
-    'Math.abs(x)',
-    map1(function (o, a) {
-      o = Math.abs(a);
-    })
-  ),
-  sign: unary(
-    '(x > 0 ? 1 : x < 0 ? -1 : x)',
-    map1(function (o, a) {
-      o = a > 0 ? 1 : a < 0 ? -1 : a;
-    })
-  ),
+  neg: unary('-x'),
+  abs: unary('Math.abs(x)'),
+  sign: unary('(x > 0 ? 1 : x < 0 ? -1 : x)'),
   // Half to even, as tf.round.
-  round: unary(
-    '((r = Math.round(x)), Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r)',
-    map1(function (o, a) {
-      var r = Math.round(a);
-      if (Math.abs(a % 1) === 0.5) r = 2 * Math.round(a / 2);
-      o = r;
-    })
-  ),
-  exp: unary(
-    'Math.exp(x)',
-    map1(function (o, a) {
-      o = Math.exp(a);
-    }),
-    'exp'
-  ),
-  log: unary(
-    'Math.log(x)',
-    map1(function (o, a) {
-      o = Math.log(a);
-    }),
-    'log'
-  ),
-  sqrt: unary(
-    'Math.sqrt(x)',
-    map1(function (o, a) {
-      o = Math.sqrt(a);
-    })
-  ),
-  sin: unary(
-    'Math.sin(x)',
-    map1(function (o, a) {
-      o = Math.sin(a);
-    })
-  ),
-  cos: unary(
-    'Math.cos(x)',
-    map1(function (o, a) {
-      o = Math.cos(a);
-    })
-  ),
-  tanh: unary(
-    'Math.tanh(x)',
-    map1(function (o, a) {
-      o = Math.tanh(a);
-    }),
-    'tanh'
-  ),
-  sigmoid: unary(
-    '(x >= 0 ? 1 / (1 + Math.exp(-x)) : ((e = Math.exp(x)), e / (1 + e)))',
-    map1(function (o, a) {
-      var e: number;
-      if (a >= 0) {
-        o = 1 / (1 + Math.exp(-a));
-      } else {
-        e = Math.exp(a);
-        o = e / (1 + e);
-      }
-    }),
-    'sigmoid'
-  ),
-  softplus: unary(
-    '(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))',
-    map1(function (o, a) {
-      o = a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
-    }),
-    'softplus'
-  ),
+  round: unary('((r = Math.round(x)), Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r)'),
+  exp: unary('Math.exp(x)', 'exp'),
+  log: unary('Math.log(x)', 'log'),
+  sqrt: unary('Math.sqrt(x)'),
+  sin: unary('Math.sin(x)'),
+  cos: unary('Math.cos(x)'),
+  tanh: unary('Math.tanh(x)', 'tanh'),
+  sigmoid: unary('(x >= 0 ? 1 / (1 + Math.exp(-x)) : ((e = Math.exp(x)), e / (1 + e)))', 'sigmoid'),
+  softplus: unary('(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))', 'softplus'),
 
   // On float32 values, + - * / in float64 then stored as float32 round as once in
   // float32 (53 >= 2 * 24 + 2 bits): wasm's f32x4 results are the same bits.
-  add: binary(
-    'x + y',
-    map2(function (o, a, b) {
-      o = a + b;
-    }),
-    'add'
-  ),
-  sub: binary(
-    'x - y',
-    map2(function (o, a, b) {
-      o = a - b;
-    }),
-    'sub'
-  ),
-  mul: binary(
-    'x * y',
-    map2(function (o, a, b) {
-      o = a * b;
-    }),
-    'mul',
-    { left: true }
-  ),
-  div: binary(
-    'x / y',
-    map2(function (o, a, b) {
-      o = a / b;
-    }),
-    'div',
-    { left: false }
-  ),
-  pow: binary(
-    'Math.pow(x, y)',
-    map2(function (o, a, b) {
-      o = Math.pow(a, b);
-    })
-  ),
-  maximum: binary(
-    'Math.max(x, y)',
-    map2(function (o, a, b) {
-      o = Math.max(a, b);
-    }),
-    'maximum'
-  ),
-  minimum: binary(
-    'Math.min(x, y)',
-    map2(function (o, a, b) {
-      o = Math.min(a, b);
-    }),
-    'minimum'
-  ),
+  add: binary('x + y', 'add'),
+  sub: binary('x - y', 'sub'),
+  mul: binary('x * y', 'mul', { left: true }),
+  div: binary('x / y', 'div', { left: false }),
+  pow: binary('Math.pow(x, y)'),
+  maximum: binary('Math.max(x, y)', 'maximum'),
+  minimum: binary('Math.min(x, y)', 'minimum'),
 
-  equal: binary(
-    '(x === y ? 1 : 0)',
-    map2(function (o, a, b) {
-      o = a === b ? 1 : 0;
-    })
-  ),
-  not_equal: binary(
-    '(x !== y ? 1 : 0)',
-    map2(function (o, a, b) {
-      o = a !== b ? 1 : 0;
-    })
-  ),
-  greater: binary(
-    '(x > y ? 1 : 0)',
-    map2(function (o, a, b) {
-      o = a > b ? 1 : 0;
-    })
-  ),
-  greater_equal: binary(
-    '(x >= y ? 1 : 0)',
-    map2(function (o, a, b) {
-      o = a >= b ? 1 : 0;
-    })
-  ),
-  less: binary(
-    '(x < y ? 1 : 0)',
-    map2(function (o, a, b) {
-      o = a < b ? 1 : 0;
-    })
-  ),
-  less_equal: binary(
-    '(x <= y ? 1 : 0)',
-    map2(function (o, a, b) {
-      o = a <= b ? 1 : 0;
-    })
-  ),
+  equal: binary('(x === y ? 1 : 0)'),
+  not_equal: binary('(x !== y ? 1 : 0)'),
+  greater: binary('(x > y ? 1 : 0)'),
+  greater_equal: binary('(x >= y ? 1 : 0)'),
+  less: binary('(x < y ? 1 : 0)'),
+  less_equal: binary('(x <= y ? 1 : 0)'),
 
   where: ([c, a, b], _attrs, out) => {
     const o = alloc(out.dtype, out.shape);
@@ -363,18 +227,6 @@ function softmaxBlocks(o: Data, d: Data, off: number, outer: number, n: number, 
 export const cpuActivation: { [P in keyof ActivationAttrs]: Kernel<P, Nd> } = {
   softmax,
   // x is the output y of sigmoid/tanh, y the cotangent g.
-  sigmoid_grad: binary(
-    'y * (x * (1 - x))',
-    map2(function (o, a, b) {
-      o = b * (a * (1 - a));
-    }),
-    'sigmoidGrad'
-  ),
-  tanh_grad: binary(
-    'y * (1 - x * x)',
-    map2(function (o, a, b) {
-      o = b * (1 - a * a);
-    }),
-    'tanhGrad'
-  ),
+  sigmoid_grad: binary('y * (x * (1 - x))', 'sigmoidGrad'),
+  tanh_grad: binary('y * (1 - x * x)', 'tanhGrad'),
 };
