@@ -391,3 +391,29 @@ function storeTile(c: usize, ldcb: i32, acc: bool, c00: v128, c01: v128, c10: v1
   v128.store(c + 2 * l, c20); v128.store(c + 2 * l, c21, 16);
   v128.store(c + 3 * l, c30); v128.store(c + 3 * l, c31, 16);
 }
+
+// Strided block copies in the same shared memory (src/cpu/conv_copy.ts builds a
+// convolution's folded input where the gemm then reads it): `n` times, copy
+// `len` bytes (a multiple of 4) from src to dst, then step src by `ss` and dst
+// by `ds` bytes (any sign). 16 bytes at a time, then 4: bits move unchanged,
+// NaN payloads included.
+export function runs(src: usize, dst: usize, n: i32, len: i32, ss: i32, ds: i32): void {
+  for (let r = 0; r < n; r++) {
+    let b = 0;
+    for (; b + 16 <= len; b += 16) v128.store(dst + <usize>b, v128.load(src + <usize>b));
+    for (; b < len; b += 4) store<i32>(dst + <usize>b, load<i32>(src + <usize>b));
+    src += <usize>ss;
+    dst += <usize>ds;
+  }
+}
+
+// The same with no source: zeros.
+export function clear(dst: usize, n: i32, len: i32, ds: i32): void {
+  const zero = i32x4.splat(0);
+  for (let r = 0; r < n; r++) {
+    let b = 0;
+    for (; b + 16 <= len; b += 16) v128.store(dst + <usize>b, zero);
+    for (; b < len; b += 4) store<i32>(dst + <usize>b, 0);
+    dst += <usize>ds;
+  }
+}

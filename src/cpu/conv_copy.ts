@@ -1,8 +1,8 @@
 // Strided block copies for conv_fold.ts, which copies a convolution's input
 // into its folded layout a channel vector (C values) at a time: in JS that
 // is one converting load and store per value (about 2 ns each measured, 1.6
-// ms per W3 fill), in this hand-assembled WebAssembly module one 16-byte
-// load and store per 4 floats (0.17 ms). The module works on the gemm's own
+// ms per W3 fill), in WebAssembly one 16-byte load and store per 4 floats
+// (0.17 ms): the gemm module's `runs` and `clear` (asm/gemm.ts), on its own
 // shared memory (wasm/module.ts), in a region held for the convolution, so
 // the gemm reads the folded input where it was built instead of staging a
 // copy (the W3 step, one thread: 16.2 -> 15.1 ms). Copies move bits (no float
@@ -11,194 +11,16 @@
 import { allocate, type DType, type TypedArray } from '../core/dtype.js';
 import { hold, wasmGemm, type WasmGemm } from './wasm/module.js';
 
-/*
- * (func (export "runs") (param $src i32) (param $dst i32) (param $n i32)
- *       (param $len i32) (param $ss i32) (param $ds i32) (local $b i32)
- *   ;; n times: copy len bytes (a multiple of 4) from src to dst, then step
- *   ;; src by ss and dst by ds. 16 bytes at a time, then 4 at a time.
- *   (block $done
- *     (br_if $done (i32.eqz (local.get $n)))
- *     (loop $row
- *       (local.set $b (i32.const 0))
- *       (block $vend (loop $vec
- *         (br_if $vend (i32.gt_s (i32.add (local.get $b) (i32.const 16)) (local.get $len)))
- *         (v128.store (i32.add (local.get $dst) (local.get $b)) (v128.load (i32.add (local.get $src) (local.get $b))))
- *         (local.set $b (i32.add (local.get $b) (i32.const 16)))
- *         (br $vec)))
- *       (block $send (loop $sca
- *         (br_if $send (i32.ge_s (local.get $b) (local.get $len)))
- *         (i32.store (i32.add (local.get $dst) (local.get $b)) (i32.load (i32.add (local.get $src) (local.get $b))))
- *         (local.set $b (i32.add (local.get $b) (i32.const 4)))
- *         (br $sca)))
- *       (local.set $src (i32.add (local.get $src) (local.get $ss)))
- *       (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
- *       (br_if $row (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
- * (func (export "clear") (param $dst i32) (param $n i32) (param $len i32) (param $ds i32) (local $b i32)
- *   ;; the same with no source: stores (v128.const 0) and (i32.const 0).
- * over (import "env" "memory" (memory 1 65536 shared)), the gemm's memory.
- */
-const GET = 0x20,
-  SET = 0x21,
-  TEE = 0x22,
-  CONST = 0x41,
-  ADD = 0x6a,
-  SUB = 0x6b;
-const BLOCK = [0x02, 0x40],
-  LOOP = [0x03, 0x40],
-  END = 0x0b,
-  BR = 0x0c,
-  BR_IF = 0x0d;
-const V128_LOAD = [0xfd, 0x00, 0x00, 0x00],
-  V128_STORE = [0xfd, 0x0b, 0x00, 0x00],
-  V128_ZERO = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
-const I32_LOAD = [0x28, 0x02, 0x00],
-  I32_STORE = [0x36, 0x02, 0x00];
-
-/** The body of "runs" (copy) or "clear" (not copy): their params and local in the order above. */
-function body(copy: boolean): number[] {
-  const [SRC, DST, N, LEN, SS, DS, B] = copy ? [0, 1, 2, 3, 4, 5, 6] : [-1, 0, 1, 2, -1, 3, 4];
-  const at = (base: number) => [GET, base, GET, B, ADD];
-  return [
-    0x01,
-    0x01,
-    0x7f, // one local: $b i32
-    ...BLOCK,
-    GET,
-    N,
-    0x45 /* i32.eqz */,
-    BR_IF,
-    0,
-    ...LOOP,
-    CONST,
-    0,
-    SET,
-    B,
-    ...BLOCK,
-    ...LOOP,
-    GET,
-    B,
-    CONST,
-    16,
-    ADD,
-    GET,
-    LEN,
-    0x4a /* i32.gt_s */,
-    BR_IF,
-    1,
-    ...at(DST),
-    ...(copy ? [...at(SRC), ...V128_LOAD] : V128_ZERO),
-    ...V128_STORE,
-    GET,
-    B,
-    CONST,
-    16,
-    ADD,
-    SET,
-    B,
-    BR,
-    0,
-    END,
-    END,
-    ...BLOCK,
-    ...LOOP,
-    GET,
-    B,
-    GET,
-    LEN,
-    0x4e /* i32.ge_s */,
-    BR_IF,
-    1,
-    ...at(DST),
-    ...(copy ? [...at(SRC), ...I32_LOAD] : [CONST, 0]),
-    ...I32_STORE,
-    GET,
-    B,
-    CONST,
-    4,
-    ADD,
-    SET,
-    B,
-    BR,
-    0,
-    END,
-    END,
-    ...(copy ? [GET, SRC, GET, SS, ADD, SET, SRC] : []),
-    GET,
-    DST,
-    GET,
-    DS,
-    ADD,
-    SET,
-    DST,
-    GET,
-    N,
-    CONST,
-    1,
-    SUB,
-    TEE,
-    N,
-    BR_IF,
-    0,
-    END,
-    END,
-    END,
-  ];
-}
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-function leb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? b : b | 0x80);
-  } while (v !== 0);
-  return out;
-}
-const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-const code = (b: number[]) => [...leb(b.length), ...b];
-const MODULE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  // types: (i32 x 6) -> () and (i32 x 4) -> ()
-  ...section(1, [0x02, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
-  // env.memory: shared (flags 3), 1 to 65536 pages
-  ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x03, 0x01, ...leb(65536)]),
-  ...section(3, [0x02, 0x00, 0x01]),
-  ...section(7, [0x02, ...name('runs'), 0x00, 0x00, ...name('clear'), 0x00, 0x01]),
-  ...section(10, [0x02, ...code(body(true)), ...code(body(false))]),
-]);
-
 interface Copier {
   gemm: WasmGemm;
   runs: (src: number, dst: number, n: number, len: number, ss: number, ds: number) => void;
   clear: (dst: number, n: number, len: number, ds: number) => void;
 }
 
-/** The module instantiated on `gemm`'s memory, once; copier null where it cannot run there. */
-let loaded: { gemm: WasmGemm; copier: Copier | null } | undefined;
-
-/** The copier on the gemm's memory; null where the gemm's module is unavailable or switched off. */
+/** The copier: the gemm module's own `runs` and `clear` (asm/gemm.ts), on its memory; null where it cannot run. */
 function load(): Copier | null {
   const gemm = wasmGemm();
-  if (gemm === null) return null;
-  if (loaded?.gemm === gemm) return loaded.copier;
-  let copier: Copier | null = null;
-  try {
-    if (WebAssembly.validate(MODULE)) {
-      const e = new WebAssembly.Instance(new WebAssembly.Module(MODULE), { env: { memory: gemm.memory } }).exports;
-      copier = { gemm, runs: e.runs as Copier['runs'], clear: e.clear as Copier['clear'] };
-    }
-  } catch {
-    copier = null;
-  }
-  loaded = { gemm, copier };
-  return copier;
+  return gemm === null ? null : { gemm, runs: gemm.exports.runs, clear: gemm.exports.clear };
 }
 
 /**

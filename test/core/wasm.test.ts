@@ -169,7 +169,7 @@ describe('wasm gemm module', () => {
       WebAssembly.Module.exports(w!.module)
         .map((e) => e.name)
         .sort()
-    ).toEqual(['jobBytes', 'packedBytes', 'prepare', 'run', 'setJob', 'workBytes']);
+    ).toEqual(['clear', 'jobBytes', 'packedBytes', 'prepare', 'run', 'runs', 'setJob', 'workBytes']);
     expect(w!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 

@@ -17,6 +17,7 @@
 // Where SIMD is missing, or KTAPE_WASM=0, `wasmElementwise()` is null and the
 // kernels stay on their JS loops (the reference the tests compare with).
 import { ELEMENTWISE_MAX_PAGES, ELEMENTWISE_WASM_BASE64 } from './elementwise.wasm.js';
+import { instantiate } from './load.js';
 
 export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'softplus';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'sigmoidGrad' | 'tanhGrad';
@@ -61,12 +62,6 @@ function ringFor(size: number): number {
 
 /** Arrays remembered at most (the ring evicts most of them sooner). */
 const MAX_RESIDENT = 32;
-
-// (module (func (result v128) v128.const i32x4 0 0 0 0)): does this engine take SIMD?
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 11,
-]);
 
 /** Where an array's values [lo, lo + n) are in memory (n float32 at `at`, a buffer up to `end`), while `live`. */
 interface Resident {
@@ -211,21 +206,9 @@ export class WasmElementwise {
 let loaded: WasmElementwise | null | undefined;
 let enabled = typeof process === 'undefined' || process.env?.KTAPE_WASM !== '0';
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 function load(): WasmElementwise | null {
-  try {
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
-    const module = new WebAssembly.Module(decode(ELEMENTWISE_WASM_BASE64));
-    return new WasmElementwise(new WebAssembly.Instance(module, {}).exports as unknown as ElementwiseExports);
-  } catch {
-    return null;
-  }
+  const m = instantiate(ELEMENTWISE_WASM_BASE64, {});
+  return m === null ? null : new WasmElementwise(m.exports as unknown as ElementwiseExports);
 }
 
 /** The instantiated module, or null where it cannot run or is switched off. */

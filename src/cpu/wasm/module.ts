@@ -4,6 +4,7 @@
 // missing (or KTAPE_WASM=0), `wasmGemm()` is null and the cpu kernels stay on
 // their pure-JS path.
 import { GEMM_MAX_PAGES, GEMM_WASM_BASE64 } from './gemm.wasm.js';
+import { instantiate } from './load.js';
 
 /** The module's exports (asm/gemm.ts): addresses in bytes, strides in elements. */
 export interface GemmExports {
@@ -40,6 +41,10 @@ export interface GemmExports {
   prepare(job: number): void;
   /** Compute blocks of the job until none are left (every thread). */
   run(job: number, work: number): void;
+  /** `n` times copy `len` bytes from src to dst, then step src by `ss` and dst by `ds` bytes (conv_copy.ts). */
+  runs(src: number, dst: number, n: number, len: number, ss: number, ds: number): void;
+  /** The same, writing zeros. */
+  clear(dst: number, n: number, len: number, ds: number): void;
 }
 
 export interface WasmGemm {
@@ -52,34 +57,20 @@ const PAGE = 65536;
 /** Addresses below this stay unused, so 0 is never a valid operand. */
 export const HEAP_START = 64;
 
-// (module (func (result v128) v128.const i32x4 0 0 0 0)): does this engine take SIMD?
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 11,
-]);
-
 let loaded: WasmGemm | null | undefined;
 let enabled = typeof process === 'undefined' || process.env?.KTAPE_WASM !== '0';
 let view: Float32Array | null = null;
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 function load(): WasmGemm | null {
+  let memory: WebAssembly.Memory;
   try {
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: GEMM_MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(decode(GEMM_WASM_BASE64));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
-    return { module, memory, exports };
+    memory = new WebAssembly.Memory({ initial: 1, maximum: GEMM_MAX_PAGES, shared: true });
   } catch {
-    // No shared memory (a browser page without cross-origin isolation) or no SIMD.
+    // No shared memory (a browser page without cross-origin isolation).
     return null;
   }
+  const m = instantiate(GEMM_WASM_BASE64, { env: { memory } });
+  return m === null ? null : { module: m.module, memory, exports: m.exports as unknown as GemmExports };
 }
 
 /** The instantiated module, or null where it cannot run or is switched off. */
