@@ -1,6 +1,6 @@
 // Keras's keyword arguments: optional parameters may be passed positionally, or
 // by name in one trailing plain object (CONVENTIONS.md).
-import { fmtShape, typeError, valueError } from './context.js';
+import { fmtShape, runningName, typeError, valueError } from './context.js';
 import { describeValue, showValue, toTensor } from './convert.js';
 import { image_data_format } from './config.js';
 import { copyOut, type Nd } from './ndarray.js';
@@ -18,23 +18,19 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Merge positional optionals `given` (in the order of `names`) with an options
  * object found among them. Unknown option names are a TypeError.
  */
-export function options<T extends object>(
-  fn: string,
-  names: readonly (keyof T & string)[],
-  given: readonly unknown[]
-): Partial<T> {
+export function options<T extends object>(names: readonly (keyof T & string)[], given: readonly unknown[]): Partial<T> {
   const out: Record<string, unknown> = {};
   for (let i = 0; i < given.length; i++) {
     const v = given[i];
     if (isPlainObject(v)) {
       for (const rest of given.slice(i + 1)) {
-        if (rest !== undefined) throw typeError(fn, 'the options object must be the last argument');
+        if (rest !== undefined) throw typeError(runningName(), 'the options object must be the last argument');
       }
       for (const [k, val] of Object.entries(v)) {
         if (!names.includes(k as keyof T & string)) {
-          throw typeError(fn, `unknown option ${JSON.stringify(k)}; expected one of ${names.join(', ')}`);
+          throw typeError(runningName(), `unknown option ${JSON.stringify(k)}; expected one of ${names.join(', ')}`);
         }
-        if (k in out && out[k] !== undefined) throw typeError(fn, `${k} given both by position and by name`);
+        if (k in out && out[k] !== undefined) throw typeError(runningName(), `${k} given both by position and by name`);
         out[k] = val;
       }
       break;
@@ -45,29 +41,30 @@ export function options<T extends object>(
 }
 
 /** An optional boolean argument: null or undefined read as false. */
-export function flag(fn: string, v: unknown, arg: string): boolean {
+export function flag(v: unknown, arg: string): boolean {
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw typeError(fn, `${arg} must be a boolean; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw typeError(runningName(), `${arg} must be a boolean; got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** An optional name: null or undefined read as none. */
-export function nameArg(fn: string, name: unknown): string | null {
+export function nameArg(name: unknown): string | null {
   if (name === null || name === undefined) return null;
-  if (typeof name !== 'string') throw typeError(fn, `name must be a string; got ${describeValue(name)}`);
+  if (typeof name !== 'string') throw typeError(runningName(), `name must be a string; got ${describeValue(name)}`);
   return name;
 }
 
 /** A tensor argument of exactly `rank` dimensions. */
-export function needRank(fn: string, t: Tensor, rank: number, arg = 'x'): void {
-  if (t.rank !== rank) throw valueError(fn, `${arg} must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
+export function needRank(t: Tensor, rank: number, arg = 'x'): void {
+  if (t.rank !== rank)
+    throw valueError(runningName(), `${arg} must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
 }
 
-export function readOut(fn: string, x: unknown, arg: string): Nd {
-  const t = x instanceof Tensor ? x : toTensor(fn, x, arg);
+export function readOut(x: unknown, arg: string): Nd {
+  const t = x instanceof Tensor ? x : toTensor(runningName(), x, arg);
   if (t.isSymbolic) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value; evaluate it with K.function`
     );
   }
@@ -78,36 +75,42 @@ export function readOut(fn: string, x: unknown, arg: string): Nd {
  * The eager tensor for an initial value: plain values are converted to `dtype`;
  * a tensor must already have it (tf.convert_to_tensor refuses to cast).
  */
-export function valueTensor(fn: string, value: unknown, arg: string, dtype: DType, allowSymbolic = false): Tensor {
-  if (!(value instanceof Tensor)) return toTensor(fn, value, arg, dtype);
+export function valueTensor(value: unknown, arg: string, dtype: DType, allowSymbolic = false): Tensor {
+  if (!(value instanceof Tensor)) return toTensor(runningName(), value, arg, dtype);
   if (value.dtype !== dtype) {
     throw typeError(
-      fn,
+      runningName(),
       `${arg} is a ${value.dtype} tensor of shape ${fmtShape(value.shape)}, but dtype ${dtype} was asked for; cast it first`
     );
   }
   if (value.isSymbolic && !allowSymbolic) {
-    throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(value.shape)} and has no value`);
+    throw valueError(runningName(), `${arg} is a symbolic tensor of shape ${fmtShape(value.shape)} and has no value`);
   }
   return value;
 }
 
-export function axisOf(fn: string, axis: unknown, t: Tensor, arg: string): number {
+export function axisOf(axis: unknown, t: Tensor, arg: string): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis))
-    throw typeError(fn, `axis must be an integer; got ${JSON.stringify(axis)}`);
+    throw typeError(runningName(), `axis must be an integer; got ${JSON.stringify(axis)}`);
   if (axis < -t.rank || axis >= t.rank) {
-    throw valueError(fn, `axis ${axis} is out of range for ${arg} of shape ${fmtShape(t.shape)} (rank ${t.rank})`);
+    throw valueError(
+      runningName(),
+      `axis ${axis} is out of range for ${arg} of shape ${fmtShape(t.shape)} (rank ${t.rank})`
+    );
   }
   return axis < 0 ? axis + t.rank : axis;
 }
 
 /** null = every axis; an int or a list of ints, each at most once; sorted. */
-export function axesOf(fn: string, axis: unknown, t: Tensor): number[] {
+export function axesOf(axis: unknown, t: Tensor): number[] {
   if (axis === null || axis === undefined) return range(t.rank);
   const list: unknown[] = Array.isArray(axis) ? axis : [axis];
-  const out = list.map((a) => axisOf(fn, a, t, 'x'));
+  const out = list.map((a) => axisOf(a, t, 'x'));
   if (new Set(out).size !== out.length)
-    throw valueError(fn, `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
+    throw valueError(
+      runningName(),
+      `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`
+    );
   return out.sort((p, q) => p - q);
 }
 
@@ -115,20 +118,26 @@ export function axesOf(fn: string, axis: unknown, t: Tensor): number[] {
 export type DataFormat = 'channels_first' | 'channels_last';
 
 /** data_format: null or undefined means K.image_data_format(). */
-export function dataFormat(fn: string, v: unknown): DataFormat {
+export function dataFormat(v: unknown): DataFormat {
   const f = v ?? image_data_format();
   if (f !== 'channels_first' && f !== 'channels_last') {
-    throw valueError(fn, `Unknown data_format: ${showValue(f)} (expected "channels_first" or "channels_last")`);
+    throw valueError(
+      runningName(),
+      `Unknown data_format: ${showValue(f)} (expected "channels_first" or "channels_last")`
+    );
   }
   return f;
 }
 
 /** A tuple of `n` positive integers (a length other than n, or a value < 1: ValueError; not integers: TypeError). */
-export function intTuple(fn: string, v: unknown, n: number, arg: string): number[] {
-  if (!Array.isArray(v)) throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
-  if (v.length !== n) throw valueError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+export function intTuple(v: unknown, n: number, arg: string): number[] {
+  if (!Array.isArray(v))
+    throw typeError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (v.length !== n)
+    throw valueError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
   if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
-    throw typeError(fn, `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
-  if (v.some((d: number) => d < 1)) throw valueError(fn, `\`${arg}\` must be positive integers; got ${showValue(v)}`);
+    throw typeError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (v.some((d: number) => d < 1))
+    throw valueError(runningName(), `\`${arg}\` must be positive integers; got ${showValue(v)}`);
   return v.slice() as number[];
 }

@@ -56,6 +56,11 @@ export function fmtShape(shape: readonly number[]): string {
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
+/** The Keras function being run, for the argument helpers' errors ('ktape' outside one). */
+export function runningName(): string {
+  return current ?? 'ktape';
+}
+
 /** The Keras function being run, if any (recorded on nodes for listings). */
 export function currentName(): string | null {
   return current;

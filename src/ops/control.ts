@@ -278,7 +278,7 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
 ): [O, O, S[]] {
   const fn = 'rnn';
   return keras(fn, () => {
-    const o = options<RnnOptions>(fn, RNN_OPTIONS, [
+    const o = options<RnnOptions>(RNN_OPTIONS, [
       go_backwards,
       mask,
       constants,
@@ -289,10 +289,10 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
     ]);
     if (typeof step_function !== 'function')
       throw typeError(fn, `step_function must be a function; got ${typeof step_function}`);
-    const goBack = flag(fn, o.go_backwards, 'go_backwards');
-    const doUnroll = flag(fn, o.unroll, 'unroll');
-    const timeMajor = flag(fn, o.time_major, 'time_major');
-    const zeroOut = flag(fn, o.zero_output_for_mask, 'zero_output_for_mask');
+    const goBack = flag(o.go_backwards, 'go_backwards');
+    const doUnroll = flag(o.unroll, 'unroll');
+    const timeMajor = flag(o.time_major, 'time_major');
+    const zeroOut = flag(o.zero_output_for_mask, 'zero_output_for_mask');
 
     const structure = toNest(fn, inputs, 'inputs');
     const flat = flattenNest(structure);
@@ -522,9 +522,9 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
 ): O {
   const k = 'map_fn';
   return keras(k, () => {
-    const o = options<MapFnOptions>(k, ['name', 'dtype'], [name, dtype]);
+    const o = options<MapFnOptions>(['name', 'dtype'], [name, dtype]);
     if (typeof fn !== 'function') throw typeError(k, `fn must be a function; got ${typeof fn}`);
-    nameArg(k, o.name);
+    nameArg(o.name);
     const structure = toNest(k, elems, 'elems');
     const flat = flattenNest(structure);
     const n = leadingLength(k, flat, leafPaths(structure), 'elems');
@@ -666,9 +666,9 @@ function fold(
   fromRight: boolean
 ): Nest {
   return keras(k, () => {
-    const o = options<FoldOptions>(k, ['initializer', 'name'], [initializer, name]);
+    const o = options<FoldOptions>(['initializer', 'name'], [initializer, name]);
     if (typeof fn !== 'function') throw typeError(k, `fn must be a function; got ${typeof fn}`);
-    nameArg(k, o.name);
+    nameArg(o.name);
     const structure = toNest(k, elems, 'elems');
     const flat = flattenNest(structure);
     const n = leadingLength(k, flat, leafPaths(structure), 'elems');

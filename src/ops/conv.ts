@@ -97,7 +97,6 @@ export function conv1d(
 ): Tensor {
   return keras('conv1d', () => {
     const o = options<Conv1DOptions>(
-      'conv1d',
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
@@ -145,7 +144,6 @@ export function conv2d(
 ): Tensor {
   return keras('conv2d', () => {
     const o = options<ConvOptions>(
-      'conv2d',
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
@@ -193,7 +191,6 @@ export function conv3d(
 ): Tensor {
   return keras('conv3d', () => {
     const o = options<ConvOptions>(
-      'conv3d',
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
@@ -244,18 +241,17 @@ export function conv2d_transpose(
   const fn = 'conv2d_transpose';
   return keras(fn, () => {
     const o = options<Conv2DTransposeOptions>(
-      fn,
       ['output_shape', 'strides', 'padding', 'data_format', 'dilation_rate'],
       [output_shape, strides, padding, data_format, dilation_rate]
     );
     if (o.output_shape === undefined || o.output_shape === null)
       throw typeError(fn, 'missing the argument output_shape');
-    const format = dataFormat(fn, o.data_format);
+    const format = dataFormat(o.data_format);
     const pad = paddingOf(fn, o.padding, false);
     const t = floatInput(fn, x);
     const k = kernelInput(fn, kernel, t, 'kernel');
-    needRank(fn, t, 4, 'x');
-    needRank(fn, k, 4, 'kernel');
+    needRank(t, 4, 'x');
+    needRank(k, 4, 'kernel');
     knownShape(fn, k, 'kernel');
     const st = pairOf(fn, o.strides, 'strides');
     const dl = pairOf(fn, o.dilation_rate, 'dilation_rate');
@@ -344,11 +340,10 @@ export function depthwise_conv2d(
   const fn = 'depthwise_conv2d';
   return keras(fn, () => {
     const o = options<Conv2DPairOptions>(
-      fn,
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
-    const format = dataFormat(fn, o.data_format);
+    const format = dataFormat(o.data_format);
     const pad = paddingOf(fn, o.padding, false);
     const t = floatInput(fn, x);
     const dk = kernelInput(fn, depthwise_kernel, t, 'depthwise_kernel');
@@ -397,11 +392,10 @@ export function separable_conv2d(
   const fn = 'separable_conv2d';
   return keras(fn, () => {
     const o = options<Conv2DPairOptions>(
-      fn,
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
-    const format = dataFormat(fn, o.data_format);
+    const format = dataFormat(o.data_format);
     if (o.strides !== undefined && o.strides !== null && (!Array.isArray(o.strides) || o.strides.length !== 2)) {
       throw valueError(fn, `\`strides\` must be a tuple of 2 integers; got ${showValue(o.strides)}`);
     }
@@ -411,9 +405,9 @@ export function separable_conv2d(
     const pk = kernelInput(fn, pointwise_kernel, t, 'pointwise_kernel');
     const st = pairOf(fn, o.strides, 'strides');
     const dl = pairOf(fn, o.dilation_rate, 'dilation_rate');
-    needRank(fn, t, 4, 'x');
-    needRank(fn, dk, 4, 'depthwise_kernel');
-    needRank(fn, pk, 4, 'pointwise_kernel');
+    needRank(t, 4, 'x');
+    needRank(dk, 4, 'depthwise_kernel');
+    needRank(pk, 4, 'pointwise_kernel');
     knownShape(fn, pk, 'pointwise_kernel');
     const mid = dk.shape[2]! * dk.shape[3]!;
     if (pk.shape[0] !== 1 || pk.shape[1] !== 1 || pk.shape[2] !== mid) {
@@ -441,12 +435,12 @@ export function separable_conv2d(
 
 /** conv1d/2d/3d: tf.nn.convolution after Keras's preprocessing. */
 function convolve(fn: string, n: number, x: TensorLike, kernel: TensorLike, o: Conv1DOptions): Tensor {
-  const format = dataFormat(fn, o.data_format);
+  const format = dataFormat(o.data_format);
   let pad = paddingOf(fn, o.padding, n === 1);
   const t = floatInput(fn, x);
   const k = kernelInput(fn, kernel, t, 'kernel');
-  needRank(fn, t, n + 2, 'x');
-  needRank(fn, k, n + 2, 'kernel');
+  needRank(t, n + 2, 'x');
+  needRank(k, n + 2, 'kernel');
   knownShape(fn, k, 'kernel');
   const st = intsOf(fn, o.strides, n, 'strides');
   const dl = intsOf(fn, o.dilation_rate, n, 'dilation_rate');
@@ -489,8 +483,8 @@ function depthwise(
   dl: number[],
   pad: ConvPadding
 ): Tensor {
-  needRank(fn, x, 4, 'x');
-  needRank(fn, dk, 4, 'depthwise_kernel');
+  needRank(x, 4, 'x');
+  needRank(dk, 4, 'depthwise_kernel');
   knownShape(fn, dk, 'depthwise_kernel');
   refuseStridedDilation(fn, st, dl);
   const v = toLast(x, format);

@@ -52,13 +52,13 @@ export function constant(
   name?: string | null | ConstantOptions
 ): Tensor {
   return keras('constant', () => {
-    const o = options<ConstantOptions>('constant', ['dtype', 'shape', 'name'], [dtype, shape, name]);
+    const o = options<ConstantOptions>(['dtype', 'shape', 'name'], [dtype, shape, name]);
     const d = o.dtype == null ? floatx() : toDType('constant', o.dtype);
-    const n = nameArg('constant', o.name);
+    const n = nameArg(o.name);
     const want = o.shape == null ? null : toShape('constant', o.shape);
     let t: Tensor;
-    if (value instanceof Variable) t = leaf(valueTensor('constant', value, 'value', d));
-    else if (value instanceof Tensor) t = valueTensor('constant', value, 'value', d, true);
+    if (value instanceof Variable) t = leaf(valueTensor(value, 'value', d));
+    else if (value instanceof Tensor) t = valueTensor(value, 'value', d, true);
     else t = toTensor('constant', value, 'value', d);
     if (want !== null && !sameShape(t.shape, want)) {
       const have = sizeOf(t.shape);
@@ -143,9 +143,9 @@ export function eye(
   name?: string | null | DTypeNameOptions
 ): Variable {
   return keras('eye', () => {
-    const o = options<DTypeNameOptions>('eye', ['dtype', 'name'], [dtype, name]);
+    const o = options<DTypeNameOptions>(['dtype', 'name'], [dtype, name]);
     const d = o.dtype == null ? floatx() : toDType('eye', o.dtype);
-    const n = nameArg('eye', o.name);
+    const n = nameArg(o.name);
     const dims = typeof size === 'number' ? [size, size] : size;
     if (!Array.isArray(dims) || dims.length !== 2) {
       throw valueError('eye', `size must be an integer or [rows, columns]; got ${JSON.stringify(size)}`);
@@ -218,18 +218,18 @@ function filled(shape: number[], dtype: DType, value: number): Tensor {
 }
 
 function filledVariable(fn: string, shape: unknown, dtype: unknown, name: unknown, value: number): Variable {
-  const o = options<DTypeNameOptions>(fn, ['dtype', 'name'], [dtype, name]);
+  const o = options<DTypeNameOptions>(['dtype', 'name'], [dtype, name]);
   const d = o.dtype == null ? floatx() : toDType(fn, o.dtype);
-  const n = nameArg(fn, o.name);
+  const n = nameArg(o.name);
   const t = filled(shapeArg(fn, shape), d, value);
   return new Variable(t.shape, d, t.storage!, n ?? DEFAULT_NAME);
 }
 
 function filledLike(fn: string, x: unknown, dtype: unknown, name: unknown, value: number): Tensor {
-  const o = options<DTypeNameOptions>(fn, ['dtype', 'name'], [dtype, name]);
+  const o = options<DTypeNameOptions>(['dtype', 'name'], [dtype, name]);
   const t = toTensor(fn, x);
   const d = o.dtype == null ? t.dtype : toDType(fn, o.dtype);
-  const n = nameArg(fn, o.name);
+  const n = nameArg(o.name);
   let out: Tensor;
   if (!t.isSymbolic) out = filled(t.shape, d, value);
   else {

@@ -339,7 +339,7 @@ export function ctc_decode(
 ): [Tensor[], Tensor] {
   const fn = 'ctc_decode';
   return keras(fn, () => {
-    const o = options<CtcDecodeOptions>(fn, ['greedy', 'beam_width', 'top_paths'], [greedy, beam_width, top_paths]);
+    const o = options<CtcDecodeOptions>(['greedy', 'beam_width', 'top_paths'], [greedy, beam_width, top_paths]);
     const g = o.greedy ?? true;
     const width = o.beam_width ?? 100;
     const paths = o.top_paths ?? 1;

@@ -76,7 +76,6 @@ export function placeholder(
 ): Placeholder | SparseTensor {
   return keras('placeholder', () => {
     const o = options<PlaceholderOptions>(
-      'placeholder',
       ['shape', 'ndim', 'dtype', 'sparse', 'name'],
       [shape, ndim, dtype, sparse, name]
     );

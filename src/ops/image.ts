@@ -50,10 +50,10 @@ export interface ResizeVolumesOptions {
 export function temporal_padding(x: TensorLike, padding?: readonly number[] | TemporalPaddingOptions): Tensor {
   return keras('temporal_padding', () => {
     const fn = 'temporal_padding';
-    const o = options<TemporalPaddingOptions>(fn, ['padding'], [padding]);
+    const o = options<TemporalPaddingOptions>(['padding'], [padding]);
     const p = pair(fn, o.padding ?? [1, 1], 'padding');
     const t = toTensor(fn, x);
-    needRank(fn, t, 3);
+    needRank(t, 3);
     return lax.pad(t, [[0, 0], p, [0, 0]]);
   });
 }
@@ -117,7 +117,7 @@ export function spatial_3d_padding(
 }
 
 function spatialPadding(fn: string, x: TensorLike, padding: unknown, dataFormat: unknown, dims: number): Tensor {
-  const o = options<SpatialPaddingOptions>(fn, ['padding', 'data_format'], [padding, dataFormat]);
+  const o = options<SpatialPaddingOptions>(['padding', 'data_format'], [padding, dataFormat]);
   const given: unknown = o.padding ?? Array.from({ length: dims }, () => [1, 1]);
   if (!Array.isArray(given) || given.length !== dims) {
     throw valueError(
@@ -128,7 +128,7 @@ function spatialPadding(fn: string, x: TensorLike, padding: unknown, dataFormat:
   const pairs = given.map((p, i) => pair(fn, p, `padding[${i}]`));
   const format = toDataFormat(fn, o.data_format, true);
   const t = toTensor(fn, x);
-  needRank(fn, t, dims + 2);
+  needRank(t, dims + 2);
   const none: Pair = [0, 0];
   return lax.pad(t, format === 'channels_first' ? [none, none, ...pairs] : [none, ...pairs, none]);
 }
@@ -168,7 +168,7 @@ export function resize_images(
 ): Tensor {
   return keras('resize_images', () => {
     const fn = 'resize_images';
-    const o = options<ResizeImagesOptions>(fn, ['data_format', 'interpolation'], [data_format, interpolation]);
+    const o = options<ResizeImagesOptions>(['data_format', 'interpolation'], [data_format, interpolation]);
     const format = toDataFormat(fn, o.data_format, false);
     const fh = factor(fn, height_factor, 'height_factor');
     const fw = factor(fn, width_factor, 'width_factor');
@@ -177,7 +177,7 @@ export function resize_images(
       throw valueError(fn, `interpolation should be one of "nearest" or "bilinear"; got ${showValue(method)}`);
     }
     let t = toTensor(fn, x);
-    needRank(fn, t, 4);
+    needRank(t, 4);
     if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
     const [rows, cols] = format === 'channels_first' ? [2, 3] : [1, 2];
     knownAxes(fn, t, [rows, cols]);
@@ -218,7 +218,7 @@ export function resize_volumes(
 ): Tensor {
   return keras('resize_volumes', () => {
     const fn = 'resize_volumes';
-    const o = options<ResizeVolumesOptions>(fn, ['data_format'], [data_format]);
+    const o = options<ResizeVolumesOptions>(['data_format'], [data_format]);
     const format = toDataFormat(fn, o.data_format, false);
     const fs = [
       factor(fn, depth_factor, 'depth_factor'),
@@ -226,7 +226,7 @@ export function resize_volumes(
       factor(fn, width_factor, 'width_factor'),
     ];
     const t = toTensor(fn, x);
-    needRank(fn, t, 5);
+    needRank(t, 5);
     const first = format === 'channels_first' ? 2 : 1;
     knownAxes(fn, t, [first, first + 1, first + 2]);
     return fs.reduce((acc, f, i) => repeatAxis(acc, first + i, f), t);

@@ -53,7 +53,7 @@ export function concatenate(
 ): Tensor | SparseTensor {
   const fn = 'concatenate';
   return keras(fn, () => {
-    const o = options<ConcatenateOptions>(fn, ['axis'], [axis]);
+    const o = options<ConcatenateOptions>(['axis'], [axis]);
     const allSparse = Array.isArray(tensors) && tensors.length > 0 && tensors.every((t) => t instanceof SparseTensor);
     // Keras: all sparse stay sparse; a mix is densified.
     const ts = allSparse
@@ -113,7 +113,7 @@ export interface StackOptions {
 export function stack(x: readonly TensorLike[], axis?: number | StackOptions): Tensor {
   const fn = 'stack';
   return keras(fn, () => {
-    const o = options<StackOptions>(fn, ['axis'], [axis]);
+    const o = options<StackOptions>(['axis'], [axis]);
     const ts = tensorList(fn, x, 'x');
     const first = ts[0]!;
     const a = normAxis(fn, intArg(fn, o.axis ?? 0, 'axis'), first.rank + 1);
@@ -419,7 +419,7 @@ export function arange(
 ): Tensor {
   const fn = 'arange';
   return keras(fn, () => {
-    const o = options<ArangeOptions>(fn, ['stop', 'step', 'dtype'], [stop, step, dtype]);
+    const o = options<ArangeOptions>(['stop', 'step', 'dtype'], [stop, step, dtype]);
     const want = toDType(fn, o.dtype ?? 'int32');
     let first = finite(fn, start, 'start');
     const limitArg = o.stop === null || o.stop === undefined ? null : finite(fn, o.stop, 'stop');

@@ -129,7 +129,7 @@ export interface BatchDotOptions {
  */
 export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | BatchDotOptions): Tensor {
   return keras('batch_dot', () => {
-    const o = options<BatchDotOptions>('batch_dot', ['axes'], [axes]);
+    const o = options<BatchDotOptions>(['axes'], [axes]);
     const [a, b] = toPair('batch_dot', x, y);
     const [ax, ay] = batchDotAxes(a, b, o.axes ?? null);
     const xr = a.rank,

@@ -47,7 +47,7 @@ export function local_conv1d(
 ): Tensor {
   return keras('local_conv1d', () => {
     const fn = 'local_conv1d';
-    const o = options<LocalConvOptions>(fn, ['data_format'], [data_format]);
+    const o = options<LocalConvOptions>(['data_format'], [data_format]);
     const k = toTensor(fn, kernel, 'kernel');
     if (k.rank !== 3 || k.shape[0] === 0) {
       throw valueError(
@@ -95,8 +95,8 @@ export function local_conv2d(
 ): Tensor {
   return keras('local_conv2d', () => {
     const fn = 'local_conv2d';
-    const o = options<LocalConvOptions>(fn, ['data_format'], [data_format]);
-    const out = intTuple(fn, output_shape, 2, 'output_shape');
+    const o = options<LocalConvOptions>(['data_format'], [data_format]);
+    const out = intTuple(output_shape, 2, 'output_shape');
     return localConv(fn, inputs, toTensor(fn, kernel, 'kernel'), kernel_size, strides, out, o.data_format);
   });
 }
@@ -120,10 +120,10 @@ function localConv(
   outShape: readonly number[],
   formatArg: unknown
 ): Tensor {
-  const format = dataFormat(fn, formatArg);
+  const format = dataFormat(formatArg);
   const nd = outShape.length;
-  const size = intTuple(fn, kernelSize, nd, 'kernel_size');
-  const strides = intTuple(fn, stridesArg, nd, 'strides');
+  const size = intTuple(kernelSize, nd, 'kernel_size');
+  const strides = intTuple(stridesArg, nd, 'strides');
   const x = toTensor(fn, inputs, 'inputs');
   const shapes = `inputs of shape ${fmtShape(x.shape)} and kernel of shape ${fmtShape(k.shape)}`;
   if (x.rank !== nd + 2) throw valueError(fn, `inputs must be ${nd + 2}D; got shape ${fmtShape(x.shape)}`);

@@ -50,8 +50,8 @@ export function binary_crossentropy(
 ): Tensor {
   const fn = 'binary_crossentropy';
   return keras(fn, () => {
-    const o = options<BinaryCrossentropyOptions>(fn, ['from_logits'], [from_logits]);
-    let logits = flag(fn, o.from_logits, 'from_logits');
+    const o = options<BinaryCrossentropyOptions>(['from_logits'], [from_logits]);
+    let logits = flag(o.from_logits, 'from_logits');
     let out = floatInput(fn, output, 'output');
     const z = sameDType(fn, target, out);
     // Graph mode: the loss uses the logits of a sigmoid output instead of clipping.
@@ -128,8 +128,8 @@ export function categorical_crossentropy(
 ): Tensor {
   const fn = 'categorical_crossentropy';
   return keras(fn, () => {
-    const o = options<CrossentropyOptions>(fn, ['from_logits', 'axis'], [from_logits, axis]);
-    const logits = flag(fn, o.from_logits, 'from_logits');
+    const o = options<CrossentropyOptions>(['from_logits', 'axis'], [from_logits, axis]);
+    const logits = flag(o.from_logits, 'from_logits');
     const out = floatInput(fn, output, 'output');
     const z = sameDType(fn, target, out);
     if (!compatible(z.shape, out.shape)) {
@@ -138,7 +138,7 @@ export function categorical_crossentropy(
         `target of shape ${fmtShape(z.shape)} and output of shape ${fmtShape(out.shape)} must have the same shape`
       );
     }
-    const a = axisOf(fn, o.axis ?? -1, out, 'output');
+    const a = axisOf(o.axis ?? -1, out, 'output');
     const cached = logits ? undefined : softmaxLogits(out);
     if (logits || cached !== undefined) {
       // -sum(z log_softmax(x)): its gradient is exactly softmax(x) sum(z) - z,
@@ -185,11 +185,11 @@ export function sparse_categorical_crossentropy(
 ): Tensor {
   const fn = 'sparse_categorical_crossentropy';
   return keras(fn, () => {
-    const o = options<CrossentropyOptions>(fn, ['from_logits', 'axis'], [from_logits, axis]);
-    const fromLogits = flag(fn, o.from_logits, 'from_logits');
+    const o = options<CrossentropyOptions>(['from_logits', 'axis'], [from_logits, axis]);
+    const fromLogits = flag(o.from_logits, 'from_logits');
     const out = floatInput(fn, output, 'output');
     if (out.rank === 0) throw valueError(fn, 'output must have a class axis; got a scalar of shape ()');
-    const a = axisOf(fn, o.axis ?? -1, out, 'output');
+    const a = axisOf(o.axis ?? -1, out, 'output');
     const labels = toTensor(fn, target, 'target');
     const classes = out.shape[a]!;
     if (classes === UNKNOWN)

@@ -410,7 +410,7 @@ export function relu(
   threshold?: number | null | ReluOptions
 ): Tensor {
   return keras('relu', () => {
-    const o = options<ReluOptions>('relu', ['alpha', 'max_value', 'threshold'], [alpha, max_value, threshold]);
+    const o = options<ReluOptions>(['alpha', 'max_value', 'threshold'], [alpha, max_value, threshold]);
     const a = numberArg('relu', o.alpha, 'alpha') ?? 0;
     const maxValue = numberArg('relu', o.max_value, 'max_value');
     const th = numberArg('relu', o.threshold, 'threshold') ?? 0;
@@ -466,7 +466,7 @@ export interface EluOptions {
  */
 export function elu(x: TensorLike, alpha?: number | null | EluOptions): Tensor {
   return keras('elu', () => {
-    const o = options<EluOptions>('elu', ['alpha'], [alpha]);
+    const o = options<EluOptions>(['alpha'], [alpha]);
     const a = numberArg('elu', o.alpha, 'alpha') ?? 1;
     const t = floatInput('elu', x);
     const zero = lax.scalar(0, t.dtype);

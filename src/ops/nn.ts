@@ -32,9 +32,9 @@ export interface SoftmaxOptions {
  */
 export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
   return keras('softmax', () => {
-    const o = options<SoftmaxOptions>('softmax', ['axis'], [axis]);
+    const o = options<SoftmaxOptions>(['axis'], [axis]);
     const t = floatInput('softmax', x);
-    const a = axisOf('softmax', o.axis ?? -1, t, 'x');
+    const a = axisOf(o.axis ?? -1, t, 'x');
     // One primitive (src/prims/activation.ts): a fused kernel, its VJP written from the output.
     return lax.softmax(t, a);
   });
@@ -119,7 +119,7 @@ export interface BiasAddOptions {
 export function bias_add(x: TensorLike, bias: TensorLike, data_format?: string | null | BiasAddOptions): Tensor {
   const fn = 'bias_add';
   return keras(fn, () => {
-    const o = options<BiasAddOptions>(fn, ['data_format'], [data_format]);
+    const o = options<BiasAddOptions>(['data_format'], [data_format]);
     const t = toTensor(fn, x);
     const format = o.data_format ?? image_data_format();
     if (format !== 'channels_first' && format !== 'channels_last') {

@@ -31,9 +31,9 @@ export interface L2NormalizeOptions {
 export function l2_normalize(x: TensorLike, axis?: number | number[] | null | L2NormalizeOptions): Tensor {
   const fn = 'l2_normalize';
   return keras(fn, () => {
-    const o = options<L2NormalizeOptions>(fn, ['axis'], [axis]);
+    const o = options<L2NormalizeOptions>(['axis'], [axis]);
     const t = floatInput(fn, x);
-    const axes = axesOf(fn, o.axis, t);
+    const axes = axesOf(o.axis, t);
     const squares = lax.sum(lax.mul(t, t), axes, true);
     return lax.mul(t, rsqrt(lax.maximum(squares, lax.scalar(1e-12, t.dtype))));
   });
@@ -85,10 +85,10 @@ export function batch_normalization(
 ): Tensor {
   const fn = 'batch_normalization';
   return keras(fn, () => {
-    const o = options<BatchNormalizationOptions>(fn, ['axis', 'epsilon'], [axis, epsilon]);
+    const o = options<BatchNormalizationOptions>(['axis', 'epsilon'], [axis, epsilon]);
     const t = floatInput(fn, x);
     const rawAxis = o.axis ?? -1;
-    axisOf(fn, rawAxis, t, 'x');
+    axisOf(rawAxis, t, 'x');
     const eps = epsilonArg(fn, o.epsilon ?? 1e-3);
     const m = param(fn, mean, t, 'mean')!;
     const v = param(fn, variance, t, 'var')!;

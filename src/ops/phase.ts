@@ -258,7 +258,7 @@ function select(
   test: [Branch, string],
   training: Training | PhaseOptions | undefined
 ): Tensor {
-  const t = options<PhaseOptions>(fn, ['training'], [training]).training ?? learning_phase();
+  const t = options<PhaseOptions>(['training'], [training]).training ?? learning_phase();
   if (t instanceof Tensor) return kswitch(t, train[0], test[0]);
   if (t === 1 || t === true) return branch(...train);
   if (t === 0 || t === false) return branch(...test);

@@ -98,10 +98,10 @@ export function pool3d(
 }
 
 function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given: readonly (Opt | undefined)[]): Tensor {
-  const o = options<PoolOptions>(fn, ['strides', 'padding', 'data_format', 'pool_mode'], given);
-  const format = dataFormat(fn, o.data_format);
-  const window = intTuple(fn, poolSize, dims, 'pool_size');
-  const strides = intTuple(fn, o.strides ?? Array.from({ length: dims }, () => 1), dims, 'strides');
+  const o = options<PoolOptions>(['strides', 'padding', 'data_format', 'pool_mode'], given);
+  const format = dataFormat(o.data_format);
+  const window = intTuple(poolSize, dims, 'pool_size');
+  const strides = intTuple(o.strides ?? Array.from({ length: dims }, () => 1), dims, 'strides');
   const padding = tfPadding(fn, o.padding ?? 'valid');
   const mode: unknown = o.pool_mode ?? 'max';
   if (mode !== 'max' && mode !== 'avg')

@@ -39,7 +39,7 @@ export function print_tensor(
 ): Tensor {
   return keras('print_tensor', () => {
     const fn = 'print_tensor';
-    const o = options<PrintTensorOptions>(fn, ['message', 'summarize'], [message, summarize]);
+    const o = options<PrintTensorOptions>(['message', 'summarize'], [message, summarize]);
     const msg: unknown = o.message ?? '';
     if (typeof msg !== 'string') throw typeError(fn, `message must be a string; got ${showValue(msg)}`);
     const n: unknown = o.summarize ?? 3;

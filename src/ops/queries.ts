@@ -26,7 +26,7 @@ import { readOut } from '../core/args.js';
  * ```
  */
 export function evaluate(x: TensorLike): Nd {
-  return keras('eval', () => readOut('eval', x, 'x'));
+  return keras('eval', () => readOut(x, 'x'));
 }
 
 /**

@@ -90,7 +90,7 @@ export function random_normal(
 ): Tensor {
   return keras('random_normal', () => {
     const fn = 'random_normal';
-    const o = options<NormalOptions>(fn, ['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
+    const o = options<NormalOptions>(['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
     return normal(
       fn,
       shape,
@@ -136,7 +136,7 @@ export function truncated_normal(
 ): Tensor {
   return keras('truncated_normal', () => {
     const fn = 'truncated_normal';
-    const o = options<NormalOptions>(fn, ['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
+    const o = options<NormalOptions>(['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
     return normal(
       fn,
       shape,
@@ -184,7 +184,7 @@ export function random_uniform(
 ): Tensor {
   return keras('random_uniform', () => {
     const fn = 'random_uniform';
-    const o = options<UniformOptions>(fn, ['minval', 'maxval', 'dtype', 'seed'], [minval, maxval, dtype, seed]);
+    const o = options<UniformOptions>(['minval', 'maxval', 'dtype', 'seed'], [minval, maxval, dtype, seed]);
     return uniform(
       fn,
       shape,
@@ -228,7 +228,7 @@ export function random_bernoulli(
 ): Tensor {
   return keras('random_bernoulli', () => {
     const fn = 'random_bernoulli';
-    const o = options<BernoulliOptions>(fn, ['p', 'dtype', 'seed'], [p, dtype, seed]);
+    const o = options<BernoulliOptions>(['p', 'dtype', 'seed'], [p, dtype, seed]);
     const dims = shapeArg(fn, shape);
     const prob = numberArg(fn, 'p', o.p, 0);
     if (prob < 0 || prob > 1) throw valueError(fn, `p must be in [0, 1]; got ${prob}`);
@@ -316,10 +316,10 @@ export function random_normal_variable(
 ): Variable {
   return keras('random_normal_variable', () => {
     const fn = 'random_normal_variable';
-    const o = options<RandomVariableOptions>(fn, ['dtype', 'name', 'seed'], [dtype, name, seed]);
+    const o = options<RandomVariableOptions>(['dtype', 'name', 'seed'], [dtype, name, seed]);
     // The v1 initializer asserts a float dtype with a ValueError.
     const d = floatDType(fn, o.dtype, valueError);
-    const n = nameArg(fn, o.name);
+    const n = nameArg(o.name);
     const t = normal(fn, shape, numberArg(fn, 'mean', mean), stddevArg(fn, 'scale', scale), d, o.seed, false);
     return variable(t, d, n);
   });
@@ -359,8 +359,8 @@ export function random_uniform_variable(
 ): Variable {
   return keras('random_uniform_variable', () => {
     const fn = 'random_uniform_variable';
-    const o = options<RandomVariableOptions>(fn, ['dtype', 'name', 'seed'], [dtype, name, seed]);
-    const n = nameArg(fn, o.name);
+    const o = options<RandomVariableOptions>(['dtype', 'name', 'seed'], [dtype, name, seed]);
+    const n = nameArg(o.name);
     const t = uniform(
       fn,
       shape,
@@ -412,7 +412,7 @@ export function dropout(
 ): Tensor {
   return keras('dropout', () => {
     const fn = 'dropout';
-    const o = options<DropoutOptions>(fn, ['noise_shape', 'seed'], [noise_shape, seed]);
+    const o = options<DropoutOptions>(['noise_shape', 'seed'], [noise_shape, seed]);
     if (typeof level !== 'number') throw typeError(fn, `level must be a number in [0, 1); got ${describe(level)}`);
     if (!(level >= 0 && level < 1)) throw valueError(fn, `level must be in [0, 1); got ${level}`);
     const t = toTensor(fn, x);

@@ -30,7 +30,7 @@ function parse(
   axis: AxisArg | ReduceOptions | undefined,
   keepdims: boolean | undefined
 ): Parsed {
-  const o = options<ReduceOptions>(fn, ['axis', 'keepdims'], [axis, keepdims]);
+  const o = options<ReduceOptions>(['axis', 'keepdims'], [axis, keepdims]);
   const t = toTensor(fn, x);
   const kd = o.keepdims ?? false;
   if (typeof kd !== 'boolean') throw typeError(fn, `keepdims must be a boolean; got ${JSON.stringify(kd)}`);
@@ -349,7 +349,7 @@ export function all(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
 }
 
 function argReduce(fn: 'argmax' | 'argmin', x: TensorLike, axis: number | ArgReduceOptions | undefined): Tensor {
-  const o = options<ArgReduceOptions>(fn, ['axis'], [axis]);
+  const o = options<ArgReduceOptions>(['axis'], [axis]);
   const t = toTensor(fn, x);
   const a = o.axis ?? -1;
   const rank = t.rank;

@@ -63,7 +63,7 @@ export function cumprod(x: TensorLike, axis?: number | ScanOptions): Tensor {
 }
 
 function parse(fn: string, x: TensorLike, axis: number | ScanOptions | undefined): [Tensor, number] {
-  const o = options<ScanOptions>(fn, ['axis'], [axis]);
+  const o = options<ScanOptions>(['axis'], [axis]);
   const t = toTensor(fn, x);
   const a: unknown = o.axis === undefined ? 0 : o.axis;
   if (typeof a !== 'number' || !Number.isInteger(a)) {

@@ -260,7 +260,7 @@ export function name_scope<T>(name: string | null, ...rest: unknown[]): T {
         'name_scope',
         `the last argument must be a function (the body of the scope); got ${describe(fn)}`
       );
-    const o = options<NameScopeOptions>('name_scope', ['default_name', 'values'], rest.slice(0, -1));
+    const o = options<NameScopeOptions>(['default_name', 'values'], rest.slice(0, -1));
     if (rest.length > 3)
       throw typeError('name_scope', `takes name, default_name, values and fn; got ${rest.length + 1} arguments`);
     if (name != null && typeof name !== 'string')

@@ -107,7 +107,7 @@ export interface AxisOption {
  */
 export function expand_dims(x: TensorLike, axis?: number | AxisOption): Tensor {
   return keras('expand_dims', () => {
-    const o = options<AxisOption>('expand_dims', ['axis'], [axis]);
+    const o = options<AxisOption>(['axis'], [axis]);
     const t = toTensor('expand_dims', x);
     const a = normAxis('expand_dims', o.axis ?? -1, t.rank + 1);
     const target = [...t.shape.slice(0, a), 1, ...t.shape.slice(a)];

@@ -73,18 +73,18 @@ export function variable(
   constraint?: Constraint | null | VariableOptions
 ): Variable | SparseTensor {
   return keras('variable', () => {
-    const o = options<VariableOptions>('variable', ['dtype', 'name', 'constraint'], [dtype, name, constraint]);
+    const o = options<VariableOptions>(['dtype', 'name', 'constraint'], [dtype, name, constraint]);
     const d = o.dtype == null ? floatx() : toDType('variable', o.dtype);
     if (isCoo(value)) {
       const sp = sparseFromCoo('variable', value, 'value', d);
-      sp.name = nameArg('variable', o.name);
+      sp.name = nameArg(o.name);
       return sp;
     }
-    const n = nameArg('variable', o.name);
+    const n = nameArg(o.name);
     if (o.constraint != null && typeof o.constraint !== 'function') {
       throw valueError('variable', `constraint must be a function (a projection); got ${typeof o.constraint}`);
     }
-    const t = valueTensor('variable', value, 'value', d);
+    const t = valueTensor(value, 'value', d);
     return new Variable(t.shape.slice(), d, own(t), n ?? DEFAULT_NAME, o.constraint ?? null);
   });
 }
@@ -105,7 +105,7 @@ export function variable(
  * ```
  */
 export function get_value(x: TensorLike): Nd {
-  return keras('get_value', () => readOut('get_value', x, 'x'));
+  return keras('get_value', () => readOut(x, 'x'));
 }
 
 /**
@@ -123,7 +123,7 @@ export function get_value(x: TensorLike): Nd {
 export function batch_get_value(tensors: TensorLike[]): Nd[] {
   return keras('batch_get_value', () => {
     if (!Array.isArray(tensors)) throw typeError('batch_get_value', `tensors must be a list; got ${describe(tensors)}`);
-    return tensors.map((t, i) => readOut('batch_get_value', t, `tensors[${i}]`));
+    return tensors.map((t, i) => readOut(t, `tensors[${i}]`));
   });
 }
 
@@ -380,7 +380,7 @@ function checkVariable(fn: string, x: unknown): asserts x is Variable {
 /** The operand of update/update_add/update_sub: x's dtype and exactly x's shape, as tf.assign requires. */
 function exactValue(fn: string, x: Variable, value: unknown, arg: string): Tensor {
   checkVariable(fn, x);
-  const t = valueTensor(fn, value, arg, x.dtype, true);
+  const t = valueTensor(value, arg, x.dtype, true);
   // A symbolic operand's unknown dims are checked when K.function runs the update.
   if (!fits(t.shape, x.shape)) {
     throw valueError(

@@ -115,7 +115,7 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
   return kerasFn('explain', () => {
     if (options !== undefined && !isPlainObject(options))
       throw typeError('explain', `options must be an object {print, tape, maxValues}; got ${typeof options}`);
-    const o = readOptions<ExplainOptions>('explain', ['print', 'tape', 'maxValues'], [options]);
+    const o = readOptions<ExplainOptions>(['print', 'tape', 'maxValues'], [options]);
     const ys = Array.isArray(loss) ? loss : [loss];
     const targets = Array.isArray(xs) ? xs : [xs];
     if (ys.length === 0) throw valueError('explain', 'loss must be a tensor or a non-empty list of tensors');
