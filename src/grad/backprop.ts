@@ -46,7 +46,7 @@ export function observingRules<T>(observer: RuleObserver, body: () => T): T {
 }
 
 function runRule(rule: AnyVjp, node: Node, g: Tensor, out: Tensor, i: number): Tensor | null {
-  for (const o of ruleObservers) o(node.prim, i);
+  if (ruleObservers.size > 0) for (const o of ruleObservers) o(node.prim, i);
   return rule.grad(g, { inputs: node.inputs, out, attrs: node.attrs, index: i });
 }
 
@@ -153,7 +153,7 @@ export function backprop(
         }
         const raw = runRule(rule, node, g, t, i);
         const gi = raw === null ? null : lax.cast(lax.sumTo(raw, inp), inp.dtype);
-        const summed = raw !== null && !sameShape(raw.shape, inp.shape);
+        const summed = observe !== undefined && raw !== null && !sameShape(raw.shape, inp.shape);
         steps.push({ input: inp, index: i, formula: rule.formula, grad: gi, summed });
         if (gi !== null) accumulate(inp, gi);
       });

@@ -6,7 +6,7 @@ import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, Node } from '../core/tensor.js';
 import type { AnySpec, PrimTable } from './spec.js';
 import { callSite, sitesOn } from '../core/site.js';
-import { ARITY, type Inputs, type Meta, type Prim, type PrimAttrs } from '../core/primitives.js';
+import { ARITY, type Arity, type Inputs, type Meta, type Prim, type PrimAttrs } from '../core/primitives.js';
 
 /** Runs a primitive's kernel on the current device (src/device/dispatcher.ts registers it). */
 export type Dispatch = <P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Meta) => Storage;
@@ -15,9 +15,14 @@ export type Dispatch = <P extends Prim>(prim: P, inputs: readonly Tensor[], attr
 // apply), so they register themselves here when loaded instead of being imported.
 let table: PrimTable | null = null;
 let dispatch: Dispatch | null = null;
+/** Each primitive's rule and arity in one record: apply's one lookup per call. */
+let entries: Readonly<Record<string, { readonly spec: AnySpec; readonly arity: Arity }>> = {};
 
 export function registerTable(t: PrimTable): void {
   table = t;
+  const e: Record<string, { spec: AnySpec; arity: Arity }> = {};
+  for (const p of Object.keys(t) as Prim[]) e[p] = { spec: t[p] as unknown as AnySpec, arity: ARITY[p] };
+  entries = e;
 }
 
 export function registerDispatch(d: Dispatch): void {
@@ -74,18 +79,23 @@ export function withRecording<T>(body: () => T): T {
 }
 
 export function apply<P extends Prim>(prim: P, inputs: Inputs<P, Tensor>, attrs: PrimAttrs[P]): Tensor {
-  const arity = ARITY[prim];
+  const entry = entries[prim] ?? { spec: primTable()[prim] as unknown as AnySpec, arity: ARITY[prim] };
+  const arity = entry.arity;
   if (arity !== 'n' && inputs.length !== arity) {
     throw new Error(`ktape: ${prim} takes ${arity} input(s); it was given ${inputs.length}`);
   }
   // The tuple types ended at the arity check: the rule sees the node's own list.
-  const spec = primTable()[prim] as unknown as AnySpec;
+  const spec = entry.spec;
   const ins = (inputs as readonly Tensor[]).map((t) => (t instanceof Variable ? readVariable(t) : t));
-  for (const t of ins) if (t.storage?.disposed === true) throw disposedError(prim, t.shape, t.dtype);
-  const meta = spec.infer(ins, attrs);
   // Symbolic when an input is, or when the shape depends on one (a `like` attribute).
-  let symbolic = !isKnown(meta.shape);
-  for (const t of ins) if (t.storage === null) symbolic = true;
+  let symbolic = false;
+  for (const t of ins) {
+    const s = t.storage;
+    if (s === null) symbolic = true;
+    else if (s.disposed === true) throw disposedError(prim, t.shape, t.dtype);
+  }
+  const meta = spec.infer(ins, attrs);
+  if (!isKnown(meta.shape)) symbolic = true;
   if (!symbolic && dispatch === null) throw new Error('ktape: no dispatcher is loaded (import ktape from its index)');
   const storage = symbolic || dispatch === null ? null : dispatch(prim, ins, attrs, meta);
   const node = recording ? new Node(prim, ins, attrs, currentName()) : null;
