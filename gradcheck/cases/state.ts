@@ -5,7 +5,7 @@
 // float64 on the cpu, float32 -> float32 on the gpu). cast_to_floatx
 // on float64 inputs is a float32 cast: not meaningful here for the same reason.
 // Gradients through variable reads and past updates are tested in
-// test/ops/state.test.ts.
+// test/ops/variables.test.ts; cast is checked by gradcheck/cases/reach.ts with float32 tolerances.
 import * as K from '../../src/index.js';
 import type { GradCase } from '../case.js';
 
