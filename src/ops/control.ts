@@ -12,7 +12,7 @@
 // Slices along the loop axis are gathers of one index, so they keep unknown
 // dims (a placeholder's batch) unknown; results are stacked with concat.
 import { options, flag, nameArg } from '../core/args.js';
-import { fmtShape, keras, typeError, userCode, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, userCode, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { isInt, toDType, type DType } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
@@ -57,10 +57,10 @@ export type FoldFunction<A extends Nest = Tensor, E extends Nest = Tensor> = Fol
  * structure; its tensor-free entries are converted as tensors), or any other
  * tensor-like (one tensor).
  */
-function toNest(fn: string, x: unknown, arg: string): Nest {
+function toNest(x: unknown, arg: string): Nest {
   if (x instanceof Tensor) return x;
-  if (Array.isArray(x) && holdsTensor(x)) return x.map((e, i) => toNest(fn, e, `${arg}[${i}]`));
-  return toTensor(fn, x, arg);
+  if (Array.isArray(x) && holdsTensor(x)) return x.map((e, i) => toNest(e, `${arg}[${i}]`));
+  return toTensor(runningName(), x, arg);
 }
 
 function holdsTensor(x: unknown[]): boolean {
@@ -98,22 +98,25 @@ function expandMask(m: Tensor, target: Tensor, lead: number): Tensor {
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
 
 /** The common length of the leading axis of every tensor of `flat` (known and the same). */
-function leadingLength(fn: string, flat: readonly Tensor[], paths: readonly string[], arg: string): number {
+function leadingLength(flat: readonly Tensor[], paths: readonly string[], arg: string): number {
   const first = flat[0];
-  if (first === undefined) throw valueError(fn, `${arg} holds no tensors`);
+  if (first === undefined) throw valueError(runningName(), `${arg} holds no tensors`);
   flat.forEach((t, i) => {
     if (t.rank === 0)
-      throw valueError(fn, `${arg}${paths[i]} must have at least one axis to loop over; got a scalar of shape ()`);
+      throw valueError(
+        runningName(),
+        `${arg}${paths[i]} must have at least one axis to loop over; got a scalar of shape ()`
+      );
     if (t.shape[0] === UNKNOWN) {
       throw valueError(
-        fn,
+        runningName(),
         `${arg}${paths[i]} of shape ${fmtShape(t.shape)} has an unknown length along axis 0; ` +
           'ktape builds the loop when the function is called, so that length must be known'
       );
     }
     if (t.shape[0] !== first.shape[0]) {
       throw valueError(
-        fn,
+        runningName(),
         `${arg}${paths[i]} of shape ${fmtShape(t.shape)} and ${arg}${paths[0]} of shape ` +
           `${fmtShape(first.shape)} differ in length along axis 0`
       );
@@ -123,9 +126,12 @@ function leadingLength(fn: string, flat: readonly Tensor[], paths: readonly stri
 }
 
 /** Check that `got` has the structure, dtypes and (known) shapes of `want`. */
-function checkLike(fn: string, got: Nest, want: Nest, what: string, wantWhat: string): void {
+function checkLike(got: Nest, want: Nest, what: string, wantWhat: string): void {
   if (!sameStructure(got, want)) {
-    throw valueError(fn, `${what} has the structure ${describeNest(got)}, but ${wantWhat} has ${describeNest(want)}`);
+    throw valueError(
+      runningName(),
+      `${what} has the structure ${describeNest(got)}, but ${wantWhat} has ${describeNest(want)}`
+    );
   }
   const g = flattenNest(got);
   const w = flattenNest(want);
@@ -133,10 +139,13 @@ function checkLike(fn: string, got: Nest, want: Nest, what: string, wantWhat: st
   g.forEach((t, i) => {
     const u = w[i]!;
     if (t.dtype !== u.dtype)
-      throw typeError(fn, `${what}${paths[i]} has dtype ${t.dtype}, but ${wantWhat}${paths[i]} has ${u.dtype}`);
+      throw typeError(
+        runningName(),
+        `${what}${paths[i]} has dtype ${t.dtype}, but ${wantWhat}${paths[i]} has ${u.dtype}`
+      );
     if (t.rank !== u.rank || t.shape.some((d, k) => !agree(d, u.shape[k]!))) {
       throw valueError(
-        fn,
+        runningName(),
         `${what}${paths[i]} has shape ${fmtShape(t.shape)}, but ${wantWhat}${paths[i]} has shape ${fmtShape(u.shape)}`
       );
     }
@@ -144,14 +153,14 @@ function checkLike(fn: string, got: Nest, want: Nest, what: string, wantWhat: st
 }
 
 /** Stack the per-iteration flat results leaf by leaf; every iteration must match the first. */
-function stackResults(fn: string, results: readonly Tensor[][], what: string): Tensor[] {
+function stackResults(results: readonly Tensor[][], what: string): Tensor[] {
   const first = results[0]!;
   results.forEach((r, i) =>
     r.forEach((t, k) => {
       const u = first[k]!;
       if (t.dtype !== u.dtype || t.rank !== u.rank || t.shape.some((d, j) => !agree(d, u.shape[j]!))) {
         throw valueError(
-          fn,
+          runningName(),
           `${what} at iteration ${i} has shape ${fmtShape(t.shape)} and dtype ${t.dtype}, but at ` +
             `iteration 0 shape ${fmtShape(u.shape)} and dtype ${u.dtype}: every iteration must give the same`
         );
@@ -294,7 +303,7 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
     const timeMajor = flag(o.time_major, 'time_major');
     const zeroOut = flag(o.zero_output_for_mask, 'zero_output_for_mask');
 
-    const structure = toNest(fn, inputs, 'inputs');
+    const structure = toNest(inputs, 'inputs');
     const flat = flattenNest(structure);
     const paths = leafPaths(structure);
     if (flat.length === 0) throw valueError(fn, 'inputs holds no tensors');
@@ -335,7 +344,7 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
     if (!Array.isArray(initial_states) && !(initial_states instanceof Tensor))
       throw typeError(fn, 'initial_states must be a list of tensors');
     const states = (initial_states instanceof Tensor ? [initial_states] : initial_states).map((s, i) =>
-      toNest(fn, s, `initial_states[${i}]`)
+      toNest(s, `initial_states[${i}]`)
     );
     if (o.constants != null && !Array.isArray(o.constants)) throw typeError(fn, 'constants must be a list of tensors');
     const consts = (o.constants ?? []).map((c, i) => toTensor(fn, c, `constants[${i}]`));
@@ -348,8 +357,8 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
       states,
       constants: consts,
       goBackwards: goBack,
-      mask: rnnMask(fn, o.mask, steps, batch, timeMajor),
-      inputLength: rnnInputLength(fn, o.input_length, batch),
+      mask: rnnMask(o.mask, steps, batch, timeMajor),
+      inputLength: rnnInputLength(o.input_length, batch),
       zeroOutputForMask: zeroOut,
     };
     const r = timeLoop(setup);
@@ -359,15 +368,9 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
 }
 
 /** The mask as bool, (time, samples, 1); null when none is given. */
-function rnnMask(
-  fn: string,
-  mask: TensorLike | null | undefined,
-  steps: number,
-  batch: number,
-  timeMajor: boolean
-): Tensor | null {
+function rnnMask(mask: TensorLike | null | undefined, steps: number, batch: number, timeMajor: boolean): Tensor | null {
   if (mask === undefined || mask === null) return null;
-  const m = toTensor(fn, mask, 'mask');
+  const m = toTensor(runningName(), mask, 'mask');
   const want = timeMajor ? '(time, samples) or (time, samples, 1)' : '(samples, time) or (samples, time, 1)';
   const [t, b] = timeMajor ? [m.shape[0], m.shape[1]] : [m.shape[1], m.shape[0]];
   if (
@@ -377,7 +380,7 @@ function rnnMask(
     !agree(b!, batch)
   ) {
     throw valueError(
-      fn,
+      runningName(),
       `mask must have shape ${want} = ${fmtShape(timeMajor ? [steps, batch] : [batch, steps])}; got ${fmtShape(m.shape)}`
     );
   }
@@ -386,23 +389,29 @@ function rnnMask(
   return timeMajor ? bool : swap01(bool);
 }
 
-function rnnInputLength(fn: string, v: unknown, batch: number): Tensor | null {
+function rnnInputLength(v: unknown, batch: number): Tensor | null {
   if (v === undefined || v === null) return null;
   // An integer is the fixed length; the source only masks with a tensor.
   if (typeof v === 'number') {
     if (!Number.isInteger(v) || v < 0)
-      throw valueError(fn, `input_length must be a non-negative integer or a 1-D tensor; got ${v}`);
+      throw valueError(runningName(), `input_length must be a non-negative integer or a 1-D tensor; got ${v}`);
     return null;
   }
   if (!(v instanceof Tensor))
     throw typeError(
-      fn,
+      runningName(),
       `input_length must be an integer or a 1-D integer tensor; got ${isNdArray(v) ? 'an ndarray' : typeof v}`
     );
   if (!isInt(v.dtype))
-    throw typeError(fn, `input_length must be an integer tensor; got ${v.dtype} of shape ${fmtShape(v.shape)}`);
+    throw typeError(
+      runningName(),
+      `input_length must be an integer tensor; got ${v.dtype} of shape ${fmtShape(v.shape)}`
+    );
   if (v.rank !== 1 || !agree(v.shape[0]!, batch)) {
-    throw valueError(fn, `input_length must have shape (samples,) = ${fmtShape([batch])}; got ${fmtShape(v.shape)}`);
+    throw valueError(
+      runningName(),
+      `input_length must have shape (samples,) = ${fmtShape([batch])}; got ${fmtShape(v.shape)}`
+    );
   }
   return v;
 }
@@ -419,7 +428,7 @@ function callStep(c: RnnSetup, inputs: Nest, states: Nest[]): [Tensor[], Nest, N
   }
   if (!Array.isArray(newStates) || !isNest(newStates))
     throw typeError(fn, 'step_function must return new_states as a list of tensors');
-  checkLike(fn, newStates, states, 'the new_states returned by step_function', 'the states');
+  checkLike(newStates, states, 'the new_states returned by step_function', 'the states');
   return [flattenNest(output), output, newStates];
 }
 
@@ -479,7 +488,7 @@ function timeLoop(c: RnnSetup): RnnResult {
       flattenNest(newStates).map((s, k) => lax.where(expandMask(mt, s, 1), s, flatStates[k]!))
     ) as Nest[];
   }
-  const outputs = stackResults('rnn', written, 'the output of step_function');
+  const outputs = stackResults(written, 'the output of step_function');
   return { last: outputs.map((o) => at(o, c.steps - 1)), outputs, outputStructure: outputStructure!, states };
 }
 
@@ -525,12 +534,12 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
     const o = options<MapFnOptions>(['name', 'dtype'], [name, dtype]);
     if (typeof fn !== 'function') throw typeError(k, `fn must be a function; got ${typeof fn}`);
     nameArg(o.name);
-    const structure = toNest(k, elems, 'elems');
+    const structure = toNest(elems, 'elems');
     const flat = flattenNest(structure);
-    const n = leadingLength(k, flat, leafPaths(structure), 'elems');
+    const n = leadingLength(flat, leafPaths(structure), 'elems');
     if (n === 0)
       throw valueError(k, `elems of shape ${describeNest(structure)} has no elements along axis 0 to map over`);
-    const expected = o.dtype == null ? dtypesOf(structure) : checkDTypes(k, o.dtype);
+    const expected = o.dtype == null ? dtypesOf(structure) : checkDTypes(o.dtype);
     const call = fn as unknown as (e: Nest) => unknown;
     const results: Tensor[][] = [];
     let outStructure: Nest | null = null;
@@ -544,7 +553,7 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
       if (!isNest(r)) throw typeError(k, 'fn must return a tensor or a structure of tensors');
       if (outStructure === null) {
         outStructure = r;
-        checkDTypesMatch(k, r, expected, o.dtype == null);
+        checkDTypesMatch(r, expected, o.dtype == null);
       } else if (!sameStructure(r, outStructure)) {
         throw valueError(
           k,
@@ -553,7 +562,7 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
       }
       results.push(flattenNest(r));
     }
-    return packAs(outStructure!, stackResults(k, results, 'the result of fn')) as O;
+    return packAs(outStructure!, stackResults(results, 'the result of fn')) as O;
   });
 }
 
@@ -561,27 +570,27 @@ function dtypesOf(n: Nest): DTypeNest {
   return n instanceof Tensor ? n.dtype : n.map(dtypesOf);
 }
 
-function checkDTypes(fn: string, d: unknown): DTypeNest {
-  if (Array.isArray(d)) return d.map((e) => checkDTypes(fn, e));
-  return toDType(fn, d);
+function checkDTypes(d: unknown): DTypeNest {
+  if (Array.isArray(d)) return d.map((e) => checkDTypes(e));
+  return toDType(runningName(), d);
 }
 
-function checkDTypesMatch(fn: string, r: Nest, want: DTypeNest, fromElems: boolean): void {
-  const hint = fromElems ? 'those of elems (pass dtype when fn changes them)' : 'dtype';
+function checkDTypesMatch(r: Nest, want: DTypeNest, fromElems: boolean): void {
+  const hint = fromElems ? 'those of elems (pass dtype when runningName() changes them)' : 'dtype';
   const shapeOf = (d: DTypeNest): string => (typeof d === 'string' ? d : `[${d.map(shapeOf).join(', ')}]`);
   const walk = (x: Nest, d: DTypeNest): void => {
     if (x instanceof Tensor && typeof d === 'string') {
       if (x.dtype !== d)
         throw typeError(
-          fn,
-          `fn returned a ${x.dtype} tensor of shape ${fmtShape(x.shape)}, but its dtypes must be ${hint}: ${shapeOf(want)}`
+          runningName(),
+          `runningName() returned a ${x.dtype} tensor of shape ${fmtShape(x.shape)}, but its dtypes must be ${hint}: ${shapeOf(want)}`
         );
       return;
     }
     if (x instanceof Tensor || typeof d === 'string' || x.length !== d.length) {
       throw valueError(
-        fn,
-        `fn returned the structure ${describeNest(r)}, which does not match ${hint}: ${shapeOf(want)}`
+        runningName(),
+        `runningName() returned the structure ${describeNest(r)}, which does not match ${hint}: ${shapeOf(want)}`
       );
     }
     x.forEach((e, i) => walk(e, d[i]!));
@@ -669,9 +678,9 @@ function fold(
     const o = options<FoldOptions>(['initializer', 'name'], [initializer, name]);
     if (typeof fn !== 'function') throw typeError(k, `fn must be a function; got ${typeof fn}`);
     nameArg(o.name);
-    const structure = toNest(k, elems, 'elems');
+    const structure = toNest(elems, 'elems');
     const flat = flattenNest(structure);
-    const n = leadingLength(k, flat, leafPaths(structure), 'elems');
+    const n = leadingLength(flat, leafPaths(structure), 'elems');
     const element = (i: number) =>
       packAs(
         structure,
@@ -686,12 +695,12 @@ function fold(
       acc = element(order[0]!);
       order = order.slice(1);
     } else {
-      acc = toNest(k, o.initializer, 'initializer');
+      acc = toNest(o.initializer, 'initializer');
     }
     for (const i of order) {
       const next = fn(acc, element(i));
       if (!isNest(next)) throw typeError(k, 'fn must return a tensor or a structure of tensors');
-      checkLike(k, next, acc, `fn's result at element ${i}`, 'the accumulator');
+      checkLike(next, acc, `fn's result at element ${i}`, 'the accumulator');
       acc = next;
     }
     return acc;

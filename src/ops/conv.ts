@@ -16,7 +16,7 @@
 // TF refuses strides > 1 together with dilation_rate > 1 (tf.nn.convolution;
 // documented for depthwise and atrous transposes): so do we, for all six.
 import { isPlainObject, options, needRank } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensorLike, type TensorLike, showValue } from '../core/convert.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
@@ -100,7 +100,7 @@ export function conv1d(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
-    return convolve('conv1d', 1, x, kernel, o);
+    return convolve(1, x, kernel, o);
   });
 }
 
@@ -147,7 +147,7 @@ export function conv2d(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
-    return convolve('conv2d', 2, x, kernel, o);
+    return convolve(2, x, kernel, o);
   });
 }
 
@@ -194,7 +194,7 @@ export function conv3d(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
     );
-    return convolve('conv3d', 3, x, kernel, o);
+    return convolve(3, x, kernel, o);
   });
 }
 
@@ -247,25 +247,25 @@ export function conv2d_transpose(
     if (o.output_shape === undefined || o.output_shape === null)
       throw typeError(fn, 'missing the argument output_shape');
     const format = dataFormat(o.data_format);
-    const pad = paddingOf(fn, o.padding, false);
+    const pad = paddingOf(o.padding, false);
     const t = floatInput(fn, x);
-    const k = kernelInput(fn, kernel, t, 'kernel');
+    const k = kernelInput(kernel, t, 'kernel');
     needRank(t, 4, 'x');
     needRank(k, 4, 'kernel');
-    knownShape(fn, k, 'kernel');
-    const st = pairOf(fn, o.strides, 'strides');
-    const dl = pairOf(fn, o.dilation_rate, 'dilation_rate');
+    knownShape(k, 'kernel');
+    const st = pairOf(o.strides, 'strides');
+    const dl = pairOf(o.dilation_rate, 'dilation_rate');
     const dilated = dl[0] !== 1 || dl[1] !== 1;
     if (dilated && dl[0] !== dl[1])
       throw valueError(
         fn,
         `dilation_rate must have equal entries (atrous_conv2d_transpose takes one rate); got ${showValue(dl)}`
       );
-    refuseStridedDilation(fn, st, dl);
-    const given = outputShapeOf(fn, o.output_shape, t);
+    refuseStridedDilation(st, dl);
+    const given = outputShapeOf(o.output_shape, t);
     const shape = format === 'channels_first' ? [given[0]!, given[2]!, given[3]!, given[1]!] : given;
     const v = toLast(t, format);
-    knownSpatial(fn, v, t);
+    knownSpatial(v, t);
     const [kh, kw, kOut, kIn] = k.shape as [number, number, number, number];
     if (v.shape[3] !== UNKNOWN && v.shape[3] !== kIn) {
       throw valueError(
@@ -288,7 +288,7 @@ export function conv2d_transpose(
       );
     }
     // The transpose of the convolution that takes output_shape to x.
-    const geom = windows(fn, shape.slice(1, 3), [kh, kw], st, dl, pad, false);
+    const geom = windows(shape.slice(1, 3), [kh, kw], st, dl, pad, false);
     const got = v.shape.slice(1, 3);
     if (geom.outs.some((d, i) => d !== got[i])) {
       throw valueError(
@@ -344,12 +344,12 @@ export function depthwise_conv2d(
       [strides, padding, data_format, dilation_rate]
     );
     const format = dataFormat(o.data_format);
-    const pad = paddingOf(fn, o.padding, false);
+    const pad = paddingOf(o.padding, false);
     const t = floatInput(fn, x);
-    const dk = kernelInput(fn, depthwise_kernel, t, 'depthwise_kernel');
-    const st = pairOf(fn, o.strides, 'strides');
-    const dl = pairOf(fn, o.dilation_rate, 'dilation_rate');
-    const y = depthwise(fn, t, format, dk, st, dl, pad);
+    const dk = kernelInput(depthwise_kernel, t, 'depthwise_kernel');
+    const st = pairOf(o.strides, 'strides');
+    const dl = pairOf(o.dilation_rate, 'dilation_rate');
+    const y = depthwise(t, format, dk, st, dl, pad);
     return format === 'channels_first' ? lax.transpose(y, [0, 3, 1, 2]) : y;
   });
 }
@@ -399,16 +399,16 @@ export function separable_conv2d(
     if (o.strides !== undefined && o.strides !== null && (!Array.isArray(o.strides) || o.strides.length !== 2)) {
       throw valueError(fn, `\`strides\` must be a tuple of 2 integers; got ${showValue(o.strides)}`);
     }
-    const pad = paddingOf(fn, o.padding, false);
+    const pad = paddingOf(o.padding, false);
     const t = floatInput(fn, x);
-    const dk = kernelInput(fn, depthwise_kernel, t, 'depthwise_kernel');
-    const pk = kernelInput(fn, pointwise_kernel, t, 'pointwise_kernel');
-    const st = pairOf(fn, o.strides, 'strides');
-    const dl = pairOf(fn, o.dilation_rate, 'dilation_rate');
+    const dk = kernelInput(depthwise_kernel, t, 'depthwise_kernel');
+    const pk = kernelInput(pointwise_kernel, t, 'pointwise_kernel');
+    const st = pairOf(o.strides, 'strides');
+    const dl = pairOf(o.dilation_rate, 'dilation_rate');
     needRank(t, 4, 'x');
     needRank(dk, 4, 'depthwise_kernel');
     needRank(pk, 4, 'pointwise_kernel');
-    knownShape(fn, pk, 'pointwise_kernel');
+    knownShape(pk, 'pointwise_kernel');
     const mid = dk.shape[2]! * dk.shape[3]!;
     if (pk.shape[0] !== 1 || pk.shape[1] !== 1 || pk.shape[2] !== mid) {
       throw valueError(
@@ -417,7 +417,7 @@ export function separable_conv2d(
           `depthwise_kernel of shape ${fmtShape(dk.shape)}`
       );
     }
-    const d = depthwise(fn, t, format, dk, st, dl, pad);
+    const d = depthwise(t, format, dk, st, dl, pad);
     const y = lax.conv(d, pk, {
       strides: [1, 1],
       dilation: [1, 1],
@@ -434,17 +434,17 @@ export function separable_conv2d(
 // ---- the shared path --------------------------------------------------------
 
 /** conv1d/2d/3d: tf.nn.convolution after Keras's preprocessing. */
-function convolve(fn: string, n: number, x: TensorLike, kernel: TensorLike, o: Conv1DOptions): Tensor {
+function convolve(n: number, x: TensorLike, kernel: TensorLike, o: Conv1DOptions): Tensor {
   const format = dataFormat(o.data_format);
-  let pad = paddingOf(fn, o.padding, n === 1);
-  const t = floatInput(fn, x);
-  const k = kernelInput(fn, kernel, t, 'kernel');
+  let pad = paddingOf(o.padding, n === 1);
+  const t = floatInput(runningName(), x);
+  const k = kernelInput(kernel, t, 'kernel');
   needRank(t, n + 2, 'x');
   needRank(k, n + 2, 'kernel');
-  knownShape(fn, k, 'kernel');
-  const st = intsOf(fn, o.strides, n, 'strides');
-  const dl = intsOf(fn, o.dilation_rate, n, 'dilation_rate');
-  refuseStridedDilation(fn, st, dl);
+  knownShape(k, 'kernel');
+  const st = intsOf(o.strides, n, 'strides');
+  const dl = intsOf(o.dilation_rate, n, 'dilation_rate');
+  refuseStridedDilation(st, dl);
   let v = t;
   let note = '';
   if (pad === 'causal') {
@@ -459,46 +459,39 @@ function convolve(fn: string, n: number, x: TensorLike, kernel: TensorLike, o: C
     pad = 'valid';
   }
   v = toLast(v, format);
-  knownSpatial(fn, v, t);
+  knownSpatial(v, t);
   const c = v.shape[n + 1]!,
     kc = k.shape[n]!;
   if (c !== UNKNOWN && c !== kc) {
     throw valueError(
-      fn,
+      runningName(),
       `x of shape ${fmtShape(t.shape)} has ${c} input channels${note}, but kernel of shape ${fmtShape(k.shape)} expects ${kc}`
     );
   }
-  const geom = windows(fn, v.shape.slice(1, n + 1), k.shape.slice(0, n), st, dl, pad, true, t, k);
+  const geom = windows(v.shape.slice(1, n + 1), k.shape.slice(0, n), st, dl, pad, true, t, k);
   const y = lax.conv(v, k, { strides: st, dilation: dl, pads: geom.pads, groups: 1 });
   return format === 'channels_first' ? lax.transpose(y, [0, n + 1, ...Array.from({ length: n }, (_, i) => i + 1)]) : y;
 }
 
 /** tf.nn.depthwise_conv2d of `x`, channels_last out. */
-function depthwise(
-  fn: string,
-  x: Tensor,
-  format: DataFormat,
-  dk: Tensor,
-  st: number[],
-  dl: number[],
-  pad: ConvPadding
-): Tensor {
+function depthwise(x: Tensor, format: DataFormat, dk: Tensor, st: number[], dl: number[], pad: ConvPadding): Tensor {
   needRank(x, 4, 'x');
   needRank(dk, 4, 'depthwise_kernel');
-  knownShape(fn, dk, 'depthwise_kernel');
-  refuseStridedDilation(fn, st, dl);
+  knownShape(dk, 'depthwise_kernel');
+  refuseStridedDilation(st, dl);
   const v = toLast(x, format);
-  knownSpatial(fn, v, x);
+  knownSpatial(v, x);
   const [kh, kw, kc, m] = dk.shape as [number, number, number, number];
   const c = v.shape[3]!;
   if (c !== UNKNOWN && c !== kc) {
     throw valueError(
-      fn,
+      runningName(),
       `x of shape ${fmtShape(x.shape)} has ${c} channels, but depthwise_kernel of shape ${fmtShape(dk.shape)} expects ${kc}`
     );
   }
-  if (kc === 0) throw valueError(fn, `depthwise_kernel of shape ${fmtShape(dk.shape)} has no input channels`);
-  const geom = windows(fn, v.shape.slice(1, 3), [kh, kw], st, dl, pad, true, x, dk);
+  if (kc === 0)
+    throw valueError(runningName(), `depthwise_kernel of shape ${fmtShape(dk.shape)} has no input channels`);
+  const geom = windows(v.shape.slice(1, 3), [kh, kw], st, dl, pad, true, x, dk);
   // (kh, kw, c, m) -> (kh, kw, 1, c * m): output channel c * m + j is group c's j-th.
   const w = lax.reshape(dk, [kh, kw, 1, kc * m]);
   return lax.conv(v, w, { strides: st, dilation: dl, pads: geom.pads, groups: kc });
@@ -510,7 +503,6 @@ function depthwise(
  * the (possibly negative) size is returned for the caller to report.
  */
 function windows(
-  fn: string,
   sizes: readonly number[],
   ks: readonly number[],
   st: readonly number[],
@@ -535,7 +527,7 @@ function windows(
     const out = Math.trunc((size - span + s) / s);
     if (out < 0 && strict) {
       throw valueError(
-        fn,
+        runningName(),
         `computed output size would be negative: ${out} [input_size: ${size}, effective_filter_size: ${span}, stride: ${s}] ` +
           `for x of shape ${fmtShape(x!.shape)} and kernel of shape ${fmtShape(k!.shape)} with padding 'valid'`
       );
@@ -548,38 +540,44 @@ function windows(
 
 // ---- argument parsing -------------------------------------------------------
 
-function paddingOf(fn: string, v: unknown, causal: true): ConvPadding | 'causal';
-function paddingOf(fn: string, v: unknown, causal: false): ConvPadding;
-function paddingOf(fn: string, v: unknown, causal: boolean): ConvPadding | 'causal';
-function paddingOf(fn: string, v: unknown, causal: boolean): ConvPadding | 'causal' {
+function paddingOf(v: unknown, causal: true): ConvPadding | 'causal';
+function paddingOf(v: unknown, causal: false): ConvPadding;
+function paddingOf(v: unknown, causal: boolean): ConvPadding | 'causal';
+function paddingOf(v: unknown, causal: boolean): ConvPadding | 'causal' {
   const p = v === undefined || v === null ? 'valid' : v;
   if (p === 'valid' || p === 'same' || (causal && p === 'causal')) return p;
   throw valueError(
-    fn,
+    runningName(),
     `Invalid padding: ${showValue(p)} (expected ${causal ? '"valid", "same" or "causal"' : '"valid" or "same"'})`
   );
 }
 
 /** The kernel: a tensor of x's dtype (plain values take it). */
-function kernelInput(fn: string, k: unknown, x: Tensor, arg: string): Tensor {
-  if (k === undefined || k === null || isPlainObject(k)) throw typeError(fn, `missing the argument ${arg}`);
-  const t = toTensorLike(fn, k, x, arg);
+function kernelInput(k: unknown, x: Tensor, arg: string): Tensor {
+  if (k === undefined || k === null || isPlainObject(k)) throw typeError(runningName(), `missing the argument ${arg}`);
+  const t = toTensorLike(runningName(), k, x, arg);
   if (t.dtype !== x.dtype) {
-    throw typeError(fn, `${arg} must have the dtype of x (${x.dtype}); got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+    throw typeError(
+      runningName(),
+      `${arg} must have the dtype of x (${x.dtype}); got ${t.dtype} of shape ${fmtShape(t.shape)}`
+    );
   }
   return t;
 }
 
-function knownShape(fn: string, t: Tensor, arg: string): void {
+function knownShape(t: Tensor, arg: string): void {
   if (t.shape.some((d) => d === UNKNOWN) || t.shape.slice(0, -2).some((d) => d < 1)) {
-    throw valueError(fn, `${arg} must have a known shape with positive spatial sizes; got ${fmtShape(t.shape)}`);
+    throw valueError(
+      runningName(),
+      `${arg} must have a known shape with positive spatial sizes; got ${fmtShape(t.shape)}`
+    );
   }
 }
 
 /** The spatial sizes of channels_last `v` (made from `x`) must be known: padding depends on them. */
-function knownSpatial(fn: string, v: Tensor, x: Tensor): void {
+function knownSpatial(v: Tensor, x: Tensor): void {
   if (v.shape.slice(1, -1).some((d) => d === UNKNOWN)) {
-    throw valueError(fn, `the spatial dimensions of x must be known; got shape ${fmtShape(x.shape)}`);
+    throw valueError(runningName(), `the spatial dimensions of x must be known; got shape ${fmtShape(x.shape)}`);
   }
 }
 
@@ -590,71 +588,83 @@ function toLast(t: Tensor, format: DataFormat): Tensor {
   return lax.transpose(t, [0, ...Array.from({ length: n }, (_, i) => i + 2), 1]);
 }
 
-function checkInts(fn: string, v: readonly unknown[], arg: string, given: unknown): number[] {
+function checkInts(v: readonly unknown[], arg: string, given: unknown): number[] {
   if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
-    throw typeError(fn, `${arg} must hold integers; got ${showValue(given)}`);
+    throw typeError(runningName(), `${arg} must hold integers; got ${showValue(given)}`);
   const ints = v as number[];
   if (ints.some((d) => d < 1))
-    throw valueError(fn, `all values of \`${arg}\` must be positive; got ${showValue(given)}`);
+    throw valueError(runningName(), `all values of \`${arg}\` must be positive; got ${showValue(given)}`);
   return ints;
 }
 
 /** tf.nn.convolution's strides / dilations: an int, or a sequence of 1, n or n + 2 (1 at batch and channels). */
-function intsOf(fn: string, v: unknown, n: number, arg: string): number[] {
+function intsOf(v: unknown, n: number, arg: string): number[] {
   if (v === undefined || v === null) return Array<number>(n).fill(1);
-  if (typeof v === 'number') return checkInts(fn, Array<number>(n).fill(v), arg, v);
+  if (typeof v === 'number') return checkInts(Array<number>(n).fill(v), arg, v);
   if (!Array.isArray(v))
-    throw typeError(fn, `${arg} must be an integer or a sequence of integers; got ${showValue(v)}`);
-  if (v.length === 1) return checkInts(fn, Array<unknown>(n).fill(v[0]), arg, v);
-  if (v.length === n) return checkInts(fn, v, arg, v);
+    throw typeError(runningName(), `${arg} must be an integer or a sequence of integers; got ${showValue(v)}`);
+  if (v.length === 1) return checkInts(Array<unknown>(n).fill(v[0]), arg, v);
+  if (v.length === n) return checkInts(v, arg, v);
   if (v.length === n + 2) {
-    const all = checkInts(fn, v, arg, v);
+    const all = checkInts(v, arg, v);
     if (all[0] !== 1 || all[n + 1] !== 1) {
-      throw valueError(fn, `${arg} ${showValue(v)} must be 1 in the batch and channel dimensions`);
+      throw valueError(runningName(), `${arg} ${showValue(v)} must be 1 in the batch and channel dimensions`);
     }
     return all.slice(1, n + 1);
   }
-  throw valueError(fn, `${arg} should be of length 1, ${n} or ${n + 2}; got ${showValue(v)} of length ${v.length}`);
+  throw valueError(
+    runningName(),
+    `${arg} should be of length 1, ${n} or ${n + 2}; got ${showValue(v)} of length ${v.length}`
+  );
 }
 
 /** The 2-D family's strides / dilation_rate: a pair (default (1, 1)). */
-function pairOf(fn: string, v: unknown, arg: string): number[] {
+function pairOf(v: unknown, arg: string): number[] {
   if (v === undefined || v === null) return [1, 1];
   if (!Array.isArray(v) || v.length !== 2)
-    throw valueError(fn, `${arg} must be a tuple of 2 integers; got ${showValue(v)}`);
-  return checkInts(fn, v, arg, v);
+    throw valueError(runningName(), `${arg} must be a tuple of 2 integers; got ${showValue(v)}`);
+  return checkInts(v, arg, v);
 }
 
-function refuseStridedDilation(fn: string, st: readonly number[], dl: readonly number[]): void {
+function refuseStridedDilation(st: readonly number[], dl: readonly number[]): void {
   if (st.some((s) => s > 1) && dl.some((d) => d > 1)) {
     throw valueError(
-      fn,
+      runningName(),
       `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`; got strides ${showValue(st)} and dilation_rate ${showValue(dl)}`
     );
   }
 }
 
 /** output_shape as 4 integers, in data_format's order; a null batch is x's batch (unknown with x's). */
-function outputShapeOf(fn: string, v: unknown, x: Tensor): number[] {
+function outputShapeOf(v: unknown, x: Tensor): number[] {
   let dims: unknown[];
   if (v instanceof Tensor) {
     if (v.isSymbolic)
-      throw valueError(fn, `output_shape must have known values; got a symbolic tensor of shape ${fmtShape(v.shape)}`);
-    if (!isInt(v.dtype)) throw typeError(fn, `output_shape must be an integer tensor; got ${v.dtype}`);
+      throw valueError(
+        runningName(),
+        `output_shape must have known values; got a symbolic tensor of shape ${fmtShape(v.shape)}`
+      );
+    if (!isInt(v.dtype)) throw typeError(runningName(), `output_shape must be an integer tensor; got ${v.dtype}`);
     if (v.rank !== 1)
-      throw valueError(fn, `output_shape must have shape (4,); got a tensor of shape ${fmtShape(v.shape)}`);
+      throw valueError(runningName(), `output_shape must have shape (4,); got a tensor of shape ${fmtShape(v.shape)}`);
     dims = v.toArray() as number[];
   } else if (Array.isArray(v)) {
     dims = v;
   } else {
-    throw typeError(fn, `output_shape must be a 1-D int tensor or a sequence of 4 integers; got ${showValue(v)}`);
+    throw typeError(
+      runningName(),
+      `output_shape must be a 1-D int tensor or a sequence of 4 integers; got ${showValue(v)}`
+    );
   }
   if (dims.length !== 4)
-    throw valueError(fn, `output_shape must have shape (4,); got ${showValue(v)} of length ${dims.length}`);
+    throw valueError(runningName(), `output_shape must have shape (4,); got ${showValue(v)} of length ${dims.length}`);
   return dims.map((d, i) => {
     if ((d === null || d === undefined) && i === 0) return x.shape[0]!;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw valueError(fn, `output_shape must hold non-negative integers (the batch may be null); got ${showValue(v)}`);
+      throw valueError(
+        runningName(),
+        `output_shape must hold non-negative integers (the batch may be null); got ${showValue(v)}`
+      );
     }
     return d;
   });

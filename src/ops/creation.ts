@@ -3,7 +3,7 @@
 import ndarray from 'ndarray';
 import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, scopedName, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, scopedName, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { copyOut } from '../core/ndarray.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
@@ -96,7 +96,7 @@ export function zeros(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
-  return keras('zeros', () => filledVariable('zeros', shape, dtype, name, 0));
+  return keras('zeros', () => filledVariable(shape, dtype, name, 0));
 }
 
 /**
@@ -119,7 +119,7 @@ export function ones(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
-  return keras('ones', () => filledVariable('ones', shape, dtype, name, 1));
+  return keras('ones', () => filledVariable(shape, dtype, name, 1));
 }
 
 /**
@@ -179,7 +179,7 @@ export function zeros_like(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Tensor {
-  return keras('zeros_like', () => filledLike('zeros_like', x, dtype, name, 0));
+  return keras('zeros_like', () => filledLike(x, dtype, name, 0));
 }
 
 /**
@@ -203,7 +203,7 @@ export function ones_like(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Tensor {
-  return keras('ones_like', () => filledLike('ones_like', x, dtype, name, 1));
+  return keras('ones_like', () => filledLike(x, dtype, name, 1));
 }
 
 /** A leaf copy of a tensor's current value (no node: a constant). */
@@ -217,18 +217,18 @@ function filled(shape: number[], dtype: DType, value: number): Tensor {
   return hostTensor(data, shape, dtype);
 }
 
-function filledVariable(fn: string, shape: unknown, dtype: unknown, name: unknown, value: number): Variable {
+function filledVariable(shape: unknown, dtype: unknown, name: unknown, value: number): Variable {
   const o = options<DTypeNameOptions>(['dtype', 'name'], [dtype, name]);
-  const d = o.dtype == null ? floatx() : toDType(fn, o.dtype);
+  const d = o.dtype == null ? floatx() : toDType(runningName(), o.dtype);
   const n = nameArg(o.name);
-  const t = filled(shapeArg(fn, shape), d, value);
+  const t = filled(shapeArg(shape), d, value);
   return new Variable(t.shape, d, t.storage!, n ?? DEFAULT_NAME);
 }
 
-function filledLike(fn: string, x: unknown, dtype: unknown, name: unknown, value: number): Tensor {
+function filledLike(x: unknown, dtype: unknown, name: unknown, value: number): Tensor {
   const o = options<DTypeNameOptions>(['dtype', 'name'], [dtype, name]);
-  const t = toTensor(fn, x);
-  const d = o.dtype == null ? t.dtype : toDType(fn, o.dtype);
+  const t = toTensor(runningName(), x);
+  const d = o.dtype == null ? t.dtype : toDType(runningName(), o.dtype);
   const n = nameArg(o.name);
   let out: Tensor;
   if (!t.isSymbolic) out = filled(t.shape, d, value);
@@ -243,16 +243,16 @@ function filledLike(fn: string, x: unknown, dtype: unknown, name: unknown, value
 }
 
 /** A shape given as an int, a list of ints, or a 1-D integer tensor (K.shape(x)). */
-function shapeArg(fn: string, shape: unknown): number[] {
+function shapeArg(shape: unknown): number[] {
   if (shape instanceof Tensor || isNdArray(shape)) {
-    const t = toTensor(fn, shape, 'shape');
+    const t = toTensor(runningName(), shape, 'shape');
     if (t.rank !== 1 || !isInt(t.dtype) || t.isSymbolic) {
       throw valueError(
-        fn,
+        runningName(),
         `shape must be a 1-D integer tensor with a value; got ${t.dtype} of shape ${fmtShape(t.shape)}`
       );
     }
-    return toShape(fn, Array.from(copyOut(t.host(), t.dtype).data));
+    return toShape(runningName(), Array.from(copyOut(t.host(), t.dtype).data));
   }
-  return toShape(fn, shape);
+  return toShape(runningName(), shape);
 }

@@ -9,7 +9,7 @@
 // time with data-dependent branching (beam search keeps a map of prefixes).
 import { options } from '../core/args.js';
 import { epsilon } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toFloatTensor, toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { SparseTensor } from '../core/sparse.js';
@@ -23,10 +23,10 @@ import * as lax from '../prims/lax.js';
 const NEG = -1e30;
 
 /** Row-major host values of a concrete tensor. */
-function hostValues(fn: string, t: Tensor, arg: string): number[] {
+function hostValues(t: Tensor, arg: string): number[] {
   if (t.isSymbolic)
     throw valueError(
-      fn,
+      runningName(),
       `${arg} must have concrete values (they decide the CTC lattice); got a symbolic tensor of shape ${fmtShape(t.shape)}`
     );
   const h = t.host();
@@ -39,52 +39,58 @@ function hostValues(fn: string, t: Tensor, arg: string): number[] {
   return out;
 }
 
-function intTensor(fn: string, x: TensorLike, arg: string): Tensor {
-  const t = toTensor(fn, x, arg, x instanceof Tensor ? undefined : 'int32');
-  if (t.dtype === 'bool') throw typeError(fn, `${arg} must be integer; got bool of shape ${fmtShape(t.shape)}`);
+function intTensor(x: TensorLike, arg: string): Tensor {
+  const t = toTensor(runningName(), x, arg, x instanceof Tensor ? undefined : 'int32');
+  if (t.dtype === 'bool')
+    throw typeError(runningName(), `${arg} must be integer; got bool of shape ${fmtShape(t.shape)}`);
   return t;
 }
 
-function integers(fn: string, arg: string, vs: number[]): number[] {
-  for (const v of vs) if (!Number.isInteger(v)) throw valueError(fn, `${arg} must hold integers; got ${v}`);
+function integers(arg: string, vs: number[]): number[] {
+  for (const v of vs) if (!Number.isInteger(v)) throw valueError(runningName(), `${arg} must hold integers; got ${v}`);
   return vs;
 }
 
 /** Lengths of shape (samples,) or (samples, 1) (ctc_batch_cost's). */
-function lengths(fn: string, x: TensorLike, arg: string, samples: number, allowColumn: boolean, of: string): number[] {
-  const t = intTensor(fn, x, arg);
+function lengths(x: TensorLike, arg: string, samples: number, allowColumn: boolean, of: string): number[] {
+  const t = intTensor(x, arg);
   const ok = t.rank === 1 || (allowColumn && t.rank === 2 && t.shape[1] === 1);
   if (!ok) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg} must have shape (samples,)${allowColumn ? ' or (samples, 1)' : ''}; got ${fmtShape(t.shape)}`
     );
   }
   if (t.shape[0] !== samples) {
-    throw valueError(fn, `${arg} has ${t.shape[0]} samples but ${of} has ${samples} (shape ${fmtShape(t.shape)})`);
+    throw valueError(
+      runningName(),
+      `${arg} has ${t.shape[0]} samples but ${of} has ${samples} (shape ${fmtShape(t.shape)})`
+    );
   }
-  return integers(fn, arg, hostValues(fn, t, arg));
+  return integers(arg, hostValues(t, arg));
 }
 
 /** The labels and their lengths, checked: labels rank 2, lengths within [0, max labels]. */
 function denseLabels(
-  fn: string,
   labels: TensorLike,
   labelLengths: TensorLike,
   larg: string,
   lenArg: string,
   allowColumn: boolean
 ): { t: Tensor; values: number[]; lens: number[] } {
-  const t = intTensor(fn, labels, larg);
+  const t = intTensor(labels, larg);
   if (t.rank !== 2)
-    throw valueError(fn, `${larg} must have rank 2 (samples, max_labels); got shape ${fmtShape(t.shape)}`);
+    throw valueError(runningName(), `${larg} must have rank 2 (samples, max_labels); got shape ${fmtShape(t.shape)}`);
   const [b, m] = t.shape as [number, number];
-  const lens = lengths(fn, labelLengths, lenArg, b, allowColumn, larg);
+  const lens = lengths(labelLengths, lenArg, b, allowColumn, larg);
   lens.forEach((l, i) => {
     if (l < 0 || l > m)
-      throw valueError(fn, `${lenArg}[${i}] = ${l} is outside [0, ${m}] (${larg} has shape ${fmtShape(t.shape)})`);
+      throw valueError(
+        runningName(),
+        `${lenArg}[${i}] = ${l} is outside [0, ${m}] (${larg} has shape ${fmtShape(t.shape)})`
+      );
   });
-  return { t, values: isFloat(t.dtype) ? integers(fn, larg, hostValues(fn, t, larg)) : hostValues(fn, t, larg), lens };
+  return { t, values: isFloat(t.dtype) ? integers(larg, hostValues(t, larg)) : hostValues(t, larg), lens };
 }
 
 /**
@@ -112,7 +118,7 @@ function denseLabels(
 export function ctc_label_dense_to_sparse(labels: TensorLike, label_lengths: TensorLike): SparseTensor {
   const fn = 'ctc_label_dense_to_sparse';
   return keras(fn, () => {
-    const { t, values, lens } = denseLabels(fn, labels, label_lengths, 'labels', 'label_lengths', false);
+    const { t, values, lens } = denseLabels(labels, label_lengths, 'labels', 'label_lengths', false);
     const m = t.shape[1]!;
     const idx: number[][] = [];
     const vals: number[] = [];
@@ -129,24 +135,25 @@ export function ctc_label_dense_to_sparse(labels: TensorLike, label_lengths: Ten
 }
 
 /** y_pred (samples, time, classes), float, with known dims. */
-function predictions(fn: string, y: TensorLike): Tensor {
-  const t = toFloatTensor(fn, y, 'y_pred');
+function predictions(y: TensorLike): Tensor {
+  const t = toFloatTensor(runningName(), y, 'y_pred');
   if (t.rank !== 3)
     throw valueError(
-      fn,
+      runningName(),
       `y_pred must have rank 3 (samples, time_steps, num_categories); got shape ${fmtShape(t.shape)}`
     );
-  if (t.shape.some((d) => d < 0)) throw valueError(fn, `y_pred must have known dims; got shape ${fmtShape(t.shape)}`);
+  if (t.shape.some((d) => d < 0))
+    throw valueError(runningName(), `y_pred must have known dims; got shape ${fmtShape(t.shape)}`);
   if (t.shape[2]! < 1)
-    throw valueError(fn, `y_pred needs at least one class (the blank); got shape ${fmtShape(t.shape)}`);
+    throw valueError(runningName(), `y_pred needs at least one class (the blank); got shape ${fmtShape(t.shape)}`);
   return t;
 }
 
-function inputLengths(fn: string, x: TensorLike, samples: number, time: number, allowColumn: boolean): number[] {
-  const ls = lengths(fn, x, 'input_length', samples, allowColumn, 'y_pred');
+function inputLengths(x: TensorLike, samples: number, time: number, allowColumn: boolean): number[] {
+  const ls = lengths(x, 'input_length', samples, allowColumn, 'y_pred');
   ls.forEach((l, i) => {
     if (l < 0 || l > time)
-      throw valueError(fn, `input_length[${i}] = ${l} is outside [0, ${time}] (time_steps of y_pred)`);
+      throw valueError(runningName(), `input_length[${i}] = ${l} is outside [0, ${time}] (time_steps of y_pred)`);
   });
   return ls;
 }
@@ -161,8 +168,8 @@ function logSumExp(xs: Tensor[]): Tensor {
   return lax.add(m, lax.log(s));
 }
 
-function constant(fn: string, values: number[] | boolean[], shape: number[], dtype: DType): Tensor {
-  return lax.reshape(toTensor(fn, values, 'constant', dtype), shape);
+function constant(values: number[] | boolean[], shape: number[], dtype: DType): Tensor {
+  return lax.reshape(toTensor(runningName(), values, 'constant', dtype), shape);
 }
 
 /**
@@ -201,16 +208,16 @@ export function ctc_batch_cost(
 ): Tensor {
   const fn = 'ctc_batch_cost';
   return keras(fn, () => {
-    const yp = predictions(fn, y_pred);
+    const yp = predictions(y_pred);
     const [B, T, C] = yp.shape as [number, number, number];
     if (T < 1) throw valueError(fn, `y_pred needs at least one time step; got shape ${fmtShape(yp.shape)}`);
-    const { t: yt, values, lens } = denseLabels(fn, y_true, label_length, 'y_true', 'label_length', true);
+    const { t: yt, values, lens } = denseLabels(y_true, label_length, 'y_true', 'label_length', true);
     if (yt.shape[0] !== B)
       throw valueError(
         fn,
         `y_true has ${yt.shape[0]} samples but y_pred has ${B} (shapes ${fmtShape(yt.shape)} and ${fmtShape(yp.shape)})`
       );
-    const ins = inputLengths(fn, input_length, B, T, true);
+    const ins = inputLengths(input_length, B, T, true);
     const M = yt.shape[1]!;
     const blank = C - 1;
     const labelsOf = (b: number) => values.slice(b * M, b * M + lens[b]!);
@@ -246,7 +253,7 @@ export function ctc_batch_cost(
     for (let b = 0; b < B; b++)
       for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) onehot.push(ext[b]![s] === c ? 1 : 0);
     const logp = lax.log(lax.add(yp, lax.scalar(epsilon(), dt)));
-    const emit = lax.matmul(logp, constant(fn, onehot, [B, C, S], dt));
+    const emit = lax.matmul(logp, constant(onehot, [B, C, S], dt));
 
     const neg = (shape: number[]) => lax.broadcastTo(lax.scalar(NEG, dt), shape);
     const negBS = neg([B, S]);
@@ -267,8 +274,8 @@ export function ctc_batch_cost(
         final.push(s === 2 * L || (L > 0 && s === 2 * L - 1));
       }
     }
-    const skipMask = constant(fn, skip, [B, S], 'bool');
-    let alpha = lax.where(constant(fn, start, [B, S], 'bool'), at(0), constant(fn, empty, [B, S], dt));
+    const skipMask = constant(skip, [B, S], 'bool');
+    let alpha = lax.where(constant(start, [B, S], 'bool'), at(0), constant(empty, [B, S], dt));
     for (let t = 1; t < T; t++) {
       const a1 = S > 1 ? lax.concat([neg([B, 1]), lax.slice(alpha, [0, 0], [B, S - 1])], 1) : neg([B, 1]);
       const terms = [alpha, a1];
@@ -279,9 +286,9 @@ export function ctc_batch_cost(
       // Past its input_length a sample keeps its alpha: those steps are padding.
       alpha = active.every(Boolean)
         ? next
-        : lax.where(lax.broadcastTo(constant(fn, active, [B, 1], 'bool'), [B, S]), next, alpha);
+        : lax.where(lax.broadcastTo(constant(active, [B, 1], 'bool'), [B, S]), next, alpha);
     }
-    const ends = lax.where(constant(fn, final, [B, S], 'bool'), alpha, negBS);
+    const ends = lax.where(constant(final, [B, S], 'bool'), alpha, negBS);
     const m = lax.stopGradient(lax.max(ends, [1], true));
     const ll = lax.add(m, lax.log(lax.sum(lax.exp(lax.sub(ends, m)), [1], true)));
     return lax.neg(ll);
@@ -353,10 +360,10 @@ export function ctc_decode(
       if (v < 1) throw valueError(fn, `${name} must be >= 1; got ${v}`);
     }
     if (!g && paths > width) throw valueError(fn, `top_paths (${paths}) must be <= beam_width (${width})`);
-    const yp = predictions(fn, y_pred);
+    const yp = predictions(y_pred);
     const [B, T, C] = yp.shape as [number, number, number];
-    const ins = inputLengths(fn, input_length, B, T, false);
-    const y = hostValues(fn, yp, 'y_pred');
+    const ins = inputLengths(input_length, B, T, false);
+    const y = hostValues(yp, 'y_pred');
     const eps = epsilon();
     const logRow = (b: number, t: number) =>
       Array.from({ length: C }, (_, c) => Math.log(y[(b * T + t) * C + c]! + eps));
@@ -379,9 +386,9 @@ export function ctc_decode(
     const decoded = Array.from({ length: K }, (_, k) => {
       const flat: number[] = [];
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) flat.push(seqs[b]![k]![t] ?? -1);
-      return constant(fn, flat, [B, T], 'int64');
+      return constant(flat, [B, T], 'int64');
     });
-    return [decoded, constant(fn, scores.flat(), [B, K], yp.dtype)];
+    return [decoded, constant(scores.flat(), [B, K], yp.dtype)];
   });
 }
 

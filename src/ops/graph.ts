@@ -4,7 +4,7 @@
 import type { NdArray } from 'ndarray';
 import { options } from '../core/args.js';
 import { floatx, get_uid } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { describeValue, isNdArray, toTensor } from '../core/convert.js';
 import { copyOut } from '../core/ndarray.js';
 import { toDType, type DType } from '../core/dtype.js';
@@ -212,8 +212,8 @@ export function kfunction(
         }
         const feeds = new Map<Tensor, Tensor>();
         inputs.forEach((p, i) => {
-          if (p instanceof SparseTensor) sparseFeed(label, p, values[i], i, feeds);
-          else feeds.set(p, feedFor(label, p, values[i], i));
+          if (p instanceof SparseTensor) sparseFeed(p, values[i], i, feeds);
+          else feeds.set(p, feedFor(p, values[i], i));
         });
         const all = evaluateGraph([...outs, ...ups.map((u) => u.value), ...operands], feeds);
         const news = all.slice(outs.length, outs.length + ups.length);
@@ -267,32 +267,33 @@ function pending(u: unknown, i: number): Pending {
   return { variable: v, value: t, operand: null };
 }
 
-function feedFor(fn: string, p: Placeholder, value: unknown, i: number): Tensor {
-  const t = toTensor(fn, value, `values[${i}]`, value instanceof Tensor ? undefined : p.dtype);
-  if (t.isSymbolic) throw valueError(fn, `values[${i}] for ${p.name} is symbolic; feed a value`);
-  if (t.dtype !== p.dtype) throw typeError(fn, `values[${i}] has dtype ${t.dtype}, but ${p.name} is ${p.dtype}`);
+function feedFor(p: Placeholder, value: unknown, i: number): Tensor {
+  const t = toTensor(runningName(), value, `values[${i}]`, value instanceof Tensor ? undefined : p.dtype);
+  if (t.isSymbolic) throw valueError(runningName(), `values[${i}] for ${p.name} is symbolic; feed a value`);
+  if (t.dtype !== p.dtype)
+    throw typeError(runningName(), `values[${i}] has dtype ${t.dtype}, but ${p.name} is ${p.dtype}`);
   const fits = t.rank === p.rank && p.shape.every((d, k) => d < 0 || d === t.shape[k]);
   if (!fits)
     throw valueError(
-      fn,
+      runningName(),
       `values[${i}] of shape ${fmtShape(t.shape)} does not fit ${p.name} of shape ${fmtShape(p.shape)}`
     );
   return t;
 }
 
 /** A COO value for a sparse placeholder, checked and split into its indices and values feeds. */
-function sparseFeed(fn: string, p: SparseTensor, value: unknown, i: number, feeds: Map<Tensor, Tensor>): void {
+function sparseFeed(p: SparseTensor, value: unknown, i: number, feeds: Map<Tensor, Tensor>): void {
   if (!isCoo(value)) {
     throw typeError(
-      fn,
+      runningName(),
       `values[${i}] for the sparse placeholder ${p.name} must be a COO object ({indices, values, dense_shape} or {row, col, data, shape}); got ${describeValue(value)}`
     );
   }
-  const sp = sparseFromCoo(fn, value, `values[${i}]`, p.dtype);
+  const sp = sparseFromCoo(value, `values[${i}]`, p.dtype);
   const fits = sp.rank === p.rank && p.dense_shape.every((d, k) => d < 0 || d === sp.dense_shape[k]);
   if (!fits)
     throw valueError(
-      fn,
+      runningName(),
       `values[${i}] of dense shape ${fmtShape(sp.dense_shape)} does not fit ${p.name} of dense shape ${fmtShape(p.dense_shape)}`
     );
   feeds.set(p.indices, sp.indices);

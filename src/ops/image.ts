@@ -6,7 +6,7 @@
 import ndarray from 'ndarray';
 import { needRank, options, type DataFormat } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike, showValue } from '../core/convert.js';
 import { isFloat } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
@@ -51,7 +51,7 @@ export function temporal_padding(x: TensorLike, padding?: readonly number[] | Te
   return keras('temporal_padding', () => {
     const fn = 'temporal_padding';
     const o = options<TemporalPaddingOptions>(['padding'], [padding]);
-    const p = pair(fn, o.padding ?? [1, 1], 'padding');
+    const p = pair(o.padding ?? [1, 1], 'padding');
     const t = toTensor(fn, x);
     needRank(t, 3);
     return lax.pad(t, [[0, 0], p, [0, 0]]);
@@ -84,7 +84,7 @@ export function spatial_2d_padding(
   padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
   data_format?: DataFormat | null | SpatialPaddingOptions
 ): Tensor {
-  return keras('spatial_2d_padding', () => spatialPadding('spatial_2d_padding', x, padding, data_format, 2));
+  return keras('spatial_2d_padding', () => spatialPadding(x, padding, data_format, 2));
 }
 
 /**
@@ -113,21 +113,21 @@ export function spatial_3d_padding(
   padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
   data_format?: DataFormat | null | SpatialPaddingOptions
 ): Tensor {
-  return keras('spatial_3d_padding', () => spatialPadding('spatial_3d_padding', x, padding, data_format, 3));
+  return keras('spatial_3d_padding', () => spatialPadding(x, padding, data_format, 3));
 }
 
-function spatialPadding(fn: string, x: TensorLike, padding: unknown, dataFormat: unknown, dims: number): Tensor {
+function spatialPadding(x: TensorLike, padding: unknown, dataFormat: unknown, dims: number): Tensor {
   const o = options<SpatialPaddingOptions>(['padding', 'data_format'], [padding, dataFormat]);
   const given: unknown = o.padding ?? Array.from({ length: dims }, () => [1, 1]);
   if (!Array.isArray(given) || given.length !== dims) {
     throw valueError(
-      fn,
+      runningName(),
       `padding must be ${dims} pairs (before, after), one per spatial axis; got ${showValue(given)}`
     );
   }
-  const pairs = given.map((p, i) => pair(fn, p, `padding[${i}]`));
-  const format = toDataFormat(fn, o.data_format, true);
-  const t = toTensor(fn, x);
+  const pairs = given.map((p, i) => pair(p, `padding[${i}]`));
+  const format = toDataFormat(o.data_format, true);
+  const t = toTensor(runningName(), x);
   needRank(t, dims + 2);
   const none: Pair = [0, 0];
   return lax.pad(t, format === 'channels_first' ? [none, none, ...pairs] : [none, ...pairs, none]);
@@ -169,9 +169,9 @@ export function resize_images(
   return keras('resize_images', () => {
     const fn = 'resize_images';
     const o = options<ResizeImagesOptions>(['data_format', 'interpolation'], [data_format, interpolation]);
-    const format = toDataFormat(fn, o.data_format, false);
-    const fh = factor(fn, height_factor, 'height_factor');
-    const fw = factor(fn, width_factor, 'width_factor');
+    const format = toDataFormat(o.data_format, false);
+    const fh = factor(height_factor, 'height_factor');
+    const fw = factor(width_factor, 'width_factor');
     const method: unknown = o.interpolation ?? 'nearest';
     if (method !== 'nearest' && method !== 'bilinear') {
       throw valueError(fn, `interpolation should be one of "nearest" or "bilinear"; got ${showValue(method)}`);
@@ -180,7 +180,7 @@ export function resize_images(
     needRank(t, 4);
     if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
     const [rows, cols] = format === 'channels_first' ? [2, 3] : [1, 2];
-    knownAxes(fn, t, [rows, cols]);
+    knownAxes(t, [rows, cols]);
     if (method === 'nearest') return repeatAxis(repeatAxis(t, rows, fh), cols, fw);
     if (!isFloat(t.dtype)) t = lax.cast(t, 'float32');
     return bilinearAxis(bilinearAxis(t, cols, fw), rows, fh);
@@ -219,16 +219,16 @@ export function resize_volumes(
   return keras('resize_volumes', () => {
     const fn = 'resize_volumes';
     const o = options<ResizeVolumesOptions>(['data_format'], [data_format]);
-    const format = toDataFormat(fn, o.data_format, false);
+    const format = toDataFormat(o.data_format, false);
     const fs = [
-      factor(fn, depth_factor, 'depth_factor'),
-      factor(fn, height_factor, 'height_factor'),
-      factor(fn, width_factor, 'width_factor'),
+      factor(depth_factor, 'depth_factor'),
+      factor(height_factor, 'height_factor'),
+      factor(width_factor, 'width_factor'),
     ];
     const t = toTensor(fn, x);
     needRank(t, 5);
     const first = format === 'channels_first' ? 2 : 1;
-    knownAxes(fn, t, [first, first + 1, first + 2]);
+    knownAxes(t, [first, first + 1, first + 2]);
     return fs.reduce((acc, f, i) => repeatAxis(acc, first + i, f), t);
   });
 }
@@ -236,33 +236,37 @@ export function resize_volumes(
 // ---------------------------------------------------------------- helpers
 
 /** A (before, after) pair of non-negative integers. */
-function pair(fn: string, v: unknown, arg: string): Pair {
+function pair(v: unknown, arg: string): Pair {
   if (!Array.isArray(v) || v.length !== 2)
-    throw valueError(fn, `${arg} must be a pair (before, after); got ${showValue(v)}`);
-  if (!v.every((d) => Number.isInteger(d))) throw typeError(fn, `${arg} must hold integers; got ${showValue(v)}`);
-  if (v.some((d: number) => d < 0)) throw valueError(fn, `${arg} must not be negative; got ${showValue(v)}`);
+    throw valueError(runningName(), `${arg} must be a pair (before, after); got ${showValue(v)}`);
+  if (!v.every((d) => Number.isInteger(d)))
+    throw typeError(runningName(), `${arg} must hold integers; got ${showValue(v)}`);
+  if (v.some((d: number) => d < 0)) throw valueError(runningName(), `${arg} must not be negative; got ${showValue(v)}`);
   return [v[0] as number, v[1] as number];
 }
 
 /** data_format: null means K.image_data_format() where the source says so; otherwise required. */
-function toDataFormat(fn: string, v: unknown, defaulted: boolean): DataFormat {
+function toDataFormat(v: unknown, defaulted: boolean): DataFormat {
   const f = (v === null || v === undefined) && defaulted ? image_data_format() : v;
   if (f !== 'channels_first' && f !== 'channels_last') {
-    throw valueError(fn, `Unknown data_format: ${showValue(f ?? null)} (expected "channels_first" or "channels_last")`);
+    throw valueError(
+      runningName(),
+      `Unknown data_format: ${showValue(f ?? null)} (expected "channels_first" or "channels_last")`
+    );
   }
   return f;
 }
 
-function factor(fn: string, v: unknown, arg: string): number {
+function factor(v: unknown, arg: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v))
-    throw typeError(fn, `${arg} must be a positive integer; got ${showValue(v)}`);
-  if (v < 1) throw valueError(fn, `${arg} must be a positive integer; got ${v}`);
+    throw typeError(runningName(), `${arg} must be a positive integer; got ${showValue(v)}`);
+  if (v < 1) throw valueError(runningName(), `${arg} must be a positive integer; got ${v}`);
   return v;
 }
 
-function knownAxes(fn: string, t: Tensor, axes: readonly number[]): void {
+function knownAxes(t: Tensor, axes: readonly number[]): void {
   if (axes.some((a) => t.shape[a] === UNKNOWN)) {
-    throw valueError(fn, `the axes to resize must have known sizes; x has shape ${fmtShape(t.shape)}`);
+    throw valueError(runningName(), `the axes to resize must have known sizes; x has shape ${fmtShape(t.shape)}`);
   }
 }
 

@@ -5,7 +5,7 @@
 // broadcast it and merge it with its neighbour, so their gradients are sums
 // over the copies (broadcast_to's VJP), and one_hot compares against an arange.
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
 import { isKnown, normAxis, sizeOf, UNKNOWN } from '../core/shape.js';
@@ -59,11 +59,10 @@ export function concatenate(
     const ts = allSparse
       ? []
       : tensorList(
-          fn,
-          Array.isArray(tensors) ? tensors.map((t) => (t instanceof SparseTensor ? sparseToDense(fn, t) : t)) : tensors,
+          Array.isArray(tensors) ? tensors.map((t) => (t instanceof SparseTensor ? sparseToDense(t) : t)) : tensors,
           'tensors'
         );
-    let a = intArg(fn, o.axis ?? -1, 'axis');
+    let a = intArg(o.axis ?? -1, 'axis');
     const first = allSparse ? (tensors[0] as SparseTensor) : ts[0]!;
     const rank = first.rank;
     if (a < 0) a = rank > 0 ? ((a % rank) + rank) % rank : 0;
@@ -73,7 +72,7 @@ export function concatenate(
         fn,
         `axis ${a} is out of range for tensors of rank ${rank} (tensors[0] has shape ${fmtShape(first.shape)})`
       );
-    if (allSparse) return sparseConcat(fn, tensors, a);
+    if (allSparse) return sparseConcat(tensors, a);
     ts.forEach((t, i) => {
       const bad = t.rank !== rank || t.shape.some((d, k) => k !== a && !agree(d, ts[0]!.shape[k]!));
       if (bad) {
@@ -114,9 +113,9 @@ export function stack(x: readonly TensorLike[], axis?: number | StackOptions): T
   const fn = 'stack';
   return keras(fn, () => {
     const o = options<StackOptions>(['axis'], [axis]);
-    const ts = tensorList(fn, x, 'x');
+    const ts = tensorList(x, 'x');
     const first = ts[0]!;
-    const a = normAxis(fn, intArg(fn, o.axis ?? 0, 'axis'), first.rank + 1);
+    const a = normAxis(fn, intArg(o.axis ?? 0, 'axis'), first.rank + 1);
     ts.forEach((t, i) => {
       if (t.rank !== first.rank || t.shape.some((d, k) => !agree(d, first.shape[k]!))) {
         throw valueError(
@@ -202,8 +201,8 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
         `n ${describe(reps)} must have one entry per axis of x of shape ${fmtShape(t.shape)} (${t.rank})`
       );
     }
-    reps.forEach((r, i) => count(fn, r, `n[${i}]`));
-    oneUnknown(fn, t);
+    reps.forEach((r, i) => count(r, `n[${i}]`));
+    oneUnknown(t);
     // [d0, d1] -> [1, d0, 1, d1] -> [n0, d0, n1, d1] -> [n0 d0, n1 d1]
     const spread = lax.reshape(
       t,
@@ -237,8 +236,8 @@ export function repeat(x: TensorLike, n: number): Tensor {
   return keras(fn, () => {
     const t = toTensor(fn, x);
     if (t.rank !== 2) throw valueError(fn, `x must be 2-D (samples, dim); got shape ${fmtShape(t.shape)}`);
-    count(fn, n, 'n');
-    oneUnknown(fn, t);
+    count(n, 'n');
+    oneUnknown(t);
     const [s, d] = t.shape as [number, number];
     const r = lax.reshape(t, [s, 1, d]);
     return lax.broadcastTo(r, [s, n, d], r);
@@ -268,9 +267,9 @@ export function repeat_elements(x: TensorLike, rep: number, axis: number): Tenso
   const fn = 'repeat_elements';
   return keras(fn, () => {
     const t = toTensor(fn, x);
-    count(fn, rep, 'rep');
-    const a = normAxis(fn, intArg(fn, axis, 'axis'), t.rank);
-    oneUnknown(fn, t);
+    count(rep, 'rep');
+    const a = normAxis(fn, intArg(axis, 'axis'), t.rank);
+    oneUnknown(t);
     const s = t.shape;
     const before = s.slice(0, a + 1);
     const after = s.slice(a + 1);
@@ -305,7 +304,7 @@ export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor
     const list = typeof axes === 'number' ? [axes] : axes;
     if (!Array.isArray(list))
       throw typeError(fn, `axes must be an integer or a list of integers; got ${describe(axes)}`);
-    const norm = list.map((ax) => normAxis(fn, intArg(fn, ax, 'axes'), t.rank, 'axes'));
+    const norm = list.map((ax) => normAxis(fn, intArg(ax, 'axes'), t.rank, 'axes'));
     if (new Set(norm).size !== norm.length) {
       throw valueError(fn, `axes ${describe(axes)} name one axis of x of shape ${fmtShape(t.shape)} twice`);
     }
@@ -340,7 +339,7 @@ export function gather(reference: TensorLike, indices: TensorLike): Tensor {
   return keras(fn, () => {
     const ref = toTensor(fn, reference, 'reference');
     if (ref.rank === 0) throw valueError(fn, 'reference must have at least one axis; got a scalar of shape ()');
-    return lax.gather(ref, indexTensor(fn, indices), 0);
+    return lax.gather(ref, indexTensor(indices), 0);
   });
 }
 
@@ -364,8 +363,8 @@ export function gather(reference: TensorLike, indices: TensorLike): Tensor {
 export function one_hot(indices: TensorLike, num_classes: number): Tensor {
   const fn = 'one_hot';
   return keras(fn, () => {
-    const idx = indexTensor(fn, indices);
-    count(fn, num_classes, 'num_classes');
+    const idx = indexTensor(indices);
+    count(num_classes, 'num_classes');
     const dtype: DType = idx.dtype === 'int64' ? 'int64' : 'int32';
     const ids = lax.reshape(lax.cast(idx, dtype), [...idx.shape, 1], idx);
     return lax.cast(
@@ -421,15 +420,15 @@ export function arange(
   return keras(fn, () => {
     const o = options<ArangeOptions>(['stop', 'step', 'dtype'], [stop, step, dtype]);
     const want = toDType(fn, o.dtype ?? 'int32');
-    let first = finite(fn, start, 'start');
-    const limitArg = o.stop === null || o.stop === undefined ? null : finite(fn, o.stop, 'stop');
-    const delta = finite(fn, o.step ?? 1, 'step');
+    let first = finite(start, 'start');
+    const limitArg = o.stop === null || o.stop === undefined ? null : finite(o.stop, 'stop');
+    const delta = finite(o.step ?? 1, 'step');
     if (limitArg === null && first < 0) first = 0;
     const [lo, hi] = limitArg === null ? [0, first] : [first, limitArg];
     const ints = [lo, hi, delta].every((v) => Number.isInteger(v));
     const wide = ints && [lo, hi, delta].some((v) => v < -(2 ** 31) || v >= 2 ** 31);
     const kind: DType = !ints ? 'float32' : wide ? 'int64' : 'int32';
-    const values = rangeValues(fn, lo, hi, delta, kind === 'float32');
+    const values = rangeValues(lo, hi, delta, kind === 'float32');
     const result = constant(values, kind);
     return want === 'int32' ? result : lax.cast(result, want);
   });
@@ -438,17 +437,20 @@ export function arange(
 // ---- helpers ----------------------------------------------------------------
 
 /** tf.range's values: exact for integers; for floats, float32 steps accumulated from start. */
-function rangeValues(fn: string, start: number, limit: number, delta: number, float: boolean): number[] {
+function rangeValues(start: number, limit: number, delta: number, float: boolean): number[] {
   const f = float ? Math.fround : (v: number) => v;
   const [s, l, d] = [f(start), f(limit), f(delta)];
-  if (d === 0) throw valueError(fn, 'step must not be 0');
-  if (d > 0 && s > l) throw valueError(fn, `start ${start} must be <= stop ${limit} when step ${delta} > 0`);
-  if (d < 0 && s < l) throw valueError(fn, `start ${start} must be >= stop ${limit} when step ${delta} < 0`);
+  if (d === 0) throw valueError(runningName(), 'step must not be 0');
+  if (d > 0 && s > l) throw valueError(runningName(), `start ${start} must be <= stop ${limit} when step ${delta} > 0`);
+  if (d < 0 && s < l) throw valueError(runningName(), `start ${start} must be >= stop ${limit} when step ${delta} < 0`);
   const size = float
     ? Math.ceil(Math.abs(f(f(l - s) / d)))
     : Math.floor((Math.abs(l - s) + Math.abs(d) - 1) / Math.abs(d));
   if (size > 2 ** 31 - 1)
-    throw valueError(fn, `the range from ${start} to ${limit} by ${delta} has ${size} values, too many for one tensor`);
+    throw valueError(
+      runningName(),
+      `the range from ${start} to ${limit} by ${delta} has ${size} values, too many for one tensor`
+    );
   const out = new Array<number>(size);
   let v = s;
   for (let i = 0; i < size; i++) {
@@ -466,15 +468,15 @@ function constant(values: readonly number[], dtype: DType): Tensor {
 }
 
 /** A non-empty list of tensor-likes, converted: plain values take the dtype of the first tensor among them. */
-function tensorList(fn: string, xs: unknown, arg: string): Tensor[] {
-  if (!Array.isArray(xs)) throw typeError(fn, `${arg} must be a list of tensors; got ${describe(xs)}`);
-  if (xs.length === 0) throw valueError(fn, `${arg} must hold at least one tensor; got an empty list`);
+function tensorList(xs: unknown, arg: string): Tensor[] {
+  if (!Array.isArray(xs)) throw typeError(runningName(), `${arg} must be a list of tensors; got ${describe(xs)}`);
+  if (xs.length === 0) throw valueError(runningName(), `${arg} must hold at least one tensor; got an empty list`);
   const like = xs.find((x): x is Tensor => x instanceof Tensor);
-  const ts = xs.map((x, i) => toTensor(fn, x, `${arg}[${i}]`, like?.dtype));
+  const ts = xs.map((x, i) => toTensor(runningName(), x, `${arg}[${i}]`, like?.dtype));
   ts.forEach((t, i) => {
     if (t.dtype !== ts[0]!.dtype) {
       throw typeError(
-        fn,
+        runningName(),
         `${arg}[${i}] is ${t.dtype} of shape ${fmtShape(t.shape)}, but ${arg}[0] is ${ts[0]!.dtype} ` +
           `of shape ${fmtShape(ts[0]!.shape)}: all must have one dtype`
       );
@@ -484,35 +486,36 @@ function tensorList(fn: string, xs: unknown, arg: string): Tensor[] {
 }
 
 /** Integer indices: an integer tensor, or plain integers (held as int64, so any value reaches the range check). */
-function indexTensor(fn: string, indices: unknown): Tensor {
+function indexTensor(indices: unknown): Tensor {
   if (indices instanceof Tensor) {
     if (!isInt(indices.dtype))
       throw typeError(
-        fn,
+        runningName(),
         `indices must be an integer tensor; got ${indices.dtype} of shape ${fmtShape(indices.shape)}`
       );
     return indices;
   }
-  if (toTensor(fn, indices, 'indices').dtype === 'bool') throw typeError(fn, 'indices must be integers; got booleans');
-  return toTensor(fn, indices, 'indices', 'int64');
+  if (toTensor(runningName(), indices, 'indices').dtype === 'bool')
+    throw typeError(runningName(), 'indices must be integers; got booleans');
+  return toTensor(runningName(), indices, 'indices', 'int64');
 }
 
-function intArg(fn: string, v: unknown, arg: string): number {
+function intArg(v: unknown, arg: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v))
-    throw typeError(fn, `${arg} must be an integer; got ${describe(v)}`);
+    throw typeError(runningName(), `${arg} must be an integer; got ${describe(v)}`);
   return v;
 }
 
 /** A repeat count or a size: a non-negative integer. */
-function count(fn: string, v: unknown, arg: string): number {
-  const n = intArg(fn, v, arg);
-  if (n < 0) throw valueError(fn, `${arg} must be >= 0; got ${n}`);
+function count(v: unknown, arg: string): number {
+  const n = intArg(v, arg);
+  if (n < 0) throw valueError(runningName(), `${arg} must be >= 0; got ${n}`);
   return n;
 }
 
-function finite(fn: string, v: unknown, arg: string): number {
-  if (typeof v !== 'number') throw typeError(fn, `${arg} must be a number; got ${describe(v)}`);
-  if (!Number.isFinite(v)) throw valueError(fn, `${arg} must be finite; got ${v}`);
+function finite(v: unknown, arg: string): number {
+  if (typeof v !== 'number') throw typeError(runningName(), `${arg} must be a number; got ${describe(v)}`);
+  if (!Number.isFinite(v)) throw valueError(runningName(), `${arg} must be finite; got ${v}`);
   return v;
 }
 
@@ -520,11 +523,11 @@ function finite(fn: string, v: unknown, arg: string): number {
  * These compositions merge axes with reshapes, whose one unknown dimension a
  * graph infers from the number of values: more than one cannot be resolved.
  */
-function oneUnknown(fn: string, t: Tensor): void {
+function oneUnknown(t: Tensor): void {
   if (t.shape.filter((d) => d === UNKNOWN).length > 1) {
     throw valueError(
-      fn,
-      `x of shape ${fmtShape(t.shape)} has more than one unknown dimension, which ${fn} does not support`
+      runningName(),
+      `x of shape ${fmtShape(t.shape)} has more than one unknown dimension, which ${runningName()} does not support`
     );
   }
 }

@@ -31,7 +31,7 @@ import { showValue as describe } from '../core/convert.js';
  */
 export function dot(x: TensorLike | SparseTensor, y: TensorLike): Tensor {
   return keras('dot', () => {
-    if (x instanceof SparseTensor) return sparseDenseMatmul('dot', x, y);
+    if (x instanceof SparseTensor) return sparseDenseMatmul(x, y);
     if ((y as unknown) instanceof SparseTensor)
       throw typeError(
         'dot',

@@ -2,7 +2,7 @@
 // per output position), as the seed's source: the patches gathered by slicing,
 // then one batched product. Every argument is checked before anything runs.
 import { dataFormat, intTuple, options, type DataFormat } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike, showValue } from '../core/convert.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -55,7 +55,7 @@ export function local_conv1d(
         `kernel must be 3D (output_length, feature_dim, filters) with output_length >= 1; got shape ${fmtShape(k.shape)}`
       );
     }
-    return localConv(fn, inputs, k, kernel_size, strides, [k.shape[0]!], o.data_format);
+    return localConv(inputs, k, kernel_size, strides, [k.shape[0]!], o.data_format);
   });
 }
 
@@ -97,7 +97,7 @@ export function local_conv2d(
     const fn = 'local_conv2d';
     const o = options<LocalConvOptions>(['data_format'], [data_format]);
     const out = intTuple(output_shape, 2, 'output_shape');
-    return localConv(fn, inputs, toTensor(fn, kernel, 'kernel'), kernel_size, strides, out, o.data_format);
+    return localConv(inputs, toTensor(fn, kernel, 'kernel'), kernel_size, strides, out, o.data_format);
   });
 }
 
@@ -112,7 +112,6 @@ export function local_conv2d(
  * kernel positions) for channels_first.
  */
 function localConv(
-  fn: string,
   inputs: TensorLike,
   k: Tensor,
   kernelSize: unknown,
@@ -124,17 +123,23 @@ function localConv(
   const nd = outShape.length;
   const size = intTuple(kernelSize, nd, 'kernel_size');
   const strides = intTuple(stridesArg, nd, 'strides');
-  const x = toTensor(fn, inputs, 'inputs');
+  const x = toTensor(runningName(), inputs, 'inputs');
   const shapes = `inputs of shape ${fmtShape(x.shape)} and kernel of shape ${fmtShape(k.shape)}`;
-  if (x.rank !== nd + 2) throw valueError(fn, `inputs must be ${nd + 2}D; got shape ${fmtShape(x.shape)}`);
+  if (x.rank !== nd + 2) throw valueError(runningName(), `inputs must be ${nd + 2}D; got shape ${fmtShape(x.shape)}`);
   if (k.rank !== 3)
-    throw valueError(fn, `kernel must be 3D (output_items, feature_dim, filters); got shape ${fmtShape(k.shape)}`);
+    throw valueError(
+      runningName(),
+      `kernel must be 3D (output_items, feature_dim, filters); got shape ${fmtShape(k.shape)}`
+    );
   if (x.dtype !== k.dtype)
-    throw typeError(fn, `inputs and kernel must have the same dtype; got ${x.dtype} and ${k.dtype} (${shapes})`);
-  if (x.dtype === 'bool') throw typeError(fn, `inputs and kernel must be numeric; got bool (${shapes})`);
+    throw typeError(
+      runningName(),
+      `inputs and kernel must have the same dtype; got ${x.dtype} and ${k.dtype} (${shapes})`
+    );
+  if (x.dtype === 'bool') throw typeError(runningName(), `inputs and kernel must be numeric; got bool (${shapes})`);
   // Only the batch may be unknown: the windows are cut at known offsets.
   if (x.shape.slice(1).some((d) => d < 0) || k.shape.some((d) => d < 0)) {
-    throw valueError(fn, `inputs (but for the batch) and kernel must have known dimensions; got ${shapes}`);
+    throw valueError(runningName(), `inputs (but for the batch) and kernel must have known dimensions; got ${shapes}`);
   }
 
   const first = format === 'channels_first';
@@ -144,21 +149,21 @@ function localConv(
   const positions = outShape.reduce((p, d) => p * d, 1);
   if (items !== positions) {
     throw valueError(
-      fn,
+      runningName(),
       `kernel.shape[0] must be the number of output positions ${positions} (output_shape ${showValue(outShape)}); got ${shapes}`
     );
   }
   const windowSize = size.reduce((p, d) => p * d, 1) * channels;
   if (featureDim !== windowSize) {
     throw valueError(
-      fn,
+      runningName(),
       `kernel.shape[1] (feature_dim) must be prod(kernel_size ${showValue(size)}) * channels = ${windowSize}; got ${shapes} (${format})`
     );
   }
   spatial.forEach((n, i) => {
     if ((outShape[i]! - 1) * strides[i]! + size[i]! > n) {
       throw valueError(
-        fn,
+        runningName(),
         `output size ${outShape[i]} with kernel_size ${size[i]} and stride ${strides[i]} reads past spatial axis ${i} ` +
           `(size ${n}) of inputs; got ${shapes} (${format})`
       );

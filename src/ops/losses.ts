@@ -3,7 +3,7 @@
 // in graph mode a softmax or sigmoid output's logits are used instead.
 import { axisOf, flag, options } from '../core/args.js';
 import { epsilon as fuzzFactor } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import type { DType } from '../core/dtype.js';
 import { sizeOf, UNKNOWN, compatible, broadcastable, isKnown, withAxis } from '../core/shape.js';
@@ -53,7 +53,7 @@ export function binary_crossentropy(
     const o = options<BinaryCrossentropyOptions>(['from_logits'], [from_logits]);
     let logits = flag(o.from_logits, 'from_logits');
     let out = floatInput(fn, output, 'output');
-    const z = sameDType(fn, target, out);
+    const z = sameDType(target, out);
     // Graph mode: the loss uses the logits of a sigmoid output instead of clipping.
     if (!logits && out.isSymbolic && out.node?.prim === 'sigmoid') {
       out = out.node.inputs[0]!;
@@ -131,7 +131,7 @@ export function categorical_crossentropy(
     const o = options<CrossentropyOptions>(['from_logits', 'axis'], [from_logits, axis]);
     const logits = flag(o.from_logits, 'from_logits');
     const out = floatInput(fn, output, 'output');
-    const z = sameDType(fn, target, out);
+    const z = sameDType(target, out);
     if (!compatible(z.shape, out.shape)) {
       throw valueError(
         fn,
@@ -210,7 +210,7 @@ export function sparse_categorical_crossentropy(
           `${fmtShape(out.shape)} has ${sizeOf(rest)} rows along class axis ${a}`
       );
     }
-    if (!labels.isSymbolic) checkLabels(fn, labels, classes, out.shape);
+    if (!labels.isSymbolic) checkLabels(labels, classes, out.shape);
 
     let logits: Tensor;
     const cached = fromLogits ? undefined : softmaxLogits(out);
@@ -238,7 +238,7 @@ export function sparse_categorical_crossentropy(
 }
 
 /** Eager labels: each, truncated toward zero as tf.cast does, in [0, classes). */
-function checkLabels(fn: string, labels: Tensor, classes: number, outShape: readonly number[]): void {
+function checkLabels(labels: Tensor, classes: number, outShape: readonly number[]): void {
   const h = labels.host();
   const bad = (v: number) => Number.isNaN(v) || Math.trunc(v) < 0 || Math.trunc(v) >= classes;
   const walk = (dim: number, off: number): number | null => {
@@ -255,7 +255,7 @@ function checkLabels(fn: string, labels: Tensor, classes: number, outShape: read
   const v = walk(0, h.offset);
   if (v !== null) {
     throw valueError(
-      fn,
+      runningName(),
       `target holds a label value of ${v}, which is outside the valid range of [0, ${classes}) ` +
         `for output of shape ${fmtShape(outShape)}`
     );
@@ -268,11 +268,11 @@ function oneMinus(eps: number, dtype: DType): number {
 }
 
 /** The target of a loss: plain values take output's dtype; a tensor must have it. */
-function sameDType(fn: string, target: TensorLike, out: Tensor): Tensor {
-  const z = toTensorLike(fn, target, out, 'target');
+function sameDType(target: TensorLike, out: Tensor): Tensor {
+  const z = toTensorLike(runningName(), target, out, 'target');
   if (z.dtype !== out.dtype) {
     throw typeError(
-      fn,
+      runningName(),
       `target has dtype ${z.dtype} ${fmtShape(z.shape)}, but output has dtype ${out.dtype} ${fmtShape(out.shape)}`
     );
   }

@@ -2,7 +2,7 @@
 // Each follows the TensorFlow source of keras.backend, composed from primitives,
 // so values, dtypes and gradients (ties and kinks included) match TensorFlow's.
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toFloatTensor as floatInput, toPair, toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { isFloat, isInt, type DType } from '../core/dtype.js';
 import { methods, Tensor, type NestedArray } from '../core/tensor.js';
@@ -182,7 +182,7 @@ export function square(x: TensorLike): Tensor {
  */
 export function pow(x: TensorLike, a: TensorLike): Tensor {
   return keras('pow', () => {
-    const [b, e] = operands('pow', x, a, 'a');
+    const [b, e] = operands(x, a, 'a');
     if (isInt(b.dtype) && b.dtype === e.dtype) {
       if (!e.isSymbolic && flat(e.toArray()).some((v) => v < 0)) {
         throw valueError('pow', `integers to negative integer powers are not allowed; a is ${e.toString()}`);
@@ -411,10 +411,10 @@ export function relu(
 ): Tensor {
   return keras('relu', () => {
     const o = options<ReluOptions>(['alpha', 'max_value', 'threshold'], [alpha, max_value, threshold]);
-    const a = numberArg('relu', o.alpha, 'alpha') ?? 0;
-    const maxValue = numberArg('relu', o.max_value, 'max_value');
-    const th = numberArg('relu', o.threshold, 'threshold') ?? 0;
-    let t = numericInput('relu', x);
+    const a = numberArg(o.alpha, 'alpha') ?? 0;
+    const maxValue = numberArg(o.max_value, 'max_value');
+    const th = numberArg(o.threshold, 'threshold') ?? 0;
+    let t = numericInput(x);
 
     if (a !== 0 && maxValue === null && th === 0) {
       // tf.nn.leaky_relu: integer features become float32; x > 0 ? x : alpha x.
@@ -467,7 +467,7 @@ export interface EluOptions {
 export function elu(x: TensorLike, alpha?: number | null | EluOptions): Tensor {
   return keras('elu', () => {
     const o = options<EluOptions>(['alpha'], [alpha]);
-    const a = numberArg('elu', o.alpha, 'alpha') ?? 1;
+    const a = numberArg(o.alpha, 'alpha') ?? 1;
     const t = floatInput('elu', x);
     const zero = lax.scalar(0, t.dtype);
     const pos = lax.greater(t, zero);
@@ -503,7 +503,7 @@ export function clip(
   max_value: TensorLike | null | undefined
 ): Tensor {
   return keras('clip', () => {
-    const t = numericInput('clip', x);
+    const t = numericInput(x);
     let hiArg = max_value;
     if (typeof min_value === 'number' && typeof hiArg === 'number' && hiArg < min_value) hiArg = min_value;
     // Keras passes -inf/inf for null, which tf.clip_by_value cannot convert to
@@ -616,7 +616,7 @@ export function not_equal(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function greater(x: TensorLike, y: TensorLike): Tensor {
-  return keras('greater', () => lax.greater(...ordered('greater', x, y)));
+  return keras('greater', () => lax.greater(...ordered(x, y)));
 }
 
 /**
@@ -635,7 +635,7 @@ export function greater(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function greater_equal(x: TensorLike, y: TensorLike): Tensor {
-  return keras('greater_equal', () => lax.greaterEqual(...ordered('greater_equal', x, y)));
+  return keras('greater_equal', () => lax.greaterEqual(...ordered(x, y)));
 }
 
 /**
@@ -654,7 +654,7 @@ export function greater_equal(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function less(x: TensorLike, y: TensorLike): Tensor {
-  return keras('less', () => lax.less(...ordered('less', x, y)));
+  return keras('less', () => lax.less(...ordered(x, y)));
 }
 
 /**
@@ -673,37 +673,38 @@ export function less(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function less_equal(x: TensorLike, y: TensorLike): Tensor {
-  return keras('less_equal', () => lax.lessEqual(...ordered('less_equal', x, y)));
+  return keras('less_equal', () => lax.lessEqual(...ordered(x, y)));
 }
 
 // ---- helpers ---------------------------------------------------------------
 
-function numericInput(fn: string, x: TensorLike): Tensor {
-  const t = toTensor(fn, x);
-  if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got a bool tensor of shape ${fmtShape(t.shape)}`);
+function numericInput(x: TensorLike): Tensor {
+  const t = toTensor(runningName(), x);
+  if (t.dtype === 'bool')
+    throw typeError(runningName(), `x must be numeric; got a bool tensor of shape ${fmtShape(t.shape)}`);
   return t;
 }
 
 /** A scalar option given as a JS number (null when absent). */
-function numberArg(fn: string, v: unknown, arg: string): number | null {
+function numberArg(v: unknown, arg: string): number | null {
   if (v === null || v === undefined) return null;
-  if (typeof v !== 'number') throw typeError(fn, `${arg} must be a number; got ${typeof v}`);
+  if (typeof v !== 'number') throw typeError(runningName(), `${arg} must be a number; got ${typeof v}`);
   return v;
 }
 
 /** Two operands named x and `arg`; a plain value takes the other's dtype. */
-function operands(fn: string, x: TensorLike, y: TensorLike, arg: string): [Tensor, Tensor] {
-  if (x instanceof Tensor) return [x, toTensorLike(fn, y, x, arg)];
-  if (y instanceof Tensor) return [toTensorLike(fn, x, y, 'x'), y];
-  const a = toTensor(fn, x);
-  return [a, toTensorLike(fn, y, a, arg)];
+function operands(x: TensorLike, y: TensorLike, arg: string): [Tensor, Tensor] {
+  if (x instanceof Tensor) return [x, toTensorLike(runningName(), y, x, arg)];
+  if (y instanceof Tensor) return [toTensorLike(runningName(), x, y, 'x'), y];
+  const a = toTensor(runningName(), x);
+  return [a, toTensorLike(runningName(), y, a, arg)];
 }
 
 /** Operands of an ordering comparison: TensorFlow's Greater/Less have no bool kernel. */
-function ordered(fn: string, x: TensorLike, y: TensorLike): [Tensor, Tensor] {
-  const [a, b] = toPair(fn, x, y);
+function ordered(x: TensorLike, y: TensorLike): [Tensor, Tensor] {
+  const [a, b] = toPair(runningName(), x, y);
   if (a.dtype === 'bool' || b.dtype === 'bool')
-    throw typeError(fn, `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
+    throw typeError(runningName(), `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
   return [a, b];
 }
 

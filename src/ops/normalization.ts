@@ -1,7 +1,7 @@
 // Normalisation: l2_normalize, batch_normalization (the source's
 // sqrt(var + eps), fused where TF fuses) and normalize_batch_in_training.
 import { axesOf, axisOf, options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensorLike, type TensorLike } from '../core/convert.js';
 import { range, reducedShape, sameShape, sizeOf, UNKNOWN, compatible, broadcastable, isKnown } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -89,11 +89,11 @@ export function batch_normalization(
     const t = floatInput(fn, x);
     const rawAxis = o.axis ?? -1;
     axisOf(rawAxis, t, 'x');
-    const eps = epsilonArg(fn, o.epsilon ?? 1e-3);
-    const m = param(fn, mean, t, 'mean')!;
-    const v = param(fn, variance, t, 'var')!;
-    const b = param(fn, beta, t, 'beta');
-    const g = param(fn, gamma, t, 'gamma');
+    const eps = epsilonArg(o.epsilon ?? 1e-3);
+    const m = param(mean, t, 'mean')!;
+    const v = param(variance, t, 'var')!;
+    const b = param(beta, t, 'beta');
+    const g = param(gamma, t, 'gamma');
     if (t.rank === 4) {
       const first = rawAxis === 1 || rawAxis === -3;
       const last = rawAxis === 3 || rawAxis === -1;
@@ -180,10 +180,10 @@ export function normalize_batch_in_training(
   const fn = 'normalize_batch_in_training';
   return keras(fn, () => {
     const t = floatInput(fn, x);
-    const axes = reductionAxes(fn, reduction_axes, t);
-    const eps = epsilonArg(fn, epsilon ?? 1e-3);
-    const g = param(fn, gamma, t, 'gamma');
-    const b = param(fn, beta, t, 'beta');
+    const axes = reductionAxes(reduction_axes, t);
+    const eps = epsilonArg(epsilon ?? 1e-3);
+    const g = param(gamma, t, 'gamma');
+    const b = param(beta, t, 'beta');
     const sorted = [...axes].sort((p, q) => p - q);
     const kept = reducedShape(t.shape, sorted, true);
     const squeezed = reducedShape(t.shape, sorted, false);
@@ -289,15 +289,15 @@ function rsqrt(x: Tensor): Tensor {
 }
 
 /** reduction_axes: a list of ints (negative from the end), each at most once, in the given order. */
-function reductionAxes(fn: string, axes: unknown, t: Tensor): number[] {
+function reductionAxes(axes: unknown, t: Tensor): number[] {
   if (!Array.isArray(axes))
-    throw typeError(fn, `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
+    throw typeError(runningName(), `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
   const out = axes.map((a: unknown) => {
     if (typeof a !== 'number' || !Number.isInteger(a))
-      throw typeError(fn, `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
+      throw typeError(runningName(), `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
     if (a < -t.rank || a >= t.rank) {
       throw valueError(
-        fn,
+        runningName(),
         `reduction_axes ${JSON.stringify(axes)} has ${a}, out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`
       );
     }
@@ -305,29 +305,29 @@ function reductionAxes(fn: string, axes: unknown, t: Tensor): number[] {
   });
   if (new Set(out).size !== out.length) {
     throw valueError(
-      fn,
+      runningName(),
       `reduction_axes ${JSON.stringify(axes)} names an axis of x of shape ${fmtShape(t.shape)} twice`
     );
   }
   return out;
 }
 
-function epsilonArg(fn: string, v: unknown): number {
+function epsilonArg(v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw typeError(fn, `epsilon must be a finite number; got ${JSON.stringify(v)}`);
+    throw typeError(runningName(), `epsilon must be a finite number; got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** A parameter of a normalisation: null stays null; plain values take x's dtype; a tensor must have it. */
-function param(fn: string, p: TensorLike | null | undefined, x: Tensor, arg: string): Tensor | null {
+function param(p: TensorLike | null | undefined, x: Tensor, arg: string): Tensor | null {
   if (p === null || p === undefined) {
-    if (arg === 'mean' || arg === 'var') throw typeError(fn, `${arg} is required; got ${String(p)}`);
+    if (arg === 'mean' || arg === 'var') throw typeError(runningName(), `${arg} is required; got ${String(p)}`);
     return null;
   }
-  const t = toTensorLike(fn, p, x, arg);
+  const t = toTensorLike(runningName(), p, x, arg);
   if (t.dtype !== x.dtype)
     throw typeError(
-      fn,
+      runningName(),
       `${arg} has dtype ${t.dtype} ${fmtShape(t.shape)}, but x has dtype ${x.dtype} ${fmtShape(x.shape)}`
     );
   return t;

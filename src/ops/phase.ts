@@ -6,7 +6,7 @@
 // branches and selects with `where`, so K.function picks at run time.
 // Gradients flow to the selected entries only; the condition gets none.
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, userCode, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, userCode, valueError, runningName } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -133,20 +133,20 @@ export function learning_phase(): 0 | 1 {
 const warned = new Set<string>();
 
 /** Python's warnings.warn shows a warning once per call site; here once per function. */
-function deprecated(fn: string): void {
-  if (warned.has(fn)) return;
-  warned.add(fn);
+function deprecated(): void {
+  if (warned.has(runningName())) return;
+  warned.add(runningName());
   const message =
-    `\`tf.keras.backend.${fn}\` is deprecated and will be removed after 2020-10-11. To update it, ` +
+    `\`tf.keras.backend.${runningName()}\` is deprecated and will be removed after 2020-10-11. To update it, ` +
     'simply pass a True/False value to the `training` argument of the `__call__` method of your layer or model.';
   warnUser(message);
 }
 
 /** Python's `value not in {0, 1}`: True and False count as 1 and 0. */
-function phaseValue(fn: string, value: unknown): 0 | 1 {
+function phaseValue(value: unknown): 0 | 1 {
   if (value === 0 || value === false) return 0;
   if (value === 1 || value === true) return 1;
-  throw valueError(fn, `Expected learning phase to be 0 or 1; value is ${describe(value)}`);
+  throw valueError(runningName(), `Expected learning phase to be 0 or 1; value is ${describe(value)}`);
 }
 
 /**
@@ -164,8 +164,8 @@ function phaseValue(fn: string, value: unknown): 0 | 1 {
  */
 export function set_learning_phase(value: 0 | 1 | boolean): void {
   keras('set_learning_phase', () => {
-    deprecated('set_learning_phase');
-    phase = phaseValue('set_learning_phase', value);
+    deprecated();
+    phase = phaseValue(value);
   });
 }
 
@@ -188,8 +188,8 @@ export function set_learning_phase(value: 0 | 1 | boolean): void {
 export function learning_phase_scope<T>(value: 0 | 1 | boolean, fn: () => T): T {
   // Only the arguments are checked as 'learning_phase_scope': the body runs as the user's own code.
   const next = keras('learning_phase_scope', () => {
-    deprecated('learning_phase_scope');
-    const v = phaseValue('learning_phase_scope', value);
+    deprecated();
+    const v = phaseValue(value);
     if (typeof fn !== 'function')
       throw typeError('learning_phase_scope', `fn must be a function (the body of the scope); got ${describe(fn)}`);
     return v;
@@ -229,7 +229,7 @@ export interface PhaseOptions {
  * ```
  */
 export function in_train_phase(x: Branch, alt: Branch, training?: Training | PhaseOptions): Tensor {
-  return keras('in_train_phase', () => select('in_train_phase', [x, 'x'], [alt, 'alt'], training));
+  return keras('in_train_phase', () => select([x, 'x'], [alt, 'alt'], training));
 }
 
 /**
@@ -248,12 +248,11 @@ export function in_train_phase(x: Branch, alt: Branch, training?: Training | Pha
  * ```
  */
 export function in_test_phase(x: Branch, alt: Branch, training?: Training | PhaseOptions): Tensor {
-  return keras('in_test_phase', () => select('in_test_phase', [alt, 'alt'], [x, 'x'], training));
+  return keras('in_test_phase', () => select([alt, 'alt'], [x, 'x'], training));
 }
 
 /** The `train` branch in the train phase, else `test`; each with its argument name for errors. */
 function select(
-  fn: string,
   train: [Branch, string],
   test: [Branch, string],
   training: Training | PhaseOptions | undefined
@@ -263,5 +262,5 @@ function select(
   if (t === 1 || t === true) return branch(...train);
   if (t === 0 || t === false) return branch(...test);
   // Keras hands anything else to switch, which needs a tensor (AttributeError in Python).
-  throw valueError(fn, `training must be 0, 1, a boolean, a scalar tensor or null; got ${describe(t)}`);
+  throw valueError(runningName(), `training must be 0, 1, a boolean, a scalar tensor or null; got ${describe(t)}`);
 }

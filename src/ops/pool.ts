@@ -5,7 +5,7 @@
 // pooling itself is a primitive (src/prims/pool.ts) with exact first- and
 // second-order gradients. Every argument is checked before anything runs.
 import { dataFormat, intTuple, options, type DataFormat } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike, showValue } from '../core/convert.js';
 import { isFloat } from '../core/dtype.js';
 import type { Tensor } from '../core/tensor.js';
@@ -58,7 +58,7 @@ export function pool2d(
   data_format?: DataFormat | null | PoolOptions,
   pool_mode?: 'max' | 'avg' | PoolOptions
 ): Tensor {
-  return keras('pool2d', () => pool('pool2d', 2, x, pool_size, [strides, padding, data_format, pool_mode]));
+  return keras('pool2d', () => pool(2, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
 /**
@@ -94,24 +94,25 @@ export function pool3d(
   data_format?: DataFormat | null | PoolOptions,
   pool_mode?: 'max' | 'avg' | PoolOptions
 ): Tensor {
-  return keras('pool3d', () => pool('pool3d', 3, x, pool_size, [strides, padding, data_format, pool_mode]));
+  return keras('pool3d', () => pool(3, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
-function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given: readonly (Opt | undefined)[]): Tensor {
+function pool(dims: number, x: TensorLike, poolSize: unknown, given: readonly (Opt | undefined)[]): Tensor {
   const o = options<PoolOptions>(['strides', 'padding', 'data_format', 'pool_mode'], given);
   const format = dataFormat(o.data_format);
   const window = intTuple(poolSize, dims, 'pool_size');
   const strides = intTuple(o.strides ?? Array.from({ length: dims }, () => 1), dims, 'strides');
-  const padding = tfPadding(fn, o.padding ?? 'valid');
+  const padding = tfPadding(o.padding ?? 'valid');
   const mode: unknown = o.pool_mode ?? 'max';
   if (mode !== 'max' && mode !== 'avg')
-    throw valueError(fn, `Invalid pooling mode: ${showValue(mode)} (pool_mode must be "max" or "avg")`);
+    throw valueError(runningName(), `Invalid pooling mode: ${showValue(mode)} (pool_mode must be "max" or "avg")`);
 
-  const t = toTensor(fn, x);
-  if (t.rank !== dims + 2) throw valueError(fn, `x must be a ${dims + 2}D tensor; got shape ${fmtShape(t.shape)}`);
+  const t = toTensor(runningName(), x);
+  if (t.rank !== dims + 2)
+    throw valueError(runningName(), `x must be a ${dims + 2}D tensor; got shape ${fmtShape(t.shape)}`);
   if (t.dtype === 'bool' || (mode === 'avg' && !isFloat(t.dtype))) {
     throw typeError(
-      fn,
+      runningName(),
       `x must be ${mode === 'avg' ? 'a float tensor for pool_mode "avg"' : 'numeric'}; got ${t.dtype} of shape ${fmtShape(t.shape)}`
     );
   }
@@ -122,7 +123,7 @@ function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given:
   out.forEach((d, i) => {
     if (d < 0 && spatial[i]! >= 0) {
       throw valueError(
-        fn,
+        runningName(),
         `Computed output size would be negative: ${d} [input_size: ${spatial[i]}, pool_size: ${window[i]}, ` +
           `stride: ${strides[i]}] for x of shape ${fmtShape(t.shape)} (${format}, padding "valid")`
       );
@@ -137,8 +138,8 @@ function pool(fn: string, dims: number, x: TensorLike, poolSize: unknown, given:
   return first ? lax.transpose(y, toFirst) : y;
 }
 
-function tfPadding(fn: string, v: unknown): 'SAME' | 'VALID' {
+function tfPadding(v: unknown): 'SAME' | 'VALID' {
   if (v === 'same') return 'SAME';
   if (v === 'valid') return 'VALID';
-  throw valueError(fn, `Invalid padding: ${showValue(v)} (padding must be "same" or "valid")`);
+  throw valueError(runningName(), `Invalid padding: ${showValue(v)} (padding must be "same" or "valid")`);
 }

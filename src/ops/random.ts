@@ -9,7 +9,7 @@
 // NaN parameters) ktape raises a ValueError instead.
 import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { copyOut } from '../core/ndarray.js';
 import { allocate, coerce, isFloat, isInt, toDType, type DType } from '../core/dtype.js';
@@ -89,14 +89,12 @@ export function random_normal(
   seed?: number | null | NormalOptions
 ): Tensor {
   return keras('random_normal', () => {
-    const fn = 'random_normal';
     const o = options<NormalOptions>(['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
     return normal(
-      fn,
       shape,
-      numberArg(fn, 'mean', o.mean, 0),
-      stddevArg(fn, 'stddev', o.stddev, 1),
-      floatDType(fn, o.dtype, typeError),
+      numberArg('mean', o.mean, 0),
+      stddevArg('stddev', o.stddev, 1),
+      floatDType(o.dtype, typeError),
       o.seed,
       false
     );
@@ -135,14 +133,12 @@ export function truncated_normal(
   seed?: number | null | NormalOptions
 ): Tensor {
   return keras('truncated_normal', () => {
-    const fn = 'truncated_normal';
     const o = options<NormalOptions>(['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
     return normal(
-      fn,
       shape,
-      numberArg(fn, 'mean', o.mean, 0),
-      stddevArg(fn, 'stddev', o.stddev, 1),
-      floatDType(fn, o.dtype, typeError),
+      numberArg('mean', o.mean, 0),
+      stddevArg('stddev', o.stddev, 1),
+      floatDType(o.dtype, typeError),
       o.seed,
       true
     );
@@ -183,13 +179,11 @@ export function random_uniform(
   seed?: number | null | UniformOptions
 ): Tensor {
   return keras('random_uniform', () => {
-    const fn = 'random_uniform';
     const o = options<UniformOptions>(['minval', 'maxval', 'dtype', 'seed'], [minval, maxval, dtype, seed]);
     return uniform(
-      fn,
       shape,
-      numberArg(fn, 'minval', o.minval, 0),
-      numberArg(fn, 'maxval', o.maxval, 1),
+      numberArg('minval', o.minval, 0),
+      numberArg('maxval', o.maxval, 1),
       ['minval', 'maxval'],
       o.dtype,
       o.seed
@@ -229,12 +223,12 @@ export function random_bernoulli(
   return keras('random_bernoulli', () => {
     const fn = 'random_bernoulli';
     const o = options<BernoulliOptions>(['p', 'dtype', 'seed'], [p, dtype, seed]);
-    const dims = shapeArg(fn, shape);
-    const prob = numberArg(fn, 'p', o.p, 0);
+    const dims = shapeArg(shape);
+    const prob = numberArg('p', o.p, 0);
     if (prob < 0 || prob > 1) throw valueError(fn, `p must be in [0, 1]; got ${prob}`);
     // tf.random.uniform refuses other dtypes (an integer one needs a maxval) with a ValueError.
-    const d = floatDType(fn, o.dtype, valueError);
-    const gen = generatorFor(fn, o.seed);
+    const d = floatDType(o.dtype, valueError);
+    const gen = generatorFor(o.seed);
     // TF compares float draws with p converted to the dtype.
     const q = coerce(d, prob);
     const bits = d === 'float32' ? 24 : 53;
@@ -315,12 +309,11 @@ export function random_normal_variable(
   seed?: number | null | RandomVariableOptions
 ): Variable {
   return keras('random_normal_variable', () => {
-    const fn = 'random_normal_variable';
     const o = options<RandomVariableOptions>(['dtype', 'name', 'seed'], [dtype, name, seed]);
     // The v1 initializer asserts a float dtype with a ValueError.
-    const d = floatDType(fn, o.dtype, valueError);
+    const d = floatDType(o.dtype, valueError);
     const n = nameArg(o.name);
-    const t = normal(fn, shape, numberArg(fn, 'mean', mean), stddevArg(fn, 'scale', scale), d, o.seed, false);
+    const t = normal(shape, numberArg('mean', mean), stddevArg('scale', scale), d, o.seed, false);
     return variable(t, d, n);
   });
 }
@@ -358,18 +351,9 @@ export function random_uniform_variable(
   seed?: number | null | RandomVariableOptions
 ): Variable {
   return keras('random_uniform_variable', () => {
-    const fn = 'random_uniform_variable';
     const o = options<RandomVariableOptions>(['dtype', 'name', 'seed'], [dtype, name, seed]);
     const n = nameArg(o.name);
-    const t = uniform(
-      fn,
-      shape,
-      numberArg(fn, 'low', low),
-      numberArg(fn, 'high', high),
-      ['low', 'high'],
-      o.dtype,
-      o.seed
-    );
+    const t = uniform(shape, numberArg('low', low), numberArg('high', high), ['low', 'high'], o.dtype, o.seed);
     return variable(t, t.dtype, n);
   });
 }
@@ -426,8 +410,8 @@ export function dropout(
         `x is a symbolic tensor of shape ${fmtShape(t.shape)}; random ops draw when called, so call dropout on values`
       );
     }
-    const ns = noiseShape(fn, o.noise_shape, t.shape);
-    const gen = generatorFor(fn, o.seed);
+    const ns = noiseShape(o.noise_shape, t.shape);
+    const gen = generatorFor(o.seed);
     if (level === 0) return t instanceof Variable ? readVariable(t) : t;
     // As TF: keep where a uniform draw (in x's dtype) >= level converted to that dtype.
     const rate = coerce(t.dtype, level);
@@ -440,17 +424,9 @@ export function dropout(
 
 // ---------------------------------------------------------------------------
 
-function normal(
-  fn: string,
-  shape: unknown,
-  mean: number,
-  stddev: number,
-  dtype: DType,
-  seed: unknown,
-  truncated: boolean
-): Tensor {
-  const dims = shapeArg(fn, shape);
-  const gen = generatorFor(fn, seed);
+function normal(shape: unknown, mean: number, stddev: number, dtype: DType, seed: unknown, truncated: boolean): Tensor {
+  const dims = shapeArg(shape);
+  const gen = generatorFor(seed);
   return filled(dims, dtype, () => {
     let z = gen.normal();
     // TF drops and redraws standard normals beyond 2 (the truncation is on z, before scaling).
@@ -461,7 +437,6 @@ function normal(
 
 /** Uniform samples; lo and hi are already checked numbers, named args[0] and args[1] in errors. */
 function uniform(
-  fn: string,
   shape: unknown,
   lo: number,
   hi: number,
@@ -469,13 +444,13 @@ function uniform(
   dtype: unknown,
   seed: unknown
 ): Tensor {
-  const dims = shapeArg(fn, shape);
-  const d = dtype == null ? floatx() : toDType(fn, dtype);
+  const dims = shapeArg(shape);
+  const d = dtype == null ? floatx() : toDType(runningName(), dtype);
   if (d !== 'float32' && d !== 'float64' && d !== 'int32' && d !== 'int64') {
-    throw valueError(fn, `dtype must be float32, float64, int32 or int64 (tf.random.uniform's); got ${d}`);
+    throw valueError(runningName(), `dtype must be float32, float64, int32 or int64 (tf.random.uniform's); got ${d}`);
   }
   if (isFloat(d)) {
-    const gen = generatorFor(fn, seed);
+    const gen = generatorFor(seed);
     const bits = d === 'float32' ? 24 : 53;
     return filled(dims, d, () => lo + gen.uniform(bits) * (hi - lo));
   }
@@ -483,20 +458,22 @@ function uniform(
     [lo, args[0]],
     [hi, args[1]],
   ] as const) {
-    if (!Number.isInteger(v)) throw typeError(fn, `${arg} must be an integer for dtype ${d}; got ${v}`);
-    if (coerce(d, v) !== v) throw typeError(fn, `${arg} ${v} is out of range for dtype ${d}`);
+    if (!Number.isInteger(v)) throw typeError(runningName(), `${arg} must be an integer for dtype ${d}; got ${v}`);
+    if (coerce(d, v) !== v) throw typeError(runningName(), `${arg} ${v} is out of range for dtype ${d}`);
   }
-  if (!(lo < hi)) throw valueError(fn, `${args[0]} must be less than ${args[1]} for dtype ${d}; got ${lo} >= ${hi}`);
-  if (hi - lo > 9007199254740992) throw valueError(fn, `${args[1]} - ${args[0]} must be at most 2^53; got ${hi - lo}`);
-  const gen = generatorFor(fn, seed);
+  if (!(lo < hi))
+    throw valueError(runningName(), `${args[0]} must be less than ${args[1]} for dtype ${d}; got ${lo} >= ${hi}`);
+  if (hi - lo > 9007199254740992)
+    throw valueError(runningName(), `${args[1]} - ${args[0]} must be at most 2^53; got ${hi - lo}`);
+  const gen = generatorFor(seed);
   return filled(dims, d, () => lo + gen.below(hi - lo));
 }
 
 /** The generator for a seed argument: its own for an integer seed, the shared one for none. */
-function generatorFor(fn: string, seed: unknown): Generator {
+function generatorFor(seed: unknown): Generator {
   if (seed == null) return sharedGenerator();
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    throw typeError(fn, `seed must be an integer; got ${typeof seed === 'number' ? seed : describe(seed)}`);
+    throw typeError(runningName(), `seed must be an integer; got ${typeof seed === 'number' ? seed : describe(seed)}`);
   }
   return seededGenerator(seed);
 }
@@ -507,27 +484,27 @@ function filled(shape: number[], dtype: DType, draw: () => number): Tensor {
   return hostTensor(data, shape, dtype);
 }
 
-function shapeArg(fn: string, shape: unknown): number[] {
+function shapeArg(shape: unknown): number[] {
   if (shape instanceof Tensor || isNdArray(shape)) {
-    const t = toTensor(fn, shape, 'shape');
+    const t = toTensor(runningName(), shape, 'shape');
     if (t.isSymbolic || t.rank !== 1 || !isInt(t.dtype)) {
       throw valueError(
-        fn,
+        runningName(),
         `shape must be a list of non-negative integers or a 1-D integer tensor with a value; got ${t.isSymbolic ? 'a symbolic' : 'a'} ${t.dtype} tensor of shape ${fmtShape(t.shape)}`
       );
     }
-    return checkDims(fn, Array.from(copyOut(t.host(), t.dtype).data), shape);
+    return checkDims(Array.from(copyOut(t.host(), t.dtype).data), shape);
   }
   const list = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(list))
-    throw valueError(fn, `shape must be a list of non-negative integers; got ${describe(shape)}`);
-  return checkDims(fn, list, shape);
+    throw valueError(runningName(), `shape must be a list of non-negative integers; got ${describe(shape)}`);
+  return checkDims(list, shape);
 }
 
-function checkDims(fn: string, list: unknown[], given: unknown): number[] {
+function checkDims(list: unknown[], given: unknown): number[] {
   if (!list.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
     throw valueError(
-      fn,
+      runningName(),
       `shape must be a list of non-negative integers; got ${given instanceof Tensor ? JSON.stringify(list) : JSON.stringify(given)}`
     );
   }
@@ -535,21 +512,21 @@ function checkDims(fn: string, list: unknown[], given: unknown): number[] {
 }
 
 /** dropout's flag shape: null entries take x's dimension (same rank only, as TF), and it must broadcast to x. */
-function noiseShape(fn: string, noise: unknown, xShape: number[]): number[] {
+function noiseShape(noise: unknown, xShape: number[]): number[] {
   if (noise == null) return xShape.slice();
   let dims: (number | null)[];
-  if (noise instanceof Tensor || isNdArray(noise)) dims = shapeArg(fn, noise);
+  if (noise instanceof Tensor || isNdArray(noise)) dims = shapeArg(noise);
   else if (Array.isArray(noise)) dims = noise as (number | null)[];
   else
     throw valueError(
-      fn,
+      runningName(),
       `noise_shape must be a list of non-negative integers (or null entries); got ${describe(noise)}`
     );
   const filledDims = dims.map((d, i) => {
     if (d == null && dims.length === xShape.length) return xShape[i]!;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw valueError(
-        fn,
+        runningName(),
         `noise_shape must be a list of non-negative integers (null entries only at x's rank ${xShape.length}); got ${JSON.stringify(dims)}`
       );
     }
@@ -557,27 +534,30 @@ function noiseShape(fn: string, noise: unknown, xShape: number[]): number[] {
   });
   const lead = xShape.length - filledDims.length;
   if (lead < 0 || !filledDims.every((d, i) => d === 1 || d === xShape[lead + i])) {
-    throw valueError(fn, `noise_shape ${fmtShape(filledDims)} does not broadcast to x's shape ${fmtShape(xShape)}`);
+    throw valueError(
+      runningName(),
+      `noise_shape ${fmtShape(filledDims)} does not broadcast to x's shape ${fmtShape(xShape)}`
+    );
   }
   return filledDims;
 }
 
-function numberArg(fn: string, arg: string, v: unknown, dflt?: number): number {
+function numberArg(arg: string, v: unknown, dflt?: number): number {
   if (v == null && dflt !== undefined) return dflt;
-  if (typeof v !== 'number') throw typeError(fn, `${arg} must be a number; got ${describe(v)}`);
-  if (!Number.isFinite(v)) throw valueError(fn, `${arg} must be finite; got ${v}`);
+  if (typeof v !== 'number') throw typeError(runningName(), `${arg} must be a number; got ${describe(v)}`);
+  if (!Number.isFinite(v)) throw valueError(runningName(), `${arg} must be finite; got ${v}`);
   return v;
 }
 
-function stddevArg(fn: string, arg: string, v: unknown, dflt?: number): number {
-  const s = numberArg(fn, arg, v, dflt);
-  if (s < 0) throw valueError(fn, `${arg} must be >= 0 (a standard deviation); got ${s}`);
+function stddevArg(arg: string, v: unknown, dflt?: number): number {
+  const s = numberArg(arg, v, dflt);
+  if (s < 0) throw valueError(runningName(), `${arg} must be >= 0 (a standard deviation); got ${s}`);
   return s;
 }
 
 /** A float dtype (floatx() by default); others raise `err` (TF raises a TypeError or a ValueError, by op). */
-function floatDType(fn: string, dtype: unknown, err: (fn: string, msg: string) => Error): DType {
-  const d = dtype == null ? floatx() : toDType(fn, dtype);
-  if (!isFloat(d)) throw err(fn, `dtype must be a float dtype (float32 or float64); got ${d}`);
+function floatDType(dtype: unknown, err: (fn: string, msg: string) => Error): DType {
+  const d = dtype == null ? floatx() : toDType(runningName(), dtype);
+  if (!isFloat(d)) throw err(runningName(), `dtype must be a float dtype (float32 or float64); got ${d}`);
   return d;
 }

@@ -1,7 +1,7 @@
 // Reductions: sum, mean, max, min, prod, var, std, any, all, argmax, argmin.
 import { options } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { range, UNKNOWN } from '../core/shape.js';
@@ -24,45 +24,47 @@ interface Parsed {
 }
 
 /** The arguments common to every reduction, validated against x's shape. */
-function parse(
-  fn: string,
-  x: TensorLike,
-  axis: AxisArg | ReduceOptions | undefined,
-  keepdims: boolean | undefined
-): Parsed {
+function parse(x: TensorLike, axis: AxisArg | ReduceOptions | undefined, keepdims: boolean | undefined): Parsed {
   const o = options<ReduceOptions>(['axis', 'keepdims'], [axis, keepdims]);
-  const t = toTensor(fn, x);
+  const t = toTensor(runningName(), x);
   const kd = o.keepdims ?? false;
-  if (typeof kd !== 'boolean') throw typeError(fn, `keepdims must be a boolean; got ${JSON.stringify(kd)}`);
-  return { t, axes: reductionAxes(fn, o.axis, t.shape), keepdims: kd };
+  if (typeof kd !== 'boolean') throw typeError(runningName(), `keepdims must be a boolean; got ${JSON.stringify(kd)}`);
+  return { t, axes: reductionAxes(o.axis, t.shape), keepdims: kd };
 }
 
 /** null = every axis; an int or a list of ints, negative from the end, each at most once (as tf.reduce_*). */
-function reductionAxes(fn: string, axis: unknown, shape: readonly number[]): number[] {
+function reductionAxes(axis: unknown, shape: readonly number[]): number[] {
   const rank = shape.length;
   if (axis === null || axis === undefined) return range(rank);
   const list: unknown[] = Array.isArray(axis) ? axis : [axis];
   const seen = new Set<number>();
   for (const a of list) {
     if (typeof a !== 'number' || !Number.isInteger(a)) {
-      throw typeError(fn, `axis must be null, an integer or a list of integers; got ${JSON.stringify(axis)}`);
+      throw typeError(
+        runningName(),
+        `axis must be null, an integer or a list of integers; got ${JSON.stringify(axis)}`
+      );
     }
     if (a < -rank || a >= rank) {
       throw valueError(
-        fn,
+        runningName(),
         `axis ${JSON.stringify(axis)} is out of range for x of shape ${fmtShape(shape)} (rank ${rank})`
       );
     }
     const n = a < 0 ? a + rank : a;
     if (seen.has(n))
-      throw valueError(fn, `axis ${JSON.stringify(axis)} names dimension ${n} of x of shape ${fmtShape(shape)} twice`);
+      throw valueError(
+        runningName(),
+        `axis ${JSON.stringify(axis)} names dimension ${n} of x of shape ${fmtShape(shape)} twice`
+      );
     seen.add(n);
   }
   return [...seen].sort((p, q) => p - q);
 }
 
-function notBool(fn: string, t: Tensor, hint: string): void {
-  if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)} (${hint})`);
+function notBool(t: Tensor, hint: string): void {
+  if (t.dtype === 'bool')
+    throw typeError(runningName(), `x must be numeric; got bool of shape ${fmtShape(t.shape)} (${hint})`);
 }
 
 /** How many elements each output element averages, as a `dtype` tensor that broadcasts against the sum. */
@@ -90,11 +92,11 @@ function meanOf(t: Tensor, axes: number[], keepdims: boolean): Tensor {
 }
 
 /** Keras's var/std: bool becomes floatx; integers are refused, as tf.math.reduce_variance does. */
-function varianceOf(fn: string, p: Parsed): Tensor {
+function varianceOf(p: Parsed): Tensor {
   const t = p.t.dtype === 'bool' ? lax.cast(p.t, floatx()) : p.t;
   if (!isFloat(t.dtype)) {
     throw typeError(
-      fn,
+      runningName(),
       `x must be a float or bool tensor; got ${t.dtype} of shape ${fmtShape(t.shape)} (cast it to a float dtype first)`
     );
   }
@@ -123,7 +125,7 @@ function varianceOf(fn: string, p: Parsed): Tensor {
  */
 export function sum(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('sum', () => {
-    const p = parse('sum', x, axis, keepdims);
+    const p = parse(x, axis, keepdims);
     return lax.sum(p.t, p.axes, p.keepdims);
   });
 }
@@ -153,7 +155,7 @@ export function sum(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  */
 export function mean(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('mean', () => {
-    const p = parse('mean', x, axis, keepdims);
+    const p = parse(x, axis, keepdims);
     const t = p.t.dtype === 'bool' ? lax.cast(p.t, floatx()) : p.t;
     return meanOf(t, p.axes, p.keepdims);
   });
@@ -182,9 +184,9 @@ export function mean(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: b
  */
 export function max(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('max', () => {
-    const p = parse('max', x, axis, keepdims);
+    const p = parse(x, axis, keepdims);
     // tf.reduce_max has no bool kernel; K.any is the bool reduction.
-    notBool('max', p.t, 'use K.any for bool tensors');
+    notBool(p.t, 'use K.any for bool tensors');
     return lax.max(p.t, p.axes, p.keepdims);
   });
 }
@@ -211,8 +213,8 @@ export function max(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  */
 export function min(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('min', () => {
-    const p = parse('min', x, axis, keepdims);
-    notBool('min', p.t, 'use K.all for bool tensors');
+    const p = parse(x, axis, keepdims);
+    notBool(p.t, 'use K.all for bool tensors');
     return lax.min(p.t, p.axes, p.keepdims);
   });
 }
@@ -238,7 +240,7 @@ export function min(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  */
 export function prod(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('prod', () => {
-    const p = parse('prod', x, axis, keepdims);
+    const p = parse(x, axis, keepdims);
     return lax.prod(p.t, p.axes, p.keepdims);
   });
 }
@@ -264,7 +266,7 @@ export function prod(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: b
  * ```
  */
 function variance(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('var', () => varianceOf('var', parse('var', x, axis, keepdims)));
+  return keras('var', () => varianceOf(parse(x, axis, keepdims)));
 }
 export { variance as var };
 
@@ -289,7 +291,7 @@ export { variance as var };
  * ```
  */
 export function std(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('std', () => lax.sqrt(varianceOf('std', parse('std', x, axis, keepdims))));
+  return keras('std', () => lax.sqrt(varianceOf(parse(x, axis, keepdims))));
 }
 
 /**
@@ -313,7 +315,7 @@ export function std(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  */
 export function any(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('any', () => {
-    const p = parse('any', x, axis, keepdims);
+    const p = parse(x, axis, keepdims);
     return lax.max(lax.cast(p.t, 'bool'), p.axes, p.keepdims);
   });
 }
@@ -339,7 +341,7 @@ export function any(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  */
 export function all(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
   return keras('all', () => {
-    const p = parse('all', x, axis, keepdims);
+    const p = parse(x, axis, keepdims);
     // all = not any(not x): the max of an empty bool reduction is false, so an
     // empty `all` comes out true, as tf.reduce_all.
     const no = lax.scalar(0, 'bool');

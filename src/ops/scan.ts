@@ -2,7 +2,7 @@
 // Each is one scan primitive; cumprod's gradient is exact with zeros in x
 // (see src/prims/scan.ts: no division anywhere).
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -31,7 +31,7 @@ export interface ScanOptions {
  */
 export function cumsum(x: TensorLike, axis?: number | ScanOptions): Tensor {
   return keras('cumsum', () => {
-    const [t, a] = parse('cumsum', x, axis);
+    const [t, a] = parse(x, axis);
     return lax.cumsum(t, a);
   });
 }
@@ -57,21 +57,21 @@ export function cumsum(x: TensorLike, axis?: number | ScanOptions): Tensor {
  */
 export function cumprod(x: TensorLike, axis?: number | ScanOptions): Tensor {
   return keras('cumprod', () => {
-    const [t, a] = parse('cumprod', x, axis);
+    const [t, a] = parse(x, axis);
     return lax.cumprod(t, a);
   });
 }
 
-function parse(fn: string, x: TensorLike, axis: number | ScanOptions | undefined): [Tensor, number] {
+function parse(x: TensorLike, axis: number | ScanOptions | undefined): [Tensor, number] {
   const o = options<ScanOptions>(['axis'], [axis]);
-  const t = toTensor(fn, x);
+  const t = toTensor(runningName(), x);
   const a: unknown = o.axis === undefined ? 0 : o.axis;
   if (typeof a !== 'number' || !Number.isInteger(a)) {
-    throw typeError(fn, `axis must be an integer; got ${JSON.stringify(a)}`);
+    throw typeError(runningName(), `axis must be an integer; got ${JSON.stringify(a)}`);
   }
   if (a < -t.rank || a >= t.rank) {
-    throw valueError(fn, `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`);
+    throw valueError(runningName(), `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`);
   }
-  if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
+  if (t.dtype === 'bool') throw typeError(runningName(), `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
   return [t, a < 0 ? a + t.rank : a];
 }

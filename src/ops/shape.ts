@@ -2,7 +2,7 @@
 // and slice. Each lowers to one view primitive (reshape, transpose or slice), so
 // gradients of any order are those primitives' VJPs.
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { isKnown, normAxis, range, sizeOf, UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -31,7 +31,7 @@ export type IntList = readonly number[] | Tensor;
 export function reshape(x: TensorLike, shape: IntList): Tensor {
   return keras('reshape', () => {
     const t = toTensor('reshape', x);
-    return lax.reshape(t, inferShape(t.shape, intList('reshape', shape, 'shape')));
+    return lax.reshape(t, inferShape(t.shape, intList(shape, 'shape')));
   });
 }
 
@@ -74,7 +74,7 @@ export function transpose(x: TensorLike): Tensor {
 export function permute_dimensions(x: TensorLike, pattern: IntList): Tensor {
   return keras('permute_dimensions', () => {
     const t = toTensor('permute_dimensions', x);
-    const p = intList('permute_dimensions', pattern, 'pattern');
+    const p = intList(pattern, 'pattern');
     // tf.transpose takes no negative entries in perm, so neither do we.
     const seen = new Set(p);
     if (p.length !== t.rank || seen.size !== p.length || p.some((d) => d < 0 || d >= t.rank)) {
@@ -182,8 +182,8 @@ function unknowns(shape: readonly number[]): number {
 export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
   return keras('slice', () => {
     const t = toTensor('slice', x);
-    const b = intList('slice', start, 'start');
-    const s = intList('slice', size, 'size');
+    const b = intList(start, 'start');
+    const s = intList(size, 'size');
     const where = `start ${fmtList(b)} and size ${fmtList(s)} for x of shape ${fmtShape(t.shape)}`;
     if (b.length !== t.rank || s.length !== t.rank) {
       throw valueError('slice', `${where}: start and size need one entry per axis (${t.rank})`);
@@ -213,19 +213,19 @@ export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
 }
 
 /** Read a list-of-integers argument; TypeError when it is not one. */
-function intList(fn: string, v: unknown, arg: string): number[] {
+function intList(v: unknown, arg: string): number[] {
   if (v instanceof Tensor) {
     if ((v.dtype !== 'int32' && v.dtype !== 'int64') || v.rank !== 1) {
       throw typeError(
-        fn,
+        runningName(),
         `${arg} must be a list of integers or a 1-D int32 tensor; got a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`
       );
     }
-    if (v.isSymbolic) throw valueError(fn, `${arg} must have a value; got a symbolic tensor`);
+    if (v.isSymbolic) throw valueError(runningName(), `${arg} must have a value; got a symbolic tensor`);
     return v.toArray() as number[];
   }
   if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) {
-    throw typeError(fn, `${arg} must be a list of integers; got ${describe(v)}`);
+    throw typeError(runningName(), `${arg} must be a list of integers; got ${describe(v)}`);
   }
   return (v as number[]).slice();
 }

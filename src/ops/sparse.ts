@@ -4,7 +4,7 @@
 // on both devices and gradients flow to `values` (and to dot's dense operand).
 // Index values are checked on the host where they are known (eager tensors and
 // fed values); a symbolic tensor's are checked when K.function feeds them.
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, describeValue as describe, type TensorLike } from '../core/convert.js';
 import { copyOut } from '../core/ndarray.js';
 import { isInt, type DType } from '../core/dtype.js';
@@ -55,7 +55,7 @@ export function is_sparse(tensor: unknown): boolean {
  */
 export function to_dense(tensor: SparseTensor | TensorLike): Tensor {
   return keras('to_dense', () =>
-    tensor instanceof SparseTensor ? sparseToDense('to_dense', tensor) : toTensor('to_dense', tensor, 'tensor')
+    tensor instanceof SparseTensor ? sparseToDense(tensor) : toTensor('to_dense', tensor, 'tensor')
   );
 }
 
@@ -87,29 +87,37 @@ export function isCoo(x: unknown): x is CooValue {
  * @throws K.TypeError when the indices are not integers.
  * @internal
  */
-export function sparseFromCoo(fn: string, value: CooValue, arg: string, dtype: DType): SparseTensor {
+export function sparseFromCoo(value: CooValue, arg: string, dtype: DType): SparseTensor {
   let indices: Tensor, values: Tensor, shape: unknown;
   if ('row' in value) {
     const row = Array.from(value.row),
       col = Array.from(value.col);
     if (row.length !== col.length)
-      throw valueError(fn, `${arg}: row has ${row.length} entries but col has ${col.length}`);
-    indices = toTensor(fn, row.length === 0 ? [] : row.map((r, i) => [r, col[i]!]), `${arg}.row/col`, 'int64');
-    values = toTensor(fn, Array.from(value.data), `${arg}.data`, dtype);
+      throw valueError(runningName(), `${arg}: row has ${row.length} entries but col has ${col.length}`);
+    indices = toTensor(
+      runningName(),
+      row.length === 0 ? [] : row.map((r, i) => [r, col[i]!]),
+      `${arg}.row/col`,
+      'int64'
+    );
+    values = toTensor(runningName(), Array.from(value.data), `${arg}.data`, dtype);
     shape = value.shape;
   } else {
-    indices = toTensor(fn, value.indices, `${arg}.indices`, 'int64');
-    values = toTensor(fn, value.values, `${arg}.values`, dtype);
+    indices = toTensor(runningName(), value.indices, `${arg}.indices`, 'int64');
+    values = toTensor(runningName(), value.values, `${arg}.values`, dtype);
     shape = value.dense_shape;
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw valueError(fn, `${arg}: the dense shape must be a list of non-negative integers; got ${describe(shape)}`);
+    throw valueError(
+      runningName(),
+      `${arg}: the dense shape must be a list of non-negative integers; got ${describe(shape)}`
+    );
   }
   const dense = shape as number[];
   // An empty list of indices has no inner dimension to infer.
   if (indices.rank === 1 && indices.shape[0] === 0) indices = lax.reshape(indices, [0, dense.length]);
   if (values.rank === 1 && values.shape[0] === 0 && values.dtype !== dtype) values = lax.cast(values, dtype);
-  return checkedSparse(fn, indices, values, dense, arg);
+  return checkedSparse(indices, values, dense, arg);
 }
 
 /**
@@ -126,30 +134,30 @@ export function sparseFromCoo(fn: string, value: CooValue, arg: string, dtype: D
  * @throws K.TypeError when the indices are not integers.
  * @internal
  */
-export function checkedSparse(fn: string, indices: Tensor, values: Tensor, dense: number[], arg: string): SparseTensor {
-  if (!isInt(indices.dtype)) throw typeError(fn, `${arg}: indices must be integers; got ${indices.dtype}`);
+export function checkedSparse(indices: Tensor, values: Tensor, dense: number[], arg: string): SparseTensor {
+  if (!isInt(indices.dtype)) throw typeError(runningName(), `${arg}: indices must be integers; got ${indices.dtype}`);
   if (indices.rank !== 2 || (indices.shape[1] !== dense.length && indices.shape[1] !== UNKNOWN)) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg}: indices must have shape [nnz, ${dense.length}] for dense shape ${fmtShape(dense)}; got ${fmtShape(indices.shape)}`
     );
   }
   if (values.rank !== 1)
-    throw valueError(fn, `${arg}: values must be 1-D ([nnz]); got shape ${fmtShape(values.shape)}`);
+    throw valueError(runningName(), `${arg}: values must be 1-D ([nnz]); got shape ${fmtShape(values.shape)}`);
   const n = indices.shape[0]!,
     m = values.shape[0]!;
   if (n !== m && n !== UNKNOWN && m !== UNKNOWN) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg}: indices of shape ${fmtShape(indices.shape)} give ${n} positions but values of shape ${fmtShape(values.shape)} hold ${m}`
     );
   }
-  checkIndexValues(fn, indices, dense, arg);
+  checkIndexValues(indices, dense, arg);
   return new SparseTensor(indices.dtype === 'int64' ? indices : lax.cast(indices, 'int64'), values, dense);
 }
 
 /** Every index an integer inside the dense shape, none repeated (tf.sparse.to_dense's validation). */
-function checkIndexValues(fn: string, indices: Tensor, dense: number[], arg: string): void {
+function checkIndexValues(indices: Tensor, dense: number[], arg: string): void {
   if (indices.isSymbolic) return;
   const data = copyOut(indices.host(), indices.dtype).data;
   const rank = dense.length;
@@ -158,20 +166,20 @@ function checkIndexValues(fn: string, indices: Tensor, dense: number[], arg: str
     const idx = Array.from(data.subarray(i * rank, (i + 1) * rank));
     if (idx.some((v, k) => !Number.isInteger(v) || v < 0 || (dense[k]! >= 0 && v >= dense[k]!))) {
       throw valueError(
-        fn,
+        runningName(),
         `${arg}: index [${idx.join(', ')}] (entry ${i}) is out of bounds for dense shape ${fmtShape(dense)}`
       );
     }
     const key = idx.join(',');
-    if (seen.has(key)) throw valueError(fn, `${arg}: index [${idx.join(', ')}] (entry ${i}) is repeated`);
+    if (seen.has(key)) throw valueError(runningName(), `${arg}: index [${idx.join(', ')}] (entry ${i}) is repeated`);
     seen.add(key);
   }
 }
 
-function knownShape(fn: string, sp: SparseTensor, arg: string): void {
+function knownShape(sp: SparseTensor, arg: string): void {
   if (!isKnown(sp.dense_shape)) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg} has dense shape ${fmtShape(sp.dense_shape)} with unknown dimensions; give the placeholder a full shape`
     );
   }
@@ -187,13 +195,13 @@ function knownShape(fn: string, sp: SparseTensor, arg: string): void {
  * @throws K.ValueError when the dense shape is unknown or an index is out of bounds or repeated.
  * @internal
  */
-export function sparseToDense(fn: string, sp: SparseTensor): Tensor {
-  knownShape(fn, sp, 'tensor');
-  checkIndexValues(fn, sp.indices, sp.dense_shape, 'tensor');
+export function sparseToDense(sp: SparseTensor): Tensor {
+  knownShape(sp, 'tensor');
+  checkIndexValues(sp.indices, sp.dense_shape, 'tensor');
   const dense = sp.dense_shape,
     rank = dense.length;
   const strides = dense.map((_, k) => sizeOf(dense.slice(k + 1)));
-  const pos = lax.sum(lax.mul(sp.indices, toTensor(fn, strides, 'strides', 'int64')), [1]);
+  const pos = lax.sum(lax.mul(sp.indices, toTensor(runningName(), strides, 'strides', 'int64')), [1]);
   const flat = lax.scatterAdd(sp.values, pos, 0, sizeOf(dense));
   return rank === 1 ? flat : lax.reshape(flat, dense);
 }
@@ -216,21 +224,28 @@ function indexColumn(sp: SparseTensor, k: number): Tensor {
  * @throws K.TypeError when the dtypes differ or are bool.
  * @internal
  */
-export function sparseDenseMatmul(fn: string, x: SparseTensor, yIn: unknown): Tensor {
-  const y = toTensor(fn, yIn, 'y', x.dtype);
+export function sparseDenseMatmul(x: SparseTensor, yIn: unknown): Tensor {
+  const y = toTensor(runningName(), yIn, 'y', x.dtype);
   const shapes = `x of dense shape ${fmtShape(x.dense_shape)} and y of shape ${fmtShape(y.shape)}`;
-  if (x.dtype !== y.dtype) throw typeError(fn, `x and y must have the same dtype; got ${x.dtype} and ${y.dtype}`);
-  if (x.dtype === 'bool') throw typeError(fn, 'x and y must be numeric; got bool');
+  if (x.dtype !== y.dtype)
+    throw typeError(runningName(), `x and y must have the same dtype; got ${x.dtype} and ${y.dtype}`);
+  if (x.dtype === 'bool') throw typeError(runningName(), 'x and y must be numeric; got bool');
   if (x.rank !== 2 || y.rank !== 2)
-    throw valueError(fn, `a sparse x needs a 2-D x and a 2-D y (tf.sparse.sparse_dense_matmul); got ${shapes}`);
+    throw valueError(
+      runningName(),
+      `a sparse x needs a 2-D x and a 2-D y (tf.sparse.sparse_dense_matmul); got ${shapes}`
+    );
   const k = x.dense_shape[1]!,
     l = y.shape[0]!;
   if (k !== l && k !== UNKNOWN && l !== UNKNOWN) {
-    throw valueError(fn, `the last axis of x (${k}) does not match the first axis of y (${l}); got ${shapes}`);
+    throw valueError(
+      runningName(),
+      `the last axis of x (${k}) does not match the first axis of y (${l}); got ${shapes}`
+    );
   }
   if (x.dense_shape[0]! < 0)
-    throw valueError(fn, `x has dense shape ${fmtShape(x.dense_shape)}: its number of rows must be known`);
-  checkIndexValues(fn, x.indices, x.dense_shape, 'x');
+    throw valueError(runningName(), `x has dense shape ${fmtShape(x.dense_shape)}: its number of rows must be known`);
+  checkIndexValues(x.indices, x.dense_shape, 'x');
   const nnz = x.values.shape[0]!;
   const rows = lax.gather(y, indexColumn(x, 1), 0);
   const scaled = lax.mul(lax.reshape(x.values, [nnz, 1]), rows);
@@ -249,26 +264,27 @@ export function sparseDenseMatmul(fn: string, x: SparseTensor, yIn: unknown): Te
  * @throws K.TypeError when the dtypes differ.
  * @internal
  */
-export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): SparseTensor {
+export function sparseConcat(xs: SparseTensor[], axis: number): SparseTensor {
   const first = xs[0]!;
   const rank = first.rank;
   const dense = first.dense_shape.slice();
   let offset = 0;
   const parts = xs.map((x, i) => {
-    if (x.dtype !== first.dtype) throw typeError(fn, `tensors[${i}] is ${x.dtype}, but tensors[0] is ${first.dtype}`);
+    if (x.dtype !== first.dtype)
+      throw typeError(runningName(), `tensors[${i}] is ${x.dtype}, but tensors[0] is ${first.dtype}`);
     const bad =
       x.rank !== rank ||
       x.dense_shape.some((d, k) => k !== axis && d !== dense[k] && d !== UNKNOWN && dense[k] !== UNKNOWN);
     if (bad) {
       throw valueError(
-        fn,
+        runningName(),
         `tensors[${i}] of dense shape ${fmtShape(x.dense_shape)} does not match tensors[0] of dense shape ` +
           `${fmtShape(first.dense_shape)}: all dimensions but axis ${axis} must be equal`
       );
     }
     if (x.dense_shape[axis]! < 0)
       throw valueError(
-        fn,
+        runningName(),
         `tensors[${i}] has dense shape ${fmtShape(x.dense_shape)}: its size along axis ${axis} must be known`
       );
     x.dense_shape.forEach((d, k) => {
@@ -277,7 +293,7 @@ export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): Spar
     const shift = new Array<number>(rank).fill(0);
     shift[axis] = offset;
     offset += x.dense_shape[axis]!;
-    return shift[axis] === 0 ? x.indices : lax.add(x.indices, toTensor(fn, shift, 'shift', 'int64'));
+    return shift[axis] === 0 ? x.indices : lax.add(x.indices, toTensor(runningName(), shift, 'shift', 'int64'));
   });
   dense[axis] = offset;
   let indices = lax.concat(parts, 0);
@@ -296,7 +312,7 @@ export function sparseConcat(fn: string, xs: SparseTensor[], axis: number): Spar
       return k < 0 ? 0 : ka[k]! - kb[k]!;
     });
     if (order.some((v, i) => v !== i)) {
-      const perm = toTensor(fn, order, 'order', 'int32');
+      const perm = toTensor(runningName(), order, 'order', 'int32');
       indices = lax.gather(indices, perm, 0);
       values = lax.gather(values, perm, 0);
     }

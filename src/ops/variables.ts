@@ -5,7 +5,7 @@
 import { readOut, valueTensor } from '../core/args.js';
 import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { toDType, type DType } from '../core/dtype.js';
@@ -76,7 +76,7 @@ export function variable(
     const o = options<VariableOptions>(['dtype', 'name', 'constraint'], [dtype, name, constraint]);
     const d = o.dtype == null ? floatx() : toDType('variable', o.dtype);
     if (isCoo(value)) {
-      const sp = sparseFromCoo('variable', value, 'value', d);
+      const sp = sparseFromCoo(value, 'value', d);
       sp.name = nameArg(o.name);
       return sp;
     }
@@ -145,7 +145,7 @@ export function batch_get_value(tensors: TensorLike[]): Nd[] {
  */
 export function set_value(x: Variable, value: TensorLike): void {
   keras('set_value', () => {
-    const next = setValueFor('set_value', x, value, 'x', 'value');
+    const next = setValueFor(x, value, 'x', 'value');
     x.replace(next);
   });
 }
@@ -174,7 +174,7 @@ export function batch_set_value(tuples: [Variable, TensorLike][]): void {
         throw typeError('batch_set_value', `tuples[${i}] must be a [variable, value] pair; got ${describe(pair)}`);
       }
       const [x, value] = pair;
-      return [x, setValueFor('batch_set_value', x, value, `tuples[${i}][0]`, `tuples[${i}][1]`)] as const;
+      return [x, setValueFor(x, value, `tuples[${i}][0]`, `tuples[${i}][1]`)] as const;
     });
     for (const [x, next] of staged) x.replace(next);
   });
@@ -249,8 +249,8 @@ export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp;
 
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp {
   return keras('update', () => {
-    const n = exactValue('update', x, new_x, 'new_x');
-    return assign('update', x, [n], () => n, n);
+    const n = exactValue(x, new_x, 'new_x');
+    return assign(x, [n], () => n, n);
   });
 }
 
@@ -278,8 +278,8 @@ export function update_add(x: Variable, increment: TensorLike): Variable | Updat
 
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp {
   return keras('update_add', () => {
-    const d = exactValue('update_add', x, increment, 'increment');
-    return assign('update_add', x, [d], (cur) => lax.add(cur, d), d);
+    const d = exactValue(x, increment, 'increment');
+    return assign(x, [d], (cur) => lax.add(cur, d), d);
   });
 }
 
@@ -308,8 +308,8 @@ export function update_sub(x: Variable, decrement: TensorLike): Variable | Updat
 
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp {
   return keras('update_sub', () => {
-    const d = exactValue('update_sub', x, decrement, 'decrement');
-    return assign('update_sub', x, [d], (cur) => lax.sub(cur, d), d);
+    const d = exactValue(x, decrement, 'decrement');
+    return assign(x, [d], (cur) => lax.sub(cur, d), d);
   });
 }
 
@@ -349,9 +349,9 @@ export function moving_average_update(
 ): Variable | UpdateOp {
   return keras('moving_average_update', () => {
     const fn = 'moving_average_update';
-    checkVariable(fn, x);
-    const v = castTo(fn, value, 'value', x.dtype);
-    const m = castTo(fn, momentum, 'momentum', x.dtype);
+    checkVariable(x);
+    const v = castTo(value, 'value', x.dtype);
+    const m = castTo(momentum, 'momentum', x.dtype);
     for (const [t, arg] of [
       [v, 'value'],
       [m, 'momentum'],
@@ -363,7 +363,7 @@ export function moving_average_update(
         );
       }
     }
-    return assign(fn, x, [v, m], (cur) => lax.add(lax.mul(cur, m), lax.mul(v, lax.sub(lax.scalar(1, x.dtype), m))));
+    return assign(x, [v, m], (cur) => lax.add(lax.mul(cur, m), lax.mul(v, lax.sub(lax.scalar(1, x.dtype), m))));
   });
 }
 
@@ -372,19 +372,19 @@ function fits(shape: readonly number[], target: readonly number[]): boolean {
   return shape.length === target.length && shape.every((d, i) => d < 0 || d === target[i]);
 }
 
-function checkVariable(fn: string, x: unknown): asserts x is Variable {
+function checkVariable(x: unknown): asserts x is Variable {
   if (!(x instanceof Variable))
-    throw typeError(fn, `x must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
+    throw typeError(runningName(), `x must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
 }
 
 /** The operand of update/update_add/update_sub: x's dtype and exactly x's shape, as tf.assign requires. */
-function exactValue(fn: string, x: Variable, value: unknown, arg: string): Tensor {
-  checkVariable(fn, x);
+function exactValue(x: Variable, value: unknown, arg: string): Tensor {
+  checkVariable(x);
   const t = valueTensor(value, arg, x.dtype, true);
   // A symbolic operand's unknown dims are checked when K.function runs the update.
   if (!fits(t.shape, x.shape)) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg} of shape ${fmtShape(t.shape)} does not match variable ${x.name} of shape ${fmtShape(x.shape)}`
     );
   }
@@ -397,11 +397,11 @@ function exactValue(fn: string, x: Variable, value: unknown, arg: string): Tenso
  * variable would average with 0.8999999761581421 for 0.9; ktape converts plain
  * values at float64, which gives the same float32 results and exact float64 ones.
  */
-function castTo(fn: string, value: unknown, arg: string, dtype: DType): Tensor {
+function castTo(value: unknown, arg: string, dtype: DType): Tensor {
   const t =
     value instanceof Tensor || isNdArray(value) || ArrayBuffer.isView(value)
-      ? toTensor(fn, value, arg)
-      : toTensor(fn, value, arg, 'float64');
+      ? toTensor(runningName(), value, arg)
+      : toTensor(runningName(), value, arg, 'float64');
   // A symbolic operand's cast is part of the update's graph, so it is recorded.
   return t.isSymbolic ? lax.cast(t, dtype) : withoutRecording(() => lax.cast(t, dtype));
 }
@@ -412,7 +412,6 @@ function castTo(fn: string, value: unknown, arg: string, dtype: DType): Tensor {
  * symbolic operand: recorded, and returned as an UpdateOp for K.function.
  */
 function assign(
-  fn: string,
   x: Variable,
   operands: readonly Tensor[],
   compute: (current: Tensor) => Tensor,
@@ -422,25 +421,28 @@ function assign(
   const next = symbolic ? compute(x) : withoutRecording(() => compute(x));
   if (!fits(next.shape, x.shape) || next.dtype !== x.dtype) {
     throw valueError(
-      fn,
+      runningName(),
       `new value of shape ${fmtShape(next.shape)} and dtype ${next.dtype} does not fit variable ${x.name} of shape ${fmtShape(x.shape)} and dtype ${x.dtype}`
     );
   }
-  if (symbolic) return new UpdateOp(x, next, fn, exact);
+  if (symbolic) return new UpdateOp(x, next, runningName(), exact);
   x.replace(own(next));
   return x;
 }
 
 /** The new storage for set_value: any value converted to x's dtype (numpy's asarray), same shape. */
-function setValueFor(fn: string, x: unknown, value: unknown, xArg: string, arg: string): Storage {
+function setValueFor(x: unknown, value: unknown, xArg: string, arg: string): Storage {
   if (!(x instanceof Variable))
-    throw typeError(fn, `${xArg} must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
+    throw typeError(runningName(), `${xArg} must be a variable; got ${x instanceof Tensor ? 'a tensor' : describe(x)}`);
   const t =
-    value instanceof Tensor ? withoutRecording(() => lax.cast(value, x.dtype)) : toTensor(fn, value, arg, x.dtype);
-  if (t.isSymbolic) throw valueError(fn, `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value`);
+    value instanceof Tensor
+      ? withoutRecording(() => lax.cast(value, x.dtype))
+      : toTensor(runningName(), value, arg, x.dtype);
+  if (t.isSymbolic)
+    throw valueError(runningName(), `${arg} is a symbolic tensor of shape ${fmtShape(t.shape)} and has no value`);
   if (!sameShape(t.shape, x.shape)) {
     throw valueError(
-      fn,
+      runningName(),
       `${arg} of shape ${fmtShape(t.shape)} does not match variable ${x.name} of shape ${fmtShape(x.shape)}`
     );
   }
