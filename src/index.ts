@@ -116,3 +116,83 @@ export {
   type LeakSite,
   type LeakReportOptions,
 } from './debug/leaks.js';
+
+// Each Keras function names itself in its errors and listings (`keras(abs, ...)`
+// in abs's body): its public name is the one exported here.
+import * as anomalyModule from './debug/anomaly.js';
+import * as gradientsModule from './grad/gradients.js';
+import * as transformsModule from './grad/transforms.js';
+import * as customModule from './grad/custom.js';
+import * as castModule from './ops/cast.js';
+import * as controlModule from './ops/control.js';
+import * as convModule from './ops/conv.js';
+import * as creationModule from './ops/creation.js';
+import * as ctcModule from './ops/ctc.js';
+import * as deviceModule from './ops/device.js';
+import * as graphModule from './ops/graph.js';
+import * as imageModule from './ops/image.js';
+import * as indexingModule from './ops/indexing.js';
+import * as linalgModule from './ops/linalg.js';
+import * as localConvModule from './ops/local_conv.js';
+import * as lossesModule from './ops/losses.js';
+import * as mathModule from './ops/math.js';
+import * as nnModule from './ops/nn.js';
+import * as normalizationModule from './ops/normalization.js';
+import * as phaseModule from './ops/phase.js';
+import * as poolModule from './ops/pool.js';
+import * as printModule from './ops/print.js';
+import * as queriesModule from './ops/queries.js';
+import * as randomModule from './ops/random.js';
+import * as reduceModule from './ops/reduce.js';
+import * as scanModule from './ops/scan.js';
+import * as sessionModule from './ops/session.js';
+import * as shapeModule from './ops/shape.js';
+import * as sparseModule from './ops/sparse.js';
+import * as threadsModule from './ops/threads.js';
+import * as variablesModule from './ops/variables.js';
+import * as explainModule from './teach/explain.js';
+import * as traceModule from './teach/trace.js';
+import * as leaksModule from './debug/leaks.js';
+import { nameKerasFunctions } from './core/context.js';
+import { kswitch } from './ops/phase.js';
+import { kfunction } from './ops/graph.js';
+import { evaluate } from './ops/queries.js';
+
+nameKerasFunctions({ switch: kswitch, function: kfunction, eval: evaluate });
+for (const m of [
+  anomalyModule,
+  gradientsModule,
+  transformsModule,
+  customModule,
+  castModule,
+  controlModule,
+  convModule,
+  creationModule,
+  ctcModule,
+  deviceModule,
+  graphModule,
+  imageModule,
+  indexingModule,
+  linalgModule,
+  localConvModule,
+  lossesModule,
+  mathModule,
+  nnModule,
+  normalizationModule,
+  phaseModule,
+  poolModule,
+  printModule,
+  queriesModule,
+  randomModule,
+  reduceModule,
+  scanModule,
+  sessionModule,
+  shapeModule,
+  sparseModule,
+  threadsModule,
+  variablesModule,
+  explainModule,
+  traceModule,
+  leaksModule,
+])
+  nameKerasFunctions(m);

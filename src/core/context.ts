@@ -4,9 +4,33 @@ import { TypeError, ValueError } from './errors.js';
 
 let current: string | null = null;
 
-/** Run `body` as the Keras function `name`; the outermost name wins. */
-export function keras<T>(name: string, body: () => T): T {
+/** A Keras function itself (its public name is looked up), or a name. */
+// biome-ignore lint/suspicious/noExplicitAny: any function's own reference names it, whatever its parameters
+export type KerasName = string | ((...args: any[]) => unknown);
+
+/** The public names of the Keras functions, by function (src/index.ts registers its exports). */
+const publicNames = new WeakMap<object, string>();
+
+/** Record the public name of every function among `exports` (a module's, or aliases as { switch: kswitch }). */
+export function nameKerasFunctions(exports: Readonly<Record<string, unknown>>): void {
+  for (const [name, f] of Object.entries(exports)) {
+    if (typeof f === 'function' && !publicNames.has(f)) publicNames.set(f, name);
+  }
+}
+
+/** The public name registered for `fn`, if any (tests check each is its export name). */
+export function publicNameOf(fn: object): string | undefined {
+  return publicNames.get(fn);
+}
+
+/**
+ * Run `body` as a Keras function; the outermost wins. A function names itself
+ * (`keras(abs, () => ...)` inside `abs`): its public name as exported (K.switch
+ * for kswitch), else its own name, so no name is written twice.
+ */
+export function keras<T>(fn: KerasName, body: () => T): T {
   if (current !== null) return body();
+  const name = typeof fn === 'string' ? fn : (publicNames.get(fn) ?? fn.name);
   current = name;
   try {
     return body();

@@ -30,7 +30,7 @@ import { backprop } from './backprop.js';
  * ```
  */
 export function gradients(loss: Tensor | Tensor[], variables: Tensor | Tensor[]): (Tensor | null)[] {
-  return keras('gradients', () => {
+  return keras(gradients, () => {
     const ys = Array.isArray(loss) ? loss : [loss];
     const xs = Array.isArray(variables) ? variables : [variables];
     ys.forEach((y, i) => {
@@ -65,7 +65,7 @@ export function gradients(loss: Tensor | Tensor[], variables: Tensor | Tensor[])
 export function stop_gradient(variables: Tensor): Tensor;
 export function stop_gradient(variables: Tensor[]): Tensor[];
 export function stop_gradient(variables: Tensor | Tensor[]): Tensor | Tensor[] {
-  return keras('stop_gradient', () => {
+  return keras(stop_gradient, () => {
     if (Array.isArray(variables))
       return variables.map((v, i) => lax.stopGradient(toTensor('stop_gradient', v, `variables[${i}]`)));
     return lax.stopGradient(toTensor('stop_gradient', variables, 'variables'));

@@ -72,13 +72,13 @@ export function vjp<Y extends Tensor | Tensor[]>(
   f: Fn<Y>,
   primals: TensorLike | TensorLike[]
 ): [Y, (cotangent: Y | TensorLike) => Tensor[]] {
-  return keras('vjp', () => {
+  return keras(vjp, () => {
     if (typeof f !== 'function') throw typeError('vjp', `f must be a function; got ${typeof f}`);
     const xs = primalsOf('vjp', primals);
     const y = withRecording(() => userCode(() => f(...xs)));
     const ys = outputsOf('vjp', y);
     const pullback = (cotangent: Y | TensorLike): Tensor[] =>
-      keras('vjp', () => {
+      keras(vjp, () => {
         const cts = Array.isArray(y) ? (cotangent as TensorLike[]) : [cotangent as TensorLike];
         if (!Array.isArray(cts) || cts.length !== ys.length)
           throw valueError('vjp', `the cotangent must have one tensor per output (${ys.length})`);
@@ -112,7 +112,7 @@ export function jvp<Y extends Tensor | Tensor[]>(
   primals: TensorLike | TensorLike[],
   tangents: TensorLike | TensorLike[]
 ): [Y, Y] {
-  return keras('jvp', () => {
+  return keras(jvp, () => {
     if (typeof f !== 'function') throw typeError('jvp', `f must be a function; got ${typeof f}`);
     const xs = primalsOf('jvp', primals);
     const tl =
@@ -179,7 +179,7 @@ export function hessian_vector_product(
   x: TensorLike | TensorLike[],
   v: TensorLike | TensorLike[]
 ): Tensor | Tensor[] {
-  return keras('hessian_vector_product', () => {
+  return keras(hessian_vector_product, () => {
     if (typeof f !== 'function') throw typeError('hessian_vector_product', `f must be a function; got ${typeof f}`);
     const xs = primalsOf('hessian_vector_product', x);
     const vl = xs.length === 1 && !(Array.isArray(v) && v.some((e) => e instanceof Tensor)) ? [v] : (v as TensorLike[]);
@@ -218,7 +218,7 @@ export function hessian_vector_product(
  * ```
  */
 export function jacobian(f: Fn<Tensor>, x: TensorLike): Tensor {
-  return keras('jacobian', () => {
+  return keras(jacobian, () => {
     if (typeof f !== 'function') throw typeError('jacobian', `f must be a function; got ${typeof f}`);
     const xt = onePrimal('jacobian', x);
     return withRecording(() => jacobianOf('jacobian', (t) => userCode(() => f(t)), xt));
@@ -259,7 +259,7 @@ function jacobianOf(fn: string, f: (x: Tensor) => unknown, x: Tensor): Tensor {
  * ```
  */
 export function hessian(f: Fn<Tensor>, x: TensorLike): Tensor {
-  return keras('hessian', () => {
+  return keras(hessian, () => {
     if (typeof f !== 'function') throw typeError('hessian', `f must be a function; got ${typeof f}`);
     const xt = onePrimal('hessian', x);
     return withRecording(() =>

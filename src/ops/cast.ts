@@ -24,7 +24,7 @@ import * as lax from '../prims/lax.js';
  * ```
  */
 export function cast(x: TensorLike, dtype: DType): Tensor {
-  return keras('cast', () => {
+  return keras(cast, () => {
     const d = toDType('cast', dtype);
     const t = toTensor('cast', x);
     // A same-dtype cast of a variable still returns a tensor: its read.
@@ -52,7 +52,7 @@ export function cast_to_floatx(x: Exclude<TensorLike, Tensor>): Nd;
 export function cast_to_floatx(x: TensorLike): Tensor | Nd;
 
 export function cast_to_floatx(x: TensorLike): Tensor | Nd {
-  return keras('cast_to_floatx', () => {
+  return keras(cast_to_floatx, () => {
     if (x instanceof Tensor) return cast(x, floatx());
     return copyOut(toTensor('cast_to_floatx', x, 'x', floatx()).host(), floatx());
   });

@@ -286,7 +286,7 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
   zero_output_for_mask?: boolean | RnnOptions
 ): [O, O, S[]] {
   const fn = 'rnn';
-  return keras(fn, () => {
+  return keras(rnn, () => {
     const o = options<RnnOptions>(RNN_OPTIONS, [
       go_backwards,
       mask,
@@ -530,7 +530,7 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
   dtype?: DTypeNest | null | MapFnOptions
 ): O {
   const k = 'map_fn';
-  return keras(k, () => {
+  return keras(map_fn, () => {
     const o = options<MapFnOptions>(['name', 'dtype'], [name, dtype]);
     if (typeof fn !== 'function') throw typeError(k, `fn must be a function; got ${typeof fn}`);
     nameArg(o.name);

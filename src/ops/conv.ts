@@ -95,7 +95,7 @@ export function conv1d(
   data_format?: Any<DataFormat> | Conv1DOptions,
   dilation_rate?: ConvInts | Conv1DOptions
 ): Tensor {
-  return keras('conv1d', () => {
+  return keras(conv1d, () => {
     const o = options<Conv1DOptions>(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
@@ -142,7 +142,7 @@ export function conv2d(
   data_format?: Any<DataFormat> | ConvOptions,
   dilation_rate?: ConvInts | ConvOptions
 ): Tensor {
-  return keras('conv2d', () => {
+  return keras(conv2d, () => {
     const o = options<ConvOptions>(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
@@ -189,7 +189,7 @@ export function conv3d(
   data_format?: Any<DataFormat> | ConvOptions,
   dilation_rate?: ConvInts | ConvOptions
 ): Tensor {
-  return keras('conv3d', () => {
+  return keras(conv3d, () => {
     const o = options<ConvOptions>(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
@@ -239,7 +239,7 @@ export function conv2d_transpose(
   dilation_rate?: readonly number[] | Conv2DTransposeOptions
 ): Tensor {
   const fn = 'conv2d_transpose';
-  return keras(fn, () => {
+  return keras(conv2d_transpose, () => {
     const o = options<Conv2DTransposeOptions>(
       ['output_shape', 'strides', 'padding', 'data_format', 'dilation_rate'],
       [output_shape, strides, padding, data_format, dilation_rate]
@@ -338,7 +338,7 @@ export function depthwise_conv2d(
   dilation_rate?: readonly number[] | Conv2DPairOptions
 ): Tensor {
   const fn = 'depthwise_conv2d';
-  return keras(fn, () => {
+  return keras(depthwise_conv2d, () => {
     const o = options<Conv2DPairOptions>(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]
@@ -390,7 +390,7 @@ export function separable_conv2d(
   dilation_rate?: readonly number[] | Conv2DPairOptions
 ): Tensor {
   const fn = 'separable_conv2d';
-  return keras(fn, () => {
+  return keras(separable_conv2d, () => {
     const o = options<Conv2DPairOptions>(
       ['strides', 'padding', 'data_format', 'dilation_rate'],
       [strides, padding, data_format, dilation_rate]

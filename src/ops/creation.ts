@@ -51,7 +51,7 @@ export function constant(
   shape?: number | number[] | null | ConstantOptions,
   name?: string | null | ConstantOptions
 ): Tensor {
-  return keras('constant', () => {
+  return keras(constant, () => {
     const o = options<ConstantOptions>(['dtype', 'shape', 'name'], [dtype, shape, name]);
     const d = o.dtype == null ? floatx() : toDType('constant', o.dtype);
     const n = nameArg(o.name);
@@ -96,7 +96,7 @@ export function zeros(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
-  return keras('zeros', () => filledVariable(shape, dtype, name, 0));
+  return keras(zeros, () => filledVariable(shape, dtype, name, 0));
 }
 
 /**
@@ -119,7 +119,7 @@ export function ones(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
-  return keras('ones', () => filledVariable(shape, dtype, name, 1));
+  return keras(ones, () => filledVariable(shape, dtype, name, 1));
 }
 
 /**
@@ -142,7 +142,7 @@ export function eye(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
-  return keras('eye', () => {
+  return keras(eye, () => {
     const o = options<DTypeNameOptions>(['dtype', 'name'], [dtype, name]);
     const d = o.dtype == null ? floatx() : toDType('eye', o.dtype);
     const n = nameArg(o.name);
@@ -179,7 +179,7 @@ export function zeros_like(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Tensor {
-  return keras('zeros_like', () => filledLike(x, dtype, name, 0));
+  return keras(zeros_like, () => filledLike(x, dtype, name, 0));
 }
 
 /**
@@ -203,7 +203,7 @@ export function ones_like(
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Tensor {
-  return keras('ones_like', () => filledLike(x, dtype, name, 1));
+  return keras(ones_like, () => filledLike(x, dtype, name, 1));
 }
 
 /** A leaf copy of a tensor's current value (no node: a constant). */

@@ -117,7 +117,7 @@ function denseLabels(
  */
 export function ctc_label_dense_to_sparse(labels: TensorLike, label_lengths: TensorLike): SparseTensor {
   const fn = 'ctc_label_dense_to_sparse';
-  return keras(fn, () => {
+  return keras(ctc_label_dense_to_sparse, () => {
     const { t, values, lens } = denseLabels(labels, label_lengths, 'labels', 'label_lengths', false);
     const m = t.shape[1]!;
     const idx: number[][] = [];
@@ -207,7 +207,7 @@ export function ctc_batch_cost(
   label_length: TensorLike
 ): Tensor {
   const fn = 'ctc_batch_cost';
-  return keras(fn, () => {
+  return keras(ctc_batch_cost, () => {
     const yp = predictions(y_pred);
     const [B, T, C] = yp.shape as [number, number, number];
     if (T < 1) throw valueError(fn, `y_pred needs at least one time step; got shape ${fmtShape(yp.shape)}`);
@@ -345,7 +345,7 @@ export function ctc_decode(
   top_paths?: number
 ): [Tensor[], Tensor] {
   const fn = 'ctc_decode';
-  return keras(fn, () => {
+  return keras(ctc_decode, () => {
     const o = options<CtcDecodeOptions>(['greedy', 'beam_width', 'top_paths'], [greedy, beam_width, top_paths]);
     const g = o.greedy ?? true;
     const width = o.beam_width ?? 100;

@@ -25,7 +25,7 @@ import type { GpuMode } from '../core/backend.js';
  * ```
  */
 export function set_device(device: DeviceName): void {
-  keras('set_device', () => {
+  keras(set_device, () => {
     if (device !== 'cpu' && device !== 'gpu') {
       throw valueError('set_device', `device must be 'cpu' or 'gpu'; got ${JSON.stringify(device)}`);
     }

@@ -74,7 +74,7 @@ export function placeholder(
   sparse?: boolean | null | PlaceholderOptions,
   name?: string | null | PlaceholderOptions
 ): Placeholder | SparseTensor {
-  return keras('placeholder', () => {
+  return keras(placeholder, () => {
     const o = options<PlaceholderOptions>(
       ['shape', 'ndim', 'dtype', 'sparse', 'name'],
       [shape, ndim, dtype, sparse, name]
@@ -131,7 +131,7 @@ export function placeholder(
  * ```
  */
 export function is_keras_tensor(x: unknown): boolean {
-  return keras('is_keras_tensor', () => {
+  return keras(is_keras_tensor, () => {
     if (!(x instanceof Tensor)) {
       const kind = isNdArray(x) ? 'ndarray' : Array.isArray(x) ? 'array' : typeof x;
       throw valueError(
@@ -186,7 +186,7 @@ export function kfunction(
   updates?: (Update | UpdateOp)[] | null,
   name?: string | null
 ): (values: unknown[]) => NdArray[] {
-  return keras('function', () => {
+  return keras(kfunction, () => {
     const sparseInput = (t: unknown) =>
       t instanceof SparseTensor && t.indices instanceof Placeholder && t.values instanceof Placeholder;
     if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Placeholder || sparseInput(t))) {

@@ -48,7 +48,7 @@ export interface ResizeVolumesOptions {
  * ```
  */
 export function temporal_padding(x: TensorLike, padding?: readonly number[] | TemporalPaddingOptions): Tensor {
-  return keras('temporal_padding', () => {
+  return keras(temporal_padding, () => {
     const fn = 'temporal_padding';
     const o = options<TemporalPaddingOptions>(['padding'], [padding]);
     const p = pair(o.padding ?? [1, 1], 'padding');
@@ -84,7 +84,7 @@ export function spatial_2d_padding(
   padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
   data_format?: DataFormat | null | SpatialPaddingOptions
 ): Tensor {
-  return keras('spatial_2d_padding', () => spatialPadding(x, padding, data_format, 2));
+  return keras(spatial_2d_padding, () => spatialPadding(x, padding, data_format, 2));
 }
 
 /**
@@ -113,7 +113,7 @@ export function spatial_3d_padding(
   padding?: readonly (readonly number[])[] | SpatialPaddingOptions,
   data_format?: DataFormat | null | SpatialPaddingOptions
 ): Tensor {
-  return keras('spatial_3d_padding', () => spatialPadding(x, padding, data_format, 3));
+  return keras(spatial_3d_padding, () => spatialPadding(x, padding, data_format, 3));
 }
 
 function spatialPadding(x: TensorLike, padding: unknown, dataFormat: unknown, dims: number): Tensor {
@@ -166,7 +166,7 @@ export function resize_images(
   data_format?: DataFormat | null | ResizeImagesOptions,
   interpolation?: 'nearest' | 'bilinear' | ResizeImagesOptions
 ): Tensor {
-  return keras('resize_images', () => {
+  return keras(resize_images, () => {
     const fn = 'resize_images';
     const o = options<ResizeImagesOptions>(['data_format', 'interpolation'], [data_format, interpolation]);
     const format = toDataFormat(o.data_format, false);
@@ -216,7 +216,7 @@ export function resize_volumes(
   width_factor: number,
   data_format?: DataFormat | null | ResizeVolumesOptions
 ): Tensor {
-  return keras('resize_volumes', () => {
+  return keras(resize_volumes, () => {
     const fn = 'resize_volumes';
     const o = options<ResizeVolumesOptions>(['data_format'], [data_format]);
     const format = toDataFormat(o.data_format, false);

@@ -52,7 +52,7 @@ export function concatenate(
   axis?: number | ConcatenateOptions
 ): Tensor | SparseTensor {
   const fn = 'concatenate';
-  return keras(fn, () => {
+  return keras(concatenate, () => {
     const o = options<ConcatenateOptions>(['axis'], [axis]);
     const allSparse = Array.isArray(tensors) && tensors.length > 0 && tensors.every((t) => t instanceof SparseTensor);
     // Keras: all sparse stay sparse; a mix is densified.
@@ -111,7 +111,7 @@ export interface StackOptions {
  */
 export function stack(x: readonly TensorLike[], axis?: number | StackOptions): Tensor {
   const fn = 'stack';
-  return keras(fn, () => {
+  return keras(stack, () => {
     const o = options<StackOptions>(['axis'], [axis]);
     const ts = tensorList(x, 'x');
     const first = ts[0]!;
@@ -143,7 +143,7 @@ export function stack(x: readonly TensorLike[], axis?: number | StackOptions): T
  * ```
  */
 export function flatten(x: TensorLike): Tensor {
-  return keras('flatten', () => {
+  return keras(flatten, () => {
     const t = toTensor('flatten', x);
     return lax.reshape(t, [isKnown(t.shape) ? sizeOf(t.shape) : UNKNOWN]);
   });
@@ -162,7 +162,7 @@ export function flatten(x: TensorLike): Tensor {
  * ```
  */
 export function batch_flatten(x: TensorLike): Tensor {
-  return keras('batch_flatten', () => {
+  return keras(batch_flatten, () => {
     const t = toTensor('batch_flatten', x);
     const rest = t.shape.slice(1);
     const inner = isKnown(rest) ? sizeOf(rest) : UNKNOWN;
@@ -189,7 +189,7 @@ export function batch_flatten(x: TensorLike): Tensor {
  */
 export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
   const fn = 'tile';
-  return keras(fn, () => {
+  return keras(tile, () => {
     const t = toTensor(fn, x);
     const reps = typeof n === 'number' ? [n] : n;
     if (!Array.isArray(reps) || !reps.every((r) => typeof r === 'number')) {
@@ -233,7 +233,7 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
  */
 export function repeat(x: TensorLike, n: number): Tensor {
   const fn = 'repeat';
-  return keras(fn, () => {
+  return keras(repeat, () => {
     const t = toTensor(fn, x);
     if (t.rank !== 2) throw valueError(fn, `x must be 2-D (samples, dim); got shape ${fmtShape(t.shape)}`);
     count(n, 'n');
@@ -265,7 +265,7 @@ export function repeat(x: TensorLike, n: number): Tensor {
  */
 export function repeat_elements(x: TensorLike, rep: number, axis: number): Tensor {
   const fn = 'repeat_elements';
-  return keras(fn, () => {
+  return keras(repeat_elements, () => {
     const t = toTensor(fn, x);
     count(rep, 'rep');
     const a = normAxis(fn, intArg(axis, 'axis'), t.rank);
@@ -299,7 +299,7 @@ export function repeat_elements(x: TensorLike, rep: number, axis: number): Tenso
  */
 export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor {
   const fn = 'reverse';
-  return keras(fn, () => {
+  return keras(reverse, () => {
     const t = toTensor(fn, x);
     const list = typeof axes === 'number' ? [axes] : axes;
     if (!Array.isArray(list))
@@ -336,7 +336,7 @@ export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor
  */
 export function gather(reference: TensorLike, indices: TensorLike): Tensor {
   const fn = 'gather';
-  return keras(fn, () => {
+  return keras(gather, () => {
     const ref = toTensor(fn, reference, 'reference');
     if (ref.rank === 0) throw valueError(fn, 'reference must have at least one axis; got a scalar of shape ()');
     return lax.gather(ref, indexTensor(indices), 0);
@@ -361,8 +361,7 @@ export function gather(reference: TensorLike, indices: TensorLike): Tensor {
  * ```
  */
 export function one_hot(indices: TensorLike, num_classes: number): Tensor {
-  const fn = 'one_hot';
-  return keras(fn, () => {
+  return keras(one_hot, () => {
     const idx = indexTensor(indices);
     count(num_classes, 'num_classes');
     const dtype: DType = idx.dtype === 'int64' ? 'int64' : 'int32';
@@ -417,7 +416,7 @@ export function arange(
   dtype?: DType | ArangeOptions
 ): Tensor {
   const fn = 'arange';
-  return keras(fn, () => {
+  return keras(arange, () => {
     const o = options<ArangeOptions>(['stop', 'step', 'dtype'], [stop, step, dtype]);
     const want = toDType(fn, o.dtype ?? 'int32');
     let first = finite(start, 'start');

@@ -30,7 +30,7 @@ import { showValue as describe } from '../core/convert.js';
  * ```
  */
 export function dot(x: TensorLike | SparseTensor, y: TensorLike): Tensor {
-  return keras('dot', () => {
+  return keras(dot, () => {
     if (x instanceof SparseTensor) return sparseDenseMatmul(x, y);
     if ((y as unknown) instanceof SparseTensor)
       throw typeError(
@@ -128,7 +128,7 @@ export interface BatchDotOptions {
  * ```
  */
 export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | BatchDotOptions): Tensor {
-  return keras('batch_dot', () => {
+  return keras(batch_dot, () => {
     const o = options<BatchDotOptions>(['axes'], [axes]);
     const [a, b] = toPair('batch_dot', x, y);
     const [ax, ay] = batchDotAxes(a, b, o.axes ?? null);

@@ -45,7 +45,7 @@ export function local_conv1d(
   strides: readonly number[],
   data_format?: DataFormat | null | LocalConvOptions
 ): Tensor {
-  return keras('local_conv1d', () => {
+  return keras(local_conv1d, () => {
     const fn = 'local_conv1d';
     const o = options<LocalConvOptions>(['data_format'], [data_format]);
     const k = toTensor(fn, kernel, 'kernel');
@@ -93,7 +93,7 @@ export function local_conv2d(
   output_shape: readonly number[],
   data_format?: DataFormat | null | LocalConvOptions
 ): Tensor {
-  return keras('local_conv2d', () => {
+  return keras(local_conv2d, () => {
     const fn = 'local_conv2d';
     const o = options<LocalConvOptions>(['data_format'], [data_format]);
     const out = intTuple(output_shape, 2, 'output_shape');

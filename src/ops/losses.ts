@@ -49,7 +49,7 @@ export function binary_crossentropy(
   from_logits?: boolean | BinaryCrossentropyOptions
 ): Tensor {
   const fn = 'binary_crossentropy';
-  return keras(fn, () => {
+  return keras(binary_crossentropy, () => {
     const o = options<BinaryCrossentropyOptions>(['from_logits'], [from_logits]);
     let logits = flag(o.from_logits, 'from_logits');
     let out = floatInput(fn, output, 'output');
@@ -127,7 +127,7 @@ export function categorical_crossentropy(
   axis?: number | CrossentropyOptions
 ): Tensor {
   const fn = 'categorical_crossentropy';
-  return keras(fn, () => {
+  return keras(categorical_crossentropy, () => {
     const o = options<CrossentropyOptions>(['from_logits', 'axis'], [from_logits, axis]);
     const logits = flag(o.from_logits, 'from_logits');
     const out = floatInput(fn, output, 'output');
@@ -184,7 +184,7 @@ export function sparse_categorical_crossentropy(
   axis?: number | CrossentropyOptions
 ): Tensor {
   const fn = 'sparse_categorical_crossentropy';
-  return keras(fn, () => {
+  return keras(sparse_categorical_crossentropy, () => {
     const o = options<CrossentropyOptions>(['from_logits', 'axis'], [from_logits, axis]);
     const fromLogits = flag(o.from_logits, 'from_logits');
     const out = floatInput(fn, output, 'output');

@@ -30,7 +30,7 @@ import { broadcastsTo } from '../core/shape.js';
  * ```
  */
 export function add(x: TensorLike, y: TensorLike): Tensor {
-  return keras('add', () => lax.add(...toPair('add', x, y)));
+  return keras(add, () => lax.add(...toPair('add', x, y)));
 }
 
 /**
@@ -50,7 +50,7 @@ export function add(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function subtract(x: TensorLike, y: TensorLike): Tensor {
-  return keras('subtract', () => lax.sub(...toPair('subtract', x, y)));
+  return keras(subtract, () => lax.sub(...toPair('subtract', x, y)));
 }
 
 /**
@@ -70,7 +70,7 @@ export function subtract(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function multiply(x: TensorLike, y: TensorLike): Tensor {
-  return keras('multiply', () => lax.mul(...toPair('multiply', x, y)));
+  return keras(multiply, () => lax.mul(...toPair('multiply', x, y)));
 }
 
 /**
@@ -91,7 +91,7 @@ export function multiply(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function divide(x: TensorLike, y: TensorLike): Tensor {
-  return keras('divide', () => {
+  return keras(divide, () => {
     const [a, b] = toPair('divide', x, y);
     if (a.dtype === 'bool' || b.dtype === 'bool')
       throw typeError('divide', `x and y must be numeric; got ${a.dtype} and ${b.dtype}`);
@@ -114,7 +114,7 @@ export function divide(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function negative(x: TensorLike): Tensor {
-  return keras('negative', () => lax.neg(toTensor('negative', x)));
+  return keras(negative, () => lax.neg(toTensor('negative', x)));
 }
 
 /**
@@ -128,7 +128,7 @@ export function negative(x: TensorLike): Tensor {
  * ```
  */
 export function abs(x: TensorLike): Tensor {
-  return keras('abs', () => lax.abs(toTensor('abs', x)));
+  return keras(abs, () => lax.abs(toTensor('abs', x)));
 }
 
 /**
@@ -142,7 +142,7 @@ export function abs(x: TensorLike): Tensor {
  * ```
  */
 export function sign(x: TensorLike): Tensor {
-  return keras('sign', () => lax.sign(toTensor('sign', x)));
+  return keras(sign, () => lax.sign(toTensor('sign', x)));
 }
 
 /**
@@ -156,7 +156,7 @@ export function sign(x: TensorLike): Tensor {
  * ```
  */
 export function square(x: TensorLike): Tensor {
-  return keras('square', () => {
+  return keras(square, () => {
     const t = toTensor('square', x);
     return lax.mul(t, t);
   });
@@ -181,7 +181,7 @@ export function square(x: TensorLike): Tensor {
  * ```
  */
 export function pow(x: TensorLike, a: TensorLike): Tensor {
-  return keras('pow', () => {
+  return keras(pow, () => {
     const [b, e] = operands(x, a, 'a');
     if (isInt(b.dtype) && b.dtype === e.dtype) {
       if (!e.isSymbolic && flat(e.toArray()).some((v) => v < 0)) {
@@ -205,7 +205,7 @@ export function pow(x: TensorLike, a: TensorLike): Tensor {
  * ```
  */
 export function round(x: TensorLike): Tensor {
-  return keras('round', () => lax.round(toTensor('round', x)));
+  return keras(round, () => lax.round(toTensor('round', x)));
 }
 
 // ---- float maths -------------------------------------------------------------
@@ -222,7 +222,7 @@ export function round(x: TensorLike): Tensor {
  * ```
  */
 export function exp(x: TensorLike): Tensor {
-  return keras('exp', () => lax.exp(floatInput('exp', x)));
+  return keras(exp, () => lax.exp(floatInput('exp', x)));
 }
 
 /**
@@ -237,7 +237,7 @@ export function exp(x: TensorLike): Tensor {
  * ```
  */
 export function log(x: TensorLike): Tensor {
-  return keras('log', () => lax.log(floatInput('log', x)));
+  return keras(log, () => lax.log(floatInput('log', x)));
 }
 
 /**
@@ -253,7 +253,7 @@ export function log(x: TensorLike): Tensor {
  * ```
  */
 export function sqrt(x: TensorLike): Tensor {
-  return keras('sqrt', () => {
+  return keras(sqrt, () => {
     const t = floatInput('sqrt', x);
     return lax.sqrt(lax.maximum(t, lax.scalar(0, t.dtype)));
   });
@@ -271,7 +271,7 @@ export function sqrt(x: TensorLike): Tensor {
  * ```
  */
 export function sin(x: TensorLike): Tensor {
-  return keras('sin', () => lax.sin(floatInput('sin', x)));
+  return keras(sin, () => lax.sin(floatInput('sin', x)));
 }
 
 /**
@@ -286,7 +286,7 @@ export function sin(x: TensorLike): Tensor {
  * ```
  */
 export function cos(x: TensorLike): Tensor {
-  return keras('cos', () => lax.cos(floatInput('cos', x)));
+  return keras(cos, () => lax.cos(floatInput('cos', x)));
 }
 
 /**
@@ -301,7 +301,7 @@ export function cos(x: TensorLike): Tensor {
  * ```
  */
 export function tanh(x: TensorLike): Tensor {
-  return keras('tanh', () => lax.tanh(floatInput('tanh', x)));
+  return keras(tanh, () => lax.tanh(floatInput('tanh', x)));
 }
 
 /**
@@ -316,7 +316,7 @@ export function tanh(x: TensorLike): Tensor {
  * ```
  */
 export function sigmoid(x: TensorLike): Tensor {
-  return keras('sigmoid', () => lax.sigmoid(floatInput('sigmoid', x)));
+  return keras(sigmoid, () => lax.sigmoid(floatInput('sigmoid', x)));
 }
 
 /**
@@ -333,7 +333,7 @@ export function sigmoid(x: TensorLike): Tensor {
  * ```
  */
 export function hard_sigmoid(x: TensorLike): Tensor {
-  return keras('hard_sigmoid', () => {
+  return keras(hard_sigmoid, () => {
     const t = floatInput('hard_sigmoid', x);
     const c = (v: number) => lax.scalar(v, t.dtype);
     return lax.clipByValue(lax.add(lax.mul(t, c(0.2)), c(0.5)), c(0), c(1));
@@ -352,7 +352,7 @@ export function hard_sigmoid(x: TensorLike): Tensor {
  * ```
  */
 export function softplus(x: TensorLike): Tensor {
-  return keras('softplus', () => lax.softplus(floatInput('softplus', x)));
+  return keras(softplus, () => lax.softplus(floatInput('softplus', x)));
 }
 
 /**
@@ -367,7 +367,7 @@ export function softplus(x: TensorLike): Tensor {
  * ```
  */
 export function softsign(x: TensorLike): Tensor {
-  return keras('softsign', () => {
+  return keras(softsign, () => {
     const t = floatInput('softsign', x);
     return lax.div(t, lax.add(lax.scalar(1, t.dtype), lax.abs(t)));
   });
@@ -409,7 +409,7 @@ export function relu(
   max_value?: number | null | ReluOptions,
   threshold?: number | null | ReluOptions
 ): Tensor {
-  return keras('relu', () => {
+  return keras(relu, () => {
     const o = options<ReluOptions>(['alpha', 'max_value', 'threshold'], [alpha, max_value, threshold]);
     const a = numberArg(o.alpha, 'alpha') ?? 0;
     const maxValue = numberArg(o.max_value, 'max_value');
@@ -465,7 +465,7 @@ export interface EluOptions {
  * ```
  */
 export function elu(x: TensorLike, alpha?: number | null | EluOptions): Tensor {
-  return keras('elu', () => {
+  return keras(elu, () => {
     const o = options<EluOptions>(['alpha'], [alpha]);
     const a = numberArg(o.alpha, 'alpha') ?? 1;
     const t = floatInput('elu', x);
@@ -502,7 +502,7 @@ export function clip(
   min_value: TensorLike | null | undefined,
   max_value: TensorLike | null | undefined
 ): Tensor {
-  return keras('clip', () => {
+  return keras(clip, () => {
     const t = numericInput(x);
     let hiArg = max_value;
     if (typeof min_value === 'number' && typeof hiArg === 'number' && hiArg < min_value) hiArg = min_value;
@@ -545,7 +545,7 @@ export function clip(
  * ```
  */
 export function maximum(x: TensorLike, y: TensorLike): Tensor {
-  return keras('maximum', () => lax.maximum(...toPair('maximum', x, y)));
+  return keras(maximum, () => lax.maximum(...toPair('maximum', x, y)));
 }
 
 /**
@@ -563,7 +563,7 @@ export function maximum(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function minimum(x: TensorLike, y: TensorLike): Tensor {
-  return keras('minimum', () => lax.minimum(...toPair('minimum', x, y)));
+  return keras(minimum, () => lax.minimum(...toPair('minimum', x, y)));
 }
 
 /**
@@ -580,7 +580,7 @@ export function minimum(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function equal(x: TensorLike, y: TensorLike): Tensor {
-  return keras('equal', () => lax.equal(...toPair('equal', x, y)));
+  return keras(equal, () => lax.equal(...toPair('equal', x, y)));
 }
 
 /**
@@ -597,7 +597,7 @@ export function equal(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function not_equal(x: TensorLike, y: TensorLike): Tensor {
-  return keras('not_equal', () => lax.notEqual(...toPair('not_equal', x, y)));
+  return keras(not_equal, () => lax.notEqual(...toPair('not_equal', x, y)));
 }
 
 /**
@@ -616,7 +616,7 @@ export function not_equal(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function greater(x: TensorLike, y: TensorLike): Tensor {
-  return keras('greater', () => lax.greater(...ordered(x, y)));
+  return keras(greater, () => lax.greater(...ordered(x, y)));
 }
 
 /**
@@ -635,7 +635,7 @@ export function greater(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function greater_equal(x: TensorLike, y: TensorLike): Tensor {
-  return keras('greater_equal', () => lax.greaterEqual(...ordered(x, y)));
+  return keras(greater_equal, () => lax.greaterEqual(...ordered(x, y)));
 }
 
 /**
@@ -654,7 +654,7 @@ export function greater_equal(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function less(x: TensorLike, y: TensorLike): Tensor {
-  return keras('less', () => lax.less(...ordered(x, y)));
+  return keras(less, () => lax.less(...ordered(x, y)));
 }
 
 /**
@@ -673,7 +673,7 @@ export function less(x: TensorLike, y: TensorLike): Tensor {
  * ```
  */
 export function less_equal(x: TensorLike, y: TensorLike): Tensor {
-  return keras('less_equal', () => lax.lessEqual(...ordered(x, y)));
+  return keras(less_equal, () => lax.lessEqual(...ordered(x, y)));
 }
 
 // ---- helpers ---------------------------------------------------------------

@@ -31,7 +31,7 @@ export interface SoftmaxOptions {
  * ```
  */
 export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
-  return keras('softmax', () => {
+  return keras(softmax, () => {
     const o = options<SoftmaxOptions>(['axis'], [axis]);
     const t = floatInput('softmax', x);
     const a = axisOf(o.axis ?? -1, t, 'x');
@@ -61,7 +61,7 @@ export function softmax(x: TensorLike, axis?: number | SoftmaxOptions): Tensor {
  */
 export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number): Tensor {
   const fn = 'in_top_k';
-  return keras(fn, () => {
+  return keras(in_top_k, () => {
     const p = floatInput(fn, predictions, 'predictions');
     const t = targets instanceof Tensor ? targets : toTensor(fn, targets, 'targets', 'int32');
     if (t.dtype !== 'int32' && t.dtype !== 'int64') {
@@ -118,7 +118,7 @@ export interface BiasAddOptions {
  */
 export function bias_add(x: TensorLike, bias: TensorLike, data_format?: string | null | BiasAddOptions): Tensor {
   const fn = 'bias_add';
-  return keras(fn, () => {
+  return keras(bias_add, () => {
     const o = options<BiasAddOptions>(['data_format'], [data_format]);
     const t = toTensor(fn, x);
     const format = o.data_format ?? image_data_format();

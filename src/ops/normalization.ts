@@ -30,7 +30,7 @@ export interface L2NormalizeOptions {
  */
 export function l2_normalize(x: TensorLike, axis?: number | number[] | null | L2NormalizeOptions): Tensor {
   const fn = 'l2_normalize';
-  return keras(fn, () => {
+  return keras(l2_normalize, () => {
     const o = options<L2NormalizeOptions>(['axis'], [axis]);
     const t = floatInput(fn, x);
     const axes = axesOf(o.axis, t);
@@ -84,7 +84,7 @@ export function batch_normalization(
   epsilon?: number | BatchNormalizationOptions
 ): Tensor {
   const fn = 'batch_normalization';
-  return keras(fn, () => {
+  return keras(batch_normalization, () => {
     const o = options<BatchNormalizationOptions>(['axis', 'epsilon'], [axis, epsilon]);
     const t = floatInput(fn, x);
     const rawAxis = o.axis ?? -1;
@@ -178,7 +178,7 @@ export function normalize_batch_in_training(
   epsilon?: number
 ): [Tensor, Tensor, Tensor] {
   const fn = 'normalize_batch_in_training';
-  return keras(fn, () => {
+  return keras(normalize_batch_in_training, () => {
     const t = floatInput(fn, x);
     const axes = reductionAxes(reduction_axes, t);
     const eps = epsilonArg(epsilon ?? 1e-3);

@@ -42,7 +42,7 @@ export type Branch = TensorLike | (() => TensorLike);
  * ```
  */
 export function kswitch(condition: TensorLike, then_expression: Branch, else_expression: Branch): Tensor {
-  return keras('switch', () => {
+  return keras(kswitch, () => {
     let c = toTensor('switch', condition, 'condition');
     if (c.dtype !== 'bool') c = lax.cast(c, 'bool');
     if (c.rank === 0 && !c.isSymbolic) {
@@ -163,7 +163,7 @@ function phaseValue(value: unknown): 0 | 1 {
  * ```
  */
 export function set_learning_phase(value: 0 | 1 | boolean): void {
-  keras('set_learning_phase', () => {
+  keras(set_learning_phase, () => {
     deprecated();
     phase = phaseValue(value);
   });
@@ -187,7 +187,7 @@ export function set_learning_phase(value: 0 | 1 | boolean): void {
  */
 export function learning_phase_scope<T>(value: 0 | 1 | boolean, fn: () => T): T {
   // Only the arguments are checked as 'learning_phase_scope': the body runs as the user's own code.
-  const next = keras('learning_phase_scope', () => {
+  const next = keras(learning_phase_scope, () => {
     deprecated();
     const v = phaseValue(value);
     if (typeof fn !== 'function')
@@ -229,7 +229,7 @@ export interface PhaseOptions {
  * ```
  */
 export function in_train_phase(x: Branch, alt: Branch, training?: Training | PhaseOptions): Tensor {
-  return keras('in_train_phase', () => select([x, 'x'], [alt, 'alt'], training));
+  return keras(in_train_phase, () => select([x, 'x'], [alt, 'alt'], training));
 }
 
 /**
@@ -248,7 +248,7 @@ export function in_train_phase(x: Branch, alt: Branch, training?: Training | Pha
  * ```
  */
 export function in_test_phase(x: Branch, alt: Branch, training?: Training | PhaseOptions): Tensor {
-  return keras('in_test_phase', () => select([alt, 'alt'], [x, 'x'], training));
+  return keras(in_test_phase, () => select([alt, 'alt'], [x, 'x'], training));
 }
 
 /** The `train` branch in the train phase, else `test`; each with its argument name for errors. */

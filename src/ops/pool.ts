@@ -58,7 +58,7 @@ export function pool2d(
   data_format?: DataFormat | null | PoolOptions,
   pool_mode?: 'max' | 'avg' | PoolOptions
 ): Tensor {
-  return keras('pool2d', () => pool(2, x, pool_size, [strides, padding, data_format, pool_mode]));
+  return keras(pool2d, () => pool(2, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
 /**
@@ -94,7 +94,7 @@ export function pool3d(
   data_format?: DataFormat | null | PoolOptions,
   pool_mode?: 'max' | 'avg' | PoolOptions
 ): Tensor {
-  return keras('pool3d', () => pool(3, x, pool_size, [strides, padding, data_format, pool_mode]));
+  return keras(pool3d, () => pool(3, x, pool_size, [strides, padding, data_format, pool_mode]));
 }
 
 function pool(dims: number, x: TensorLike, poolSize: unknown, given: readonly (Opt | undefined)[]): Tensor {

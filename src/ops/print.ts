@@ -37,7 +37,7 @@ export function print_tensor(
   message?: string | PrintTensorOptions,
   summarize?: number | null | PrintTensorOptions
 ): Tensor {
-  return keras('print_tensor', () => {
+  return keras(print_tensor, () => {
     const fn = 'print_tensor';
     const o = options<PrintTensorOptions>(['message', 'summarize'], [message, summarize]);
     const msg: unknown = o.message ?? '';

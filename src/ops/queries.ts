@@ -26,7 +26,7 @@ import { readOut } from '../core/args.js';
  * ```
  */
 export function evaluate(x: TensorLike): Nd {
-  return keras('eval', () => readOut(x, 'x'));
+  return keras(evaluate, () => readOut(x, 'x'));
 }
 
 /**
@@ -42,7 +42,7 @@ export function evaluate(x: TensorLike): Nd {
  * ```
  */
 export function count_params(x: TensorLike): number {
-  return keras('count_params', () => {
+  return keras(count_params, () => {
     const t = toTensor('count_params', x);
     if (!isKnown(t.shape)) throw valueError('count_params', `x has unknown dimensions: shape ${fmtShape(t.shape)}`);
     return sizeOf(t.shape);
@@ -63,7 +63,7 @@ export function count_params(x: TensorLike): number {
  * ```
  */
 export function int_shape(x: TensorLike | SparseTensor): (number | null)[] {
-  return keras('int_shape', () =>
+  return keras(int_shape, () =>
     (x instanceof SparseTensor ? x : toTensor('int_shape', x)).shape.map((d) => (d < 0 ? null : d))
   );
 }
@@ -80,7 +80,7 @@ export function int_shape(x: TensorLike | SparseTensor): (number | null)[] {
  * ```
  */
 export function ndim(x: TensorLike | SparseTensor): number {
-  return keras('ndim', () => (x instanceof SparseTensor ? x : toTensor('ndim', x)).rank);
+  return keras(ndim, () => (x instanceof SparseTensor ? x : toTensor('ndim', x)).rank);
 }
 
 /**
@@ -96,7 +96,7 @@ export function ndim(x: TensorLike | SparseTensor): number {
  * ```
  */
 export function dtype(x: TensorLike | SparseTensor): DType {
-  return keras('dtype', () => (x instanceof SparseTensor ? x : toTensor('dtype', x)).dtype);
+  return keras(dtype, () => (x instanceof SparseTensor ? x : toTensor('dtype', x)).dtype);
 }
 
 /**
@@ -114,7 +114,7 @@ export function dtype(x: TensorLike | SparseTensor): DType {
  * ```
  */
 export function shape(x: TensorLike): Tensor {
-  return keras('shape', () => {
+  return keras(shape, () => {
     const t = toTensor('shape', x);
     // A dynamic dimension would need a shape primitive evaluated by K.function.
     if (!isKnown(t.shape)) {

@@ -88,7 +88,7 @@ export function random_normal(
   dtype?: DType | null | NormalOptions,
   seed?: number | null | NormalOptions
 ): Tensor {
-  return keras('random_normal', () => {
+  return keras(random_normal, () => {
     const o = options<NormalOptions>(['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
     return normal(
       shape,
@@ -132,7 +132,7 @@ export function truncated_normal(
   dtype?: DType | null | NormalOptions,
   seed?: number | null | NormalOptions
 ): Tensor {
-  return keras('truncated_normal', () => {
+  return keras(truncated_normal, () => {
     const o = options<NormalOptions>(['mean', 'stddev', 'dtype', 'seed'], [mean, stddev, dtype, seed]);
     return normal(
       shape,
@@ -178,7 +178,7 @@ export function random_uniform(
   dtype?: DType | null | UniformOptions,
   seed?: number | null | UniformOptions
 ): Tensor {
-  return keras('random_uniform', () => {
+  return keras(random_uniform, () => {
     const o = options<UniformOptions>(['minval', 'maxval', 'dtype', 'seed'], [minval, maxval, dtype, seed]);
     return uniform(
       shape,
@@ -220,7 +220,7 @@ export function random_bernoulli(
   dtype?: DType | null | BernoulliOptions,
   seed?: number | null | BernoulliOptions
 ): Tensor {
-  return keras('random_bernoulli', () => {
+  return keras(random_bernoulli, () => {
     const fn = 'random_bernoulli';
     const o = options<BernoulliOptions>(['p', 'dtype', 'seed'], [p, dtype, seed]);
     const dims = shapeArg(shape);
@@ -264,7 +264,7 @@ export function random_binomial(
   dtype?: DType | null | BernoulliOptions,
   seed?: number | null | BernoulliOptions
 ): Tensor {
-  return keras('random_binomial', () => {
+  return keras(random_binomial, () => {
     if (!binomialWarned) {
       binomialWarned = true;
       warn(
@@ -308,7 +308,7 @@ export function random_normal_variable(
   name?: string | null | RandomVariableOptions,
   seed?: number | null | RandomVariableOptions
 ): Variable {
-  return keras('random_normal_variable', () => {
+  return keras(random_normal_variable, () => {
     const o = options<RandomVariableOptions>(['dtype', 'name', 'seed'], [dtype, name, seed]);
     // The v1 initializer asserts a float dtype with a ValueError.
     const d = floatDType(o.dtype, valueError);
@@ -350,7 +350,7 @@ export function random_uniform_variable(
   name?: string | null | RandomVariableOptions,
   seed?: number | null | RandomVariableOptions
 ): Variable {
-  return keras('random_uniform_variable', () => {
+  return keras(random_uniform_variable, () => {
     const o = options<RandomVariableOptions>(['dtype', 'name', 'seed'], [dtype, name, seed]);
     const n = nameArg(o.name);
     const t = uniform(shape, numberArg('low', low), numberArg('high', high), ['low', 'high'], o.dtype, o.seed);
@@ -394,7 +394,7 @@ export function dropout(
   noise_shape?: (number | null)[] | Tensor | null | DropoutOptions,
   seed?: number | null | DropoutOptions
 ): Tensor {
-  return keras('dropout', () => {
+  return keras(dropout, () => {
     const fn = 'dropout';
     const o = options<DropoutOptions>(['noise_shape', 'seed'], [noise_shape, seed]);
     if (typeof level !== 'number') throw typeError(fn, `level must be a number in [0, 1); got ${describe(level)}`);

@@ -124,7 +124,7 @@ function varianceOf(p: Parsed): Tensor {
  * ```
  */
 export function sum(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('sum', () => {
+  return keras(sum, () => {
     const p = parse(x, axis, keepdims);
     return lax.sum(p.t, p.axes, p.keepdims);
   });
@@ -154,7 +154,7 @@ export function sum(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  * ```
  */
 export function mean(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('mean', () => {
+  return keras(mean, () => {
     const p = parse(x, axis, keepdims);
     const t = p.t.dtype === 'bool' ? lax.cast(p.t, floatx()) : p.t;
     return meanOf(t, p.axes, p.keepdims);
@@ -183,7 +183,7 @@ export function mean(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: b
  * ```
  */
 export function max(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('max', () => {
+  return keras(max, () => {
     const p = parse(x, axis, keepdims);
     // tf.reduce_max has no bool kernel; K.any is the bool reduction.
     notBool(p.t, 'use K.any for bool tensors');
@@ -212,7 +212,7 @@ export function max(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  * ```
  */
 export function min(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('min', () => {
+  return keras(min, () => {
     const p = parse(x, axis, keepdims);
     notBool(p.t, 'use K.all for bool tensors');
     return lax.min(p.t, p.axes, p.keepdims);
@@ -239,7 +239,7 @@ export function min(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  * ```
  */
 export function prod(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('prod', () => {
+  return keras(prod, () => {
     const p = parse(x, axis, keepdims);
     return lax.prod(p.t, p.axes, p.keepdims);
   });
@@ -266,7 +266,7 @@ export function prod(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: b
  * ```
  */
 function variance(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('var', () => varianceOf(parse(x, axis, keepdims)));
+  return keras(variance, () => varianceOf(parse(x, axis, keepdims)));
 }
 export { variance as var };
 
@@ -291,7 +291,7 @@ export { variance as var };
  * ```
  */
 export function std(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('std', () => lax.sqrt(varianceOf(parse(x, axis, keepdims))));
+  return keras(std, () => lax.sqrt(varianceOf(parse(x, axis, keepdims))));
 }
 
 /**
@@ -314,7 +314,7 @@ export function std(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  * ```
  */
 export function any(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('any', () => {
+  return keras(any, () => {
     const p = parse(x, axis, keepdims);
     return lax.max(lax.cast(p.t, 'bool'), p.axes, p.keepdims);
   });
@@ -340,7 +340,7 @@ export function any(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: bo
  * ```
  */
 export function all(x: TensorLike, axis?: AxisArg | ReduceOptions, keepdims?: boolean): Tensor {
-  return keras('all', () => {
+  return keras(all, () => {
     const p = parse(x, axis, keepdims);
     // all = not any(not x): the max of an empty bool reduction is false, so an
     // empty `all` comes out true, as tf.reduce_all.
@@ -381,7 +381,7 @@ function argReduce(fn: 'argmax' | 'argmin', x: TensorLike, axis: number | ArgRed
  * ```
  */
 export function argmax(x: TensorLike, axis?: number | ArgReduceOptions): Tensor {
-  return keras('argmax', () => argReduce('argmax', x, axis));
+  return keras(argmax, () => argReduce('argmax', x, axis));
 }
 
 /**
@@ -400,5 +400,5 @@ export function argmax(x: TensorLike, axis?: number | ArgReduceOptions): Tensor 
  * ```
  */
 export function argmin(x: TensorLike, axis?: number | ArgReduceOptions): Tensor {
-  return keras('argmin', () => argReduce('argmin', x, axis));
+  return keras(argmin, () => argReduce('argmin', x, axis));
 }

@@ -30,7 +30,7 @@ export interface ScanOptions {
  * ```
  */
 export function cumsum(x: TensorLike, axis?: number | ScanOptions): Tensor {
-  return keras('cumsum', () => {
+  return keras(cumsum, () => {
     const [t, a] = parse(x, axis);
     return lax.cumsum(t, a);
   });
@@ -56,7 +56,7 @@ export function cumsum(x: TensorLike, axis?: number | ScanOptions): Tensor {
  * ```
  */
 export function cumprod(x: TensorLike, axis?: number | ScanOptions): Tensor {
-  return keras('cumprod', () => {
+  return keras(cumprod, () => {
     const [t, a] = parse(x, axis);
     return lax.cumprod(t, a);
   });

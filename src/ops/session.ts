@@ -82,7 +82,7 @@ export class Session {
  * ```
  */
 export function get_session(op_input_list: readonly Tensor[] = []): Session {
-  return keras('get_session', () => {
+  return keras(get_session, () => {
     if (!Array.isArray(op_input_list))
       throw typeError('get_session', `op_input_list must be a list of tensors; got ${describe(op_input_list)}`);
     op_input_list.forEach((t, i) => {
@@ -112,7 +112,7 @@ export function get_session(op_input_list: readonly Tensor[] = []): Session {
  * ```
  */
 export function set_session(session: Session | null): void {
-  keras('set_session', () => {
+  keras(set_session, () => {
     if (session !== null && !(session instanceof Session)) {
       throw typeError(
         'set_session',
@@ -169,7 +169,7 @@ export function clear_session(): void {
  * ```
  */
 export function manual_variable_initialization(value: boolean): void {
-  keras('manual_variable_initialization', () => {
+  keras(manual_variable_initialization, () => {
     if (typeof value !== 'boolean')
       throw typeError('manual_variable_initialization', `value must be a boolean; got ${describe(value)}`);
     manualInit = value;
@@ -253,7 +253,7 @@ export function name_scope<T>(
 ): T;
 export function name_scope<T>(name: string | null, ...rest: unknown[]): T {
   // Only the arguments are checked as 'name_scope': the body runs as the user's own code.
-  const [fn, scope] = keras('name_scope', () => {
+  const [fn, scope] = keras(name_scope, () => {
     const fn = rest[rest.length - 1];
     if (typeof fn !== 'function')
       throw typeError(

@@ -29,7 +29,7 @@ export type IntList = readonly number[] | Tensor;
  * ```
  */
 export function reshape(x: TensorLike, shape: IntList): Tensor {
-  return keras('reshape', () => {
+  return keras(reshape, () => {
     const t = toTensor('reshape', x);
     return lax.reshape(t, inferShape(t.shape, intList(shape, 'shape')));
   });
@@ -49,7 +49,7 @@ export function reshape(x: TensorLike, shape: IntList): Tensor {
  * ```
  */
 export function transpose(x: TensorLike): Tensor {
-  return keras('transpose', () => {
+  return keras(transpose, () => {
     const t = toTensor('transpose', x);
     return lax.transpose(t, range(t.rank).reverse());
   });
@@ -72,7 +72,7 @@ export function transpose(x: TensorLike): Tensor {
  * ```
  */
 export function permute_dimensions(x: TensorLike, pattern: IntList): Tensor {
-  return keras('permute_dimensions', () => {
+  return keras(permute_dimensions, () => {
     const t = toTensor('permute_dimensions', x);
     const p = intList(pattern, 'pattern');
     // tf.transpose takes no negative entries in perm, so neither do we.
@@ -106,7 +106,7 @@ export interface AxisOption {
  * ```
  */
 export function expand_dims(x: TensorLike, axis?: number | AxisOption): Tensor {
-  return keras('expand_dims', () => {
+  return keras(expand_dims, () => {
     const o = options<AxisOption>(['axis'], [axis]);
     const t = toTensor('expand_dims', x);
     const a = normAxis('expand_dims', o.axis ?? -1, t.rank + 1);
@@ -135,7 +135,7 @@ export function expand_dims(x: TensorLike, axis?: number | AxisOption): Tensor {
  * ```
  */
 export function squeeze(x: TensorLike, axis: number): Tensor {
-  return keras('squeeze', () => {
+  return keras(squeeze, () => {
     const t = toTensor('squeeze', x);
     if (axis === undefined || axis === null) throw typeError('squeeze', 'axis is required');
     const a = normAxis('squeeze', axis, t.rank);
@@ -180,7 +180,7 @@ function unknowns(shape: readonly number[]): number {
  * ```
  */
 export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
-  return keras('slice', () => {
+  return keras(slice, () => {
     const t = toTensor('slice', x);
     const b = intList(start, 'start');
     const s = intList(size, 'size');

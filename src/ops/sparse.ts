@@ -33,7 +33,7 @@ export type CooValue =
  * ```
  */
 export function is_sparse(tensor: unknown): boolean {
-  return keras('is_sparse', () => tensor instanceof SparseTensor);
+  return keras(is_sparse, () => tensor instanceof SparseTensor);
 }
 
 /**
@@ -54,7 +54,7 @@ export function is_sparse(tensor: unknown): boolean {
  * ```
  */
 export function to_dense(tensor: SparseTensor | TensorLike): Tensor {
-  return keras('to_dense', () =>
+  return keras(to_dense, () =>
     tensor instanceof SparseTensor ? sparseToDense(tensor) : toTensor('to_dense', tensor, 'tensor')
   );
 }

@@ -33,7 +33,7 @@ function threads(): NonNullable<Backend<unknown>['threads']> {
  * ```
  */
 export function set_num_threads(n: number): void {
-  keras('set_num_threads', () => {
+  keras(set_num_threads, () => {
     if (typeof n !== 'number') throw typeError('set_num_threads', `n must be a number; got ${typeof n}`);
     if (!Number.isInteger(n) || n < 1 || n > threads().max) {
       throw valueError('set_num_threads', `n must be a whole number from 1 to ${threads().max}; got ${n}`);

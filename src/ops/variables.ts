@@ -72,7 +72,7 @@ export function variable(
   name?: string | null | VariableOptions,
   constraint?: Constraint | null | VariableOptions
 ): Variable | SparseTensor {
-  return keras('variable', () => {
+  return keras(variable, () => {
     const o = options<VariableOptions>(['dtype', 'name', 'constraint'], [dtype, name, constraint]);
     const d = o.dtype == null ? floatx() : toDType('variable', o.dtype);
     if (isCoo(value)) {
@@ -105,7 +105,7 @@ export function variable(
  * ```
  */
 export function get_value(x: TensorLike): Nd {
-  return keras('get_value', () => readOut(x, 'x'));
+  return keras(get_value, () => readOut(x, 'x'));
 }
 
 /**
@@ -121,7 +121,7 @@ export function get_value(x: TensorLike): Nd {
  * ```
  */
 export function batch_get_value(tensors: TensorLike[]): Nd[] {
-  return keras('batch_get_value', () => {
+  return keras(batch_get_value, () => {
     if (!Array.isArray(tensors)) throw typeError('batch_get_value', `tensors must be a list; got ${describe(tensors)}`);
     return tensors.map((t, i) => readOut(t, `tensors[${i}]`));
   });
@@ -144,7 +144,7 @@ export function batch_get_value(tensors: TensorLike[]): Nd[] {
  * ```
  */
 export function set_value(x: Variable, value: TensorLike): void {
-  keras('set_value', () => {
+  keras(set_value, () => {
     const next = setValueFor(x, value, 'x', 'value');
     x.replace(next);
   });
@@ -166,7 +166,7 @@ export function set_value(x: Variable, value: TensorLike): void {
  * ```
  */
 export function batch_set_value(tuples: [Variable, TensorLike][]): void {
-  keras('batch_set_value', () => {
+  keras(batch_set_value, () => {
     if (!Array.isArray(tuples))
       throw typeError('batch_set_value', `tuples must be a list of [variable, value] pairs; got ${describe(tuples)}`);
     const staged = tuples.map((pair, i) => {
@@ -248,7 +248,7 @@ export function update(x: Variable, new_x: Exclude<TensorLike, Tensor>): Variabl
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp;
 
 export function update(x: Variable, new_x: TensorLike): Variable | UpdateOp {
-  return keras('update', () => {
+  return keras(update, () => {
     const n = exactValue(x, new_x, 'new_x');
     return assign(x, [n], () => n, n);
   });
@@ -277,7 +277,7 @@ export function update_add(x: Variable, increment: Exclude<TensorLike, Tensor>):
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp;
 
 export function update_add(x: Variable, increment: TensorLike): Variable | UpdateOp {
-  return keras('update_add', () => {
+  return keras(update_add, () => {
     const d = exactValue(x, increment, 'increment');
     return assign(x, [d], (cur) => lax.add(cur, d), d);
   });
@@ -307,7 +307,7 @@ export function update_sub(x: Variable, decrement: Exclude<TensorLike, Tensor>):
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp;
 
 export function update_sub(x: Variable, decrement: TensorLike): Variable | UpdateOp {
-  return keras('update_sub', () => {
+  return keras(update_sub, () => {
     const d = exactValue(x, decrement, 'decrement');
     return assign(x, [d], (cur) => lax.sub(cur, d), d);
   });
@@ -347,7 +347,7 @@ export function moving_average_update(
   value: TensorLike,
   momentum: number | TensorLike
 ): Variable | UpdateOp {
-  return keras('moving_average_update', () => {
+  return keras(moving_average_update, () => {
     const fn = 'moving_average_update';
     checkVariable(x);
     const v = castTo(value, 'value', x.dtype);

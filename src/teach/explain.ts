@@ -112,7 +112,7 @@ function graphNames(ys: readonly Tensor[], xs: readonly Tensor[], tape: Tape | u
  * ```
  */
 export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?: ExplainOptions): Explanation {
-  return kerasFn('explain', () => {
+  return kerasFn(explain, () => {
     if (options !== undefined && !isPlainObject(options))
       throw typeError('explain', `options must be an object {print, tape, maxValues}; got ${typeof options}`);
     const o = readOptions<ExplainOptions>(['print', 'tape', 'maxValues'], [options]);

@@ -300,7 +300,7 @@ function isPlainValue(x: unknown): boolean {
  * ```
  */
 export function trace<A extends unknown[], R>(fn: (...args: A) => R, ...inputs: TraceInputs<A>): Tape<R> {
-  const [args, tensors] = kerasFn('trace', () => {
+  const [args, tensors] = kerasFn(trace, () => {
     if (typeof fn !== 'function')
       throw typeError('trace', `fn must be a function; got ${fn === null ? 'null' : typeof fn}`);
     const tensors: Tensor[] = [];
