@@ -28,7 +28,19 @@ const twoOutputs = K.custom_gradient((x: Tensor) => [
 const layer = (x: Tensor, w: Tensor) => K.tanh(K.dot(x, w));
 const cubic = (x: Tensor) => K.sum(K.multiply(K.pow(x, 3), K.sin(x)));
 
+// TensorFlow's log1pexp: grad_fn uses e = exp(x) computed inside f, so its second order runs through f's ops.
+const log1pexp = K.custom_gradient((x: Tensor) => {
+  const e = K.exp(x);
+  return [K.log(K.add(e, 1)), (dy: Tensor) => K.multiply(dy, K.subtract(1, K.divide(1, K.add(e, 1))))];
+});
+
 export const autodiffCases: GradCase[] = [
+  {
+    op: 'custom_gradient',
+    variant: "log1pexp, grad_fn using f's exp(x)",
+    inputs: [{ shape: [2, 3], low: -3, high: 3 }],
+    fn: (x) => log1pexp(x),
+  },
   {
     op: 'custom_gradient',
     variant: 'stable softplus, gradient sigmoid',

@@ -151,9 +151,10 @@ function normalizeGrads(
  * returns `[y, grad_fn]` (y a tensor or a list of tensors), and
  * `grad_fn(dy, {variables})` returns the gradient for each tensor argument (a
  * tensor when there is one argument; null for none) or, when f read variables,
- * `[input grads, variable grads]`. Eagerly, f runs unrecorded and one node
- * carries grad_fn; on placeholders f's graph is kept for K.function. grad_fn's
- * ops are recorded, so gradients of gradients work when it uses K ops.
+ * `[input grads, variable grads]` (variables passed as arguments are inputs,
+ * not read variables). f's ops are recorded but never differentiated: one
+ * node carries grad_fn. grad_fn's ops are recorded too, so gradients of
+ * gradients work when it uses K ops, also through values f computed.
  *
  * @param f  `(...args) => [y, grad_fn]`; tensor arguments (also inside arrays) are the inputs
  * @returns a function with f's arguments returning y
@@ -177,11 +178,14 @@ export function custom_gradient<A extends unknown[], Y extends Tensor | Tensor[]
   if (typeof f !== 'function') throw typeError('custom_gradient', `f must be a function; got ${typeof f}`);
   return (...args: A): Y => {
     const inputs = inputsOf('custom_gradient', args);
-    const symbolic = inputs.some((t) => t.isSymbolic);
-    // Eager: run f unrecorded (only grad_fn defines the gradient). Symbolic: f's
-    // graph is how K.function computes y, so it is recorded (but not differentiated).
-    const run = () => userCode(() => f(...args));
-    const [result, variables] = watchingVariables(() => (symbolic ? run() : withoutRecording(run)));
+    // f's ops are recorded, eagerly too (as TF's eager decorator keeps them on
+    // the tape): the node never differentiates them (its VJP for y is none), but
+    // a grad_fn that uses a value f computed (log1pexp's e = exp(x)) then
+    // depends on x through it, so gradients of gradients are right. On
+    // placeholders f's graph is also how K.function computes y.
+    const [result, read] = watchingVariables(() => userCode(() => f(...args)));
+    // Variables passed as arguments are inputs, not captured variables (TF leaves them out).
+    const variables = read.filter((v) => !inputs.includes(v));
     if (!Array.isArray(result) || result.length !== 2 || typeof result[1] !== 'function') {
       throw typeError('custom_gradient', 'f must return [y, grad_fn]');
     }

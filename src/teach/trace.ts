@@ -122,7 +122,7 @@ export class Tape<R = unknown> {
     nodes.forEach((n, index) => {
       n.inputs.forEach((t, i) => {
         if (refs.has(t)) return;
-        // A custom node's last input is the value the user's function computed, unrecorded.
+        // A custom node's last input is the value the user's function computed: a leaf when it ran unrecorded (K.checkpoint).
         const value = n.prim === 'custom' && i === n.inputs.length - 1;
         addLeaf(t, null, value ? `value of f (${keras(n)}, unrecorded)` : undefined);
       });

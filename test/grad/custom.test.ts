@@ -21,6 +21,42 @@ const clipGradient = K.custom_gradient((x: K.Tensor) => [K.add(x, 0), (dy: K.Ten
 const straightThrough = K.custom_gradient((x: K.Tensor) => [K.round(x), (dy: K.Tensor) => dy]);
 
 describe('custom_gradient', () => {
+  // TensorFlow's documented example: grad_fn uses e = exp(x), computed inside f.
+  const log1pexp = K.custom_gradient((x: K.Tensor) => {
+    const e = K.exp(x);
+    return [K.log(K.add(e, 1)), (dy: K.Tensor) => K.multiply(dy, K.subtract(1, K.divide(1, K.add(e, 1))))];
+  });
+
+  it("differentiates a grad_fn that uses f's values, eagerly: second order, hessian and hvp (issue 14)", () => {
+    const x = K.constant([0.5], 'float64');
+    const s = 1 / (1 + Math.exp(-0.5));
+    const [g] = K.gradients(K.sum(log1pexp(x)), [x]);
+    expectClose(g!, [s], 1e-12);
+    const [gg] = K.gradients(K.sum(g!), [x]);
+    expect(gg, 'the second derivative flows through e = exp(x)').not.toBeNull();
+    expectClose(gg!, [s * (1 - s)], 1e-12); // 0.2350
+    expectClose(
+      K.hessian((v: K.Tensor) => K.sum(log1pexp(v)), x),
+      [[s * (1 - s)]],
+      1e-12
+    );
+    const hv = K.hessian_vector_product((v: K.Tensor) => K.sum(log1pexp(v)), x, K.constant([2], 'float64'));
+    expectClose(hv as K.Tensor, [2 * s * (1 - s)], 1e-12);
+    // The same on placeholders, through K.function.
+    const p = K.placeholder([1], { dtype: 'float64' });
+    const [pg] = K.gradients(K.sum(log1pexp(p)), [p]);
+    const [pgg] = K.gradients(K.sum(pg!), [p]);
+    const [fed] = K.function([p], [pgg!])([[0.5]]);
+    expect(Math.abs(fed!.get(0) - s * (1 - s))).toBeLessThan(1e-12);
+  });
+
+  it('a variable passed as an argument is an input, not a read variable (issue 14)', () => {
+    const v = K.variable([1, 2, 3], 'float64');
+    const f = K.custom_gradient((x: K.Tensor) => [K.square(x), (dy: K.Tensor) => K.multiply(dy, 3)]);
+    const [g] = K.gradients(K.sum(f(v)), [v]);
+    expectClose(g!, [3, 3, 3], 0);
+  });
+
   it('a stable log1p(exp(x)): finite where the naive formula overflows, gradient sigmoid(x)', () => {
     const xs = [-100, -3, 0, 2, 100];
     const x = K.constant(xs);

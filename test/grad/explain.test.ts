@@ -148,7 +148,7 @@ describe('explain', () => {
       "-> x0 (input 0): grad_fn(g): the user's gradient function (K.custom_gradient) = [0.5, 0.7311]"
     );
     expect(text).toMatch(
-      /\n\[2\] v1 = custom\(x0, c0, kind=custom_gradient\) +\(2,\) float32 +<- K\.custom_gradient\n/
+      /\n\[2\] v4 = custom\(x0, v3, kind=custom_gradient\) +\(2,\) float32 +<- K\.custom_gradient\n/
     );
     expectSameGradients(gradients, K.gradients(loss, x));
 

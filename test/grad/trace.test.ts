@@ -183,12 +183,11 @@ describe('trace', () => {
     expect([custom.fn, custom.attrs, custom.text]).toEqual([
       'custom_gradient',
       'kind=custom_gradient',
-      'v1 = custom(x0, c0, kind=custom_gradient)',
+      'v4 = custom(x0, v3, kind=custom_gradient)',
     ]);
-    // f ran unrecorded: only the custom node and the sum are on the tape.
-    expect(tape.nodes.map((n) => n.op)).toEqual(['custom', 'sum']);
-    expect(tape.leaves[1]!.detail).toBe('value of f (custom_gradient, unrecorded)');
-    expect(tape.toDot()).toContain('"c0" -> "v1" [label="1", style=dashed];');
+    // f's ops are on the tape (as TF's eager decorator keeps them), its value passed through the custom node.
+    expect(tape.nodes.map((n) => n.op)).toEqual(['exp', 'add', 'log', 'custom', 'sum']);
+    expect(tape.toDot()).toContain('"v3" -> "v4" [label="1", style=dashed];');
 
     const w = K.variable(
       [
