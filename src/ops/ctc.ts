@@ -175,7 +175,8 @@ function constant(values: number[] | boolean[], shape: number[], dtype: DType): 
 /**
  * The CTC loss of each sample, (samples, 1): -log p(labels | y_pred), with
  * y_pred (samples, time_steps, num_categories) softmax outputs (log(y_pred +
- * epsilon()) as keras), blank = num_categories - 1, input_length and
+ * epsilon()) as keras, read as logits by ctc_loss: each step's row is
+ * normalised over the classes), blank = num_categories - 1, input_length and
  * label_length of shape (samples, 1) (or (samples,)). As TF's ctc_loss, a
  * label sequence that needs more steps than input_length (its length plus one
  * blank per adjacent repeat) is an error (TF: InvalidArgumentError "Not enough
@@ -252,7 +253,11 @@ export function ctc_batch_cost(
     const onehot: number[] = [];
     for (let b = 0; b < B; b++)
       for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) onehot.push(ext[b]![s] === c ? 1 : 0);
-    const logp = lax.log(lax.add(yp, lax.scalar(epsilon(), dt)));
+    // The seed passes log(y_pred + epsilon) to ctc_loss, which reads its input as
+    // logits and normalises them over the classes (a log-softmax): with
+    // q = y_pred + epsilon, log_softmax(log q) = log q - log sum_c q.
+    const q = lax.add(yp, lax.scalar(epsilon(), dt));
+    const logp = lax.sub(lax.log(q), lax.log(lax.sum(q, [2], true)));
     const emit = lax.matmul(logp, constant(onehot, [B, C, S], dt));
 
     const neg = (shape: number[]) => lax.broadcastTo(lax.scalar(NEG, dt), shape);

@@ -44,8 +44,13 @@ function labelProbs(rows: number[][], blank: number): Map<string, number> {
 
 const EPS = 1e-7; // K.epsilon()
 
+/** -log p(labels) over all alignments, each step's row log(y + eps) normalised over the classes as ctc_loss does. */
 function bruteLoss(rows: number[][], labels: number[]): number {
-  const shifted = rows.map((r) => r.map((v) => v + EPS));
+  const shifted = rows.map((r) => {
+    const q = r.map((v) => v + EPS);
+    const total = q.reduce((a, b) => a + b, 0);
+    return q.map((v) => v / total);
+  });
   return -Math.log(labelProbs(shifted, rows[0]!.length - 1).get(labels.join(',')) ?? 0);
 }
 
@@ -123,6 +128,25 @@ describe('ctc_label_dense_to_sparse', () => {
 });
 
 describe('ctc_batch_cost', () => {
+  it("normalises each step's log(y_pred + epsilon) over the classes, as ctc_loss reads logits (issue 14)", () => {
+    // Rows that do not sum to one: TF gives 1.367 here; the unnormalised log-probabilities gave 0.431.
+    const y = [
+      [
+        [0.2, 0.6, 0.9],
+        [0.5, 0.5, 0.5],
+      ],
+    ];
+    const loss = K.ctc_batch_cost(
+      K.constant([[0]], 'int32'),
+      K.constant(y, 'float64'),
+      K.constant([[2]], 'int32'),
+      K.constant([[1]], 'int32')
+    );
+    const got = col(loss)[0]!;
+    expect(got).toBeCloseTo(1.367, 3);
+    expect(got).toBeCloseTo(bruteLoss(y[0]!, [0]), 12);
+  });
+
   it('matches the brute-force sum over alignments (repeats, label_length < max, input_length < T)', () => {
     const y = probs(4, 5, 4, 7);
     const labels = [
