@@ -4,7 +4,7 @@ import { fmtShape, runningName, typeError, valueError } from './context.js';
 import { describeValue, showValue, toTensor } from './convert.js';
 import { image_data_format } from './config.js';
 import { copyOut, type Nd } from './ndarray.js';
-import type { DType } from './dtype.js';
+import { isInt, type DType } from './dtype.js';
 import { Tensor } from './tensor.js';
 import { range } from './shape.js';
 
@@ -140,4 +140,47 @@ export function intTuple(v: unknown, n: number, arg: string): number[] {
   if (v.some((d: number) => d < 1))
     throw valueError(runningName(), `\`${arg}\` must be positive integers; got ${showValue(v)}`);
   return v.slice() as number[];
+}
+
+/**
+ * A shape argument: a list whose entries are non-negative integers or scalar
+ * integer tensors with a value (Keras writes `K.random_normal([K.shape(z)[0], 3])`),
+ * one integer, or a 1-D integer tensor with a value.
+ */
+export function shapeArg(shape: unknown, arg = 'shape'): number[] {
+  const fn = runningName();
+  const bad = (what: string) =>
+    valueError(fn, `${arg} must be a list of non-negative integers or scalar integer tensors; ${what}`);
+  if (shape instanceof Tensor || isNdArrayLike(shape)) {
+    const t = toTensor(fn, shape, arg);
+    if (t.isSymbolic || t.rank !== 1 || !isInt(t.dtype)) {
+      throw bad(`got ${t.isSymbolic ? 'a symbolic' : 'a'} ${t.dtype} tensor of shape ${fmtShape(t.shape)}`);
+    }
+    return checkDims(Array.from(copyOut(t.host(), t.dtype).data), bad, showValue(shape));
+  }
+  const list = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(list)) throw bad(`got ${describeValue(shape)}`);
+  const dims = list.map((d: unknown, i) => {
+    if (!(d instanceof Tensor)) return d;
+    if (d.isSymbolic) {
+      throw bad(
+        `${arg}[${i}] is a symbolic tensor, known only when a graph runs; shapes with run-time dims are not supported here yet`
+      );
+    }
+    if (!isInt(d.dtype) || d.shape.reduce((a, b) => a * b, 1) !== 1 || d.rank > 1) {
+      throw bad(`${arg}[${i}] is a ${d.dtype} tensor of shape ${fmtShape(d.shape)}, not a scalar integer`);
+    }
+    return copyOut(d.host(), d.dtype).data[0];
+  });
+  return checkDims(dims, bad, showValue(list));
+}
+
+function checkDims(list: unknown[], bad: (what: string) => Error, shown: string): number[] {
+  if (!list.every((d) => Number.isInteger(d) && (d as number) >= 0)) throw bad(`got ${shown}`);
+  return list.slice() as number[];
+}
+
+/** A scijs ndarray (duck-typed, as convert.ts reads them). */
+function isNdArrayLike(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'shape' in x && 'stride' in x && 'data' in x;
 }

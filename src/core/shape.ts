@@ -87,7 +87,7 @@ export function broadcastAxes(from: readonly number[], to: readonly number[]): n
 export function toShape(fn: string, shape: unknown, arg = 'shape'): Shape {
   const list = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(list) || !list.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw valueError(fn, `${arg} must be a list of non-negative integers; got ${JSON.stringify(shape)}`);
+    throw valueError(fn, `${arg} must be a list of non-negative integers; got ${shownSafely(shape)}`);
   }
   return list.slice() as number[];
 }
@@ -122,4 +122,17 @@ export function broadcastsTo(from: readonly number[], to: readonly number[]): bo
 /** `shape` with `size` inserted at `axis`. */
 export function withAxis(shape: readonly number[], axis: number, size: number): number[] {
   return [...shape.slice(0, axis), size, ...shape.slice(axis)];
+}
+
+/** A value for a message without walking into objects (a tensor would dump its internals, or be circular). */
+function shownSafely(v: unknown): string {
+  const one = (x: unknown): string =>
+    typeof x === 'number' || typeof x === 'boolean' || x === null || x === undefined
+      ? String(x)
+      : typeof x === 'string'
+        ? JSON.stringify(x)
+        : Array.isArray(x)
+          ? `[${x.map(one).join(', ')}]`
+          : `a ${(x as object).constructor?.name ?? 'object'}`;
+  return one(v);
 }

@@ -1,12 +1,11 @@
 // Tensors made from values: constant, zeros, ones, eye and the *_like forms
 // (as variables where Keras makes variables).
 import ndarray from 'ndarray';
-import { options, nameArg } from '../core/args.js';
+import { options, nameArg, shapeArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, scopedName, typeError, valueError, runningName } from '../core/context.js';
-import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
-import { copyOut } from '../core/ndarray.js';
-import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
+import { toTensor, type TensorLike } from '../core/convert.js';
+import { allocate, toDType, type DType } from '../core/dtype.js';
 import { sameShape, sizeOf, toShape } from '../core/shape.js';
 import { cpuStorage } from '../core/storage.js';
 import { Tensor, Variable, hostTensor } from '../core/tensor.js';
@@ -92,7 +91,7 @@ export function constant(
  * ```
  */
 export function zeros(
-  shape: number | number[] | Tensor,
+  shape: number | (number | Tensor)[] | Tensor,
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
@@ -115,7 +114,7 @@ export function zeros(
  * ```
  */
 export function ones(
-  shape: number | number[] | Tensor,
+  shape: number | (number | Tensor)[] | Tensor,
   dtype?: DType | null | DTypeNameOptions,
   name?: string | null | DTypeNameOptions
 ): Variable {
@@ -240,19 +239,4 @@ function filledLike(x: unknown, dtype: unknown, name: unknown, value: number): T
   }
   if (n !== null) out.name = scopedName(n);
   return out;
-}
-
-/** A shape given as an int, a list of ints, or a 1-D integer tensor (K.shape(x)). */
-function shapeArg(shape: unknown): number[] {
-  if (shape instanceof Tensor || isNdArray(shape)) {
-    const t = toTensor(runningName(), shape, 'shape');
-    if (t.rank !== 1 || !isInt(t.dtype) || t.isSymbolic) {
-      throw valueError(
-        runningName(),
-        `shape must be a 1-D integer tensor with a value; got ${t.dtype} of shape ${fmtShape(t.shape)}`
-      );
-    }
-    return toShape(runningName(), Array.from(copyOut(t.host(), t.dtype).data));
-  }
-  return toShape(runningName(), shape);
 }

@@ -7,12 +7,11 @@
 // Argument checks follow the TF source each Keras function calls; where TF
 // silently accepts a meaningless value (a negative stddev, p outside [0, 1],
 // NaN parameters) ktape raises a ValueError instead.
-import { options, nameArg } from '../core/args.js';
+import { options, nameArg, shapeArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
-import { copyOut } from '../core/ndarray.js';
-import { allocate, coerce, isFloat, isInt, toDType, type DType } from '../core/dtype.js';
+import { allocate, coerce, isFloat, toDType, type DType } from '../core/dtype.js';
 import { seededGenerator, sharedGenerator, type Generator } from '../core/random.js';
 import { sizeOf } from '../core/shape.js';
 import { Tensor, Variable, hostTensor } from '../core/tensor.js';
@@ -23,7 +22,8 @@ import { describeValue as describe } from '../core/convert.js';
 import { warnUser as warn } from '../core/context.js';
 
 /** A shape: an int, a list of ints, or a 1-D integer tensor (K.shape(x)). */
-export type RandomShape = number | number[] | Tensor;
+/** A shape: integers (or scalar integer tensors with a value, as Keras's K.shape(z)[0]), one integer, or a 1-D integer tensor. */
+export type RandomShape = number | (number | Tensor)[] | Tensor;
 
 export interface NormalOptions {
   mean?: number | null;
@@ -482,33 +482,6 @@ function filled(shape: number[], dtype: DType, draw: () => number): Tensor {
   const data = allocate(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = draw();
   return hostTensor(data, shape, dtype);
-}
-
-function shapeArg(shape: unknown): number[] {
-  if (shape instanceof Tensor || isNdArray(shape)) {
-    const t = toTensor(runningName(), shape, 'shape');
-    if (t.isSymbolic || t.rank !== 1 || !isInt(t.dtype)) {
-      throw valueError(
-        runningName(),
-        `shape must be a list of non-negative integers or a 1-D integer tensor with a value; got ${t.isSymbolic ? 'a symbolic' : 'a'} ${t.dtype} tensor of shape ${fmtShape(t.shape)}`
-      );
-    }
-    return checkDims(Array.from(copyOut(t.host(), t.dtype).data), shape);
-  }
-  const list = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(list))
-    throw valueError(runningName(), `shape must be a list of non-negative integers; got ${describe(shape)}`);
-  return checkDims(list, shape);
-}
-
-function checkDims(list: unknown[], given: unknown): number[] {
-  if (!list.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
-    throw valueError(
-      runningName(),
-      `shape must be a list of non-negative integers; got ${given instanceof Tensor ? JSON.stringify(list) : JSON.stringify(given)}`
-    );
-  }
-  return list.slice() as number[];
 }
 
 /** dropout's flag shape: null entries take x's dimension (same rank only, as TF), and it must broadcast to x. */

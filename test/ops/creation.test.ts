@@ -66,6 +66,33 @@ describe('constant', () => {
 });
 
 describe('zeros', () => {
+  it('takes shapes holding scalar integer tensors, as Keras writes them (issue 14)', () => {
+    const z = K.ones([5, 2]);
+    const batch = K.gather(K.shape(z), 0);
+    expect(K.zeros([batch, 3]).shape).toEqual([5, 3]);
+    expect(K.ones([batch, K.constant(2, 'int32')]).shape).toEqual([5, 2]);
+    // A float or non-scalar tensor, or one with no value yet, is refused naming the entry; never a dump of the tensor.
+    expectError(
+      () => K.zeros([K.constant(2.5), 3]),
+      K.ValueError,
+      'zeros:',
+      'shape[0]',
+      'float32',
+      'not a scalar integer'
+    );
+    expectError(() => K.zeros([K.constant([1, 2], 'int32'), 3]), K.ValueError, 'zeros:', 'shape[0]', '(2,)');
+    const n = K.placeholder([], { dtype: 'int32' });
+    expectError(() => K.zeros([n, 3]), K.ValueError, 'zeros:', 'shape[0]', 'symbolic');
+    let message = '';
+    try {
+      K.zeros([{ shape: [2] } as unknown as number, 3]);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('zeros: shape must be a list of non-negative integers');
+    expect(message.length).toBeLessThan(300);
+  });
+
   it('doctests: (3, 4), a tensor shape, int32 and [2, 3]', () => {
     const kvar = K.zeros([3, 4]);
     expect(kvar).toBeInstanceOf(K.Variable);

@@ -152,6 +152,14 @@ describe('Generator (src/core/random.ts)', () => {
 });
 
 describe('random_normal', () => {
+  it("takes a shape holding a tensor's run-time dim, as a VAE's sampling writes it (issue 14)", () => {
+    const zMean = K.ones([4, 2]);
+    const eps = K.random_normal([K.gather(K.shape(zMean), 0), 2], 0, 1, 'float32', 7);
+    expect(eps.shape).toEqual([4, 2]);
+    const again = K.random_normal([4, 2], 0, 1, 'float32', 7);
+    expect(Array.from(K.eval(eps).data)).toEqual(Array.from(K.eval(again).data));
+  });
+
   it('doctest: random_normal(shape=(2,3), mean=0.0, stddev=1.0) is a float32 (2, 3) tensor', () => {
     const t = K.random_normal([2, 3], 0.0, 1.0);
     expect(t).toBeInstanceOf(K.Tensor);
