@@ -160,7 +160,7 @@ interface Pending {
  * output. `updates` are then assigned, each new value computed from the same
  * values as the outputs; all are checked before any variable changes.
  *
- * @param inputs  a list of placeholders (dense or sparse).
+ * @param inputs  a list of placeholders (dense or sparse), or one placeholder (a list of one).
  * @param outputs  a tensor or list of tensors computed from `inputs` (and variables).
  * @param updates  `[variable, new value]` pairs, or the UpdateOps that K.update* return
  *   for symbolic operands; null or omitted: none.
@@ -181,7 +181,7 @@ interface Pending {
  * ```
  */
 export function kfunction(
-  inputs: (Placeholder | SparseTensor)[],
+  inputs: Placeholder | SparseTensor | (Placeholder | SparseTensor)[],
   outputs: Tensor | Tensor[],
   updates?: (Update | UpdateOp)[] | null,
   name?: string | null
@@ -189,8 +189,11 @@ export function kfunction(
   return keras(kfunction, () => {
     const sparseInput = (t: unknown) =>
       t instanceof SparseTensor && t.indices instanceof Placeholder && t.values instanceof Placeholder;
-    if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Placeholder || sparseInput(t))) {
-      throw typeError('function', 'inputs must be a list of placeholders (dense or sparse)');
+    // A lone placeholder is a list of one (tf-keras flattens its inputs).
+    const lone = !Array.isArray(inputs);
+    const ins: unknown[] = lone ? [inputs] : inputs;
+    if (!ins.every((t) => t instanceof Placeholder || sparseInput(t))) {
+      throw typeError('function', 'inputs must be a placeholder or a list of placeholders (dense or sparse)');
     }
     const outs = Array.isArray(outputs) ? outputs : [outputs];
     outs.forEach((t, i) => {
@@ -202,16 +205,19 @@ export function kfunction(
     const ups = (updates ?? []).map((u, i) => pending(u, i));
     const operands = ups.flatMap((u) => (u.operand === null ? [] : [u.operand]));
     const label = name ?? 'function';
-    return (values: unknown[]) =>
+    const list = ins as (Placeholder | SparseTensor)[];
+    return (given: unknown[]) =>
       keras(label, () => {
-        if (!Array.isArray(values) || values.length !== inputs.length) {
+        // With a lone placeholder, a lone value that is not a plain list (a tensor, ndarray, typed array) is the one.
+        const values: unknown = lone && !Array.isArray(given) ? [given] : given;
+        if (!Array.isArray(values) || values.length !== list.length) {
           throw valueError(
             label,
-            `expected ${inputs.length} input values; got ${Array.isArray(values) ? values.length : typeof values}`
+            `expected ${list.length} input values; got ${Array.isArray(values) ? values.length : typeof values}`
           );
         }
         const feeds = new Map<Tensor, Tensor>();
-        inputs.forEach((p, i) => {
+        list.forEach((p, i) => {
           if (p instanceof SparseTensor) sparseFeed(p, values[i], i, feeds);
           else feeds.set(p, feedFor(p, values[i], i));
         });

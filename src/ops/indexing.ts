@@ -5,6 +5,7 @@
 // broadcast it and merge it with its neighbour, so their gradients are sums
 // over the copies (broadcast_to's VJP), and one_hot compares against an arange.
 import { options } from '../core/args.js';
+import { copyOut } from '../core/ndarray.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
@@ -380,8 +381,8 @@ export function one_hot(indices: TensorLike, num_classes: number): Tensor {
 }
 
 export interface ArangeOptions {
-  stop?: number | null;
-  step?: number;
+  stop?: number | Tensor | null;
+  step?: number | Tensor;
   dtype?: DType;
 }
 
@@ -410,9 +411,9 @@ export interface ArangeOptions {
  * ```
  */
 export function arange(
-  start: number,
-  stop?: number | null | ArangeOptions,
-  step?: number | ArangeOptions,
+  start: number | Tensor,
+  stop?: number | Tensor | null | ArangeOptions,
+  step?: number | Tensor | ArangeOptions,
   dtype?: DType | ArangeOptions
 ): Tensor {
   const fn = 'arange';
@@ -512,7 +513,18 @@ function count(v: unknown, arg: string): number {
   return n;
 }
 
-function finite(v: unknown, arg: string): number {
+/** A finite number, or a scalar numeric tensor with a value (Keras's own tests pass K.constant(5)). */
+function finite(given: unknown, arg: string): number {
+  let v = given;
+  if (v instanceof Tensor) {
+    if (v.isSymbolic || v.shape.reduce((a, b) => a * b, 1) !== 1 || v.rank > 1 || v.dtype === 'bool') {
+      throw typeError(
+        runningName(),
+        `${arg} must be a number or a scalar numeric tensor with a value; got ${describe(v)}`
+      );
+    }
+    v = copyOut(v.host(), v.dtype).data[0];
+  }
   if (typeof v !== 'number') throw typeError(runningName(), `${arg} must be a number; got ${describe(v)}`);
   if (!Number.isFinite(v)) throw valueError(runningName(), `${arg} must be finite; got ${v}`);
   return v;

@@ -55,17 +55,17 @@ export const DEFAULT_NAME = 'Variable';
  * ```
  */
 export function variable(
-  value: CooValue,
-  dtype?: DType | null | VariableOptions,
-  name?: string | null | VariableOptions,
-  constraint?: Constraint | null | VariableOptions
-): SparseTensor;
-export function variable(
   value: TensorLike,
   dtype?: DType | null | VariableOptions,
   name?: string | null | VariableOptions,
   constraint?: Constraint | null | VariableOptions
 ): Variable;
+export function variable(
+  value: CooValue,
+  dtype?: DType | null | VariableOptions,
+  name?: string | null | VariableOptions,
+  constraint?: Constraint | null | VariableOptions
+): SparseTensor;
 export function variable(
   value: TensorLike | CooValue,
   dtype?: DType | null | VariableOptions,

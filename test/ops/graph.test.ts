@@ -127,6 +127,13 @@ describe('is_keras_tensor', () => {
 });
 
 describe('function', () => {
+  it('takes a lone placeholder as a list of one, as tf-keras flattens its inputs (issue 14)', () => {
+    const x = K.placeholder([null, 2]);
+    const f = K.function(x, [K.sum(x, 1)]);
+    expect(f([[[1, 2]]])[0]!.get(0)).toBe(3);
+    expect(f(K.constant([[3, 4]]) as never)[0]!.get(0)).toBe(7);
+  });
+
   it('maps values for the inputs to one new row-major ndarray per output', () => {
     const x = K.placeholder([null, 3]);
     const y = K.placeholder([3], null, 'float64');
@@ -204,7 +211,7 @@ describe('function', () => {
     const x = K.placeholder([2]);
     const v = K.variable([1, 2]);
     expectError(() => K.function([K.constant([1, 2])], [x]), K.TypeError, 'function', 'inputs', 'placeholders');
-    expectError(() => K.function(x as unknown as K.Placeholder[], [x]), K.TypeError, 'function', 'inputs');
+    expectError(() => K.function(K.constant([1, 2]) as never, [x]), K.TypeError, 'function', 'inputs', 'placeholder');
     // A gradient that does not exist (null) is not an output.
     const [none] = K.gradients(K.sum(x), [K.placeholder([2])]);
     expectError(() => K.function([x], [x, none as K.Tensor]), K.TypeError, 'function', 'outputs[1]', 'null');

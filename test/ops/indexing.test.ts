@@ -596,6 +596,13 @@ describe('one_hot', () => {
 });
 
 describe('arange', () => {
+  it("takes scalar tensors for start, stop and step, as Keras's own tests pass them (issue 14)", () => {
+    expect(Array.from(K.eval(K.arange(K.constant(5, 'int32'))).data)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(K.eval(K.arange(K.constant(1), K.constant(7), K.constant(2))).data)).toEqual([1, 3, 5]);
+    expectError(() => K.arange(K.constant([1, 2])), K.TypeError, 'arange:', 'start', 'scalar');
+    expectError(() => K.arange(K.placeholder([], { dtype: 'int32' })), K.TypeError, 'arange:', 'start');
+  });
+
   it('doctest: arange(start=0, stop=10, step=1.5) is float32 [0, 1.5, ..., 9]', () => {
     const y = K.arange(0, { stop: 10, step: 1.5 });
     expect(y.shape).toEqual([7]);

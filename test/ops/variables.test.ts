@@ -7,6 +7,14 @@ import { expectClose, expectError } from '../helpers.js';
 import { fixture, symbolic, valueOf, expectFreshNd } from './state_helpers.js';
 
 describe('variable', () => {
+  it('types a loosely typed value as a Variable, not a SparseTensor (issue 14)', () => {
+    const loose: unknown = [1, 2];
+    const v = K.variable(loose as Parameters<typeof K.variable>[0]);
+    const typed: K.Variable = K.variable(JSON.parse('[1, 2]'));
+    expect(v).toBeInstanceOf(K.Variable);
+    expect(typed.shape).toEqual([2]);
+  });
+
   it('doctest: dtype and print of a named float64 variable', () => {
     const val = ndarray(new Int32Array([1, 2, 3, 4]), [2, 2]);
     const kvar = K.variable(val, 'float64', 'example_var');
