@@ -1,7 +1,7 @@
 // Keras's keyword arguments: optional parameters may be passed positionally, or
 // by name in one trailing plain object (CONVENTIONS.md).
 import { fmtShape, runningName, typeError, valueError } from './context.js';
-import { describeValue, showValue, toTensor } from './convert.js';
+import { describeValue, isNdArray, showValue, toTensor } from './convert.js';
 import { image_data_format } from './config.js';
 import { copyOut, type Nd } from './ndarray.js';
 import { isInt, type DType } from './dtype.js';
@@ -151,7 +151,7 @@ export function shapeArg(shape: unknown, arg = 'shape'): number[] {
   const fn = runningName();
   const bad = (what: string) =>
     valueError(fn, `${arg} must be a list of non-negative integers or scalar integer tensors; ${what}`);
-  if (shape instanceof Tensor || isNdArrayLike(shape)) {
+  if (shape instanceof Tensor || isNdArray(shape)) {
     const t = toTensor(fn, shape, arg);
     if (t.isSymbolic || t.rank !== 1 || !isInt(t.dtype)) {
       throw bad(`got ${t.isSymbolic ? 'a symbolic' : 'a'} ${t.dtype} tensor of shape ${fmtShape(t.shape)}`);
@@ -167,10 +167,11 @@ export function shapeArg(shape: unknown, arg = 'shape'): number[] {
         `${arg}[${i}] is a symbolic tensor, known only when a graph runs; shapes with run-time dims are not supported here yet`
       );
     }
-    if (!isInt(d.dtype) || d.shape.reduce((a, b) => a * b, 1) !== 1 || d.rank > 1) {
+    const v = scalarValue(d);
+    if (v === null || !isInt(d.dtype)) {
       throw bad(`${arg}[${i}] is a ${d.dtype} tensor of shape ${fmtShape(d.shape)}, not a scalar integer`);
     }
-    return copyOut(d.host(), d.dtype).data[0];
+    return v;
   });
   return checkDims(dims, bad, showValue(list));
 }
@@ -180,7 +181,8 @@ function checkDims(list: unknown[], bad: (what: string) => Error, shown: string)
   return list.slice() as number[];
 }
 
-/** A scijs ndarray (duck-typed, as convert.ts reads them). */
-function isNdArrayLike(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'shape' in x && 'stride' in x && 'data' in x;
+/** The one value of a tensor holding a single element (rank 0 or 1) with a value; null otherwise. */
+export function scalarValue(t: Tensor): number | null {
+  if (t.isSymbolic || t.rank > 1 || t.shape.reduce((a, b) => a * b, 1) !== 1) return null;
+  return copyOut(t.host(), t.dtype).data[0] ?? null;
 }

@@ -82,7 +82,7 @@ export function fmtShape(shape: readonly number[]): string {
 
 /** The Keras function being run, for the argument helpers' errors ('ktape' outside one). */
 export function runningName(): string {
-  return current ?? 'ktape';
+  return callerName('ktape');
 }
 
 /** The Keras function being run, if any (recorded on nodes for listings). */

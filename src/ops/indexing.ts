@@ -4,8 +4,7 @@
 // rest are views: tile, repeat and repeat_elements insert a length-1 axis,
 // broadcast it and merge it with its neighbour, so their gradients are sums
 // over the copies (broadcast_to's VJP), and one_hot compares against an arange.
-import { options } from '../core/args.js';
-import { copyOut } from '../core/ndarray.js';
+import { options, scalarValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
@@ -517,13 +516,14 @@ function count(v: unknown, arg: string): number {
 function finite(given: unknown, arg: string): number {
   let v = given;
   if (v instanceof Tensor) {
-    if (v.isSymbolic || v.shape.reduce((a, b) => a * b, 1) !== 1 || v.rank > 1 || v.dtype === 'bool') {
+    const value = v.dtype === 'bool' ? null : scalarValue(v);
+    if (value === null) {
       throw typeError(
         runningName(),
         `${arg} must be a number or a scalar numeric tensor with a value; got ${describe(v)}`
       );
     }
-    v = copyOut(v.host(), v.dtype).data[0];
+    v = value;
   }
   if (typeof v !== 'number') throw typeError(runningName(), `${arg} must be a number; got ${describe(v)}`);
   if (!Number.isFinite(v)) throw valueError(runningName(), `${arg} must be finite; got ${v}`);

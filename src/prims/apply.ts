@@ -13,13 +13,11 @@ export type Dispatch = <P extends Prim>(prim: P, inputs: readonly Tensor[], attr
 
 // The table and the dispatcher sit above this file (rules call lax, which calls
 // apply), so they register themselves here when loaded instead of being imported.
-let table: PrimTable | null = null;
 let dispatch: Dispatch | null = null;
 /** Each primitive's rule and arity in one record: apply's one lookup per call. */
 let entries: Readonly<Record<string, { readonly spec: AnySpec; readonly arity: Arity }>> = {};
 
 export function registerTable(t: PrimTable): void {
-  table = t;
   const e: Record<string, { spec: AnySpec; arity: Arity }> = {};
   for (const p of Object.keys(t) as Prim[]) e[p] = { spec: t[p] as unknown as AnySpec, arity: ARITY[p] };
   entries = e;
@@ -27,12 +25,6 @@ export function registerTable(t: PrimTable): void {
 
 export function registerDispatch(d: Dispatch): void {
   dispatch = d;
-}
-
-/** The primitive table, once src/prims/table.ts has registered it. */
-export function primTable(): PrimTable {
-  if (table === null) throw new Error('ktape: the primitive table is not loaded (import ktape from its index)');
-  return table;
 }
 
 /** Whether new nodes are recorded (off inside no-grad scopes and variable updates). */
@@ -79,7 +71,8 @@ export function withRecording<T>(body: () => T): T {
 }
 
 export function apply<P extends Prim>(prim: P, inputs: Inputs<P, Tensor>, attrs: PrimAttrs[P]): Tensor {
-  const entry = entries[prim] ?? { spec: primTable()[prim] as unknown as AnySpec, arity: ARITY[prim] };
+  const entry = entries[prim];
+  if (entry === undefined) throw new Error('ktape: the primitive table is not loaded (import ktape from its index)');
   const arity = entry.arity;
   if (arity !== 'n' && inputs.length !== arity) {
     throw new Error(`ktape: ${prim} takes ${arity} input(s); it was given ${inputs.length}`);

@@ -34,6 +34,8 @@ describe('primitive arity', () => {
     // @ts-expect-error: exp has one input; there is no inputs[1]
     const exp: Kernel<'exp', Nd> = ([x, y]) => y ?? x;
     const add: Kernel<'add', Nd> = ([x, y]) => (x.size > 0 ? x : y); // both inputs typed, no `!`
+    // The check is tsc's (`npm test` runs it first): each @ts-expect-error above fails the build the day its
+    // line compiles. This line only uses the declarations.
     expect([mul.doc, typeof exp, typeof add]).toEqual(['x * y', 'function', 'function']);
   });
 
