@@ -107,6 +107,14 @@ export {
   type PlaceholderOptions,
   type Update,
 } from './ops/graph.js';
+export {
+  executing_eagerly,
+  disable_eager_execution,
+  enable_eager_execution,
+  graph_mode,
+  symbolic,
+} from './ops/execution.js';
+export type { SparseTensorValue } from './ops/read.js';
 export { detect_anomaly, AnomalyError, type AnomalyOp } from './debug/anomaly.js';
 export {
   track_tensors,
@@ -129,6 +137,7 @@ import * as convModule from './ops/conv.js';
 import * as creationModule from './ops/creation.js';
 import * as ctcModule from './ops/ctc.js';
 import * as deviceModule from './ops/device.js';
+import * as executionModule from './ops/execution.js';
 import * as graphModule from './ops/graph.js';
 import * as imageModule from './ops/image.js';
 import * as indexingModule from './ops/indexing.js';
@@ -170,6 +179,7 @@ for (const m of [
   creationModule,
   ctcModule,
   deviceModule,
+  executionModule,
   graphModule,
   imageModule,
   indexingModule,

@@ -4,6 +4,7 @@
 // through this file. It fills tensor.ts's `PrimAttrs` by declaration merging
 // (see there), so a node is typed by its primitive without an import cycle.
 import type { DType } from './dtype.js';
+import type { Generator } from './random.js';
 import type { Prim, Tensor } from './tensor.js';
 
 /** What a shape rule knows of a tensor: its shape (-1 for unknown dims) and dtype. */
@@ -134,6 +135,34 @@ export interface ConvAttrs {
   conv_backprop_filter: ConvGeometry & { readonly kernelSize: readonly number[] };
 }
 
+/** The distributions a random draw samples (src/core/random.ts `sample`). */
+export type Distribution = 'normal' | 'truncated_normal' | 'uniform' | 'uniform_int' | 'bernoulli' | 'keep';
+
+/**
+ * One random op. Its node is drawn again each time it runs (in K.function, at
+ * every call), from `stream`: a seeded op owns its generator, so the same seed
+ * gives the same sequence of draws; an unseeded op reads the shared one.
+ */
+export interface RandomDraw {
+  readonly dist: Distribution;
+  /** normal: mean, stddev; uniform(_int): minval, maxval; bernoulli: p; keep: the drop rate. */
+  readonly a: number;
+  readonly b: number;
+  /** -1 where the dim is known only when the graph runs (from the shape input, or from `like`). */
+  readonly shape: number[];
+  readonly dtype: DType;
+  readonly stream: { readonly generator: () => Generator };
+  /** dropout's flags on a symbolic x: the tensor whose run-time dims fill unknown entries, by position. */
+  readonly like?: Tensor;
+}
+
+export interface RandomAttrs {
+  /** Inputs: none, or one 1-D integer tensor holding the shape when it is known only at run time. */
+  random: RandomDraw;
+  /** x's shape as a 1-D int32 tensor; `dims` holds -1 for dims known only at run time. */
+  shape_of: { readonly dims: number[] };
+}
+
 export interface PoolWindow {
   /** Window size per spatial axis. */
   readonly window: number[];
@@ -231,6 +260,8 @@ export const ARITY = {
   softmax: 1,
   sigmoid_grad: 2,
   tanh_grad: 2,
+  random: 'n',
+  shape_of: 1,
 } as const satisfies { readonly [P in Prim]: Arity };
 
 export type ArityOf<P extends Prim> = (typeof ARITY)[P];
@@ -274,7 +305,8 @@ declare module './tensor.js' {
       PrintAttrs,
       ConvAttrs,
       PoolAttrs,
-      ActivationAttrs {}
+      ActivationAttrs,
+      RandomAttrs {}
 }
 
 export type { Prim, PrimAttrs } from './tensor.js';

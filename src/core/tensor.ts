@@ -273,7 +273,13 @@ export class Placeholder extends Tensor {
    * @param name  the name, under the current K.name_scope.
    * @internal
    */
-  constructor(shape: number[], dtype: DType, name: string) {
+  constructor(
+    shape: number[],
+    dtype: DType,
+    name: string,
+    /** The value used when K.function is not fed one (TF's placeholder_with_default), or null. */
+    readonly fallback: Tensor | null = null
+  ) {
     super(shape, dtype, null, null);
     this.name = scopedName(name);
   }

@@ -7,6 +7,7 @@ import { cpuScan } from './scan.js';
 import { cpuPrint } from './print.js';
 import { cpuConv } from './conv.js';
 import { cpuPool } from './pool.js';
+import { cpuRandom } from './random.js';
 import { cpuLinalg } from './linalg.js';
 import type { Nd } from '../core/ndarray.js';
 import { cpuReduce } from './reduce.js';
@@ -25,6 +26,7 @@ export const cpuBackend: Backend<Nd> = {
     ...cpuConv,
     ...cpuPool,
     ...cpuActivation,
+    ...cpuRandom,
   },
   upload: (host) => host,
   download: (data) => data,

@@ -22,6 +22,7 @@ import { gpuScan } from './kernels/scan.js';
 import { gpuPrint } from './kernels/print.js';
 import { convTerms, gpuConv } from './kernels/conv.js';
 import { gpuPool } from './kernels/pool.js';
+import { gpuRandom } from './kernels/random.js';
 import { gpuLinalg } from './kernels/linalg.js';
 import { gpuReduce } from './kernels/reduce.js';
 import { gpuShape } from './kernels/shape.js';
@@ -107,6 +108,7 @@ const kernels: Kernels<GpuData> = {
   ...gpuConv,
   ...gpuPool,
   ...gpuActivation,
+  ...gpuRandom,
 };
 
 export const gpuBackend: Backend<GpuData> = {

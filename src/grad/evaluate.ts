@@ -3,7 +3,8 @@
 // same `apply`, on the values fed for the placeholders and the variables'
 // current values. Shapes unknown when the graph was built (-1) are resolved
 // from the values now flowing.
-import { fmtShape, valueError } from '../core/context.js';
+import { fmtShape, runningName, valueError } from '../core/context.js';
+import { copyOut } from '../core/ndarray.js';
 import { Placeholder, Tensor, type Variable } from '../core/tensor.js';
 import { apply, readVariable, withoutRecording } from '../prims/apply.js';
 import { specOf } from '../prims/table.js';
@@ -32,11 +33,13 @@ function resolve(prim: Prim, attrs: Attrs, ins: readonly Tensor[], valueOf: (t: 
   const rule = specOf(prim).resolve;
   if (rule === undefined) return attrs;
   const like = (attrs as { like?: Tensor }).like;
-  const r = rule(attrs, ins, like === undefined ? null : valueOf(like).shape);
+  const r = rule(attrs, ins, like === undefined ? null : valueOf(like).shape, (i) =>
+    Array.from(copyOut(ins[i]!.host(), ins[i]!.dtype).data)
+  );
   if (r === null) return attrs;
   if (r.done.some((d) => d < 0 || !Number.isInteger(d))) {
     throw valueError(
-      'function',
+      runningName(),
       `cannot resolve the unknown dims of ${prim}'s ${r.name} ${fmtShape(r.given)} from the values fed`
     );
   }
@@ -55,9 +58,11 @@ export function evaluateGraph(outputs: readonly Tensor[], feeds: ReadonlyMap<Ten
       if (env.has(t)) continue;
       const node = t.node;
       if (node === null) {
-        if (t instanceof Placeholder)
-          throw valueError('function', `placeholder ${t.name} of shape ${fmtShape(t.shape)} was not fed`);
-        env.set(t, t);
+        if (t instanceof Placeholder) {
+          if (t.fallback === null)
+            throw valueError(runningName(), `placeholder ${t.name} of shape ${fmtShape(t.shape)} was not fed`);
+          env.set(t, t.fallback);
+        } else env.set(t, t);
       } else if (node.prim === 'read_variable') {
         env.set(t, readVariable(node.inputs[0] as Variable));
       } else {

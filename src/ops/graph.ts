@@ -192,9 +192,18 @@ export function kfunction(
     // A lone placeholder is a list of one (tf-keras flattens its inputs).
     const lone = !Array.isArray(inputs);
     const ins: unknown[] = lone ? [inputs] : inputs;
-    if (!ins.every((t) => t instanceof Placeholder || sparseInput(t))) {
-      throw typeError('function', 'inputs must be a placeholder or a list of placeholders (dense or sparse)');
-    }
+    ins.forEach((t, i) => {
+      if (t instanceof Placeholder || sparseInput(t)) return;
+      // Keras 2's `K.function([x, K.learning_phase()], ...)` when executing eagerly, where the phase is a number.
+      const phase =
+        t === 0 || t === 1
+          ? '; K.learning_phase() is a graph input only while a graph is built (K.graph_mode, K.disable_eager_execution)'
+          : '';
+      throw typeError(
+        'function',
+        `inputs must be a placeholder or a list of placeholders (dense or sparse); inputs[${i}] is ${describeValue(t)}${phase}`
+      );
+    });
     const outs = Array.isArray(outputs) ? outputs : [outputs];
     outs.forEach((t, i) => {
       if (!(t instanceof Tensor))

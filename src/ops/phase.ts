@@ -8,7 +8,8 @@
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, userCode, valueError, runningName } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
-import { Tensor } from '../core/tensor.js';
+import { Placeholder, Tensor, hostTensor } from '../core/tensor.js';
+import { eagerly } from '../core/mode.js';
 import * as lax from '../prims/lax.js';
 import { describeValue as describe } from '../core/convert.js';
 import { warnUser } from '../core/context.js';
@@ -106,27 +107,43 @@ function branches(then_expression: Branch, else_expression: Branch): [Tensor, Te
   return [a, toTensorLike('switch', y, a, 'else_expression')];
 }
 
-// The learning phase. Keras keeps it per graph; ktape has one graph, so one value.
-let phase: 0 | 1 = 0;
+// The learning phase. Keras keeps it per graph; ktape has one graph, so one
+// value: null until set, which reads 0 eagerly and, while a graph is built,
+// the graph input below (TF's placeholder_with_default(False)).
+let phase: 0 | 1 | null = null;
+let input: Placeholder | null = null;
 
-/** Back to 0 (clear_session). */
+/** Back to unset (clear_session). */
 export function resetLearningPhase(): void {
-  phase = 0;
+  phase = null;
+  input = null;
+}
+
+/** The learning phase as a graph input: a bool scalar placeholder, false (test) unless fed. */
+function phaseInput(): Placeholder {
+  input ??= new Placeholder([], 'bool', 'keras_learning_phase', hostTensor(Uint8Array.of(0), [], 'bool'));
+  return input;
 }
 
 /**
  * The learning phase: 0 (test) or 1 (train). It is 0 until set, and again after
  * K.clear_session, as in TensorFlow 2. K.in_train_phase and K.in_test_phase
- * read it when given no `training` flag.
+ * read it when given no `training` flag. While a graph is built (K.graph_mode,
+ * K.disable_eager_execution) and no phase was set, it is a graph input instead,
+ * as in TF1: a bool scalar placeholder that K.function takes among its inputs
+ * and feeds 0 or 1 per call (false when not fed), so K.in_train_phase and
+ * K.dropout choose at run time.
  *
- * @returns 0 or 1.
+ * @returns 0 or 1, or the learning-phase placeholder while a graph is built.
  * @example
  * ```ts
  * K.learning_phase(); // 0
  * K.learning_phase_scope(1, () => K.learning_phase()); // 1
+ * K.graph_mode(() => K.is_keras_tensor(K.learning_phase() as K.Tensor)); // true
  * ```
  */
-export function learning_phase(): 0 | 1 {
+export function learning_phase(): 0 | 1 | Placeholder {
+  if (phase === null) return eagerly() ? 0 : phaseInput();
   return phase;
 }
 

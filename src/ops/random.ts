@@ -1,19 +1,24 @@
-// Random ops. Values are drawn on the host by src/core/random.ts and returned as
-// constant leaves (no node); the dispatcher uploads them when a gpu op reads
-// them, so a seed gives the same values on both devices. As CONVENTIONS.md
-// asks, the same seed gives the same values call after call (TF2 eager would
-// advance a cached kernel's state instead); without one, each call draws anew
-// from a generator seeded once from cryptographic randomness.
+// Random ops. Each one is a `random` node (src/prims/random.ts) whose values
+// are drawn on the host (src/core/sample.ts), so a seed gives the same values
+// on both devices. Eagerly the node runs once, when called; a graph that
+// K.function runs draws anew at every call, as TF's graph mode does. As
+// CONVENTIONS.md asks, the same seed gives the same values call after call
+// (TF2 eager would advance a cached kernel's state instead); a seeded node run
+// again by K.function continues its own sequence (TF's op seed), and without a
+// seed each draw comes from a generator seeded once from cryptographic
+// randomness. A shape may hold scalar integer tensors known only when the graph
+// runs (Keras writes `K.random_normal([K.shape(z)[0], 2])`).
 // Argument checks follow the TF source each Keras function calls; where TF
 // silently accepts a meaningless value (a negative stddev, p outside [0, 1],
 // NaN parameters) ktape raises a ValueError instead.
-import { options, nameArg, shapeArg } from '../core/args.js';
+import { options, nameArg, scalarValue, shapeArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
-import { allocate, coerce, isFloat, toDType, type DType } from '../core/dtype.js';
-import { seededGenerator, sharedGenerator, type Generator } from '../core/random.js';
-import { sizeOf } from '../core/shape.js';
+import { coerce, isFloat, isInt, toDType, type DType } from '../core/dtype.js';
+import type { Distribution, RandomDraw } from '../core/primitives.js';
+import { seededGenerator, sharedGenerator } from '../core/random.js';
+import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, hostTensor } from '../core/tensor.js';
 import { readVariable } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
@@ -53,7 +58,7 @@ export interface RandomVariableOptions {
 
 export interface DropoutOptions {
   /** Shape of the keep/drop flags, broadcast to x's; null entries take x's dimension. */
-  noise_shape?: (number | null)[] | Tensor | null;
+  noise_shape?: (number | Tensor | null)[] | Tensor | null;
   seed?: number | null;
 }
 
@@ -223,16 +228,12 @@ export function random_bernoulli(
   return keras(random_bernoulli, () => {
     const fn = 'random_bernoulli';
     const o = options<BernoulliOptions>(['p', 'dtype', 'seed'], [p, dtype, seed]);
-    const dims = shapeArg(shape);
+    const dims = runtimeShape(shape);
     const prob = numberArg('p', o.p, 0);
     if (prob < 0 || prob > 1) throw valueError(fn, `p must be in [0, 1]; got ${prob}`);
     // tf.random.uniform refuses other dtypes (an integer one needs a maxval) with a ValueError.
     const d = floatDType(o.dtype, valueError);
-    const gen = generatorFor(o.seed);
-    // TF compares float draws with p converted to the dtype.
-    const q = coerce(d, prob);
-    const bits = d === 'float32' ? 24 : 53;
-    return filled(dims, d, () => (gen.uniform(bits) <= q ? 1 : 0));
+    return drawn('bernoulli', prob, 0, d, dims, streamFor(o.seed));
   });
 }
 
@@ -363,9 +364,10 @@ export function random_uniform_variable(
  * is kept (tf.nn.dropout): each entry is zeroed with probability `level`, the
  * others multiplied by 1 / (1 - level). The keep/drop flags have `noise_shape`
  * (default x's shape) and are broadcast to x, so a 1 in noise_shape drops
- * whole slices. The flags are a constant, so the result is differentiable
- * w.r.t. x. Unlike TensorFlow, a symbolic x is refused (a mask drawn when the
- * graph is built would repeat on every run).
+ * whole slices. The flags are a random node with no gradient, so the result is
+ * differentiable w.r.t. x. On a symbolic x (a graph), K.function draws new
+ * flags at every call; noise_shape may then hold scalar integer tensors known
+ * only at run time (Keras's `K.shape(x)[0]`).
  *
  * @param x A float tensor.
  * @param level Fraction of the entries to drop, in [0, 1).
@@ -375,8 +377,8 @@ export function random_uniform_variable(
  * @param seed An integer seed: the same seed gives the same values, call after call. null (the default)
  *   draws anew each call.
  * @returns A tensor of x's shape and dtype.
- * @throws K.ValueError when level is outside [0, 1), x is not float or is symbolic, or noise_shape
- *   does not broadcast to x.
+ * @throws K.ValueError when level is outside [0, 1), x is not float, or noise_shape does not
+ *   broadcast to x.
  * @throws K.TypeError when level is not a number, or seed is not an integer.
  * @example
  * ```ts
@@ -391,7 +393,7 @@ export function random_uniform_variable(
 export function dropout(
   x: TensorLike,
   level: number,
-  noise_shape?: (number | null)[] | Tensor | null | DropoutOptions,
+  noise_shape?: (number | Tensor | null)[] | Tensor | null | DropoutOptions,
   seed?: number | null | DropoutOptions
 ): Tensor {
   return keras(dropout, () => {
@@ -403,20 +405,11 @@ export function dropout(
     if (!isFloat(t.dtype)) {
       throw valueError(fn, `x must be a float tensor, as it is scaled; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
     }
-    if (t.isSymbolic) {
-      // A host-drawn mask would be frozen into the graph: every run of K.function would drop the same entries.
-      throw valueError(
-        fn,
-        `x is a symbolic tensor of shape ${fmtShape(t.shape)}; random ops draw when called, so call dropout on values`
-      );
-    }
-    const ns = noiseShape(o.noise_shape, t.shape);
-    const gen = generatorFor(o.seed);
+    const ns = noiseShape(o.noise_shape, t);
+    const stream = streamFor(o.seed);
     if (level === 0) return t instanceof Variable ? readVariable(t) : t;
-    // As TF: keep where a uniform draw (in x's dtype) >= level converted to that dtype.
-    const rate = coerce(t.dtype, level);
-    const bits = t.dtype === 'float32' ? 24 : 53;
-    const keep = filled(ns, 'bool', () => (gen.uniform(bits) >= rate ? 1 : 0));
+    // As TF: keep where a uniform draw (in x's dtype) >= level converted to that dtype (src/core/sample.ts).
+    const keep = drawn('keep', level, 0, t.dtype, ns, stream, t);
     const scaled = lax.mul(t, lax.scalar(1 / (1 - level), t.dtype));
     return lax.where(keep, scaled, lax.scalar(0, t.dtype));
   });
@@ -425,14 +418,8 @@ export function dropout(
 // ---------------------------------------------------------------------------
 
 function normal(shape: unknown, mean: number, stddev: number, dtype: DType, seed: unknown, truncated: boolean): Tensor {
-  const dims = shapeArg(shape);
-  const gen = generatorFor(seed);
-  return filled(dims, dtype, () => {
-    let z = gen.normal();
-    // TF drops and redraws standard normals beyond 2 (the truncation is on z, before scaling).
-    if (truncated) while (Math.abs(z) > 2) z = gen.normal();
-    return mean + stddev * z;
-  });
+  const dims = runtimeShape(shape);
+  return drawn(truncated ? 'truncated_normal' : 'normal', mean, stddev, dtype, dims, streamFor(seed));
 }
 
 /** Uniform samples; lo and hi are already checked numbers, named args[0] and args[1] in errors. */
@@ -444,16 +431,12 @@ function uniform(
   dtype: unknown,
   seed: unknown
 ): Tensor {
-  const dims = shapeArg(shape);
+  const dims = runtimeShape(shape);
   const d = dtype == null ? floatx() : toDType(runningName(), dtype);
   if (d !== 'float32' && d !== 'float64' && d !== 'int32' && d !== 'int64') {
     throw valueError(runningName(), `dtype must be float32, float64, int32 or int64 (tf.random.uniform's); got ${d}`);
   }
-  if (isFloat(d)) {
-    const gen = generatorFor(seed);
-    const bits = d === 'float32' ? 24 : 53;
-    return filled(dims, d, () => lo + gen.uniform(bits) * (hi - lo));
-  }
+  if (isFloat(d)) return drawn('uniform', lo, hi, d, dims, streamFor(seed));
   for (const [v, arg] of [
     [lo, args[0]],
     [hi, args[1]],
@@ -465,54 +448,127 @@ function uniform(
     throw valueError(runningName(), `${args[0]} must be less than ${args[1]} for dtype ${d}; got ${lo} >= ${hi}`);
   if (hi - lo > 9007199254740992)
     throw valueError(runningName(), `${args[1]} - ${args[0]} must be at most 2^53; got ${hi - lo}`);
-  const gen = generatorFor(seed);
-  return filled(dims, d, () => lo + gen.below(hi - lo));
+  return drawn('uniform_int', lo, hi, d, dims, streamFor(seed));
 }
 
-/** The generator for a seed argument: its own for an integer seed, the shared one for none. */
-function generatorFor(seed: unknown): Generator {
-  if (seed == null) return sharedGenerator();
+/** Where a random op's values come from: its own generator for an integer seed, the shared one for none. */
+function streamFor(seed: unknown): RandomDraw['stream'] {
+  if (seed == null) return { generator: sharedGenerator };
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     throw typeError(runningName(), `seed must be an integer; got ${typeof seed === 'number' ? seed : describe(seed)}`);
   }
-  return seededGenerator(seed);
+  const gen = seededGenerator(seed);
+  return { generator: () => gen };
 }
 
-function filled(shape: number[], dtype: DType, draw: () => number): Tensor {
-  const data = allocate(dtype, sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = draw();
-  return hostTensor(data, shape, dtype);
+/** A shape with its run-time part: dims (-1 where known only when a graph runs) and, then, a 1-D int32 tensor of all of it. */
+interface RuntimeShape {
+  readonly dims: number[];
+  readonly tensor: Tensor | null;
 }
 
-/** dropout's flag shape: null entries take x's dimension (same rank only, as TF), and it must broadcast to x. */
-function noiseShape(noise: unknown, xShape: number[]): number[] {
-  if (noise == null) return xShape.slice();
-  let dims: (number | null)[];
-  if (noise instanceof Tensor || isNdArray(noise)) dims = shapeArg(noise);
-  else if (Array.isArray(noise)) dims = noise as (number | null)[];
+/** The random node: its dims, from the shape tensor at run time where unknown, else from `like`'s dims by position. */
+function drawn(
+  dist: Distribution,
+  a: number,
+  b: number,
+  dtype: DType,
+  shape: RuntimeShape,
+  stream: RandomDraw['stream'],
+  like?: Tensor
+): Tensor {
+  const draw: RandomDraw = { dist, a, b, dtype, shape: shape.dims, stream };
+  const known = isKnown(shape.dims) || shape.tensor !== null;
+  return lax.random(known || like === undefined ? draw : { ...draw, like }, shape.tensor);
+}
+
+/**
+ * A shape argument that may hold symbolic parts: a 1-D integer tensor known
+ * only at run time (K.shape of a placeholder), or a list with symbolic scalar
+ * integer entries (`K.shape(z)[0]`). Anything else is checked by shapeArg.
+ */
+function runtimeShape(shape: unknown, arg = 'shape'): RuntimeShape {
+  const fn = runningName();
+  const bad = (what: string) =>
+    valueError(fn, `${arg} must be a list of non-negative integers or scalar integer tensors; ${what}`);
+  if (shape instanceof Tensor && shape.isSymbolic) {
+    const n = shape.shape[0] ?? -1;
+    if (shape.rank !== 1 || !isInt(shape.dtype) || n < 0) {
+      throw bad(`got a symbolic ${shape.dtype} tensor of shape ${fmtShape(shape.shape)}`);
+    }
+    // K.shape(x) knows x's static dims; other shape tensors none.
+    const node = shape.node;
+    const dims =
+      node?.prim === 'shape_of' ? (node.attrs as { dims: number[] }).dims.slice() : new Array<number>(n).fill(-1);
+    return { dims, tensor: lax.cast(shape, 'int32') };
+  }
+  if (!Array.isArray(shape) || !shape.some((d) => d instanceof Tensor && d.isSymbolic)) {
+    return { dims: shapeArg(shape, arg), tensor: null };
+  }
+  const dims: number[] = [];
+  const parts: Tensor[] = [];
+  (shape as unknown[]).forEach((d, i) => {
+    if (d instanceof Tensor && d.isSymbolic) {
+      if (!isInt(d.dtype) || d.rank > 1 || d.shape.some((k) => k !== 1)) {
+        throw bad(`${arg}[${i}] is a symbolic ${d.dtype} tensor of shape ${fmtShape(d.shape)}, not a scalar integer`);
+      }
+      dims.push(-1);
+      parts.push(lax.reshape(lax.cast(d, 'int32'), [1]));
+      return;
+    }
+    const v = d instanceof Tensor ? scalarValue(d) : d;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (d instanceof Tensor && !isInt(d.dtype))) {
+      throw bad(
+        `${arg}[${i}] is ${d instanceof Tensor ? `a ${d.dtype} tensor of shape ${fmtShape(d.shape)}` : describe(d)}`
+      );
+    }
+    dims.push(v);
+    parts.push(hostTensor(Int32Array.of(v), [1], 'int32'));
+  });
+  return { dims, tensor: lax.concat(parts, 0) };
+}
+
+/**
+ * dropout's flag shape: null entries take x's dimension (same rank only, as
+ * TF), and it must broadcast to x. Dims of a symbolic x unknown until it runs
+ * stay -1 (the node takes them from x then).
+ */
+function noiseShape(noise: unknown, x: Tensor): RuntimeShape {
+  const xShape = x.shape;
+  if (noise == null) return { dims: xShape.slice(), tensor: null };
+  let given: unknown[];
+  if (noise instanceof Tensor && noise.isSymbolic) return runtimeShape(noise, 'noise_shape');
+  if (noise instanceof Tensor || isNdArray(noise)) given = shapeArg(noise, 'noise_shape');
+  else if (Array.isArray(noise)) given = noise as unknown[];
   else
     throw valueError(
       runningName(),
       `noise_shape must be a list of non-negative integers (or null entries); got ${describe(noise)}`
     );
-  const filledDims = dims.map((d, i) => {
-    if (d == null && dims.length === xShape.length) return xShape[i]!;
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw valueError(
-        runningName(),
-        `noise_shape must be a list of non-negative integers (null entries only at x's rank ${xShape.length}); got ${JSON.stringify(dims)}`
-      );
-    }
-    return d;
-  });
-  const lead = xShape.length - filledDims.length;
-  if (lead < 0 || !filledDims.every((d, i) => d === 1 || d === xShape[lead + i])) {
+  const sameRank = given.length === xShape.length;
+  if (!sameRank && given.some((d) => d == null)) {
     throw valueError(
       runningName(),
-      `noise_shape ${fmtShape(filledDims)} does not broadcast to x's shape ${fmtShape(xShape)}`
+      `noise_shape may hold null entries only at x's rank ${xShape.length}; got ${given.length} entries`
     );
   }
-  return filledDims;
+  // A null entry is x's dim: a number, or K.shape(x)[i] when a symbolic entry makes the shape a run-time one.
+  const runtime = given.some((d) => d instanceof Tensor && d.isSymbolic);
+  const entries = given.map((d, i) =>
+    d != null ? d : xShape[i]! >= 0 ? xShape[i]! : runtime ? lax.gather(lax.shapeOf(x), lax.scalar(i, 'int32'), 0) : -1
+  );
+  const shape = runtime
+    ? runtimeShape(entries, 'noise_shape')
+    : { dims: entries.map((d) => (d === -1 ? -1 : runtimeShape([d], 'noise_shape').dims[0]!)), tensor: null };
+  const lead = xShape.length - shape.dims.length;
+  const fits = shape.dims.every((d, i) => d < 0 || d === 1 || xShape[lead + i]! < 0 || d === xShape[lead + i]);
+  if (lead < 0 || !fits) {
+    throw valueError(
+      runningName(),
+      `noise_shape ${fmtShape(shape.dims)} does not broadcast to x's shape ${fmtShape(xShape)}`
+    );
+  }
+  return shape;
 }
 
 function numberArg(arg: string, v: unknown, dflt?: number): number {

@@ -2,9 +2,11 @@
 // and the in-place updates. An update validates everything first, then swaps
 // the value in one step, so a failed update changes nothing and recorded nodes
 // keep the values they read.
-import { readOut, valueTensor } from '../core/args.js';
+import { valueTensor } from '../core/args.js';
+import { readNow, readSparse, type SparseTensorValue } from './read.js';
 import { options, nameArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
+import { eagerly } from '../core/mode.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
@@ -15,7 +17,7 @@ import { Tensor, Variable } from '../core/tensor.js';
 import { adopt } from '../device/dispatcher.js';
 import { withoutRecording } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
-import type { SparseTensor } from '../core/sparse.js';
+import { SparseTensor } from '../core/sparse.js';
 import { isCoo, sparseFromCoo, type CooValue } from './sparse.js';
 import { describeValue as describe } from '../core/convert.js';
 
@@ -90,9 +92,10 @@ export function variable(
 }
 
 /**
- * The value of a variable (or any tensor) as a new row-major ndarray, as K.eval.
+ * The value of a variable (or any tensor) as a new row-major ndarray, as K.eval
+ * (a SparseTensor's as `{ indices, values, dense_shape }`).
  *
- * @param x  a variable, tensor or other tensor-like.
+ * @param x  a variable, tensor, SparseTensor or other tensor-like.
  * @returns a new ndarray.
  * @throws K.ValueError when `x` is symbolic.
  * @example
@@ -104,8 +107,10 @@ export function variable(
  * K.get_value(v); // 3
  * ```
  */
-export function get_value(x: TensorLike): Nd {
-  return keras(get_value, () => readOut(x, 'x'));
+export function get_value(x: TensorLike): Nd;
+export function get_value(x: SparseTensor): SparseTensorValue;
+export function get_value(x: TensorLike | SparseTensor): Nd | SparseTensorValue {
+  return keras(get_value, () => (x instanceof SparseTensor ? readSparse(x, 'x') : readNow(x, 'x')));
 }
 
 /**
@@ -123,7 +128,7 @@ export function get_value(x: TensorLike): Nd {
 export function batch_get_value(tensors: TensorLike[]): Nd[] {
   return keras(batch_get_value, () => {
     if (!Array.isArray(tensors)) throw typeError('batch_get_value', `tensors must be a list; got ${describe(tensors)}`);
-    return tensors.map((t, i) => readOut(t, `tensors[${i}]`));
+    return tensors.map((t, i) => readNow(t, `tensors[${i}]`));
   });
 }
 
@@ -409,7 +414,8 @@ function castTo(value: unknown, arg: string, dtype: DType): Tensor {
 /**
  * The new value computed from the variable's current one. Eagerly: computed
  * without recording (an update is not differentiable) and swapped in. With a
- * symbolic operand: recorded, and returned as an UpdateOp for K.function.
+ * symbolic operand, or while a graph is built: recorded, and returned as an
+ * UpdateOp for K.function.
  */
 function assign(
   x: Variable,
@@ -417,7 +423,8 @@ function assign(
   compute: (current: Tensor) => Tensor,
   exact: Tensor | null = null
 ): Variable | UpdateOp {
-  const symbolic = operands.some((t) => t.isSymbolic);
+  // While a graph is built, a concrete operand waits for K.function too (TF1's assign op).
+  const symbolic = !eagerly() || operands.some((t) => t.isSymbolic);
   const next = symbolic ? compute(x) : withoutRecording(() => compute(x));
   if (!fits(next.shape, x.shape) || next.dtype !== x.dtype) {
     throw valueError(

@@ -5,7 +5,7 @@ import { allocate, type DType } from '../core/dtype.js';
 import { broadcastAxes, isKnown, sameShape } from '../core/shape.js';
 import { type Tensor, hostTensor } from '../core/tensor.js';
 import { apply } from './apply.js';
-import type { ConvGeometry, PoolWindow } from '../core/primitives.js';
+import type { ConvGeometry, PoolWindow, RandomDraw } from '../core/primitives.js';
 
 const E = {};
 export const neg = (x: Tensor) => apply('neg', [x], E);
@@ -149,6 +149,12 @@ export const avgPool = (x: Tensor, a: PoolWindow) => apply('avg_pool', [x], a);
 /** The transpose of avg_pool: g of the pooled shape back to avg_pool's input shape `shape`. */
 export const avgPoolGrad = (g: Tensor, a: PoolWindow, shape: number[], like?: Tensor) =>
   apply('avg_pool_grad', [g], like !== undefined && !isKnown(shape) ? { ...a, shape, like } : { ...a, shape });
+
+// Random draws and the run-time shape (src/prims/random.ts).
+/** A random draw; `shape` (a 1-D integer tensor) gives its dims when some are known only at run time. */
+export const random = (draw: RandomDraw, shape: Tensor | null) => apply('random', shape === null ? [] : [shape], draw);
+/** x's dims as a 1-D int32 tensor, read when the graph runs (unknown dims included). */
+export const shapeOf = (x: Tensor) => apply('shape_of', [x], { dims: x.shape.slice() });
 
 /** tf.clip_by_value: minimum, then maximum, so a tie passes the gradient to x (null: no bound). */
 export function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {

@@ -43,13 +43,16 @@ export interface OpSpec<P extends Prim> {
   /**
    * For attributes with unknown (-1) dims (a graph built on placeholders): the
    * attributes K.function runs with, from the inputs' run-time metas and the
-   * run-time shape of the `like` tensor (null without one); null when nothing
-   * is unknown. Only primitives whose attributes can hold unknown dims have it.
+   * run-time shape of the `like` tensor (null without one), and the run-time
+   * values of integer inputs (`values(i)`: a shape given as a tensor); null
+   * when nothing is unknown. Only primitives whose attributes can hold unknown
+   * dims have it.
    */
   readonly resolve?: (
     attrs: PrimAttrs[P],
     inputs: Inputs<P, Meta>,
-    like: readonly number[] | null
+    like: readonly number[] | null,
+    values: (index: number) => readonly number[]
   ) => Resolved<P> | null;
 }
 
@@ -102,7 +105,8 @@ export interface AnySpec {
   readonly resolve?: (
     attrs: unknown,
     inputs: readonly Meta[],
-    like: readonly number[] | null
+    like: readonly number[] | null,
+    values: (index: number) => readonly number[]
   ) => {
     readonly attrs: unknown;
     readonly name: string;

@@ -11,6 +11,7 @@ import { scanPrims } from './scan.js';
 import { printPrims } from './print.js';
 import { convPrims } from './conv.js';
 import { poolPrims } from './pool.js';
+import { randomPrims } from './random.js';
 import { registerTable } from './apply.js';
 import type { AnySpec, PrimTable } from './spec.js';
 import type { Prim } from '../core/primitives.js';
@@ -28,6 +29,7 @@ export const PRIMS: PrimTable = {
   ...convPrims,
   ...poolPrims,
   ...activationPrims,
+  ...randomPrims,
 };
 
 /**

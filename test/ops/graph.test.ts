@@ -210,7 +210,13 @@ describe('function', () => {
   it('checks its arguments when built, naming function', () => {
     const x = K.placeholder([2]);
     const v = K.variable([1, 2]);
-    expectError(() => K.function([K.constant([1, 2])], [x]), K.TypeError, 'function', 'inputs', 'placeholders');
+    expectError(
+      () => K.function([K.constant([1, 2])] as never, [x]),
+      K.TypeError,
+      'function',
+      'inputs',
+      'placeholders'
+    );
     expectError(() => K.function(K.constant([1, 2]) as never, [x]), K.TypeError, 'function', 'inputs', 'placeholder');
     // A gradient that does not exist (null) is not an output.
     const [none] = K.gradients(K.sum(x), [K.placeholder([2])]);

@@ -95,28 +95,28 @@ describe('learning_phase_scope', () => {
   });
 
   it('sets the phase inside the callback, returns its result and restores the previous phase', () => {
-    expect(K.learning_phase()).toBe(0);
-    const r = K.learning_phase_scope(1, () => K.learning_phase() * 10 + 7);
+    expect(K.learning_phase() as number).toBe(0);
+    const r = K.learning_phase_scope(1, () => (K.learning_phase() as number) * 10 + 7);
     expect(r).toBe(17);
-    expect(K.learning_phase()).toBe(0);
+    expect(K.learning_phase() as number).toBe(0);
     K.set_learning_phase(1);
-    expect(K.learning_phase_scope(0, () => K.learning_phase())).toBe(0);
-    expect(K.learning_phase()).toBe(1);
-    expect(K.learning_phase_scope(true, () => K.learning_phase())).toBe(1);
+    expect(K.learning_phase_scope(0, () => K.learning_phase() as number)).toBe(0);
+    expect(K.learning_phase() as number).toBe(1);
+    expect(K.learning_phase_scope(true, () => K.learning_phase() as number)).toBe(1);
   });
 
   it('nests: each scope restores the phase it found', () => {
     const seen: number[] = [];
     K.learning_phase_scope(1, () => {
-      seen.push(K.learning_phase());
+      seen.push(K.learning_phase() as number);
       K.learning_phase_scope(0, () => {
-        seen.push(K.learning_phase());
-        K.learning_phase_scope(1, () => seen.push(K.learning_phase()));
-        seen.push(K.learning_phase());
+        seen.push(K.learning_phase() as number);
+        K.learning_phase_scope(1, () => seen.push(K.learning_phase() as number));
+        seen.push(K.learning_phase() as number);
       });
-      seen.push(K.learning_phase());
+      seen.push(K.learning_phase() as number);
     });
-    seen.push(K.learning_phase());
+    seen.push(K.learning_phase() as number);
     expect(seen).toEqual([1, 0, 1, 0, 1, 0]);
   });
 
@@ -165,6 +165,52 @@ describe('learning_phase_scope', () => {
 });
 
 describe('learning_phase', () => {
+  it("while a graph is built and no phase is set, is a graph input: Keras 2's K.function([x, K.learning_phase()], ...)", () => {
+    const x = K.placeholder([null, 4]);
+    const f = K.graph_mode(() => {
+      const phase = K.learning_phase();
+      expect(phase).toBeInstanceOf(K.Placeholder);
+      expect([(phase as K.Tensor).shape, (phase as K.Tensor).dtype]).toEqual([[], 'bool']);
+      expect(K.learning_phase()).toBe(phase);
+      const y = K.in_train_phase(() => K.dropout(x, 0.5), x);
+      const z = K.in_test_phase(K.multiply(x, 10), x);
+      return K.function([x, phase as K.Placeholder], [y, z]);
+    });
+    const ones = K.ones([20, 4]);
+    const [testY, testZ] = f([ones, 0]);
+    expect(Array.from(testY!.data as Float32Array).every((v) => v === 1)).toBe(true);
+    expect(Array.from(testZ!.data as Float32Array).every((v) => v === 10)).toBe(true);
+    const [trainY, trainZ] = f([ones, 1]);
+    const values = new Set(trainY!.data as Float32Array);
+    expect([...values].sort()).toEqual([0, 2]);
+    expect(Array.from(trainZ!.data as Float32Array).every((v) => v === 1)).toBe(true);
+    // true and false feed it too; unfed (a function without it) it is false, as TF's placeholder_with_default.
+    expect(new Set(f([ones, true])[0]!.data as Float32Array).has(0)).toBe(true);
+    const g = K.graph_mode(() => K.function([x], [K.in_train_phase(K.zeros([20, 4]), x)]));
+    expect(Array.from(g([ones])[0]!.data as Float32Array).every((v) => v === 1)).toBe(true);
+  });
+
+  it('while a graph is built, a phase set by set_learning_phase or learning_phase_scope is that number', () => {
+    K.graph_mode(() => {
+      expect(K.learning_phase_scope(1, () => K.learning_phase())).toBe(1);
+      K.set_learning_phase(0);
+      expect(K.learning_phase()).toBe(0);
+    });
+    K.clear_session();
+    expect(K.graph_mode(() => K.learning_phase())).toBeInstanceOf(K.Placeholder);
+  });
+
+  it('executing eagerly, K.function([x, K.learning_phase()]) is a TypeError saying where the phase is an input', () => {
+    const x = K.placeholder([2]);
+    expectError(
+      () => K.function([x, K.learning_phase() as never], [x]),
+      K.TypeError,
+      'function',
+      'inputs[1] is number 0',
+      'graph_mode'
+    );
+  });
+
   it('is 0 (test) until set, and again after clear_session', () => {
     expect(initialPhase).toBe(0);
     expect(K.learning_phase()).toBe(0);

@@ -83,6 +83,32 @@ function expectNormalMoments(v: readonly number[], mean: number, stddev: number)
 
 const different = (a: readonly number[], b: readonly number[]) => a.some((x, i) => x !== b[i]);
 
+/**
+ * A random op in a K.function graph (issue 14): unseeded, every call draws
+ * anew; seeded, the node continues its own sequence (its eager value was the
+ * first draw), so its values are those of one long draw from that seed, cut
+ * in turn. `make(seed)` builds the op with 4 values.
+ */
+function drawsInGraph(make: (seed: number | null) => K.Tensor): void {
+  const x = K.placeholder([4]);
+  const zero = [[0, 0, 0, 0]];
+  const f = K.function([x], [K.add(x, K.reshape(K.cast(make(null), 'float32'), [4]))]);
+  const a = Array.from(f(zero)[0]!.data as ArrayLike<number>);
+  const b = Array.from(f(zero)[0]!.data as ArrayLike<number>);
+  expect(different(a, b), 'unseeded: a new draw at each call').toBe(true);
+  const seeded = make(11);
+  const g = K.function([x], [K.add(x, K.reshape(K.cast(seeded, 'float32'), [4]))]);
+  const calls = [
+    vals(K.cast(seeded, 'float32')),
+    Array.from(g(zero)[0]!.data as ArrayLike<number>),
+    Array.from(g(zero)[0]!.data as ArrayLike<number>),
+  ];
+  const again = K.function([x], [K.add(x, K.reshape(K.cast(make(11), 'float32'), [4]))]);
+  expect(Array.from(again(zero)[0]!.data as ArrayLike<number>), 'the same seed, the same sequence').toEqual(calls[1]);
+  expect(different(calls[1]!, calls[2]!), 'seeded: the next draws at each call').toBe(true);
+  return void calls;
+}
+
 describe('Generator (src/core/random.ts)', () => {
   it('is xoshiro128**: the reference outputs from state (1, 2, 3, 4)', () => {
     const g = new Generator([1, 2, 3, 4]);
@@ -152,6 +178,45 @@ describe('Generator (src/core/random.ts)', () => {
 });
 
 describe('random_normal', () => {
+  it('draws anew at every K.function call (issue 14: K.add(x, K.random_normal([2, 2])) gave one draw)', () => {
+    const x = K.placeholder([2, 2]);
+    const f = K.function([x], [K.add(x, K.random_normal([2, 2]))]);
+    const v = [
+      [1, 2],
+      [3, 4],
+    ];
+    expect(
+      different(Array.from(f([v])[0]!.data as ArrayLike<number>), Array.from(f([v])[0]!.data as ArrayLike<number>))
+    ).toBe(true);
+    drawsInGraph((seed) => K.random_normal([2, 2], { seed }));
+  });
+
+  it("a seeded node run by K.function continues the seed's sequence: one long draw, cut in turn", () => {
+    const x = K.placeholder([3], null, 'float64');
+    const r = K.random_normal([3], 0, 1, 'float64', 5);
+    const f = K.function([x], [K.add(x, r)]);
+    const zero = [[0, 0, 0]];
+    const seen = [...vals(r), ...(f(zero)[0]!.data as Float64Array), ...(f(zero)[0]!.data as Float64Array)];
+    expect(seen).toEqual(vals(K.random_normal([9], 0, 1, 'float64', 5)));
+  });
+
+  it('takes a shape with run-time dims in a graph: K.shape(z)[0], and K.shape(z) itself', () => {
+    const z = K.placeholder([null, 3]);
+    const eps = K.random_normal([K.gather(K.shape(z), 0), 2], 0, 1, null, 3);
+    expect(K.int_shape(eps)).toEqual([null, 2]);
+    const whole = K.random_normal(K.shape(z), 0, 1, null, 3);
+    expect(K.int_shape(whole)).toEqual([null, 3]);
+    const f = K.function([z], [eps, whole]);
+    const [a, b] = f([K.zeros([5, 3])]);
+    expect([a!.shape, b!.shape]).toEqual([
+      [5, 2],
+      [5, 3],
+    ]);
+    expect(f([K.zeros([2, 3])])[0]!.shape).toEqual([2, 2]);
+    // The values are the seed's normals (the first run of each node is its first draw).
+    expect(Array.from(a!.data as ArrayLike<number>)).toEqual(vals(K.random_normal([10], 0, 1, null, 3)));
+  });
+
   it("takes a shape holding a tensor's run-time dim, as a VAE's sampling writes it (issue 14)", () => {
     const zMean = K.ones([4, 2]);
     const eps = K.random_normal([K.gather(K.shape(zMean), 0), 2], 0, 1, 'float32', 7);
@@ -214,9 +279,10 @@ describe('random_normal', () => {
     expect(K.random_normal(K.shape(K.zeros([2, 5]))).shape).toEqual([2, 5]);
   });
 
-  it('is a constant leaf (no node), usable by ops on the current device', () => {
+  it('is a random node with no inputs, usable by ops on the current device', () => {
     const r = K.random_normal([12], 0, 1, null, 7);
-    expect(r.node).toBeNull();
+    expect(r.node?.prim).toBe('random');
+    expect(r.node?.inputs).toEqual([]);
     expectClose(
       K.add(r, r),
       vals(K.random_normal([12], 0, 1, null, 7)).map((x) => 2 * x),
@@ -238,7 +304,16 @@ describe('random_normal', () => {
     expectError(() => K.random_normal([1.5]), K.ValueError, 'random_normal', 'shape');
     expectError(() => K.random_normal('2' as unknown as number), K.ValueError, 'random_normal', 'shape');
     expectError(() => K.random_normal(K.constant([2, 3])), K.ValueError, 'random_normal', 'shape', 'float32');
-    expectError(() => K.random_normal(symbolic([2], 'int32')), K.ValueError, 'random_normal', 'shape', 'symbolic');
+    expectError(() => K.random_normal(symbolic([-1], 'int32')), K.ValueError, 'random_normal', 'shape', 'symbolic');
+    expectError(() => K.random_normal(symbolic([2], 'float32')), K.ValueError, 'random_normal', 'shape', 'float32');
+    expectError(
+      () => K.random_normal([symbolic([2], 'int32'), 3]),
+      K.ValueError,
+      'random_normal',
+      'shape[0]',
+      'not a scalar integer'
+    );
+    expectError(() => K.random_normal([symbolic([], 'int32'), -3]), K.ValueError, 'random_normal', 'shape[1]', '-3');
     expectError(() => K.random_normal([2], 0, 1, 'int32'), K.TypeError, 'random_normal', 'dtype', 'int32');
     expectError(() => K.random_normal([2], 0, 1, 'float16' as K.DType), K.TypeError, 'random_normal', 'dtype');
     expectError(() => K.random_normal([2], 0, -1), K.ValueError, 'random_normal', 'stddev', '-1');
@@ -251,6 +326,11 @@ describe('random_normal', () => {
 });
 
 describe('random_uniform', () => {
+  it('draws anew at every K.function call; a seeded node continues its sequence', () => {
+    drawsInGraph((seed) => K.random_uniform([4], { seed }));
+    drawsInGraph((seed) => K.random_uniform([4], { minval: 0, maxval: 1000, dtype: 'int32', seed }));
+  });
+
   it('doctest: random_uniform(shape=(2,3), minval=0.0, maxval=1.0) is a float32 (2, 3) tensor', () => {
     const t = K.random_uniform([2, 3], 0.0, 1.0);
     expect(t.shape).toEqual([2, 3]);
@@ -329,6 +409,10 @@ describe('random_uniform', () => {
 });
 
 describe('truncated_normal', () => {
+  it('draws anew at every K.function call; a seeded node continues its sequence', () => {
+    drawsInGraph((seed) => K.truncated_normal([4], { seed }));
+  });
+
   it('keeps every value within 2 stddev of the mean', () => {
     const v = vals(K.truncated_normal([N], 1, 3, 'float64', 31));
     expect(v.every((x) => Math.abs(x - 1) <= 6)).toBe(true);
@@ -375,6 +459,19 @@ describe('truncated_normal', () => {
 });
 
 describe('random_bernoulli', () => {
+  it('draws anew at every K.function call; a seeded node continues its sequence', () => {
+    // 4 flags collide with chance 1/16: draw 64 and compare their sums of powers.
+    drawsInGraph((seed) =>
+      K.reshape(
+        K.dot(
+          K.reshape(K.random_bernoulli([4, 16], 0.5, null, seed), [4, 16]),
+          K.constant(Array.from({ length: 16 }, (_, i) => [2 ** i]))
+        ),
+        [4]
+      )
+    );
+  });
+
   it('is 1 with frequency p (1e5 draws), and 0 elsewhere', () => {
     const v = vals(K.random_bernoulli([N], 0.3, null, 41));
     expect(v.every((x) => x === 0 || x === 1)).toBe(true);
@@ -587,6 +684,42 @@ describe('random_uniform_variable', () => {
 });
 
 describe('dropout', () => {
+  it('on a symbolic x (issue 14): new flags at every K.function call, the gradient through the same flags', () => {
+    const x = K.placeholder([null, 8]);
+    const y = K.dropout(x, 0.5);
+    expect(K.int_shape(y)).toEqual([null, 8]);
+    const [g] = K.gradients(K.sum(K.multiply(y, 3)), [x]);
+    const f = K.function([x], [y, g!]);
+    const ones = K.ones([6, 8]);
+    const [y1, g1] = f([ones]);
+    const [y2] = f([ones]);
+    expect(y1!.shape).toEqual([6, 8]);
+    expect(different(Array.from(y1!.data as ArrayLike<number>), Array.from(y2!.data as ArrayLike<number>))).toBe(true);
+    // Kept entries are 2 (scaled by 1 / (1 - 0.5)) and their gradient 3 * 2; dropped ones 0 and 0.
+    Array.from(y1!.data as ArrayLike<number>).forEach((v, i) => {
+      expect([0, 2]).toContain(v);
+      expect((g1!.data as Float32Array)[i]).toBe(v * 3);
+    });
+  });
+
+  it("on a symbolic x: noise_shape with null entries and run-time dims (Keras's K.shape(x)[0])", () => {
+    const x = K.placeholder([null, 5]);
+    const rows = K.dropout(x, 0.5, { noise_shape: [K.gather(K.shape(x), 0), 1], seed: 2 });
+    const cols = K.dropout(x, 0.5, { noise_shape: [1, null], seed: 2 });
+    const whole = K.dropout(x, 0.5, { noise_shape: [null, 1], seed: 2 });
+    const f = K.function([x], [rows, cols, whole]);
+    const [r, c, w] = f([K.ones([30, 5])]).map((a) => K.constant(a).toArray() as number[][]);
+    for (const row of [...r!, ...w!]) expect(new Set(row).size).toBe(1);
+    for (let j = 0; j < 5; j++) expect(new Set(c!.map((row) => row[j])).size).toBe(1);
+    // Both drew by rows from seed 2: the same flags.
+    expect(r).toEqual(w);
+  });
+
+  it('level 0 on a symbolic x is x itself', () => {
+    const x = K.placeholder([null, 2]);
+    expect(K.dropout(x, 0)).toBe(x);
+  });
+
   const grid = (rows: number, cols: number, f: (i: number, j: number) => number) =>
     Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
 
@@ -672,7 +805,7 @@ describe('dropout', () => {
     );
   });
 
-  it('rejects level outside [0, 1), integer x, bad noise shapes and symbolic x', () => {
+  it('rejects level outside [0, 1), integer x and bad noise shapes', () => {
     const x = K.ones([2, 3]);
     expectError(() => K.dropout(x, 1), K.ValueError, 'dropout', 'level', '1');
     expectError(() => K.dropout(x, -0.1), K.ValueError, 'dropout', 'level');
@@ -686,6 +819,6 @@ describe('dropout', () => {
     expectError(() => K.dropout(x, 0.5, 3 as unknown as number[]), K.ValueError, 'dropout', 'noise_shape');
     expectError(() => K.dropout(x, 0.5, null, 0.5), K.TypeError, 'dropout', 'seed');
     expectError(() => K.dropout(x, 0.5, { rate: 0.5 } as never), K.TypeError, 'dropout', 'unknown option', 'rate');
-    expectError(() => K.dropout(symbolic([-1, 3]), 0.5), K.ValueError, 'dropout', 'symbolic');
+    expectError(() => K.dropout(symbolic([-1, 3]), 0.5, [2, 2]), K.ValueError, 'dropout', 'noise_shape', '(None, 3)');
   });
 });

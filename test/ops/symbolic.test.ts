@@ -6,8 +6,8 @@
 // (axis 0 of the inputs marked `batch`) is null, then fed with two batch sizes;
 // and placeholders with every dimension known.
 // Random ops (random_*, dropout) are excepted: they draw on the host when
-// called, so a graph would freeze one draw (dropout on a placeholder is a
-// ValueError, checked below); they take shapes, not tensors, except dropout.
+// called and again at every K.function call (checked below and in random.test.ts);
+// they take shapes, not tensors, except dropout.
 import ndarray, { type NdArray } from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
@@ -684,13 +684,15 @@ describe('symbolic queries and values', () => {
     expect([K.int_shape(y), K.ndim(y), K.dtype(y)]).toEqual([[null, 1], 2, 'float64']);
   });
 
-  it('shape and count_params need known dimensions: a ValueError naming the function', () => {
+  it('count_params needs known dimensions; shape of unknown ones is read when the graph runs', () => {
     const x = K.placeholder([null, 3]);
-    expectError(() => K.shape(x), K.ValueError, 'shape', '(None, 3)');
     expectError(() => K.count_params(x), K.ValueError, 'count_params', '(None, 3)');
     const known = K.placeholder([2, 3]);
     expect(K.count_params(known)).toBe(6);
     expect(K.shape(known).toArray()).toEqual([2, 3]);
+    const s = K.shape(x);
+    expect([s.isSymbolic, s.shape, s.dtype]).toEqual([true, [2], 'int32']);
+    expect(K.function([x], [s])([K.ones([5, 3])])[0]!.data).toEqual(Int32Array.of(5, 3));
   });
 
   it('a symbolic tensor has no value to read or to assign: a ValueError naming the function', () => {
@@ -706,8 +708,14 @@ describe('symbolic queries and values', () => {
     expect(K.eval(v).data).toEqual(new Float32Array([1, 2]));
   });
 
-  it('dropout on a placeholder is a ValueError: a graph would freeze one random draw', () => {
-    expectError(() => K.dropout(K.placeholder([null, 3]), 0.5), K.ValueError, 'dropout', 'symbolic');
+  it('dropout on a placeholder draws new flags at every K.function call', () => {
+    const x = K.placeholder([null, 3]);
+    const f = K.function([x], [K.dropout(x, 0.5)]);
+    const ones = K.ones([40, 3]);
+    const [a] = f([ones]);
+    const [b] = f([ones]);
+    expect(a!.shape).toEqual([40, 3]);
+    expect(Array.from(a!.data as Float32Array)).not.toEqual(Array.from(b!.data as Float32Array));
   });
 });
 
