@@ -34,7 +34,7 @@ export function executing_eagerly(): boolean {
  * ```ts
  * K.disable_eager_execution();
  * const it = K.variable(0, 'int64');
- * const op = K.update_add(it, 1) as K.UpdateOp; // nothing changes yet
+ * const op = K.update_add(it, 1); // an UpdateOp: nothing changes yet
  * const f = K.function([], [], [op]);
  * f([]); f([]);
  * K.eval(it); // 2
@@ -70,7 +70,7 @@ export function enable_eager_execution(): void {
  * @example
  * ```ts
  * const v = K.variable(1);
- * const op = K.graph_mode(() => K.update_add(v, 2)) as K.UpdateOp; // nothing changes yet
+ * const op = K.graph_mode(() => K.update_add(v, 2)); // an UpdateOp: nothing changes yet
  * K.eval(v); // 1
  * K.function([], [], [op])([]);
  * K.eval(v); // 3
@@ -103,7 +103,7 @@ export function graph_mode<T>(body: () => T): T {
  * @example
  * ```ts
  * const v = K.variable(0);
- * const step = K.symbolic(() => [K.update_add(v, 1) as K.UpdateOp]);
+ * const step = K.symbolic(() => [K.update_add(v, 1)]);
  * const f = K.function([], [], step());
  * f([]);
  * K.eval(v); // 1

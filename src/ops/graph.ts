@@ -163,7 +163,9 @@ interface Pending {
  * @param inputs  a list of placeholders (dense or sparse), or one placeholder (a list of one).
  * @param outputs  a tensor or list of tensors computed from `inputs` (and variables).
  * @param updates  `[variable, new value]` pairs, or the UpdateOps that K.update* return
- *   for symbolic operands; null or omitted: none.
+ *   for symbolic operands or while a graph is built; null or omitted: none. (The type admits a
+ *   Variable, which eager K.update* calls return, so that graph-building code type-checks as
+ *   written; a Variable here is refused when the function is built.)
  * @param name  a name for error messages (default `'function'`).
  * @returns `f(values)`: `values` holds one value per input (a tensor-like, or a COO
  *   object for a sparse placeholder); it returns a list of ndarrays, one per output.
@@ -183,7 +185,7 @@ interface Pending {
 export function kfunction(
   inputs: Placeholder | SparseTensor | (Placeholder | SparseTensor)[],
   outputs: Tensor | Tensor[],
-  updates?: (Update | UpdateOp)[] | null,
+  updates?: (Update | UpdateOp | Variable)[] | null,
   name?: string | null
 ): (values: unknown[]) => NdArray[] {
   return keras(kfunction, () => {

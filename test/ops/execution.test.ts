@@ -25,11 +25,11 @@ describe('disable_eager_execution', () => {
   it("defers Keras 2's `K.update_add(iterations, 1)` to each K.function call, reading iterations before the update", () => {
     K.disable_eager_execution();
     const iterations = K.variable(0, 'int64', 'iterations');
-    const op = K.update_add(iterations, 1) as unknown;
+    const op = K.update_add(iterations, 1);
     expect(op).toBeInstanceOf(K.UpdateOp);
     expect(num(K.eval(iterations))).toEqual([0]);
     const t = K.add(K.cast(iterations, 'float64'), 1);
-    const f = K.function([], [t], [op as K.UpdateOp]);
+    const f = K.function([], [t], [op]);
     expect(num(f([])[0]!)).toEqual([1]);
     expect(num(f([])[0]!)).toEqual([2]);
     expect(num(K.eval(iterations))).toEqual([2]);
@@ -73,7 +73,7 @@ describe('enable_eager_execution', () => {
 describe('graph_mode', () => {
   it('records updates inside the scope only, and restores the mode even when the body throws', () => {
     const v = K.variable(1);
-    const op = K.graph_mode(() => K.update_add(v, 2)) as unknown as K.UpdateOp;
+    const op = K.graph_mode(() => K.update_add(v, 2));
     expect(op).toBeInstanceOf(K.UpdateOp);
     expect(num(K.eval(v))).toEqual([1]);
     K.function([], [], [op])([]);
@@ -98,7 +98,7 @@ describe('graph_mode', () => {
 describe('symbolic', () => {
   it("wraps a function so that it builds a graph at each call (Keras 2.3.1's decorator)", () => {
     const v = K.variable(0);
-    const getUpdates = K.symbolic((by: number) => [K.update_add(v, by) as unknown as K.UpdateOp]);
+    const getUpdates = K.symbolic((by: number) => [K.update_add(v, by)]);
     const f = K.function([], [], getUpdates(3));
     expect(num(K.eval(v))).toEqual([0]);
     f([]);

@@ -6,6 +6,27 @@ import { expectError } from '../helpers.js';
 import { symbolic, valueOf, STORAGE, expectFreshNd } from './state_helpers.js';
 
 describe('eval', () => {
+  it("a SparseTensor's value is TF's SparseTensorValue: indices, values and dense_shape as ndarrays (issue 14)", () => {
+    const sp = K.ctc_label_dense_to_sparse(
+      K.constant(
+        [
+          [1, 2, 0],
+          [3, 0, 0],
+        ],
+        'int32'
+      ),
+      K.constant([2, 1], 'int32')
+    );
+    const v = K.eval(sp);
+    expect(v.indices.shape).toEqual([3, 2]);
+    expect(Array.from(v.indices.data as ArrayLike<number>)).toEqual([0, 0, 0, 1, 1, 0]);
+    expect(Array.from(v.values.data as ArrayLike<number>)).toEqual([1, 2, 3]);
+    expect(Array.from(v.dense_shape.data as ArrayLike<number>)).toEqual([2, 3]);
+    const coo = K.variable({ row: [0, 1], col: [1, 0], data: [3, 4], shape: [2, 2] });
+    expect(Array.from(K.get_value(coo).values.data as ArrayLike<number>)).toEqual([3, 4]);
+    expectError(() => K.eval(K.placeholder([null, 3], null, null, true)), K.ValueError, 'eval', 'sparse', '(None, 3)');
+  });
+
   it('doctest: the value of a float32 variable', () => {
     const kvar = K.variable(ndarray(new Int32Array([1, 2, 3, 4]), [2, 2]), 'float32');
     const v = K.eval(kvar);
