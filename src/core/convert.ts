@@ -33,6 +33,7 @@ export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tens
     return fromValues(fn, arg, [Number(x)], [], d);
   }
   if (Array.isArray(x)) {
+    if (holdsTensor(x)) return packed(fn, arg, x, dtype);
     const shape = nestedShape(fn, arg, x);
     const flat: number[] = [];
     let allBool = true;
@@ -62,6 +63,67 @@ export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tens
     fn,
     `${arg} must be a tensor, a number, a boolean, a nested array, an ndarray or a typed array; got ${describe(x)}`
   );
+}
+
+// Stacking lives above core (it records concat and reshape nodes); lax registers it when loaded.
+let stack: ((parts: readonly Tensor[]) => Tensor) | null = null;
+
+/** Register how a list of same-shape tensors is stacked along a new first axis. */
+export function registerStacking(f: (parts: readonly Tensor[]) => Tensor): void {
+  stack = f;
+}
+
+function holdsTensor(x: unknown[]): boolean {
+  return x.some((e) => e instanceof Tensor || (Array.isArray(e) && holdsTensor(e)));
+}
+
+/** The first tensor of a nested list, depth first (TF takes the packed dtype from it). */
+function firstTensor(x: unknown[]): Tensor | null {
+  for (const e of x) {
+    const t = e instanceof Tensor ? e : Array.isArray(e) ? firstTensor(e) : null;
+    if (t !== null) return t;
+  }
+  return null;
+}
+
+/**
+ * A nested list holding tensors, stacked as TF's conversion packs it (tf.stack
+ * at each level): every tensor must have the dtype of the first one (plain
+ * numbers take it), and the entries of each list one shape. Gradients flow to
+ * the tensors; symbolic ones give a symbolic result.
+ */
+function packed(fn: string, arg: string, x: unknown[], dtype?: DType): Tensor {
+  const d = firstTensor(x)!.dtype;
+  if (dtype !== undefined && dtype !== d) {
+    throw typeError(fn, `${arg}: a list holding ${d} tensors cannot be converted to ${dtype}; cast them first`);
+  }
+  if (stack === null) throw new Error('ktape: stacking is not loaded (import ktape from its index)');
+  const pack = (list: unknown[], at: string): Tensor => {
+    if (list.length === 0) throw valueError(fn, `${arg}${at}: an empty list cannot be stacked with tensors`);
+    const parts = list.map((e, i) => {
+      if (e instanceof Tensor) {
+        if (e.dtype !== d) {
+          throw typeError(
+            fn,
+            `${arg}${at}[${i}] is a ${e.dtype} tensor; the list's tensors are ${d} (cast them first)`
+          );
+        }
+        return e;
+      }
+      return Array.isArray(e) ? pack(e, `${at}[${i}]`) : toTensor(fn, e, `${arg}${at}[${i}]`, d);
+    });
+    const shape = parts[0]!.shape;
+    parts.forEach((t, i) => {
+      if (t.shape.length !== shape.length || t.shape.some((k, j) => k !== shape[j])) {
+        throw valueError(
+          fn,
+          `${arg}${at}: cannot stack entries of shapes ${fmtShape(shape)} and ${fmtShape(t.shape)} (entry ${i})`
+        );
+      }
+    });
+    return stack!(parts);
+  };
+  return pack(x, '');
 }
 
 /** Convert `y` to go with tensor `x`: plain values take x's dtype, as in TensorFlow. */

@@ -4,6 +4,7 @@ import { fmtShape, valueError } from '../core/context.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { broadcastAxes, isKnown, sameShape } from '../core/shape.js';
 import { type Tensor, hostTensor } from '../core/tensor.js';
+import { registerStacking } from '../core/convert.js';
 import { apply } from './apply.js';
 import type { ConvGeometry, PoolWindow, RandomDraw } from '../core/primitives.js';
 
@@ -170,3 +171,11 @@ export function aranged(n: number, axis: number, rank: number, dtype: DType): Te
   shape[axis] = n;
   return hostTensor(data, shape, dtype);
 }
+
+// Nested lists holding tensors convert by stacking (src/core/convert.ts), as TF's conversion packs them.
+registerStacking((parts) =>
+  concat(
+    parts.map((t) => reshape(t, [1, ...t.shape])),
+    0
+  )
+);

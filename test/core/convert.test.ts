@@ -174,7 +174,7 @@ describe('toTensor', () => {
       new BigInt64Array(1),
       new Uint8ClampedArray(1),
       new DataView(new ArrayBuffer(4)),
-      [K.constant(1)],
+      [K.constant(1), 'a'],
     ];
     for (const b of bad) expectError(() => toTensor('myfn', b, 'value'), K.TypeError, 'myfn', 'value');
     expectError(() => K.add('a' as unknown as number, 1), K.TypeError, 'add');
@@ -225,5 +225,33 @@ describe('toPair', () => {
   it('non-integer numbers mixed with integer tensors are a TypeError', () => {
     expectError(() => K.add(K.constant([1], 'int32'), 1.5), K.TypeError, 'add', '1.5', 'int32');
     expectError(() => K.multiply([0.5], K.constant([1], 'uint8')), K.TypeError, 'multiply', '0.5', 'uint8');
+  });
+});
+
+describe('nested lists holding tensors (TF packs them with tf.stack; issue 14)', () => {
+  it('K.prod, K.sum, K.max of a list of scalar tensors stack it first; plain numbers take the tensors dtype', () => {
+    const a = K.constant(2);
+    const b = K.constant(3);
+    expect(K.eval(K.prod([a, b] as never)).get()).toBe(6);
+    expect(K.eval(K.sum([a, 4, b] as never)).get()).toBe(9);
+    const rows = K.max([K.constant([1, 5]), [3, 4]] as never, 0);
+    expect(Array.from(K.eval(rows).data as Float32Array)).toEqual([3, 5]);
+    expect(K.dtype(K.sum([K.constant(1, 'float64'), 2] as never))).toBe('float64');
+  });
+
+  it('gradients flow to the stacked tensors, and symbolic ones give a symbolic result', () => {
+    const v = K.variable(3, 'float64');
+    const [g] = K.gradients(K.prod([v, K.square(v)] as never), [v]);
+    expect(K.eval(g!).get()).toBe(27); // d(v^3)/dv = 3 v^2
+    const x = K.placeholder([2]);
+    const s = K.sum([K.sum(x), K.max(x)] as never);
+    expect(s.isSymbolic).toBe(true);
+    expect(K.function([x], [s])([[1, 4]])[0]!.get()).toBe(9);
+  });
+
+  it('refuses mixed dtypes, a conflicting dtype and entries of different shapes, naming the function', () => {
+    expectError(() => K.sum([K.constant(1), K.constant(2, 'float64')] as never), K.TypeError, 'sum', 'float64');
+    expectError(() => K.constant([K.constant(1)] as never, 'int32'), K.TypeError, 'constant', 'int32');
+    expectError(() => K.sum([K.constant([1, 2]), K.constant(3)] as never), K.ValueError, 'sum', '(2,)', '()');
   });
 });
