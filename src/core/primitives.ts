@@ -60,8 +60,13 @@ export interface Reduction {
 }
 
 export interface ShapeAttrs {
-  /** `like`, when the shape has unknown (-1) dims: the tensor whose run-time dims fill them, by position. */
-  reshape: { shape: number[]; like?: Tensor };
+  /**
+   * Unknown (-1) dims of `shape` are filled at run time: from `like`'s dims by
+   * position, or, with `from`, output axis i is the product of the input's own
+   * axes `from[i]` (an empty list is 1: merging and inserting axes); one
+   * unknown dim left follows from the number of values.
+   */
+  reshape: { shape: number[]; like?: Tensor; from?: readonly (readonly number[] | null)[] };
   transpose: { perm: number[] };
   broadcast_to: { shape: number[]; like?: Tensor };
   /** `like`, when `size` has unknown (-1) entries: the tensor whose run-time dims they are, by position. */

@@ -8,7 +8,7 @@ import { options, scalarValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
-import { isKnown, normAxis, sizeOf, UNKNOWN } from '../core/shape.js';
+import { normAxis, UNKNOWN } from '../core/shape.js';
 import { Tensor, hostTensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
@@ -145,7 +145,7 @@ export function stack(x: readonly TensorLike[], axis?: number | StackOptions): T
 export function flatten(x: TensorLike): Tensor {
   return keras(flatten, () => {
     const t = toTensor('flatten', x);
-    return lax.reshape(t, [isKnown(t.shape) ? sizeOf(t.shape) : UNKNOWN]);
+    return lax.mergeAxes(t, [axesFrom(0, t.rank)]);
   });
 }
 
@@ -164,10 +164,7 @@ export function flatten(x: TensorLike): Tensor {
 export function batch_flatten(x: TensorLike): Tensor {
   return keras(batch_flatten, () => {
     const t = toTensor('batch_flatten', x);
-    const rest = t.shape.slice(1);
-    const inner = isKnown(rest) ? sizeOf(rest) : UNKNOWN;
-    const batch = t.rank === 0 ? 1 : t.shape[0]!;
-    return lax.reshape(t, [batch, inner]);
+    return lax.mergeAxes(t, t.rank === 0 ? [[], []] : [[0], axesFrom(1, t.rank)]);
   });
 }
 
@@ -202,16 +199,15 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
       );
     }
     reps.forEach((r, i) => count(r, `n[${i}]`));
-    oneUnknown(t);
     // [d0, d1] -> [1, d0, 1, d1] -> [n0, d0, n1, d1] -> [n0 d0, n1 d1]
-    const spread = lax.reshape(
+    const spread = lax.mergeAxes(
       t,
-      t.shape.flatMap((d) => [1, d])
+      t.shape.flatMap((_d, i) => [[], [i]])
     );
     const wide = t.shape.flatMap((d, i) => [reps[i]!, d]);
-    return lax.reshape(
+    return lax.mergeAxes(
       lax.broadcastTo(spread, wide, spread),
-      t.shape.map((d, i) => times(d, reps[i]!))
+      t.shape.map((_d, i) => [2 * i, 2 * i + 1])
     );
   });
 }
@@ -237,9 +233,8 @@ export function repeat(x: TensorLike, n: number): Tensor {
     const t = toTensor(fn, x);
     if (t.rank !== 2) throw valueError(fn, `x must be 2-D (samples, dim); got shape ${fmtShape(t.shape)}`);
     count(n, 'n');
-    oneUnknown(t);
     const [s, d] = t.shape as [number, number];
-    const r = lax.reshape(t, [s, 1, d]);
+    const r = lax.mergeAxes(t, [[0], [], [1]]);
     return lax.broadcastTo(r, [s, n, d], r);
   });
 }
@@ -269,15 +264,15 @@ export function repeat_elements(x: TensorLike, rep: number, axis: number): Tenso
     const t = toTensor(fn, x);
     count(rep, 'rep');
     const a = normAxis(fn, intArg(axis, 'axis'), t.rank);
-    oneUnknown(t);
     const s = t.shape;
     const before = s.slice(0, a + 1);
     const after = s.slice(a + 1);
-    const split = lax.reshape(t, [...before, 1, ...after]);
+    // [.., d_a, ..] -> [.., d_a, 1, ..] -> [.., d_a, rep, ..] -> [.., d_a rep, ..]
+    const split = lax.mergeAxes(t, [...before.map((_d, i) => [i]), [], ...after.map((_d, i) => [a + 1 + i])]);
     const wide = lax.broadcastTo(split, [...before, rep, ...after], split);
-    return lax.reshape(
+    return lax.mergeAxes(
       wide,
-      s.map((d, i) => (i === a ? times(d, rep) : d))
+      s.map((_d, i) => (i < a ? [i] : i === a ? [a, a + 1] : [i + 1]))
     );
   });
 }
@@ -530,21 +525,8 @@ function finite(given: unknown, arg: string): number {
   return v;
 }
 
-/**
- * These compositions merge axes with reshapes, whose one unknown dimension a
- * graph infers from the number of values: more than one cannot be resolved.
- */
-function oneUnknown(t: Tensor): void {
-  if (t.shape.filter((d) => d === UNKNOWN).length > 1) {
-    throw valueError(
-      runningName(),
-      `x of shape ${fmtShape(t.shape)} has more than one unknown dimension, which ${runningName()} does not support`
-    );
-  }
-}
-
-/** d * n for a dimension that may be unknown (n copies of nothing are still nothing). */
-const times = (d: number, n: number) => (n === 0 ? 0 : d === UNKNOWN ? UNKNOWN : d * n);
+/** The axes lo..hi-1. */
+const axesFrom = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo) }, (_, i) => lo + i);
 
 /** An unknown dimension agrees with anything. */
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;

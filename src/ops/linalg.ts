@@ -2,7 +2,7 @@
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toPair, type TensorLike } from '../core/convert.js';
-import { isKnown, range, sizeOf, UNKNOWN } from '../core/shape.js';
+import { range, UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
@@ -46,9 +46,9 @@ export function dot(x: TensorLike | SparseTensor, y: TensorLike): Tensor {
       n = b.rank;
     const lead = a.shape.slice(0, -1);
     const perm = [n - 2, ...range(n).filter((i) => i !== n - 2)];
-    const xt = lax.reshape(a, [product(lead), a.shape[a.rank - 1]!]);
+    const xt = lax.mergeAxes(a, [range(a.rank - 1), [a.rank - 1]]);
     const yp = n === 2 ? b : lax.transpose(b, perm);
-    const yt = lax.reshape(yp, [ys[n - 2]!, product(perm.slice(1).map((i) => ys[i]!))]);
+    const yt = lax.mergeAxes(yp, [[0], range(n).slice(1)]);
     // x gives the run-time dims of the leading axes by position (y's others must be known for that).
     const like = [...ys.slice(0, -2), ys[n - 1]!].every((d) => d !== UNKNOWN) ? a : undefined;
     return lax.reshape(lax.matmul(xt, yt), [...lead, ...ys.slice(0, -2), ys[n - 1]!], like);
@@ -78,11 +78,6 @@ function checkDot(a: Tensor, b: Tensor): void {
       `the last axis of x (${k}) does not match the second-to-last axis of y (${l}); got ${shapes}`
     );
   }
-}
-
-/** Size of the flattened dimensions, or -1 (inferred by reshape) when one is unknown. */
-function product(dims: readonly number[]): number {
-  return isKnown(dims) ? sizeOf(dims) : UNKNOWN;
 }
 
 /** batch_dot's axes: one axis for both inputs, an [x axis, y axis] pair, or null (Keras's default). */
@@ -136,8 +131,8 @@ export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | Ba
       yr = b.rank;
 
     // Rank 2 becomes 3: x (batch, 1, k), y (batch, k, 1); the 1 is squeezed at the end.
-    let xt = xr === 2 ? lax.reshape(a, [a.shape[0]!, 1, a.shape[1]!]) : a;
-    let yt = yr === 2 ? lax.reshape(b, [...b.shape, 1]) : b;
+    let xt = xr === 2 ? lax.mergeAxes(a, [[0], [], [1]]) : a;
+    let yt = yr === 2 ? lax.mergeAxes(b, [[0], [1], []]) : b;
     const px = xr === 2 ? 2 : ax;
     // x's contracted axis last and y's at 1, the other axes keeping their order.
     const xn = xt.rank,
@@ -148,18 +143,25 @@ export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | Ba
     // Squash x's middle axes into one, and y's trailing ones, for a rank-3 matmul.
     const xMid = xt.shape.slice(1, -1),
       yTrail = yt.shape.slice(2);
-    if (xn > 3) xt = lax.reshape(xt, [xt.shape[0]!, product(xMid), xt.shape[xn - 1]!]);
-    if (yn > 3) yt = lax.reshape(yt, [yt.shape[0]!, yt.shape[1]!, product(yTrail)]);
+    if (xn > 3) xt = lax.mergeAxes(xt, [[0], range(xn - 1).slice(1), [xn - 1]]);
+    if (yn > 3) yt = lax.mergeAxes(yt, [[0], [1], range(yn).slice(2)]);
     let out = lax.matmul(xt, yt);
     const [batch, rows, cols] = out.shape as [number, number, number];
     out = lax.reshape(out, [batch, ...(xn > 3 ? xMid : [rows]), ...(yn > 3 ? yTrail : [cols])]);
 
+    // Drop the added axis of 1 (the others keep their run-time dims).
     if (xr === 2)
-      return lax.reshape(
+      return lax.mergeAxes(
         out,
-        out.shape.filter((_, i) => i !== 1)
+        range(out.rank)
+          .filter((i) => i !== 1)
+          .map((i) => [i])
       );
-    if (yr === 2) return lax.reshape(out, out.shape.slice(0, -1));
+    if (yr === 2)
+      return lax.mergeAxes(
+        out,
+        range(out.rank - 1).map((i) => [i])
+      );
     return out;
   });
 }

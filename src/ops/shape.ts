@@ -1,7 +1,7 @@
 // Shape functions: reshape, transpose, permute_dimensions, expand_dims, squeeze
 // and slice. Each lowers to one view primitive (reshape, transpose or slice), so
 // gradients of any order are those primitives' VJPs.
-import { options } from '../core/args.js';
+import { options, scalarValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { isKnown, normAxis, range, sizeOf, UNKNOWN } from '../core/shape.js';
@@ -14,10 +14,14 @@ export type IntList = readonly number[] | Tensor;
 
 /**
  * `x` with its values in row-major order laid out in `shape` (tf.reshape). One
- * entry of `shape` may be -1: it is inferred from the size of `x`.
+ * entry of `shape` may be -1: it is inferred from the size of `x`. In a graph,
+ * entries may also be x's own run-time dims, as Keras writes them
+ * (`K.reshape(x, [K.shape(x)[0], -1])`, `K.shape(x)[0]` spelled
+ * `K.gather(K.shape(x), 0)`).
  *
  * @param x  a tensor-like.
- * @param shape  the new shape: an array of integers, or a 1-D int32/int64 tensor with a value (such as `K.shape(y)`).
+ * @param shape  the new shape: an array of integers (or scalar integer tensors: with a value, or
+ *   `K.shape(x)[i]` of x itself), or a 1-D int32/int64 tensor with a value (such as `K.shape(y)`).
  * @returns a tensor of the dtype of `x` with the given shape.
  * @throws K.ValueError when the sizes differ, more than one entry is -1, or an entry is below -1.
  * @throws K.TypeError when `shape` is not a list of integers.
@@ -28,11 +32,64 @@ export type IntList = readonly number[] | Tensor;
  * K.int_shape(K.reshape(a, [-1, 2])); // [6, 2]
  * ```
  */
-export function reshape(x: TensorLike, shape: IntList): Tensor {
+export function reshape(x: TensorLike, shape: IntList | readonly (number | Tensor)[]): Tensor {
   return keras(reshape, () => {
     const t = toTensor('reshape', x);
-    return lax.reshape(t, inferShape(t.shape, intList(shape, 'shape')));
+    const [want, from] = shapeEntries(t, shape);
+    const done = inferShape(t.shape, want, from);
+    if (from === null || isKnown(done)) return lax.reshape(t, done);
+    return lax.reshapeFrom(t, done, from);
   });
+}
+
+/**
+ * reshape's shape: integers, scalar integer tensors with a value, and (in a
+ * graph) `K.shape(x)[i]`, a dim of x itself known when the graph runs. Returns
+ * the entries (-1 for those) and, when there are any, each entry's axis of x
+ * (null for the others).
+ */
+function shapeEntries(x: Tensor, shape: unknown): [number[], (number[] | null)[] | null] {
+  if (!Array.isArray(shape) || !shape.some((d) => d instanceof Tensor)) return [intList(shape, 'shape'), null];
+  let from: (number[] | null)[] | null = null;
+  const want = (shape as unknown[]).map((d, i) => {
+    if (!(d instanceof Tensor)) return d;
+    if (!d.isSymbolic) {
+      const v = scalarValue(d);
+      if (v === null || (d.dtype !== 'int32' && d.dtype !== 'int64'))
+        throw typeError(
+          runningName(),
+          `shape[${i}] must be an integer or a scalar integer tensor; got a ${d.dtype} tensor of shape ${fmtShape(d.shape)}`
+        );
+      return v;
+    }
+    const axis = ownDim(x, d);
+    if (axis === null) {
+      throw valueError(
+        runningName(),
+        `shape[${i}] is a symbolic tensor that is not a dim of x (K.shape(x)[${i}]); a graph's reshape takes x's own run-time dims and one -1`
+      );
+    }
+    from ??= shape.map(() => null);
+    from[i] = [axis];
+    return x.shape[axis]!;
+  });
+  if (!want.every((d) => Number.isInteger(d))) {
+    throw typeError(
+      runningName(),
+      `shape must be a list of integers or scalar integer tensors; got ${describe(shape)}`
+    );
+  }
+  return [want as number[], from];
+}
+
+/** Which axis of x `d` is the run-time dim of (K.gather(K.shape(x), i)), or null. */
+function ownDim(x: Tensor, d: Tensor): number | null {
+  const n = d.node;
+  if (n?.prim !== 'gather' || d.rank !== 0) return null;
+  const [s, idx] = n.inputs as [Tensor, Tensor];
+  if (s.node?.prim !== 'shape_of' || s.node.inputs[0] !== x) return null;
+  const i = scalarValue(idx);
+  return i === null ? null : i < 0 ? i + x.rank : i;
 }
 
 /**
@@ -231,10 +288,22 @@ function intList(v: unknown, arg: string): number[] {
 }
 
 /** The target shape with its -1 filled in; ValueError naming both shapes when it cannot fit. */
-function inferShape(from: readonly number[], want: number[]): number[] {
+function inferShape(
+  from: readonly number[],
+  given: number[],
+  dims: readonly (number[] | null)[] | null = null
+): number[] {
+  // Entries that are x's own run-time dims (dims[i] not null) hold its static dim, -1 where unknown.
+  const own = (i: number) => dims?.[i] != null;
+  const want = given;
   const fail = (why: string) =>
-    valueError('reshape', `cannot reshape x of shape ${fmtShape(from)} into shape ${fmtList(want)}: ${why}`);
-  if (want.some((d) => d < -1)) throw fail('entries must be non-negative, or -1 for one inferred dimension');
+    valueError('reshape', `cannot reshape x of shape ${fmtShape(from)} into shape ${fmtList(given)}: ${why}`);
+  if (want.some((d, i) => d < -1 && !own(i)))
+    throw fail('entries must be non-negative, or -1 for one inferred dimension');
+  if (want.some((d, i) => d < 0 && own(i))) {
+    if (want.filter((d, i) => d === -1 && !own(i)).length > 1) throw fail('only one dimension can be -1');
+    return want;
+  }
   const free = want.filter((d) => d === -1).length;
   if (free > 1) throw fail('only one dimension can be -1');
   // With unknown dimensions (a placeholder) the check waits until values exist.

@@ -67,6 +67,25 @@ export function reshape(x: Tensor, shape: number[], like?: Tensor): Tensor {
   }
   return apply('reshape', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape });
 }
+/**
+ * A reshape that merges runs of x's axes (and inserts axes of 1): output axis
+ * k is the product of x's axes `groups[k]` (empty: 1). Any number of x's dims
+ * may be unknown; K.function multiplies the run-time ones.
+ */
+export function mergeAxes(x: Tensor, groups: readonly (readonly number[])[]): Tensor {
+  const shape = groups.map((g) => {
+    const dims = g.map((k) => x.shape[k]!);
+    if (dims.includes(0)) return 0;
+    return dims.some((d) => d < 0) ? -1 : dims.reduce((p, d) => p * d, 1);
+  });
+  if (sameShape(x.shape, shape)) return x;
+  return apply('reshape', [x], isKnown(shape) ? { shape } : { shape, from: groups });
+}
+
+/** reshape with unknown dims taken from x's own run-time axes `from[i]` (null: the one inferred from the size). */
+export const reshapeFrom = (x: Tensor, shape: number[], from: readonly (readonly number[] | null)[]) =>
+  apply('reshape', [x], { shape, from });
+
 export const transpose = (x: Tensor, perm: number[]) => apply('transpose', [x], { perm });
 export const broadcastTo = (x: Tensor, shape: number[], like?: Tensor) =>
   sameShape(x.shape, shape)

@@ -1,6 +1,6 @@
 // Reductions over any set of axes (sorted, normalised by the caller) and arg-reductions.
 import { fmtShape, typeError, valueError } from '../core/context.js';
-import { reducedShape, UNKNOWN } from '../core/shape.js';
+import { reducedShape } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { ReduceAttrs, Reduction, Meta } from '../core/primitives.js';
 import { inversePerm } from './shape.js';
@@ -41,8 +41,8 @@ function othersProduct(x: Tensor, axes: readonly number[]): Tensor {
   const kept = [...x.shape.keys()].filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
   const moved = lax.transpose(x, perm);
-  const n = axes.some((a) => x.shape[a]! < 0) ? UNKNOWN : axes.reduce((m, a) => m * x.shape[a]!, 1);
-  const flat = lax.reshape(moved, [...kept.map((i) => x.shape[i]!), n]);
+  const k = kept.length;
+  const flat = lax.mergeAxes(moved, [...kept.map((_i, j) => [j]), axes.map((_a, j) => k + j)]);
   return lax.transpose(lax.reshape(around(flat, kept.length), moved.shape, moved), inversePerm(perm));
 }
 

@@ -27,11 +27,15 @@ export const shapePrims = {
     vjp: [vjp('reshape(g, shape(x))', (g, c) => lax.reshape(g, c.inputs[0].shape, c.inputs[0]))],
     resolve: (a, [x], like) => {
       if (isKnown(a.shape)) return null;
-      let done = byPosition(a.shape, like);
-      if (like === null && a.shape.filter((d) => d < 0).length === 1) {
+      const from = a.from;
+      let done =
+        from === undefined
+          ? byPosition(a.shape, like)
+          : a.shape.map((d, i) => (d >= 0 ? d : (from[i]?.reduce((p, k) => p * x.shape[k]!, 1) ?? -1)));
+      if (like === null && done.filter((d) => d < 0).length === 1) {
         // One unknown dim of a reshape follows from the number of values.
-        const known = a.shape.reduce((p, d) => (d < 0 ? p : p * d), 1);
-        done = a.shape.map((d) => (d < 0 ? sizeOf(x.shape) / known : d));
+        const known = done.reduce((p, d) => (d < 0 ? p : p * d), 1);
+        done = done.map((d) => (d < 0 ? sizeOf(x.shape) / known : d));
       }
       return { attrs: { shape: done }, name: 'shape', given: a.shape, done };
     },

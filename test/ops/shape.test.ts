@@ -53,6 +53,35 @@ function gradOf(f: (x: K.Tensor) => K.Tensor, x: K.Tensor, w: NestedArray): K.Te
 }
 
 describe('reshape', () => {
+  it("in a graph takes x's own run-time dims, as Keras writes K.reshape(x, (K.shape(x)[0], -1)) (issue 14)", () => {
+    const x = K.placeholder([null, 4, 3]);
+    const rows = K.reshape(x, [K.gather(K.shape(x), 0), -1]);
+    const back = K.reshape(rows, [K.gather(K.shape(rows), 0), 4, -1]);
+    const a = K.placeholder([null, null]);
+    const swapped = K.reshape(a, [K.gather(K.shape(a), 1), K.gather(K.shape(a), 0)]);
+    const [g] = K.gradients(K.sum(K.square(rows)), [x]);
+    const f = K.function([x, a], [rows, back, swapped, g!]);
+    const v = K.reshape(K.arange(0, 24, 1, 'float32'), [2, 4, 3]);
+    const [r, b, s, grad] = f([v, K.ones([2, 5])]);
+    expect([r!.shape, b!.shape, s!.shape, grad!.shape]).toEqual([
+      [2, 12],
+      [2, 4, 3],
+      [5, 2],
+      [2, 4, 3],
+    ]);
+    expect(Array.from(grad!.data as Float32Array)).toEqual(Array.from(K.eval(v).data as Float32Array, (t) => 2 * t));
+    // A scalar tensor with a value is its value; another tensor's run-time dim cannot be placed.
+    expect(K.int_shape(K.reshape(K.ones([2, 6]), [K.constant(3, 'int32'), -1]))).toEqual([3, 4]);
+    expectError(
+      () => K.reshape(x, [K.gather(K.shape(a), 0), -1]),
+      K.ValueError,
+      'reshape',
+      'shape[0]',
+      'not a dim of x'
+    );
+    expectError(() => K.reshape(x, [K.constant(1.5), -1]), K.TypeError, 'reshape', 'shape[0]', 'float32');
+  });
+
   it('doctest: reshapes int32 (4, 3) to (2, 6)', () => {
     const a = K.variable(
       [

@@ -468,17 +468,11 @@ const NDIM_LIMITS: Record<string, string> = {
   'subtract (broadcast (3, 1))':
     'y broadcasts only at run time: its gradient needs a run-time shape (a ValueError in K.function)',
   'slice (size -1)': 'size -1 from a start > 0 along an axis of unknown length',
-  'prod (axes [0, 2])':
-    'its gradient flattens the reduced axes beside unknown kept ones: two unknown dims in one reshape',
-  'dot (3-D x)': 'x of rank 3 is flattened to 2-D: two unknown dims in one reshape',
-  batch_dot: 'the operands are flattened to rank 3: several unknown dims in one reshape',
+  batch_dot:
+    'with operands above rank 3 its result splits merged axes whose run-time dims come from both operands: only one may be unknown',
   sparse_categorical_crossentropy: 'the number of classes must be known',
   in_top_k: 'the number of classes must be known',
   concatenate: 'the gradient of a tensor placed after one of unknown length along the axis',
-  batch_flatten: 'two unknown dims in one reshape',
-  tile: 'merges axes by reshapes: one unknown dim at most',
-  repeat: 'merges axes by reshapes: one unknown dim at most',
-  repeat_elements: 'merges axes by reshapes: one unknown dim at most',
   resize_images: 'the axes to resize must be known',
   resize_volumes: 'the axes to resize must be known',
   conv1d: 'padding depends on the spatial sizes',
@@ -828,37 +822,34 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     expect(K.int_shape(K.slice(K.placeholder([null, null]), [0, 2], [-1, 1]))).toEqual([null, 1]);
   });
 
-  it('reshapes that would need two unknown dims at run time (dot, batch_dot, batch_flatten)', () => {
-    expectError(
-      () => K.dot(K.placeholder(null, 3), K.variable([[1], [2], [3]])),
-      K.ValueError,
-      'dot',
-      'unknown dimension'
-    );
-    expectError(
-      () => K.batch_dot(K.placeholder(null, 2), K.placeholder(null, 2), 1),
-      K.ValueError,
-      'batch_dot',
-      'unknown dimension'
-    );
-    expectError(() => K.batch_flatten(K.placeholder(null, 3)), K.ValueError, 'batch_flatten', 'unknown dimension');
+  it('reshapes that merge axes of several unknown dims take them at run time (dot, batch_dot, batch_flatten, tile)', () => {
     const x = K.placeholder(null, 3);
-    const p = K.prod(x, [0, 2]);
-    expect(K.int_shape(p)).toEqual([null]);
-    expectError(() => K.gradients(K.sum(p), [x]), K.ValueError, 'gradients', 'unknown dimension');
-    for (const [name, op] of [
-      ['tile', (t: K.Tensor) => K.tile(t, [2, 2])],
-      ['repeat', (t: K.Tensor) => K.repeat(t, 2)],
-      ['repeat_elements', (t: K.Tensor) => K.repeat_elements(t, 2, 1)],
-    ] as const) {
-      expectError(
-        () => op(K.placeholder(null, 2)),
-        K.ValueError,
-        name,
-        'more than one unknown dimension',
-        '(None, None)'
-      );
-    }
+    const f = K.function(
+      [x],
+      [
+        K.batch_flatten(x),
+        K.dot(x, K.variable([[1], [2], [3]])),
+        K.tile(x, [2, 1, 1]),
+        K.prod(x, [0, 2]),
+        K.gradients(K.sum(K.prod(x, [0, 2])), [x])[0]!,
+      ]
+    );
+    const v = K.reshape(K.arange(1, 25, 1, 'float32'), [2, 4, 3]);
+    const [flat, d, t, p, g] = f([v]);
+    expect([flat!.shape, d!.shape, t!.shape, p!.shape, g!.shape]).toEqual([
+      [2, 12],
+      [2, 4, 1],
+      [4, 4, 3],
+      [4],
+      [2, 4, 3],
+    ]);
+    expect(Array.from(d!.data as Float32Array)).toEqual(
+      Array.from(K.eval(K.dot(v, K.constant([[1], [2], [3]]))).data as Float32Array)
+    );
+    expect(Array.from(g!.data as Float32Array)).toEqual(
+      Array.from(K.eval(K.gradients(K.sum(K.prod(v, [0, 2])), [v])[0]!).data as Float32Array)
+    );
+    expect(K.int_shape(K.batch_dot(K.placeholder(null, 2), K.placeholder(null, 2), 1))).toEqual([null, 1]);
   });
 
   it('an unknown number of classes (sparse_categorical_crossentropy, in_top_k)', () => {
