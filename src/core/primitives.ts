@@ -129,13 +129,23 @@ export interface ConvGeometry {
   readonly pads: readonly (readonly [number, number])[];
   /** Input and output channels split into this many independent groups. */
   readonly groups: number;
+  /**
+   * 'same' padding over spatial sizes known only at run time (a graph fed
+   * images of several sizes): the pads are computed then from the input's
+   * sizes, as TF's 'SAME' (the `pads` given stand for nothing until then).
+   */
+  readonly same?: boolean;
 }
 
 export interface ConvAttrs {
   /** x (N, *S, C), w (*K, C / groups, F) -> (N, *O, F). */
   conv: ConvGeometry;
   /** g (N, *O, F), w (*K, C / groups, F) -> dx (N, *inputSize, C). */
-  conv_backprop_input: ConvGeometry & { readonly inputSize: readonly number[] };
+  conv_backprop_input: ConvGeometry & {
+    readonly inputSize: readonly number[];
+    /** When inputSize has unknown (-1) entries: the conv's x, whose run-time spatial dims they are. */
+    readonly like?: Tensor;
+  };
   /** x (N, *S, C), g (N, *O, F) -> dw (*kernelSize, C / groups, F). */
   conv_backprop_filter: ConvGeometry & { readonly kernelSize: readonly number[] };
 }

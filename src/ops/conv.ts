@@ -459,7 +459,6 @@ function convolve(n: number, x: TensorLike, kernel: TensorLike, o: Conv1DOptions
     pad = 'valid';
   }
   v = toLast(v, format);
-  knownSpatial(v, t);
   const c = v.shape[n + 1]!,
     kc = k.shape[n]!;
   if (c !== UNKNOWN && c !== kc) {
@@ -469,7 +468,7 @@ function convolve(n: number, x: TensorLike, kernel: TensorLike, o: Conv1DOptions
     );
   }
   const geom = windows(v.shape.slice(1, n + 1), k.shape.slice(0, n), st, dl, pad, true, t, k);
-  const y = lax.conv(v, k, { strides: st, dilation: dl, pads: geom.pads, groups: 1 });
+  const y = lax.conv(v, k, { strides: st, dilation: dl, pads: geom.pads, groups: 1, ...sameFlag(geom) });
   return format === 'channels_first' ? lax.transpose(y, [0, n + 1, ...Array.from({ length: n }, (_, i) => i + 1)]) : y;
 }
 
@@ -480,7 +479,6 @@ function depthwise(x: Tensor, format: DataFormat, dk: Tensor, st: number[], dl: 
   knownShape(dk, 'depthwise_kernel');
   refuseStridedDilation(st, dl);
   const v = toLast(x, format);
-  knownSpatial(v, x);
   const [kh, kw, kc, m] = dk.shape as [number, number, number, number];
   const c = v.shape[3]!;
   if (c !== UNKNOWN && c !== kc) {
@@ -494,7 +492,7 @@ function depthwise(x: Tensor, format: DataFormat, dk: Tensor, st: number[], dl: 
   const geom = windows(v.shape.slice(1, 3), [kh, kw], st, dl, pad, true, x, dk);
   // (kh, kw, c, m) -> (kh, kw, 1, c * m): output channel c * m + j is group c's j-th.
   const w = lax.reshape(dk, [kh, kw, 1, kc * m]);
-  return lax.conv(v, w, { strides: st, dilation: dl, pads: geom.pads, groups: kc });
+  return lax.conv(v, w, { strides: st, dilation: dl, pads: geom.pads, groups: kc, ...sameFlag(geom) });
 }
 
 /**
@@ -511,12 +509,18 @@ function windows(
   strict: boolean,
   x?: Tensor,
   k?: Tensor
-): { pads: [number, number][]; outs: number[] } {
+): { pads: [number, number][]; outs: number[]; same: boolean } {
   const pads: [number, number][] = [];
   const outs: number[] = [];
   sizes.forEach((size, i) => {
     const s = st[i]!,
       span = (ks[i]! - 1) * dl[i]! + 1;
+    if (size === UNKNOWN) {
+      // Known when the graph runs: 'same' pads are computed then (the geometry's `same` flag).
+      pads.push([0, 0]);
+      outs.push(UNKNOWN);
+      return;
+    }
     if (pad === 'same') {
       const out = Math.ceil(size / s);
       const total = Math.max((out - 1) * s + span - size, 0);
@@ -535,7 +539,7 @@ function windows(
     pads.push([0, 0]);
     outs.push(out);
   });
-  return { pads, outs };
+  return { pads, outs, same: pad === 'same' && sizes.includes(UNKNOWN) };
 }
 
 // ---- argument parsing -------------------------------------------------------
@@ -580,6 +584,9 @@ function knownSpatial(v: Tensor, x: Tensor): void {
     throw valueError(runningName(), `the spatial dimensions of x must be known; got shape ${fmtShape(x.shape)}`);
   }
 }
+
+/** The geometry's `same` flag, where 'same' pads wait for run-time spatial sizes. */
+const sameFlag = (geom: { same: boolean }) => (geom.same ? { same: true } : {});
 
 /** Move channels from axis 1 to the end (a no-op for channels_last). */
 function toLast(t: Tensor, format: DataFormat): Tensor {

@@ -180,8 +180,9 @@ export function resize_images(
     needRank(t, 4);
     if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
     const [rows, cols] = format === 'channels_first' ? [2, 3] : [1, 2];
-    knownAxes(t, [rows, cols]);
     if (method === 'nearest') return repeatAxis(repeatAxis(t, rows, fh), cols, fw);
+    // Bilinear weights are laid out from the sizes when the graph is built.
+    knownAxes(t, [rows, cols]);
     if (!isFloat(t.dtype)) t = lax.cast(t, 'float32');
     return bilinearAxis(bilinearAxis(t, cols, fw), rows, fh);
   });
@@ -228,7 +229,6 @@ export function resize_volumes(
     const t = toTensor(fn, x);
     needRank(t, 5);
     const first = format === 'channels_first' ? 2 : 1;
-    knownAxes(t, [first, first + 1, first + 2]);
     return fs.reduce((acc, f, i) => repeatAxis(acc, first + i, f), t);
   });
 }
@@ -266,19 +266,23 @@ function factor(v: unknown, arg: string): number {
 
 function knownAxes(t: Tensor, axes: readonly number[]): void {
   if (axes.some((a) => t.shape[a] === UNKNOWN)) {
-    throw valueError(runningName(), `the axes to resize must have known sizes; x has shape ${fmtShape(t.shape)}`);
+    throw valueError(
+      runningName(),
+      `bilinear resizing needs the axes to resize known when the graph is built; x has shape ${fmtShape(t.shape)}`
+    );
   }
 }
 
 /** x with a new axis of length 1 after `axis`. */
 function splitAfter(t: Tensor, axis: number): Tensor {
-  return lax.reshape(t, [...t.shape.slice(0, axis + 1), 1, ...t.shape.slice(axis + 1)]);
+  const axes = t.shape.map((_d, i) => [i]);
+  return lax.mergeAxes(t, [...axes.slice(0, axis + 1), [], ...axes.slice(axis + 1)]);
 }
 
 /** [..., n, f, ...] merged back into [..., n * f, ...]. */
 function merge(t: Tensor, axis: number): Tensor {
-  const s = t.shape;
-  return lax.reshape(t, [...s.slice(0, axis), s[axis]! * s[axis + 1]!, ...s.slice(axis + 2)]);
+  const axes = t.shape.map((_d, i) => [i]);
+  return lax.mergeAxes(t, [...axes.slice(0, axis), [axis, axis + 1], ...axes.slice(axis + 2)]);
 }
 
 /** np.repeat(x, f, axis): each entry f times in a row. */

@@ -13,10 +13,10 @@
 // into numbers. groups = input channels gives a depthwise convolution.
 import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
-import { UNKNOWN } from '../core/shape.js';
+import { isKnown, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { ConvGeometry, ConvAttrs, Meta } from '../core/primitives.js';
-import { vjp, type OpSpec } from './spec.js';
+import { byPosition, vjp, type OpSpec } from './spec.js';
 
 /** The number of windows along one axis (0 when not even one fits). */
 export function convOutSize(
@@ -86,7 +86,26 @@ function checkKernel(prim: string, w: Meta, n: number, groups: number, name: str
 
 /** The geometry alone (the VJPs pass it on without the size attribute). */
 function geometry(a: ConvGeometry): ConvGeometry {
-  return { strides: a.strides, dilation: a.dilation, pads: a.pads, groups: a.groups };
+  const g = { strides: a.strides, dilation: a.dilation, pads: a.pads, groups: a.groups };
+  return a.same === true ? { ...g, same: true } : g;
+}
+
+/** TF's 'SAME' pads for input spatial sizes `sizes`: out = ceil(size / stride), the excess split low-first. */
+export function samePads(a: ConvGeometry, sizes: readonly number[], kernel: readonly number[]): [number, number][] {
+  return sizes.map((size, i) => {
+    const s = a.strides[i]!;
+    const span = (kernel[i]! - 1) * a.dilation[i]! + 1;
+    const total = Math.max((Math.ceil(size / s) - 1) * s + span - size, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  });
+}
+
+/** Run-time 'same' pads for spatial sizes now known: the geometry without the flag. */
+function resolvedSame<A extends ConvGeometry>(a: A, sizes: readonly number[], kernel: readonly number[]) {
+  const pads = samePads(a, sizes, kernel);
+  const attrs = { ...a, pads };
+  delete (attrs as { same?: boolean }).same;
+  return { attrs: attrs as A, name: 'pads', given: a.pads.flat(), done: pads.flat() };
 }
 
 const spatialOf = (shape: readonly number[]) => shape.slice(1, -1);
@@ -117,12 +136,13 @@ export const convPrims = {
     },
     vjp: [
       vjp('conv_backprop_input(g, w)', (g, c) =>
-        lax.convBackpropInput(g, c.inputs[1], spatialOf(c.inputs[0].shape), geometry(c.attrs))
+        lax.convBackpropInput(g, c.inputs[1], spatialOf(c.inputs[0].shape), geometry(c.attrs), c.inputs[0])
       ),
       vjp('conv_backprop_filter(x, g)', (g, c) =>
         lax.convBackpropFilter(c.inputs[0], g, kernelSizeOf(c.inputs[1].shape), geometry(c.attrs))
       ),
     ],
+    resolve: (a, [x, w]) => (a.same === true ? resolvedSame(a, spatialOf(x.shape), kernelSizeOf(w.shape)) : null),
   },
   conv_backprop_input: {
     doc: 'the transpose of conv in x: dx[n, s, c] = sum of g[n, o, f] * w[k, c, f] over the windows o, k that read s',
@@ -134,7 +154,7 @@ export const convPrims = {
       checkDTypes(prim, g, w, 'out_backprop', 'kernel');
       checkKernel(prim, w, n, a.groups, 'kernel');
       const sizes = a.inputSize;
-      if (sizes.length !== n || !sizes.every((d) => Number.isInteger(d) && d >= 0)) {
+      if (sizes.length !== n || !sizes.every((d) => Number.isInteger(d) && d >= UNKNOWN)) {
         throw valueError(prim, `input sizes ${JSON.stringify(sizes)} must be ${n} non-negative integers`);
       }
       const want = outSizes(a, sizes, kernelSizeOf(w.shape));
@@ -156,6 +176,22 @@ export const convPrims = {
         lax.convBackpropFilter(h, c.inputs[0], kernelSizeOf(c.inputs[1].shape), geometry(c.attrs))
       ),
     ],
+    resolve: (a, [_g, w], like) => {
+      if (isKnown(a.inputSize) && a.same !== true) return null;
+      const inputSize = like === null ? a.inputSize : byPosition([-1, ...a.inputSize], like).slice(1);
+      const { like: _x, ...rest } = a;
+      const sized = { ...rest, inputSize };
+      if (a.same === true) {
+        const r = resolvedSame(sized, inputSize, kernelSizeOf(w.shape));
+        return {
+          ...r,
+          name: 'inputSize and pads',
+          given: [...a.inputSize, ...r.given],
+          done: [...inputSize, ...r.done],
+        };
+      }
+      return { attrs: sized, name: 'inputSize', given: a.inputSize, done: inputSize };
+    },
   },
   conv_backprop_filter: {
     doc: 'the transpose of conv in w: dw[k, c, f] = sum over n, o of x[n, o * stride + k * dilation - pad_before, group(f) * C/groups + c] * g[n, o, f]',
@@ -190,9 +226,10 @@ export const convPrims = {
     },
     vjp: [
       vjp('conv_backprop_input(g, h)', (h, c) =>
-        lax.convBackpropInput(c.inputs[1], h, spatialOf(c.inputs[0].shape), geometry(c.attrs))
+        lax.convBackpropInput(c.inputs[1], h, spatialOf(c.inputs[0].shape), geometry(c.attrs), c.inputs[0])
       ),
       vjp('conv(x, h)', (h, c) => lax.conv(c.inputs[0], h, geometry(c.attrs))),
     ],
+    resolve: (a, [x]) => (a.same === true ? resolvedSame(a, spatialOf(x.shape), a.kernelSize) : null),
   },
 } satisfies { [P in keyof ConvAttrs]: OpSpec<P> };

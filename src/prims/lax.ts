@@ -157,8 +157,19 @@ export const print = (x: Tensor, message: string, summarize: number) => apply('p
 
 // Convolutions (src/prims/conv.ts), channels_last.
 export const conv = (x: Tensor, w: Tensor, geom: ConvGeometry) => apply('conv', [x, w], geom);
-export const convBackpropInput = (g: Tensor, w: Tensor, inputSize: readonly number[], geom: ConvGeometry) =>
-  apply('conv_backprop_input', [g, w], { ...geom, inputSize });
+/** `like` (the conv's x) gives the run-time spatial sizes where inputSize has unknown ones. */
+export const convBackpropInput = (
+  g: Tensor,
+  w: Tensor,
+  inputSize: readonly number[],
+  geom: ConvGeometry,
+  like?: Tensor
+) =>
+  apply(
+    'conv_backprop_input',
+    [g, w],
+    like !== undefined && !isKnown(inputSize) ? { ...geom, inputSize, like } : { ...geom, inputSize }
+  );
 export const convBackpropFilter = (x: Tensor, g: Tensor, kernelSize: readonly number[], geom: ConvGeometry) =>
   apply('conv_backprop_filter', [x, g], { ...geom, kernelSize });
 

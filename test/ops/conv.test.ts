@@ -246,7 +246,7 @@ describe('conv2d', () => {
     expectClose(K.conv2d(x, k, [1, 2, 2, 1], c.args.padding as 'same', c.args.data_format), nest(c.y));
   });
 
-  it('works on placeholders with an unknown batch, through K.function; unknown spatial sizes are a ValueError', () => {
+  it('works on placeholders with an unknown batch, and with unknown spatial sizes fed several sizes, through K.function', () => {
     const c = fixture.cases.find((k) => k.fn === 'conv2d')!;
     const [xv, kv] = inputsOf(c, 'float32') as [K.Tensor, K.Tensor];
     const opts = {
@@ -266,12 +266,22 @@ describe('conv2d', () => {
     // One sample at a time gives the rows of the batch.
     const [first] = f([K.slice(xv, [0, 0, 0, 0], [1, ...xv.shape.slice(1)])]);
     expectClose(K.constant(first!), K.slice(K.constant(out!), [0, 0, 0, 0], [1, ...c.y.shape.slice(1)]).toArray());
-    // Padding depends on the spatial sizes, so they must be known.
+    // Unknown spatial sizes: one function fed images of several sizes ('same' pads computed when it runs).
     const spatial =
       c.args.data_format === 'channels_first'
         ? [xv.shape[0]!, xv.shape[1]!, null, null]
         : [xv.shape[0]!, null, null, xv.shape[3]!];
-    expectError(() => K.conv2d(K.placeholder(spatial), kv, opts), K.ValueError, 'conv2d', 'spatial', 'None');
+    const xs = K.placeholder(spatial);
+    const ys = K.conv2d(xs, kv, opts);
+    const [gs] = K.gradients(K.sum(K.square(ys)), [xs]);
+    const h = K.function([xs], [ys, gs!]);
+    for (const grow of [0, 3]) {
+      const size = xv.shape.map((d, i) => (spatial[i] === null ? d + grow : d));
+      const v = K.random_uniform(size, -1, 1, null, grow + 1);
+      const [yv, gv] = h([v]);
+      expectClose(K.constant(yv!), K.conv2d(v, kv, opts).toArray());
+      expectClose(K.constant(gv!), K.gradients(K.sum(K.square(K.conv2d(v, kv, opts))), [v])[0]!.toArray());
+    }
   });
 
   it('second derivatives flow (d/dx of a gradient w.r.t. the kernel)', () => {

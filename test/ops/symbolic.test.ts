@@ -473,14 +473,8 @@ const NDIM_LIMITS: Record<string, string> = {
   sparse_categorical_crossentropy: 'the number of classes must be known',
   in_top_k: 'the number of classes must be known',
   concatenate: 'the gradient of a tensor placed after one of unknown length along the axis',
-  resize_images: 'the axes to resize must be known',
-  resize_volumes: 'the axes to resize must be known',
-  conv1d: 'padding depends on the spatial sizes',
-  conv2d: 'padding depends on the spatial sizes',
-  conv3d: 'padding depends on the spatial sizes',
-  conv2d_transpose: 'padding depends on the spatial sizes',
-  depthwise_conv2d: 'padding depends on the spatial sizes',
-  separable_conv2d: 'padding depends on the spatial sizes',
+  'resize_images (bilinear)': 'bilinear weights are laid out from the sizes when the graph is built',
+  conv2d_transpose: "its output_shape is given when the graph is built, so x's spatial sizes must be known with it",
   local_conv1d: 'the windows are cut at known offsets: only the batch may be unknown',
   local_conv2d: 'the windows are cut at known offsets: only the batch may be unknown',
 };
@@ -903,21 +897,14 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     expect(K.constant(vx!).toArray()).toEqual([[2], [4]]);
   });
 
-  it('unknown spatial sizes (convolutions, resizes) and unknown non-batch dims of local convolutions', () => {
-    const kernel = K.reshape(K.variable(new Float32Array(3 * 3 * 2 * 2).fill(0.1)), [3, 3, 2, 2]);
+  it('unknown spatial sizes of a bilinear resize, and unknown non-batch dims of local convolutions', () => {
     const localKernel = K.reshape(K.variable(new Float32Array(36).fill(1)), [3, 4, 3]);
-    expectError(() => K.conv2d(K.placeholder([null, null, 5, 2]), kernel), K.ValueError, 'conv2d', 'spatial');
     expectError(
-      () => K.depthwise_conv2d(K.placeholder([null, 5, null, 2]), kernel),
-      K.ValueError,
-      'depthwise_conv2d',
-      'spatial'
-    );
-    expectError(
-      () => K.resize_images(K.placeholder([null, null, 2, 1]), 2, 2, 'channels_last'),
+      () => K.resize_images(K.placeholder([null, null, 2, 1]), 2, 2, 'channels_last', 'bilinear'),
       K.ValueError,
       'resize_images',
-      'known sizes'
+      'bilinear',
+      '(None, None, 2, 1)'
     );
     expectError(
       () => K.local_conv1d(K.placeholder([null, null, 2]), localKernel, [2], [1], 'channels_last'),
