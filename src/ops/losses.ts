@@ -6,7 +6,7 @@ import { epsilon as fuzzFactor } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import type { DType } from '../core/dtype.js';
-import { sizeOf, UNKNOWN, compatible, broadcastable, isKnown, withAxis } from '../core/shape.js';
+import { sizeOf, compatible, broadcastable, isKnown, withAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
@@ -191,9 +191,8 @@ export function sparse_categorical_crossentropy(
     if (out.rank === 0) throw valueError(fn, 'output must have a class axis; got a scalar of shape ()');
     const a = axisOf(o.axis ?? -1, out, 'output');
     const labels = toTensor(fn, target, 'target');
+    // An unknown number of classes is counted when the graph runs; eager labels are checked now.
     const classes = out.shape[a]!;
-    if (classes === UNKNOWN)
-      throw valueError(fn, `the class axis ${a} of output of shape ${fmtShape(out.shape)} must have a known size`);
     const rest = out.shape.filter((_, i) => i !== a);
     const flatten = labels.rank !== out.rank - 1;
     if (!flatten && !compatible(labels.shape, rest)) {
@@ -225,10 +224,11 @@ export function sparse_categorical_crossentropy(
     }
 
     const ids = lax.reshape(lax.cast(labels, 'int64'), withAxis(rest, a, 1));
-    const oneHot = lax.equal(ids, lax.aranged(classes, a, out.rank, 'int64'));
+    const oneHot = lax.equal(ids, lax.indicesAlong(out, a, 'int64'));
     const zero = lax.scalar(0, out.dtype);
     let loss = lax.neg(lax.sum(lax.where(oneHot, logSoftmax(logits, a), zero), [a]));
-    if (labels.isSymbolic) {
+    if (labels.isSymbolic || classes < 0) {
+      // A label out of range (known only when the graph runs) gives NaN, as TF's gpu kernel does.
       const hits = lax.sum(lax.cast(oneHot, out.dtype), [a]);
       loss = lax.where(lax.equal(hits, lax.scalar(1, out.dtype)), loss, lax.scalar(NaN, out.dtype));
     }
@@ -240,7 +240,7 @@ export function sparse_categorical_crossentropy(
 /** Eager labels: each, truncated toward zero as tf.cast does, in [0, classes). */
 function checkLabels(labels: Tensor, classes: number, outShape: readonly number[]): void {
   const h = labels.host();
-  const bad = (v: number) => Number.isNaN(v) || Math.trunc(v) < 0 || Math.trunc(v) >= classes;
+  const bad = (v: number) => Number.isNaN(v) || Math.trunc(v) < 0 || (classes >= 0 && Math.trunc(v) >= classes);
   const walk = (dim: number, off: number): number | null => {
     if (dim === h.shape.length) {
       const v = Number(h.data[off]);

@@ -5,7 +5,7 @@ import { axisOf, options } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
-import { UNKNOWN, compatible, broadcastable, withAxis } from '../core/shape.js';
+import { compatible, broadcastable, withAxis } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
@@ -71,16 +71,15 @@ export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number
       throw typeError(fn, `k must be an integer; got ${JSON.stringify(k)}`);
     if (p.rank !== 2) throw valueError(fn, `predictions must be 2-D (batch, classes); got shape ${fmtShape(p.shape)}`);
     if (t.rank !== 1) throw valueError(fn, `targets must be 1-D (batch,); got shape ${fmtShape(t.shape)}`);
-    const [batch, classes] = p.shape as [number, number];
-    if (classes === UNKNOWN)
-      throw valueError(fn, `predictions of shape ${fmtShape(p.shape)} must have a known number of classes`);
+    const batch = p.shape[0]!;
     if (!compatible([batch], t.shape)) {
       throw valueError(
         fn,
         `predictions of shape ${fmtShape(p.shape)} and targets of shape ${fmtShape(t.shape)} must have the same batch size`
       );
     }
-    const hit = lax.equal(lax.reshape(t, [t.shape[0]!, 1]), lax.aranged(classes, 1, 2, t.dtype));
+    // An unknown number of classes is counted when the graph runs.
+    const hit = lax.equal(lax.reshape(t, [t.shape[0]!, 1]), lax.indicesAlong(p, 1, t.dtype));
     const zero = lax.scalar(0, p.dtype);
     const own = lax.sum(lax.where(hit, p, zero), [1], true);
     const inRange = lax.greater(lax.sum(lax.cast(hit, 'int32'), [1]), lax.scalar(0, 'int32'));

@@ -193,6 +193,19 @@ export function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Te
   return lo === null ? capped : maximum(capped, lo);
 }
 
+/**
+ * 0..n-1 laid along `axis` of a shape of ones, n being x's dim there: a
+ * constant when it is known, else counted when the graph runs (a cumulative
+ * sum of ones), so class indices work with an unknown number of classes.
+ */
+export function indicesAlong(x: Tensor, axis: number, dtype: DType): Tensor {
+  const n = x.shape[axis]!;
+  if (n >= 0) return aranged(n, axis, x.rank, dtype);
+  const shape = x.shape.map((_d, i) => (i === axis ? -1 : 1));
+  const ones = broadcastTo(scalar(1, dtype), shape, x);
+  return sub(cumsum(ones, axis), scalar(1, dtype));
+}
+
 /** A constant 0..n-1 laid along `axis` of a rank-`rank` shape of ones. */
 export function aranged(n: number, axis: number, rank: number, dtype: DType): Tensor {
   const data = allocate(dtype, n);

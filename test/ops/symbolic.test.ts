@@ -470,8 +470,6 @@ const NDIM_LIMITS: Record<string, string> = {
   'slice (size -1)': 'size -1 from a start > 0 along an axis of unknown length',
   batch_dot:
     'with operands above rank 3 its result splits merged axes whose run-time dims come from both operands: only one may be unknown',
-  sparse_categorical_crossentropy: 'the number of classes must be known',
-  in_top_k: 'the number of classes must be known',
   concatenate: 'the gradient of a tensor placed after one of unknown length along the axis',
   'resize_images (bilinear)': 'bilinear weights are laid out from the sizes when the graph is built',
   conv2d_transpose: "its output_shape is given when the graph is built, so x's spatial sizes must be known with it",
@@ -846,19 +844,25 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     expect(K.int_shape(K.batch_dot(K.placeholder(null, 2), K.placeholder(null, 2), 1))).toEqual([null, 1]);
   });
 
-  it('an unknown number of classes (sparse_categorical_crossentropy, in_top_k)', () => {
-    expectError(
-      () => K.sparse_categorical_crossentropy(K.placeholder([null], null, 'int32'), K.placeholder([null, null])),
-      K.ValueError,
-      'sparse_categorical_crossentropy',
-      'known size'
-    );
-    expectError(
-      () => K.in_top_k(K.placeholder([null, null]), K.placeholder([null], null, 'int32'), 1),
-      K.ValueError,
-      'in_top_k',
-      'known number of classes'
-    );
+  it('an unknown number of classes (sparse_categorical_crossentropy, in_top_k): counted when the graph runs', () => {
+    const labels = K.placeholder([null], null, 'int32');
+    const logits = K.placeholder([null, null]);
+    const loss = K.sparse_categorical_crossentropy(labels, logits, true);
+    const top = K.in_top_k(logits, labels, 2);
+    const [g] = K.gradients(K.sum(loss), [logits]);
+    const f = K.function([labels, logits], [loss, top, g!]);
+    for (const classes of [3, 5]) {
+      const y = K.constant([0, classes - 1], 'int32');
+      const z = K.random_normal([2, classes], 0, 1, null, classes);
+      const [l, t, gz] = f([y, z]);
+      expect(Array.from(l!.data as Float32Array)).toEqual(
+        Array.from(K.eval(K.sparse_categorical_crossentropy(y, z, true)).data as Float32Array)
+      );
+      expect(Array.from(t!.data as Uint8Array)).toEqual(Array.from(K.eval(K.in_top_k(z, y, 2)).data as Uint8Array));
+      expect(gz!.shape).toEqual([2, classes]);
+    }
+    // A label out of the run-time range gives NaN, as TF's gpu kernel (an eager label is a ValueError).
+    expect(Number.isNaN((f([K.constant([0, 7], 'int32'), K.zeros([2, 3])])[0]!.data as Float32Array)[1]!)).toBe(true);
   });
 
   it('the gradient of a tensor concatenated after one of unknown length along the axis; the values still flow', () => {
