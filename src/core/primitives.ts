@@ -46,7 +46,12 @@ export interface ElementwiseAttrs {
 }
 
 export interface ReduceAttrs {
-  sum: Reduction;
+  /**
+   * `like`, in a gradient whose broadcast is known only at run time: the sum
+   * runs (keepdims) over `axes` and also every axis where like's run-time dim
+   * is 1 and x's is not, so the result broadcasts to like's shape.
+   */
+  sum: Reduction & { readonly like?: Tensor };
   max: Reduction;
   min: Reduction;
   prod: Reduction;

@@ -58,7 +58,8 @@ export const tanhGrad = (y: Tensor, g: Tensor) => apply('tanh_grad', [y, g], E);
  * Without it, K.function infers one unknown dim from the size; more cannot be resolved.
  */
 export function reshape(x: Tensor, shape: number[], like?: Tensor): Tensor {
-  if (sameShape(x.shape, shape)) return x;
+  // Equal static shapes with unknown dims may differ when the graph runs: `like` decides then.
+  if (sameShape(x.shape, shape) && (like === undefined || isKnown(shape))) return x;
   if (like === undefined && shape.filter((d) => d < 0).length > 1) {
     throw valueError(
       'reshape',
@@ -88,7 +89,7 @@ export const reshapeFrom = (x: Tensor, shape: number[], from: readonly (readonly
 
 export const transpose = (x: Tensor, perm: number[]) => apply('transpose', [x], { perm });
 export const broadcastTo = (x: Tensor, shape: number[], like?: Tensor) =>
-  sameShape(x.shape, shape)
+  sameShape(x.shape, shape) && (like === undefined || isKnown(shape))
     ? x
     : apply('broadcast_to', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape });
 /** `like` (optional) supplies the run-time sizes where `size` has unknown (-1) ones, by position. */
@@ -113,11 +114,11 @@ export function sumTo(g: Tensor, like: Tensor): Tensor {
   const shape = like.shape;
   if (isKnown(shape))
     return sameShape(g.shape, shape) ? g : reshape(sum(g, broadcastAxes(shape, g.shape), true), shape);
-  // Unknown dims: a broadcast that happens only at run time (a dim that turns out
-  // to be 1) would need summing that the static axes miss. Reshaping to like's
-  // run-time shape makes K.function fail on that instead of returning a wrong shape.
-  const s = broadcastAxes(shape, g.shape);
-  return apply('reshape', [s.length === 0 ? g : sum(g, s, true)], { shape, like });
+  // Unknown dims: a broadcast that happens only at run time (a dim of like that
+  // turns out to be 1) is summed then too (the sum's axes are resolved from
+  // like's run-time shape), and the result takes like's run-time shape.
+  const summed = apply('sum', [g], { axes: broadcastAxes(shape, g.shape), keepdims: true, like });
+  return apply('reshape', [summed], { shape, like });
 }
 
 /** A constant scalar leaf (no node: nothing to differentiate). */

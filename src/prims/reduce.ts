@@ -1,6 +1,6 @@
 // Reductions over any set of axes (sorted, normalised by the caller) and arg-reductions.
 import { fmtShape, typeError, valueError } from '../core/context.js';
-import { reducedShape } from '../core/shape.js';
+import { broadcastAxes, reducedShape } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { ReduceAttrs, Reduction, Meta } from '../core/primitives.js';
 import { inversePerm } from './shape.js';
@@ -58,7 +58,19 @@ export const reducePrims = {
   sum: {
     doc: 'sum over axes',
     infer: reduce('sum', false),
-    vjp: [vjp('broadcast(g)', (g, c) => spread(g, c.inputs[0], c.attrs))],
+    vjp: [
+      vjp('broadcast(g)', (g, c) =>
+        // Axes chosen at run time (keepdims): g already has x's rank.
+        c.attrs.like === undefined
+          ? spread(g, c.inputs[0], c.attrs)
+          : lax.broadcastTo(g, c.inputs[0].shape, c.inputs[0])
+      ),
+    ],
+    resolve: (a, [x], like) => {
+      if (a.like === undefined || like === null) return null;
+      const axes = broadcastAxes(like, x.shape);
+      return { attrs: { axes, keepdims: true }, name: 'axes', given: a.axes, done: axes };
+    },
   },
   max: {
     doc: 'max over axes',
