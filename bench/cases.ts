@@ -4,8 +4,8 @@
 // by ~1e-6; tfjs-wasm's tanh/sigmoid approximations by up to ~5e-5 (W4, W5).
 import type { Case, CaseSides, Runner, WorkloadId } from './types.js';
 import { ktapeMatmul, matmulData } from './workloads/w1_matmul.js';
-import { ktapeMlp, ktapeMlpForward, mlpData, mlpFlops } from './workloads/w2_mlp.js';
-import { convData, convFlops, ktapeConv } from './workloads/w3_conv.js';
+import { ktapeMlp, ktapeMlpForward, ktapeMlpGraph, mlpData, mlpFlops } from './workloads/w2_mlp.js';
+import { convData, convFlops, ktapeConv, ktapeConvGraph } from './workloads/w3_conv.js';
 import { ktapeRnn, rnnData } from './workloads/w4_rnn.js';
 import { elementwiseData, ktapeElementwise } from './workloads/w5_elementwise.js';
 import { ktapeSoftmax, softmaxData } from './workloads/w6_softmax.js';
@@ -93,6 +93,19 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         { flops: mlpFlops(d0), rtol: 1e-3 }
       )
     );
+    // The same step through one K.function (placeholders, updates): its cost beside the eager row.
+    out.push(
+      make(
+        'W2',
+        `MLP 784-256-10, batch ${s.batch}`,
+        'training step, one K.function',
+        () => {
+          const d = mlpData(s.batch);
+          return { ktape: (dev) => ktapeMlpGraph(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
+        },
+        { flops: mlpFlops(d0), rtol: 1e-3 }
+      )
+    );
     // Not a target of the issue: what recording costs, and what K.no_grad saves.
     for (const noGrad of [false, true]) {
       out.push(
@@ -119,6 +132,18 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         () => {
           const d = convData(s.convBatch);
           return { ktape: (dev) => ktapeConv(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
+        },
+        { flops: convFlops(d0), rtol: 1e-4 }
+      )
+    );
+    out.push(
+      make(
+        'W3',
+        `conv2d ${s.convBatch}x32x32x16 * 3x3x16x32, same`,
+        'forward + backward, one K.function',
+        () => {
+          const d = convData(s.convBatch);
+          return { ktape: (dev) => ktapeConvGraph(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
         },
         { flops: convFlops(d0), rtol: 1e-4 }
       )

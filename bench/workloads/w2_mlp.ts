@@ -107,3 +107,38 @@ export function ktapeMlpForward(d: MlpData, _device: KtapeDevice, noGrad: boolea
     dispose: () => release(w1, b1, w2, b2, x),
   };
 }
+
+/**
+ * W2's step as Keras 2 trains: the graph built once on placeholders, its
+ * updates in `K.function`, each step one call fed the batch (issue 14: a call
+ * must cost no more than the eager step).
+ */
+export function ktapeMlpGraph(d: MlpData, _device: KtapeDevice): Runner & { losses: number[] } {
+  const xv = K.reshape(d.x, [d.batch, d.inputs]);
+  const yv = K.reshape(d.y, [d.batch, d.classes]);
+  const x = K.placeholder([null, d.inputs]);
+  const y = K.placeholder([null, d.classes]);
+  const w1 = variable(d.w1, [d.inputs, d.hidden]),
+    b1 = K.zeros([d.hidden]);
+  const w2 = variable(d.w2, [d.hidden, d.classes]),
+    b2 = K.zeros([d.classes]);
+  const params = [w1, b1, w2, b2];
+  const h = K.relu(K.add(K.dot(x, w1), b1));
+  const loss = K.mean(K.categorical_crossentropy(y, K.add(K.dot(h, w2), b2), true));
+  const grads = K.gradients(loss, params);
+  const f = K.function(
+    [x, y],
+    [loss],
+    params.map((p, i) => K.update_sub(p, K.multiply(grads[i]!, d.lr)))
+  );
+  const losses: number[] = [];
+  return {
+    losses,
+    step() {
+      losses.push(f([xv, yv])[0]!.get());
+    },
+    outputs: () => ({ losses: checkedLosses(losses) }),
+    verify: () => lossFell(losses),
+    dispose: () => release(...params, xv, yv),
+  };
+}

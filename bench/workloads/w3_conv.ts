@@ -51,3 +51,30 @@ export function ktapeConv(d: ConvData, _device: KtapeDevice): Runner {
     dispose: () => release(x, k, r),
   };
 }
+
+/** W3's forward and backward as one K.function on placeholders (issue 14: no dearer than eager). */
+export function ktapeConvGraph(d: ConvData, _device: KtapeDevice): Runner {
+  const xv = K.reshape(d.x, d.xShape);
+  const rv = K.reshape(d.r, [...d.xShape.slice(0, 3), d.kShape[3]]);
+  const k = variable(d.k, d.kShape);
+  const x = K.placeholder([null, ...d.xShape.slice(1)]);
+  const r = K.placeholder([null, ...d.xShape.slice(1, 3), d.kShape[3]]);
+  const y = K.conv2d(x, k, [1, 1], 'same');
+  const [dx, dk] = K.gradients(K.sum(K.multiply(y, r)), [x, k]);
+  const f = K.function([x, r], [dx!, dk!]);
+  const fy = K.function([x], [y]);
+  return {
+    step() {
+      f([xv, rv]);
+    },
+    outputs() {
+      const [gx, gk] = f([xv, rv]);
+      return {
+        y: Float32Array.from(fy([xv])[0]!.data as Float32Array),
+        dx: Float32Array.from(gx!.data as Float32Array),
+        dk: Float32Array.from(gk!.data as Float32Array),
+      };
+    },
+    dispose: () => release(k, xv, rv),
+  };
+}

@@ -72,6 +72,8 @@ function fold(init: (dtype: DType) => number, step: string, wasm?: WasmFold): Ke
   const run = loops(step);
   return ([a], attrs, out: Meta) => {
     const x = a;
+    // Over no axes the value is x's own (values are immutable, so sharing it is safe).
+    if (attrs.axes.length === 0) return x;
     const start = init(out.dtype);
     const o = alloc(out.dtype, out.shape);
     const axes = attrs.axes;

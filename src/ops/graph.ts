@@ -12,7 +12,7 @@ import { sameShape, UNKNOWN } from '../core/shape.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Placeholder, Tensor, Variable } from '../core/tensor.js';
 import { isCoo, sparseFromCoo } from './sparse.js';
-import { evaluateGraph } from '../grad/evaluate.js';
+import { bufferOf, evaluateGraph, graphOrder } from '../grad/evaluate.js';
 import { withoutRecording } from '../prims/apply.js';
 import { set_value as assignValue, UpdateOp } from './variables.js';
 
@@ -217,6 +217,9 @@ export function kfunction(
     const operands = ups.flatMap((u) => (u.operand === null ? [] : [u.operand]));
     const label = name ?? 'function';
     const list = ins as (Placeholder | SparseTensor)[];
+    // The graph cannot change once built: its order is worked out once.
+    const targets = [...outs, ...ups.map((u) => u.value), ...operands];
+    const plan = graphOrder(targets);
     return (given: unknown[]) =>
       keras(label, () => {
         // With a lone placeholder, a lone value that is not a plain list (a tensor, ndarray, typed array) is the one.
@@ -232,7 +235,8 @@ export function kfunction(
           if (p instanceof SparseTensor) sparseFeed(p, values[i], i, feeds);
           else feeds.set(p, feedFor(p, values[i], i));
         });
-        const all = evaluateGraph([...outs, ...ups.map((u) => u.value), ...operands], feeds);
+        const outside = new Set<unknown>();
+        const all = evaluateGraph(targets, feeds, plan, outside);
         const news = all.slice(outs.length, outs.length + ups.length);
         // Every new value is computed and checked before any variable changes.
         let k = outs.length + ups.length;
@@ -252,10 +256,32 @@ export function kfunction(
             );
           }
         });
-        const results = all.slice(0, outs.length).map((t) => copyOut(t.host(), t.dtype));
+        const results = handOut(all.slice(0, outs.length), outside);
         withoutRecording(() => ups.forEach((u, i) => assignValue(u.variable, news[i]!)));
         return results;
       });
+  });
+}
+
+/**
+ * The outputs as new ndarrays. A value computed by this call into a fresh,
+ * row-major cpu buffer is handed out as it is (nothing else holds it); one
+ * that shares a buffer with a feed, a constant, a variable or another output
+ * is copied, so changing a result never changes anything else.
+ */
+function handOut(values: readonly Tensor[], outside: Set<unknown>): NdArray[] {
+  const given = new Set<unknown>(outside);
+  return values.map((t) => {
+    const buffer = bufferOf(t);
+    const h = t.host();
+    const fresh =
+      t.storage?.device === 'cpu' &&
+      !given.has(buffer) &&
+      h.offset === 0 &&
+      (h.data as ArrayLike<number>).length === h.size &&
+      h.stride.every((st, i) => st === h.stride.slice(i + 1).reduce((p, _s, j) => p * h.shape[i + 1 + j]!, 1));
+    given.add(buffer);
+    return fresh ? h : copyOut(h, t.dtype);
   });
 }
 

@@ -127,6 +127,23 @@ describe('is_keras_tensor', () => {
 });
 
 describe('function', () => {
+  it('hands out new arrays: changing one never changes a feed, a variable, a constant or another result', () => {
+    const x = K.placeholder([2]);
+    const v = K.variable([5, 6]);
+    const c = K.constant([7, 8]);
+    const y = K.exp(x);
+    const f = K.function([x], [x, K.reshape(x, [2, 1]), v, c, y, y, K.sum(y, [], true)]);
+    const fed = ndarray(new Float32Array([1, 2]), [2]);
+    const out = f([fed]);
+    for (const a of out) (a.data as Float32Array).fill(-1);
+    expect(Array.from(fed.data)).toEqual([1, 2]);
+    expect(Array.from(K.eval(v).data as Float32Array)).toEqual([5, 6]);
+    expect(Array.from(K.eval(c).data as Float32Array)).toEqual([7, 8]);
+    const again = f([fed]);
+    expect(Array.from(again[4]!.data as Float32Array)).toEqual([Math.fround(Math.E), Math.fround(Math.exp(2))]);
+    expect(new Set(again.map((a) => a.data)).size).toBe(again.length);
+  });
+
   it('takes a lone placeholder as a list of one, as tf-keras flattens its inputs (issue 14)', () => {
     const x = K.placeholder([null, 2]);
     const f = K.function(x, [K.sum(x, 1)]);

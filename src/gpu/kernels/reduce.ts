@@ -144,7 +144,9 @@ export function combine(
 }
 
 function fold(name: 'sum' | 'prod' | 'max' | 'min', init: (d: DType) => number): KernelOf<1, Reduction, GpuData> {
-  return ([x], attrs, out) => reduceRun(name, name, x, attrs.axes, init(out.dtype), out.shape, out.dtype);
+  // Over no axes the value is x's own (values are immutable, so its buffer is a correct result).
+  return ([x], attrs, out) =>
+    attrs.axes.length === 0 ? x : reduceRun(name, name, x, attrs.axes, init(out.dtype), out.shape, out.dtype);
 }
 
 /** The extreme without NaN, then the first index holding it. */
