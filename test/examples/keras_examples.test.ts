@@ -1,0 +1,146 @@
+// Keras 2.3.1 example programs ported line by line into examples/keras/ (each
+// file names its source), run as written: graphs built in graph mode, trained
+// through one K.function with Keras's own optimizers (examples/keras/optimizers.ts),
+// the learning phase fed per call. Their numbers are checked against plain
+// float64 JavaScript written here from the sources' formulas, and their
+// training against what it must achieve on the small synthetic data.
+import { afterEach, describe, expect, it } from 'vitest';
+import * as K from '../../src/index.js';
+import {
+  antirectifier,
+  build as buildAntirectifier,
+  run as runAntirectifier,
+} from '../../examples/keras/antirectifier.js';
+import { prototypes } from '../../examples/keras/layers.js';
+import {
+  accuracy,
+  build as buildSiamese,
+  contrastive_loss,
+  euclidean_distance,
+  run as runSiamese,
+} from '../../examples/keras/mnist_siamese.js';
+import { build as buildVae, run as runVae } from '../../examples/keras/variational_autoencoder.js';
+
+type M = number[][];
+const mat = (t: K.Tensor): M => t.toArray() as M;
+const dot = (a: M, b: M): M => a.map((r) => b[0]!.map((_, j) => r.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
+const addBias = (a: M, b: number[]): M => a.map((r) => r.map((v, j) => v + b[j]!));
+const relu = (a: M): M => a.map((r) => r.map((v) => Math.max(v, 0)));
+const denseRef = (x: M, w: K.Variable, b: K.Variable) => addBias(dot(x, mat(w)), b.toArray() as number[]);
+const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+
+function antirectifierRef(x: M): M {
+  return x.map((r) => {
+    const m = mean(r);
+    const c = r.map((v) => v - m);
+    const norm = Math.sqrt(
+      Math.max(
+        c.reduce((s, v) => s + v * v, 0),
+        1e-12
+      )
+    );
+    const n = c.map((v) => v / norm);
+    return [...n.map((v) => Math.max(v, 0)), ...n.map((v) => Math.max(-v, 0))];
+  });
+}
+
+const close = (got: number, want: number, rtol: number) =>
+  expect(Math.abs(got - want), `${got} vs ${want}`).toBeLessThanOrEqual(rtol * Math.max(1, Math.abs(want)));
+
+afterEach(() => {
+  K.set_floatx('float32');
+  K.clear_session();
+});
+
+describe('Keras 2.3.1 antirectifier.py (examples/keras/antirectifier.ts)', () => {
+  it('the Antirectifier layer matches its formula (float64)', () => {
+    K.set_floatx('float64');
+    const x = K.random_normal([4, 6], 0, 1, 'float64', 1);
+    const got = antirectifier(x).toArray() as M;
+    antirectifierRef(x.toArray() as M).forEach((r, i) => r.forEach((v, j) => close(got[i]![j]!, v, 1e-12)));
+  });
+
+  it('in the test phase the model is the plain forward pass; training through the graph learns the classes', () => {
+    const m = buildAntirectifier();
+    const d = prototypes(20, 64, 10, 7, 1);
+    const [loss] = m.evaluate([d.x, d.y, 0]);
+    const [w1, b1, w2, b2, w3, b3] = m.weights as K.Variable[];
+    let h = antirectifierRef(denseRef(d.x, w1!, b1!));
+    h = antirectifierRef(denseRef(h, w2!, b2!));
+    const logits = denseRef(h, w3!, b3!);
+    const ce = logits.map((r, i) => {
+      const mx = Math.max(...r);
+      const lse = mx + Math.log(r.reduce((s, v) => s + Math.exp(v - mx), 0));
+      return lse - r[d.labels[i]!]!;
+    });
+    close(loss!.get(), mean(ce), 1e-5);
+    // The learning phase is an input: the training phase drops units (a different loss on the same batch).
+    expect(m.evaluate([d.x, d.y, 1])[0]!.get()).not.toBe(loss!.get());
+    const { before, after } = runAntirectifier({ epochs: 3 });
+    expect(after[0]!).toBeLessThan(before[0]!);
+    expect(after[1]!).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('Keras 2.3.1 variational_autoencoder.py (examples/keras/variational_autoencoder.ts)', () => {
+  it("the first step's loss is the formula's on the seed's first normal draws; later steps draw anew", () => {
+    const seed = 21;
+    const m = buildVae({ seed });
+    const d = prototypes(8, 64, 4, 5);
+    const eps = mat(K.random_normal([8, 2], 0, 1, null, seed));
+    const [we, be, wm, bm, wv, bv, wd, bd, wo, bo] = m.weights as K.Variable[];
+    const h = relu(denseRef(d.x, we!, be!));
+    const zMean = denseRef(h, wm!, bm!);
+    const zLogVar = denseRef(h, wv!, bv!);
+    const z = zMean.map((r, i) => r.map((v, j) => v + Math.exp(0.5 * zLogVar[i]![j]!) * eps[i]![j]!));
+    const logits = denseRef(relu(denseRef(z, wd!, bd!)), wo!, bo!);
+    // binary_crossentropy of a sigmoid output is computed from its logits (the backend's rule).
+    const xent = logits.map(
+      (r, i) => mean(r.map((v, j) => Math.max(v, 0) - v * d.x[i]![j]! + Math.log1p(Math.exp(-Math.abs(v))))) * 64
+    );
+    const kl = zMean.map(
+      (r, i) => -0.5 * r.reduce((s, v, j) => s + 1 + zLogVar[i]![j]! - v * v - Math.exp(zLogVar[i]![j]!), 0)
+    );
+    const [loss] = m.train([d.x]);
+    close(loss!.get(), mean(xent.map((v, i) => v + kl[i]!)), 1e-5);
+    // The sampling node draws anew at every call (issue 14's frozen-noise bug).
+    const a = Array.from(m.sample([d.x])[0]!.data as Float32Array);
+    const b = Array.from(m.sample([d.x])[0]!.data as Float32Array);
+    expect(a).not.toEqual(b);
+  });
+
+  it('trains with Adam through one K.function: the loss falls', () => {
+    const { first, last } = runVae({ epochs: 20, seed: 3 });
+    expect(last).toBeLessThan(0.75 * first);
+  });
+});
+
+describe('Keras 2.3.1 mnist_siamese.py (examples/keras/mnist_siamese.ts)', () => {
+  it('euclidean_distance, contrastive_loss and accuracy match their formulas', () => {
+    K.set_floatx('float64');
+    const x = K.random_normal([5, 3], 0, 1, 'float64', 4);
+    const y = K.random_normal([5, 3], 0, 1, 'float64', 5);
+    const t = K.constant([[1], [0], [1], [0], [0]], 'float64');
+    const dist = euclidean_distance([x, y]);
+    const [xs, ys, ts] = [mat(x), mat(y), mat(t)];
+    const want = xs.map((r, i) =>
+      Math.sqrt(
+        Math.max(
+          r.reduce((s, v, j) => s + (v - ys[i]![j]!) ** 2, 0),
+          1e-7
+        )
+      )
+    );
+    mat(dist).forEach((r, i) => close(r[0]!, want[i]!, 1e-12));
+    const loss = want.map((dv, i) => (ts[i]![0]! === 1 ? dv * dv : Math.max(1 - dv, 0) ** 2));
+    close(K.eval(contrastive_loss(t, dist)).get(), mean(loss), 1e-12);
+    const acc = want.filter((dv, i) => (dv < 0.5 ? 1 : 0) === ts[i]![0]!).length / 5;
+    close(K.eval(accuracy(t, dist)).get(), acc, 1e-12);
+  });
+
+  it('trains the shared network with RMSprop through one K.function, fed the learning phase', () => {
+    const { after } = runSiamese({ epochs: 6 });
+    expect(after).toBeGreaterThanOrEqual(0.9);
+    expect(buildSiamese().weights.length).toBe(6);
+  });
+});
