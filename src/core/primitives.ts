@@ -75,7 +75,13 @@ export interface ShapeAttrs {
   transpose: { perm: number[] };
   broadcast_to: { shape: number[]; like?: Tensor };
   /** `like`, when `size` has unknown (-1) entries: the tensor whose run-time dims they are, by position. */
-  slice: { begin: number[]; size: number[]; like?: Tensor };
+  slice: {
+    begin: number[];
+    size: number[];
+    like?: Tensor;
+    /** Unknown (-1) sizes are the rest of x's run-time axis after `begin` (tf.slice's -1), not like's dims. */
+    rest?: true;
+  };
   /** `like`, when an after-padding is -1: pad up to its run-time dim, by position. */
   pad: { pads: [number, number][]; like?: Tensor };
 }

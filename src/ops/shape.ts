@@ -247,13 +247,9 @@ export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
     }
     const sizes = s.map((n, i) => {
       const dim = t.shape[i]!;
-      // The rest of an axis of unknown length is known when it starts at 0: all of it, at run time.
+      // The rest of an axis of unknown length is known when the graph runs.
       if (n === -1 && dim === UNKNOWN) {
-        if (b[i] !== 0)
-          throw valueError(
-            'slice',
-            `${where}: size -1 along axis ${i} of unknown length is supported from start 0 only`
-          );
+        if (b[i]! < 0) throw valueError('slice', `${where}: axis ${i} needs 0 <= start`);
         return UNKNOWN;
       }
       const len = n === -1 ? dim - b[i]! : n;
@@ -265,7 +261,7 @@ export function slice(x: TensorLike, start: IntList, size: IntList): Tensor {
       }
       return len;
     });
-    return lax.slice(t, b, sizes, t);
+    return lax.sliceToEnd(t, b, sizes);
   });
 }
 

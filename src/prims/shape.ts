@@ -94,7 +94,7 @@ export const shapePrims = {
             Number.isInteger(b) &&
             b >= 0 &&
             Number.isInteger(a.size[i]) &&
-            (a.size[i]! >= 0 || (a.size[i] === UNKNOWN && like !== undefined)) &&
+            (a.size[i]! >= 0 || (a.size[i] === UNKNOWN && (like !== undefined || a.rest === true))) &&
             (s[i]! < 0 || size[i]! < 0 || b + size[i]! <= s[i]!)
         );
       if (!ok)
@@ -115,10 +115,12 @@ export const shapePrims = {
         );
       }),
     ],
-    resolve: (a, _ins, like) => {
+    resolve: (a, [x], like) => {
       if (isKnown(a.size)) return null;
-      const size = byPosition(a.size, like);
-      return { attrs: { ...withoutLike(a), size }, name: 'size', given: a.size, done: size };
+      const size =
+        a.rest === true ? a.size.map((n, i) => (n < 0 ? x.shape[i]! - a.begin[i]! : n)) : byPosition(a.size, like);
+      const { rest: _rest, ...attrs } = withoutLike(a);
+      return { attrs: { ...attrs, size }, name: 'size', given: a.size, done: size };
     },
   },
   pad: {

@@ -465,7 +465,6 @@ const CASES: Case[] = [
  * `batch` inputs): each is a clear ValueError, checked under 'limits' below.
  */
 const NDIM_LIMITS: Record<string, string> = {
-  'slice (size -1)': 'size -1 from a start > 0 along an axis of unknown length',
   batch_dot:
     'with operands above rank 3 its result splits merged axes whose run-time dims come from both operands: only one may be unknown',
   concatenate: 'the gradient of a tensor placed after one of unknown length along the axis',
@@ -818,15 +817,20 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     );
   });
 
-  it('size -1 from a start > 0 along an axis of unknown length', () => {
-    expectError(
-      () => K.slice(K.placeholder([null, null]), [0, 2], [2, -1]),
-      K.ValueError,
-      'slice',
-      'unknown length',
-      'start 0'
-    );
-    expect(K.int_shape(K.slice(K.placeholder([null, null]), [0, 2], [-1, 1]))).toEqual([null, 1]);
+  it('size -1 from a start > 0 along an axis of unknown length: the rest of it when the graph runs', () => {
+    const x = K.placeholder([null, null]);
+    const y = K.slice(x, [0, 2], [2, -1]);
+    expect(K.int_shape(y)).toEqual([2, null]);
+    expect(K.int_shape(K.slice(x, [0, 2], [-1, 1]))).toEqual([null, 1]);
+    const [g] = K.gradients(K.sum(K.square(y)), [x]);
+    const f = K.function([x], [y, g!]);
+    const v = K.reshape(K.arange(0, 15, 1, 'float32'), [3, 5]);
+    const [a, b] = f([v]);
+    expect(a!.shape).toEqual([2, 3]);
+    expect(Array.from(a!.data as Float32Array)).toEqual([2, 3, 4, 7, 8, 9]);
+    expect(Array.from(b!.data as Float32Array)).toEqual([0, 0, 4, 6, 8, 0, 0, 14, 16, 18, 0, 0, 0, 0, 0]);
+    // A start beyond the run-time length is a clear error when the graph runs.
+    expectError(() => f([K.ones([3, 1])]), K.ValueError, 'function', 'size');
   });
 
   it('reshapes that merge axes of several unknown dims take them at run time (dot, batch_dot, batch_flatten, tile)', () => {
