@@ -121,7 +121,8 @@ export function sumTo(g: Tensor, like: Tensor): Tensor {
   // turns out to be 1) is summed then too (the sum's axes are resolved from
   // like's run-time shape), and the result takes like's run-time shape.
   const summed = apply('sum', [g], { axes: broadcastAxes(shape, g.shape), keepdims: true, like });
-  return apply('reshape', [summed], { shape, like });
+  // Same rank and static shape: the sum (keepdims) already has like's run-time shape.
+  return sameShape(summed.shape, shape) ? summed : apply('reshape', [summed], { shape, like });
 }
 
 /** A constant scalar leaf (no node: nothing to differentiate). */
