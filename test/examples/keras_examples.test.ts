@@ -20,6 +20,7 @@ import {
   run as runSiamese,
 } from '../../examples/keras/mnist_siamese.js';
 import { build as buildVae, run as runVae } from '../../examples/keras/variational_autoencoder.js';
+import { generate_filter_image, normalize, vggLike } from '../../examples/keras/conv_filter_visualization.js';
 
 type M = number[][];
 const mat = (t: K.Tensor): M => t.toArray() as M;
@@ -142,5 +143,48 @@ describe('Keras 2.3.1 mnist_siamese.py (examples/keras/mnist_siamese.ts)', () =>
     const { after } = runSiamese({ epochs: 6 });
     expect(after).toBeGreaterThanOrEqual(0.9);
     expect(buildSiamese().weights.length).toBe(6);
+  });
+});
+
+describe('Keras 2.3.1 conv_filter_visualization.py (examples/keras/conv_filter_visualization.ts)', () => {
+  it('normalize is x / (rms(x) + epsilon); the gradient fed images of two sizes matches central differences (float64)', () => {
+    K.set_floatx('float64');
+    const x = K.random_normal([2, 3], 0, 1, 'float64', 3);
+    const xs = mat(x).flat();
+    const rms = Math.sqrt(mean(xs.map((v) => v * v)));
+    mat(normalize(x))
+      .flat()
+      .forEach((v, i) => close(v, xs[i]! / (rms + 1e-7), 1e-12));
+    const m = vggLike(2);
+    const loss = K.mean(K.slice(m.layers.block2_conv2, [0, 0, 0, 1], [-1, -1, -1, 1]));
+    const f = K.function([m.input_img], [loss, K.gradients(loss, [m.input_img])[0]!]);
+    for (const [h, w] of [
+      [6, 6],
+      [9, 7],
+    ]) {
+      const img = K.random_uniform([1, h!, w!, 3], 0, 1, 'float64', h! + w!);
+      const [, g] = f([img]);
+      const at = (k: number, d: number) => {
+        const v = Float64Array.from(K.eval(img).data as Float64Array);
+        v[k]! += d;
+        return f([K.reshape(K.constant(Array.from(v), 'float64'), [1, h!, w!, 3])])[0]!.get();
+      };
+      for (const k of [0, 17, h! * w! * 3 - 1]) {
+        const fd = (at(k, 1e-6) - at(k, -1e-6)) / 2e-6;
+        close((g!.data as Float64Array)[k]!, fd, 1e-6);
+      }
+    }
+  });
+
+  it('gradient ascent through one K.function fed the upscaled image: the activation grows', () => {
+    const m = vggLike();
+    const r = generate_filter_image(m.input_img, m.layers.block2_conv2, 1);
+    expect(r).not.toBeNull();
+    expect(r!.sizes).toEqual([
+      [13, 13],
+      [16, 16],
+      [20, 20],
+    ]);
+    expect(r!.losses.at(-1)!).toBeGreaterThan(r!.losses[0]!);
   });
 });
