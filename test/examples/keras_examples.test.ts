@@ -21,6 +21,7 @@ import {
 } from '../../examples/keras/mnist_siamese.js';
 import { build as buildVae, run as runVae } from '../../examples/keras/variational_autoencoder.js';
 import { generate_filter_image, normalize, vggLike } from '../../examples/keras/conv_filter_visualization.js';
+import { build as buildDream, crop2, run as runDream } from '../../examples/keras/deep_dream.js';
 
 type M = number[][];
 const mat = (t: K.Tensor): M => t.toArray() as M;
@@ -186,5 +187,47 @@ describe('Keras 2.3.1 conv_filter_visualization.py (examples/keras/conv_filter_v
       [20, 20],
     ]);
     expect(r!.losses.at(-1)!).toBeGreaterThan(r!.losses[0]!);
+  });
+});
+
+describe('Keras 2.3.1 deep_dream.py (examples/keras/deep_dream.ts)', () => {
+  it("crop2 is Python's x[:, 2:-2, 2:-2, :], also on unknown sizes", () => {
+    const v = K.reshape(K.arange(0, 2 * 6 * 7, 1, 'float32'), [1, 6, 7, 2]);
+    const want = (v.toArray() as number[][][][]).map((b) => b.slice(2, -2).map((r) => r.slice(2, -2)));
+    expect(crop2(v).toArray()).toEqual(want);
+    const x = K.placeholder([null, null, null, 2]);
+    expect(K.function([x], [crop2(x)])([v])[0]!.shape).toEqual([1, 2, 3, 2]);
+  });
+
+  it("the loss's gradient, fed images of two sizes, matches central differences along random directions", () => {
+    // The source casts its scaling to float32, so the check runs in float32: directional derivatives.
+    const { dream, loss } = buildDream(3);
+    const f = K.function([dream as K.Placeholder], [loss, K.gradients(loss, [dream])[0]!]);
+    for (const [h, w] of [
+      [7, 7],
+      [10, 8],
+    ]) {
+      const n = h! * w! * 3;
+      const img = Array.from(K.eval(K.random_uniform([n], -1, 1, 'float64', h!)).data as Float64Array);
+      const feed = (v: number[]) => [K.reshape(K.constant(v), [1, h!, w!, 3])];
+      const [, g] = f(feed(img));
+      for (const seed of [1, 2]) {
+        const u = Array.from(K.eval(K.random_normal([n], 0, 1, 'float64', seed)).data as Float64Array);
+        const at = (t: number) => f(feed(img.map((v, k) => v + t * u[k]!)))[0]!.get();
+        const fd = (at(1e-3) - at(-1e-3)) / 2e-3;
+        const dir = u.reduce((acc, uk, k) => acc + uk * (g!.data as Float32Array)[k]!, 0);
+        expect(Math.abs(fd - dir), `${fd} vs ${dir}`).toBeLessThanOrEqual(2e-2 * Math.abs(dir) + 1e-5);
+      }
+    }
+  });
+
+  it('gradient ascent over three octaves through one K.function: the loss grows at each size', () => {
+    const { shapes, losses } = runDream({ iterations: 6 });
+    expect(shapes).toEqual([
+      [14, 14],
+      [20, 20],
+      [28, 28],
+    ]);
+    for (const l of losses) expect(l.at(-1)!).toBeGreaterThan(l[0]!);
   });
 });
