@@ -22,6 +22,7 @@ import {
 import { build as buildVae, run as runVae } from '../../examples/keras/variational_autoencoder.js';
 import { generate_filter_image, normalize, vggLike } from '../../examples/keras/conv_filter_visualization.js';
 import { build as buildDream, crop2, run as runDream } from '../../examples/keras/deep_dream.js';
+import { lstm, run as runText } from '../../examples/keras/lstm_text_generation.js';
 
 type M = number[][];
 const mat = (t: K.Tensor): M => t.toArray() as M;
@@ -229,5 +230,39 @@ describe('Keras 2.3.1 deep_dream.py (examples/keras/deep_dream.ts)', () => {
       [28, 28],
     ]);
     for (const l of losses) expect(l.at(-1)!).toBeGreaterThan(l[0]!);
+  });
+});
+
+describe('Keras 2.3.1 lstm_text_generation.py (examples/keras/lstm_text_generation.ts)', () => {
+  it("the LSTM layer is Keras's cell (hard_sigmoid gates, unit forget bias) over K.rnn (float64)", () => {
+    K.set_floatx('float64');
+    const [units, dim, steps] = [3, 4, 5];
+    const layer = lstm(dim, units, 7);
+    const x = K.random_normal([2, steps, dim], 0, 1, 'float64', 8);
+    const got = mat(layer.call(x));
+    const [W, U, b] = layer.weights.map((w) => w.toArray()) as [M, M, number[]];
+    const hs = (v: number) => Math.min(1, Math.max(0, 0.2 * v + 0.5));
+    (x.toArray() as number[][][]).forEach((seq, n) => {
+      let h = new Array<number>(units).fill(0);
+      let c = new Array<number>(units).fill(0);
+      for (const xt of seq) {
+        const z = b.map(
+          (bj, j) => bj + xt.reduce((s, v, k) => s + v * W[k]![j]!, 0) + h.reduce((s, v, k) => s + v * U[k]![j]!, 0)
+        );
+        const g = (k: number, u: number) => z[k * units + u]!;
+        c = c.map((cu, u) => hs(g(1, u)) * cu + hs(g(0, u)) * Math.tanh(g(2, u)));
+        h = c.map((cu, u) => hs(g(3, u)) * Math.tanh(cu));
+      }
+      h.forEach((v, u) => close(got[n]![u]!, v, 1e-12));
+    });
+    // The forget gate's bias starts at one, the others at zero.
+    expect(b.slice(units, 2 * units)).toEqual([1, 1, 1]);
+    expect(b.slice(0, units).concat(b.slice(2 * units))).toEqual(new Array(3 * units).fill(0));
+  });
+
+  it('trains with RMSprop through one K.function and generates the text it learnt', () => {
+    const { first, last, generated } = runText({ epochs: 12 });
+    expect(last).toBeLessThan(0.5 * first);
+    expect(generated.startsWith('the quick')).toBe(true);
   });
 });
