@@ -23,6 +23,7 @@ import { build as buildVae, run as runVae } from '../../examples/keras/variation
 import { generate_filter_image, normalize, vggLike } from '../../examples/keras/conv_filter_visualization.js';
 import { build as buildDream, crop2, run as runDream } from '../../examples/keras/deep_dream.js';
 import { lstm, run as runText } from '../../examples/keras/lstm_text_generation.js';
+import { getwhere, run as runSwwae } from '../../examples/keras/mnist_swwae.js';
 
 type M = number[][];
 const mat = (t: K.Tensor): M => t.toArray() as M;
@@ -264,5 +265,32 @@ describe('Keras 2.3.1 lstm_text_generation.py (examples/keras/lstm_text_generati
     const { first, last, generated } = runText({ epochs: 12 });
     expect(last).toBeLessThan(0.5 * first);
     expect(generated.startsWith('the quick')).toBe(true);
+  });
+});
+
+describe('Keras 2.3.1 mnist_swwae.py (examples/keras/mnist_swwae.ts)', () => {
+  it("getwhere is the max pooling's switches: one at each window's maximum", () => {
+    K.set_floatx('float64');
+    const x = K.random_normal([2, 4, 6, 3], 0, 1, 'float64', 12);
+    const where = getwhere([x, K.pool2d(x, [2, 2], [2, 2])]).toArray() as number[][][][];
+    (x.toArray() as number[][][][]).forEach((img, n) => {
+      for (let i = 0; i < 4; i += 2)
+        for (let j = 0; j < 6; j += 2)
+          for (let c = 0; c < 3; c++) {
+            const cells = [
+              [i, j],
+              [i, j + 1],
+              [i + 1, j],
+              [i + 1, j + 1],
+            ];
+            const best = cells.reduce((b, p) => (img[p[0]!]![p[1]!]![c]! > img[b[0]!]![b[1]!]![c]! ? p : b));
+            for (const [a, b] of cells) expect(where[n]![a!]![b!]![c]).toBe(a === best[0] && b === best[1] ? 1 : 0);
+          }
+    });
+  });
+
+  it('trains with Adam through one K.function, differentiating the where masks again: the error falls', () => {
+    const { first, last } = runSwwae({ epochs: 8 });
+    expect(last).toBeLessThan(0.6 * first);
   });
 });
