@@ -24,6 +24,13 @@ import { generate_filter_image, normalize, vggLike } from '../../examples/keras/
 import { build as buildDream, crop2, run as runDream } from '../../examples/keras/deep_dream.js';
 import { lstm, run as runText } from '../../examples/keras/lstm_text_generation.js';
 import { getwhere, run as runSwwae } from '../../examples/keras/mnist_swwae.js';
+import {
+  build as buildStyle,
+  gram_matrix,
+  run as runStyle,
+  style_loss,
+  total_variation_loss,
+} from '../../examples/keras/neural_style_transfer.js';
 
 type M = number[][];
 const mat = (t: K.Tensor): M => t.toArray() as M;
@@ -292,5 +299,49 @@ describe('Keras 2.3.1 mnist_swwae.py (examples/keras/mnist_swwae.ts)', () => {
   it('trains with Adam through one K.function, differentiating the where masks again: the error falls', () => {
     const { first, last } = runSwwae({ epochs: 8 });
     expect(last).toBeLessThan(0.6 * first);
+  });
+});
+
+describe('Keras 2.3.1 neural_style_transfer.py (examples/keras/neural_style_transfer.ts)', () => {
+  it('gram_matrix, style_loss and total_variation_loss match their formulas (float64)', () => {
+    K.set_floatx('float64');
+    const s = K.random_normal([12, 12, 3], 0, 1, 'float64', 1);
+    const c = K.random_normal([12, 12, 3], 0, 1, 'float64', 2);
+    const gram = (t: K.Tensor) => {
+      const v = t.toArray() as number[][][];
+      return [0, 1, 2].map((a) => [0, 1, 2].map((b) => v.flat().reduce((acc, px) => acc + px[a]! * px[b]!, 0)));
+    };
+    const [gs, gc] = [gram(s), gram(c)];
+    mat(gram_matrix(s)).forEach((r, a) => r.forEach((v, b) => close(v, gs[a]![b]!, 1e-12)));
+    const sl = gs.flat().reduce((acc, v, k) => acc + (v - gc.flat()[k]!) ** 2, 0) / (4 * 9 * 144 ** 2);
+    close(K.eval(style_loss(s, c)).get(), sl, 1e-12);
+    const x = K.random_normal([1, 12, 12, 3], 0, 1, 'float64', 3);
+    const xv = (x.toArray() as number[][][][])[0]!;
+    let tv = 0;
+    for (let i = 0; i < 11; i++)
+      for (let j = 0; j < 11; j++)
+        for (let ch = 0; ch < 3; ch++) {
+          const a = (xv[i]![j]![ch]! - xv[i + 1]![j]![ch]!) ** 2;
+          const b = (xv[i]![j]![ch]! - xv[i]![j + 1]![ch]!) ** 2;
+          tv += (a + b) ** 1.25;
+        }
+    close(K.eval(total_variation_loss(x)).get(), tv, 1e-12);
+  });
+
+  it("the loss's gradient w.r.t. the combination image matches central differences (float64)", () => {
+    K.set_floatx('float64');
+    const { f_outputs } = buildStyle();
+    const x0 = Array.from(K.eval(K.random_uniform([432], -1, 1, 'float64', 5)).data as Float64Array);
+    const feed = (v: number[]) => [K.reshape(K.constant(v, 'float64'), [1, 12, 12, 3])];
+    const g = f_outputs(feed(x0))[1]!.data as Float64Array;
+    for (const k of [0, 200, 431]) {
+      const at = (d: number) => f_outputs(feed(x0.map((v, i) => (i === k ? v + d : v))))[0]!.get();
+      close(g[k]!, (at(1e-6) - at(-1e-6)) / 2e-6, 1e-6);
+    }
+  });
+
+  it('L-BFGS on the loss and gradient of one K.function: the loss falls', () => {
+    const { losses } = runStyle({ iterations: 2, maxfun: 10 });
+    expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
   });
 });
