@@ -135,15 +135,18 @@ export function ctc_label_dense_to_sparse(labels: TensorLike, label_lengths: Ten
 }
 
 /** y_pred (samples, time, classes), float, with known dims. */
-function predictions(y: TensorLike): Tensor {
+function predictions(y: TensorLike, unknownBatch = false): Tensor {
   const t = toFloatTensor(runningName(), y, 'y_pred');
   if (t.rank !== 3)
     throw valueError(
       runningName(),
       `y_pred must have rank 3 (samples, time_steps, num_categories); got shape ${fmtShape(t.shape)}`
     );
-  if (t.shape.some((d) => d < 0))
-    throw valueError(runningName(), `y_pred must have known dims; got shape ${fmtShape(t.shape)}`);
+  if (t.shape.some((d, i) => d < 0 && !(unknownBatch && i === 0)))
+    throw valueError(
+      runningName(),
+      `y_pred must have known ${unknownBatch ? 'time steps and categories' : 'dims'}; got shape ${fmtShape(t.shape)}`
+    );
   if (t.shape[2]! < 1)
     throw valueError(runningName(), `y_pred needs at least one class (the blank); got shape ${fmtShape(t.shape)}`);
   return t;
@@ -181,17 +184,20 @@ function constant(values: number[] | boolean[], shape: number[], dtype: DType): 
  * label sequence that needs more steps than input_length (its length plus one
  * blank per adjacent repeat) is an error (TF: InvalidArgumentError "Not enough
  * time for target transition sequence"), so the loss is always finite.
- * Labels and lengths are read on the host, so they must be concrete; the loss
- * is differentiable with respect to y_pred.
+ * Concrete labels and lengths are checked on the host. Labels and lengths fed
+ * at run time (placeholders, as Keras's image_ocr feeds them; the batch may be
+ * unknown too) build the lattice as graph ops: values cannot be checked then,
+ * so an invalid label gives a NaN loss and labels that cannot fit their input
+ * length +Infinity (-log 0), where TF's kernel fails at run time. The loss is
+ * differentiable with respect to y_pred.
  *
  * @param y_true The labels (samples, max_string_length), integers in [0, num_categories - 1).
  * @param y_pred Softmax outputs (samples, time_steps, num_categories), float.
  * @param input_length The number of valid time steps of each sample, (samples, 1) or (samples,).
  * @param label_length The number of labels of each sample, (samples, 1) or (samples,).
  * @returns The loss of each sample, (samples, 1), of y_pred's dtype.
- * @throws K.ValueError when a shape or the number of samples disagrees, a length is out of range, a
- *   label is the blank or out of range, the labels do not fit in input_length, or a label or length
- *   tensor is symbolic.
+ * @throws K.ValueError when a shape or the number of samples disagrees, or (concrete values) a length is
+ *   out of range, a label is the blank or out of range, or the labels do not fit in input_length.
  * @throws K.TypeError when a label or length tensor is bool.
  * @example
  * ```ts
@@ -209,95 +215,230 @@ export function ctc_batch_cost(
 ): Tensor {
   const fn = 'ctc_batch_cost';
   return keras(ctc_batch_cost, () => {
-    const yp = predictions(y_pred);
-    const [B, T, C] = yp.shape as [number, number, number];
+    const yp = predictions(y_pred, true);
+    const [B, T] = yp.shape as [number, number, number];
     if (T < 1) throw valueError(fn, `y_pred needs at least one time step; got shape ${fmtShape(yp.shape)}`);
-    const { t: yt, values, lens } = denseLabels(y_true, label_length, 'y_true', 'label_length', true);
-    if (yt.shape[0] !== B)
-      throw valueError(
-        fn,
-        `y_true has ${yt.shape[0]} samples but y_pred has ${B} (shapes ${fmtShape(yt.shape)} and ${fmtShape(yp.shape)})`
-      );
-    const ins = inputLengths(input_length, B, T, true);
-    const M = yt.shape[1]!;
-    const blank = C - 1;
-    const labelsOf = (b: number) => values.slice(b * M, b * M + lens[b]!);
-    for (let b = 0; b < B; b++) {
-      const l = labelsOf(b);
-      l.forEach((v, j) => {
-        if (v < 0 || v >= blank) {
-          throw valueError(
-            fn,
-            `y_true[${b}, ${j}] = ${v} is not a label: labels must be in [0, ${blank - 1}] (${blank} = num_categories - 1 is the blank)`
-          );
-        }
-      });
-      const repeats = l.filter((v, j) => j > 0 && v === l[j - 1]).length;
-      if (l.length + repeats > ins[b]!) {
-        throw valueError(
-          fn,
-          `sample ${b}: label_length ${l.length} (with ${repeats} repeat(s) needing a blank between) does not fit in input_length ${ins[b]}`
-        );
-      }
-    }
-
-    // Extended sequence per sample: blank, l1, blank, l2, ..., blank (S = 2M + 1 states).
-    const S = 2 * M + 1;
-    const ext: number[][] = [];
-    for (let b = 0; b < B; b++) {
-      const l = labelsOf(b);
-      ext.push(Array.from({ length: S }, (_, s) => (s % 2 === 1 && (s - 1) / 2 < l.length ? l[(s - 1) / 2]! : blank)));
-    }
-    const dt = yp.dtype;
-    // Emission log-probs per state: logp (B, T, C) @ one-hot (B, C, S) -> (B, T, S).
-    const onehot: number[] = [];
-    for (let b = 0; b < B; b++)
-      for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) onehot.push(ext[b]![s] === c ? 1 : 0);
     // The seed passes log(y_pred + epsilon) to ctc_loss, which reads its input as
     // logits and normalises them over the classes (a log-softmax): with
     // q = y_pred + epsilon, log_softmax(log q) = log q - log sum_c q.
+    const dt = yp.dtype;
     const q = lax.add(yp, lax.scalar(epsilon(), dt));
     const logp = lax.sub(lax.log(q), lax.log(lax.sum(q, [2], true)));
-    const emit = lax.matmul(logp, constant(onehot, [B, C, S], dt));
-
-    const neg = (shape: number[]) => lax.broadcastTo(lax.scalar(NEG, dt), shape);
-    const negBS = neg([B, S]);
-    const at = (t: number) => lax.reshape(lax.slice(emit, [0, t, 0], [B, 1, S]), [B, S]);
-    // Before step 0 only the empty prefix (state 0, log 1) exists; a sample of
-    // input_length 0 keeps that (its label must then be empty: loss 0).
-    const start: boolean[] = [];
-    const empty: number[] = [];
-    const skip: boolean[] = [];
-    const final: boolean[] = [];
-    for (let b = 0; b < B; b++) {
-      const L = lens[b]!;
-      for (let s = 0; s < S; s++) {
-        start.push(ins[b]! > 0 && (s === 0 || (s === 1 && L > 0)));
-        empty.push(ins[b]! === 0 && s === 0 ? 0 : NEG);
-        // s - 2 -> s skips a blank only between different labels.
-        skip.push(s % 2 === 1 && s >= 2 && ext[b]![s] !== ext[b]![s - 2]);
-        final.push(s === 2 * L || (L > 0 && s === 2 * L - 1));
-      }
-    }
-    const skipMask = constant(skip, [B, S], 'bool');
-    let alpha = lax.where(constant(start, [B, S], 'bool'), at(0), constant(empty, [B, S], dt));
-    for (let t = 1; t < T; t++) {
-      const a1 = S > 1 ? lax.concat([neg([B, 1]), lax.slice(alpha, [0, 0], [B, S - 1])], 1) : neg([B, 1]);
-      const terms = [alpha, a1];
-      if (S > 2)
-        terms.push(lax.where(skipMask, lax.concat([neg([B, 2]), lax.slice(alpha, [0, 0], [B, S - 2])], 1), negBS));
-      const next = lax.add(logSumExp(terms), at(t));
-      const active = ins.map((n) => t < n);
-      // Past its input_length a sample keeps its alpha: those steps are padding.
-      alpha = active.every(Boolean)
-        ? next
-        : lax.where(lax.broadcastTo(constant(active, [B, 1], 'bool'), [B, S]), next, alpha);
-    }
-    const ends = lax.where(constant(final, [B, S], 'bool'), alpha, negBS);
-    const m = lax.stopGradient(lax.max(ends, [1], true));
-    const ll = lax.add(m, lax.log(lax.sum(lax.exp(lax.sub(ends, m)), [1], true)));
-    return lax.neg(ll);
+    const symbolic = [y_true, input_length, label_length].some((t) => t instanceof Tensor && t.isSymbolic);
+    if (symbolic || B < 0) return lossOf(runTimeLattice(logp, y_true, input_length, label_length), logp);
+    return lossOf(hostLattice(logp, y_true, input_length, label_length), logp);
   });
+}
+
+/** The CTC lattice of a batch: emission log-probs per state and the masks of the recursion. */
+interface Lattice {
+  /** (B, T, S) log-probabilities of each state's class at each step. */
+  readonly emit: Tensor;
+  /** (B, S) where a path may start (at step 0), and the log-alpha of samples with no steps. */
+  readonly start: Tensor;
+  readonly empty: Tensor;
+  /** (B, S) states reachable from two back (a blank skipped between different labels). */
+  readonly skip: Tensor;
+  /** (B, S) the states a complete path ends in. */
+  readonly final: Tensor;
+  /** (B, 1) bool: whether step t is within each sample's input_length (null: every sample's is). */
+  readonly activeAt: (t: number) => Tensor | null;
+  /** (B, 1) bool, false where a sample's labels are invalid (known only at run time): its loss is NaN. */
+  readonly valid: Tensor | null;
+}
+
+/** The lattice from concrete labels and lengths, checked on the host (invalid ones are errors now). */
+function hostLattice(logp: Tensor, y_true: TensorLike, input_length: TensorLike, label_length: TensorLike): Lattice {
+  const fn = runningName();
+  const [B, T, C] = logp.shape as [number, number, number];
+  const { t: yt, values, lens } = denseLabels(y_true, label_length, 'y_true', 'label_length', true);
+  if (yt.shape[0] !== B)
+    throw valueError(
+      fn,
+      `y_true has ${yt.shape[0]} samples but y_pred has ${B} (shapes ${fmtShape(yt.shape)} and ${fmtShape(logp.shape)})`
+    );
+  const ins = inputLengths(input_length, B, T, true);
+  const M = yt.shape[1]!;
+  const blank = C - 1;
+  const labelsOf = (b: number) => values.slice(b * M, b * M + lens[b]!);
+  for (let b = 0; b < B; b++) {
+    const l = labelsOf(b);
+    l.forEach((v, j) => {
+      if (v < 0 || v >= blank) {
+        throw valueError(
+          fn,
+          `y_true[${b}, ${j}] = ${v} is not a label: labels must be in [0, ${blank - 1}] (${blank} = num_categories - 1 is the blank)`
+        );
+      }
+    });
+    const repeats = l.filter((v, j) => j > 0 && v === l[j - 1]).length;
+    if (l.length + repeats > ins[b]!) {
+      throw valueError(
+        fn,
+        `sample ${b}: label_length ${l.length} (with ${repeats} repeat(s) needing a blank between) does not fit in input_length ${ins[b]}`
+      );
+    }
+  }
+  // Extended sequence per sample: blank, l1, blank, l2, ..., blank (S = 2M + 1 states).
+  const S = 2 * M + 1;
+  const ext: number[][] = [];
+  for (let b = 0; b < B; b++) {
+    const l = labelsOf(b);
+    ext.push(Array.from({ length: S }, (_, s) => (s % 2 === 1 && (s - 1) / 2 < l.length ? l[(s - 1) / 2]! : blank)));
+  }
+  const dt = logp.dtype;
+  // Emission log-probs per state: logp (B, T, C) @ one-hot (B, C, S) -> (B, T, S).
+  const onehot: number[] = [];
+  for (let b = 0; b < B; b++)
+    for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) onehot.push(ext[b]![s] === c ? 1 : 0);
+  // Before step 0 only the empty prefix (state 0, log 1) exists; a sample of
+  // input_length 0 keeps that (its label must then be empty: loss 0).
+  const start: boolean[] = [];
+  const empty: number[] = [];
+  const skip: boolean[] = [];
+  const final: boolean[] = [];
+  for (let b = 0; b < B; b++) {
+    const L = lens[b]!;
+    for (let s = 0; s < S; s++) {
+      start.push(ins[b]! > 0 && (s === 0 || (s === 1 && L > 0)));
+      empty.push(ins[b]! === 0 && s === 0 ? 0 : NEG);
+      // s - 2 -> s skips a blank only between different labels.
+      skip.push(s % 2 === 1 && s >= 2 && ext[b]![s] !== ext[b]![s - 2]);
+      final.push(s === 2 * L || (L > 0 && s === 2 * L - 1));
+    }
+  }
+  return {
+    emit: lax.matmul(logp, constant(onehot, [B, C, S], dt)),
+    start: constant(start, [B, S], 'bool'),
+    empty: constant(empty, [B, S], dt),
+    skip: constant(skip, [B, S], 'bool'),
+    final: constant(final, [B, S], 'bool'),
+    // Past its input_length a sample keeps its alpha: those steps are padding.
+    activeAt: (t) => {
+      const active = ins.map((n) => t < n);
+      return active.every(Boolean) ? null : constant(active, [B, 1], 'bool');
+    },
+    valid: null,
+  };
+}
+
+/**
+ * The lattice as graph ops on labels and lengths known only when the graph
+ * runs (Keras's image_ocr feeds them), or a batch of unknown size. Their shapes
+ * are checked now; their values cannot be: a label outside [0, blank) gives a
+ * NaN loss and a label sequence that cannot fit its input length +Infinity
+ * (-log 0: no path), where TF's kernel raises at run time.
+ */
+function runTimeLattice(logp: Tensor, y_true: TensorLike, input_length: TensorLike, label_length: TensorLike): Lattice {
+  const fn = runningName();
+  const [B, , C] = logp.shape as [number, number, number];
+  const labels = lax.cast(intTensor(y_true, 'y_true'), 'int32');
+  if (labels.rank !== 2)
+    throw valueError(fn, `y_true must have rank 2 (samples, max_labels); got shape ${fmtShape(labels.shape)}`);
+  const column = (x: TensorLike, arg: string): Tensor => {
+    const t = lax.cast(intTensor(x, arg), 'int32');
+    if (!(t.rank === 1 || (t.rank === 2 && t.shape[1] === 1)))
+      throw valueError(fn, `${arg} must have shape (samples,) or (samples, 1); got ${fmtShape(t.shape)}`);
+    return t.rank === 1 ? lax.mergeAxes(t, [[0], []]) : t;
+  };
+  const L = column(label_length, 'label_length');
+  const ins = column(input_length, 'input_length');
+  for (const [t, arg] of [
+    [labels, 'y_true'],
+    [L, 'label_length'],
+    [ins, 'input_length'],
+  ] as const) {
+    if (B >= 0 && t.shape[0]! >= 0 && t.shape[0] !== B)
+      throw valueError(fn, `${arg} has ${t.shape[0]} samples but y_pred has ${B} (shape ${fmtShape(t.shape)})`);
+  }
+  const M = labels.shape[1]!;
+  if (M < 0) throw valueError(fn, `y_true must have a known number of labels; got shape ${fmtShape(labels.shape)}`);
+  const S = 2 * M + 1;
+  const i32 = (v: number) => lax.scalar(v, 'int32');
+  const blank = i32(C - 1);
+  const j = lax.aranged(M, 1, 2, 'int32');
+  const inLabel = lax.less(j, L);
+  // Labels past each sample's length are blanks; interleave blanks: (B, M, 2) -> (B, 2M), then a final blank.
+  const masked = lax.where(inLabel, labels, blank);
+  const blanks = lax.add(lax.mul(masked, i32(0)), blank);
+  const pairs = lax.concat([lax.mergeAxes(blanks, [[0], [1], []]), lax.mergeAxes(masked, [[0], [1], []])], 2);
+  const blankColumn = lax.add(lax.mul(ins, i32(0)), blank);
+  const ext = M === 0 ? blankColumn : lax.concat([lax.mergeAxes(pairs, [[0], [1, 2]]), blankColumn], 1);
+  const dt = logp.dtype;
+  const onehot = lax.cast(lax.equal(lax.mergeAxes(ext, [[0], [], [1]]), lax.aranged(C, 1, 3, 'int32')), dt);
+  const s = lax.aranged(S, 1, 2, 'int32');
+  const isS = (k: number) => lax.equal(s, i32(k));
+  const and = (a: Tensor, b: Tensor) => lax.mul(lax.cast(a, 'int32'), lax.cast(b, 'int32'));
+  const truth = (t: Tensor) => lax.greater(t, i32(0));
+  const or = (a: Tensor, b: Tensor) => truth(lax.add(lax.cast(a, 'int32'), lax.cast(b, 'int32')));
+  const hasLabels = lax.greater(L, i32(0));
+  const started = truth(and(lax.greater(ins, i32(0)), or(isS(0), truth(and(isS(1), hasLabels)))));
+  const none = truth(and(lax.equal(ins, i32(0)), isS(0)));
+  // s - 2 -> s skips a blank only between different labels (odd s >= 2).
+  const oddFrom2 = constant(
+    Array.from({ length: S }, (_, k) => k % 2 === 1 && k >= 2),
+    [1, S],
+    'bool'
+  );
+  const skip =
+    S > 2
+      ? truth(
+          and(
+            oddFrom2,
+            lax.notEqual(ext, lax.concat([blankColumn, blankColumn, lax.sliceToEnd(ext, [0, 0], [-1, S - 2])], 1))
+          )
+        )
+      : oddFrom2;
+  const twoL = lax.mul(L, i32(2));
+  const final = or(lax.equal(s, twoL), truth(and(hasLabels, lax.equal(s, lax.sub(twoL, i32(1))))));
+  // Labels in [0, blank) and a lattice that fits: repeats need a blank between.
+  const bad = lax.sum(
+    lax.cast(and(inLabel, or(lax.less(labels, i32(0)), lax.greaterEqual(labels, blank))), 'int32'),
+    [1],
+    true
+  );
+  return {
+    emit: lax.matmul(logp, onehot),
+    start: started,
+    empty: lax.where(none, lax.scalar(0, dt), lax.scalar(NEG, dt)),
+    skip,
+    final,
+    activeAt: (t) => lax.less(i32(t), ins),
+    valid: lax.equal(bad, i32(0)),
+  };
+}
+
+/** -log p(labels | y_pred): the forward recursion in log space over the lattice. */
+function lossOf(lat: Lattice, logp: Tensor): Tensor {
+  const dt = logp.dtype;
+  const T = logp.shape[1]!;
+  const { emit } = lat;
+  const S = emit.shape[2]!;
+  // Shapes of (B, k) whose batch is emit's at run time.
+  const neg = (k: number) => lax.broadcastTo(lax.scalar(NEG, dt), [emit.shape[0]!, k], emit);
+  const negBS = lax.broadcastTo(lax.scalar(NEG, dt), [emit.shape[0]!, S], lat.start);
+  const at = (t: number) => lax.mergeAxes(lax.sliceToEnd(emit, [0, t, 0], [-1, 1, S]), [[0], [1, 2]]);
+  let alpha = lax.where(lat.start, at(0), lat.empty);
+  for (let t = 1; t < T; t++) {
+    const a1 = S > 1 ? lax.concat([neg(1), lax.sliceToEnd(alpha, [0, 0], [-1, S - 1])], 1) : neg(1);
+    const terms = [alpha, a1];
+    if (S > 2)
+      terms.push(lax.where(lat.skip, lax.concat([neg(2), lax.sliceToEnd(alpha, [0, 0], [-1, S - 2])], 1), negBS));
+    const next = lax.add(logSumExp(terms), at(t));
+    // Past its input_length a sample keeps its alpha: those steps are padding.
+    const active = lat.activeAt(t);
+    alpha = active === null ? next : lax.where(active, next, alpha);
+  }
+  const ends = lax.where(lat.final, alpha, negBS);
+  const m = lax.stopGradient(lax.max(ends, [1], true));
+  let loss = lax.neg(lax.add(m, lax.log(lax.sum(lax.exp(lax.sub(ends, m)), [1], true))));
+  if (lat.valid !== null) {
+    // Known only at run time: no path (every end at NEG) is -log 0, invalid labels NaN.
+    const noPath = lax.lessEqual(m, lax.scalar(NEG / 2, dt));
+    loss = lax.where(noPath, lax.scalar(Infinity, dt), loss);
+    loss = lax.where(lat.valid, loss, lax.scalar(NaN, dt));
+  }
+  return loss;
 }
 
 export interface CtcDecodeOptions {

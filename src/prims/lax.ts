@@ -93,8 +93,11 @@ export const broadcastTo = (x: Tensor, shape: number[], like?: Tensor) =>
     ? x
     : apply('broadcast_to', [x], like !== undefined && !isKnown(shape) ? { shape, like } : { shape });
 /** tf.slice: unknown (-1) sizes are the rest of x's run-time axis after `begin`. */
-export const sliceToEnd = (x: Tensor, begin: number[], size: number[]) =>
-  apply('slice', [x], isKnown(size) ? { begin, size } : { begin, size, rest: true });
+export function sliceToEnd(x: Tensor, begin: number[], size: number[]): Tensor {
+  // Where x's dim is known, the rest of it is known now.
+  const sizes = size.map((n, i) => (n < 0 && x.shape[i]! >= 0 ? x.shape[i]! - begin[i]! : n));
+  return apply('slice', [x], isKnown(sizes) ? { begin, size: sizes } : { begin, size: sizes, rest: true });
+}
 /** `like` (optional) supplies the run-time sizes where `size` has unknown (-1) ones, by position. */
 export const slice = (x: Tensor, begin: number[], size: number[], like?: Tensor) =>
   apply('slice', [x], like !== undefined && !isKnown(size) ? { begin, size, like } : { begin, size });

@@ -4,7 +4,7 @@
 // (repeats merged, blanks dropped) and its probability summed per label string.
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { expectError } from '../helpers.js';
+import { expectClose, expectError, tolFor } from '../helpers.js';
 
 /** Deterministic softmax rows (samples, T, C) as nested arrays. */
 function probs(B: number, T: number, C: number, seed: number, scale = 1.5): number[][][] {
@@ -233,13 +233,52 @@ describe('ctc_batch_cost', () => {
     const got = [out!.get(0, 0), out!.get(1, 0)];
     expect(got[0]).toBeCloseTo(bruteLoss(y[0]!, [1, 1]), 4);
     expect(got[1]).toBeCloseTo(bruteLoss(y[1]!.slice(0, 3), [0, 1]), 4);
-    expectError(
-      () => K.ctc_batch_cost(K.placeholder([2, 2], undefined, 'int32'), p, [[4], [3]], [[2], [2]]),
-      K.ValueError,
-      'ctc_batch_cost',
-      'y_true',
-      'concrete'
-    );
+  });
+
+  it('labels and lengths fed at run time, with an unknown batch (as Keras image_ocr): the eager values and gradients (issue 14)', () => {
+    const yp = K.placeholder([null, 4, 3]);
+    const labels = K.placeholder([null, 2], null, 'int32');
+    const il = K.placeholder([null, 1], null, 'int32');
+    const ll = K.placeholder([null], null, 'int32');
+    const loss = K.ctc_batch_cost(labels, yp, il, ll);
+    expect(K.int_shape(loss)).toEqual([null, 1]);
+    const [g] = K.gradients(K.sum(loss), [yp]);
+    const f = K.function([yp, labels, il, ll], [loss, g!]);
+    const y = K.variable(probs(3, 4, 3, 11), 'float32');
+    const feeds: [number[][], number[][], number[]] = [
+      [
+        [1, 1],
+        [0, 1],
+        [1, 0],
+      ],
+      [[4], [3], [2]],
+      [2, 2, 1],
+    ];
+    const [got, grad] = f([y, ...feeds]);
+    const eagerIn = [
+      K.constant(feeds[0], 'int32'),
+      y,
+      K.constant(feeds[1], 'int32'),
+      K.constant(feeds[2], 'int32'),
+    ] as const;
+    const want = K.ctc_batch_cost(...eagerIn);
+    expect(Array.from(got!.data as Float32Array)).toEqual(Array.from(K.eval(want).data as Float32Array));
+    const [wantGrad] = K.gradients(K.sum(K.ctc_batch_cost(...eagerIn)), [y]);
+    expectClose(K.constant(grad!), wantGrad!.toArray(), tolFor('float32'));
+    // Values known only at run time cannot be refused when built: a label outside [0, blank) gives NaN,
+    // labels that cannot fit their input length +Infinity (-log 0), as TF's kernel fails at run time.
+    const [bad] = f([
+      y,
+      [
+        [1, 2],
+        [0, 1],
+        [1, 1],
+      ],
+      [[4], [3], [2]],
+      [2, 2, 2],
+    ]);
+    const b = Array.from(bad!.data as Float32Array);
+    expect([Number.isNaN(b[0]!), Number.isFinite(b[1]!), b[2]]).toEqual([true, true, Infinity]);
   });
 
   it('gradient w.r.t. y_pred matches central differences of the brute force (float64)', () => {
