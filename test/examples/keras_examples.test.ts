@@ -24,6 +24,7 @@ import { generate_filter_image, normalize, vggLike } from '../../examples/keras/
 import { build as buildDream, crop2, run as runDream } from '../../examples/keras/deep_dream.js';
 import { lstm, run as runText } from '../../examples/keras/lstm_text_generation.js';
 import { getwhere, run as runSwwae } from '../../examples/keras/mnist_swwae.js';
+import { gru, run as runOcr, time_steps } from '../../examples/keras/image_ocr.js';
 import {
   build as buildStyle,
   gram_matrix,
@@ -343,5 +344,49 @@ describe('Keras 2.3.1 neural_style_transfer.py (examples/keras/neural_style_tran
   it('L-BFGS on the loss and gradient of one K.function: the loss falls', () => {
     const { losses } = runStyle({ iterations: 2, maxfun: 10 });
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
+  });
+});
+
+describe('Keras 2.3.1 image_ocr.py (examples/keras/image_ocr.ts)', () => {
+  it("Keras's GRU cell over K.rnn, forwards and go_backwards (float64)", () => {
+    K.set_floatx('float64');
+    const [units, dim, steps] = [3, 2, 4];
+    const weights: K.Variable[] = [];
+    let seed = 5;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const x = K.random_normal([2, steps, dim], 0, 1, 'float64', 6);
+    for (const backwards of [false, true]) {
+      const layer = gru(dim, units, next, weights, backwards);
+      const got = layer.call(x).toArray() as number[][][];
+      const [W, U] = [layer.kernel.map((w) => mat(w)), layer.recurrent.map((w) => mat(w))];
+      const hs = (v: number) => Math.min(1, Math.max(0, 0.2 * v + 0.5));
+      (x.toArray() as number[][][]).forEach((seq, n) => {
+        let h = new Array<number>(units).fill(0);
+        const order = backwards ? [...seq].reverse() : seq;
+        order.forEach((xt, t) => {
+          const proj = (g: number, hv: number[]) =>
+            h.map(
+              (_, u) =>
+                xt.reduce((acc, v, k) => acc + v * W[g]![k]![u]!, 0) +
+                hv.reduce((acc, v, k) => acc + v * U[g]![k]![u]!, 0)
+            );
+          const z = proj(0, h).map(hs);
+          const r = proj(1, h).map(hs);
+          const hh = proj(
+            2,
+            h.map((v, u) => r[u]! * v)
+          ).map(Math.tanh);
+          h = h.map((v, u) => z[u]! * v + (1 - z[u]!) * hh[u]!);
+          h.forEach((v, u) => close(got[n]![t]![u]!, v, 1e-12));
+        });
+      });
+    }
+  });
+
+  it('trains on the CTC loss computed inside the graph, labels and lengths fed per call: the loss falls', () => {
+    const { losses } = runOcr({ steps: 80 });
+    const avg = (a: number[]) => mean(a);
+    expect(time_steps).toBe(8);
+    expect(avg(losses.slice(-5))).toBeLessThan(0.5 * avg(losses.slice(0, 5)));
   });
 });
