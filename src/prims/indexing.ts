@@ -61,10 +61,26 @@ export const indexingPrims = {
         const x = c.inputs[c.index]!;
         const before = c.inputs.slice(0, c.index).find((t) => t.shape[axis] === UNKNOWN);
         if (before !== undefined) {
-          throw valueError(
-            'concat',
-            `cannot differentiate tensors[${c.index}] of shape ${fmtShape(x.shape)}: it follows a tensor of ` +
-              `unknown length along the concatenation axis ${axis} (shape ${fmtShape(before.shape)}), so where it starts is unknown`
+          // Where it starts is known only at run time; where it ends, from the end, when nothing after is unknown.
+          const after = c.inputs.slice(c.index + 1);
+          if (after.some((t) => t.shape[axis] === UNKNOWN)) {
+            throw valueError(
+              'concat',
+              `cannot differentiate tensors[${c.index}] of shape ${fmtShape(x.shape)}: tensors of unknown length along ` +
+                `the concatenation axis ${axis} come both before it (shape ${fmtShape(before.shape)}) and after it`
+            );
+          }
+          let tail = 0;
+          for (const t of after) tail += t.shape[axis]!;
+          const back = lax.reverse(g, [axis]);
+          return lax.reverse(
+            lax.slice(
+              back,
+              x.shape.map((_, k) => (k === axis ? tail : 0)),
+              x.shape,
+              x
+            ),
+            [axis]
           );
         }
         return lax.slice(

@@ -467,7 +467,6 @@ const CASES: Case[] = [
 const NDIM_LIMITS: Record<string, string> = {
   batch_dot:
     'with operands above rank 3 its result splits merged axes whose run-time dims come from both operands: only one may be unknown',
-  concatenate: 'the gradient of a tensor placed after one of unknown length along the axis',
   'resize_images (bilinear)': 'bilinear weights are laid out from the sizes when the graph is built',
   conv2d_transpose: "its output_shape is given when the graph is built, so x's spatial sizes must be known with it",
   local_conv1d: 'the windows are cut at known offsets: only the batch may be unknown',
@@ -884,7 +883,7 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     expect(Number.isNaN((f([K.constant([0, 7], 'int32'), K.zeros([2, 3])])[0]!.data as Float32Array)[1]!)).toBe(true);
   });
 
-  it('the gradient of a tensor concatenated after one of unknown length along the axis; the values still flow', () => {
+  it('the gradient of a tensor concatenated after one of unknown length along the axis (cut from the end)', () => {
     const [x, y] = [K.placeholder([2, null]), K.placeholder([2, 3])];
     const z = K.concatenate([x, y], 1);
     expect(K.int_shape(z)).toEqual([2, null]);
@@ -900,7 +899,33 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
         ],
       ])[0]!.shape
     ).toEqual([2, 4]);
-    expectError(() => K.gradients(K.sum(z), [y]), K.ValueError, 'gradients', 'tensors[1]', 'unknown length');
+    // After it, y is cut from the end: its gradient exists; between two unknown lengths it cannot be placed.
+    const [gz] = K.gradients(K.sum(K.square(z)), [y]);
+    expect(
+      K.constant(
+        K.function(
+          [x, y],
+          [gz!]
+        )([
+          [[1], [2]],
+          [
+            [3, 4, 5],
+            [6, 7, 8],
+          ],
+        ])[0]!
+      ).toArray()
+    ).toEqual([
+      [6, 8, 10],
+      [12, 14, 16],
+    ]);
+    const w = K.placeholder([2, null]);
+    expectError(
+      () => K.gradients(K.sum(K.concatenate([x, y, w], 1)), [y]),
+      K.ValueError,
+      'gradients',
+      'tensors[1]',
+      'both before it'
+    );
     // Placed first, y starts at 0 and x after it: both gradients exist.
     const [gy, gx] = K.gradients(K.sum(K.square(K.concatenate([y, x], 1))), [y, x]);
     const [vy, vx] = K.function(
