@@ -71,7 +71,13 @@ export interface ShapeAttrs {
    * axes `from[i]` (an empty list is 1: merging and inserting axes); one
    * unknown dim left follows from the number of values.
    */
-  reshape: { shape: number[]; like?: Tensor; from?: readonly (readonly number[] | null)[] };
+  reshape: {
+    shape: number[];
+    like?: Tensor;
+    from?: readonly (readonly number[] | null)[];
+    /** With `from`: output axis i is like's run-time dim `fromLike[i]` (another tensor's, as K.shape(y)[k]). */
+    fromLike?: readonly (number | null)[];
+  };
   transpose: { perm: number[] };
   broadcast_to: { shape: number[]; like?: Tensor };
   /** `like`, when `size` has unknown (-1) entries: the tensor whose run-time dims they are, by position. */

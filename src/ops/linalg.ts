@@ -2,7 +2,7 @@
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toPair, type TensorLike } from '../core/convert.js';
-import { range, UNKNOWN } from '../core/shape.js';
+import { isKnown, range, UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
@@ -143,11 +143,34 @@ export function batch_dot(x: TensorLike, y: TensorLike, axes?: BatchDotAxes | Ba
     // Squash x's middle axes into one, and y's trailing ones, for a rank-3 matmul.
     const xMid = xt.shape.slice(1, -1),
       yTrail = yt.shape.slice(2);
+    const [xPre, yPre] = [xt, yt];
     if (xn > 3) xt = lax.mergeAxes(xt, [[0], range(xn - 1).slice(1), [xn - 1]]);
     if (yn > 3) yt = lax.mergeAxes(yt, [[0], [1], range(yn).slice(2)]);
     let out = lax.matmul(xt, yt);
-    const [batch, rows, cols] = out.shape as [number, number, number];
-    out = lax.reshape(out, [batch, ...(xn > 3 ? xMid : [rows]), ...(yn > 3 ? yTrail : [cols])]);
+    // Split the merged axes back, their run-time dims taken from the operands before merging.
+    if (xn > 3) {
+      const shape = [out.shape[0]!, ...xMid, out.shape[2]!];
+      out = isKnown(shape)
+        ? lax.reshape(out, shape)
+        : lax.reshapeFrom(
+            out,
+            shape,
+            shape.map((_, i) => (i === 0 ? [0] : i === shape.length - 1 ? [2] : null)),
+            { like: xPre, fromLike: shape.map((_, i) => (i === 0 || i === shape.length - 1 ? null : i)) }
+          );
+    }
+    if (yn > 3) {
+      const k = out.rank - 1;
+      const shape = [...out.shape.slice(0, k), ...yTrail];
+      out = isKnown(shape)
+        ? lax.reshape(out, shape)
+        : lax.reshapeFrom(
+            out,
+            shape,
+            shape.map((_, i) => (i < k ? [i] : null)),
+            { like: yPre, fromLike: shape.map((_, i) => (i < k ? null : 2 + i - k)) }
+          );
+    }
 
     // Drop the added axis of 1 (the others keep their run-time dims).
     if (xr === 2)

@@ -35,23 +35,35 @@ export type IntList = readonly number[] | Tensor;
 export function reshape(x: TensorLike, shape: IntList | readonly (number | Tensor)[]): Tensor {
   return keras(reshape, () => {
     const t = toTensor('reshape', x);
-    const [want, from] = shapeEntries(t, shape);
-    const done = inferShape(t.shape, want, from);
+    const { want, from, other, runtime } = shapeEntries(t, shape);
+    const done = inferShape(t.shape, want, runtime);
     if (from === null || isKnown(done)) return lax.reshape(t, done);
-    return lax.reshapeFrom(t, done, from);
+    return lax.reshapeFrom(t, done, from, other ?? undefined);
   });
 }
 
 /**
  * reshape's shape: integers, scalar integer tensors with a value, and (in a
- * graph) `K.shape(x)[i]`, a dim of x itself known when the graph runs. Returns
- * the entries (-1 for those) and, when there are any, each entry's axis of x
- * (null for the others).
+ * graph) run-time dims: `K.shape(x)[i]` of x itself, or `K.shape(y)[k]` of one
+ * other tensor y. Returns the entries (the static dim, -1 where unknown) and,
+ * when there are run-time ones, each entry's source: x's axes in `from`, y's
+ * axis in `other.fromLike` (null for plain entries).
  */
-function shapeEntries(x: Tensor, shape: unknown): [number[], (number[] | null)[] | null] {
-  if (!Array.isArray(shape) || !shape.some((d) => d instanceof Tensor)) return [intList(shape, 'shape'), null];
+function shapeEntries(
+  x: Tensor,
+  shape: unknown
+): {
+  want: number[];
+  from: (number[] | null)[] | null;
+  other: { like: Tensor; fromLike: (number | null)[] } | null;
+  runtime: (number[] | null)[] | null;
+} {
+  if (!Array.isArray(shape) || !shape.some((d) => d instanceof Tensor))
+    return { want: intList(shape, 'shape'), from: null, other: null, runtime: null };
+  const list = shape as unknown[];
   let from: (number[] | null)[] | null = null;
-  const want = (shape as unknown[]).map((d, i) => {
+  let other: { like: Tensor; fromLike: (number | null)[] } | null = null;
+  const want = list.map((d, i) => {
     if (!(d instanceof Tensor)) return d;
     if (!d.isSymbolic) {
       const v = scalarValue(d);
@@ -62,16 +74,22 @@ function shapeEntries(x: Tensor, shape: unknown): [number[], (number[] | null)[]
         );
       return v;
     }
-    const axis = ownDim(x, d);
-    if (axis === null) {
+    const dim = dimOf(d);
+    if (dim === null || (dim.of !== x && other !== null && other.like !== dim.of)) {
       throw valueError(
         runningName(),
-        `shape[${i}] is a symbolic tensor that is not a dim of x (K.shape(x)[${i}]); a graph's reshape takes x's own run-time dims and one -1`
+        `shape[${i}] is a symbolic tensor that is not a run-time dim (K.shape(x)[${i}] of x, or of one other tensor); ` +
+          "a graph's reshape takes those and one -1"
       );
     }
-    from ??= shape.map(() => null);
-    from[i] = [axis];
-    return x.shape[axis]!;
+    from ??= list.map(() => null);
+    if (dim.of === x) {
+      from[i] = [dim.axis];
+      return x.shape[dim.axis]!;
+    }
+    other ??= { like: dim.of, fromLike: list.map(() => null) };
+    other.fromLike[i] = dim.axis;
+    return dim.of.shape[dim.axis]!;
   });
   if (!want.every((d) => Number.isInteger(d))) {
     throw typeError(
@@ -79,17 +97,22 @@ function shapeEntries(x: Tensor, shape: unknown): [number[], (number[] | null)[]
       `shape must be a list of integers or scalar integer tensors; got ${describe(shape)}`
     );
   }
-  return [want as number[], from];
+  // For inferShape, every run-time entry (the other tensor's too) is not the one -1.
+  const sources = from as (number[] | null)[] | null;
+  const runtime = sources?.map((f, i) => f ?? (other?.fromLike[i] != null ? [] : null)) ?? null;
+  return { want: want as number[], from: sources, other, runtime };
 }
 
-/** Which axis of x `d` is the run-time dim of (K.gather(K.shape(x), i)), or null. */
-function ownDim(x: Tensor, d: Tensor): number | null {
+/** Which tensor and axis `d` is the run-time dim of (K.gather(K.shape(t), i)), or null. */
+function dimOf(d: Tensor): { of: Tensor; axis: number } | null {
   const n = d.node;
   if (n?.prim !== 'gather' || d.rank !== 0) return null;
   const [s, idx] = n.inputs as [Tensor, Tensor];
-  if (s.node?.prim !== 'shape_of' || s.node.inputs[0] !== x) return null;
+  if (s.node?.prim !== 'shape_of' && !(s.node?.prim === 'cast' && s.node.inputs[0]!.node?.prim === 'shape_of'))
+    return null;
+  const of = (s.node.prim === 'shape_of' ? s : s.node.inputs[0]!).node!.inputs[0]!;
   const i = scalarValue(idx);
-  return i === null ? null : i < 0 ? i + x.rank : i;
+  return i === null ? null : { of, axis: i < 0 ? i + of.rank : i };
 }
 
 /**

@@ -83,9 +83,16 @@ export function mergeAxes(x: Tensor, groups: readonly (readonly number[])[]): Te
   return apply('reshape', [x], isKnown(shape) ? { shape } : { shape, from: groups });
 }
 
-/** reshape with unknown dims taken from x's own run-time axes `from[i]` (null: the one inferred from the size). */
-export const reshapeFrom = (x: Tensor, shape: number[], from: readonly (readonly number[] | null)[]) =>
-  apply('reshape', [x], { shape, from });
+/**
+ * reshape with unknown dims taken from x's own run-time axes `from[i]`, or from
+ * another tensor's (`other.like`'s axis `other.fromLike[i]`); one left is inferred from the size.
+ */
+export const reshapeFrom = (
+  x: Tensor,
+  shape: number[],
+  from: readonly (readonly number[] | null)[],
+  other?: { like: Tensor; fromLike: readonly (number | null)[] }
+) => apply('reshape', [x], other === undefined ? { shape, from } : { shape, from, ...other });
 
 export const transpose = (x: Tensor, perm: number[]) => apply('transpose', [x], { perm });
 export const broadcastTo = (x: Tensor, shape: number[], like?: Tensor) =>

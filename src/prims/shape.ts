@@ -27,12 +27,18 @@ export const shapePrims = {
     vjp: [vjp('reshape(g, shape(x))', (g, c) => lax.reshape(g, c.inputs[0].shape, c.inputs[0]))],
     resolve: (a, [x], like) => {
       if (isKnown(a.shape)) return null;
-      const from = a.from;
-      let done =
-        from === undefined
-          ? byPosition(a.shape, like)
-          : a.shape.map((d, i) => (d >= 0 ? d : (from[i]?.reduce((p, k) => p * x.shape[k]!, 1) ?? -1)));
-      if (like === null && done.filter((d) => d < 0).length === 1) {
+      const { from, fromLike } = a;
+      const named = from !== undefined || fromLike !== undefined;
+      let done = named
+        ? a.shape.map((d, i) => {
+            if (d >= 0) return d;
+            const own = from?.[i];
+            if (own != null) return own.reduce((p, k) => p * x.shape[k]!, 1);
+            const other = fromLike?.[i];
+            return other != null && like !== null ? like[other]! : -1;
+          })
+        : byPosition(a.shape, like);
+      if ((named || like === null) && done.filter((d) => d < 0).length === 1) {
         // One unknown dim of a reshape follows from the number of values.
         const known = done.reduce((p, d) => (d < 0 ? p : p * d), 1);
         done = done.map((d) => (d < 0 ? sizeOf(x.shape) / known : d));

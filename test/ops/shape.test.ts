@@ -53,7 +53,7 @@ function gradOf(f: (x: K.Tensor) => K.Tensor, x: K.Tensor, w: NestedArray): K.Te
 }
 
 describe('reshape', () => {
-  it("in a graph takes x's own run-time dims, as Keras writes K.reshape(x, (K.shape(x)[0], -1)) (issue 14)", () => {
+  it('in a graph takes run-time dims, as Keras writes K.reshape(x, (K.shape(x)[0], -1)) (issue 14)', () => {
     const x = K.placeholder([null, 4, 3]);
     const rows = K.reshape(x, [K.gather(K.shape(x), 0), -1]);
     const back = K.reshape(rows, [K.gather(K.shape(rows), 0), 4, -1]);
@@ -72,12 +72,16 @@ describe('reshape', () => {
     expect(Array.from(grad!.data as Float32Array)).toEqual(Array.from(K.eval(v).data as Float32Array, (t) => 2 * t));
     // A scalar tensor with a value is its value; another tensor's run-time dim cannot be placed.
     expect(K.int_shape(K.reshape(K.ones([2, 6]), [K.constant(3, 'int32'), -1]))).toEqual([3, 4]);
+    // Another tensor's run-time dim (one other tensor): K.reshape(y, [K.shape(x)[0], ...]).
+    const y = K.placeholder([null, 12]);
+    const byX = K.reshape(y, [K.gather(K.shape(x), 0), K.gather(K.shape(x), 1), -1]);
+    expect(K.function([x, y], [byX])([v, K.ones([2, 12])])[0]!.shape).toEqual([2, 4, 3]);
     expectError(
-      () => K.reshape(x, [K.gather(K.shape(a), 0), -1]),
+      () => K.reshape(x, [K.gather(K.shape(a), 0), K.gather(K.shape(y), 0), -1]),
       K.ValueError,
       'reshape',
-      'shape[0]',
-      'not a dim of x'
+      'shape[1]',
+      'one other tensor'
     );
     expectError(() => K.reshape(x, [K.constant(1.5), -1]), K.TypeError, 'reshape', 'shape[0]', 'float32');
   });

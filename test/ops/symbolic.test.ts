@@ -465,8 +465,6 @@ const CASES: Case[] = [
  * `batch` inputs): each is a clear ValueError, checked under 'limits' below.
  */
 const NDIM_LIMITS: Record<string, string> = {
-  batch_dot:
-    'with operands above rank 3 its result splits merged axes whose run-time dims come from both operands: only one may be unknown',
   'resize_images (bilinear)': 'bilinear weights are laid out from the sizes when the graph is built',
   conv2d_transpose: "its output_shape is given when the graph is built, so x's spatial sizes must be known with it",
   local_conv1d: 'the windows are cut at known offsets: only the batch may be unknown',
