@@ -181,8 +181,6 @@ export function resize_images(
     if (t.dtype === 'bool') throw typeError(fn, `x must be numeric; got bool of shape ${fmtShape(t.shape)}`);
     const [rows, cols] = format === 'channels_first' ? [2, 3] : [1, 2];
     if (method === 'nearest') return repeatAxis(repeatAxis(t, rows, fh), cols, fw);
-    // Bilinear weights are laid out from the sizes when the graph is built.
-    knownAxes(t, [rows, cols]);
     if (!isFloat(t.dtype)) t = lax.cast(t, 'float32');
     return bilinearAxis(bilinearAxis(t, cols, fw), rows, fh);
   });
@@ -264,15 +262,6 @@ function factor(v: unknown, arg: string): number {
   return v;
 }
 
-function knownAxes(t: Tensor, axes: readonly number[]): void {
-  if (axes.some((a) => t.shape[a] === UNKNOWN)) {
-    throw valueError(
-      runningName(),
-      `bilinear resizing needs the axes to resize known when the graph is built; x has shape ${fmtShape(t.shape)}`
-    );
-  }
-}
-
 /** x with a new axis of length 1 after `axis`. */
 function splitAfter(t: Tensor, axis: number): Tensor {
   const axes = t.shape.map((_d, i) => [i]);
@@ -335,9 +324,30 @@ function bilinearAxis(t: Tensor, axis: number, f: number): Tensor {
   );
 }
 
+/** Index `i` along `axis`, 0 elsewhere. */
+const at0 = (t: Tensor, axis: number, i: number) => t.shape.map((_, k) => (k === axis ? i : 0));
+
 /** Each entry's neighbour along `axis` (before or after it), the edge entry standing in past the edge. */
 function neighbour(t: Tensor, axis: number, dir: 'prev' | 'next'): Tensor {
   const n = t.shape[axis]!;
+  if (n === UNKNOWN) {
+    // Known only at run time: the edge entry, then all but the last (or all but the first, then the edge).
+    const from = (u: Tensor, i: number) =>
+      lax.sliceToEnd(
+        u,
+        at0(u, axis, i),
+        u.shape.map(() => -1)
+      );
+    const firstOf = (u: Tensor) =>
+      lax.sliceToEnd(
+        u,
+        at0(u, axis, 0),
+        u.shape.map((_, k) => (k === axis ? 1 : -1))
+      );
+    const back = lax.reverse(t, [axis]);
+    if (dir === 'prev') return lax.concat([firstOf(t), lax.reverse(from(back, 1), [axis])], axis);
+    return lax.concat([from(t, 1), firstOf(back)], axis);
+  }
   if (n <= 1) return t;
   const at = (i: number) => t.shape.map((_, k) => (k === axis ? i : 0));
   const len = (m: number) => t.shape.map((d, k) => (k === axis ? m : d));

@@ -465,7 +465,6 @@ const CASES: Case[] = [
  * `batch` inputs): each is a clear ValueError, checked under 'limits' below.
  */
 const NDIM_LIMITS: Record<string, string> = {
-  'resize_images (bilinear)': 'bilinear weights are laid out from the sizes when the graph is built',
   conv2d_transpose: "its output_shape is given when the graph is built, so x's spatial sizes must be known with it",
   local_conv1d: 'the windows are cut at known offsets: only the batch may be unknown',
   local_conv2d: 'the windows are cut at known offsets: only the batch may be unknown',
@@ -943,15 +942,8 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     expect(K.constant(vx!).toArray()).toEqual([[2], [4]]);
   });
 
-  it('unknown spatial sizes of a bilinear resize, and unknown non-batch dims of local convolutions', () => {
+  it('unknown non-batch dims of local convolutions (their windows are cut at known offsets)', () => {
     const localKernel = K.reshape(K.variable(new Float32Array(36).fill(1)), [3, 4, 3]);
-    expectError(
-      () => K.resize_images(K.placeholder([null, null, 2, 1]), 2, 2, 'channels_last', 'bilinear'),
-      K.ValueError,
-      'resize_images',
-      'bilinear',
-      '(None, None, 2, 1)'
-    );
     expectError(
       () => K.local_conv1d(K.placeholder([null, null, 2]), localKernel, [2], [1], 'channels_last'),
       K.ValueError,
