@@ -181,6 +181,42 @@ function checkDims(list: unknown[], bad: (what: string) => Error, shown: string)
   return list.slice() as number[];
 }
 
+/**
+ * The value a scalar integer tensor is sure to have when a graph runs, where
+ * its recorded ops decide it (TF's constant_value): a value it already has,
+ * `K.shape(x)[i]` of a dim of x known now, and sums, differences and products
+ * of such. null when it depends on run-time values.
+ */
+export function staticValue(t: Tensor): number | null {
+  const known = scalarValue(t);
+  if (known !== null) return known;
+  const n = t.node;
+  if (n === null || t.rank > 1) return null;
+  const ins = n.inputs;
+  switch (n.prim) {
+    case 'gather': {
+      const [s, idx] = ins as [Tensor, Tensor];
+      if (s.node?.prim !== 'shape_of') return null;
+      const i = scalarValue(idx);
+      const x = s.node.inputs[0]!;
+      const d = i === null ? undefined : x.shape[i < 0 ? i + x.rank : i];
+      return d === undefined || d < 0 ? null : d;
+    }
+    case 'reshape':
+    case 'cast':
+      return staticValue(ins[0]!);
+    case 'add':
+    case 'sub':
+    case 'mul': {
+      const [a, b] = [staticValue(ins[0]!), staticValue(ins[1]!)];
+      if (a === null || b === null) return null;
+      return n.prim === 'add' ? a + b : n.prim === 'sub' ? a - b : a * b;
+    }
+    default:
+      return null;
+  }
+}
+
 /** The one value of a tensor holding a single element (rank 0 or 1) with a value; null otherwise. */
 export function scalarValue(t: Tensor): number | null {
   if (t.isSymbolic || t.rank > 1 || t.shape.reduce((a, b) => a * b, 1) !== 1) return null;

@@ -15,7 +15,7 @@
 //   depthwise_conv2d then a 1x1 conv.
 // TF refuses strides > 1 together with dilation_rate > 1 (tf.nn.convolution;
 // documented for depthwise and atrous transposes): so do we, for all six.
-import { isPlainObject, options, needRank } from '../core/args.js';
+import { isPlainObject, options, needRank, staticValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensorLike, type TensorLike, showValue } from '../core/convert.js';
 import { isInt } from '../core/dtype.js';
@@ -49,7 +49,7 @@ export interface Conv2DPairOptions {
   dilation_rate?: readonly number[];
 }
 /** A 1-D int tensor of 4, or 4 numbers (the batch may be null: x's batch). */
-export type OutputShape = readonly (number | null)[] | Tensor;
+export type OutputShape = readonly (number | Tensor | null)[] | Tensor;
 export interface Conv2DTransposeOptions extends Conv2DPairOptions {
   output_shape?: OutputShape;
 }
@@ -208,7 +208,8 @@ export function conv3d(
  *
  * @param x A 4-D float tensor (plain values become floatx()).
  * @param kernel A 4-D kernel of x's dtype.
- * @param output_shape The output's shape: 4 integers (the batch may be null, meaning x's) or a 1-D
+ * @param output_shape The output's shape: 4 integers (the batch may be null or a run-time scalar such as
+ *   `K.gather(K.shape(x), 0)`, meaning x's) or a 1-D
  *   integer tensor. This and the following arguments may instead be given as one options object
  *   `{ output_shape, strides, padding, data_format, dilation_rate }`.
  * @param strides A pair of positive integers, default [1, 1].
@@ -667,6 +668,17 @@ function outputShapeOf(v: unknown, x: Tensor): number[] {
     throw valueError(runningName(), `output_shape must have shape (4,); got ${showValue(v)} of length ${dims.length}`);
   return dims.map((d, i) => {
     if ((d === null || d === undefined) && i === 0) return x.shape[0]!;
+    if (d instanceof Tensor) {
+      // Keras's Conv2DTranspose passes K.shape(inputs)[0]: a run-time batch is x's, as null is.
+      const value = isInt(d.dtype) ? staticValue(d) : null;
+      if (value === null && d.isSymbolic && i === 0 && isInt(d.dtype) && d.rank === 0) return x.shape[0]!;
+      if (value === null)
+        throw valueError(
+          runningName(),
+          `output_shape[${i}] must be an integer, or a scalar integer tensor with a value (a run-time one only for the batch); got ${showValue(d)}`
+        );
+      d = value;
+    }
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw valueError(
         runningName(),

@@ -11,7 +11,7 @@
 // Argument checks follow the TF source each Keras function calls; where TF
 // silently accepts a meaningless value (a negative stddev, p outside [0, 1],
 // NaN parameters) ktape raises a ValueError instead.
-import { options, nameArg, scalarValue, shapeArg } from '../core/args.js';
+import { options, nameArg, scalarValue, shapeArg, staticValue } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
@@ -508,6 +508,13 @@ function runtimeShape(shape: unknown, arg = 'shape'): RuntimeShape {
   const dims: number[] = [];
   const parts: Tensor[] = [];
   (shape as unknown[]).forEach((d, i) => {
+    // A dim the graph is sure of (K.shape(x)[i] of a known dim) is a number now.
+    const fixed = d instanceof Tensor && d.isSymbolic && isInt(d.dtype) && d.rank === 0 ? staticValue(d) : null;
+    if (fixed !== null) {
+      dims.push(fixed);
+      parts.push(hostTensor(Int32Array.of(fixed), [1], 'int32'));
+      return;
+    }
     if (d instanceof Tensor && d.isSymbolic) {
       if (!isInt(d.dtype) || d.rank > 1 || d.shape.some((k) => k !== 1)) {
         throw bad(`${arg}[${i}] is a symbolic ${d.dtype} tensor of shape ${fmtShape(d.shape)}, not a scalar integer`);

@@ -1,7 +1,7 @@
 // Shape functions: reshape, transpose, permute_dimensions, expand_dims, squeeze
 // and slice. Each lowers to one view primitive (reshape, transpose or slice), so
 // gradients of any order are those primitives' VJPs.
-import { options, scalarValue } from '../core/args.js';
+import { options, scalarValue, staticValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { isKnown, normAxis, range, sizeOf, UNKNOWN } from '../core/shape.js';
@@ -65,6 +65,8 @@ function shapeEntries(
   let other: { like: Tensor; fromLike: (number | null)[] } | null = null;
   const want = list.map((d, i) => {
     if (!(d instanceof Tensor)) return d;
+    const fixed = d.isSymbolic && (d.dtype === 'int32' || d.dtype === 'int64') ? staticValue(d) : null;
+    if (fixed !== null) return fixed;
     if (!d.isSymbolic) {
       const v = scalarValue(d);
       if (v === null || (d.dtype !== 'int32' && d.dtype !== 'int64'))

@@ -395,6 +395,24 @@ describe('conv3d', () => {
 });
 
 describe('conv2d_transpose', () => {
+  it("takes Keras's Conv2DTranspose output_shape, batch = K.shape(inputs)[0] (issue 14)", () => {
+    const x = K.placeholder([null, 4, 4, 3]);
+    const k = K.variable(K.random_normal([3, 3, 2, 3], 0, 1, null, 1));
+    const shape = K.shape(x);
+    const out = [K.gather(shape, 0), K.multiply(K.gather(shape, 1), 2), K.multiply(K.gather(shape, 2), 2), 2];
+    const y = K.conv2d_transpose(x, k, out, [2, 2], 'same');
+    expect(K.int_shape(y)).toEqual([null, 8, 8, 2]);
+    const v = K.random_uniform([5, 4, 4, 3], -1, 1, null, 2);
+    const [got] = K.function([x], [y])([v]);
+    expectClose(K.constant(got!), K.conv2d_transpose(v, k, [5, 8, 8, 2], [2, 2], 'same').toArray());
+    expectError(
+      () => K.conv2d_transpose(x, k, [5, K.gather(K.shape(K.placeholder([null])), 0), 8, 2], [2, 2], 'same'),
+      K.ValueError,
+      'conv2d_transpose',
+      'output_shape[1]'
+    );
+  });
+
   fixtureTests('conv2d_transpose');
 
   it('is the gradient of conv2d with respect to its input', () => {

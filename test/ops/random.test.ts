@@ -213,6 +213,8 @@ describe('random_normal', () => {
       [5, 3],
     ]);
     expect(f([K.zeros([2, 3])])[0]!.shape).toEqual([2, 2]);
+    // A dim the graph is sure of (x's known dim 1, times 2) is known now.
+    expect(K.int_shape(K.random_normal([K.multiply(K.gather(K.shape(z), 1), 2), 2]))).toEqual([6, 2]);
     // The values are the seed's normals (the first run of each node is its first draw).
     expect(Array.from(a!.data as ArrayLike<number>)).toEqual(vals(K.random_normal([10], 0, 1, null, 3)));
   });
