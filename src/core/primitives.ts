@@ -108,10 +108,28 @@ export interface CustomAttrs {
   readonly grad: (g: Tensor, index: number) => Tensor | null;
 }
 
+/**
+ * A function of its inputs computed only when a graph runs (a loop whose
+ * length is known only then): K.function calls `run` on the inputs' values.
+ * Its gradient is the function's own, taken when the graph runs (`grad`
+ * makes another such node), so every order follows.
+ */
+export interface CallAttrs {
+  /** What it computes ('rnn', "rnn'" for its gradient): listings show it. */
+  readonly kind: string;
+  /** The output's shape (-1 where known only at run time) and dtype. */
+  readonly meta: Meta;
+  /** The value from the inputs' values (K ops). */
+  readonly run: (inputs: readonly Tensor[]) => Tensor;
+  /** The cotangent for input i, as another node of this kind, or null. */
+  readonly grad: (g: Tensor, index: number) => Tensor | null;
+}
+
 export interface StateAttrs {
   read_variable: Empty;
   stop_gradient: Empty;
   custom: CustomAttrs;
+  call: CallAttrs;
 }
 
 export interface IndexingAttrs {
@@ -274,6 +292,7 @@ export const ARITY = {
   read_variable: 1,
   stop_gradient: 1,
   custom: 'n',
+  call: 'n',
   concat: 'n',
   reverse: 1,
   gather: 2,

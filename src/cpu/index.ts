@@ -27,6 +27,10 @@ export const cpuBackend: Backend<Nd> = {
     ...cpuPool,
     ...cpuActivation,
     ...cpuRandom,
+    // A call node is always symbolic, computed by K.function (src/grad/evaluate.ts), never dispatched.
+    call: () => {
+      throw new Error('ktape: a call node is evaluated by K.function, not by a kernel');
+    },
   },
   upload: (host) => host,
   download: (data) => data,

@@ -109,6 +109,10 @@ const kernels: Kernels<GpuData> = {
   ...gpuPool,
   ...gpuActivation,
   ...gpuRandom,
+  // A call node is always symbolic, computed by K.function (src/grad/evaluate.ts), never dispatched.
+  call: () => {
+    throw new Error('ktape: a call node is evaluated by K.function, not by a kernel');
+  },
 };
 
 export const gpuBackend: Backend<GpuData> = {

@@ -63,10 +63,11 @@ export interface GraphPlan {
 /** The tensors a graph's `outputs` need, each after what it needs: K.function works it out once. */
 export function graphOrder(outputs: readonly Tensor[]): GraphPlan {
   const order = topoOrder(outputs, dependencies);
-  // Values flow along inputs; a random draw is computed even when only its shape is asked (it draws).
+  // Values flow along inputs; a random draw (it draws) and a call node (a run-time shape) are computed
+  // even when only their shape is asked.
   const values = new Set(
     topoOrder(outputs, (t) => (t.node === null ? [] : t.node.inputs)).concat(
-      order.filter((t) => t.node?.prim === 'random')
+      order.filter((t) => t.node?.prim === 'random' || t.node?.prim === 'call')
     )
   );
   // What a needed value is computed from is needed too (consumers come after producers: walk back).
@@ -120,6 +121,9 @@ export function evaluateGraph(
         } else env.set(t, from(t));
       } else if (node.prim === 'read_variable') {
         env.set(t, from(readVariable(node.inputs[0] as Variable)));
+      } else if (node.prim === 'call') {
+        // Computed by its own function on the inputs' values (src/grad/call.ts).
+        env.set(t, (node.attrs as PrimAttrs['call']).run(node.inputs.map(valueOf)));
       } else if (plan.values.has(t)) {
         const ins = node.inputs.map(valueOf);
         const values = (i: number) => Array.from(copyOut(ins[i]!.host(), ins[i]!.dtype).data);

@@ -18,6 +18,8 @@ import { isInt, toDType, type DType } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import { readVariable, watchingVariables, withVariableReads } from '../prims/apply.js';
+import { callNode, sharedRun } from '../grad/call.js';
 import { describeNest, flattenNest, isNest, leafPaths, packAs, sameStructure, type Nest } from '../core/nest.js';
 
 /** A tensor, or nested arrays of tensors (tf.nest's structures). */
@@ -325,18 +327,11 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
         );
       }
     });
-    if (steps === UNKNOWN) {
-      if (doUnroll)
-        throw valueError(
-          fn,
-          `Unrolling requires a fixed number of timesteps; inputs has shape ${fmtShape(flat[0]!.shape)}`
-        );
+    if (steps === UNKNOWN && doUnroll)
       throw valueError(
         fn,
-        `inputs of shape ${fmtShape(flat[0]!.shape)} has an unknown number of time steps; ktape builds ` +
-          'the loop over time when rnn is called (there is no symbolic while_loop), so the time dimension must be known'
+        `Unrolling requires a fixed number of timesteps; inputs has shape ${fmtShape(flat[0]!.shape)}`
       );
-    }
     if (steps === 0)
       throw valueError(fn, `inputs of shape ${fmtShape(flat[0]!.shape)} has no time steps; rnn needs at least one`);
 
@@ -349,6 +344,17 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
     if (o.constants != null && !Array.isArray(o.constants)) throw typeError(fn, 'constants must be a list of tensors');
     const consts = (o.constants ?? []).map((c, i) => toTensor(fn, c, `constants[${i}]`));
 
+    if (steps === UNKNOWN) {
+      // The loop's length is known only when the graph runs: the whole loop is one node per result,
+      // run then on the values (src/grad/call.ts), as TF's while_loop.
+      const maskT = rnnMask(o.mask, steps, batch, timeMajor);
+      const lengths = rnnInputLength(o.input_length, batch);
+      return runTimeRnn(step_function as unknown as RnnSetup['step'], structure, states, consts, maskT, lengths, {
+        goBack,
+        timeMajor,
+        zeroOut,
+      }) as [O, O, S[]];
+    }
     const setup: RnnSetup = {
       step: step_function as unknown as RnnSetup['step'],
       structure,
@@ -365,6 +371,76 @@ export function rnn<I extends Nest = Tensor, O extends Nest = Tensor, S extends 
     const outputs = timeMajor ? r.outputs : r.outputs.map(swap01);
     return [packAs(r.outputStructure, r.last) as O, packAs(r.outputStructure, outputs) as O, r.states as S[]];
   });
+}
+
+/**
+ * rnn over a time axis known only when the graph runs. One step traced on a
+ * slice of one time step gives the results' structure and shapes and the
+ * variables the step reads; each result is then a call node whose function
+ * runs rnn itself on the values fed (the variables read as the nodes' inputs,
+ * so gradients reach them).
+ */
+function runTimeRnn(
+  step: RnnSetup['step'],
+  structure: Nest,
+  states: Nest[],
+  consts: Tensor[],
+  mask: Tensor | null,
+  lengths: Tensor | null,
+  f: { goBack: boolean; timeMajor: boolean; zeroOut: boolean }
+): [Nest, Nest, Nest[]] {
+  const timeAxis = f.timeMajor ? 0 : 1;
+  const rnnOf = (inputs: Nest, initial: Nest[], constants: Tensor[], m: Tensor | null, len: Tensor | null) =>
+    rnn(step as StepFunction<Nest, Nest, Nest>, inputs, initial, {
+      go_backwards: f.goBack,
+      mask: m === null ? null : f.timeMajor ? m : swap01(m),
+      constants,
+      input_length: len,
+      time_major: f.timeMajor,
+      zero_output_for_mask: f.zeroOut,
+    });
+  const oneStep = mapNest(structure, (t) =>
+    lax.sliceToEnd(
+      t,
+      t.shape.map(() => 0),
+      t.shape.map((_, k) => (k === timeAxis ? 1 : -1))
+    )
+  );
+  const [[last, outputs, finals], read] = watchingVariables(() => rnnOf(oneStep, states, consts, null, null));
+  const inputLeaves = flattenNest(structure);
+  const stateLeaves = states.flatMap((st) => flattenNest(st));
+  const extras = [mask, lengths].filter((t): t is Tensor => t !== null);
+  const callInputs = [...inputLeaves, ...stateLeaves, ...consts, ...extras, ...read.map((v) => readVariable(v))];
+  const loop = sharedRun((values) => {
+    let k = 0;
+    const take = (n: number) => values.slice(k, (k += n));
+    const inputs = packAs(structure, take(inputLeaves.length));
+    const stateValues = take(stateLeaves.length);
+    let j = 0;
+    const initial = states.map((st) => packAs(st, stateValues.slice(j, (j += flattenNest(st).length))));
+    const constants = take(consts.length);
+    const m = mask === null ? null : take(1)[0]!;
+    const len = lengths === null ? null : take(1)[0]!;
+    const reads = new Map(read.map((v, i) => [v, values[k + i]!] as const));
+    const [l, o, s] = withVariableReads(reads, () => rnnOf(inputs, initial, constants, m, len));
+    return [...flattenNest(l), ...flattenNest(o), ...s.flatMap((x) => flattenNest(x))];
+  });
+  const results = [...flattenNest(last), ...flattenNest(outputs), ...finals.flatMap((x) => flattenNest(x))];
+  const nOut = flattenNest(last).length;
+  const nodes = results.map((r, i) => {
+    // The outputs' time axis has the run-time length.
+    const isOutputs = i >= nOut && i < 2 * nOut;
+    const shape = r.shape.map((d, k) => (isOutputs && k === timeAxis ? UNKNOWN : d));
+    return callNode('rnn', callInputs, { shape, dtype: r.dtype }, (values) => loop(values)[i]!);
+  });
+  let n = 0;
+  const next = (like: Nest) => packAs(like, nodes.slice(n, (n += flattenNest(like).length)));
+  return [next(last), next(outputs), finals.map((x) => next(x))];
+}
+
+/** The nest with each tensor mapped. */
+function mapNest(n: Nest, f: (t: Tensor) => Tensor): Nest {
+  return packAs(n, flattenNest(n).map(f));
 }
 
 /** The mask as bool, (time, samples, 1); null when none is given. */

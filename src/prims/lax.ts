@@ -6,7 +6,7 @@ import { broadcastAxes, isKnown, sameShape } from '../core/shape.js';
 import { type Tensor, hostTensor } from '../core/tensor.js';
 import { registerStacking } from '../core/convert.js';
 import { apply } from './apply.js';
-import type { ConvGeometry, PoolWindow, RandomDraw } from '../core/primitives.js';
+import type { CallAttrs, ConvGeometry, PoolWindow, RandomDraw } from '../core/primitives.js';
 
 const E = {};
 export const neg = (x: Tensor) => apply('neg', [x], E);
@@ -201,6 +201,9 @@ export const avgPoolGrad = (g: Tensor, a: PoolWindow, shape: number[], like?: Te
 export const random = (draw: RandomDraw, shape: Tensor | null) => apply('random', shape === null ? [] : [shape], draw);
 /** x's dims as a 1-D int32 tensor, read when the graph runs (unknown dims included). */
 export const shapeOf = (x: Tensor) => apply('shape_of', [x], { dims: x.shape.slice() });
+
+/** A node computed by `attrs.run` when the graph runs (src/grad/call.ts makes them). */
+export const call = (inputs: readonly Tensor[], attrs: CallAttrs) => apply('call', inputs, attrs);
 
 /** tf.clip_by_value: minimum, then maximum, so a tie passes the gradient to x (null: no bound). */
 export function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {

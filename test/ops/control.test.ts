@@ -289,36 +289,72 @@ describe('rnn', () => {
     }
   });
 
-  it('with an unknown number of time steps is a ValueError at build time, unrolled or not', () => {
+  it('unrolled, an unknown number of time steps is a ValueError at build time', () => {
     const { simple } = cells('float32');
-    const xp = K.placeholder([null, null, 3]);
-    const hp = K.placeholder([null, U]);
     let called = 0;
     const counted = (x: Tensor, s: Tensor[]) => {
       called++;
       return simple(x, s);
     };
     expectError(
-      () => K.rnn(counted, xp, [hp], { unroll: true }),
+      () => K.rnn(counted, K.placeholder([null, null, 3]), [K.placeholder([null, U])], { unroll: true }),
       K.ValueError,
       'rnn:',
       'Unrolling requires a fixed number of timesteps',
       '(None, None, 3)'
     );
-    expectError(
-      () => K.rnn(counted, xp, [hp]),
-      K.ValueError,
-      'rnn:',
-      'unknown number of time steps',
-      '(None, None, 3)'
-    );
-    expectError(
-      () => K.rnn(counted, K.placeholder([null, 3, null]), [hp], { time_major: true }),
-      K.ValueError,
-      'rnn:',
-      'time steps'
-    );
     expect(called).toBe(0);
+  });
+
+  it('with an unknown number of time steps loops when the graph runs (as while_loop): values and gradients of any order', () => {
+    const { simple, nested } = cells('float64');
+    const x = K.placeholder([null, null, 3], null, 'float64');
+    const m = K.placeholder([null, null], null, 'float64');
+    const h0 = K.placeholder([null, U], null, 'float64');
+    for (const back of [false, true]) {
+      const [last, outs, [hT]] = K.rnn(simple, x, [h0], { go_backwards: back, mask: m });
+      expect([K.int_shape(last), K.int_shape(outs), K.int_shape(hT!)]).toEqual([
+        [null, U],
+        [null, null, U],
+        [null, U],
+      ]);
+      const loss = K.add(K.sum(K.square(last)), K.sum(K.multiply(outs, outs)));
+      const [gx, gh] = K.gradients(loss, [x, h0]);
+      const [ggx] = K.gradients(K.sum(K.square(gx!)), [x]);
+      const f = K.function([x, m, h0], [last, outs, hT!, gx!, gh!, ggx!]);
+      for (const T of [1, 4]) {
+        const xv = K.random_normal([2, T, 3], 0, 1, 'float64', T + (back ? 10 : 0));
+        const mv = K.constant(
+          Array.from({ length: 2 }, (_, b) =>
+            Array.from({ length: T }, (_, t) => (b === 1 && t === T - 1 && T > 1 ? 0 : 1))
+          ),
+          'float64'
+        );
+        const hv = K.random_normal([2, U], 0, 1, 'float64', 3);
+        const got = f([xv, mv, hv]);
+        const [l, o, [h]] = K.rnn(simple, xv, [hv], { go_backwards: back, mask: mv });
+        const le = K.add(K.sum(K.square(l)), K.sum(K.multiply(o, o)));
+        const [ex, eh] = K.gradients(le, [xv, hv]);
+        const [eex] = K.gradients(K.sum(K.square(ex!)), [xv]);
+        [l, o, h!, ex!, eh!, eex!].forEach((want, i) =>
+          expectClose(K.constant(got[i]!, 'float64'), want.toArray(), 1e-10)
+        );
+      }
+    }
+    // Nested inputs and states, and the step's variables reached by the gradient.
+    const x1 = K.placeholder([null, null, 3], null, 'float64');
+    const x2 = K.placeholder([null, null, 2], null, 'float64');
+    const s0 = K.placeholder([null, U], null, 'float64');
+    const [out] = K.rnn(nested, [x1, x2], [s0, [s0, s0]]);
+    const [h] = out as Tensor[];
+    const f2 = K.function([x1, x2, s0], [h!]);
+    const [v1, v2, sv] = [
+      K.random_normal([2, 5, 3], 0, 1, 'float64', 1),
+      K.random_normal([2, 5, 2], 0, 1, 'float64', 2),
+      K.zeros([2, U], 'float64'),
+    ];
+    const [e] = K.rnn(nested, [v1, v2], [sv, [sv, sv]]);
+    expectClose(K.constant(f2([v1, v2, sv])[0]!, 'float64'), (e as Tensor[])[0]!.toArray(), 1e-10);
   });
 
   it('rejects bad inputs, masks and options before calling the step function', () => {
