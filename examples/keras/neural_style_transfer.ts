@@ -155,7 +155,10 @@ export function lbfgs(f: (x: Vec) => [number, Vec], x0: Vec, maxfun: number): [V
     }
     ss.push(next.map((v, i) => v - x[i]!));
     ys.push(gn.map((v, i) => v - g[i]!));
-    if (ss.length > m) ss.shift(), ys.shift();
+    if (ss.length > m) {
+      ss.shift();
+      ys.shift();
+    }
     [x, fx, g] = [next, fn, gn];
   }
   return [x, fx];

@@ -11,7 +11,8 @@ import { isRecording, withRecording } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
 import { backprop } from './backprop.js';
 
-const sameValues = (a: readonly Tensor[], b: readonly Tensor[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+const sameValues = (a: readonly Tensor[], b: readonly Tensor[]) =>
+  a.length === b.length && a.every((t, i) => t === b[i]);
 
 /**
  * `compute` memoised on its last values (by identity) and on whether ops are

@@ -25,6 +25,8 @@ export const statePrims = {
   call: {
     doc: 'a function of its inputs computed when the graph runs (a loop of run-time length)',
     infer: (_ins, a) => ({ shape: a.meta.shape.slice(), dtype: a.meta.dtype }),
-    vjp: { variadic: vjp("the function's own gradient, taken when the graph runs", (g, c) => c.attrs.grad(g, c.index)) },
+    vjp: {
+      variadic: vjp("the function's own gradient, taken when the graph runs", (g, c) => c.attrs.grad(g, c.index)),
+    },
   },
 } satisfies { [P in keyof StateAttrs]: OpSpec<P> };
