@@ -15,6 +15,7 @@ import { isFloat, type DType } from '../core/dtype.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import { callNode } from '../grad/call.js';
 
 /**
  * Log-space "minus infinity": finite, so exp(NEG - m) underflows to an exact 0
@@ -215,6 +216,20 @@ export function ctc_batch_cost(
 ): Tensor {
   const fn = 'ctc_batch_cost';
   return keras(ctc_batch_cost, () => {
+    const raw = toFloatTensor(fn, y_pred, 'y_pred');
+    if (raw.rank === 3 && raw.shape[1]! < 0) {
+      // Time known only when the graph runs: the whole loss is one node run then on the values (as
+      // TF's while_loop); concrete labels are checked then, as TF's kernel checks them.
+      const parts = [
+        raw,
+        ...[y_true, input_length, label_length].map((t, i) =>
+          intTensor(t, ['y_true', 'input_length', 'label_length'][i]!)
+        ),
+      ];
+      return callNode('ctc_batch_cost', parts, { shape: [raw.shape[0]!, 1], dtype: raw.dtype }, ([p, t, i, l]) =>
+        ctc_batch_cost(t!, p!, i!, l!)
+      );
+    }
     const yp = predictions(y_pred, true);
     const [B, T] = yp.shape as [number, number, number];
     if (T < 1) throw valueError(fn, `y_pred needs at least one time step; got shape ${fmtShape(yp.shape)}`);

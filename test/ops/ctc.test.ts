@@ -235,6 +235,57 @@ describe('ctc_batch_cost', () => {
     expect(got[1]).toBeCloseTo(bruteLoss(y[1]!.slice(0, 3), [0, 1]), 4);
   });
 
+  it('an unknown number of time steps: the loss is computed when the graph runs (values, gradients, checks)', () => {
+    const yp = K.placeholder([null, null, 3]);
+    const labels = K.placeholder([null, 2], null, 'int32');
+    const il = K.placeholder([null, 1], null, 'int32');
+    const ll = K.placeholder([null, 1], null, 'int32');
+    const loss = K.ctc_batch_cost(labels, yp, il, ll);
+    expect(K.int_shape(loss)).toEqual([null, 1]);
+    const [g] = K.gradients(K.sum(loss), [yp]);
+    const f = K.function([yp, labels, il, ll], [loss, g!]);
+    for (const T of [3, 5]) {
+      const y = K.variable(probs(2, T, 3, T), 'float32');
+      const feeds: [number[][], number[][], number[][]] = [
+        [
+          [1, 1],
+          [0, 1],
+        ],
+        [[T], [T - 1]],
+        [[2], [2]],
+      ];
+      const [got, grad] = f([y, ...feeds]);
+      const eagerIn = [
+        K.constant(feeds[0], 'int32'),
+        y,
+        K.constant(feeds[1], 'int32'),
+        K.constant(feeds[2], 'int32'),
+      ] as const;
+      expect(Array.from(got!.data as Float32Array)).toEqual(
+        Array.from(K.eval(K.ctc_batch_cost(...eagerIn)).data as Float32Array)
+      );
+      const [want] = K.gradients(K.sum(K.ctc_batch_cost(...eagerIn)), [y]);
+      expectClose(K.constant(grad!), want!.toArray(), tolFor('float32'));
+    }
+    // Values fed are checked when the graph runs, as TF's kernel does.
+    const y2 = K.variable(probs(2, 2, 3, 1), 'float32');
+    expectError(
+      () =>
+        f([
+          y2,
+          [
+            [1, 1],
+            [0, 1],
+          ],
+          [[2], [2]],
+          [[2], [2]],
+        ]),
+      K.ValueError,
+      'function',
+      'does not fit'
+    );
+  });
+
   it('labels and lengths fed at run time, with an unknown batch (as Keras image_ocr): the eager values and gradients (issue 14)', () => {
     const yp = K.placeholder([null, 4, 3]);
     const labels = K.placeholder([null, 2], null, 'int32');
