@@ -99,8 +99,50 @@ function expandMask(m: Tensor, target: Tensor, lead: number): Tensor {
 
 const agree = (a: number, b: number) => a === b || a === UNKNOWN || b === UNKNOWN;
 
+/** The first `m` entries of t along axis 0 (for a trace of a loop whose length is known only at run time). */
+function firstOf(t: Tensor, m: number): Tensor {
+  return lax.sliceToEnd(
+    t,
+    t.shape.map(() => 0),
+    t.shape.map((_, k) => (k === 0 ? m : -1))
+  );
+}
+
+/**
+ * A loop over an axis known only when the graph runs, as TF's while_loop:
+ * `trace()` runs it once symbolically on a short slice, for the results'
+ * structure, shapes and the variables it reads; each result is then a call
+ * node (src/grad/call.ts) whose function runs `body` on the values fed, the
+ * variables read as its inputs. `lengthAxis(i)`: the axis of result leaf i
+ * that has the loop's length (map_fn's stack, rnn's outputs), or null.
+ */
+function atRunTime(
+  kind: string,
+  inputs: readonly Tensor[],
+  trace: () => Nest,
+  body: (values: Tensor[]) => Nest,
+  lengthAxis: (leaf: number) => number | null
+): Nest {
+  const [traced, read] = watchingVariables(trace);
+  const callInputs = [...inputs, ...read.map((v) => readVariable(v))];
+  const loop = sharedRun((values) => {
+    const reads = new Map(read.map((v, i) => [v, values[inputs.length + i]!] as const));
+    return flattenNest(withVariableReads(reads, () => body(values.slice(0, inputs.length))));
+  });
+  const leaves = flattenNest(traced);
+  const nodes = leaves.map((leaf, i) =>
+    callNode(
+      kind,
+      callInputs,
+      { shape: leaf.shape.map((d, k) => (k === lengthAxis(i) ? UNKNOWN : d)), dtype: leaf.dtype },
+      (values) => loop(values)[i]!
+    )
+  );
+  return packAs(traced, nodes);
+}
+
 /** The common length of the leading axis of every tensor of `flat` (known and the same). */
-function leadingLength(flat: readonly Tensor[], paths: readonly string[], arg: string): number {
+function leadingLength(flat: readonly Tensor[], paths: readonly string[], arg: string, allowUnknown = false): number {
   const first = flat[0];
   if (first === undefined) throw valueError(runningName(), `${arg} holds no tensors`);
   flat.forEach((t, i) => {
@@ -109,7 +151,7 @@ function leadingLength(flat: readonly Tensor[], paths: readonly string[], arg: s
         runningName(),
         `${arg}${paths[i]} must have at least one axis to loop over; got a scalar of shape ()`
       );
-    if (t.shape[0] === UNKNOWN) {
+    if (t.shape[0] === UNKNOWN && !allowUnknown) {
       throw valueError(
         runningName(),
         `${arg}${paths[i]} of shape ${fmtShape(t.shape)} has an unknown length along axis 0; ` +
@@ -406,36 +448,37 @@ function runTimeRnn(
       t.shape.map((_, k) => (k === timeAxis ? 1 : -1))
     )
   );
-  const [[last, outputs, finals], read] = watchingVariables(() => rnnOf(oneStep, states, consts, null, null));
   const inputLeaves = flattenNest(structure);
   const stateLeaves = states.flatMap((st) => flattenNest(st));
   const extras = [mask, lengths].filter((t): t is Tensor => t !== null);
-  const callInputs = [...inputLeaves, ...stateLeaves, ...consts, ...extras, ...read.map((v) => readVariable(v))];
-  const loop = sharedRun((values) => {
-    let k = 0;
-    const take = (n: number) => values.slice(k, (k += n));
-    const inputs = packAs(structure, take(inputLeaves.length));
-    const stateValues = take(stateLeaves.length);
-    let j = 0;
-    const initial = states.map((st) => packAs(st, stateValues.slice(j, (j += flattenNest(st).length))));
-    const constants = take(consts.length);
-    const m = mask === null ? null : take(1)[0]!;
-    const len = lengths === null ? null : take(1)[0]!;
-    const reads = new Map(read.map((v, i) => [v, values[k + i]!] as const));
-    const [l, o, s] = withVariableReads(reads, () => rnnOf(inputs, initial, constants, m, len));
-    return [...flattenNest(l), ...flattenNest(o), ...s.flatMap((x) => flattenNest(x))];
-  });
-  const results = [...flattenNest(last), ...flattenNest(outputs), ...finals.flatMap((x) => flattenNest(x))];
-  const nOut = flattenNest(last).length;
-  const nodes = results.map((r, i) => {
+  // The three results as one nest: [last, outputs, [...states]].
+  const asNest = ([l, o, st]: [Nest, Nest, Nest[]]): Nest => [l, o, st];
+  let outputLeaves: [number, number] = [0, 0];
+  const results = atRunTime(
+    'rnn',
+    [...inputLeaves, ...stateLeaves, ...consts, ...extras],
+    () => {
+      const r = rnnOf(oneStep, states, consts, null, null);
+      const nLast = flattenNest(r[0]).length;
+      outputLeaves = [nLast, 2 * nLast];
+      return asNest(r);
+    },
+    (values) => {
+      let k = 0;
+      const take = (n: number) => values.slice(k, (k += n));
+      const inputs = packAs(structure, take(inputLeaves.length));
+      const stateValues = take(stateLeaves.length);
+      let j = 0;
+      const initial = states.map((st) => packAs(st, stateValues.slice(j, (j += flattenNest(st).length))));
+      const constants = take(consts.length);
+      const m = mask === null ? null : take(1)[0]!;
+      const len = lengths === null ? null : take(1)[0]!;
+      return asNest(rnnOf(inputs, initial, constants, m, len));
+    },
     // The outputs' time axis has the run-time length.
-    const isOutputs = i >= nOut && i < 2 * nOut;
-    const shape = r.shape.map((d, k) => (isOutputs && k === timeAxis ? UNKNOWN : d));
-    return callNode('rnn', callInputs, { shape, dtype: r.dtype }, (values) => loop(values)[i]!);
-  });
-  let n = 0;
-  const next = (like: Nest) => packAs(like, nodes.slice(n, (n += flattenNest(like).length)));
-  return [next(last), next(outputs), finals.map((x) => next(x))];
+    (i) => (i >= outputLeaves[0] && i < outputLeaves[1] ? timeAxis : null)
+  ) as [Nest, Nest, Nest[]];
+  return results;
 }
 
 /** The nest with each tensor mapped. */
@@ -612,7 +655,25 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
     nameArg(o.name);
     const structure = toNest(elems, 'elems');
     const flat = flattenNest(structure);
-    const n = leadingLength(flat, leafPaths(structure), 'elems');
+    const n = leadingLength(flat, leafPaths(structure), 'elems', true);
+    if (n === UNKNOWN) {
+      // The length is known only when the graph runs: the loop runs then (src/grad/call.ts).
+      return atRunTime(
+        'map_fn',
+        flat,
+        () =>
+          map_fn(
+            fn,
+            packAs(
+              structure,
+              flat.map((t) => firstOf(t, 1))
+            ) as E,
+            { dtype: o.dtype ?? null }
+          ),
+        (values) => map_fn(fn, packAs(structure, values) as E, { dtype: o.dtype ?? null }),
+        () => 0
+      ) as O;
+    }
     if (n === 0)
       throw valueError(k, `elems of shape ${describeNest(structure)} has no elements along axis 0 to map over`);
     const expected = o.dtype == null ? dtypesOf(structure) : checkDTypes(o.dtype);
@@ -756,7 +817,32 @@ function fold(
     nameArg(o.name);
     const structure = toNest(elems, 'elems');
     const flat = flattenNest(structure);
-    const n = leadingLength(flat, leafPaths(structure), 'elems');
+    const n = leadingLength(flat, leafPaths(structure), 'elems', true);
+    if (n === UNKNOWN) {
+      // The length is known only when the graph runs: the loop runs then (src/grad/call.ts). The
+      // trace folds two elements, so that fn runs once (its variables are found) with or without an initializer.
+      const init = o.initializer == null ? null : toNest(o.initializer, 'initializer');
+      const initFlat = init === null ? [] : flattenNest(init);
+      const again = (e: Nest, i: Nest | null) => fold(k, fn, e, i, null, fromRight) as Nest;
+      return atRunTime(
+        k,
+        [...flat, ...initFlat],
+        () =>
+          again(
+            packAs(
+              structure,
+              flat.map((t) => firstOf(t, 2))
+            ),
+            init
+          ),
+        (values) =>
+          again(
+            packAs(structure, values.slice(0, flat.length)),
+            init === null ? null : packAs(init, values.slice(flat.length))
+          ),
+        () => null
+      );
+    }
     const element = (i: number) =>
       packAs(
         structure,

@@ -23,6 +23,7 @@ import { UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { dataFormat, type DataFormat } from '../core/args.js';
 import * as lax from '../prims/lax.js';
+import { callNode } from '../grad/call.js';
 import { toFloatTensor as floatInput } from '../core/convert.js';
 
 export type ConvPadding = 'valid' | 'same';
@@ -256,6 +257,21 @@ export function conv2d_transpose(
     knownShape(k, 'kernel');
     const st = pairOf(o.strides, 'strides');
     const dl = pairOf(o.dilation_rate, 'dilation_rate');
+    const runTime = runTimeOutputShape(o.output_shape, t, format);
+    if (runTime !== null) {
+      // Output sizes known only when the graph runs (Keras's Conv2DTranspose on unknown sizes): the
+      // transposed convolution runs then, on the values (src/grad/call.ts); its checks too.
+      const { entries, parts } = runTime;
+      const meta = {
+        shape: entries.map((d) => (d instanceof Tensor ? (staticValue(d) ?? UNKNOWN) : (d ?? t.shape[0]!))),
+        dtype: t.dtype,
+      };
+      return callNode('conv2d_transpose', [t, k, ...parts], meta, ([xv, kv, ...vals]) => {
+        let n = 0;
+        const shape = entries.map((d) => (d instanceof Tensor ? staticValue(vals[n++]!)! : d));
+        return conv2d_transpose(xv!, kv!, shape, { strides: st, padding: pad, data_format: format, dilation_rate: dl });
+      });
+    }
     const dilated = dl[0] !== 1 || dl[1] !== 1;
     if (dilated && dl[0] !== dl[1])
       throw valueError(
@@ -644,6 +660,32 @@ function refuseStridedDilation(st: readonly number[], dl: readonly number[]): vo
 }
 
 /** output_shape as 4 integers, in data_format's order; a null batch is x's batch (unknown with x's). */
+/**
+ * output_shape as a list whose entries are known only when the graph runs
+ * (beyond a run-time batch, which is x's): its entries and its tensors, or
+ * null when the sizes are known now or x's spatial sizes are.
+ */
+function runTimeOutputShape(
+  v: unknown,
+  x: Tensor,
+  format: DataFormat
+): { entries: (number | Tensor | null)[]; parts: Tensor[] } | null {
+  if (!Array.isArray(v) || v.length !== 4) return null;
+  const entries = v as (number | Tensor | null)[];
+  const spatial = format === 'channels_first' ? [2, 3] : [1, 2];
+  const unknownAt = (i: number) => {
+    const d = entries[i];
+    return d instanceof Tensor && d.isSymbolic && staticValue(d) === null;
+  };
+  if (
+    !spatial.some(unknownAt) &&
+    !(spatial.some((i) => x.shape[i]! < 0) && spatial.some((i) => entries[i] instanceof Tensor))
+  )
+    return null;
+  const parts = entries.filter((d): d is Tensor => d instanceof Tensor);
+  return { entries, parts };
+}
+
 function outputShapeOf(v: unknown, x: Tensor): number[] {
   let dims: unknown[];
   if (v instanceof Tensor) {

@@ -7,6 +7,7 @@ import { toTensor, type TensorLike } from '../core/convert.js';
 import { isKnown, normAxis, range, sizeOf, UNKNOWN } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import { callNode } from '../grad/call.js';
 import { showValue as describe } from '../core/convert.js';
 
 /** A list of integers: an array, or a 1-D int32/int64 tensor with a value (such as K.shape(y)). */
@@ -35,7 +36,24 @@ export type IntList = readonly number[] | Tensor;
 export function reshape(x: TensorLike, shape: IntList | readonly (number | Tensor)[]): Tensor {
   return keras(reshape, () => {
     const t = toTensor('reshape', x);
-    const { want, from, other, runtime } = shapeEntries(t, shape);
+    const { want, from, other, runtime, computed } = shapeEntries(t, shape);
+    if (computed) {
+      // Entries computed from run-time values: the reshape runs when the graph does, on their values.
+      const entries = shape as readonly (number | Tensor)[];
+      const parts = entries.filter((d): d is Tensor => d instanceof Tensor);
+      return callNode(
+        'reshape',
+        [t, ...parts],
+        { shape: want.map((d) => (d < 0 ? UNKNOWN : d)), dtype: t.dtype },
+        ([v, ...vals]) => {
+          let k = 0;
+          return reshape(
+            v!,
+            entries.map((d) => (d instanceof Tensor ? scalarValue(vals[k++]!)! : d))
+          );
+        }
+      );
+    }
     const done = inferShape(t.shape, want, runtime);
     if (from === null || isKnown(done)) return lax.reshape(t, done);
     return lax.reshapeFrom(t, done, from, other ?? undefined);
@@ -57,12 +75,15 @@ function shapeEntries(
   from: (number[] | null)[] | null;
   other: { like: Tensor; fromLike: (number | null)[] } | null;
   runtime: (number[] | null)[] | null;
+  /** An entry is computed from run-time values (K.shape(x)[1] * 2 of an unknown dim): the reshape runs then. */
+  computed: boolean;
 } {
   if (!Array.isArray(shape) || !shape.some((d) => d instanceof Tensor))
-    return { want: intList(shape, 'shape'), from: null, other: null, runtime: null };
+    return { want: intList(shape, 'shape'), from: null, other: null, runtime: null, computed: false };
   const list = shape as unknown[];
   let from: (number[] | null)[] | null = null;
   let other: { like: Tensor; fromLike: (number | null)[] } | null = null;
+  let computed = false;
   const want = list.map((d, i) => {
     if (!(d instanceof Tensor)) return d;
     const fixed = d.isSymbolic && (d.dtype === 'int32' || d.dtype === 'int64') ? staticValue(d) : null;
@@ -78,11 +99,14 @@ function shapeEntries(
     }
     const dim = dimOf(d);
     if (dim === null || (dim.of !== x && other !== null && other.like !== dim.of)) {
-      throw valueError(
-        runningName(),
-        `shape[${i}] is a symbolic tensor that is not a run-time dim (K.shape(x)[${i}] of x, or of one other tensor); ` +
-          "a graph's reshape takes those and one -1"
-      );
+      if (!(d.dtype === 'int32' || d.dtype === 'int64') || d.rank > 1 || d.shape.some((k) => k !== 1)) {
+        throw typeError(
+          runningName(),
+          `shape[${i}] must be an integer or a scalar integer tensor; got a ${d.dtype} tensor of shape ${fmtShape(d.shape)}`
+        );
+      }
+      computed = true;
+      return -1;
     }
     from ??= list.map(() => null);
     if (dim.of === x) {
@@ -102,7 +126,7 @@ function shapeEntries(
   // For inferShape, every run-time entry (the other tensor's too) is not the one -1.
   const sources = from as (number[] | null)[] | null;
   const runtime = sources?.map((f, i) => f ?? (other?.fromLike[i] != null ? [] : null)) ?? null;
-  return { want: want as number[], from: sources, other, runtime };
+  return { want: want as number[], from: sources, other, runtime, computed };
 }
 
 /** Which tensor and axis `d` is the run-time dim of (K.gather(K.shape(t), i)), or null. */

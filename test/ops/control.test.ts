@@ -552,13 +552,24 @@ describe('map_fn', () => {
       (elem('a').toArray() as number[][]).map((r) => r.map((x) => x * x)),
       tolFor('float32', 1e-6)
     );
-    expectError(
-      () => K.map_fn((r: Tensor) => r, K.placeholder([null, 3])),
-      K.ValueError,
-      'map_fn:',
-      'unknown length',
-      '(None, 3)'
-    );
+  });
+
+  it('over an unknown length, loops when the graph runs: values and gradients (to the variables fn reads, second order)', () => {
+    const w = K.variable([0.5, -1, 2], 'float64');
+    const p = K.placeholder([null, 3], null, 'float64');
+    const y = K.map_fn((r: Tensor) => K.sum(K.square(K.multiply(r, w))), p);
+    expect(K.int_shape(y)).toEqual([null]);
+    const [gp, gw] = K.gradients(K.sum(K.exp(K.multiply(y, 0.1))), [p, w]);
+    const [ggw] = K.gradients(K.sum(K.square(gw!)), [w]);
+    const f = K.function([p], [y, gp!, gw!, ggw!]);
+    for (const n of [1, 4]) {
+      const v = K.random_normal([n, 3], 0, 1, 'float64', n);
+      const got = f([v]);
+      const e = K.map_fn((r: Tensor) => K.sum(K.square(K.multiply(r, w))), v);
+      const [ep, ew] = K.gradients(K.sum(K.exp(K.multiply(e, 0.1))), [v, w]);
+      const [eew] = K.gradients(K.sum(K.square(ew!)), [w]);
+      [e, ep!, ew!, eew!].forEach((want, i) => expectClose(K.constant(got[i]!, 'float64'), want.toArray(), 1e-10));
+    }
   });
 
   it('rejects scalars, empty and ragged elems, inconsistent results and bad options', () => {
@@ -687,7 +698,12 @@ function foldTests(name: 'foldl' | 'foldr'): void {
     );
     expectError(() => fold((() => 'x') as never, K.zeros([3, 2])), K.TypeError, `${name}:`, 'fn must return');
     expectError(() => fold(foldFn, K.constant(2)), K.ValueError, `${name}:`, 'scalar');
-    expectError(() => fold(foldFn, K.placeholder([null, 2])), K.ValueError, `${name}:`, 'unknown length');
+    // An unknown length folds when the graph runs (errors about the values fed come then).
+    const unknown = K.placeholder([null, 2]);
+    const folded = fold(foldFn, unknown);
+    const run = K.function([unknown], [folded as Tensor]);
+    expectClose(K.constant(run([K.ones([3, 2])])[0]!), (fold(foldFn, K.ones([3, 2])) as Tensor).toArray());
+    expectError(() => run([K.zeros([0, 2])]), K.ValueError, 'function', 'no initializer');
     expectError(
       () => fold(foldFn, K.zeros([3]), { init: 1 } as never),
       K.TypeError,

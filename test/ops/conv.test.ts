@@ -405,12 +405,29 @@ describe('conv2d_transpose', () => {
     const v = K.random_uniform([5, 4, 4, 3], -1, 1, null, 2);
     const [got] = K.function([x], [y])([v]);
     expectClose(K.constant(got!), K.conv2d_transpose(v, k, [5, 8, 8, 2], [2, 2], 'same').toArray());
-    expectError(
-      () => K.conv2d_transpose(x, k, [5, K.gather(K.shape(K.placeholder([null])), 0), 8, 2], [2, 2], 'same'),
-      K.ValueError,
-      'conv2d_transpose',
-      'output_shape[1]'
-    );
+  });
+
+  it('on unknown spatial sizes, with output_shape computed from K.shape(inputs) as Keras does, runs with the graph', () => {
+    const x = K.placeholder([null, null, null, 3]);
+    const k = K.variable(K.random_normal([3, 3, 2, 3], 0, 1, null, 4));
+    const shape = K.shape(x);
+    const out = [K.gather(shape, 0), K.multiply(K.gather(shape, 1), 2), K.multiply(K.gather(shape, 2), 2), 2];
+    const y = K.conv2d_transpose(x, k, out, [2, 2], 'same');
+    expect(K.int_shape(y)).toEqual([null, null, null, 2]);
+    const [gx, gk] = K.gradients(K.sum(K.square(y)), [x, k]);
+    const f = K.function([x], [y, gx!, gk!]);
+    for (const [h, w] of [
+      [3, 4],
+      [5, 2],
+    ]) {
+      const v = K.random_uniform([2, h!, w!, 3], -1, 1, null, h! + w!);
+      const [yv, gxv, gkv] = f([v]);
+      const e = K.conv2d_transpose(v, k, [2, 2 * h!, 2 * w!, 2], [2, 2], 'same');
+      const [ex, ek] = K.gradients(K.sum(K.square(e)), [v, k]);
+      expectClose(K.constant(yv!), e.toArray());
+      expectClose(K.constant(gxv!), ex!.toArray());
+      expectClose(K.constant(gkv!), ek!.toArray());
+    }
   });
 
   fixtureTests('conv2d_transpose');

@@ -76,13 +76,16 @@ describe('reshape', () => {
     const y = K.placeholder([null, 12]);
     const byX = K.reshape(y, [K.gather(K.shape(x), 0), K.gather(K.shape(x), 1), -1]);
     expect(K.function([x, y], [byX])([v, K.ones([2, 12])])[0]!.shape).toEqual([2, 4, 3]);
-    expectError(
-      () => K.reshape(x, [K.gather(K.shape(a), 0), K.gather(K.shape(y), 0), -1]),
-      K.ValueError,
-      'reshape',
-      'shape[1]',
-      'one other tensor'
-    );
+    // Dims computed from run-time values (two tensors', or a product): the reshape runs with the graph.
+    const merged = K.reshape(x, [K.multiply(K.gather(K.shape(x), 0), K.gather(K.shape(x), 1)), -1]);
+    expect(K.int_shape(merged)).toEqual([null, null]);
+    const [gm] = K.gradients(K.sum(K.square(merged)), [x]);
+    const [mv, gmv] = K.function([x], [merged, gm!])([v]);
+    expect([mv!.shape, gmv!.shape]).toEqual([
+      [8, 3],
+      [2, 4, 3],
+    ]);
+    expect(Array.from(gmv!.data as Float32Array)).toEqual(Array.from(K.eval(v).data as Float32Array, (t) => 2 * t));
     expectError(() => K.reshape(x, [K.constant(1.5), -1]), K.TypeError, 'reshape', 'shape[0]', 'float32');
   });
 
