@@ -6,6 +6,7 @@
 import * as K from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import type { GradCase } from '../case.js';
+import { callNode } from '../../src/grad/call.js';
 
 /** d/dx of sum(f(x) * x * w) for a fixed w: a gradient whose cotangent also depends on x, used as the function checked. */
 function gradientOf(f: (x: Tensor) => Tensor, w: number[][]): (x: Tensor) => Tensor {
@@ -18,6 +19,17 @@ function gradientOf(f: (x: Tensor) => Tensor, w: number[][]): (x: Tensor) => Ten
 const SMALL = { low: -1, high: 1 };
 
 export const reachCases: GradCase[] = [
+  {
+    // What K.rnn, K.map_fn, K.foldl/foldr and others become over a length known only when a graph
+    // runs: a call node, whose gradient is its function's own, taken again (so every order follows).
+    op: 'rnn',
+    variant: 'a call node (its loop over a run-time length), on values',
+    inputs: [{ shape: [2, 3] }, { shape: [3], low: -1, high: 1 }],
+    fn: (x, y) =>
+      callNode('rnn', [x, y], { shape: [2, 3], dtype: x.dtype }, ([a, b]) =>
+        K.multiply(K.sin(a!), K.exp(K.multiply(b!, a!)))
+      ),
+  },
   {
     op: 'cast',
     variant: 'to the other float dtype and back, squared between',

@@ -38,6 +38,13 @@ export function setCurrentDevice(d: DeviceName): void {
 }
 
 export function dispatch<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Meta): Storage {
+  if (prim === 'call') {
+    // A call node on values: its function computes the value (K ops, on whatever device they run).
+    const v = (attrs as PrimAttrs['call']).run(inputs);
+    const s = v.storage!;
+    if (s.disposed) throw disposedError(prim, v.shape, v.dtype);
+    return adopt(s.device, s.data);
+  }
   const through = (PASS_THROUGH as Partial<Record<Prim, 'first' | 'last'>>)[prim];
   if (through !== undefined) {
     // The value is an input's, unchanged: share it where it is (a storage of its own, so each owns its memory).

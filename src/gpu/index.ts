@@ -109,9 +109,9 @@ const kernels: Kernels<GpuData> = {
   ...gpuPool,
   ...gpuActivation,
   ...gpuRandom,
-  // A call node is always symbolic, computed by K.function (src/grad/evaluate.ts), never dispatched.
+  // The dispatcher runs a call node's own function (src/grad/call.ts): no kernel is reached.
   call: () => {
-    throw new Error('ktape: a call node is evaluated by K.function, not by a kernel');
+    throw new Error('ktape: a call node is computed by its function, not by a kernel');
   },
 };
 
