@@ -2,6 +2,7 @@
 // no doctests for them. Loss and decoder references are brute force from the
 // CTC definition: every alignment (path of T classes) is enumerated, collapsed
 // (repeats merged, blanks dropped) and its probability summed per label string.
+import type { NdArray } from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
 import { expectClose, expectError, tolFor } from '../helpers.js';
@@ -17,6 +18,25 @@ function probs(B: number, T: number, C: number, seed: number, scale = 1.5): numb
       return e.map((v) => v / z);
     })
   );
+}
+
+/** A K.function's [loss, gradient] of ctc_batch_cost equal the eager ones on the same values. */
+function expectLikeEager(
+  [got, grad]: NdArray[],
+  y: K.Tensor,
+  [labels, inputLengths, labelLengths]: [number[][], number[][], number[] | number[][]]
+): void {
+  const args = [
+    K.constant(labels, 'int32'),
+    y,
+    K.constant(inputLengths, 'int32'),
+    K.constant(labelLengths, 'int32'),
+  ] as const;
+  expect(Array.from(got!.data as Float32Array)).toEqual(
+    Array.from(K.eval(K.ctc_batch_cost(...args)).data as Float32Array)
+  );
+  const [want] = K.gradients(K.sum(K.ctc_batch_cost(...args)), [y]);
+  expectClose(K.constant(grad!), want!.toArray(), tolFor('float32'));
 }
 
 /** Collapse an alignment: merge repeats, drop blanks. */
@@ -254,18 +274,7 @@ describe('ctc_batch_cost', () => {
         [[T], [T - 1]],
         [[2], [2]],
       ];
-      const [got, grad] = f([y, ...feeds]);
-      const eagerIn = [
-        K.constant(feeds[0], 'int32'),
-        y,
-        K.constant(feeds[1], 'int32'),
-        K.constant(feeds[2], 'int32'),
-      ] as const;
-      expect(Array.from(got!.data as Float32Array)).toEqual(
-        Array.from(K.eval(K.ctc_batch_cost(...eagerIn)).data as Float32Array)
-      );
-      const [want] = K.gradients(K.sum(K.ctc_batch_cost(...eagerIn)), [y]);
-      expectClose(K.constant(grad!), want!.toArray(), tolFor('float32'));
+      expectLikeEager(f([y, ...feeds]), y, feeds);
     }
     // Values fed are checked when the graph runs, as TF's kernel does.
     const y2 = K.variable(probs(2, 2, 3, 1), 'float32');
@@ -305,17 +314,7 @@ describe('ctc_batch_cost', () => {
       [[4], [3], [2]],
       [2, 2, 1],
     ];
-    const [got, grad] = f([y, ...feeds]);
-    const eagerIn = [
-      K.constant(feeds[0], 'int32'),
-      y,
-      K.constant(feeds[1], 'int32'),
-      K.constant(feeds[2], 'int32'),
-    ] as const;
-    const want = K.ctc_batch_cost(...eagerIn);
-    expect(Array.from(got!.data as Float32Array)).toEqual(Array.from(K.eval(want).data as Float32Array));
-    const [wantGrad] = K.gradients(K.sum(K.ctc_batch_cost(...eagerIn)), [y]);
-    expectClose(K.constant(grad!), wantGrad!.toArray(), tolFor('float32'));
+    expectLikeEager(f([y, ...feeds]), y, feeds);
     // Values known only at run time cannot be refused when built: a label outside [0, blank) gives NaN,
     // labels that cannot fit their input length +Infinity (-log 0), as TF's kernel fails at run time.
     const [bad] = f([
