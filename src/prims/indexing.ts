@@ -6,6 +6,7 @@ import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
+import type { Tensor } from '../core/tensor.js';
 import type { IndexingAttrs, Meta } from '../core/primitives.js';
 import { vjp, withoutLike, type OpSpec } from './spec.js';
 
@@ -21,6 +22,50 @@ function checkAxis(op: string, axis: number, x: Meta, arg: string): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) {
     throw valueError(op, `axis ${axis} is out of range for ${arg} of shape ${fmtShape(x.shape)}`);
   }
+}
+
+/** Where piece `index` of a concatenation starts along `axis`, from the pieces' run-time shapes. */
+function offsetOf(pieces: readonly Tensor[], index: number, axis: number): number {
+  let offset = 0;
+  for (let k = 0; k < index; k++) offset += pieces[k]!.shape[axis]!;
+  return offset;
+}
+
+/**
+ * Piece `index` of g (a concatenation's cotangent), cut when the graph runs
+ * (the pieces give their run-time lengths; their values are not read). Its
+ * gradient pads back into g's place, whose gradient cuts again: linear both
+ * ways, so every order follows.
+ */
+function pieceAtRunTime(g: Tensor, pieces: readonly Tensor[], index: number, axis: number): Tensor {
+  const x = pieces[index]!;
+  return lax.call([g, ...pieces], {
+    kind: 'concat piece',
+    meta: { shape: x.shape.slice(), dtype: g.dtype },
+    run: ([gv, ...ps]) =>
+      lax.slice(
+        gv!,
+        gv!.shape.map((_, k) => (k === axis ? offsetOf(ps, index, axis) : 0)),
+        ps[index]!.shape.slice()
+      ),
+    grad: (h, i) => (i === 0 ? placedAtRunTime(h, g, pieces, index, axis) : null),
+  });
+}
+
+/** h put back at piece `index`'s place in a tensor shaped like g, zeros elsewhere, when the graph runs. */
+function placedAtRunTime(h: Tensor, g: Tensor, pieces: readonly Tensor[], index: number, axis: number): Tensor {
+  return lax.call([h, g, ...pieces], {
+    kind: 'concat piece placed',
+    meta: { shape: g.shape.slice(), dtype: h.dtype },
+    run: ([hv, gv, ...ps]) => {
+      const before = offsetOf(ps, index, axis);
+      return lax.pad(
+        hv!,
+        hv!.shape.map((d, k): [number, number] => (k === axis ? [before, gv!.shape[k]! - before - d] : [0, 0]))
+      );
+    },
+    grad: (k, i) => (i === 0 ? pieceAtRunTime(k, pieces, index, axis) : null),
+  });
 }
 
 export const indexingPrims = {
@@ -63,13 +108,8 @@ export const indexingPrims = {
         if (before !== undefined) {
           // Where it starts is known only at run time; where it ends, from the end, when nothing after is unknown.
           const after = c.inputs.slice(c.index + 1);
-          if (after.some((t) => t.shape[axis] === UNKNOWN)) {
-            throw valueError(
-              'concat',
-              `cannot differentiate tensors[${c.index}] of shape ${fmtShape(x.shape)}: tensors of unknown length along ` +
-                `the concatenation axis ${axis} come both before it (shape ${fmtShape(before.shape)}) and after it`
-            );
-          }
+          // Unknown lengths on both sides: where it starts is known only when the graph runs.
+          if (after.some((t) => t.shape[axis] === UNKNOWN)) return pieceAtRunTime(g, c.inputs, c.index, axis);
           let tail = 0;
           for (const t of after) tail += t.shape[axis]!;
           const back = lax.reverse(g, [axis]);

@@ -880,7 +880,7 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
     expect(Number.isNaN((f([K.constant([0, 7], 'int32'), K.zeros([2, 3])])[0]!.data as Float32Array)[1]!)).toBe(true);
   });
 
-  it('the gradient of a tensor concatenated after one of unknown length along the axis (cut from the end)', () => {
+  it('the gradient of a tensor concatenated after, or between, tensors of unknown length along the axis', () => {
     const [x, y] = [K.placeholder([2, null]), K.placeholder([2, 3])];
     const z = K.concatenate([x, y], 1);
     expect(K.int_shape(z)).toEqual([2, null]);
@@ -915,14 +915,34 @@ describe('limits of symbolic graphs: clear ValueErrors', () => {
       [6, 8, 10],
       [12, 14, 16],
     ]);
+    // Between two of unknown length, it is cut where the graph finds it starts, to any order.
     const w = K.placeholder([2, null]);
-    expectError(
-      () => K.gradients(K.sum(K.concatenate([x, y, w], 1)), [y]),
-      K.ValueError,
-      'gradients',
-      'tensors[1]',
-      'both before it'
-    );
+    const zz = K.concatenate([x, y, w], 1);
+    const [gyy] = K.gradients(K.sum(K.square(zz)), [y]);
+    const [hyy] = K.gradients(K.sum(K.square(gyy!)), [y]);
+    const [gv, hv] = K.function(
+      [x, y, w],
+      [gyy!, hyy!]
+    )([
+      [[1], [2]],
+      [
+        [3, 4, 5],
+        [6, 7, 8],
+      ],
+      [
+        [9, 9],
+        [9, 9],
+      ],
+    ]);
+    expect(K.constant(gv!).toArray()).toEqual([
+      [6, 8, 10],
+      [12, 14, 16],
+    ]);
+    // d/dy sum((2 y)^2) = 8 y
+    expect(K.constant(hv!).toArray()).toEqual([
+      [24, 32, 40],
+      [48, 56, 64],
+    ]);
     // Placed first, y starts at 0 and x after it: both gradients exist.
     const [gy, gx] = K.gradients(K.sum(K.square(K.concatenate([y, x], 1))), [y, x]);
     const [vy, vx] = K.function(
