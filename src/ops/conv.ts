@@ -661,9 +661,9 @@ function refuseStridedDilation(st: readonly number[], dl: readonly number[]): vo
 
 /** output_shape as 4 integers, in data_format's order; a null batch is x's batch (unknown with x's). */
 /**
- * output_shape as a list whose entries are known only when the graph runs
- * (beyond a run-time batch, which is x's): its entries and its tensors, or
- * null when the sizes are known now or x's spatial sizes are.
+ * output_shape when the transposed convolution must run with the graph: its
+ * spatial entries are known only then, or x's spatial sizes are. Its entries
+ * and its tensors; null otherwise.
  */
 function runTimeOutputShape(
   v: unknown,
@@ -677,11 +677,8 @@ function runTimeOutputShape(
     const d = entries[i];
     return d instanceof Tensor && d.isSymbolic && staticValue(d) === null;
   };
-  if (
-    !spatial.some(unknownAt) &&
-    !(spatial.some((i) => x.shape[i]! < 0) && spatial.some((i) => entries[i] instanceof Tensor))
-  )
-    return null;
+  // On unknown spatial sizes x fits output_shape only when the graph runs (TF checks it then).
+  if (!spatial.some(unknownAt) && !spatial.some((i) => x.shape[i]! < 0)) return null;
   const parts = entries.filter((d): d is Tensor => d instanceof Tensor);
   return { entries, parts };
 }

@@ -465,7 +465,6 @@ const CASES: Case[] = [
  * `batch` inputs): each is a clear ValueError, checked under 'limits' below.
  */
 const NDIM_LIMITS: Record<string, string> = {
-  conv2d_transpose: "its output_shape is given when the graph is built, so x's spatial sizes must be known with it",
   local_conv1d: 'the windows are cut at known offsets: only the batch may be unknown',
   local_conv2d: 'the windows are cut at known offsets: only the batch may be unknown',
 };
