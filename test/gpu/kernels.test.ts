@@ -1252,6 +1252,13 @@ describe('the gpu device through the dispatcher', () => {
     // A custom-gradient node passes its last input through.
     passThrough('custom', [x, f([2, 3, 4])], { kind: 'custom_gradient', grad: () => null }, 1);
     run('softmax', [x], { axis: 1 }, { rtol: 2e-5, atol: 1e-7 });
+    // A call node runs its own function (K ops, here on the gpu): no kernel of its own.
+    run('call', [x], {
+      kind: 'test',
+      meta: { shape: x.shape.slice(), dtype: x.dtype },
+      run: ([a]) => lax.exp(lax.mul(a!, a!)),
+      grad: () => null,
+    });
     const yv = tensor(host([2, 3, 4], 'float32', uniform(0.1, 0.9)), 'float32');
     run('sigmoid_grad', [yv, x], E);
     run('tanh_grad', [yv, x], E);
