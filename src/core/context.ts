@@ -39,6 +39,23 @@ export function keras<T>(fn: KerasName, body: () => T): T {
   }
 }
 
+/**
+ * A scope's body must be synchronous: an async one would leave the scope at its
+ * first await (the rest would run with the scope undone), so its promise is
+ * refused, naming the scope (the part before its first await has run).
+ */
+export function synchronous<T>(fn: string, result: T): T {
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    // Keep an async body's later rejection from going unhandled: the TypeError is what the user sees.
+    (result as unknown as Promise<unknown>).then(undefined, () => undefined);
+    throw typeError(
+      fn,
+      'the body returned a promise; a scope cannot wait for it (it would end at the first await), so pass a synchronous function'
+    );
+  }
+  return result;
+}
+
 /** Run a user callback (a switch branch, a step function) as the user's own code: its ops and errors name themselves. */
 export function userCode<T>(body: () => T): T {
   const outer = current;

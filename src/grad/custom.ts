@@ -2,7 +2,7 @@
 // replaces the recorded graph's), K.checkpoint (save inputs only, recompute in
 // the backward pass) and K.no_grad. All three put one `custom` node on the tape
 // whose gradient is a closure; see src/prims/state.ts.
-import { typeError, userCode, valueError, fmtShape } from '../core/context.js';
+import { typeError, userCode, valueError, fmtShape, synchronous } from '../core/context.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import {
@@ -53,7 +53,7 @@ export type GradFn<Y> = (dy: Y, options: GradFnOptions) => CustomGrads;
  */
 export function no_grad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw typeError('no_grad', `fn must be a function; got ${typeof fn}`);
-  return withoutRecording(() => userCode(fn));
+  return withoutRecording(() => synchronous('no_grad', userCode(fn)));
 }
 
 /** Tensor arguments as the inputs of the node (arrays of tensors searched too). */

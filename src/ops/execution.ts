@@ -3,7 +3,7 @@
 // (K.graph_mode; Keras 2.3.1's K.symbolic decorator) around the code that
 // builds a training graph. What changes while a graph is built is in
 // src/core/mode.ts.
-import { keras, typeError, userCode } from '../core/context.js';
+import { keras, typeError, userCode, synchronous } from '../core/context.js';
 import { describeValue as describe } from '../core/convert.js';
 import { eagerly, inMode, setGraphBuilding } from '../core/mode.js';
 
@@ -80,16 +80,7 @@ export function graph_mode<T>(body: () => T): T {
   keras(graph_mode, () => {
     if (typeof body !== 'function') throw typeError('graph_mode', `body must be a function; got ${describe(body)}`);
   });
-  return inMode(true, () => {
-    const out = userCode(body);
-    if (out instanceof Promise) {
-      throw typeError(
-        'graph_mode',
-        'body returned a promise: the scope cannot wait for it; build the graph synchronously'
-      );
-    }
-    return out;
-  });
+  return inMode(true, () => synchronous('graph_mode', userCode(body)));
 }
 
 /**

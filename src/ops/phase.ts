@@ -6,7 +6,7 @@
 // branches and selects with `where`, so K.function picks at run time.
 // Gradients flow to the selected entries only; the condition gets none.
 import { options } from '../core/args.js';
-import { fmtShape, keras, typeError, userCode, valueError, runningName } from '../core/context.js';
+import { fmtShape, keras, typeError, userCode, valueError, runningName, synchronous } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { Placeholder, Tensor, hostTensor } from '../core/tensor.js';
 import { eagerly } from '../core/mode.js';
@@ -214,7 +214,7 @@ export function learning_phase_scope<T>(value: 0 | 1 | boolean, fn: () => T): T 
   const previous = phase;
   phase = next;
   try {
-    return fn();
+    return synchronous('learning_phase_scope', fn());
   } finally {
     phase = previous;
   }

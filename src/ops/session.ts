@@ -4,7 +4,7 @@
 // the copies of values cached on other devices. `Session` only describes it.
 import { options } from '../core/args.js';
 import { reset_uids } from '../core/config.js';
-import { keras, nameScope, setNameScope, typeError } from '../core/context.js';
+import { keras, nameScope, setNameScope, typeError, synchronous } from '../core/context.js';
 import { currentDevice, releaseCopies } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
 import { Tensor } from '../core/tensor.js';
@@ -281,7 +281,7 @@ export function name_scope<T>(name: string | null, ...rest: unknown[]): T {
   const previous = nameScope();
   setNameScope(scope);
   try {
-    return fn(scope);
+    return synchronous('name_scope', fn(scope));
   } finally {
     setNameScope(previous);
   }

@@ -279,6 +279,14 @@ describe('checkpoint', () => {
 });
 
 describe('no_grad', () => {
+  it('refuses an async body (it would resume recording at its first await), naming no_grad (issue 15)', () => {
+    expect(() => K.no_grad(async () => K.ones([1]))).toThrow(K.TypeError);
+    expect(() => K.no_grad(async () => K.ones([1]))).toThrow(/no_grad.*promise/);
+    // Recording is back on afterwards.
+    const x = K.variable([1, 2]);
+    expect(K.gradients(K.sum(K.square(x)), [x])[0]).not.toBeNull();
+  });
+
   it('runs without recording: same values, constants as results', () => {
     const x = K.constant([1, 2, 3]);
     const y = K.no_grad(() => K.sum(K.square(x)));

@@ -162,6 +162,11 @@ describe('learning_phase_scope', () => {
     expect(called).toBe(false);
     expect(K.learning_phase()).toBe(0);
   });
+
+  it('refuses an async body (the phase would read 0 after its first await), naming the scope (issue 15)', () => {
+    expect(() => K.learning_phase_scope(1, async () => 1)).toThrow(/learning_phase_scope.*promise/);
+    expect(K.learning_phase()).toBe(0);
+  });
 });
 
 describe('learning_phase', () => {

@@ -177,6 +177,11 @@ describe('manual_variable_initialization', () => {
 });
 
 describe('name_scope', () => {
+  it('refuses an async body (the scope would end at its first await), and restores the scope (issue 15)', () => {
+    expect(() => K.name_scope('outer', async () => 1)).toThrow(/name_scope.*promise/);
+    expect(K.name_scope('inner', (scope) => scope)).toBe('inner/');
+  });
+
   it('prefixes the names of variables, placeholders and named constants made inside, and passes the scope', () => {
     const got = K.name_scope('block', (scope) => ({
       scope,
