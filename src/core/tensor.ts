@@ -146,7 +146,7 @@ export class Tensor {
 
   /** The shape, dtype and values, as `Tensor(shape=(2, 2), dtype=float32, [[1,2],[3,4]])`. */
   toString(): string {
-    const body = this.storage === null ? 'symbolic' : JSON.stringify(this.toArray());
+    const body = this.storage === null ? 'symbolic' : showValues(this.toArray());
     return `Tensor(shape=${fmtShape(this.shape)}, dtype=${this.dtype}, ${body})`;
   }
 
@@ -248,7 +248,7 @@ export class Variable extends Tensor {
 
   /** The name, shape, dtype and values, as `Variable(name=w, shape=(2,), dtype=float32, [2,3])`. */
   override toString(): string {
-    return `Variable(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}, ${JSON.stringify(this.toArray())})`;
+    return `Variable(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}, ${showValues(this.toArray())})`;
   }
 }
 
@@ -288,6 +288,13 @@ export class Placeholder extends Tensor {
   override toString(): string {
     return `Placeholder(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
   }
+}
+
+/** Nested values as JSON writes them, but NaN, ±Infinity and -0 written as numbers (JSON would write null and 0). */
+function showValues(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(showValues).join(',')}]`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  return JSON.stringify(v);
 }
 
 /** A constant tensor on the host over `data`, row-major, `dtype`'s typed array (not copied). */

@@ -81,6 +81,13 @@ export function disposeStorage(s: Storage): void {
 
 /** Storages holding a copy on another device (weakly: a copy dies with its tensor). */
 let mirrored: WeakRef<Storage>[] = [];
+/** When the list is next swept of storages gone or without copies (it grows only with the live ones). */
+let sweepAt = 1024;
+
+/** How many storages the list holds now (tests watch that it stays bounded). */
+export function mirroredCount(): number {
+  return mirrored.length;
+}
 
 /** Free every cached cross-device copy now (K.clear_session); they are made again when needed. */
 export function releaseCopies(): void {
@@ -91,6 +98,7 @@ export function releaseCopies(): void {
     delete s.copies;
   }
   mirrored = [];
+  sweepAt = 1024;
 }
 
 function residentOn(b: AnyBackend, t: Tensor, prim: Prim): unknown {
@@ -101,7 +109,13 @@ function residentOn(b: AnyBackend, t: Tensor, prim: Prim): unknown {
   if (cached !== undefined) return cached.data;
   const host = hostOf(s, t.shape, t.dtype);
   if (b.name === 'cpu') return host;
-  if (s.copies === undefined) mirrored.push(new WeakRef(s));
+  if (s.copies === undefined) {
+    mirrored.push(new WeakRef(s));
+    if (mirrored.length >= sweepAt) {
+      mirrored = mirrored.filter((r) => r.deref()?.copies !== undefined);
+      sweepAt = Math.max(1024, 2 * mirrored.length);
+    }
+  }
   (s.copies ??= {})[b.name] = adopt(b.name, b.upload(host, t.dtype));
   return s.copies[b.name]!.data;
 }

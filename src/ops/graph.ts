@@ -2,7 +2,7 @@
 // A graph is the same recorded graph eager code makes; only its inputs lack
 // values. Shape rules run without data, so ops on placeholders infer shapes.
 import type { NdArray } from 'ndarray';
-import { options } from '../core/args.js';
+import { nameArg, options } from '../core/args.js';
 import { floatx, get_uid } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { describeValue, isNdArray, toTensor } from '../core/convert.js';
@@ -103,7 +103,7 @@ export function placeholder(
         'give the shape or the ndim of the placeholder (ktape has no tensors of unknown rank)'
       );
     }
-    const n = o.name ?? `placeholder_${get_uid('placeholder')}`;
+    const n = nameArg(o.name) ?? `placeholder_${get_uid('placeholder')}`;
     if (o.sparse !== true) return new Placeholder(dims, d, n);
     const sp = new SparseTensor(
       new Placeholder([UNKNOWN, dims.length], 'int64', `${n}/indices`),
@@ -215,7 +215,7 @@ export function kfunction(
       throw typeError('function', 'updates must be a list of update ops or [variable, value] pairs');
     const ups = (updates ?? []).map((u, i) => pending(u, i));
     const operands = ups.flatMap((u) => (u.operand === null ? [] : [u.operand]));
-    const label = name ?? 'function';
+    const label = nameArg(name) ?? 'function';
     const list = ins as (Placeholder | SparseTensor)[];
     // The graph cannot change once built: its order is worked out once.
     const targets = [...outs, ...ups.map((u) => u.value), ...operands];

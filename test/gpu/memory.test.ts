@@ -2,6 +2,7 @@
 // live gpu buffers flat, and dispose frees at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
+import { mirroredCount } from '../../src/device/dispatcher.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -18,6 +19,16 @@ async function settle(): Promise<number> {
 afterEach(() => K.set_device('cpu'));
 
 describe('gpu memory', () => {
+  it('the list of cpu values copied to the gpu stays bounded (issue 15: it grew by one per upload)', async () => {
+    K.set_device('gpu');
+    for (let round = 0; round < 4; round++) {
+      // 2,000 fresh cpu constants read by a gpu op: each is uploaded once, then dies.
+      for (let i = 0; i < 2000; i++) K.eval(K.add(K.constant([i, i + 1]), 1));
+      await settle();
+    }
+    expect(mirroredCount()).toBeLessThan(4096);
+  });
+
   it('10,000 small training steps keep the live buffer count flat', async () => {
     K.set_device('gpu');
     const x = K.constant([

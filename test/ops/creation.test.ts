@@ -5,6 +5,13 @@ import { expectClose, expectError } from '../helpers.js';
 import { fixture, symbolic, valueOf, expectFreshNd } from './state_helpers.js';
 
 describe('constant', () => {
+  it('prints NaN, ±Infinity and -0 as numbers (issue 15: they printed as null and 0)', () => {
+    expect(K.constant([Number.NaN, Infinity, -Infinity, -0]).toString()).toBe(
+      'Tensor(shape=(4,), dtype=float32, [NaN,Infinity,-Infinity,-0])'
+    );
+    expect(String(K.variable([Number.NaN], null, 'v'))).toBe('Variable(name=v, shape=(1,), dtype=float32, [NaN])');
+  });
+
   it('is a float tensor of floatx() by default, not a variable', () => {
     const c = K.constant([
       [1, 2],

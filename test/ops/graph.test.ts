@@ -18,6 +18,11 @@ const nested = (a: ndarray.NdArray) => K.constant(a, 'float64').toArray();
 const flat = (a: ndarray.NdArray) => Array.from(a.data as ArrayLike<number>);
 
 describe('placeholder', () => {
+  it('names must be strings, in placeholder and function (issue 15)', () => {
+    expectError(() => K.placeholder([2], null, null, false, 5 as never), K.TypeError, 'placeholder', 'name', '5');
+    expectError(() => K.function([K.placeholder([2])], [], null, {} as never), K.TypeError, 'function', 'name');
+  });
+
   it('doctest: placeholder(shape=(2, 4, 5)) is a float32 Keras tensor of that shape', () => {
     const inputPh = K.placeholder([2, 4, 5]);
     expect(K.is_keras_tensor(inputPh)).toBe(true);
