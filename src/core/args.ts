@@ -61,7 +61,7 @@ export function needRank(t: Tensor, rank: number, arg = 'x'): void {
 }
 
 export function readOut(x: unknown, arg: string): Nd {
-  const t = x instanceof Tensor ? x : toTensor(runningName(), x, arg);
+  const t = toTensor(runningName(), x, arg);
   if (t.isSymbolic) {
     throw valueError(
       runningName(),
@@ -77,6 +77,7 @@ export function readOut(x: unknown, arg: string): Nd {
  */
 export function valueTensor(value: unknown, arg: string, dtype: DType, allowSymbolic = false): Tensor {
   if (!(value instanceof Tensor)) return toTensor(runningName(), value, arg, dtype);
+  toTensor(runningName(), value, arg); // the brand check
   if (value.dtype !== dtype) {
     throw typeError(
       runningName(),
@@ -91,7 +92,7 @@ export function valueTensor(value: unknown, arg: string, dtype: DType, allowSymb
 
 export function axisOf(axis: unknown, t: Tensor, arg: string): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis))
-    throw typeError(runningName(), `axis must be an integer; got ${JSON.stringify(axis)}`);
+    throw typeError(runningName(), `axis must be an integer; got ${describeValue(axis)}`);
   if (axis < -t.rank || axis >= t.rank) {
     throw valueError(
       runningName(),

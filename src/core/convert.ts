@@ -8,7 +8,7 @@ import { copyOut, type Nd } from './ndarray.js';
 import { allocate, dtypeOfTypedArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { sizeOf } from './shape.js';
 import { cpuStorage } from './storage.js';
-import { Tensor, type NestedArray, hostTensor } from './tensor.js';
+import { isRealTensor, Tensor, type NestedArray, hostTensor } from './tensor.js';
 
 export type TensorLike = Tensor | number | boolean | NestedArray | boolean[] | NestedBool | NdArray | TypedArray;
 type NestedBool = boolean | NestedBool[];
@@ -27,13 +27,17 @@ export function isNdArray(x: unknown): x is NdArray {
 
 /** Convert `x`; `dtype` is the dtype wanted (default: inferred, numbers to floatx). */
 export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tensor {
-  if (x instanceof Tensor) return x;
+  if (x instanceof Tensor) {
+    if (!isRealTensor(x))
+      throw typeError(fn, `${arg} is not a tensor ktape made (an object only made to look like one)`);
+    return x;
+  }
   if (typeof x === 'number' || typeof x === 'boolean') {
     const d = dtype ?? (typeof x === 'boolean' ? 'bool' : floatx());
     return fromValues(fn, arg, [Number(x)], [], d);
   }
   if (Array.isArray(x)) {
-    if (holdsTensor(x)) return packed(fn, arg, x, dtype);
+    if (holdsTensor(fn, arg, x)) return packed(fn, arg, x, dtype);
     const shape = nestedShape(fn, arg, x);
     const flat: number[] = [];
     let allBool = true;
@@ -73,8 +77,22 @@ export function registerStacking(f: (parts: readonly Tensor[]) => Tensor): void 
   stack = f;
 }
 
-function holdsTensor(x: unknown[]): boolean {
-  return x.some((e) => e instanceof Tensor || (Array.isArray(e) && holdsTensor(e)));
+/** TF's largest rank: deeper nesting is refused before anything walks it. */
+export const MAX_RANK = 254;
+
+/** Whether a nested list holds a tensor anywhere (iterative: no recursion on hostile depth). */
+function holdsTensor(fn: string, arg: string, x: unknown[]): boolean {
+  const stack: [unknown[], number][] = [[x, 1]];
+  while (stack.length > 0) {
+    const [list, depth] = stack.pop()!;
+    if (depth > MAX_RANK)
+      throw valueError(fn, `${arg}: nested array is more than ${MAX_RANK} deep (TF's largest rank)`);
+    for (const e of list) {
+      if (e instanceof Tensor) return true;
+      if (Array.isArray(e)) stack.push([e, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** The first tensor of a nested list, depth first (TF takes the packed dtype from it). */
@@ -128,14 +146,14 @@ function packed(fn: string, arg: string, x: unknown[], dtype?: DType): Tensor {
 
 /** Convert `y` to go with tensor `x`: plain values take x's dtype, as in TensorFlow. */
 export function toTensorLike(fn: string, y: unknown, like: Tensor, arg = 'y'): Tensor {
-  if (y instanceof Tensor) return y;
+  if (y instanceof Tensor) return toTensor(fn, y, arg);
   return toTensor(fn, y, arg, like.dtype);
 }
 
 /** Two operands of a binary op: at least one decides the dtype; two tensors must agree. */
 export function toPair(fn: string, x: unknown, y: unknown): [Tensor, Tensor] {
-  if (x instanceof Tensor) return [x, toTensorLike(fn, y, x)];
-  if (y instanceof Tensor) return [toTensorLike(fn, x, y, 'x'), y];
+  if (x instanceof Tensor) return [toTensor(fn, x, 'x'), toTensorLike(fn, y, x)];
+  if (y instanceof Tensor) return [toTensorLike(fn, x, y, 'x'), toTensor(fn, y, 'y')];
   const a = toTensor(fn, x, 'x');
   return [a, toTensorLike(fn, y, a)];
 }
@@ -209,6 +227,7 @@ function describe(v: unknown): string {
  */
 export function toFloatTensor(fn: string, x: TensorLike, arg = 'x'): Tensor {
   if (x instanceof Tensor) {
+    toTensor(fn, x, arg); // the brand check
     if (!isFloat(x.dtype))
       throw typeError(fn, `${arg} must be a float tensor; got ${x.dtype} of shape ${fmtShape(x.shape)}`);
     return x;
@@ -224,12 +243,16 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
   if (typeof v === 'object') return v.constructor?.name ?? 'object';
+  // JSON cannot write a BigInt, a function or a symbol.
+  if (typeof v === 'bigint') return `bigint ${v}n`;
+  if (typeof v === 'function' || typeof v === 'symbol') return typeof v;
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
 /** A value for error messages: a tensor by dtype and shape, else JSON (String() where JSON cannot show it). */
 export function showValue(v: unknown): string {
   if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
+  if (typeof v === 'bigint') return `${v}n`;
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {

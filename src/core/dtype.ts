@@ -1,5 +1,5 @@
 // The dtypes of CONVENTIONS.md and their storage on the host.
-import { typeError } from './context.js';
+import { runningName, typeError, valueError } from './context.js';
 
 export const DTYPES = ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'bool', 'int64'] as const;
 export type DType = (typeof DTYPES)[number];
@@ -40,7 +40,19 @@ export function isInt(d: DType): boolean {
   return !isFloat(d) && d !== 'bool';
 }
 
+/** The most elements one tensor holds: what a typed array can (2^31 - 1 in every engine ktape runs on). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
 export function allocate(dtype: DType, n: number): TypedArray {
+  // Checked before allocating: a size a typed array cannot hold is the caller's bad shape, not a RangeError.
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_ELEMENTS) {
+    throw valueError(
+      runningName(),
+      n < 0 || !Number.isInteger(n)
+        ? `a tensor cannot hold ${String(n)} elements (a shape of non-negative integers is needed)`
+        : `a tensor of ${n} elements is beyond what ktape holds (at most ${MAX_ELEMENTS})`
+    );
+  }
   return new STORAGE[dtype](n);
 }
 

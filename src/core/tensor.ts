@@ -99,6 +99,7 @@ export class Tensor {
     /** The node whose primitive produced this tensor; null for a leaf. @internal */
     readonly node: Node | null
   ) {
+    made.add(this);
     if (onCreate !== null) onCreate(this);
   }
 
@@ -288,6 +289,14 @@ export class Placeholder extends Tensor {
   override toString(): string {
     return `Placeholder(name=${this.name}, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
   }
+}
+
+/** Every tensor the constructor made: an object only made to look like one (Object.create) is not among them. */
+const made = new WeakSet<object>();
+
+/** Whether `x` is a tensor the constructor made (a brand check: prototypes can be forged). */
+export function isRealTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor && made.has(x);
 }
 
 /** Nested values as JSON writes them, but NaN, ±Infinity and -0 written as numbers (JSON would write null and 0). */

@@ -2,7 +2,7 @@
 // sqrt(var + eps), fused where TF fuses) and normalize_batch_in_training.
 import { axesOf, axisOf, options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
-import { toTensorLike, type TensorLike } from '../core/convert.js';
+import { showValue, toTensorLike, type TensorLike } from '../core/convert.js';
 import { range, reducedShape, sameShape, sizeOf, UNKNOWN, compatible, broadcastable, isKnown } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -233,7 +233,7 @@ export function normalize_batch_in_training(
         throw valueError(
           fn,
           `${arg} of shape ${fmtShape(p.shape)} cannot be reshaped to ${fmtShape(kept)} ` +
-            `(x of shape ${fmtShape(t.shape)} with axes ${JSON.stringify(axes)} set to 1)`
+            `(x of shape ${fmtShape(t.shape)} with axes ${showValue(axes)} set to 1)`
         );
       }
       return lax.reshape(p, kept);
@@ -291,14 +291,14 @@ function rsqrt(x: Tensor): Tensor {
 /** reduction_axes: a list of ints (negative from the end), each at most once, in the given order. */
 function reductionAxes(axes: unknown, t: Tensor): number[] {
   if (!Array.isArray(axes))
-    throw typeError(runningName(), `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
+    throw typeError(runningName(), `reduction_axes must be a list of integers; got ${showValue(axes)}`);
   const out = axes.map((a: unknown) => {
     if (typeof a !== 'number' || !Number.isInteger(a))
-      throw typeError(runningName(), `reduction_axes must be a list of integers; got ${JSON.stringify(axes)}`);
+      throw typeError(runningName(), `reduction_axes must be a list of integers; got ${showValue(axes)}`);
     if (a < -t.rank || a >= t.rank) {
       throw valueError(
         runningName(),
-        `reduction_axes ${JSON.stringify(axes)} has ${a}, out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`
+        `reduction_axes ${showValue(axes)} has ${a}, out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`
       );
     }
     return a < 0 ? a + t.rank : a;
@@ -306,7 +306,7 @@ function reductionAxes(axes: unknown, t: Tensor): number[] {
   if (new Set(out).size !== out.length) {
     throw valueError(
       runningName(),
-      `reduction_axes ${JSON.stringify(axes)} names an axis of x of shape ${fmtShape(t.shape)} twice`
+      `reduction_axes ${showValue(axes)} names an axis of x of shape ${fmtShape(t.shape)} twice`
     );
   }
   return out;

@@ -2,7 +2,7 @@
 import { options } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
-import { toTensor, type TensorLike } from '../core/convert.js';
+import { showValue, toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { range, UNKNOWN } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -40,22 +40,19 @@ function reductionAxes(axis: unknown, shape: readonly number[]): number[] {
   const seen = new Set<number>();
   for (const a of list) {
     if (typeof a !== 'number' || !Number.isInteger(a)) {
-      throw typeError(
-        runningName(),
-        `axis must be null, an integer or a list of integers; got ${JSON.stringify(axis)}`
-      );
+      throw typeError(runningName(), `axis must be null, an integer or a list of integers; got ${showValue(axis)}`);
     }
     if (a < -rank || a >= rank) {
       throw valueError(
         runningName(),
-        `axis ${JSON.stringify(axis)} is out of range for x of shape ${fmtShape(shape)} (rank ${rank})`
+        `axis ${showValue(axis)} is out of range for x of shape ${fmtShape(shape)} (rank ${rank})`
       );
     }
     const n = a < 0 ? a + rank : a;
     if (seen.has(n))
       throw valueError(
         runningName(),
-        `axis ${JSON.stringify(axis)} names dimension ${n} of x of shape ${fmtShape(shape)} twice`
+        `axis ${showValue(axis)} names dimension ${n} of x of shape ${fmtShape(shape)} twice`
       );
     seen.add(n);
   }
@@ -356,7 +353,7 @@ function argReduce(fn: 'argmax' | 'argmin', x: TensorLike, axis: number | ArgRed
   const a = o.axis ?? -1;
   const rank = t.rank;
   if (typeof a !== 'number' || !Number.isInteger(a))
-    throw typeError(fn, `axis must be an integer; got ${JSON.stringify(a)}`);
+    throw typeError(fn, `axis must be an integer; got ${showValue(a)}`);
   if (a < -rank || a >= rank)
     throw valueError(fn, `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${rank})`);
   const n = a < 0 ? a + rank : a;

@@ -3,7 +3,7 @@
 // (see src/prims/scan.ts: no division anywhere).
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
-import { toTensor, type TensorLike } from '../core/convert.js';
+import { showValue, toTensor, type TensorLike } from '../core/convert.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 
@@ -67,7 +67,7 @@ function parse(x: TensorLike, axis: number | ScanOptions | undefined): [Tensor, 
   const t = toTensor(runningName(), x);
   const a: unknown = o.axis === undefined ? 0 : o.axis;
   if (typeof a !== 'number' || !Number.isInteger(a)) {
-    throw typeError(runningName(), `axis must be an integer; got ${JSON.stringify(a)}`);
+    throw typeError(runningName(), `axis must be an integer; got ${showValue(a)}`);
   }
   if (a < -t.rank || a >= t.rank) {
     throw valueError(runningName(), `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${t.rank})`);

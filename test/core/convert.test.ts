@@ -255,3 +255,29 @@ describe('nested lists holding tensors (TF packs them with tf.stack; issue 14)',
     expectError(() => K.sum([K.constant([1, 2]), K.constant(3)] as never), K.ValueError, 'sum', '(2,)', '()');
   });
 });
+
+describe('hostile tensor-likes (issue 15)', () => {
+  it('an object only made to look like a tensor is a K.TypeError naming the function and argument', () => {
+    const forged = Object.create(K.Tensor.prototype) as K.Tensor;
+    expectError(() => K.exp(forged), K.TypeError, 'exp', 'x', 'not a tensor ktape made');
+    expectError(() => K.add(K.ones([1]), forged), K.TypeError, 'add', 'y');
+    expectError(() => K.eval(forged), K.TypeError, 'eval');
+    expectError(() => K.variable(forged), K.TypeError, 'variable', 'value');
+  });
+
+  it('sizes beyond a typed array, negative and fractional ones are a K.ValueError before allocating', () => {
+    expectError(() => K.ones([1e9, 1e9]), K.ValueError, 'ones', '1000000000000000000', 'beyond');
+    expectError(() => K.zeros([2 ** 53]), K.ValueError, 'zeros');
+    expectError(() => K.constant(ndarray(new Float32Array(2), [-2]) as never), K.ValueError, 'constant', '-2');
+  });
+
+  it("nesting deeper than TF's largest rank is a K.ValueError, not a stack overflow", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expectError(() => K.constant(deep as never), K.ValueError, 'constant', '254');
+  });
+
+  it('a BigInt axis is named in the message, not a JSON crash', () => {
+    expectError(() => K.sum(K.ones([2, 2]), 1n as never), K.TypeError, 'sum', 'axis', '1n');
+  });
+});
