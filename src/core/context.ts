@@ -56,12 +56,21 @@ export function synchronous<T>(fn: string, result: T): T {
   return result;
 }
 
-/** Run a user callback (a switch branch, a step function) as the user's own code: its ops and errors name themselves. */
-export function userCode<T>(body: () => T): T {
+/**
+ * Run a user callback (a switch branch, a step function) as the user's own
+ * code: its ops and errors name themselves. With `where` ("map_fn's fn"), a K
+ * error from inside also says which callback of which function it came from.
+ */
+export function userCode<T>(body: () => T, where?: string): T {
   const outer = current;
   current = null;
   try {
     return body();
+  } catch (e) {
+    if (where !== undefined && (e instanceof ValueError || e instanceof TypeError) && !e.message.includes(' (in ')) {
+      e.message += ` (in ${where})`;
+    }
+    throw e;
   } finally {
     current = outer;
   }

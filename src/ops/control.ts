@@ -539,7 +539,7 @@ function rnnInputLength(v: unknown, batch: number): Tensor | null {
 function callStep(c: RnnSetup, inputs: Nest, states: Nest[]): [Tensor[], Nest, Nest[]] {
   const fn = 'rnn';
   // The step is the user's code: its ops name their own Keras functions (listings, errors).
-  const r: unknown = userCode(() => c.step(inputs, [...states, ...c.constants]));
+  const r: unknown = userCode(() => c.step(inputs, [...states, ...c.constants]), "rnn's step_function");
   if (!Array.isArray(r) || r.length !== 2) throw typeError(fn, 'step_function must return [output, new_states]');
   const [output, newStates] = r as [unknown, unknown];
   if (!isNest(output) || flattenNest(output).length === 0) {
@@ -681,11 +681,15 @@ export function map_fn<E extends Nest = Tensor, O extends Nest = Tensor>(
     const results: Tensor[][] = [];
     let outStructure: Nest | null = null;
     for (let i = 0; i < n; i++) {
-      const r = call(
-        packAs(
-          structure,
-          flat.map((t) => at(t, i))
-        )
+      const r = userCode(
+        () =>
+          call(
+            packAs(
+              structure,
+              flat.map((t) => at(t, i))
+            )
+          ),
+        `map_fn's fn, at element ${i}`
       );
       if (!isNest(r)) throw typeError(k, 'fn must return a tensor or a structure of tensors');
       if (outStructure === null) {
@@ -860,7 +864,7 @@ function fold(
       acc = toNest(o.initializer, 'initializer');
     }
     for (const i of order) {
-      const next = fn(acc, element(i));
+      const next = userCode(() => fn(acc, element(i)), `${k}'s fn, at element ${i}`);
       if (!isNest(next)) throw typeError(k, 'fn must return a tensor or a structure of tensors');
       checkLike(next, acc, `fn's result at element ${i}`, 'the accumulator');
       acc = next;

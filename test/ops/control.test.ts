@@ -479,6 +479,22 @@ describe('rnn', () => {
 });
 
 describe('map_fn', () => {
+  it("an error inside fn names the user's op and the loop (issue 15)", () => {
+    expectError(
+      () => K.map_fn((e: Tensor) => K.sum(e, 3), K.ones([2, 2])),
+      K.ValueError,
+      'sum:',
+      'axis 3',
+      "in map_fn's fn, at element 0"
+    );
+    expectError(
+      () => K.rnn((x: Tensor, st: Tensor[]) => [K.dot(x, K.ones([5, 5])), st], K.ones([1, 2, 3]), [K.ones([1, 5])]),
+      K.ValueError,
+      'dot:',
+      "in rnn's step_function"
+    );
+  });
+
   it('maps fn over axis 0 and stacks the results (numpy reference)', () => {
     const a = elem('a');
     const y = K.map_fn((r: Tensor) => K.add(K.square(r), K.sin(r)), a);
