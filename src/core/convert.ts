@@ -52,6 +52,7 @@ export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tens
     return fromValues(fn, arg, Array.from(arr), [arr.length], dtype ?? own);
   }
   if (isNdArray(x)) {
+    checkNdArray(fn, arg, x);
     const own = ArrayBuffer.isView(x.data) ? dtypeOfTypedArray(x.data) : null;
     const d = dtype ?? own ?? floatx();
     if (own === d) return new Tensor(x.shape.slice(), d, cpuStorage(copyOut(x as Nd, d)), null);
@@ -142,6 +143,38 @@ function packed(fn: string, arg: string, x: unknown[], dtype?: DType): Tensor {
     return stack!(parts);
   };
   return pack(x, '');
+}
+
+/**
+ * An ndarray handed in is read only where it says it is: a shape of
+ * non-negative safe integers, at most TF's rank, and strides and an offset
+ * that stay inside its buffer (else it would read NaN or garbage).
+ */
+function checkNdArray(fn: string, arg: string, x: NdArray): void {
+  const { shape, stride, offset } = x;
+  const bad = (why: string) => valueError(fn, `${arg}: an ndarray ${why}`);
+  if (!Array.isArray(shape) || shape.length > MAX_RANK) throw bad(`must have at most ${MAX_RANK} axes`);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw bad(`must have a shape of non-negative integers; got [${shape.map((d) => String(d)).join(', ')}]`);
+  if (shape.includes(0)) return;
+  if (
+    !Number.isSafeInteger(offset) ||
+    stride.length !== shape.length ||
+    !stride.every((st) => Number.isSafeInteger(st))
+  )
+    throw bad(`of shape ${fmtShape(shape)} must have integer strides (one per axis) and offset`);
+  let lo = offset;
+  let hi = offset;
+  shape.forEach((d, i) => {
+    const reach = (d - 1) * stride[i]!;
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  });
+  const length = (x.data as { length: number }).length;
+  if (lo < 0 || hi >= length)
+    throw bad(
+      `of shape ${fmtShape(shape)}, strides [${stride.join(', ')}] and offset ${offset} reads outside its data of ${length} values`
+    );
 }
 
 /** Convert `y` to go with tensor `x`: plain values take x's dtype, as in TensorFlow. */

@@ -103,6 +103,8 @@ export function placeholder(
         'give the shape or the ndim of the placeholder (ktape has no tensors of unknown rank)'
       );
     }
+    if (dims.length > 254)
+      throw valueError('placeholder', `a placeholder has at most 254 axes (TF's largest rank); got ${dims.length}`);
     const n = nameArg(o.name) ?? `placeholder_${get_uid('placeholder')}`;
     if (o.sparse !== true) return new Placeholder(dims, d, n);
     const sp = new SparseTensor(

@@ -1,6 +1,7 @@
 // Running a primitive: shape rule, then kernel (through the dispatcher), then
 // the node on the tape. Every op of ktape goes through `apply`.
-import { currentName, disposedError, nameScope, scopedName } from '../core/context.js';
+import { callerName, currentName, disposedError, nameScope, scopedName, valueError } from '../core/context.js';
+import { MAX_RANK } from '../core/convert.js';
 import type { Storage } from '../core/storage.js';
 import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, Node } from '../core/tensor.js';
@@ -88,6 +89,13 @@ export function apply<P extends Prim>(prim: P, inputs: Inputs<P, Tensor>, attrs:
     else if (s.disposed === true) throw disposedError(prim, t.shape, t.dtype);
   }
   const meta = spec.infer(ins, attrs);
+  // TF's largest rank: beyond it nothing is computed (a rank-1000 reshape of ones would walk every axis).
+  if (meta.shape.length > MAX_RANK) {
+    throw valueError(
+      callerName(prim),
+      `the result would have rank ${meta.shape.length}; at most ${MAX_RANK} axes (TF's largest rank)`
+    );
+  }
   if (!isKnown(meta.shape)) symbolic = true;
   if (!symbolic && dispatch === null) throw new Error('ktape: no dispatcher is loaded (import ktape from its index)');
   const storage = symbolic || dispatch === null ? null : dispatch(prim, ins, attrs, meta);

@@ -277,6 +277,17 @@ describe('hostile tensor-likes (issue 15)', () => {
     expectError(() => K.constant(deep as never), K.ValueError, 'constant', '254');
   });
 
+  it('an ndarray read only where it says it is: its shape, strides and offset checked against its buffer', () => {
+    expectError(() => K.constant(ndarray(new Float32Array(2), [Number.NaN]) as never), K.ValueError, 'constant', 'NaN');
+    expectError(() => K.constant(ndarray(new Float32Array(2), [4], [1], 0)), K.ValueError, 'constant', 'outside');
+    expect(K.constant(ndarray(new Float32Array([1, 2, 3]), [3], [-1], 2)).toArray()).toEqual([3, 2, 1]);
+  });
+
+  it("ranks above TF's 254 are refused before anything is computed", () => {
+    expectError(() => K.reshape(K.ones([1]), new Array(300).fill(1)), K.ValueError, 'reshape', 'rank 300', '254');
+    expectError(() => K.placeholder(null, 300), K.ValueError, 'placeholder', '254');
+  });
+
   it('a BigInt axis is named in the message, not a JSON crash', () => {
     expectError(() => K.sum(K.ones([2, 2]), 1n as never), K.TypeError, 'sum', 'axis', '1n');
   });
