@@ -1,6 +1,15 @@
 // Running a primitive: shape rule, then kernel (through the dispatcher), then
 // the node on the tape. Every op of ktape goes through `apply`.
-import { callerName, currentName, disposedError, nameScope, scopedName, valueError } from '../core/context.js';
+import {
+  callerName,
+  currentName,
+  disposedError,
+  fmtShape,
+  nameScope,
+  scopedName,
+  valueError,
+} from '../core/context.js';
+import { MAX_ELEMENTS } from '../core/dtype.js';
 import { MAX_RANK } from '../core/convert.js';
 import type { Storage } from '../core/storage.js';
 import { isKnown } from '../core/shape.js';
@@ -94,6 +103,14 @@ export function apply<P extends Prim>(prim: P, inputs: Inputs<P, Tensor>, attrs:
     throw valueError(
       callerName(prim),
       `the result would have rank ${meta.shape.length}; at most ${MAX_RANK} axes (TF's largest rank)`
+    );
+  }
+  // A result no typed array can hold is refused at the call, also when a kernel would only make a view of it.
+  const size = meta.shape.reduce((p, d) => (d < 0 ? p : p * d), 1);
+  if (size > MAX_ELEMENTS) {
+    throw valueError(
+      callerName(prim),
+      `the result of shape ${fmtShape(meta.shape)} would hold ${size} elements; at most ${MAX_ELEMENTS}`
     );
   }
   if (!isKnown(meta.shape)) symbolic = true;

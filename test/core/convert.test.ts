@@ -283,6 +283,10 @@ describe('hostile tensor-likes (issue 15)', () => {
     expect(K.constant(ndarray(new Float32Array([1, 2, 3]), [3], [-1], 2)).toArray()).toEqual([3, 2, 1]);
   });
 
+  it('a result no typed array can hold is refused at the call, even as a lazy view (K.repeat(x, 1e12))', () => {
+    expectError(() => K.repeat(K.ones([2, 2]), 1e12), K.ValueError, 'repeat', 'elements');
+  });
+
   it("ranks above TF's 254 are refused before anything is computed", () => {
     expectError(() => K.reshape(K.ones([1]), new Array(300).fill(1)), K.ValueError, 'reshape', 'rank 300', '254');
     expectError(() => K.placeholder(null, 300), K.ValueError, 'placeholder', '254');
