@@ -19,6 +19,8 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...GPU_ONLY],
           env: { KTAPE_DEVICE: 'cpu' },
           setupFiles: ['test/setup.ts'],
+          // test/stress collects garbage to measure the heap after long loops.
+          execArgv: ['--expose-gc'],
         },
       },
       {
