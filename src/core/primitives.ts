@@ -329,8 +329,8 @@ export const PASS_THROUGH = {
   custom: 'last',
 } as const satisfies { readonly [P in Prim]?: 'first' | 'last' };
 
-/** The primitives a backend computes (all but the pass-throughs). */
-export type KernelPrim = Exclude<Prim, keyof typeof PASS_THROUGH>;
+/** The primitives a backend computes: all but the pass-throughs and `call` (the dispatcher runs its function). */
+export type KernelPrim = Exclude<Prim, keyof typeof PASS_THROUGH | 'call'>;
 
 /** `N` items of `T` as a tuple (any number for 'n'). */
 export type Tuple<N extends Arity, T> = N extends 1

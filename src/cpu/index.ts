@@ -27,10 +27,6 @@ export const cpuBackend: Backend<Nd> = {
     ...cpuPool,
     ...cpuActivation,
     ...cpuRandom,
-    // The dispatcher runs a call node's own function (src/grad/call.ts): no kernel is reached.
-    call: () => {
-      throw new Error('ktape: a call node is computed by its function, not by a kernel');
-    },
   },
   upload: (host) => host,
   download: (data) => data,

@@ -109,10 +109,6 @@ const kernels: Kernels<GpuData> = {
   ...gpuPool,
   ...gpuActivation,
   ...gpuRandom,
-  // The dispatcher runs a call node's own function (src/grad/call.ts): no kernel is reached.
-  call: () => {
-    throw new Error('ktape: a call node is computed by its function, not by a kernel');
-  },
 };
 
 export const gpuBackend: Backend<GpuData> = {

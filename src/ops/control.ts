@@ -20,7 +20,16 @@ import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { readVariable, watchingVariables, withVariableReads } from '../prims/apply.js';
 import { callNode, sharedRun } from '../grad/call.js';
-import { describeNest, flattenNest, isNest, leafPaths, packAs, sameStructure, type Nest } from '../core/nest.js';
+import {
+  describeNest,
+  flattenNest,
+  isNest,
+  leafPaths,
+  mapTensors,
+  packAs,
+  sameStructure,
+  type Nest,
+} from '../core/nest.js';
 
 /** A tensor, or nested arrays of tensors (tf.nest's structures). */
 export type { Nest };
@@ -441,7 +450,7 @@ function runTimeRnn(
       time_major: f.timeMajor,
       zero_output_for_mask: f.zeroOut,
     });
-  const oneStep = mapNest(structure, (t) =>
+  const oneStep = mapTensors(structure, (t) =>
     lax.sliceToEnd(
       t,
       t.shape.map(() => 0),
@@ -479,11 +488,6 @@ function runTimeRnn(
     (i) => (i >= outputLeaves[0] && i < outputLeaves[1] ? timeAxis : null)
   ) as [Nest, Nest, Nest[]];
   return results;
-}
-
-/** The nest with each tensor mapped. */
-function mapNest(n: Nest, f: (t: Tensor) => Tensor): Nest {
-  return packAs(n, flattenNest(n).map(f));
 }
 
 /** The mask as bool, (time, samples, 1); null when none is given. */

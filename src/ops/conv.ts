@@ -282,7 +282,6 @@ export function conv2d_transpose(
     const given = outputShapeOf(o.output_shape, t);
     const shape = format === 'channels_first' ? [given[0]!, given[2]!, given[3]!, given[1]!] : given;
     const v = toLast(t, format);
-    knownSpatial(v, t);
     const [kh, kw, kOut, kIn] = k.shape as [number, number, number, number];
     if (v.shape[3] !== UNKNOWN && v.shape[3] !== kIn) {
       throw valueError(
@@ -592,13 +591,6 @@ function knownShape(t: Tensor, arg: string): void {
       runningName(),
       `${arg} must have a known shape with positive spatial sizes; got ${fmtShape(t.shape)}`
     );
-  }
-}
-
-/** The spatial sizes of channels_last `v` (made from `x`) must be known: padding depends on them. */
-function knownSpatial(v: Tensor, x: Tensor): void {
-  if (v.shape.slice(1, -1).some((d) => d === UNKNOWN)) {
-    throw valueError(runningName(), `the spatial dimensions of x must be known; got shape ${fmtShape(x.shape)}`);
   }
 }
 
