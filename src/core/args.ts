@@ -1,12 +1,12 @@
 // Keras's keyword arguments: optional parameters may be passed positionally, or
 // by name in one trailing plain object (CONVENTIONS.md).
-import { fmtShape, runningName, typeError, valueError } from './context.js';
+import { fmtShape, runningName, typeError, valueError, showRaw } from './context.js';
 import { describeValue, isNdArray, showValue, toTensor } from './convert.js';
 import { image_data_format } from './config.js';
 import { copyOut, type Nd } from './ndarray.js';
 import { isInt, type DType } from './dtype.js';
 import { Tensor } from './tensor.js';
-import { range } from './shape.js';
+import { range, isIntList, MAX_RANK } from './shape.js';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -43,7 +43,7 @@ export function options<T extends object>(names: readonly (keyof T & string)[], 
 /** An optional boolean argument: null or undefined read as false. */
 export function flag(v: unknown, arg: string): boolean {
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw typeError(runningName(), `${arg} must be a boolean; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw typeError(runningName(), `${arg} must be a boolean; got ${showRaw(v)}`);
   return v;
 }
 
@@ -91,7 +91,7 @@ export function valueTensor(value: unknown, arg: string, dtype: DType, allowSymb
 }
 
 export function axisOf(axis: unknown, t: Tensor, arg: string): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis))
+  if (typeof axis !== 'number' || !Number.isSafeInteger(axis))
     throw typeError(runningName(), `axis must be an integer; got ${describeValue(axis)}`);
   if (axis < -t.rank || axis >= t.rank) {
     throw valueError(
@@ -108,10 +108,7 @@ export function axesOf(axis: unknown, t: Tensor): number[] {
   const list: unknown[] = Array.isArray(axis) ? axis : [axis];
   const out = list.map((a) => axisOf(a, t, 'x'));
   if (new Set(out).size !== out.length)
-    throw valueError(
-      runningName(),
-      `axis ${JSON.stringify(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`
-    );
+    throw valueError(runningName(), `axis ${showRaw(axis)} names an axis of x of shape ${fmtShape(t.shape)} twice`);
   return out.sort((p, q) => p - q);
 }
 
@@ -136,8 +133,7 @@ export function intTuple(v: unknown, n: number, arg: string): number[] {
     throw typeError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
   if (v.length !== n)
     throw valueError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
-  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
-    throw typeError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
+  if (!isIntList(v)) throw typeError(runningName(), `\`${arg}\` must be a tuple of ${n} integers; got ${showValue(v)}`);
   if (v.some((d: number) => d < 1))
     throw valueError(runningName(), `\`${arg}\` must be positive integers; got ${showValue(v)}`);
   return v.slice() as number[];
@@ -178,7 +174,8 @@ export function shapeArg(shape: unknown, arg = 'shape'): number[] {
 }
 
 function checkDims(list: unknown[], bad: (what: string) => Error, shown: string): number[] {
-  if (!list.every((d) => Number.isInteger(d) && (d as number) >= 0)) throw bad(`got ${shown}`);
+  if (!isIntList(list, (d) => d >= 0)) throw bad(`got ${shown}`);
+  if (list.length > MAX_RANK) throw bad(`got ${list.length} dims (TF's largest rank is ${MAX_RANK})`);
   return list.slice() as number[];
 }
 

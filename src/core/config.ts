@@ -1,5 +1,5 @@
 // backend_config: epsilon, floatx, image_data_format, and the uid counters.
-import { typeError, valueError } from './context.js';
+import { typeError, valueError, showRaw } from './context.js';
 
 let eps = 1e-7;
 let floatType: 'float32' | 'float64' = 'float32';
@@ -70,7 +70,7 @@ export function floatx(): 'float32' | 'float64' {
 export function set_floatx(value: string): void {
   // Keras accepts float16 too; gpu.js and typed arrays have no float16, so it is refused clearly.
   if (value !== 'float32' && value !== 'float64') {
-    throw valueError('set_floatx', `unknown floatx type: ${JSON.stringify(value)}; expected 'float32' or 'float64'`);
+    throw valueError('set_floatx', `unknown floatx type: ${showRaw(value)}; expected 'float32' or 'float64'`);
   }
   floatType = value;
 }
@@ -105,7 +105,7 @@ export function set_image_data_format(data_format: string): void {
   if (data_format !== 'channels_last' && data_format !== 'channels_first') {
     throw valueError(
       'set_image_data_format',
-      `unknown data_format: ${JSON.stringify(data_format)}; expected 'channels_last' or 'channels_first'`
+      `unknown data_format: ${showRaw(data_format)}; expected 'channels_last' or 'channels_first'`
     );
   }
   dataFormat = data_format;

@@ -93,10 +93,10 @@ export function typeError(fn: string, message: string): TypeError {
  * The one error for a value freed by K.dispose: a K.ValueError naming the
  * running Keras function (or `fn`, a primitive or reader, outside one).
  */
-export function disposedError(fn: string, shape: readonly number[], dtype: string): ValueError {
+export function disposedError(fn: string, shape: readonly number[], dtype: string, arg?: string): ValueError {
   return valueError(
     fn,
-    `a tensor of shape ${fmtShape(shape)} and dtype ${dtype} was disposed (K.dispose) and cannot be used`
+    `${arg === undefined ? '' : `${arg}: `}a tensor of shape ${fmtShape(shape)} and dtype ${dtype} was disposed (K.dispose) and cannot be used`
   );
 }
 
@@ -138,4 +138,27 @@ export function warnUser(message: string): void {
   if (typeof process !== 'undefined' && typeof process.emitWarning === 'function')
     process.emitWarning(message, 'UserWarning');
   else console.warn(`UserWarning: ${message}`);
+}
+
+/**
+ * A plain value for an error message, short and safe: numbers as JS writes
+ * them (NaN, Infinity), BigInts with their n, strings quoted and cut, lists
+ * cut at 8 entries and 3 levels, objects by class (never their insides).
+ */
+export function showRaw(v: unknown, depth = 0): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'symbol') return 'a symbol';
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) {
+    if (depth >= 3) return v.length === 0 ? '[]' : '[...]';
+    const shown: string[] = [];
+    for (let i = 0; i < Math.min(v.length, 8); i++) shown.push(i in v ? showRaw(v[i], depth + 1) : '<hole>');
+    if (v.length > 8) shown.push(`... ${v.length} entries`);
+    return `[${shown.join(',')}]`;
+  }
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
 }

@@ -3,12 +3,12 @@
 // the tensor.
 import type { NdArray } from 'ndarray';
 import { floatx } from './config.js';
-import { fmtShape, typeError, valueError } from './context.js';
+import { disposedError, fmtShape, showRaw, typeError, valueError } from './context.js';
 import { copyOut, type Nd } from './ndarray.js';
 import { allocate, dtypeOfTypedArray, isFloat, type DType, type TypedArray } from './dtype.js';
-import { sizeOf } from './shape.js';
+import { MAX_RANK, sizeOf } from './shape.js';
 import { cpuStorage } from './storage.js';
-import { isRealTensor, Tensor, type NestedArray, hostTensor } from './tensor.js';
+import { isForgedTensor, Tensor, type NestedArray, hostTensor } from './tensor.js';
 
 export type TensorLike = Tensor | number | boolean | NestedArray | boolean[] | NestedBool | NdArray | TypedArray;
 type NestedBool = boolean | NestedBool[];
@@ -27,9 +27,11 @@ export function isNdArray(x: unknown): x is NdArray {
 
 /** Convert `x`; `dtype` is the dtype wanted (default: inferred, numbers to floatx). */
 export function toTensor(fn: string, x: unknown, arg = 'x', dtype?: DType): Tensor {
+  if (isForgedTensor(x))
+    throw typeError(fn, `${arg} is not a tensor ktape made (an object only made to look like one)`);
   if (x instanceof Tensor) {
-    if (!isRealTensor(x))
-      throw typeError(fn, `${arg} is not a tensor ktape made (an object only made to look like one)`);
+    // A variable's storage is replaced, never disposed; any other tensor's may be.
+    if (x.storage?.disposed === true) throw disposedError(fn, x.shape, x.dtype, arg);
     return x;
   }
   if (typeof x === 'number' || typeof x === 'boolean') {
@@ -79,7 +81,7 @@ export function registerStacking(f: (parts: readonly Tensor[]) => Tensor): void 
 }
 
 /** TF's largest rank: deeper nesting is refused before anything walks it. */
-export const MAX_RANK = 254;
+export { MAX_RANK };
 
 /** Whether a nested list holds a tensor anywhere (iterative: no recursion on hostile depth). */
 function holdsTensor(fn: string, arg: string, x: unknown[]): boolean {
@@ -279,16 +281,11 @@ export function describeValue(v: unknown): string {
   // JSON cannot write a BigInt, a function or a symbol.
   if (typeof v === 'bigint') return `bigint ${v}n`;
   if (typeof v === 'function' || typeof v === 'symbol') return typeof v;
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${showRaw(v)}`;
 }
 
-/** A value for error messages: a tensor by dtype and shape, else JSON (String() where JSON cannot show it). */
+/** A value for error messages: a tensor by dtype and shape, else as showRaw writes it. */
 export function showValue(v: unknown): string {
   if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  return showRaw(v);
 }

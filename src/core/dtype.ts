@@ -1,5 +1,5 @@
 // The dtypes of CONVENTIONS.md and their storage on the host.
-import { runningName, typeError, valueError } from './context.js';
+import { runningName, typeError, valueError, showRaw } from './context.js';
 
 export const DTYPES = ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'bool', 'int64'] as const;
 export type DType = (typeof DTYPES)[number];
@@ -29,7 +29,7 @@ export function isDType(x: unknown): x is DType {
 /** Validate a user-given dtype string (Keras also accepts a few aliases). */
 export function toDType(fn: string, x: unknown, arg = 'dtype'): DType {
   if (isDType(x)) return x;
-  throw typeError(fn, `${arg} must be one of ${DTYPES.join(', ')}; got ${JSON.stringify(x)}`);
+  throw typeError(fn, `${arg} must be one of ${DTYPES.join(', ')}; got ${showRaw(x)}`);
 }
 
 export function isFloat(d: DType): boolean {

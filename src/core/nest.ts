@@ -3,18 +3,25 @@
 import { fmtShape } from './context.js';
 import { Tensor } from './tensor.js';
 
-/** The tensors in `x` (a tensor or nested arrays holding tensors), depth first, each once. */
+/** The tensors in `x` (a tensor or nested arrays holding tensors), depth first, each once; iterative, as `x` may be deep. */
 export function tensorsIn(x: unknown, out: Tensor[] = [], seen = new Set<Tensor>()): Tensor[] {
-  if (x instanceof Tensor) {
-    if (!seen.has(x)) {
-      seen.add(x);
-      out.push(x);
+  const stack: unknown[] = [x];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (e instanceof Tensor) {
+      if (!seen.has(e)) {
+        seen.add(e);
+        out.push(e);
+      }
+    } else if (Array.isArray(e)) {
+      for (let i = e.length - 1; i >= 0; i--) stack.push(e[i]);
     }
-  } else if (Array.isArray(x)) {
-    for (const e of x) tensorsIn(e, out, seen);
   }
   return out;
 }
+
+/** TF's deepest nesting is its largest rank; a deeper structure is not a nest (and recursion over it would overflow). */
+export const MAX_NEST_DEPTH = 254;
 
 /** `x` with every tensor t replaced by f(t); everything else kept as it is. */
 export function mapTensors<T>(x: T, f: (t: Tensor) => Tensor): T {
@@ -23,8 +30,16 @@ export function mapTensors<T>(x: T, f: (t: Tensor) => Tensor): T {
   return x;
 }
 
+/** Whether `x` is a tensor or nested arrays of tensors, at most MAX_NEST_DEPTH deep (checked without recursion). */
 export function isNest(x: unknown): x is Nest {
-  return x instanceof Tensor || (Array.isArray(x) && x.every(isNest));
+  const stack: [unknown, number][] = [[x, 0]];
+  while (stack.length > 0) {
+    const [e, depth] = stack.pop() as [unknown, number];
+    if (e instanceof Tensor) continue;
+    if (!Array.isArray(e) || depth >= MAX_NEST_DEPTH) return false;
+    for (const c of e) stack.push([c, depth + 1]);
+  }
+  return true;
 }
 
 export function flattenNest(n: Nest): Tensor[] {

@@ -1,6 +1,6 @@
 // Shapes: numpy broadcasting, axis normalisation, sizes and strides.
 // An unknown dimension of a symbolic tensor is -1 here (None in Keras, null in K.int_shape).
-import { fmtShape, valueError } from './context.js';
+import { fmtShape, showRaw, valueError } from './context.js';
 
 export type Shape = number[];
 export const UNKNOWN = -1;
@@ -48,8 +48,8 @@ export function broadcastShapes(fn: string, a: readonly number[], b: readonly nu
 
 /** Normalise one axis (negative counts from the end) for a tensor of rank `rank`. */
 export function normAxis(fn: string, axis: unknown, rank: number, arg = 'axis'): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-    throw valueError(fn, `${arg} must be an integer; got ${JSON.stringify(axis)}`);
+  if (typeof axis !== 'number' || !Number.isSafeInteger(axis)) {
+    throw valueError(fn, `${arg} must be an integer; got ${showRaw(axis)}`);
   }
   if (axis < -rank || axis >= rank) {
     throw valueError(fn, `${arg} ${axis} is out of range for a tensor of rank ${rank}`);
@@ -83,12 +83,17 @@ export function broadcastAxes(from: readonly number[], to: readonly number[]): n
   return axes;
 }
 
+/** TF's largest rank: deeper nesting and longer shapes are refused before anything is computed. */
+export const MAX_RANK = 254;
+
 /** Validate a shape argument given by a user (non-negative integers). */
 export function toShape(fn: string, shape: unknown, arg = 'shape'): Shape {
   const list = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(list) || !list.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw valueError(fn, `${arg} must be a list of non-negative integers; got ${shownSafely(shape)}`);
+  if (!isIntList(list, (d) => d >= 0)) {
+    throw valueError(fn, `${arg} must be a list of non-negative integers; got ${showRaw(shape)}`);
   }
+  if (list.length > MAX_RANK)
+    throw valueError(fn, `${arg} has ${list.length} dims; at most ${MAX_RANK} (TF's largest rank)`);
   return list.slice() as number[];
 }
 
@@ -124,15 +129,15 @@ export function withAxis(shape: readonly number[], axis: number, size: number): 
   return [...shape.slice(0, axis), size, ...shape.slice(axis)];
 }
 
-/** A value for a message without walking into objects (a tensor would dump its internals, or be circular). */
-function shownSafely(v: unknown): string {
-  const one = (x: unknown): string =>
-    typeof x === 'number' || typeof x === 'boolean' || x === null || x === undefined
-      ? String(x)
-      : typeof x === 'string'
-        ? JSON.stringify(x)
-        : Array.isArray(x)
-          ? `[${x.map(one).join(', ')}]`
-          : `a ${(x as object).constructor?.name ?? 'object'}`;
-  return one(v);
+/**
+ * Whether `v` is an array of safe integers each passing `ok`. Unlike
+ * Array.prototype.every, a hole ([1, , 2]) fails; 2**60 fails (not exact).
+ */
+export function isIntList(v: unknown, ok: (d: number) => boolean = () => true): v is number[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    const d: unknown = v[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || !ok(d)) return false;
+  }
+  return true;
 }

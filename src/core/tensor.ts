@@ -75,6 +75,16 @@ export function setTensorCreationHook(hook: ((t: Tensor) => void) | null): void 
  * ```
  */
 export class Tensor {
+  /**
+   * `instanceof Tensor` (and Variable, Placeholder) is a brand check: only
+   * objects the constructor made pass, not ones made to look like tensors
+   * (Object.create(Tensor.prototype)), whose missing fields would fail deep inside.
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about (Variable, Placeholder inherit this)
+    return typeof x === 'object' && x !== null && made.has(x) && Function.prototype[Symbol.hasInstance].call(this, x);
+  }
+
   /** A number unique to this tensor in the process. */
   readonly id = nextId++;
   /** The name given at creation (K.variable, K.constant, K.placeholder), or null. */
@@ -294,9 +304,14 @@ export class Placeholder extends Tensor {
 /** Every tensor the constructor made: an object only made to look like one (Object.create) is not among them. */
 const made = new WeakSet<object>();
 
-/** Whether `x` is a tensor the constructor made (a brand check: prototypes can be forged). */
-export function isRealTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor && made.has(x);
+/** An object made to look like a tensor: its prototype chain reaches Tensor's, but the constructor never made it. */
+export function isForgedTensor(x: unknown): boolean {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !(x instanceof Tensor) &&
+    Object.prototype.isPrototypeOf.call(Tensor.prototype, x)
+  );
 }
 
 /** Nested values as JSON writes them, but NaN, ±Infinity and -0 written as numbers (JSON would write null and 0). */

@@ -182,11 +182,11 @@ export function leak_report(options?: LeakReportOptions): LeakReport {
       throw typeError('leak_report', `unknown option ${JSON.stringify(k)}; expected since, top`);
   }
   const since = options?.since ?? null;
-  if (since !== null && (!Number.isInteger(since) || since < 0)) {
+  if (since !== null && (!Number.isSafeInteger(since) || since < 0)) {
     throw valueError('leak_report', `since must be a mark from K.leak_mark(); got ${String(since)}`);
   }
   const top = options?.top ?? 20;
-  if (!Number.isInteger(top) || top < 1)
+  if (!Number.isSafeInteger(top) || top < 1)
     throw valueError('leak_report', `top must be a positive integer; got ${String(top)}`);
 
   const alive: Entry[] = [];

@@ -35,10 +35,12 @@ export function gradients(loss: Tensor | Tensor[], variables: Tensor | Tensor[])
     const xs = Array.isArray(variables) ? variables : [variables];
     ys.forEach((y, i) => {
       if (!(y instanceof Tensor)) throw typeError('gradients', `loss[${i}] must be a tensor; got ${typeof y}`);
+      toTensor('gradients', y, `loss[${i}]`); // disposed?
     });
     xs.forEach((x, i) => {
       if (!(x instanceof Tensor))
         throw typeError('gradients', `variables[${i}] must be a tensor or variable; got ${typeof x}`);
+      toTensor('gradients', x, `variables[${i}]`); // disposed?
     });
     return backprop(
       ys,

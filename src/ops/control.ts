@@ -26,8 +26,10 @@ import {
   isNest,
   leafPaths,
   mapTensors,
+  MAX_NEST_DEPTH,
   packAs,
   sameStructure,
+  tensorsIn,
   type Nest,
 } from '../core/nest.js';
 
@@ -68,14 +70,13 @@ export type FoldFunction<A extends Nest = Tensor, E extends Nest = Tensor> = Fol
  * structure; its tensor-free entries are converted as tensors), or any other
  * tensor-like (one tensor).
  */
-function toNest(x: unknown, arg: string): Nest {
-  if (x instanceof Tensor) return x;
-  if (Array.isArray(x) && holdsTensor(x)) return x.map((e, i) => toNest(e, `${arg}[${i}]`));
+function toNest(x: unknown, arg: string, depth = 0): Nest {
+  if (x instanceof Tensor) return toTensor(runningName(), x, arg);
+  if (Array.isArray(x) && tensorsIn(x).length > 0) {
+    if (depth >= MAX_NEST_DEPTH) throw valueError(runningName(), `${arg} is nested more than ${MAX_NEST_DEPTH} deep`);
+    return x.map((e, i) => toNest(e, `${arg}[${i}]`, depth + 1));
+  }
   return toTensor(runningName(), x, arg);
-}
-
-function holdsTensor(x: unknown[]): boolean {
-  return x.some((e) => e instanceof Tensor || (Array.isArray(e) && holdsTensor(e)));
 }
 
 // ---- small helpers -------------------------------------------------------------
@@ -516,7 +517,7 @@ function rnnInputLength(v: unknown, batch: number): Tensor | null {
   if (v === undefined || v === null) return null;
   // An integer is the fixed length; the source only masks with a tensor.
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0)
+    if (!Number.isSafeInteger(v) || v < 0)
       throw valueError(runningName(), `input_length must be a non-negative integer or a 1-D tensor; got ${v}`);
     return null;
   }

@@ -19,7 +19,7 @@ import { isPlainObject, options, needRank, staticValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensorLike, type TensorLike, showValue } from '../core/convert.js';
 import { isInt } from '../core/dtype.js';
-import { UNKNOWN } from '../core/shape.js';
+import { UNKNOWN, isIntList } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { dataFormat, type DataFormat } from '../core/args.js';
 import * as lax from '../prims/lax.js';
@@ -605,8 +605,7 @@ function toLast(t: Tensor, format: DataFormat): Tensor {
 }
 
 function checkInts(v: readonly unknown[], arg: string, given: unknown): number[] {
-  if (!v.every((d) => typeof d === 'number' && Number.isInteger(d)))
-    throw typeError(runningName(), `${arg} must hold integers; got ${showValue(given)}`);
+  if (!isIntList(v)) throw typeError(runningName(), `${arg} must hold integers; got ${showValue(given)}`);
   const ints = v as number[];
   if (ints.some((d) => d < 1))
     throw valueError(runningName(), `all values of \`${arg}\` must be positive; got ${showValue(given)}`);
@@ -710,7 +709,7 @@ function outputShapeOf(v: unknown, x: Tensor): number[] {
         );
       d = value;
     }
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
       throw valueError(
         runningName(),
         `output_shape must hold non-negative integers (the batch may be null); got ${showValue(v)}`

@@ -3,7 +3,7 @@
 import ndarray from 'ndarray';
 import { options, nameArg, shapeArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, scopedName, typeError, valueError, runningName } from '../core/context.js';
+import { fmtShape, keras, scopedName, typeError, valueError, runningName, showRaw } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
 import { allocate, toDType, type DType } from '../core/dtype.js';
 import { sameShape, sizeOf, toShape } from '../core/shape.js';
@@ -57,7 +57,8 @@ export function constant(
     const want = o.shape == null ? null : toShape('constant', o.shape);
     let t: Tensor;
     if (value instanceof Variable) t = leaf(valueTensor(value, 'value', d));
-    else if (value instanceof Tensor) t = valueTensor(value, 'value', d, true);
+    else if (value instanceof Tensor)
+      t = valueTensor(value, 'value', d); // tf.constant refuses a graph tensor
     else t = toTensor('constant', value, 'value', d);
     if (want !== null && !sameShape(t.shape, want)) {
       const have = sizeOf(t.shape);
@@ -147,7 +148,7 @@ export function eye(
     const n = nameArg(o.name);
     const dims = typeof size === 'number' ? [size, size] : size;
     if (!Array.isArray(dims) || dims.length !== 2) {
-      throw valueError('eye', `size must be an integer or [rows, columns]; got ${JSON.stringify(size)}`);
+      throw valueError('eye', `size must be an integer or [rows, columns]; got ${showRaw(size)}`);
     }
     const [rows, cols] = toShape('eye', dims, 'size') as [number, number];
     const data = allocate(d, rows * cols);

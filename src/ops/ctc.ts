@@ -9,7 +9,7 @@
 // time with data-dependent branching (beam search keeps a map of prefixes).
 import { options } from '../core/args.js';
 import { epsilon } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName, showRaw } from '../core/context.js';
 import { toFloatTensor, toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { SparseTensor } from '../core/sparse.js';
@@ -511,13 +511,13 @@ export function ctc_decode(
     const g = o.greedy ?? true;
     const width = o.beam_width ?? 100;
     const paths = o.top_paths ?? 1;
-    if (typeof g !== 'boolean') throw typeError(fn, `greedy must be a boolean; got ${JSON.stringify(g)}`);
+    if (typeof g !== 'boolean') throw typeError(fn, `greedy must be a boolean; got ${showRaw(g)}`);
     for (const [name, v] of [
       ['beam_width', width],
       ['top_paths', paths],
     ] as const) {
-      if (typeof v !== 'number' || !Number.isInteger(v))
-        throw typeError(fn, `${name} must be an integer; got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v))
+        throw typeError(fn, `${name} must be an integer; got ${showRaw(v)}`);
       if (v < 1) throw valueError(fn, `${name} must be >= 1; got ${v}`);
     }
     if (!g && paths > width) throw valueError(fn, `top_paths (${paths}) must be <= beam_width (${width})`);

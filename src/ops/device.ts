@@ -1,6 +1,6 @@
 // Devices (ktape additions): where ops run, which gpu.js mode runs them, and
 // the memory the gpu holds.
-import { keras, typeError, valueError } from '../core/context.js';
+import { keras, typeError, valueError, showRaw } from '../core/context.js';
 import { describeValue } from '../core/convert.js';
 import { backendOf, currentDevice, disposeStorage, fallbacks, setCurrentDevice } from '../device/dispatcher.js';
 import type { DeviceName } from '../core/storage.js';
@@ -27,7 +27,7 @@ import type { GpuMode } from '../core/backend.js';
 export function set_device(device: DeviceName): void {
   keras(set_device, () => {
     if (device !== 'cpu' && device !== 'gpu') {
-      throw valueError('set_device', `device must be 'cpu' or 'gpu'; got ${JSON.stringify(device)}`);
+      throw valueError('set_device', `device must be 'cpu' or 'gpu'; got ${showRaw(device)}`);
     }
     setCurrentDevice(device);
   });

@@ -4,11 +4,11 @@
 import type { NdArray } from 'ndarray';
 import { nameArg, options } from '../core/args.js';
 import { floatx, get_uid } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName, showRaw } from '../core/context.js';
 import { describeValue, isNdArray, toTensor } from '../core/convert.js';
 import { copyOut } from '../core/ndarray.js';
-import { toDType, type DType } from '../core/dtype.js';
-import { sameShape, UNKNOWN } from '../core/shape.js';
+import { MAX_ELEMENTS, toDType, type DType } from '../core/dtype.js';
+import { isIntList, MAX_RANK, sameShape, UNKNOWN } from '../core/shape.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Placeholder, Tensor, Variable } from '../core/tensor.js';
 import { isCoo, sparseFromCoo } from './sparse.js';
@@ -84,16 +84,29 @@ export function placeholder(
     const d = o.dtype == null ? floatx() : toDType('placeholder', o.dtype);
     let dims: number[];
     if (o.shape != null && o.shape.length > 0) {
-      if (!Array.isArray(o.shape) || !o.shape.every((v) => v === null || (Number.isInteger(v) && v >= 0))) {
+      if (
+        !Array.isArray(o.shape) ||
+        !isIntList(
+          o.shape.map((v) => (v === null ? 0 : v)),
+          (v) => v >= 0 && v <= MAX_ELEMENTS
+        )
+      ) {
         throw valueError(
           'placeholder',
-          `shape must be a list of non-negative integers or null; got ${JSON.stringify(o.shape)}`
+          `shape must be a list of non-negative integers or null; got ${showRaw(o.shape)}`
         );
       }
       dims = o.shape.map((v) => (v === null ? UNKNOWN : v));
+      const known = dims.filter((v) => v !== UNKNOWN).reduce((a, b) => a * b, 1);
+      if (known > MAX_ELEMENTS || dims.length > MAX_RANK) {
+        throw valueError(
+          'placeholder',
+          `shape ${showRaw(o.shape)} could never be fed: at most ${MAX_RANK} dims and ${MAX_ELEMENTS} elements`
+        );
+      }
     } else if (o.ndim != null) {
-      if (!Number.isInteger(o.ndim) || o.ndim < 0)
-        throw valueError('placeholder', `ndim must be a non-negative integer; got ${JSON.stringify(o.ndim)}`);
+      if (!Number.isSafeInteger(o.ndim) || o.ndim < 0)
+        throw valueError('placeholder', `ndim must be a non-negative integer; got ${showRaw(o.ndim)}`);
       dims = new Array<number>(o.ndim).fill(UNKNOWN);
     } else if (Array.isArray(o.shape)) {
       dims = []; // shape () is a scalar
@@ -212,6 +225,7 @@ export function kfunction(
     outs.forEach((t, i) => {
       if (!(t instanceof Tensor))
         throw typeError('function', `outputs[${i}] must be a tensor; got ${t === null ? 'null' : typeof t}`);
+      toTensor('function', t, `outputs[${i}]`); // the brand and disposal checks
     });
     if (updates != null && !Array.isArray(updates))
       throw typeError('function', 'updates must be a list of update ops or [variable, value] pairs');

@@ -8,8 +8,8 @@ import { needRank, options, type DataFormat } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike, showValue } from '../core/convert.js';
-import { isFloat } from '../core/dtype.js';
-import { UNKNOWN } from '../core/shape.js';
+import { isFloat, MAX_ELEMENTS } from '../core/dtype.js';
+import { UNKNOWN, isIntList } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 
@@ -237,8 +237,7 @@ export function resize_volumes(
 function pair(v: unknown, arg: string): Pair {
   if (!Array.isArray(v) || v.length !== 2)
     throw valueError(runningName(), `${arg} must be a pair (before, after); got ${showValue(v)}`);
-  if (!v.every((d) => Number.isInteger(d)))
-    throw typeError(runningName(), `${arg} must hold integers; got ${showValue(v)}`);
+  if (!isIntList(v)) throw typeError(runningName(), `${arg} must hold integers; got ${showValue(v)}`);
   if (v.some((d: number) => d < 0)) throw valueError(runningName(), `${arg} must not be negative; got ${showValue(v)}`);
   return [v[0] as number, v[1] as number];
 }
@@ -256,9 +255,10 @@ function toDataFormat(v: unknown, defaulted: boolean): DataFormat {
 }
 
 function factor(v: unknown, arg: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v))
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
     throw typeError(runningName(), `${arg} must be a positive integer; got ${showValue(v)}`);
-  if (v < 1) throw valueError(runningName(), `${arg} must be a positive integer; got ${v}`);
+  if (v < 1 || v > MAX_ELEMENTS)
+    throw valueError(runningName(), `${arg} must be a positive integer up to ${MAX_ELEMENTS}; got ${v}`);
   return v;
 }
 

@@ -7,7 +7,7 @@
 import { options, scalarValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
-import { allocate, isInt, toDType, type DType } from '../core/dtype.js';
+import { allocate, isInt, MAX_ELEMENTS, toDType, type DType } from '../core/dtype.js';
 import { normAxis, UNKNOWN } from '../core/shape.js';
 import { Tensor, hostTensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -189,7 +189,7 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
   return keras(tile, () => {
     const t = toTensor(fn, x);
     const reps = typeof n === 'number' ? [n] : n;
-    if (!Array.isArray(reps) || !reps.every((r) => typeof r === 'number')) {
+    if (!Array.isArray(reps) || !Array.from(reps, (r: unknown) => typeof r === 'number').every(Boolean)) {
       throw typeError(fn, `n must be an integer or a list of integers; got ${describe(n)}`);
     }
     if (reps.length !== t.rank) {
@@ -198,7 +198,7 @@ export function tile(x: TensorLike, n: number | readonly number[]): Tensor {
         `n ${describe(reps)} must have one entry per axis of x of shape ${fmtShape(t.shape)} (${t.rank})`
       );
     }
-    reps.forEach((r, i) => count(r, `n[${i}]`));
+    for (let i = 0; i < reps.length; i++) count(reps[i], `n[${i}]`);
     // [d0, d1] -> [1, d0, 1, d1] -> [n0, d0, n1, d1] -> [n0 d0, n1 d1]
     const spread = lax.mergeAxes(
       t,
@@ -419,7 +419,7 @@ export function arange(
     const delta = finite(o.step ?? 1, 'step');
     if (limitArg === null && first < 0) first = 0;
     const [lo, hi] = limitArg === null ? [0, first] : [first, limitArg];
-    const ints = [lo, hi, delta].every((v) => Number.isInteger(v));
+    const ints = [lo, hi, delta].every((v) => Number.isSafeInteger(v));
     const wide = ints && [lo, hi, delta].some((v) => v < -(2 ** 31) || v >= 2 ** 31);
     const kind: DType = !ints ? 'float32' : wide ? 'int64' : 'int32';
     const values = rangeValues(lo, hi, delta, kind === 'float32');
@@ -495,7 +495,7 @@ function indexTensor(indices: unknown): Tensor {
 }
 
 function intArg(v: unknown, arg: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v))
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
     throw typeError(runningName(), `${arg} must be an integer; got ${describe(v)}`);
   return v;
 }
@@ -504,6 +504,8 @@ function intArg(v: unknown, arg: string): number {
 function count(v: unknown, arg: string): number {
   const n = intArg(v, arg);
   if (n < 0) throw valueError(runningName(), `${arg} must be >= 0; got ${n}`);
+  if (n > MAX_ELEMENTS)
+    throw valueError(runningName(), `${arg} is ${n}; a tensor holds at most ${MAX_ELEMENTS} elements`);
   return n;
 }
 

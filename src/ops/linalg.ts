@@ -2,7 +2,7 @@
 import { options } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError } from '../core/context.js';
 import { toPair, type TensorLike } from '../core/convert.js';
-import { isKnown, range, UNKNOWN } from '../core/shape.js';
+import { isKnown, range, UNKNOWN, isIntList } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { SparseTensor } from '../core/sparse.js';
@@ -214,7 +214,7 @@ function batchDotAxes(a: Tensor, b: Tensor, axes: unknown): [number, number] {
     );
   }
   if (pair.length !== 2) throw valueError('batch_dot', `axes must be a pair [x axis, y axis]; got ${describe(axes)}`);
-  if (!pair.every((p) => typeof p === 'number' && Number.isInteger(p))) {
+  if (!isIntList(pair)) {
     throw typeError('batch_dot', `axes must be null, an integer or a pair of integers; got ${describe(axes)}`);
   }
   const given = `axes ${describe(axes)}`;

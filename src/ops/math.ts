@@ -708,16 +708,16 @@ function ordered(x: TensorLike, y: TensorLike): [Tensor, Tensor] {
   return [a, b];
 }
 
-/** tf.nn.relu: its gradient is 0 at x = 0. */
+/** tf.nn.relu: its gradient is 0 at x = 0; NaN stays NaN (TF's max(x, 0) keeps it), so the test is x <= 0. */
 function reluOp(x: Tensor): Tensor {
   const zero = lax.scalar(0, x.dtype);
-  return lax.where(lax.greater(x, zero), x, zero);
+  return lax.where(lax.lessEqual(x, zero), zero, x);
 }
 
-/** tf.nn.relu6: gradient 1 only on 0 < x < 6. */
+/** tf.nn.relu6: gradient 1 only on 0 < x < 6; NaN stays NaN. */
 function relu6(x: Tensor): Tensor {
   const six = lax.scalar(6, x.dtype);
-  return reluOp(lax.where(lax.less(x, six), x, six));
+  return reluOp(lax.where(lax.greaterEqual(x, six), six, x));
 }
 
 /** e^x - 1 as tanh(x/2) (e^x + 1): no cancellation near 0, made of primitives. */

@@ -3,7 +3,7 @@
 // one of its own: a fused kernel with a VJP from its output).
 import { axisOf, options } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, showRaw } from '../core/context.js';
 import { toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { compatible, broadcastable, withAxis } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -67,8 +67,8 @@ export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number
     if (t.dtype !== 'int32' && t.dtype !== 'int64') {
       throw typeError(fn, `targets must be int32 or int64; got ${t.dtype} of shape ${fmtShape(t.shape)}`);
     }
-    if (typeof k !== 'number' || !Number.isInteger(k))
-      throw typeError(fn, `k must be an integer; got ${JSON.stringify(k)}`);
+    if (typeof k !== 'number' || !Number.isSafeInteger(k))
+      throw typeError(fn, `k must be an integer; got ${showRaw(k)}`);
     if (p.rank !== 2) throw valueError(fn, `predictions must be 2-D (batch, classes); got shape ${fmtShape(p.shape)}`);
     if (t.rank !== 1) throw valueError(fn, `targets must be 1-D (batch,); got shape ${fmtShape(t.shape)}`);
     const batch = p.shape[0]!;

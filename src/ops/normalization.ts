@@ -1,7 +1,7 @@
 // Normalisation: l2_normalize, batch_normalization (the source's
 // sqrt(var + eps), fused where TF fuses) and normalize_batch_in_training.
 import { axesOf, axisOf, options } from '../core/args.js';
-import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName, showRaw } from '../core/context.js';
 import { showValue, toTensorLike, type TensorLike } from '../core/convert.js';
 import { range, reducedShape, sameShape, sizeOf, UNKNOWN, compatible, broadcastable, isKnown } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -293,7 +293,7 @@ function reductionAxes(axes: unknown, t: Tensor): number[] {
   if (!Array.isArray(axes))
     throw typeError(runningName(), `reduction_axes must be a list of integers; got ${showValue(axes)}`);
   const out = axes.map((a: unknown) => {
-    if (typeof a !== 'number' || !Number.isInteger(a))
+    if (typeof a !== 'number' || !Number.isSafeInteger(a))
       throw typeError(runningName(), `reduction_axes must be a list of integers; got ${showValue(axes)}`);
     if (a < -t.rank || a >= t.rank) {
       throw valueError(
@@ -314,7 +314,7 @@ function reductionAxes(axes: unknown, t: Tensor): number[] {
 
 function epsilonArg(v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw typeError(runningName(), `epsilon must be a finite number; got ${JSON.stringify(v)}`);
+    throw typeError(runningName(), `epsilon must be a finite number; got ${showRaw(v)}`);
   return v;
 }
 

@@ -48,7 +48,12 @@ export function kswitch(condition: TensorLike, then_expression: Branch, else_exp
     if (c.dtype !== 'bool') c = lax.cast(c, 'bool');
     if (c.rank === 0 && !c.isSymbolic) {
       const h = c.host();
-      return h.data[h.offset] ? branch(then_expression, 'then_expression') : branch(else_expression, 'else_expression');
+      if (h.data[h.offset]) {
+        checkUntaken(else_expression, 'else_expression');
+        return branch(then_expression, 'then_expression');
+      }
+      checkUntaken(then_expression, 'then_expression');
+      return branch(else_expression, 'else_expression');
     }
     const [a, b] = branches(then_expression, else_expression);
     if (a.dtype !== b.dtype) {
@@ -91,6 +96,11 @@ function value(x: Branch, arg: string): TensorLike {
   if (v === undefined || v === null)
     throw typeError('switch', `${arg} must be a tensor or return one; got ${String(v)}`);
   return v;
+}
+
+/** A branch not taken is never called, but a value given for it must still be a tensor-like. */
+function checkUntaken(x: Branch, arg: string): void {
+  if (typeof x !== 'function') branch(x, arg);
 }
 
 function branch(x: Branch, arg: string): Tensor {
@@ -276,8 +286,14 @@ function select(
 ): Tensor {
   const t = options<PhaseOptions>(['training'], [training]).training ?? learning_phase();
   if (t instanceof Tensor) return kswitch(t, train[0], test[0]);
-  if (t === 1 || t === true) return branch(...train);
-  if (t === 0 || t === false) return branch(...test);
+  if (t === 1 || t === true) {
+    checkUntaken(...test);
+    return branch(...train);
+  }
+  if (t === 0 || t === false) {
+    checkUntaken(...train);
+    return branch(...test);
+  }
   // Keras hands anything else to switch, which needs a tensor (AttributeError in Python).
   throw valueError(runningName(), `training must be 0, 1, a boolean, a scalar tensor or null; got ${describe(t)}`);
 }

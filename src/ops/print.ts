@@ -43,8 +43,8 @@ export function print_tensor(
     const msg: unknown = o.message ?? '';
     if (typeof msg !== 'string') throw typeError(fn, `message must be a string; got ${showValue(msg)}`);
     const n: unknown = o.summarize ?? 3;
-    if (typeof n !== 'number' || !Number.isInteger(n))
-      throw typeError(fn, `summarize must be an integer (-1 for all); got ${showValue(n)}`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < -1)
+      throw typeError(fn, `summarize must be a non-negative integer or -1 (for all); got ${showValue(n)}`);
     return lax.print(toTensor(fn, x), msg, n);
   });
 }

@@ -524,7 +524,7 @@ function runtimeShape(shape: unknown, arg = 'shape'): RuntimeShape {
       return;
     }
     const v = d instanceof Tensor ? scalarValue(d) : d;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (d instanceof Tensor && !isInt(d.dtype))) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || (d instanceof Tensor && !isInt(d.dtype))) {
       throw bad(
         `${arg}[${i}] is ${d instanceof Tensor ? `a ${d.dtype} tensor of shape ${fmtShape(d.shape)}` : describe(d)}`
       );

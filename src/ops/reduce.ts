@@ -1,7 +1,7 @@
 // Reductions: sum, mean, max, min, prod, var, std, any, all, argmax, argmin.
 import { options } from '../core/args.js';
 import { floatx } from '../core/config.js';
-import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
+import { fmtShape, keras, typeError, valueError, runningName, showRaw } from '../core/context.js';
 import { showValue, toTensor, type TensorLike } from '../core/convert.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { range, UNKNOWN } from '../core/shape.js';
@@ -28,7 +28,7 @@ function parse(x: TensorLike, axis: AxisArg | ReduceOptions | undefined, keepdim
   const o = options<ReduceOptions>(['axis', 'keepdims'], [axis, keepdims]);
   const t = toTensor(runningName(), x);
   const kd = o.keepdims ?? false;
-  if (typeof kd !== 'boolean') throw typeError(runningName(), `keepdims must be a boolean; got ${JSON.stringify(kd)}`);
+  if (typeof kd !== 'boolean') throw typeError(runningName(), `keepdims must be a boolean; got ${showRaw(kd)}`);
   return { t, axes: reductionAxes(o.axis, t.shape), keepdims: kd };
 }
 
@@ -39,7 +39,7 @@ function reductionAxes(axis: unknown, shape: readonly number[]): number[] {
   const list: unknown[] = Array.isArray(axis) ? axis : [axis];
   const seen = new Set<number>();
   for (const a of list) {
-    if (typeof a !== 'number' || !Number.isInteger(a)) {
+    if (typeof a !== 'number' || !Number.isSafeInteger(a)) {
       throw typeError(runningName(), `axis must be null, an integer or a list of integers; got ${showValue(axis)}`);
     }
     if (a < -rank || a >= rank) {
@@ -352,7 +352,7 @@ function argReduce(fn: 'argmax' | 'argmin', x: TensorLike, axis: number | ArgRed
   const t = toTensor(fn, x);
   const a = o.axis ?? -1;
   const rank = t.rank;
-  if (typeof a !== 'number' || !Number.isInteger(a))
+  if (typeof a !== 'number' || !Number.isSafeInteger(a))
     throw typeError(fn, `axis must be an integer; got ${showValue(a)}`);
   if (a < -rank || a >= rank)
     throw valueError(fn, `axis ${a} is out of range for x of shape ${fmtShape(t.shape)} (rank ${rank})`);

@@ -66,7 +66,7 @@ function parse(x: TensorLike, axis: number | ScanOptions | undefined): [Tensor, 
   const o = options<ScanOptions>(['axis'], [axis]);
   const t = toTensor(runningName(), x);
   const a: unknown = o.axis === undefined ? 0 : o.axis;
-  if (typeof a !== 'number' || !Number.isInteger(a)) {
+  if (typeof a !== 'number' || !Number.isSafeInteger(a)) {
     throw typeError(runningName(), `axis must be an integer; got ${showValue(a)}`);
   }
   if (a < -t.rank || a >= t.rank) {

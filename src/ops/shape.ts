@@ -4,7 +4,7 @@
 import { options, scalarValue, staticValue } from '../core/args.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
 import { toTensor, type TensorLike } from '../core/convert.js';
-import { isKnown, normAxis, range, sizeOf, UNKNOWN } from '../core/shape.js';
+import { isKnown, normAxis, range, sizeOf, UNKNOWN, isIntList } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { callNode } from '../grad/call.js';
@@ -117,7 +117,7 @@ function shapeEntries(
     other.fromLike[i] = dim.axis;
     return dim.of.shape[dim.axis]!;
   });
-  if (!want.every((d) => Number.isInteger(d))) {
+  if (!isIntList(want)) {
     throw typeError(
       runningName(),
       `shape must be a list of integers or scalar integer tensors; got ${describe(shape)}`
@@ -326,7 +326,7 @@ function intList(v: unknown, arg: string): number[] {
     if (v.isSymbolic) throw valueError(runningName(), `${arg} must have a value; got a symbolic tensor`);
     return v.toArray() as number[];
   }
-  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) {
+  if (!isIntList(v)) {
     throw typeError(runningName(), `${arg} must be a list of integers; got ${describe(v)}`);
   }
   return (v as number[]).slice();

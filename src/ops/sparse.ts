@@ -8,7 +8,7 @@ import { fmtShape, keras, typeError, valueError, runningName } from '../core/con
 import { isNdArray, toTensor, describeValue as describe, type TensorLike } from '../core/convert.js';
 import { copyOut } from '../core/ndarray.js';
 import { isInt, type DType } from '../core/dtype.js';
-import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
+import { isKnown, sizeOf, UNKNOWN, isIntList } from '../core/shape.js';
 import { SparseTensor } from '../core/sparse.js';
 import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
@@ -107,7 +107,7 @@ export function sparseFromCoo(value: CooValue, arg: string, dtype: DType): Spars
     values = toTensor(runningName(), value.values, `${arg}.values`, dtype);
     shape = value.dense_shape;
   }
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  if (!isIntList(shape, (d) => d >= 0)) {
     throw valueError(
       runningName(),
       `${arg}: the dense shape must be a list of non-negative integers; got ${describe(shape)}`

@@ -11,7 +11,7 @@
 // (h: the cotangent of the primitive's output). Padding is explicit (before,
 // after) per spatial axis; the Keras functions turn 'same'/'valid'/'causal'
 // into numbers. groups = input channels gives a depthwise convolution.
-import { fmtShape, typeError, valueError } from '../core/context.js';
+import { fmtShape, typeError, valueError, showRaw } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
@@ -48,8 +48,8 @@ function checkGeometry(prim: string, a: ConvGeometry): number {
   ) {
     throw valueError(
       prim,
-      `bad geometry: strides ${JSON.stringify(a.strides)}, dilation ${JSON.stringify(a.dilation)}, ` +
-        `pads ${JSON.stringify(a.pads)}, groups ${a.groups} (1 to 3 spatial axes; strides, dilation, groups >= 1; pads >= 0)`
+      `bad geometry: strides ${showRaw(a.strides)}, dilation ${showRaw(a.dilation)}, ` +
+        `pads ${showRaw(a.pads)}, groups ${a.groups} (1 to 3 spatial axes; strides, dilation, groups >= 1; pads >= 0)`
     );
   }
   return n;
@@ -155,7 +155,7 @@ export const convPrims = {
       checkKernel(prim, w, n, a.groups, 'kernel');
       const sizes = a.inputSize;
       if (sizes.length !== n || !sizes.every((d) => Number.isInteger(d) && d >= UNKNOWN)) {
-        throw valueError(prim, `input sizes ${JSON.stringify(sizes)} must be ${n} non-negative integers`);
+        throw valueError(prim, `input sizes ${showRaw(sizes)} must be ${n} non-negative integers`);
       }
       const want = outSizes(a, sizes, kernelSizeOf(w.shape));
       const gs = spatialOf(g.shape);
@@ -203,7 +203,7 @@ export const convPrims = {
       checkDTypes(prim, x, g, 'x', 'out_backprop');
       const ks = a.kernelSize;
       if (ks.length !== n || !ks.every((d) => Number.isInteger(d) && d >= 1)) {
-        throw valueError(prim, `kernel sizes ${JSON.stringify(ks)} must be ${n} positive integers`);
+        throw valueError(prim, `kernel sizes ${showRaw(ks)} must be ${n} positive integers`);
       }
       const c = x.shape[n + 1]!,
         f = g.shape[n + 1]!;

@@ -2,7 +2,7 @@
 // Each: shape/dtype rule and VJP side by side. Index values are checked by
 // the kernels (on both devices), which run eagerly: a bad index is a
 // ValueError at the call, never a garbage value.
-import { fmtShape, typeError, valueError } from '../core/context.js';
+import { fmtShape, typeError, valueError, showRaw } from '../core/context.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
@@ -138,7 +138,7 @@ export const indexingPrims = {
       const seen = new Set<number>();
       for (const ax of a.axes) {
         checkAxis('reverse', ax, x, 'x');
-        if (seen.has(ax)) throw valueError('reverse', `axes ${JSON.stringify(a.axes)} repeat axis ${ax}`);
+        if (seen.has(ax)) throw valueError('reverse', `axes ${showRaw(a.axes)} repeat axis ${ax}`);
         seen.add(ax);
       }
       return { shape: x.shape, dtype: x.dtype };

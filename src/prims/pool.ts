@@ -15,7 +15,7 @@
 //   scatter's own VJP is a gather, so the second order is exact.
 // - avg_pool is linear; its VJP avg_pool_grad (each window's g / count spread
 //   over the window) is its transpose, and the VJP of that is avg_pool again.
-import { fmtShape, typeError, valueError } from '../core/context.js';
+import { fmtShape, typeError, valueError, showRaw } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
@@ -32,11 +32,10 @@ function pooledShape(op: string, s: readonly number[], a: PoolWindow, arg: strin
   if (!positive(a.window) || !positive(a.strides)) {
     throw valueError(
       op,
-      `window ${JSON.stringify(a.window)} and strides ${JSON.stringify(a.strides)} must be ${r} positive integers for ${arg} of shape ${fmtShape(s)}`
+      `window ${showRaw(a.window)} and strides ${showRaw(a.strides)} must be ${r} positive integers for ${arg} of shape ${fmtShape(s)}`
     );
   }
-  if (a.padding !== 'SAME' && a.padding !== 'VALID')
-    throw valueError(op, `Invalid padding: ${JSON.stringify(a.padding)}`);
+  if (a.padding !== 'SAME' && a.padding !== 'VALID') throw valueError(op, `Invalid padding: ${showRaw(a.padding)}`);
   const { out } = poolGeometry(s.slice(1, -1), a);
   const bad = out.findIndex((d, i) => d < 0 && s[i + 1] !== UNKNOWN);
   if (bad >= 0) {

@@ -1,6 +1,6 @@
 // Shape primitives. On the cpu most are views (no copy): values are immutable,
 // so sharing a buffer is safe.
-import { fmtShape, valueError } from '../core/context.js';
+import { fmtShape, valueError, showRaw } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { ShapeAttrs } from '../core/primitives.js';
@@ -59,7 +59,7 @@ export const shapePrims = {
       ) {
         throw valueError(
           'transpose',
-          `pattern ${JSON.stringify(a.perm)} is not a permutation of the ${n} axes of x of shape ${fmtShape(x.shape)}`
+          `pattern ${showRaw(a.perm)} is not a permutation of the ${n} axes of x of shape ${fmtShape(x.shape)}`
         );
       }
       return { shape: a.perm.map((p) => x.shape[p]!), dtype: x.dtype };
@@ -106,7 +106,7 @@ export const shapePrims = {
       if (!ok)
         throw valueError(
           'slice',
-          `begin ${JSON.stringify(a.begin)} and size ${JSON.stringify(a.size)} do not fit x of shape ${fmtShape(s)}`
+          `begin ${showRaw(a.begin)} and size ${showRaw(a.size)} do not fit x of shape ${fmtShape(s)}`
         );
       return { shape: size, dtype: x.dtype };
     },
@@ -138,7 +138,7 @@ export const shapePrims = {
         (like !== undefined && like.length !== x.shape.length) ||
         a.pads.some(([p, q]) => p < 0 || (q < 0 && !(q === UNKNOWN && like !== undefined)))
       ) {
-        throw valueError('pad', `paddings ${JSON.stringify(a.pads)} do not fit x of shape ${fmtShape(x.shape)}`);
+        throw valueError('pad', `paddings ${showRaw(a.pads)} do not fit x of shape ${fmtShape(x.shape)}`);
       }
       const dim = (d: number, [p, q]: [number, number], i: number) => (q < 0 ? like![i]! : d < 0 ? UNKNOWN : d + p + q);
       return { shape: x.shape.map((d, i) => dim(d, a.pads[i]!, i)), dtype: x.dtype };

@@ -5,6 +5,7 @@ import { fmtShape, keras as kerasFn, typeError, valueError } from '../core/conte
 import { isPlainObject, options as readOptions } from '../core/args.js';
 import { isFloat } from '../core/dtype.js';
 import { Tensor } from '../core/tensor.js';
+import { toTensor } from '../core/convert.js';
 import { backprop, topoOrder, type BackpropStep } from '../grad/backprop.js';
 import * as lax from '../prims/lax.js';
 import { PRIMS } from '../prims/table.js';
@@ -123,6 +124,7 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
       const arg = Array.isArray(loss) ? `loss[${i}]` : 'loss';
       if (!(y instanceof Tensor))
         throw typeError('explain', `${arg} must be a tensor; got ${y === null ? 'null' : typeof y}`);
+      toTensor('explain', y, arg); // disposed?
       if (!isFloat(y.dtype))
         throw valueError(
           'explain',
@@ -136,13 +138,14 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
           'explain',
           `${Array.isArray(xs) ? `xs[${i}]` : 'xs'} must be a tensor or variable; got ${x === null ? 'null' : typeof x}`
         );
+      toTensor('explain', x, Array.isArray(xs) ? `xs[${i}]` : 'xs'); // disposed?
     });
     if (o.print !== undefined && typeof o.print !== 'boolean')
       throw typeError('explain', `options.print must be a boolean; got ${typeof o.print}`);
     if (o.tape !== undefined && !(o.tape instanceof Tape))
       throw typeError('explain', 'options.tape must be a tape made by K.trace');
     const maxValues = o.maxValues ?? 12;
-    if (typeof maxValues !== 'number' || !Number.isInteger(maxValues) || maxValues < 0) {
+    if (typeof maxValues !== 'number' || !Number.isSafeInteger(maxValues) || maxValues < 0) {
       throw valueError('explain', `options.maxValues must be a non-negative integer; got ${String(maxValues)}`);
     }
 

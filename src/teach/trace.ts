@@ -3,11 +3,12 @@
 // observer), and lays them out as a Wengert list, Graphviz DOT and SVG.
 import { keras as kerasFn, typeError, userCode } from '../core/context.js';
 import { isNdArray, toTensor, type TensorLike } from '../core/convert.js';
+import { SparseTensor } from '../core/sparse.js';
 import type { DType } from '../core/dtype.js';
 import { Tensor, type Node } from '../core/tensor.js';
 import { observing } from '../prims/apply.js';
 import { withSites } from '../core/site.js';
-import { tensorsIn } from '../core/nest.js';
+import { isNest, tensorsIn } from '../core/nest.js';
 import { PRIMS } from '../prims/table.js';
 import type { Prim } from '../core/primitives.js';
 import {
@@ -256,12 +257,18 @@ export class Tape<R = unknown> {
 /** Arguments of the traced function: a tensor parameter may be given any tensor-like value. */
 export type TraceInputs<A extends unknown[]> = { [K in keyof A]: A[K] extends Tensor ? TensorLike : A[K] };
 
-/** A plain value that becomes a constant input tensor (numbers, booleans, numeric arrays, typed arrays, ndarrays). */
-function isPlainValue(x: unknown): boolean {
-  if (typeof x === 'number' || typeof x === 'boolean' || ArrayBuffer.isView(x) || isNdArray(x)) return true;
-  if (!Array.isArray(x)) return false;
-  const flat = (x as unknown[]).flat(Infinity);
-  return flat.every((e) => typeof e === 'number' || typeof e === 'boolean');
+/** A value trace treats as a tensor input: a tensor (or one made to look like it), a number, an array, an ndarray... */
+function tensorLike(x: unknown): boolean {
+  const t = typeof x;
+  if (t === 'number' || t === 'boolean' || t === 'bigint' || t === 'symbol') return true;
+  if (t !== 'object' || x === null) return false;
+  return (
+    Array.isArray(x) ||
+    ArrayBuffer.isView(x) ||
+    x instanceof SparseTensor ||
+    isNdArray(x) ||
+    Object.prototype.isPrototypeOf.call(Tensor.prototype, x as object)
+  );
 }
 
 /**
@@ -281,7 +288,8 @@ function isPlainValue(x: unknown): boolean {
  * recorded outside `fn` is changed; the result is `tape.result`.
  *
  * @param fn  the function to trace; its tensor operations are recorded
- * @param inputs  its arguments
+ * @param inputs  its arguments: tensor-likes (converted, or refused with a K error), structures of
+ *   tensors, and other values (strings, functions, plain objects) passed to fn as they are
  * @returns the tape: `toString()` (a Wengert list), `toDot()`, `await toSVG()`, `nodes`, `leaves`, `savedBytes`
  * @example
  * ```ts
@@ -305,17 +313,24 @@ export function trace<A extends unknown[], R>(fn: (...args: A) => R, ...inputs: 
       throw typeError('trace', `fn must be a function; got ${fn === null ? 'null' : typeof fn}`);
     const tensors: Tensor[] = [];
     const args = (inputs as unknown[]).map((x, i) => {
-      if (x instanceof Tensor) {
-        tensors.push(x);
-        return x;
-      }
-      if (isPlainValue(x)) {
+      const inner = Array.isArray(x) ? tensorsIn(x) : [];
+      if (inner.length === 0) {
+        // Strings, functions, plain objects and null are fn's other arguments (a label, a config), passed as they are.
+        if (!tensorLike(x)) return x;
+        // A tensor or a value meant as one: converted (or refused) here, not deep inside fn.
         const t = toTensor('trace', x, `inputs[${i}]`);
         tensors.push(t);
-        return t;
+        return x instanceof Tensor ? x : t;
       }
-      // Structures holding tensors (a list of states) are passed as they are; their tensors are inputs.
-      tensors.push(...tensorsIn(x));
+      // Structures of tensors (a list of states) are passed as they are; their tensors are inputs.
+      if (!isNest(x)) {
+        throw typeError(
+          'trace',
+          `inputs[${i}] holds tensors, so it must be a structure (nested lists) of tensors only`
+        );
+      }
+      for (const [j, t] of inner.entries()) toTensor('trace', t, `inputs[${i}]'s tensor ${j}`);
+      tensors.push(...inner);
       return x;
     });
     return [args as A, tensors] as const;

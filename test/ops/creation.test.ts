@@ -5,6 +5,11 @@ import { expectClose, expectError } from '../helpers.js';
 import { fixture, symbolic, valueOf, expectFreshNd } from './state_helpers.js';
 
 describe('constant', () => {
+  it('refuses a symbolic tensor, as tf.constant refuses a graph tensor (it has no value to copy)', () => {
+    const p = K.placeholder([null, 2]);
+    expect(() => K.constant(p)).toThrow(K.ValueError);
+    expect(() => K.constant(K.exp(p))).toThrow(/^constant: value is a symbolic tensor of shape \(None, 2\)/);
+  });
   it('prints NaN, ±Infinity and -0 as numbers (issue 15: they printed as null and 0)', () => {
     expect(K.constant([Number.NaN, Infinity, -Infinity, -0]).toString()).toBe(
       'Tensor(shape=(4,), dtype=float32, [NaN,Infinity,-Infinity,-0])'
