@@ -36,7 +36,7 @@ const UNARY: Record<string, (x: number) => number> = {
   softplus: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))),
   softsign: (x) => x / (1 + Math.abs(x)),
   elu: (x) => (x > 0 || Number.isNaN(x) ? x : Math.expm1(x)),
-  relu: (x) => (x <= 0 ? 0 : x),
+  relu: (x) => Math.max(x, 0),
 };
 
 const BINARY: Record<string, (x: number, y: number) => number> = {
