@@ -5,6 +5,7 @@
 // README's "Architecture" section draws the same picture.
 const LAYERS = [
   ['core'], // values: dtype, shape, tensor and node, storage, errors, context, arguments, config, conversion
+  ['platform'], // what differs between Node and browsers (registered by the entry points)
   ['prims'], // the primitive table (shape rule + VJP), its typed callers (lax) and apply
   ['cpu', 'gpu'], // the backends' kernel tables
   ['device'], // the dispatcher: the only place that knows devices
@@ -13,7 +14,8 @@ const LAYERS = [
   ['teach', 'debug'], // tools on top: trace/explain, anomaly/leaks
 ];
 
-const room = (name) => (name === 'index' ? '^src/index\\.ts$' : `^src/${name}/`);
+// The entry points: the shared API and the Node and browser entries that register their platform.
+const room = (name) => (name === 'index' ? '^src/(index|api|browser)\\.ts$' : `^src/${name}/`);
 const forbidden = [
   {
     name: 'no-cycle',
@@ -23,6 +25,13 @@ const forbidden = [
     to: { circular: true },
   },
 ];
+forbidden.push({
+  name: 'browser-without-node',
+  comment: 'No Node built-in (node:os, node:worker_threads...) is reachable from the browser entry.',
+  severity: 'error',
+  from: { path: '^src/browser\\.ts$' },
+  to: { path: '^(node:|(os|path|url|fs|worker_threads|child_process|crypto|util|module|process)$)', reachable: true },
+});
 forbidden.push({
   name: 'devices-behind-dispatcher',
   comment: 'Above the backends, devices are reached only through src/device/ (the dispatcher).',

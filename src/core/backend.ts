@@ -42,5 +42,5 @@ export interface Backend<D> {
   /** What the device runs on, and the renderer its GL context names (K.gpu_mode, K.gpu_renderer). */
   describe?(): { readonly mode: GpuMode; readonly renderer: string | null };
   /** The threads its kernels may use (K.set_num_threads, K.get_num_threads). */
-  readonly threads?: { readonly max: number; get(): number; set(n: number): void };
+  readonly threads?: { readonly max: number; get(): number; set(n: number): void; init(): Promise<number> };
 }

@@ -1,11 +1,12 @@
 // How tf.print shows a tensor, and where it writes: the print primitive's
 // kernels on both devices share it.
 import type { DType } from './dtype.js';
+import { platform } from './platform.js';
 import { sizeOf } from './shape.js';
 
-/** tf.print(message, x): the two joined by a space, then a newline, on stdout. */
+/** tf.print(message, x): the two joined by a space, then a newline, on stdout (a browser's console). */
 export function writeOut(message: string, body: string): void {
-  process.stdout.write(`${message} ${body}\n`);
+  platform().print(`${message} ${body}`);
 }
 
 /**

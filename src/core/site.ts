@@ -1,11 +1,8 @@
 // Where in the user's code a node or tensor was made: the first stack frame
 // outside ktape. Reading a stack costs microseconds, so it is taken only while
 // someone asked for it (K.trace, K.detect_anomaly, the leak tracker).
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-
-/** ktape's own source root (src/ or dist/): frames inside it are not the user's. */
-const ownRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+// Which frames are ktape's, and how a file is shown, is the platform's to say.
+import { platform } from './platform.js';
 
 let capturing = 0;
 
@@ -29,9 +26,9 @@ export function setSitesAlwaysOn(on: boolean): void {
   if (capturing < 0) capturing = 0;
 }
 
-const FRAME = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?$/;
+const FRAME = /\(?((?:(?:file|https?|blob):\/\/?)?[^()\s]+?):(\d+):(\d+)\)?$/;
 
-/** 'file:line:col' of the innermost frame outside ktape and node's internals, relative to the cwd. */
+/** 'file:line:col' of the innermost frame outside ktape and the runtime (a path relative to the cwd in Node, the page's path in a browser). */
 export function callSite(): string | null {
   // The default limit (10 frames) is used up inside ktape in a backward pass or a nested Keras function.
   const limit = Error.stackTraceLimit;
@@ -45,12 +42,9 @@ export function callSite(): string | null {
   for (const line of stack.slice(1)) {
     const m = FRAME.exec(line.trim());
     if (m === null) continue;
-    let file = m[1]!;
-    if (file.startsWith('file://')) file = fileURLToPath(file);
-    if (file.startsWith('node:') || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    if (file.startsWith(ownRoot + path.sep)) continue;
-    const rel = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
-    return `${rel}:${m[2]}:${m[3]}`;
+    const file = platform().siteFile(m[1]!);
+    if (file === null) continue;
+    return `${file}:${m[2]}:${m[3]}`;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // The cpu backend: every primitive's kernel on scijs ndarray.
 import type { Backend } from '../core/backend.js';
-import { MAX_THREADS, getThreads, setThreads } from './wasm/threads.js';
+import { MAX_THREADS, getThreads, initThreads, setThreads } from './wasm/threads.js';
+import { wasmGemm } from './wasm/module.js';
 import { cpuActivation, cpuElementwise } from './elementwise.js';
 import { cpuIndexing } from './indexing.js';
 import { cpuScan } from './scan.js';
@@ -31,5 +32,5 @@ export const cpuBackend: Backend<Nd> = {
   upload: (host) => host,
   download: (data) => data,
   block: (data) => ({ key: data.data, bytes: data.data.byteLength }),
-  threads: { max: MAX_THREADS, get: getThreads, set: setThreads },
+  threads: { max: MAX_THREADS, get: getThreads, set: setThreads, init: () => initThreads(wasmGemm()) },
 };

@@ -1,6 +1,7 @@
 // The gpu.js instance (created on first use), what it runs on, and the kernel
 // cache: every kernel is compiled once per source text and reused for every
 // shape (outputs and argument sizes are dynamic, shapes travel as arguments).
+import { platform } from '../core/platform.js';
 import {
   CPUKernel,
   GPU,
@@ -34,7 +35,7 @@ let instance: GPU | null = null;
  */
 export function gpu(): GPU {
   if (instance === null) {
-    const forced = process.env.KTAPE_GPU_MODE;
+    const forced = platform().env('KTAPE_GPU_MODE');
     const settings: IGPUSettings | undefined = forced ? { mode: forced as GpuMode } : undefined;
     instance = new GPU(settings);
   }
@@ -62,13 +63,22 @@ interface GlContext {
   RENDERER: number;
   VERSION: number;
   getParameter(p: number): unknown;
+  getExtension?(name: string): unknown;
 }
 
 /** The GL renderer and version strings (null outside the GL modes, or before the first kernel ran). */
 export function gpuRenderer(): string | null {
   const gl = gpu().context as GlContext | null;
   if (!usesTextures() || gl === null || typeof gl.getParameter !== 'function') return null;
-  return `${String(gl.getParameter(gl.RENDERER))} (${String(gl.getParameter(gl.VERSION))})`;
+  // Plain RENDERER is masked: headless-gl answers 'ANGLE', a browser 'WebKit WebGL'. The card's name is
+  // headless-gl's unmasked string (its direct query), or a browser's WEBGL_debug_renderer_info.
+  const direct = (gl as { _getParameterDirect?: (p: number) => unknown })._getParameterDirect;
+  if (typeof direct === 'function') {
+    return `${String(direct.call(gl, gl.RENDERER))} (${String(direct.call(gl, gl.VERSION))})`;
+  }
+  const info = gl.getExtension?.('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null | undefined;
+  const renderer = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+  return `${String(renderer)} (${String(gl.getParameter(gl.VERSION))})`;
 }
 
 /** The largest texture side in GL modes (Infinity where values are plain arrays). */

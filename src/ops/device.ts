@@ -64,13 +64,14 @@ export function gpu_mode(): GpuMode {
 }
 
 /**
- * The renderer string the gpu device's GL context reports in GL modes; null
+ * The GL driver behind the gpu device (unmasked: headless-gl's direct query,
+ * a browser's WEBGL_debug_renderer_info) with its GL version, in GL modes; null
  * in the 'webasm' and 'cpu' modes (a ktape addition).
  *
  * @returns The renderer, or null.
  * @example
  * ```ts
- * K.gpu_renderer(); // e.g. 'ANGLE (WebGL 1.0 stack-gl 8.1.6)' under headlessgl, null under webasm
+ * K.gpu_renderer(); // e.g. 'ANGLE (Mesa/X.org llvmpipe ...)' (the driver, unmasked), null under webasm
  * ```
  */
 export function gpu_renderer(): string | null {

@@ -57,3 +57,24 @@ export function set_num_threads(n: number): void {
 export function get_num_threads(): number {
   return threads().get();
 }
+
+/**
+ * Starts the cpu device's worker threads now and resolves once they are
+ * ready (a ktape addition). In Node the first large product starts them
+ * anyway (blocking about 20 ms, once). A browser page's main thread may not
+ * block, so there threads start in the background and products use those
+ * already running: await this once before heavy work to have them all.
+ * Threads need shared memory: a page must be cross-origin isolated (the
+ * COOP/COEP headers); elsewhere this resolves with 1 and products run on the
+ * calling thread.
+ *
+ * @returns A promise of the threads products will use, the calling thread included.
+ * @example
+ * ```ts
+ * K.set_num_threads(2);
+ * await K.init_threads(); // 2 where threads can run, else 1
+ * ```
+ */
+export function init_threads(): Promise<number> {
+  return threads().init();
+}

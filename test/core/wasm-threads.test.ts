@@ -163,4 +163,26 @@ describe('gemm thread pool', () => {
     expect(JSON.parse(out.trim())).toEqual([0, 0, 1, 256]);
     expect(performance.now() - t0).toBeLessThan(30_000);
   });
+
+  it('without the SharedArrayBuffer global (a page without isolation) products run on one thread, never an error', () => {
+    const code = [
+      // Deleted before ktape loads, as a page lacks it; shared WebAssembly memory is still made.
+      `delete globalThis.SharedArrayBuffer;`,
+      `const K = await import('SRC/index.ts');`,
+      `const { workerCount } = await import('SRC/cpu/wasm/threads.ts');`,
+      `K.set_num_threads(2);`,
+      `const r = K.eval(K.dot(K.ones([512, 512]), K.ones([512, 512])));`,
+      `console.log(JSON.stringify([workerCount(), r.get(3, 4), await K.init_threads()]));`,
+    ].join('\n');
+    expect(JSON.parse(runScript('nosab', code).trim())).toEqual([0, 512, 1]);
+  });
+});
+
+describe('init_threads', () => {
+  it('starts the threads set_num_threads asked for and resolves with the count products use', async () => {
+    K.set_num_threads(2);
+    expect(await K.init_threads()).toBe(wasmGemm() === null ? 1 : 2);
+    K.set_num_threads(1);
+    expect(await K.init_threads()).toBe(1);
+  });
 });

@@ -58,3 +58,20 @@ describe('gpu_mode', () => {
     expectClose(y, [2, 4, 6]);
   });
 });
+
+describe('gpu_renderer', () => {
+  it('names the GL implementation, not the masked string (headless-gl says only ANGLE; a browser WebKit WebGL)', () => {
+    K.set_device('gpu');
+    K.eval(K.exp(K.constant([1])));
+    const r = K.gpu_renderer();
+    if (!['headlessgl', 'webgl2', 'webgl'].includes(K.gpu_mode())) {
+      expect(r).toBeNull();
+      return;
+    }
+    // Masked, headless-gl reads 'ANGLE (WebGL 1.0 stack-gl ...)'; unmasked, the driver behind ANGLE.
+    expect(r).not.toMatch(/^ANGLE \(WebGL/);
+    expect(r).not.toMatch(/^WebKit WebGL/);
+    // CI runs Mesa's software rasterizer; on a machine with a GPU this names the card.
+    if (underCI) expect(r).toMatch(/llvmpipe/);
+  });
+});

@@ -637,6 +637,7 @@ export const SIGNATURES: Record<string, Signature> = {
   set_device: { args: () => [E('cpu')], global: true },
   gpu_mode: { args: () => [] },
   gpu_renderer: { args: () => [] },
+  init_threads: { args: () => [] },
   memory_info: { args: () => [] },
   get_num_threads: { args: () => [] },
   set_num_threads: { args: () => [I(1)], global: true },

@@ -16,6 +16,7 @@
 //
 // Where SIMD is missing, or KTAPE_WASM=0, `wasmElementwise()` is null and the
 // kernels stay on their JS loops (the reference the tests compare with).
+import { platform } from '../../core/platform.js';
 import { ELEMENTWISE_MAX_PAGES, ELEMENTWISE_WASM_BASE64 } from './elementwise.wasm.js';
 import { instantiate } from './load.js';
 
@@ -204,7 +205,7 @@ export class WasmElementwise {
 }
 
 let loaded: WasmElementwise | null | undefined;
-let enabled = typeof process === 'undefined' || process.env?.KTAPE_WASM !== '0';
+let enabled = platform().env('KTAPE_WASM') !== '0';
 
 function load(): WasmElementwise | null {
   const m = instantiate(ELEMENTWISE_WASM_BASE64, {});

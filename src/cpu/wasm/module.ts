@@ -3,6 +3,7 @@
 // threads instantiate it on too. Where WebAssembly SIMD or shared memory is
 // missing (or KTAPE_WASM=0), `wasmGemm()` is null and the cpu kernels stay on
 // their pure-JS path.
+import { platform } from '../../core/platform.js';
 import { GEMM_MAX_PAGES, GEMM_WASM_BASE64 } from './gemm.wasm.js';
 import { instantiate } from './load.js';
 
@@ -58,7 +59,7 @@ const PAGE = 65536;
 export const HEAP_START = 64;
 
 let loaded: WasmGemm | null | undefined;
-let enabled = typeof process === 'undefined' || process.env?.KTAPE_WASM !== '0';
+let enabled = platform().env('KTAPE_WASM') !== '0';
 let view: Float32Array | null = null;
 
 function load(): WasmGemm | null {

@@ -1,4 +1,4 @@
-// The code each pool thread runs, as a string for `new Worker(code, { eval: true })`:
+// The code each pool thread runs, as a string the platform starts a worker on:
 // plain JavaScript with no import of ours, so it runs alike from src/ (tsx,
 // vitest) and from a compiled dist/ or a bundle, with no worker file to find.
 //
@@ -26,29 +26,34 @@ export const CTL = {
   TAKEN: 2,
 } as const;
 
-export const WORKER_SOURCE = `'use strict';
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctl, slot } = workerData;
-let run = null;
-try {
-  run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
-} catch (e) {
-  Atomics.add(ctl, ${CTL.ERRORS}, 1);
-}
-Atomics.add(ctl, ${CTL.READY}, 1);
-Atomics.notify(ctl, ${CTL.READY});
-const p = ${CTL.SLOT0} + slot * ${CTL.SLOT_SIZE};
-let gen = workerData.gen;
-for (;;) {
-  Atomics.wait(ctl, ${CTL.GEN}, gen);
-  gen = Atomics.load(ctl, ${CTL.GEN});
-  if (Atomics.compareExchange(ctl, p + ${CTL.STATE}, ${CTL.OFFERED}, ${CTL.TAKEN}) !== ${CTL.OFFERED}) continue;
+/**
+ * The thread's body: the source of a function of its data (the module, the
+ * shared memory, the control block and its slot), which the platform starts
+ * with that data (worker_threads' workerData in Node, a first message in a
+ * browser). A Web Worker may block in Atomics.wait, as a Node thread may.
+ */
+export const WORKER_BODY = `(data) => {
+  const { module, memory, ctl, slot } = data;
+  let run = null;
   try {
-    run(ctl[p], ctl[p + 1]);
+    run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
   } catch (e) {
     Atomics.add(ctl, ${CTL.ERRORS}, 1);
   }
-  Atomics.store(ctl, p + ${CTL.STATE}, ${CTL.IDLE});
-  if (Atomics.sub(ctl, ${CTL.PENDING}, 1) === 1) Atomics.notify(ctl, ${CTL.PENDING});
-}
-`;
+  Atomics.add(ctl, ${CTL.READY}, 1);
+  Atomics.notify(ctl, ${CTL.READY});
+  const p = ${CTL.SLOT0} + slot * ${CTL.SLOT_SIZE};
+  let gen = data.gen;
+  for (;;) {
+    Atomics.wait(ctl, ${CTL.GEN}, gen);
+    gen = Atomics.load(ctl, ${CTL.GEN});
+    if (Atomics.compareExchange(ctl, p + ${CTL.STATE}, ${CTL.OFFERED}, ${CTL.TAKEN}) !== ${CTL.OFFERED}) continue;
+    try {
+      run(ctl[p], ctl[p + 1]);
+    } catch (e) {
+      Atomics.add(ctl, ${CTL.ERRORS}, 1);
+    }
+    Atomics.store(ctl, p + ${CTL.STATE}, ${CTL.IDLE});
+    if (Atomics.sub(ctl, ${CTL.PENDING}, 1) === 1) Atomics.notify(ctl, ${CTL.PENDING});
+  }
+}`;

@@ -1,0 +1,53 @@
+// What differs between Node and a browser, behind one interface: the entry
+// point registers its platform (src/index.ts Node's, src/browser.ts the
+// browser's) before anything else runs, so no Node built-in is reachable from
+// the browser entry. Until one registers (a test importing a module directly),
+// a neutral platform answers.
+
+/** A worker thread running the body given to spawn. */
+export interface PlatformWorker {
+  terminate(): void;
+}
+
+export interface Platform {
+  readonly name: 'node' | 'browser' | 'neutral';
+  /** A KTAPE_* setting (an environment variable in Node, a page's globalThis.KTAPE_ENV in a browser). */
+  env(name: string): string | undefined;
+  /** Logical cores. */
+  cores(): number;
+  /** One line to standard output (tf.print). */
+  print(line: string): void;
+  /** A stack frame's file as the user reads it, or null when the frame is ktape's own or the runtime's. */
+  siteFile(file: string): string | null;
+  /** Whether shared memory can be handed to workers (SharedArrayBuffer; a browser page needs cross-origin isolation). */
+  sharedMemory(): boolean;
+  /** Whether this thread may block in Atomics.wait (not a page's main thread). */
+  canBlock(): boolean;
+  /**
+   * A worker running `body`, the source of a function `(data) => void` in plain
+   * JavaScript, called with `data` (structured-cloned; WebAssembly modules and
+   * shared memory are shared). Null where workers cannot start.
+   */
+  spawn(body: string, data: unknown): PlatformWorker | null;
+}
+
+const neutral: Platform = {
+  name: 'neutral',
+  env: (name) => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name],
+  cores: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
+  print: (line) => console.log(line),
+  siteFile: (file) => file,
+  sharedMemory: () => false,
+  canBlock: () => false,
+  spawn: () => null,
+};
+
+let current: Platform = neutral;
+
+export function registerPlatform(p: Platform): void {
+  current = p;
+}
+
+export function platform(): Platform {
+  return current;
+}
