@@ -5,7 +5,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // is the gpu device itself (test/gpu, test/device) run in the gpu project only.
 const GPU_ONLY = ['test/gpu/**', 'test/device/**'];
 // Tests of the source tree itself (no device involved) run once, in the cpu project.
-const CPU_ONLY = ['test/layers/**'];
+// test/browser drives Chromium, whose page runs both devices itself.
+const CPU_ONLY = ['test/layers/**', 'test/browser/**'];
 
 export default defineConfig({
   test: {

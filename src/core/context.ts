@@ -1,6 +1,7 @@
 // Which Keras function is running, so that errors raised deep inside a shape
 // rule still name the function the user called.
 import { TypeError, ValueError } from './errors.js';
+import { platform } from './platform.js';
 
 let current: string | null = null;
 
@@ -133,11 +134,9 @@ export function scopedName(name: string): string {
   return scope + name;
 }
 
-/** A Python-style UserWarning (Keras's deprecation notices), on process warnings where there are any. */
+/** A Python-style UserWarning (Keras's deprecation notices): Node's process warnings, a browser's console. */
 export function warnUser(message: string): void {
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function')
-    process.emitWarning(message, 'UserWarning');
-  else console.warn(`UserWarning: ${message}`);
+  platform().warn(message);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Platform {
   cores(): number;
   /** One line to standard output (tf.print). */
   print(line: string): void;
+  /** A Python-style UserWarning (Node's process warnings, a browser's console). */
+  warn(message: string): void;
   /** A stack frame's file as the user reads it, or null when the frame is ktape's own or the runtime's. */
   siteFile(file: string): string | null;
   /** Whether shared memory can be handed to workers (SharedArrayBuffer; a browser page needs cross-origin isolation). */
@@ -36,6 +38,11 @@ const neutral: Platform = {
   env: (name) => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name],
   cores: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
   print: (line) => console.log(line),
+  warn: (message) => {
+    const p = (globalThis as { process?: { emitWarning?: (m: string, type: string) => void } }).process;
+    if (typeof p?.emitWarning === 'function') p.emitWarning(message, 'UserWarning');
+    else console.warn(`UserWarning: ${message}`);
+  },
   siteFile: (file) => file,
   sharedMemory: () => false,
   canBlock: () => false,

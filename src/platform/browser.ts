@@ -38,6 +38,7 @@ export const browserPlatform: Platform = {
   env: (name) => g.KTAPE_ENV?.[name],
   cores: () => g.navigator?.hardwareConcurrency ?? 1,
   print: (line) => console.log(line),
+  warn: (message) => console.warn(`UserWarning: ${message}`),
   siteFile(file) {
     if (isOwn(file)) return null;
     // The page's own scripts by their path; others (another origin, a blob) in full.

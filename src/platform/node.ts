@@ -16,6 +16,9 @@ export const nodePlatform: Platform = {
   print: (line) => {
     process.stdout.write(`${line}\n`);
   },
+  warn: (message) => {
+    process.emitWarning(message, 'UserWarning');
+  },
   siteFile(file) {
     const f = file.startsWith('file://') ? fileURLToPath(file) : file;
     if (f.startsWith('node:') || f.includes(`${path.sep}node_modules${path.sep}`)) return null;

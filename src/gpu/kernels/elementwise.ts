@@ -3,15 +3,17 @@
 // numerics where GLSL differs: GLSL's tanh overflows to NaN, its sign(NaN) is
 // 0, max/min drop NaN, pow is undefined for a negative or zero base, log is
 // only absolutely accurate near 1, log(1 + x) loses small x, and Math.round
-// is floor(x + 0.5). sin and cos are GLSL's: within 2e-7 of the cpu for
-// |x| <= 1e6, meaningless beyond about 1e7 (its range reduction fails).
+// is floor(x + 0.5), and GLSL ES 3's own roundEven may not be redeclared.
+// sin and cos are ours (GLSL's vary by driver: SwiftShader's are off by 5e-5
+// at x = 4): within a few float32 ulps of the cpu for |x| up to about 1e4,
+// meaningless beyond about 1e5, where float32 range reduction fails.
 import type { Kernel, KernelOf } from '../../core/backend.js';
 import type { GpuData } from '../memory.js';
 import { broadcastRead, runMap, type Read } from './common.js';
 import type { ElementwiseAttrs } from '../../core/primitives.js';
 
 /** Round half to even (tf.round); infinities and NaN pass through. */
-const ROUND_EVEN = `function roundEven(x) {
+const ROUND_EVEN = `function roundHalfEven(x) {
   const r = Math.floor(x);
   const d = x - r;
   if (d > 0.5) { return r + 1; }
@@ -53,18 +55,45 @@ const LOG1P = `function log1pf(x) {
   return Math.log(1 + x);
 }`;
 
-/** ln x; near 1, where GLSL's log has only an absolute accuracy, as log1p(x - 1) (x - 1 is exact there). */
-const LOG = `function logf(x) {
+/**
+ * ln x; near 1, where GLSL's log has only an absolute accuracy, as log1p(x - 1)
+ * (x - 1 is exact there). GLSL leaves log of 0 and of negatives undefined
+ * (SwiftShader answers -88 and log |x|): -Infinity and NaN, as Math.log.
+ */
+const LOG = `function logf(x, nan) {
+  if (x !== x || x < 0) { return nan; }
+  if (x === 0) { return -1 / Math.abs(x); }
   if (x > 0.7 && x < 1.5) { return log1pf(x - 1); }
   return Math.log(x);
+}`;
+
+/**
+ * sin(x) (quadrant 0) or cos(x) (quadrant 1): x - k pi/2 in three float32
+ * parts (Cody and Waite; exact while k < 2^12), then Cephes' float32
+ * polynomials on [-pi/4, pi/4]. NaN and infinities give NaN.
+ */
+const SIN_COS = `function sinCosF(x, shift) {
+  const k = Math.floor(x * 0.6366197723675814 + 0.5);
+  let r = x - k * 1.5703125;
+  r = r - k * 0.0004837512969970703;
+  r = r - k * 0.00000007549789954891882;
+  const q0 = k + shift;
+  const q = q0 - 4 * Math.floor(q0 * 0.25);
+  const z = r * r;
+  const sinr = ((-0.00019515295891 * z + 0.0083321608736) * z - 0.16666654611) * z * r + r;
+  const cosr = ((0.00002443315711809948 * z - 0.001388731625493765) * z + 0.04166664568298827) * z * z - 0.5 * z + 1;
+  if (q === 0) { return sinr; }
+  if (q === 1) { return cosr; }
+  if (q === 2) { return -sinr; }
+  return -cosr;
 }`;
 
 /**
  * Math.pow's special cases on float32: x^0 = 1 (even NaN), NaN otherwise
  * propagates, a finite negative base needs an integer exponent (whose
  * parity gives the sign of a negative base, -0 and -Infinity included); small integer exponents multiply exactly (x^2 is x * x, as the cpu),
- * 0^y is 0 or Infinity (GLSL pow(0, y) is undefined), the rest go through
- * GLSL pow on |x|.
+ * 0^y is 0 or Infinity (GLSL pow(0, y) is undefined), 1^±Infinity is NaN
+ * (Math.pow's rule; SwiftShader says Infinity), the rest go through GLSL pow on |x|.
  */
 const POW = `function powf(x, y, nan) {
   if (y === 0) { return 1; }
@@ -88,6 +117,9 @@ const POW = `function powf(x, y, nan) {
   } else if (ax === 0) {
     r = 0;
     if (y < 0) { r = 1 / ax; }
+  } else if (ax === 1) {
+    if (ay > 3.4028234663852886e38) { return nan; }
+    r = 1;
   } else {
     r = Math.pow(ax, y);
   }
@@ -115,20 +147,23 @@ export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, GpuData>
   abs: unary('abs', 'v = Math.abs(a0);'),
   // sign(NaN) is NaN, sign(-0) is -0: return the input where it is neither > 0 nor < 0.
   sign: unary('sign', 'v = a0; if (a0 > 0) { v = 1; } if (a0 < 0) { v = -1; }'),
-  round: unary('round', 'v = roundEven(a0);', [ROUND_EVEN]),
-  exp: unary('exp', 'v = Math.exp(a0);'),
-  log: unary('log', 'v = logf(a0);', [LOG, LOG1P]),
+  round: unary('round', 'v = roundHalfEven(a0);', [ROUND_EVEN]),
+  // GLSL leaves NaN to the driver (SwiftShader's exp(NaN) is Infinity): NaN passes through explicitly.
+  exp: unary('exp', 'v = Math.exp(a0); if (a0 !== a0) { v = a0; }'),
+  log: unary('log', 'v = logf(a0, nan);', [LOG, LOG1P]),
   sqrt: unary('sqrt', 'v = Math.sqrt(a0);'),
-  sin: unary('sin', 'v = Math.sin(a0);'),
-  cos: unary('cos', 'v = Math.cos(a0);'),
+  sin: unary('sin', 'v = sinCosF(a0, 0);', [SIN_COS]),
+  cos: unary('cos', 'v = sinCosF(a0, 1);', [SIN_COS]),
   tanh: unary('tanh', 'v = tanhf(a0);', [TANH]),
   sigmoid: unary(
     'sigmoid',
     'if (a0 >= 0) { v = 1 / (1 + Math.exp(-a0)); } else { const e = Math.exp(a0); v = e / (1 + e); }'
   ),
-  softplus: unary('softplus', 'if (a0 > 0) { v = a0 + log1pf(Math.exp(-a0)); } else { v = log1pf(Math.exp(a0)); }', [
-    LOG1P,
-  ]),
+  softplus: unary(
+    'softplus',
+    'if (a0 > 0) { v = a0 + log1pf(Math.exp(-a0)); } else { v = log1pf(Math.exp(a0)); } if (a0 !== a0) { v = a0; }',
+    [LOG1P]
+  ),
 
   add: binary('add', 'v = a0 + a1;'),
   sub: binary('sub', 'v = a0 - a1;'),
