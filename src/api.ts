@@ -39,6 +39,7 @@ export {
   type TraceInputs,
   type ExplainOptions,
   type Explanation,
+  type ExplainStep,
   type LeafKind,
 } from './teach/index.js';
 export * from './ops/math.js';

@@ -23,10 +23,30 @@ export interface ExplainOptions {
   maxValues?: number;
 }
 
+/** One step of the backward pass, as K.explain prints it (a stepper shows these one by one). */
+export interface ExplainStep {
+  /** The node's output name: the tape's (v3, t2) when the `tape` option is given, so a drawing can be matched. */
+  readonly node: string;
+  /** The primitive, and what it computes. */
+  readonly op: string;
+  readonly doc: string;
+  /** The node as a line: `v3 = sum(v2, axes=[0], keepdims=false)`. */
+  readonly call: string;
+  /** The cotangent g = d loss / d (its output), shown, and how many uses' contributions it sums. */
+  readonly cotangent: string;
+  readonly contributions: number;
+  /** What it sends each input: the VJP formula and its value (null where no gradient flows). */
+  readonly sends: readonly { input: string; index: number; formula: string; value: string | null }[];
+  /** The step's lines of the printed text. */
+  readonly text: string;
+}
+
 /** What K.explain returns. */
 export interface Explanation {
   /** The explanation, as printed. */
   readonly text: string;
+  /** The backward pass step by step, in the order it ran (the text's numbered blocks). */
+  readonly steps: readonly ExplainStep[];
   /** d loss / d x for each x (null where the loss does not depend on it): the same as K.gradients(loss, xs). */
   readonly gradients: (Tensor | null)[];
 }
@@ -163,16 +183,20 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
     // How many gradients each tensor has received so far: more than one means a sum.
     const received = new Map<Tensor, number>(ys.map((y) => [y, 1]));
     let step = 0;
+    const steps: ExplainStep[] = [];
     const observe = (s: BackpropStep) => {
       const node = s.node;
       const uses = received.get(node.output) ?? 1;
       const origin = originText(keras(node), node.site);
+      const first = lines.length + 1;
+      const sends: { input: string; index: number; formula: string; value: string | null }[] = [];
+      const cotangent = show(s.cotangent);
       lines.push('');
       lines.push(
         `[${++step}] ${callText(node, nameOf)}   ${typeText(node.output)}${origin === '' ? '' : `   ${origin}`}`
       );
       lines.push(`    ${node.prim}: ${PRIMS[node.prim].doc}`);
-      lines.push(`    g = ${show(s.cotangent)}${uses > 1 ? `   (the sum of ${uses} contributions)` : ''}`);
+      lines.push(`    g = ${cotangent}${uses > 1 ? `   (the sum of ${uses} contributions)` : ''}`);
       if (s.grads.length === 0) lines.push('    (no input needs a gradient)');
       for (const gr of s.grads) {
         let formula =
@@ -183,12 +207,24 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
           formula += `, summed over the broadcast axes to ${fmtShape(gr.input.shape)}`;
         }
         const to = `-> ${nameOf(gr.input)} (input ${gr.index})`;
-        if (gr.grad === null) lines.push(`    ${to}: ${formula}`);
+        const value = gr.grad === null ? null : show(gr.grad);
+        sends.push({ input: nameOf(gr.input), index: gr.index, formula, value });
+        if (value === null) lines.push(`    ${to}: ${formula}`);
         else {
-          lines.push(`    ${to}: ${formula} = ${show(gr.grad)}`);
+          lines.push(`    ${to}: ${formula} = ${value}`);
           received.set(gr.input, (received.get(gr.input) ?? 0) + 1);
         }
       }
+      steps.push({
+        node: nameOf(node.output),
+        op: node.prim,
+        doc: PRIMS[node.prim].doc,
+        call: callText(node, nameOf),
+        cotangent,
+        contributions: uses,
+        sends,
+        text: lines.slice(first).join('\n'),
+      });
     };
     const gradients = backprop(
       ys,
@@ -207,6 +243,6 @@ export function explain(loss: Tensor | Tensor[], xs: Tensor | Tensor[], options?
     });
     const text = lines.join('\n');
     if (o.print ?? true) console.log(text);
-    return { text, gradients };
+    return { text, steps, gradients };
   });
 }

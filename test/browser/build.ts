@@ -1,6 +1,6 @@
-// Bundles for the browser tests and the playground (esbuild): ktape's browser
-// entry, and the test files themselves with test/browser/vitest.ts standing in
-// for vitest, src/browser.ts for src/index.ts, and the fixtures embedded.
+// The browser tests' bundle (esbuild): the test files themselves with
+// test/browser/vitest.ts standing in for vitest, src/browser.ts for
+// src/index.ts, and the fixtures embedded. ktape's own bundle is scripts/bundle.ts's.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,17 +79,4 @@ export async function buildTests(outdir: string, files: readonly string[]): Prom
   });
 }
 
-/** ktape's browser entry as one ES module (ktape.js), the Graphviz renderer split out (loaded on first toSVG). */
-export async function buildKtape(outdir: string, minify = false): Promise<void> {
-  await build({
-    entryPoints: { ktape: path.join(ROOT, 'src/browser.ts') },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    splitting: true,
-    outdir,
-    minify,
-    sourcemap: true,
-    logLevel: 'error',
-  });
-}
+export { buildKtape } from '../../scripts/bundle.js';

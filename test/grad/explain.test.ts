@@ -35,6 +35,23 @@ afterEach(() => {
 });
 
 describe('explain', () => {
+  it('returns the steps as data too (a stepper shows them one by one), named as the tape names them', () => {
+    const w = K.variable([0.5, -1], null, 'w');
+    const tape = K.trace((x: K.Tensor) => K.sum(K.multiply(K.tanh(w), x)), [2, 3]);
+    const { steps: got, text } = K.explain(tape.result, [w], { print: false, tape });
+    expect(got.map((s) => [s.node, s.op])).toEqual(tape.nodes.map((n) => [n.name, n.op]).reverse());
+    const mul = got.find((s) => s.op === 'mul')!;
+    expect(mul.doc).toBe('x * y');
+    expect(mul.cotangent).toBe('[1, 1]  (2,) float32');
+    expect(mul.contributions).toBe(1);
+    // The constant input needs no gradient; the tanh's output gets g * y.
+    expect(mul.sends.map((x) => [x.input, x.index, x.formula])).toEqual([[tape.nodes[1]!.name, 0, formula('mul', 0)]]);
+    expect(mul.sends[0]!.value).toBe('[2, 3]  (2,) float32');
+    // Every step's text is its block of the printed explanation.
+    for (const st of got) expect(text).toContain(st.text);
+    expect(got[0]!.text.split('\n')[0]).toMatch(/^\[1\] /);
+  });
+
   it('walks the nodes in reverse order with each VJP formula, cotangent and gradient, then the final gradients', () => {
     const w = K.variable([0.5, -1], null, 'w');
     const x = K.constant([2, 3]);

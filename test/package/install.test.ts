@@ -100,7 +100,9 @@ describe.skipIf(testDevice() !== 'cpu')('npm package (cpu project only: packing 
     expect(stray).toEqual([]);
     expect(files.filter((f) => /\.test\.|fixtures|node_modules/.test(f))).toEqual([]);
     // Every module comes with its types.
-    const js = files.filter((f) => f.endsWith('.js'));
+    // The ready-made browser bundle (dist/bundle/) is one module and its chunks, typed by dist/index.d.ts.
+    expect(files).toContain('dist/bundle/ktape.js');
+    const js = files.filter((f) => f.endsWith('.js') && !f.startsWith('dist/bundle/'));
     expect(js.length).toBeGreaterThan(20);
     for (const f of js) expect(files).toContain(f.replace(/\.js$/, '.d.ts'));
   });
@@ -108,6 +110,21 @@ describe.skipIf(testDevice() !== 'cpu')('npm package (cpu project only: packing 
   it('the installed package resolves through its exports map to dist/', () => {
     const out = run('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('ktape'))"], proj);
     expect(out.trim()).toMatch(/node_modules\/ktape\/dist\/index\.js$/);
+  });
+
+  it("a bundler targeting browsers takes the 'browser' condition, with no Node built-in in reach", () => {
+    writeFileSync(path.join(proj, 'page.mjs'), "import * as K from 'ktape';\nconsole.log(K.eval(K.add(K.ones([2]), 1)));\n");
+    const out = path.join(proj, 'page.bundle.js');
+    // esbuild fails on any node:* import when the platform is the browser.
+    run(
+      path.join(BIN, 'esbuild'),
+      ['page.mjs', '--bundle', '--format=esm', '--platform=browser', `--outfile=${out}`, '--metafile=meta.json'],
+      proj
+    );
+    const meta = JSON.parse(readFileSync(path.join(proj, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toContain('node_modules/ktape/dist/browser.js');
+    expect(inputs.filter((f) => f.includes('ktape/dist/platform/node'))).toEqual([]);
   });
 
   it('runs the README quick start from plain JavaScript', () => {
