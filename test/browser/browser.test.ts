@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKtape, buildTests } from './build.js';
-import { serve, type StaticServer } from './server.js';
+import { serve, type StaticServer } from '../../scripts/serve.js';
 import type { CaseResult } from './vitest.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));

@@ -113,7 +113,10 @@ describe.skipIf(testDevice() !== 'cpu')('npm package (cpu project only: packing 
   });
 
   it("a bundler targeting browsers takes the 'browser' condition, with no Node built-in in reach", () => {
-    writeFileSync(path.join(proj, 'page.mjs'), "import * as K from 'ktape';\nconsole.log(K.eval(K.add(K.ones([2]), 1)));\n");
+    writeFileSync(
+      path.join(proj, 'page.mjs'),
+      "import * as K from 'ktape';\nconsole.log(K.eval(K.add(K.ones([2]), 1)));\n"
+    );
     const out = path.join(proj, 'page.bundle.js');
     // esbuild fails on any node:* import when the platform is the browser.
     run(
