@@ -2,7 +2,7 @@
 // src/ as it is, and fails when an upward import or a cycle is planted in a
 // copy of it: the rule that keeps the floor plan is shown to bite.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,5 +72,16 @@ describe('layer check', () => {
     expect(r.out).toMatch(/devices-behind-dispatcher: src\/ops\/planted_device\.ts → src\/gpu\/memory\.ts/);
     expect(r.out).toMatch(/layer-gpu: src\/gpu\/planted_sibling\.ts → src\/cpu\/index\.ts/);
     expect(r.out).toMatch(/no-cycle: src\/grad\/planted_[ab]\.ts/);
+  }, 120_000);
+
+  it('fails when a Node built-in becomes reachable from the browser entry, however deep', () => {
+    const dir = copyOfSrc();
+    // A core file the browser entry reaches (through the API) importing node:os.
+    writeFileSync(join(dir, 'src/core/planted_node.ts'), "import os from 'node:os';\nexport const n = os.cpus;\n");
+    const config = join(dir, 'src/core/config.ts');
+    writeFileSync(config, `import './planted_node.js';\n${readFileSync(config, 'utf8')}`);
+    const r = cruise(dir);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/browser-without-node: src\/browser\.ts → (node:)?os/);
   }, 120_000);
 });
