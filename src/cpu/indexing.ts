@@ -67,12 +67,17 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<P, Nd> } = {
     const src = contiguous(r, out.dtype);
     const [outer, inner] = outerInner(r.shape, axis, 1);
     const n = ids.length;
+    const sd = src.data;
+    const od = o.data;
     let dst = 0;
+    // Short rows (scalars, small vectors) element by element: a subarray view per row costs far more than the copy.
+    const short = inner < 32;
     for (let b = 0; b < outer; b++) {
       const base = src.offset + b * dim * inner;
       for (let j = 0; j < n; j++) {
         const from = base + ids[j]! * inner;
-        o.data.set(src.data.subarray(from, from + inner), dst);
+        if (short) for (let k = 0; k < inner; k++) od[dst + k] = sd[from + k]!;
+        else od.set(sd.subarray(from, from + inner), dst);
         dst += inner;
       }
     }

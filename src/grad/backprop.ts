@@ -116,12 +116,48 @@ export function backprop(
     const prev = grads.get(t);
     grads.set(t, prev === undefined ? g : lax.add(prev, g));
   };
+  // Gathers from one tensor (K.rnn's steps, each reading one index) would each
+  // scatter their cotangent into a zero tensor of the whole input, and T such
+  // full-size sums make backprop quadratic in T. Their cotangents wait here and
+  // go in as one scatter_add of them all when the tensor's own turn comes.
+  const pending = new Map<Tensor, { g: Tensor; node: Node }[]>();
+  const settle = (t: Tensor) => {
+    const list = pending.get(t);
+    if (list === undefined) return;
+    pending.delete(t);
+    const first = list[0]!;
+    if (list.length === 1) {
+      const rule = (specOf('gather').vjp as AnyVjp[])[0]!;
+      accumulate(t, lax.cast(lax.sumTo(runRule(rule, first.node, first.g, first.node.output, 0)!, t), t.dtype));
+      return;
+    }
+    const axis = (first.node.attrs as { axis: number }).axis;
+    const s = t.shape;
+    const gs = list.map(({ g, node }) => {
+      const n = node.inputs[1]!.shape.reduce((a, b) => a * b, 1);
+      return lax.reshape(g, [...s.slice(0, axis), n, ...s.slice(axis + 1)]);
+    });
+    const ids = list.map(({ node }) => {
+      const idx = node.inputs[1]!;
+      const flat = lax.reshape(idx, [idx.shape.reduce((a, b) => a * b, 1)]);
+      return idx.dtype === 'int32' ? flat : lax.cast(flat, 'int32');
+    });
+    accumulate(t, lax.scatterAdd(lax.concat(gs, axis), lax.concat(ids, 0), axis, s[axis]!));
+  };
+  /** Whether this gather's cotangent can wait for the others from the same tensor (shapes all known). */
+  const deferrable = (node: Node, i: number) =>
+    observe === undefined &&
+    node.prim === 'gather' &&
+    i === 0 &&
+    node.inputs[0]!.shape.every((d) => d >= 0) &&
+    node.inputs[1]!.shape.every((d) => d >= 0);
   ys.forEach((y, i) => {
     if (relevant.has(y) && isFloat(y.dtype)) accumulate(y, seeds[i]!);
   });
 
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k]!;
+    settle(t);
     const node = t.node;
     const g = grads.get(t);
     if (node === null || g === undefined) continue;
@@ -151,6 +187,13 @@ export function backprop(
           });
           return;
         }
+        if (deferrable(node, i)) {
+          const list = pending.get(inp) ?? [];
+          list.push({ g, node });
+          pending.set(inp, list);
+          if (ruleObservers.size > 0) for (const o of ruleObservers) o(node.prim, i);
+          return;
+        }
         const raw = runRule(rule, node, g, t, i);
         const gi = raw === null ? null : lax.cast(lax.sumTo(raw, inp), inp.dtype);
         const summed = observe !== undefined && raw !== null && !sameShape(raw.shape, inp.shape);
@@ -162,5 +205,6 @@ export function backprop(
     }
     observe?.({ node, cotangent: g, grads: steps });
   }
+  for (const x of xs) settle(x);
   return xs.map((x) => grads.get(x) ?? null);
 }

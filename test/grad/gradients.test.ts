@@ -11,6 +11,47 @@ const grad = (loss: K.Tensor | K.Tensor[], x: K.Tensor): K.Tensor => {
 };
 
 describe('gradients', () => {
+  it("gathers from one tensor (K.rnn's steps) send their cotangents back as one scatter_add, not one full-size sum per step", () => {
+    const T = 12;
+    const x = K.variable(
+      Array.from({ length: T * 3 }, (_, i) => Math.sin(i)),
+      'float64',
+      'x'
+    );
+    const w = K.variable(
+      K.reshape(K.constant([0.2, -0.1, 0.3, 0.05, 0.4, -0.2, 0.1, 0.1, -0.3], 'float64'), [3, 3]),
+      'float64'
+    );
+    const step = (xt: K.Tensor, st: K.Tensor[]) => {
+      const h = K.tanh(K.add(xt, K.dot(st[0]!, w)));
+      return [h, [h]] as [K.Tensor, K.Tensor[]];
+    };
+    const loss = K.sum(K.rnn(step, K.reshape(x, [1, T, 3]), [K.zeros([1, 3], 'float64')])[0]);
+    const tape = K.trace(() => K.gradients(loss, [x])[0]!);
+    const ops = tape.nodes.map((n) => n.op);
+    // Backprop is linear in T: the T step gathers from the time-major input send one scatter_add
+    // (the other is the last output's, read from the stacked outputs), and no full-size adds pile up.
+    expect(ops.filter((o) => o === 'scatter_add')).toHaveLength(2);
+    expect(ops.filter((o) => o === 'add').length).toBeLessThan(T);
+    // The same values as the per-step reference: each step's input gradient through its slice.
+    const g = K.eval(tape.result).data as Float64Array;
+    const xs = Array.from(K.eval(x).data as Float64Array);
+    const W = Array.from(K.eval(w).data as Float64Array);
+    const hs: number[][] = [[0, 0, 0]];
+    for (let t = 0; t < T; t++) {
+      const prev = hs[t]!;
+      hs.push([0, 1, 2].map((j) => Math.tanh(xs[t * 3 + j]! + prev.reduce((a, p, i) => a + p * W[i * 3 + j]!, 0))));
+    }
+    let dh = [1, 1, 1];
+    const want = new Array<number>(T * 3).fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      const da = dh.map((d, j) => d * (1 - hs[t + 1]![j]! ** 2));
+      for (let j = 0; j < 3; j++) want[t * 3 + j] = da[j]!;
+      dh = [0, 1, 2].map((i) => da.reduce((a, d, j) => a + d * W[i * 3 + j]!, 0));
+    }
+    want.forEach((v, i) => expect(g[i]).toBeCloseTo(v, 12));
+  });
+
   it('sums a non-scalar loss first (grad_ys = ones)', () => {
     const x = f64([1, -2, 3]);
     const g = grad(K.multiply(x, x), x);
