@@ -46,13 +46,19 @@ async function main(): Promise<void> {
       label: 'ktape cpu',
       side: 'ktape',
       device: 'cpu',
-      activate: async () => void (K.set_device('cpu'), K.set_num_threads(1)),
+      activate: async () => {
+        K.set_device('cpu');
+        K.set_num_threads(1);
+      },
     },
     {
       label: `ktape cpu, ${started} threads`,
       side: 'ktape',
       device: 'cpu',
-      activate: async () => void (K.set_device('cpu'), K.set_num_threads(threads)),
+      activate: async () => {
+        K.set_device('cpu');
+        K.set_num_threads(threads);
+      },
     },
     { label: 'ktape gpu', side: 'ktape', device: 'gpu', activate: async () => void K.set_device('gpu') },
     {

@@ -69,7 +69,10 @@ export const BROWSER_FILES = [
 let dir = '';
 let browser: Browser | undefined;
 const servers: StaticServer[] = [];
-const results: Record<'cpu' | 'gpu', CaseResult[]> = { cpu: [], gpu: [] };
+// The page runs: both devices with cross-origin isolation (threads on), and the cpu device
+// without it (one thread; the gpu device does not depend on isolation).
+type PageRun = 'cpu' | 'gpu' | 'cpu, not isolated';
+const results: Record<PageRun, CaseResult[]> = { cpu: [], gpu: [], 'cpu, not isolated': [] };
 let platformIsolated: Record<string, unknown> = {};
 let platformPlain: Record<string, unknown> = {};
 
@@ -131,6 +134,11 @@ describe.skipIf(CHROMIUM === undefined && !underCI)('ktape in Chromium', () => {
         1_200_000
       )) as CaseResult[];
     }
+    results['cpu, not isolated'] = (await runPage(
+      `${plain.url}/index.html?device=cpu`,
+      '__done',
+      1_200_000
+    )) as CaseResult[];
   }, 1_800_000);
 
   afterAll(async () => {
@@ -139,7 +147,7 @@ describe.skipIf(CHROMIUM === undefined && !underCI)('ktape in Chromium', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const device of ['cpu', 'gpu'] as const) {
+  for (const device of ['cpu', 'gpu', 'cpu, not isolated'] as const) {
     for (const file of BROWSER_FILES) {
       it(`${device} device: ${file} passes in the page`, () => {
         const mine = results[device].filter((r) => r.file === file);
