@@ -44,6 +44,16 @@ export const MODULES = {
     memory: 'imported shared memory',
     test: 'test/core/wasm.test.ts',
   },
+  // The same source with relaxed SIMD: its multiply-adds fused (madd in asm/gemm.ts).
+  // Loaded where the engine validates it (Node 20 after --experimental-wasm-relaxed-simd).
+  gemm_fma: {
+    source: SOURCE,
+    target: 'src/cpu/wasm/gemm_fma.wasm.ts',
+    flags: [...FLAGS.slice(0, -3), 'simd,threads,relaxed-simd', '--outFile', 'gemm_fma.wasm'],
+    prefix: 'GEMM_FMA',
+    memory: 'imported shared memory',
+    test: 'test/core/wasm.test.ts',
+  },
   // Its own memory, exported, non-shared, grown from JS.
   elementwise: {
     source: 'asm/elementwise.ts',

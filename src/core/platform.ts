@@ -23,6 +23,11 @@ export interface Platform {
   siteFile(file: string): string | null;
   /** Whether shared memory can be handed to workers (SharedArrayBuffer; a browser page needs cross-origin isolation). */
   sharedMemory(): boolean;
+  /**
+   * Whether WebAssembly relaxed SIMD validates here (turning it on first where
+   * the engine keeps it behind a flag: Node 20's V8). Feature-detected.
+   */
+  relaxedSimd(): boolean;
   /** Whether this thread may block in Atomics.wait (not a page's main thread). */
   canBlock(): boolean;
   /**
@@ -45,6 +50,7 @@ const neutral: Platform = {
   },
   siteFile: (file) => file,
   sharedMemory: () => false,
+  relaxedSimd: () => relaxedSimdValidates(),
   canBlock: () => false,
   spawn: () => null,
 };
@@ -57,4 +63,19 @@ export function registerPlatform(p: Platform): void {
 
 export function platform(): Platform {
   return current;
+}
+
+// (module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2,
+  253, 133, 2, 11,
+]);
+
+/** Whether this engine validates a module using f32x4.relaxed_madd. */
+export function relaxedSimdValidates(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
 }

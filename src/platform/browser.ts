@@ -1,7 +1,7 @@
 // A browser's platform: settings from globalThis.KTAPE_ENV, the page's cores,
 // the console, Web Workers started from a Blob, and call sites as the page's
 // own URLs. Nothing here imports Node.
-import { type Platform, registerPlatform } from '../core/platform.js';
+import { type Platform, registerPlatform, relaxedSimdValidates } from '../core/platform.js';
 
 interface BrowserGlobals {
   KTAPE_ENV?: Record<string, string | undefined>;
@@ -48,6 +48,8 @@ export const browserPlatform: Platform = {
     return file;
   },
   sharedMemory: () => g.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+  // Current browsers have relaxed SIMD on.
+  relaxedSimd: relaxedSimdValidates,
   // A page's main thread may not block; a worker (no document) may.
   canBlock: () => g.document === undefined,
   spawn(body, data) {

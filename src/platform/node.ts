@@ -3,8 +3,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { type Platform, registerPlatform } from '../core/platform.js';
+import { type Platform, registerPlatform, relaxedSimdValidates } from '../core/platform.js';
 
 /** ktape's own source root (src/ or dist/): frames inside it are not the user's. */
 const ownRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -27,6 +28,11 @@ export const nodePlatform: Platform = {
   },
   // Checked at each call: a program may remove the global (as a page without isolation lacks it).
   sharedMemory: () => typeof SharedArrayBuffer === 'function',
+  relaxedSimd() {
+    // Node 20's V8 has relaxed SIMD behind a flag, which may be set before a module using it is compiled.
+    if (!relaxedSimdValidates()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return relaxedSimdValidates();
+  },
   canBlock: () => true,
   spawn(body, data) {
     const worker = new Worker(`'use strict';\n(${body})(require('node:worker_threads').workerData);`, {

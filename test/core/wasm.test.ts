@@ -9,6 +9,7 @@ import * as K from '../../src/index.js';
 import { fixtureTensor } from '../helpers.js';
 import { gemm, matmulInto, WASM_MIN_FLOPS } from '../../src/cpu/linalg.js';
 import { gemmWasm, type Matrix32 } from '../../src/cpu/wasm/gemm.js';
+import { platform } from '../../src/core/platform.js';
 import { HEAP_START, setWasmEnabled, wasmGemm } from '../../src/cpu/wasm/module.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -159,6 +160,22 @@ describe('wasm gemm module', () => {
     });
     const committed = readFileSync(new URL('src/cpu/wasm/gemm.wasm.ts', ROOT), 'utf8');
     expect(committed === fresh, 'src/cpu/wasm/gemm.wasm.ts is stale: run npm run build:wasm').toBe(true);
+  });
+
+  it('the committed fused build (gemm_fma) is a fresh asc build of the same source with relaxed SIMD', () => {
+    const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--stdout', 'gemm_fma'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const committed = readFileSync(new URL('src/cpu/wasm/gemm_fma.wasm.ts', ROOT), 'utf8');
+    expect(committed === fresh, 'src/cpu/wasm/gemm_fma.wasm.ts is stale: run npm run build:wasm').toBe(true);
+  });
+
+  it("uses the fused build where relaxed SIMD validates (Node 20 once the platform set V8's flag), feature-detected", () => {
+    // Node's platform is in force (test/setup.ts loads src/index.ts); Node 20 has relaxed SIMD behind the flag.
+    expect(platform().name).toBe('node');
+    expect(platform().relaxedSimd()).toBe(true);
+    expect(wasmGemm()?.fma).toBe(process.env.KTAPE_WASM_FMA !== '0');
   });
 
   it('loads on this engine (WebAssembly SIMD and shared memory)', () => {

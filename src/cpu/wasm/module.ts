@@ -2,9 +2,11 @@
 // synchronously, on first use, over one shared memory that the worker pool's
 // threads instantiate it on too. Where WebAssembly SIMD or shared memory is
 // missing (or KTAPE_WASM=0), `wasmGemm()` is null and the cpu kernels stay on
-// their pure-JS path.
+// their pure-JS path. Where the engine has relaxed SIMD, the build with fused
+// multiply-adds (gemm_fma) is used.
 import { platform } from '../../core/platform.js';
 import { GEMM_MAX_PAGES, GEMM_WASM_BASE64 } from './gemm.wasm.js';
+import { GEMM_FMA_WASM_BASE64 } from './gemm_fma.wasm.js';
 import { instantiate } from './load.js';
 
 /** The module's exports (asm/gemm.ts): addresses in bytes, strides in elements. */
@@ -52,6 +54,8 @@ export interface WasmGemm {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly exports: GemmExports;
+  /** Whether this is the relaxed-SIMD build (fused multiply-adds). */
+  readonly fma: boolean;
 }
 
 const PAGE = 65536;
@@ -70,8 +74,13 @@ function load(): WasmGemm | null {
     // No shared memory (a browser page without cross-origin isolation).
     return null;
   }
+  // The fused build where the engine takes relaxed SIMD (KTAPE_WASM_FMA=0 keeps the plain one, for comparisons).
+  if (platform().env('KTAPE_WASM_FMA') !== '0' && platform().relaxedSimd()) {
+    const f = instantiate(GEMM_FMA_WASM_BASE64, { env: { memory } });
+    if (f !== null) return { module: f.module, memory, exports: f.exports as unknown as GemmExports, fma: true };
+  }
   const m = instantiate(GEMM_WASM_BASE64, { env: { memory } });
-  return m === null ? null : { module: m.module, memory, exports: m.exports as unknown as GemmExports };
+  return m === null ? null : { module: m.module, memory, exports: m.exports as unknown as GemmExports, fma: false };
 }
 
 /** The instantiated module, or null where it cannot run or is switched off. */
