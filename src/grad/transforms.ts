@@ -205,8 +205,10 @@ export function hessian_vector_product(
 }
 
 /**
- * The Jacobian of f at x, of shape f(x).shape + x.shape, built from one VJP
- * per output element (rows of J). Needs known shapes.
+ * The Jacobian of f at x, of shape f(x).shape + x.shape. Built by rows (one
+ * reverse pass per output element, JAX's jacrev) when f has at most as many
+ * outputs as inputs, else by columns (one pass per input element through the
+ * recorded backward pass, JAX's jacfwd). Needs known shapes.
  *
  * @param f  a function of one tensor returning one float tensor
  * @param x  where to evaluate
@@ -234,15 +236,37 @@ function jacobianOf(fn: string, f: (x: Tensor) => unknown, x: Tensor): Tensor {
   }
   if (!isFloat(y.dtype)) throw typeError(fn, `f must return a float tensor; got ${y.dtype}`);
   const n = sizeOf(y.shape);
+  const m = sizeOf(x.shape);
+  if (n === 0 || m === 0) return lax.broadcastTo(lax.scalar(0, x.dtype), [...y.shape, ...x.shape]);
   const flatY = lax.reshape(y, [n]);
+  if (m < n) return lax.reshape(jacobianByColumns(flatY, x, n, m), [...y.shape, ...x.shape]);
+  // Wide or square (JAX's jacrev): one reverse pass per output element, the rows of J.
   const rows: Tensor[] = [];
   for (let i = 0; i < n; i++) {
     const seed = lax.basisVector(n, i, y.dtype);
     const [g] = backprop([flatY], [seed], [x]);
     rows.push(lax.reshape(orZeros(g ?? null, x), [1, ...x.shape]));
   }
-  if (n === 0) return lax.broadcastTo(lax.scalar(0, x.dtype), [...y.shape, ...x.shape]);
   return lax.reshape(lax.concat(rows, 0), [...y.shape, ...x.shape]);
+}
+
+/**
+ * A tall Jacobian (more outputs than inputs, JAX's jacfwd) by columns: the
+ * backward pass is recorded once with a symbolic cotangent u, giving
+ * g(u) = J^T u, which is linear in u; a reverse pass through g with seed e_j
+ * gives J e_j. So m passes, one per input element, instead of n.
+ */
+function jacobianByColumns(flatY: Tensor, x: Tensor, n: number, m: number): Tensor {
+  const u = lax.zerosLike(flatY);
+  const [gx] = backprop([flatY], [u], [x]);
+  if (gx === null || gx === undefined) return lax.broadcastTo(lax.scalar(0, x.dtype), [n, m]);
+  const flatG = lax.reshape(gx, [m]);
+  const columns: Tensor[] = [];
+  for (let j = 0; j < m; j++) {
+    const [col] = backprop([flatG], [lax.basisVector(m, j, x.dtype)], [u]);
+    columns.push(lax.reshape(orZeros(col ?? null, u), [n, 1]));
+  }
+  return lax.concat(columns, 1);
 }
 
 /**

@@ -134,6 +134,29 @@ describe('hessian_vector_product', () => {
 });
 
 describe('jacobian', () => {
+  it('a tall Jacobian (more outputs than inputs) by columns, as jacfwd: the same matrix, one pass per input', () => {
+    // 3N outputs of N inputs: [sin x, x^2, x * x_0] (the last couples every output to x_0).
+    const N = 5;
+    const f = (x: K.Tensor) => K.concatenate([K.sin(x), K.square(x), K.multiply(x, K.slice(x, [0], [1]))], 0);
+    const x0 = [0.3, -1.2, 0.7, 2, -0.4];
+    const x = K.constant(x0, 'float64');
+    const tape = K.trace((t: K.Tensor) => K.jacobian(f, t), x);
+    const J = tape.result;
+    expect(K.int_shape(J)).toEqual([3 * N, N]);
+    const want = Array.from({ length: 3 * N }, (_, i) =>
+      Array.from({ length: N }, (_, j) => {
+        const r = i % N;
+        if (i < N) return r === j ? Math.cos(x0[r]!) : 0;
+        if (i < 2 * N) return r === j ? 2 * x0[r]! : 0;
+        return (r === j ? x0[0]! : 0) + (j === 0 ? x0[r]! : 0);
+      })
+    );
+    expectClose(J, want, 1e-12);
+    // Built by columns: the last op joins N columns of 3N (rows would join 3N rows of N).
+    const last = tape.nodes.filter((n) => n.op === 'concat').at(-1)!;
+    expect(last.inputs.length).toBe(N);
+  });
+
   it('of shape f(x).shape + x.shape, equal to central differences', () => {
     const J = K.jacobian(g, f64(xs, [4]));
     expect(K.int_shape(J)).toEqual([1, 2, 4]);
