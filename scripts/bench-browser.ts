@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
+import { browserBundle } from './bundle.js';
 import { serve } from './serve.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -32,16 +33,10 @@ const nodeStubs: Plugin = {
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ktape-bench-'));
-await build({
-  entryPoints: { bench: path.join(ROOT, 'bench/browser/page.ts') },
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  splitting: true,
-  outdir: dir,
+await browserBundle({ bench: path.join(ROOT, 'bench/browser/page.ts') }, dir, {
   minify: true,
+  sourcemap: false,
   plugins: [nodeStubs],
-  logLevel: 'error',
 });
 const wasmDir = path.dirname(
   createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')

@@ -5,24 +5,14 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { browserBundle } from './bundle.js';
 import { serve } from './serve.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export async function buildPlayground(outdir: string): Promise<void> {
   mkdirSync(outdir, { recursive: true });
-  await build({
-    entryPoints: { playground: path.join(ROOT, 'playground/main.ts') },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    splitting: true,
-    minify: true,
-    sourcemap: true,
-    outdir,
-    logLevel: 'error',
-  });
+  await browserBundle({ playground: path.join(ROOT, 'playground/main.ts') }, outdir, { minify: true });
   for (const f of ['index.html', 'style.css']) copyFileSync(path.join(ROOT, 'playground', f), path.join(outdir, f));
 }
 
