@@ -144,13 +144,56 @@ export function backprop(
     });
     accumulate(t, lax.scatterAdd(lax.concat(gs, axis), lax.concat(ids, 0), axis, s[axis]!));
   };
-  /** Whether this gather's cotangent can wait for the others from the same tensor (shapes all known). */
+  // Slices of one tensor along one axis (x[:, t] taken T times) likewise: their
+  // cotangents wait and go in as one concat with zeros in the gaps, instead of
+  // T pads to the whole shape; overlapping windows take the plain way.
+  const slices = new Map<Tensor, { g: Tensor; node: Node }[]>();
+  const settleSlices = (t: Tensor) => {
+    const list = slices.get(t);
+    if (list === undefined) return;
+    slices.delete(t);
+    const s = t.shape;
+    const axisOf = (node: Node) => {
+      const { begin, size } = node.attrs as { begin: number[]; size: number[] };
+      const cut = s.map((d, k) => begin[k] !== 0 || size[k] !== d);
+      return cut.filter(Boolean).length === 1 ? cut.indexOf(true) : -1;
+    };
+    const axis = axisOf(list[0]!.node);
+    const windows = list
+      .map(({ g, node }) => ({ g, node, at: (node.attrs as { begin: number[] }).begin[axis]! }))
+      .sort((p, q) => p.at - q.at);
+    const fits =
+      list.length > 1 &&
+      axis >= 0 &&
+      list.every(({ node }) => axisOf(node) === axis) &&
+      windows.every((w, j) => j === 0 || windows[j - 1]!.at + windows[j - 1]!.g.shape[axis]! <= w.at);
+    if (!fits) {
+      const rule = (specOf('slice').vjp as AnyVjp[])[0]!;
+      for (const { g, node } of list) accumulate(t, runRule(rule, node, g, node.output, 0)!);
+      return;
+    }
+    const gap = (n: number) =>
+      lax.broadcastTo(
+        lax.scalar(0, t.dtype),
+        s.map((d, k) => (k === axis ? n : d))
+      );
+    const parts: Tensor[] = [];
+    let at = 0;
+    for (const w of windows) {
+      if (w.at > at) parts.push(gap(w.at - at));
+      parts.push(w.g);
+      at = w.at + w.g.shape[axis]!;
+    }
+    if (at < s[axis]!) parts.push(gap(s[axis]! - at));
+    accumulate(t, lax.concat(parts, axis));
+  };
+  /** Whether this gather's or slice's cotangent can wait for the others from the same tensor (shapes all known). */
   const deferrable = (node: Node, i: number) =>
     observe === undefined &&
-    node.prim === 'gather' &&
     i === 0 &&
-    node.inputs[0]!.shape.every((d) => d >= 0) &&
-    node.inputs[1]!.shape.every((d) => d >= 0);
+    (node.prim === 'gather' || node.prim === 'slice') &&
+    node.inputs.every((x) => x.shape.every((d) => d >= 0)) &&
+    node.output.shape.every((d) => d >= 0);
   ys.forEach((y, i) => {
     if (relevant.has(y) && isFloat(y.dtype)) accumulate(y, seeds[i]!);
   });
@@ -158,6 +201,7 @@ export function backprop(
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k]!;
     settle(t);
+    settleSlices(t);
     const node = t.node;
     const g = grads.get(t);
     if (node === null || g === undefined) continue;
@@ -188,9 +232,10 @@ export function backprop(
           return;
         }
         if (deferrable(node, i)) {
-          const list = pending.get(inp) ?? [];
+          const waiting = node.prim === 'slice' ? slices : pending;
+          const list = waiting.get(inp) ?? [];
           list.push({ g, node });
-          pending.set(inp, list);
+          waiting.set(inp, list);
           if (ruleObservers.size > 0) for (const o of ruleObservers) o(node.prim, i);
           return;
         }
@@ -205,6 +250,9 @@ export function backprop(
     }
     observe?.({ node, cotangent: g, grads: steps });
   }
-  for (const x of xs) settle(x);
+  for (const x of xs) {
+    settle(x);
+    settleSlices(x);
+  }
   return xs.map((x) => grads.get(x) ?? null);
 }

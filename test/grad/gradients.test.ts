@@ -11,6 +11,36 @@ const grad = (loss: K.Tensor | K.Tensor[], x: K.Tensor): K.Tensor => {
 };
 
 describe('gradients', () => {
+  it('slices of one tensor along one axis send their cotangents back as one concat, not one full-size pad each', () => {
+    const T = 10;
+    const x = K.variable(
+      Array.from({ length: 2 * T }, (_, i) => 0.1 * i - 0.7),
+      'float64',
+      'x'
+    );
+    const xm = K.reshape(x, [2, T]);
+    // Columns in a loop, as research code writes them, one left out (its gradient is 0); weights differ by column.
+    const terms: K.Tensor[] = [];
+    for (let t = 0; t < T - 1; t++) terms.push(K.multiply(K.sum(K.tanh(K.slice(xm, [0, t], [2, 1]))), t + 1));
+    const loss = K.sum(K.stack(terms));
+    const tape = K.trace(() => K.gradients(loss, [x])[0]!);
+    const ops = tape.nodes.map((n) => n.op);
+    expect(ops.filter((o) => o === 'pad')).toHaveLength(0);
+    const xs = Array.from(K.eval(x).data as Float64Array);
+    const want = xs.map((v, i) => {
+      const t = i % T;
+      return t === T - 1 ? 0 : (t + 1) * (1 - Math.tanh(v) ** 2);
+    });
+    expectClose(tape.result, want, 1e-12);
+    // Overlapping windows take the plain way (pads), with the same sums.
+    const over = K.gradients(K.add(K.sum(K.slice(xm, [0, 0], [2, 3])), K.sum(K.slice(xm, [0, 2], [2, 3]))), [x])[0]!;
+    expectClose(
+      over,
+      xs.map((_, i) => [1, 1, 2, 1, 1][i % T] ?? 0),
+      0
+    );
+  });
+
   it("gathers from one tensor (K.rnn's steps) send their cotangents back as one scatter_add, not one full-size sum per step", () => {
     const T = 12;
     const x = K.variable(
