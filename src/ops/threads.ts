@@ -72,7 +72,7 @@ export function get_num_threads(): number {
  * @example
  * ```ts
  * K.set_num_threads(2);
- * await K.init_threads(); // 2 where threads can run, else 1
+ * void K.init_threads().then((n) => console.log(n)); // logs 2 where threads can run, else 1
  * ```
  */
 export function init_threads(): Promise<number> {

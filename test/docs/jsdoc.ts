@@ -1,4 +1,4 @@
-// Reads the public API's JSDoc from the sources as text: follows src/index.ts's
+// Reads the public API's JSDoc from the sources as text: follows src/api.ts's
 // `export *` and named re-exports to the declaration of each exported name and
 // parses the JSDoc block right before it. Shared by the docs tests.
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ENTRY = join(ROOT, 'src/index.ts');
+const ENTRY = join(ROOT, 'src/api.ts');
 
 export type Kind = 'function' | 'class' | 'type' | 'value';
 
