@@ -19,6 +19,8 @@ export interface Sizes {
   batch: number;
   convBatch: number;
   rnn: { batch: number; steps: number };
+  /** Steps of the long rnn (one sample, 14 units, the input differentiated too). */
+  longRnnSteps: number;
   elements: number;
   softmaxRows: number;
   tinyOps: number;
@@ -31,6 +33,7 @@ export const FULL: Sizes = {
   batch: 128,
   convBatch: 16,
   rnn: { batch: 32, steps: 50 },
+  longRnnSteps: 4000,
   elements: 1_000_000,
   softmaxRows: 1024,
   tinyOps: 10_000,
@@ -42,6 +45,7 @@ export const QUICK: Sizes = {
   batch: 32,
   convBatch: 2,
   rnn: { batch: 8, steps: 10 },
+  longRnnSteps: 200,
   elements: 100_000,
   softmaxRows: 128,
   tinyOps: 2_000,
@@ -158,6 +162,19 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward + gradients',
         () => {
           const d = rnnData(batch, steps);
+          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
+        },
+        { rtol: 1e-3 }
+      )
+    );
+    // Backprop through T slices of one input is linear in T (issue 17).
+    out.push(
+      make(
+        'W4',
+        `K.rnn tanh cell, batch 1, ${s.longRnnSteps} steps, 14->14, x a variable`,
+        'forward + gradients (x too)',
+        () => {
+          const d = rnnData(1, s.longRnnSteps, 14, true);
           return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
         },
         { rtol: 1e-3 }

@@ -266,7 +266,7 @@ export function tfjsConv(d: ConvData): Runner {
 
 export function tfjsRnn(d: RnnData): Runner {
   const { batch, steps, units } = d;
-  const x = tf.tensor3d(d.x, [batch, steps, units]);
+  const x = d.wrtInput ? tf.variable(tf.tensor3d(d.x, [batch, steps, units])) : tf.tensor3d(d.x, [batch, steps, units]);
   const r = tf.tensor3d(d.r, [batch, steps, units]);
   const w = tf.variable(tf.tensor2d(d.w, [units, units]));
   const u = tf.variable(tf.tensor2d(d.u, [units, units]));
@@ -283,16 +283,18 @@ export function tfjsRnn(d: RnnData): Runner {
     }
     return tf.sum(tf.mul(tf.stack(outputs, 1), r));
   };
+  const wrt = d.wrtInput ? [w, u, b, x as tf.Variable] : [w, u, b];
   const run = () => {
-    const { value, grads } = tf.variableGrads(loss, [w, u, b]);
-    return [value, grads[w.name]!, grads[u.name]!, grads[b.name]!] as const;
+    const { value, grads } = tf.variableGrads(loss, wrt);
+    return [value, ...wrt.map((v) => grads[v.name]!)] as const;
   };
   return {
     step: () => tf.tidy(() => run().reduce((s, t) => s + first(t), 0)),
     outputs: () =>
       tf.tidy(() => {
-        const [loss, dw, du, db] = run();
-        return { loss: values(loss), dw: values(dw), du: values(du), db: values(db) };
+        const [loss, dw, du, db, dx] = run();
+        const out = { loss: values(loss), dw: values(dw!), du: values(du!), db: values(db!) };
+        return dx === undefined ? out : { ...out, dx: values(dx) };
       }),
     dispose: () => tf.dispose([x, r, w, u, b, h0]),
   };

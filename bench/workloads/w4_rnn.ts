@@ -1,5 +1,8 @@
 // W4: K.rnn over a tanh cell h' = tanh(x_t W + h U + b), batch 32, 50 steps,
 // 64 -> 64; forward and K.gradients of sum(outputs * r) w.r.t. W, U and b.
+// Its long variant (issue 17: backprop through the steps' slices of one input
+// was quadratic in T) is one sample of 4,000 steps of 14 units, x a variable
+// differentiated too.
 import * as K from '../../src/index.js';
 import { glorot, uniform } from '../data.js';
 import type { KtapeDevice, Runner } from '../types.js';
@@ -16,11 +19,13 @@ export interface RnnData {
   b: Float32Array;
   /** [batch, steps, units]: weights of the outputs in the loss. */
   r: Float32Array;
+  /** The input is a variable, differentiated too (the long variant). */
+  wrtInput: boolean;
 }
 
-export function rnnData(batch: number, steps: number): RnnData {
-  const units = 64;
+export function rnnData(batch: number, steps: number, units = 64, wrtInput = false): RnnData {
   return {
+    wrtInput,
     batch,
     steps,
     units,
@@ -47,13 +52,14 @@ export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
   const run = () => {
     const [, outputs] = K.rnn(cell, x, [h0]);
     const loss = K.sum(K.multiply(outputs, r));
-    return [loss, ...K.gradients(loss, [w, u, b])] as K.Tensor[];
+    return [loss, ...K.gradients(loss, d.wrtInput ? [w, u, b, x] : [w, u, b])] as K.Tensor[];
   };
   return {
     step: () => sync(...run()),
     outputs() {
-      const [loss, dw, du, db] = run();
-      return { loss: values(loss!), dw: values(dw!), du: values(du!), db: values(db!) };
+      const [loss, dw, du, db, dx] = run();
+      const out = { loss: values(loss!), dw: values(dw!), du: values(du!), db: values(db!) };
+      return dx === undefined ? out : { ...out, dx: values(dx) };
     },
     dispose: () => release(x, r, w, u, b, h0),
   };
