@@ -5,7 +5,7 @@
 import type { Case, CaseSides, Runner, WorkloadId } from './types.js';
 import { ktapeMatmul, matmulData } from './workloads/w1_matmul.js';
 import { ktapeMlp, ktapeMlpForward, ktapeMlpGraph, mlpData, mlpFlops } from './workloads/w2_mlp.js';
-import { convData, convFlops, ktapeConv, ktapeConvGraph } from './workloads/w3_conv.js';
+import { convData, convFlops, ktapeConv, ktapeConvForward, ktapeConvGraph } from './workloads/w3_conv.js';
 import { ktapeRnn, rnnData } from './workloads/w4_rnn.js';
 import { elementwiseData, ktapeElementwise } from './workloads/w5_elementwise.js';
 import { ktapeSoftmax, softmaxData } from './workloads/w6_softmax.js';
@@ -110,11 +110,11 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         { flops: mlpFlops(d0), rtol: 1e-3 }
       )
     );
-    // Not a target of the issue: what recording costs, and what K.no_grad saves.
+    // W2f (issue 17): W2's network forward, the output read back; recorded, and under K.no_grad.
     for (const noGrad of [false, true]) {
       out.push(
         make(
-          'W2',
+          'W2f',
           `MLP 784-256-10, batch ${s.batch}`,
           noGrad ? 'inference, K.no_grad' : 'inference, recorded',
           () => {
@@ -128,6 +128,18 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
   }
   {
     const d0 = convData(s.convBatch);
+    out.push(
+      make(
+        'W3f',
+        `conv2d ${s.convBatch}x32x32x16 * 3x3x16x32, same`,
+        'forward (inference, output read back)',
+        () => {
+          const d = convData(s.convBatch);
+          return { ktape: (dev) => ktapeConvForward(d, dev), tfjs: tf((p) => p.tfjsConvForward(d)) };
+        },
+        { flops: convFlops(d0) / 3, rtol: 1e-4 }
+      )
+    );
     out.push(
       make(
         'W3',

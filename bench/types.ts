@@ -2,7 +2,7 @@
 
 /** Who is measured: ktape's devices (cpu-mt: the cpu with every core) and TensorFlow.js's backends. */
 export type ContenderId = 'cpu' | 'cpu-mt' | 'gpu' | 'tfjs-cpu' | 'tfjs-wasm';
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7';
+export type WorkloadId = 'W1' | 'W2' | 'W2f' | 'W3' | 'W3f' | 'W4' | 'W5' | 'W6' | 'W7';
 
 /** Named output arrays a contender computed, compared across contenders once per case. */
 export type Outputs = Record<string, Float32Array>;

@@ -238,6 +238,18 @@ export function tfjsMlpForward(d: MlpData): Runner {
   };
 }
 
+/** W3f: the convolution forward alone, the output read back. */
+export function tfjsConvForward(d: ConvData): Runner {
+  const x = tf.tensor4d(d.x, d.xShape);
+  const k = tf.tensor4d(d.k, d.kShape);
+  const forward = () => tf.conv2d(x, k, 1, 'same');
+  return {
+    step: () => tf.tidy(() => first(forward())),
+    outputs: () => tf.tidy(() => ({ y: values(forward()) })),
+    dispose: () => tf.dispose([x, k]),
+  };
+}
+
 export function tfjsConv(d: ConvData): Runner {
   const x = tf.tensor4d(d.x, d.xShape);
   const k = tf.tensor4d(d.k, d.kShape);

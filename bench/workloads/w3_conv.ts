@@ -78,3 +78,19 @@ export function ktapeConvGraph(d: ConvData, _device: KtapeDevice): Runner {
     dispose: () => release(k, xv, rv),
   };
 }
+
+/** W3f: the convolution forward alone, the output read back (inference). */
+export function ktapeConvForward(d: ConvData, _device: KtapeDevice): Runner {
+  const x = variable(d.x, d.xShape);
+  const k = variable(d.k, d.kShape);
+  const forward = () => K.no_grad(() => K.conv2d(x, k, [1, 1], 'same'));
+  return {
+    step() {
+      const y = forward();
+      sync(y);
+      K.dispose(y);
+    },
+    outputs: () => ({ y: values(forward()) }),
+    dispose: () => release(x, k),
+  };
+}
