@@ -80,9 +80,6 @@ export function registerStacking(f: (parts: readonly Tensor[]) => Tensor): void 
   stack = f;
 }
 
-/** TF's largest rank: deeper nesting is refused before anything walks it. */
-export { MAX_RANK };
-
 /** Whether a nested list holds a tensor anywhere (iterative: no recursion on hostile depth). */
 function holdsTensor(fn: string, arg: string, x: unknown[]): boolean {
   const stack: [unknown[], number][] = [[x, 1]];

@@ -10,7 +10,7 @@ import {
   valueError,
 } from '../core/context.js';
 import { MAX_ELEMENTS } from '../core/dtype.js';
-import { MAX_RANK } from '../core/convert.js';
+import { MAX_RANK } from '../core/shape.js';
 import type { Storage } from '../core/storage.js';
 import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, Node } from '../core/tensor.js';
