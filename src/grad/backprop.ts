@@ -33,7 +33,7 @@ let backwardOf: Node | null = null;
  * reach test proves every rule of the table is exercised by a check of each
  * order. Empty in normal runs.
  */
-export type RuleObserver = (prim: Prim, index: number) => void;
+export type RuleObserver = (prim: Prim, index: number | 'combine') => void;
 const ruleObservers = new Set<RuleObserver>();
 
 export function observingRules<T>(observer: RuleObserver, body: () => T): T {
@@ -116,82 +116,36 @@ export function backprop(
     const prev = grads.get(t);
     grads.set(t, prev === undefined ? g : lax.add(prev, g));
   };
-  // Gathers from one tensor (K.rnn's steps, each reading one index) would each
-  // scatter their cotangent into a zero tensor of the whole input, and T such
-  // full-size sums make backprop quadratic in T. Their cotangents wait here and
-  // go in as one scatter_add of them all when the tensor's own turn comes.
-  const pending = new Map<Tensor, { g: Tensor; node: Node }[]>();
+  // Nodes whose primitive has a `combine` rule (gather, slice) leave their
+  // cotangent for input 0 here, by input and primitive; when the input's own
+  // turn comes (every reader of it is done) the waiting ones go in together.
+  const waiting = new Map<Tensor, Map<Prim, { g: Tensor; node: Node }[]>>();
   const settle = (t: Tensor) => {
-    const list = pending.get(t);
-    if (list === undefined) return;
-    pending.delete(t);
-    const first = list[0]!;
-    if (list.length === 1) {
-      const rule = (specOf('gather').vjp as AnyVjp[])[0]!;
-      accumulate(t, lax.cast(lax.sumTo(runRule(rule, first.node, first.g, first.node.output, 0)!, t), t.dtype));
-      return;
+    const byPrim = waiting.get(t);
+    if (byPrim === undefined) return;
+    waiting.delete(t);
+    for (const [prim, list] of byPrim) {
+      const spec = specOf(prim);
+      const parts = list.map(({ g, node }) => ({
+        g,
+        c: { inputs: node.inputs, out: node.output, attrs: node.attrs, index: 0 },
+      }));
+      const together = list.length > 1 ? spec.combine!.grad(parts, t) : null;
+      if (together !== null) {
+        if (ruleObservers.size > 0) for (const o of ruleObservers) o(prim, 'combine');
+        accumulate(t, lax.cast(together, t.dtype));
+        continue;
+      }
+      const rule = (spec.vjp as readonly AnyVjp[])[0]!;
+      for (const { g, node } of list)
+        accumulate(t, lax.cast(lax.sumTo(runRule(rule, node, g, node.output, 0)!, t), t.dtype));
     }
-    const axis = (first.node.attrs as { axis: number }).axis;
-    const s = t.shape;
-    const gs = list.map(({ g, node }) => {
-      const n = node.inputs[1]!.shape.reduce((a, b) => a * b, 1);
-      return lax.reshape(g, [...s.slice(0, axis), n, ...s.slice(axis + 1)]);
-    });
-    const ids = list.map(({ node }) => {
-      const idx = node.inputs[1]!;
-      const flat = lax.reshape(idx, [idx.shape.reduce((a, b) => a * b, 1)]);
-      return idx.dtype === 'int32' ? flat : lax.cast(flat, 'int32');
-    });
-    accumulate(t, lax.scatterAdd(lax.concat(gs, axis), lax.concat(ids, 0), axis, s[axis]!));
   };
-  // Slices of one tensor along one axis (x[:, t] taken T times) likewise: their
-  // cotangents wait and go in as one concat with zeros in the gaps, instead of
-  // T pads to the whole shape; overlapping windows take the plain way.
-  const slices = new Map<Tensor, { g: Tensor; node: Node }[]>();
-  const settleSlices = (t: Tensor) => {
-    const list = slices.get(t);
-    if (list === undefined) return;
-    slices.delete(t);
-    const s = t.shape;
-    const axisOf = (node: Node) => {
-      const { begin, size } = node.attrs as { begin: number[]; size: number[] };
-      const cut = s.map((d, k) => begin[k] !== 0 || size[k] !== d);
-      return cut.filter(Boolean).length === 1 ? cut.indexOf(true) : -1;
-    };
-    const axis = axisOf(list[0]!.node);
-    const windows = list
-      .map(({ g, node }) => ({ g, node, at: (node.attrs as { begin: number[] }).begin[axis]! }))
-      .sort((p, q) => p.at - q.at);
-    const fits =
-      list.length > 1 &&
-      axis >= 0 &&
-      list.every(({ node }) => axisOf(node) === axis) &&
-      windows.every((w, j) => j === 0 || windows[j - 1]!.at + windows[j - 1]!.g.shape[axis]! <= w.at);
-    if (!fits) {
-      const rule = (specOf('slice').vjp as AnyVjp[])[0]!;
-      for (const { g, node } of list) accumulate(t, runRule(rule, node, g, node.output, 0)!);
-      return;
-    }
-    const gap = (n: number) =>
-      lax.broadcastTo(
-        lax.scalar(0, t.dtype),
-        s.map((d, k) => (k === axis ? n : d))
-      );
-    const parts: Tensor[] = [];
-    let at = 0;
-    for (const w of windows) {
-      if (w.at > at) parts.push(gap(w.at - at));
-      parts.push(w.g);
-      at = w.at + w.g.shape[axis]!;
-    }
-    if (at < s[axis]!) parts.push(gap(s[axis]! - at));
-    accumulate(t, lax.concat(parts, axis));
-  };
-  /** Whether this gather's or slice's cotangent can wait for the others from the same tensor (shapes all known). */
+  /** Whether this node's cotangent to input i can wait for others from the same tensor (K.explain shows each step, so not then). */
   const deferrable = (node: Node, i: number) =>
     observe === undefined &&
     i === 0 &&
-    (node.prim === 'gather' || node.prim === 'slice') &&
+    specOf(node.prim).combine !== undefined &&
     node.inputs.every((x) => x.shape.every((d) => d >= 0)) &&
     node.output.shape.every((d) => d >= 0);
   ys.forEach((y, i) => {
@@ -201,7 +155,6 @@ export function backprop(
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k]!;
     settle(t);
-    settleSlices(t);
     const node = t.node;
     const g = grads.get(t);
     if (node === null || g === undefined) continue;
@@ -232,10 +185,11 @@ export function backprop(
           return;
         }
         if (deferrable(node, i)) {
-          const waiting = node.prim === 'slice' ? slices : pending;
-          const list = waiting.get(inp) ?? [];
+          const byPrim = waiting.get(inp) ?? new Map<Prim, { g: Tensor; node: Node }[]>();
+          const list = byPrim.get(node.prim) ?? [];
           list.push({ g, node });
-          waiting.set(inp, list);
+          byPrim.set(node.prim, list);
+          waiting.set(inp, byPrim);
           if (ruleObservers.size > 0) for (const o of ruleObservers) o(node.prim, i);
           return;
         }
@@ -250,9 +204,6 @@ export function backprop(
     }
     observe?.({ node, cotangent: g, grads: steps });
   }
-  for (const x of xs) {
-    settle(x);
-    settleSlices(x);
-  }
+  for (const x of xs) settle(x);
   return xs.map((x) => grads.get(x) ?? null);
 }

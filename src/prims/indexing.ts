@@ -160,6 +160,25 @@ export const indexingPrims = {
       }),
       null,
     ],
+    // K.rnn reads step t with a one-index gather; T scatters into zeros of the
+    // whole input would make backprop quadratic in T.
+    combine: {
+      formula: "one scatter_add of every gather's g at its indices",
+      grad: (parts, x) => {
+        const axis = parts[0]!.c.attrs.axis;
+        if (parts.some((p) => p.c.attrs.axis !== axis)) return null;
+        const s = x.shape;
+        const count = (t: Tensor) => t.shape.reduce((a, b) => a * b, 1);
+        const gs = parts.map(({ g, c }) =>
+          lax.reshape(g, [...s.slice(0, axis), count(c.inputs[1]), ...s.slice(axis + 1)])
+        );
+        const ids = parts.map(({ c }) => {
+          const flat = lax.reshape(c.inputs[1], [count(c.inputs[1])]);
+          return c.inputs[1].dtype === 'int32' ? flat : lax.cast(flat, 'int32');
+        });
+        return lax.scatterAdd(lax.concat(gs, axis), lax.concat(ids, 0), axis, s[axis]!);
+      },
+    },
   },
   // The transpose of gather: rows of updates summed into the slots the
   // indices name (repeated indices accumulate).

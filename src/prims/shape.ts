@@ -4,6 +4,7 @@ import { fmtShape, valueError, showRaw } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import type { ShapeAttrs } from '../core/primitives.js';
+import type { Tensor } from '../core/tensor.js';
 import { byPosition, vjp, withoutLike, type OpSpec } from './spec.js';
 
 export function inversePerm(perm: readonly number[]): number[] {
@@ -121,6 +122,36 @@ export const shapePrims = {
         );
       }),
     ],
+    // x[:, t] taken T times: one concat with zeros in the gaps instead of T
+    // pads to the whole shape. Overlapping or multi-axis windows do not fit.
+    combine: {
+      formula: "concat of the windows' g along their axis, zeros in the gaps",
+      grad: (parts, x) => {
+        const s = x.shape;
+        const axisOf = (a: { begin: readonly number[]; size: readonly number[] }) => {
+          const cut = s.map((d, k) => a.begin[k] !== 0 || a.size[k] !== d);
+          return cut.filter(Boolean).length === 1 ? cut.indexOf(true) : -1;
+        };
+        const axis = axisOf(parts[0]!.c.attrs);
+        if (axis < 0 || parts.some((p) => axisOf(p.c.attrs) !== axis)) return null;
+        const windows = parts.map(({ g, c }) => ({ g, at: c.attrs.begin[axis]! })).sort((p, q) => p.at - q.at);
+        if (windows.some((w, j) => j > 0 && windows[j - 1]!.at + windows[j - 1]!.g.shape[axis]! > w.at)) return null;
+        const gap = (n: number) =>
+          lax.broadcastTo(
+            lax.scalar(0, x.dtype),
+            s.map((d, k) => (k === axis ? n : d))
+          );
+        const pieces: Tensor[] = [];
+        let at = 0;
+        for (const w of windows) {
+          if (w.at > at) pieces.push(gap(w.at - at));
+          pieces.push(w.g);
+          at = w.at + w.g.shape[axis]!;
+        }
+        if (at < s[axis]!) pieces.push(gap(s[axis]! - at));
+        return lax.concat(pieces, axis);
+      },
+    },
     resolve: (a, [x], like) => {
       if (isKnown(a.size)) return null;
       const size =

@@ -41,6 +41,13 @@ export interface OpSpec<P extends Prim> {
   /** The VJPs, or the reason there are none. */
   readonly vjp: VjpRules<P> | NonDifferentiable;
   /**
+   * Optional: the cotangents of many nodes of this primitive that read one
+   * tensor (input 0), summed into that tensor's gradient at once. Backprop
+   * keeps them until the tensor's turn comes, so T slices or gathers of one
+   * tensor cost one full-size gradient, not T (a long rnn stays linear).
+   */
+  readonly combine?: Combine<P>;
+  /**
    * For attributes with unknown (-1) dims (a graph built on placeholders): the
    * attributes K.function runs with, from the inputs' run-time metas and the
    * run-time shape of the `like` tensor (null without one), and the run-time
@@ -81,6 +88,18 @@ export function vjp<P extends Prim>(formula: string, grad: (g: Tensor, c: VjpCon
   return { formula, grad };
 }
 
+/** One waiting cotangent of a combinable node: its `g` and the node's context (index 0). */
+export interface Part<P extends Prim> {
+  readonly g: Tensor;
+  readonly c: VjpContext<P>;
+}
+
+export interface Combine<P extends Prim> {
+  readonly formula: string;
+  /** d/dx of all the parts together (all shapes known, two parts or more), or null when they do not fit: each part's VJP then runs alone. */
+  readonly grad: (parts: readonly Part<P>[], x: Tensor) => Tensor | null;
+}
+
 /** The whole table: one entry per primitive. */
 export type PrimTable = { readonly [P in Prim]: OpSpec<P> };
 
@@ -102,6 +121,10 @@ export interface AnySpec {
   readonly doc: string;
   readonly infer: (inputs: readonly Meta[], attrs: unknown) => Meta;
   readonly vjp: readonly (AnyVjp | null)[] | { readonly variadic: AnyVjp } | NonDifferentiable;
+  readonly combine?: {
+    readonly formula: string;
+    readonly grad: (parts: readonly { readonly g: Tensor; readonly c: AnyVjpContext }[], x: Tensor) => Tensor | null;
+  };
   readonly resolve?: (
     attrs: unknown,
     inputs: readonly Meta[],

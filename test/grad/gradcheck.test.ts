@@ -19,7 +19,7 @@ describe('gradcheck case table', () => {
   });
 });
 
-/** The VJP rules the checks ran, as 'prim#input', by order. */
+/** The VJP rules the checks ran, as 'prim#input' (or 'prim#combine': many nodes' cotangents summed at once), by order. */
 const reached: Record<Order, Set<string>> = { 1: new Set(), 2: new Set() };
 
 const byOp = new Map<string, GradCase[]>();
@@ -54,6 +54,7 @@ describe('gradcheck reach', () => {
       if ('nonDifferentiable' in vjp) continue;
       if ('variadic' in vjp) rules.push(`${prim}#0`);
       else (vjp as readonly unknown[]).forEach((r, i) => r !== null && rules.push(`${prim}#${i}`));
+      if ('combine' in spec) rules.push(`${prim}#combine`);
     }
     expect(rules.length).toBeGreaterThan(60);
     for (const order of [1, 2] as const) {
