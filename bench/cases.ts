@@ -6,13 +6,22 @@ import type { Case, CaseSides, Runner, WorkloadId } from './types.js';
 import { ktapeMatmul, matmulData } from './workloads/w1_matmul.js';
 import { ktapeMlp, ktapeMlpForward, ktapeMlpGraph, mlpData, mlpFlops } from './workloads/w2_mlp.js';
 import { convData, convFlops, ktapeConv, ktapeConvForward, ktapeConvGraph } from './workloads/w3_conv.js';
-import { ktapeRnn, rnnData } from './workloads/w4_rnn.js';
-import { elementwiseData, ktapeElementwise } from './workloads/w5_elementwise.js';
+import { ktapeRnn, ktapeRnnGraph, rnnData } from './workloads/w4_rnn.js';
+import { elementwiseData, ktapeElementwise, ktapeElementwiseGraph } from './workloads/w5_elementwise.js';
 import { ktapeSoftmax, softmaxData } from './workloads/w6_softmax.js';
 import { ktapeTiny, tinyData } from './workloads/w7_tiny.js';
 
 /** The tfjs peer's runner factories (loaded only when a tfjs backend is measured). */
 export type TfjsPeer = typeof import('./peers/tfjs.js');
+export type JaxPeer = typeof import('./peers/jaxjs.js');
+export type OrtPeer = typeof import('./peers/ort.js');
+
+/** The peers' modules, each loaded only when it is measured. */
+export interface Peers {
+  tfjs: TfjsPeer | null;
+  jax: JaxPeer | null;
+  ort: OrtPeer | null;
+}
 
 export interface Sizes {
   matmul: number[];
@@ -56,11 +65,18 @@ function noPeer(): Runner {
   throw new Error('the tfjs peer is not loaded');
 }
 
-export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
+export function cases(s: Sizes, peers: Peers): Case[] {
+  const peer = peers.tfjs;
   const tf =
     <T>(f: (p: TfjsPeer) => T): (() => T) =>
     () =>
       peer === null ? (noPeer() as T) : f(peer);
+  const { jax: jp, ort: op } = peers;
+  /** The jax-js side, where jax-js is measured. */
+  const jx = (f: (p: JaxPeer, compiled: boolean) => Runner) =>
+    jp === null ? {} : { jax: (compiled: boolean) => f(jp, compiled) };
+  /** The ONNX Runtime side, where it is measured. */
+  const ox = (f: (p: OrtPeer) => Promise<Runner>) => (op === null ? {} : { ort: () => f(op) });
   const make = (
     workload: WorkloadId,
     title: string,
@@ -77,7 +93,12 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward',
         () => {
           const d = matmulData(n);
-          return { ktape: (dev) => ktapeMatmul(d, dev), tfjs: tf((p) => p.tfjsMatmul(d)) };
+          return {
+            ktape: (dev) => ktapeMatmul(d, dev),
+            tfjs: tf((p) => p.tfjsMatmul(d)),
+            ...jx((p, c) => p.jaxMatmul(d, c)),
+            ...ox((p) => p.ortMatmul(d)),
+          };
         },
         { flops: 2 * n ** 3, rtol: 1e-4 }
       )
@@ -92,7 +113,7 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'training step',
         () => {
           const d = mlpData(s.batch);
-          return { ktape: (dev) => ktapeMlp(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
+          return { ktape: (dev) => ktapeMlp(d, dev), tfjs: tf((p) => p.tfjsMlp(d)), ...jx((p, c) => p.jaxMlp(d, c)) };
         },
         { flops: mlpFlops(d0), rtol: 1e-3 }
       )
@@ -105,7 +126,11 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'training step, one K.function',
         () => {
           const d = mlpData(s.batch);
-          return { ktape: (dev) => ktapeMlpGraph(d, dev), tfjs: tf((p) => p.tfjsMlp(d)) };
+          return {
+            ktape: (dev) => ktapeMlpGraph(d, dev),
+            tfjs: tf((p) => p.tfjsMlp(d)),
+            ...jx((p, c) => p.jaxMlp(d, c)),
+          };
         },
         { flops: mlpFlops(d0), rtol: 1e-3 }
       )
@@ -119,9 +144,14 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
           noGrad ? 'inference, K.no_grad' : 'inference, recorded',
           () => {
             const d = mlpData(s.batch);
-            return { ktape: (dev) => ktapeMlpForward(d, dev, noGrad), tfjs: tf((p) => p.tfjsMlpForward(d)) };
+            return {
+              ktape: (dev) => ktapeMlpForward(d, dev, noGrad),
+              tfjs: tf((p) => p.tfjsMlpForward(d)),
+              ...jx((p, c) => p.jaxMlpForward(d, c)),
+              ...ox((p) => p.ortMlpForward(d)),
+            };
           },
-          { rtol: 1e-4 }
+          { flops: 2 * d0.batch * (d0.inputs * d0.hidden + d0.hidden * d0.classes), rtol: 1e-4 }
         )
       );
     }
@@ -135,7 +165,12 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward (inference, output read back)',
         () => {
           const d = convData(s.convBatch);
-          return { ktape: (dev) => ktapeConvForward(d, dev), tfjs: tf((p) => p.tfjsConvForward(d)) };
+          return {
+            ktape: (dev) => ktapeConvForward(d, dev),
+            tfjs: tf((p) => p.tfjsConvForward(d)),
+            ...jx((p, c) => p.jaxConvForward(d, c)),
+            ...ox((p) => p.ortConvForward(d)),
+          };
         },
         { flops: convFlops(d0) / 3, rtol: 1e-4 }
       )
@@ -147,7 +182,11 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward + backward',
         () => {
           const d = convData(s.convBatch);
-          return { ktape: (dev) => ktapeConv(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
+          return {
+            ktape: (dev) => ktapeConv(d, dev),
+            tfjs: tf((p) => p.tfjsConv(d)),
+            ...jx((p, c) => p.jaxConv(d, c)),
+          };
         },
         { flops: convFlops(d0), rtol: 1e-4 }
       )
@@ -159,7 +198,11 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward + backward, one K.function',
         () => {
           const d = convData(s.convBatch);
-          return { ktape: (dev) => ktapeConvGraph(d, dev), tfjs: tf((p) => p.tfjsConv(d)) };
+          return {
+            ktape: (dev) => ktapeConvGraph(d, dev),
+            tfjs: tf((p) => p.tfjsConv(d)),
+            ...jx((p, c) => p.jaxConv(d, c)),
+          };
         },
         { flops: convFlops(d0), rtol: 1e-4 }
       )
@@ -174,7 +217,23 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward + gradients',
         () => {
           const d = rnnData(batch, steps);
-          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
+          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)), ...jx((p, c) => p.jaxRnn(d, c)) };
+        },
+        { rtol: 1e-3 }
+      )
+    );
+    out.push(
+      make(
+        'W4',
+        `K.rnn tanh cell, batch ${batch}, ${steps} steps, 64->64`,
+        'forward + gradients, one K.function',
+        () => {
+          const d = rnnData(batch, steps);
+          return {
+            ktape: (dev) => ktapeRnnGraph(d, dev),
+            tfjs: tf((p) => p.tfjsRnn(d)),
+            ...jx((p, c) => p.jaxRnn(d, c)),
+          };
         },
         { rtol: 1e-3 }
       )
@@ -187,7 +246,7 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         'forward + gradients (x too)',
         () => {
           const d = rnnData(1, s.longRnnSteps, 14, true);
-          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
+          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)), ...jx((p, c) => p.jaxRnn(d, c)) };
         },
         { rtol: 1e-3 }
       )
@@ -205,9 +264,27 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
           return {
             ktape: (dev) => ktapeElementwise(d, dev, gradient),
             tfjs: tf((p) => p.tfjsElementwise(d, gradient)),
+            ...jx((p, c) => p.jaxElementwise(d, c, gradient)),
           };
         },
-        { rtol: 1e-3 }
+        // At the least: read x, and (with the gradient) write dx.
+        { rtol: 1e-3, bytes: (gradient ? 8 : 4) * n }
+      )
+    );
+    out.push(
+      make(
+        'W5',
+        `sum(sigmoid(2x+1)*tanh(x)), ${n.toExponential(0).replace('+', '')} floats`,
+        gradient ? 'forward + gradient, one K.function' : 'forward, one K.function',
+        () => {
+          const d = elementwiseData(n);
+          return {
+            ktape: (dev) => ktapeElementwiseGraph(d, dev, gradient),
+            tfjs: tf((p) => p.tfjsElementwise(d, gradient)),
+            ...jx((p, c) => p.jaxElementwise(d, c, gradient)),
+          };
+        },
+        { rtol: 1e-3, bytes: (gradient ? 8 : 4) * n }
       )
     );
   }
@@ -218,9 +295,14 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
       'forward',
       () => {
         const d = softmaxData(s.softmaxRows);
-        return { ktape: (dev) => ktapeSoftmax(d, dev), tfjs: tf((p) => p.tfjsSoftmax(d)) };
+        return {
+          ktape: (dev) => ktapeSoftmax(d, dev),
+          tfjs: tf((p) => p.tfjsSoftmax(d)),
+          ...jx((p, c) => p.jaxSoftmax(d, c)),
+        };
       },
-      { rtol: 1e-4 }
+      // At the least: read x once, write the three small results.
+      { rtol: 1e-4, bytes: 4 * (s.softmaxRows * 1000 + 2 * s.softmaxRows + 1000) }
     )
   );
   for (const gradient of [false, true]) {
@@ -231,7 +313,12 @@ export function cases(s: Sizes, peer: TfjsPeer | null): Case[] {
         gradient ? 'add + its gradient' : 'add',
         () => {
           const d = tinyData(s.tinyOps);
-          return { ktape: (dev) => ktapeTiny(d, dev, gradient), tfjs: tf((p) => p.tfjsTiny(d, gradient)) };
+          return {
+            ktape: (dev) => ktapeTiny(d, dev, gradient),
+            tfjs: tf((p) => p.tfjsTiny(d, gradient)),
+            // Eager only: under jit a chain of adds of one array is no per-op cost to time.
+            ...(jp === null ? {} : { jax: (c: boolean) => (c ? null : jp.jaxTiny(d, gradient)) }),
+          };
         },
         { perOp: true, rtol: 1e-6 }
       )

@@ -1,4 +1,4 @@
-// The contenders: ktape's devices and TensorFlow.js's backends.
+// The contenders: ktape's devices, TensorFlow.js's backends, jax-js (eager and jit) and ONNX Runtime.
 import os from 'node:os';
 import * as K from '../src/index.js';
 import type { TfjsPeer } from './cases.js';
@@ -7,9 +7,10 @@ import type { CaseSides, ContenderId, Runner } from './types.js';
 export interface Contender {
   id: ContenderId;
   label: string;
-  lib: 'ktape' | 'tfjs';
+  lib: 'ktape' | 'tfjs' | 'jaxjs' | 'ort';
   activate(): Promise<void>;
-  build(sides: CaseSides): Runner;
+  /** This contender's runner for the case, or null where it has no side (ONNX Runtime trains nothing). */
+  build(sides: CaseSides): Runner | null | Promise<Runner | null>;
 }
 
 export const LABELS: Record<ContenderId, string> = {
@@ -18,6 +19,9 @@ export const LABELS: Record<ContenderId, string> = {
   gpu: 'ktape gpu',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
+  jaxjs: 'jax-js',
+  'jaxjs-jit': 'jax-js jit',
+  ort: 'onnxruntime',
 };
 
 type ThreadSetter = (n: number) => unknown;
@@ -59,5 +63,25 @@ export function tfjsContender(id: 'tfjs-cpu' | 'tfjs-wasm', peer: TfjsPeer): Con
     lib: 'tfjs',
     activate: () => peer.activateTfjs(backend),
     build: (sides) => sides.tfjs(),
+  };
+}
+
+export function jaxContender(id: 'jaxjs' | 'jaxjs-jit'): Contender {
+  return {
+    id,
+    label: LABELS[id],
+    lib: 'jaxjs',
+    activate: async () => {},
+    build: (sides) => sides.jax?.(id === 'jaxjs-jit') ?? null,
+  };
+}
+
+export function ortContender(): Contender {
+  return {
+    id: 'ort',
+    label: LABELS.ort,
+    lib: 'ort',
+    activate: async () => {},
+    build: (sides) => sides.ort?.() ?? null,
   };
 }

@@ -2,13 +2,14 @@
 import type { ContenderId, WorkloadId } from './types.js';
 
 export const USAGE = `npm run bench -- [options] [contender ...]
-  contenders: cpu, cpu-mt, gpu, tfjs-cpu, tfjs-wasm, or the groups ktape, tfjs
-              (default: all; cpu-mt only where ktape has K.set_num_threads)
+  contenders: cpu, cpu-mt, gpu, tfjs-cpu, tfjs-wasm, jaxjs, jaxjs-jit, ort,
+              or the groups ktape, tfjs, jax, peers (default: all)
   --quick            smaller sizes and fewer runs (a smoke run)
   --only W1,W5       only these workloads (W1..W7, W2f, W3f; memory: 'mem')
   --devices a,b      the same as naming contenders
   --no-gpu           leave the gpu device out
   --no-tfjs          leave TensorFlow.js out
+  --no-peers         leave jax-js and ONNX Runtime out
   --no-memory        skip the resident-size measurement
   --tfjs-stock       tfjs's own gradients on wasm, not the hand-written fast ones
   --runs N           timed rounds at least (default 7, quick 3)
@@ -30,6 +31,7 @@ export interface Options {
   gpuNamed: boolean;
   noGpu: boolean;
   noTfjs: boolean;
+  noPeers: boolean;
   /** tfjs-wasm with tfjs's own gradient kernels (slow transposed matmuls, conv2dTranspose). */
   tfjsStock: boolean;
   minRuns: number | null;
@@ -39,11 +41,13 @@ export interface Options {
   memoryChild: ContenderId | null;
 }
 
-const ALL: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm'];
+export const ALL: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm', 'jaxjs', 'jaxjs-jit', 'ort'];
 const GROUPS: Record<string, ContenderId[]> = {
   ktape: ['cpu', 'cpu-mt', 'gpu'],
   tfjs: ['tfjs-cpu', 'tfjs-wasm'],
   wasm: ['tfjs-wasm'],
+  jax: ['jaxjs', 'jaxjs-jit'],
+  peers: ['jaxjs', 'jaxjs-jit', 'ort'],
 };
 
 function contendersOf(word: string): ContenderId[] {
@@ -63,6 +67,7 @@ export function parseOptions(argv: string[]): Options {
     gpuNamed: false,
     noGpu: false,
     noTfjs: false,
+    noPeers: false,
     tfjsStock: false,
     minRuns: null,
     write: null,
@@ -87,6 +92,7 @@ export function parseOptions(argv: string[]): Options {
     } else if (a === '--quick') o.quick = true;
     else if (a === '--no-gpu') o.noGpu = true;
     else if (a === '--no-tfjs') o.noTfjs = true;
+    else if (a === '--no-peers') o.noPeers = true;
     else if (a === '--no-memory') o.memory = false;
     else if (a === '--tfjs-stock') o.tfjsStock = true;
     else if (a === '--write') o.write = true;

@@ -1,10 +1,10 @@
 // Tables (console and markdown), the issue's targets, and the JSON record.
 import { LABELS } from './contenders.js';
 import { table } from './timing.js';
-import type { CaseResult, ContenderId, Measurement, MemoryResult, RunReport, Target } from './types.js';
+import type { CaseResult, ContenderId, Limits, Measurement, MemoryResult, RunReport, Target } from './types.js';
 
 const KTAPE: ContenderId[] = ['cpu', 'cpu-mt', 'gpu'];
-const PEERS: ContenderId[] = ['tfjs-cpu', 'tfjs-wasm'];
+const PEERS: ContenderId[] = ['tfjs-cpu', 'tfjs-wasm', 'jaxjs', 'jaxjs-jit', 'ort'];
 
 /** What ratios compare: microseconds per op for per-op cases (contenders may run different counts), else ms. */
 function value(m: Measurement | undefined, perOp: boolean): number {
@@ -34,13 +34,15 @@ const fmtRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(r < 0.1 ? 3 : 2)
 export function resultsTable(cases: CaseResult[], contenders: ContenderId[]): string {
   const ks = KTAPE.filter((k) => contenders.includes(k));
   const ps = PEERS.filter((p) => contenders.includes(p));
-  // Every ktape contender against tfjs-wasm (the issue's reference); only ktape cpu against tfjs-cpu.
+  // Every ktape contender against tfjs-wasm (issue 9's reference); only ktape cpu against the other peers.
   const pairs = ks.flatMap((k) => ps.filter((p) => p === 'tfjs-wasm' || k === 'cpu').map((p) => [k, p] as const));
+  const limits = cases.some((c) => c.limitMs !== undefined);
   const header = [
     '',
     'workload',
     'measure',
     ...contenders.map((c) => LABELS[c]),
+    ...(limits ? ['limit', 'cpu / limit'] : []),
     ...pairs.map(([k, p]) => `${k} / ${p}`),
     'check',
   ];
@@ -49,6 +51,11 @@ export function resultsTable(cases: CaseResult[], contenders: ContenderId[]): st
     c.title,
     c.measure,
     ...contenders.map((id) => cell(c, id)),
+    ...(limits
+      ? c.limitMs === undefined
+        ? ['', '']
+        : [`${fmtMs(c.limitMs)} ms`, fmtRatio(value(c.measurements.cpu, false) / c.limitMs)]
+      : []),
     ...pairs.map(([k, p]) => fmtRatio(ratio(c, k, p))),
     c.ok ? '✓' : '✗',
   ]);
@@ -135,7 +142,7 @@ export function targets(
   );
   versus(
     'W5 elementwise forward + gradient',
-    find('W5', (c) => c.measure !== 'forward'),
+    find('W5', (c) => c.measure === 'forward + gradient'),
     'cpu',
     1.0
   );
@@ -172,9 +179,65 @@ export function targets(
   return out;
 }
 
-export function targetsTable(ts: Target[]): string {
+/**
+ * Issue 17's targets: ktape cpu on one thread against jax-js's jit, ONNX
+ * Runtime, tfjs-wasm and the machine's limits, same run. Issue 9's targets
+ * (above) must all still be met.
+ */
+export function targets17(cases: CaseResult[], limits: Limits | undefined, quick: boolean): Target[] {
+  const out: Target[] = [];
+  const find = (w: string, measure: string, title = '') =>
+    cases.find((c) => c.workload === w && c.measure === measure && c.title.startsWith(title));
+  const against = (target: string, c: CaseResult | undefined, p: ContenderId | 'limit', goal: number) => {
+    const peerMs = p === 'limit' ? c?.limitMs : value(c?.measurements[p], false);
+    const ms = value(c?.measurements.cpu, false);
+    const r = peerMs === undefined ? NaN : ms / peerMs;
+    const name = p === 'limit' ? 'its limit' : LABELS[p];
+    if (!Number.isFinite(r)) {
+      out.push({ target, goal: `<= ${goal} of ${name}`, measured: '', status: 'not run' });
+      return;
+    }
+    out.push({
+      target,
+      goal: `<= ${goal} of ${name}`,
+      measured: `${r.toFixed(2)} (${fmtMs(ms)} vs ${fmtMs(peerMs!)} ms)`,
+      status: r <= goal ? 'met' : 'missed',
+    });
+  };
+  against('W2 training step, one K.function', find('W2', 'training step, one K.function'), 'jaxjs-jit', 0.8);
+  against('W4 K.rnn, one K.function', find('W4', 'forward + gradients, one K.function'), 'jaxjs-jit', 0.8);
+  for (const m of ['forward', 'forward + gradient']) {
+    const c = find('W5', `${m}, one K.function`);
+    against(`W5 ${m}, one K.function`, c, 'limit', 2);
+    against(`W5 ${m}, one K.function`, c, 'jaxjs-jit', 0.8);
+  }
+  for (const [w, measure] of [
+    ['W2f', 'inference, K.no_grad'],
+    ['W3f', 'forward (inference, output read back)'],
+  ] as const) {
+    const c = find(w, measure);
+    against(`${w} ${measure}`, c, 'tfjs-wasm', 0.7);
+    against(`${w} ${measure}`, c, 'ort', 2);
+  }
+  for (const n of [512, 1024]) {
+    const c = find('W1', 'forward', `matmul ${n}x${n}`);
+    const g = c?.measurements.cpu?.gflops;
+    const ok = g !== undefined && limits !== undefined && c?.measurements.cpu?.error === undefined;
+    out.push({
+      target: `W1 matmul n=${n}, one thread, GFLOP/s`,
+      goal: `>= 0.6 of the native sgemm`,
+      measured: ok ? `${(g / limits.gflops).toFixed(2)} (${g.toFixed(1)} vs ${limits.gflops.toFixed(1)} GFLOP/s)` : '',
+      status: ok ? (g / limits.gflops >= 0.6 ? 'met' : 'missed') : 'not run',
+    });
+  }
+  against('W3 conv2d forward + backward, one thread', find('W3', 'forward + backward'), 'tfjs-wasm', 0.5);
+  if (quick) for (const t of out) if (t.status === 'met' || t.status === 'missed') t.status = 'quick sizes';
+  return out;
+}
+
+export function targetsTable(ts: Target[], what = 'ktape cpu / tfjs-wasm time'): string {
   return table(
-    ['target (ktape cpu / tfjs-wasm time)', 'goal', 'measured', ''],
+    [`target (${what})`, 'goal', 'measured', ''],
     ts.map((t) => [t.target, t.goal, t.measured, t.status])
   );
 }
@@ -186,6 +249,17 @@ export function headerLines(r: RunReport): string[] {
       (m.seconds !== undefined ? `, the run took ${m.seconds} s` : ''),
     `ktape cpu threads: ${m.ktapeThreads}${m.gpuMode ? `; ktape gpu: gpu.js ${m.gpuMode}${m.gpuRenderer ? ` on ${m.gpuRenderer}` : ''}` : ''}`,
   ];
+  if (m.peers !== undefined && Object.keys(m.peers).length > 0)
+    lines.push(
+      `Peers: ${Object.entries(m.peers)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`
+    );
+  if (m.limits !== undefined)
+    lines.push(
+      `Limits: ${m.limits.gflops.toFixed(1)} GFLOP/s (${m.limits.gflopsFrom}) for W1-W3; ` +
+        `${m.limits.copyGBs.toFixed(1)} GB/s (a 256 MB copy on one thread, read + write) for W5-W6`
+    );
   if (m.tfjs) {
     lines.push(
       `TensorFlow.js ${m.tfjs.version}; wasm backend: ${m.tfjs.wasmBinary ?? 'not loaded'} ` +
@@ -209,6 +283,8 @@ export function markdown(r: RunReport): string {
       memoryTable(r.memory)
     );
   parts.push('Targets of issue 9:', targetsTable(r.targets));
+  if (r.targets17 !== undefined && r.targets17.length > 0)
+    parts.push('Targets of issue 17:', targetsTable(r.targets17, 'ktape cpu, one thread'));
   const notes = [...r.meta.notes, ...r.cases.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));
   return `${parts.join('\n\n')}\n`;

@@ -1,16 +1,29 @@
 // npm run bench [-- options]: ktape (cpu and gpu devices) against TensorFlow.js
-// (cpu and wasm backends) on the workloads of issue 9, interleaved in one run,
-// with ratios ktape / peer and the issue's targets. `npm run bench -- --help`.
+// (cpu and wasm backends), jax-js (eager and jit) and ONNX Runtime on the
+// workloads of issues 9 and 17, interleaved in one run, with ratios ktape /
+// peer, each row's limit on this machine, and the issues' targets.
+// `npm run bench -- --help`.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as K from '../src/index.js';
-import { cases, FULL, QUICK, type Sizes, type TfjsPeer } from './cases.js';
-import { type Contender, cores, ktapeContender, LABELS, tfjsContender, threadSetter } from './contenders.js';
+import { cases, FULL, QUICK, type Peers, type Sizes, type TfjsPeer } from './cases.js';
+import {
+  type Contender,
+  cores,
+  jaxContender,
+  ktapeContender,
+  LABELS,
+  ortContender,
+  tfjsContender,
+  threadSetter,
+} from './contenders.js';
+import { limitMs, measureLimits } from './limits.js';
+import { ALL } from './options.js';
 import { parseOptions, UsageError } from './options.js';
-import { headerLines, markdown, memoryTable, resultsTable, targets, targetsTable } from './report.js';
+import { headerLines, markdown, memoryTable, resultsTable, targets, targets17, targetsTable } from './report.js';
 import { roundRobin, type RoundOptions } from './timing.js';
 import type {
   Case,
@@ -52,7 +65,8 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
   try {
     await c.activate();
     const d = mlpData(sizes.batch);
-    runner = c.build({ ktape: (dev) => ktapeMlp(d, dev), tfjs: () => peer!.tfjsMlp(d) });
+    runner = await c.build({ ktape: (dev) => ktapeMlp(d, dev), tfjs: () => peer!.tfjsMlp(d) });
+    if (runner === null) throw new Error('no W2 side');
     // The resident size moves by several MB between settled readings of an
     // unchanged heap (the C allocator keeps or returns freed array buffers as
     // it sees fit): each figure is the median of SAMPLES readings, one step
@@ -64,7 +78,7 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
         heap: number[] = [],
         buffers: number[] = [];
       for (let k = 0; k < SAMPLES; k++) {
-        if (k > 0) runner!.step();
+        if (k > 0) await (runner!.step() as Promise<void> | void);
         await settle();
         const m = process.memoryUsage();
         rss.push(m.rss / 2 ** 20);
@@ -78,9 +92,9 @@ async function measureMemory(c: Contender, sizes: Sizes, peer: TfjsPeer | null):
       return from + SAMPLES - 1;
     };
     let done = 0;
-    for (; done < steps[0] - (SAMPLES - 1); done++) runner.step();
+    for (; done < steps[0] - (SAMPLES - 1); done++) await (runner.step() as Promise<void> | void);
     done = await reading(0, done);
-    for (; done < steps[1] - (SAMPLES - 1); done++) runner.step();
+    for (; done < steps[1] - (SAMPLES - 1); done++) await (runner.step() as Promise<void> | void);
     await reading(1, done);
     res.growthMB = res.rssMB[1] - res.rssMB[0];
     const bad = runner.verify?.() ?? null;
@@ -153,7 +167,12 @@ function relDiff(ref: Outputs, got: Outputs): { worst: number; notes: string[] }
   return { worst, notes };
 }
 
-async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): Promise<CaseResult> {
+async function runCase(
+  c: Case,
+  contenders: Contender[],
+  timing: RoundOptions,
+  limits: Meta['limits']
+): Promise<CaseResult> {
   const rtol = c.rtol ?? 1e-4;
   const res: CaseResult = {
     workload: c.workload,
@@ -168,12 +187,16 @@ async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): 
     notes: [],
   };
   if (c.flops !== undefined) res.flops = c.flops;
+  if (c.bytes !== undefined) res.bytes = c.bytes;
+  const limit = limits === undefined ? undefined : limitMs(limits, c);
+  if (limit !== undefined) res.limitMs = limit;
   const sides = c.setup();
   const built: { c: Contender; r: Runner }[] = [];
   for (const k of contenders) {
     try {
       await k.activate();
-      built.push({ c: k, r: k.build(sides) });
+      const r = await k.build(sides);
+      if (r !== null) built.push({ c: k, r });
     } catch (e) {
       res.measurements[k.id] = { medianMs: NaN, runs: 0, error: message(e) };
     }
@@ -206,7 +229,7 @@ async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): 
         res.ok = false;
         res.notes.push(`${LABELS[k.id]}: ${bad}`);
       }
-      const out = r.outputs();
+      const out = await r.outputs();
       if (ref === null) {
         ref = out;
         res.reference = k.id;
@@ -233,6 +256,16 @@ async function runCase(c: Case, contenders: Contender[], timing: RoundOptions): 
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
+/** An installed package's version (its package.json). */
+function peerVersion(name: string): string {
+  try {
+    const file = path.join(HERE, '..', 'node_modules', name, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const opts = parseOptions(process.argv.slice(2));
@@ -245,10 +278,11 @@ async function main(): Promise<void> {
   const sizes = opts.quick ? QUICK : FULL;
   const notes: string[] = [];
   const threads = threadSetter();
-  let ids: ContenderId[] = ['cpu', 'cpu-mt', 'gpu', 'tfjs-cpu', 'tfjs-wasm'];
+  let ids: ContenderId[] = [...ALL];
   if (opts.contenders !== null) ids = ids.filter((id) => opts.contenders!.has(id));
   if (opts.noGpu) ids = ids.filter((id) => id !== 'gpu');
   if (opts.noTfjs) ids = ids.filter((id) => !id.startsWith('tfjs'));
+  if (opts.noPeers) ids = ids.filter((id) => !id.startsWith('jaxjs') && id !== 'ort');
   if (ids.includes('cpu-mt') && (threads === null || cores() < 2)) {
     ids = ids.filter((id) => id !== 'cpu-mt');
     notes.push(
@@ -287,10 +321,32 @@ async function main(): Promise<void> {
       );
     }
   }
+  const peers: Peers = { tfjs: peer, jax: null, ort: null };
+  const versions: Record<string, string> = {};
+  if (ids.some((id) => id.startsWith('jaxjs'))) {
+    peers.jax = await import('./peers/jaxjs.js');
+    await peers.jax.initJaxjs();
+    versions['jax-js'] = peerVersion('@jax-js/jax');
+    notes.push(
+      'jax-js runs on its Wasm backend, on one thread (Node has no Web Worker for its pool); under jit each workload is compiled by an untimed first call, ' +
+        'the training step (loss, gradient, update) is one jitted function; its lazy arrays are read back whole at the end of a step'
+    );
+  }
+  if (ids.includes('ort')) {
+    peers.ort = await import('./peers/ort.js');
+    versions.onnxruntime = peers.ort.ortVersion();
+    notes.push(
+      "onnxruntime-node (its package's CPU binaries) runs the inference rows only (W1, W2f, W3f), one intra-op and one inter-op thread, every graph optimisation on"
+    );
+  }
   const contenders: Contender[] = ids.map((id) =>
     id.startsWith('tfjs')
       ? tfjsContender(id as 'tfjs-cpu' | 'tfjs-wasm', peer!)
-      : ktapeContender(id as 'cpu' | 'cpu-mt' | 'gpu')
+      : id.startsWith('jaxjs')
+        ? jaxContender(id as 'jaxjs' | 'jaxjs-jit')
+        : id === 'ort'
+          ? ortContender()
+          : ktapeContender(id as 'cpu' | 'cpu-mt' | 'gpu')
   );
   if (opts.memoryChild !== null) {
     const c = contenders.find((x) => x.id === opts.memoryChild);
@@ -308,6 +364,8 @@ async function main(): Promise<void> {
     quick: opts.quick,
     gc: gc !== undefined,
     contenders: ids,
+    peers: versions,
+    limits: measureLimits(),
     ktapeThreads: threads === null ? '1 (no K.set_num_threads)' : `1, and ${cores()} for ktape cpu, all cores`,
     notes,
   };
@@ -334,15 +392,16 @@ async function main(): Promise<void> {
   timing.leadInBelowMs = 200;
   timing.afterSlowStep = settle;
   const results: CaseResult[] = [];
-  for (const c of cases(sizes, peer)) {
+  for (const c of cases(sizes, peers)) {
     if (opts.workloads !== null && !opts.workloads.has(c.workload)) continue;
-    const r = await runCase(c, contenders, timing);
+    const r = await runCase(c, contenders, timing, meta.limits);
     results.push(r);
     log(
       `${r.workload} ${r.title}, ${r.measure}: ${ids
         .map((id) => {
           const m = r.measurements[id];
-          return `${id} ${m === undefined || m.error !== undefined ? 'failed' : r.perOp ? `${m.usPerOp!.toFixed(2)} us/op` : `${m.medianMs.toFixed(2)} ms`}`;
+          if (m === undefined) return `${id} -`;
+          return `${id} ${m.error !== undefined ? 'failed' : r.perOp ? `${m.usPerOp!.toFixed(2)} us/op` : `${m.medianMs.toFixed(2)} ms`}`;
         })
         .join(', ')} ${r.ok ? '✓' : `✗ ${r.notes.join('; ')}`}`
     );
@@ -351,11 +410,18 @@ async function main(): Promise<void> {
   K.set_device('cpu');
   meta.seconds = Math.round((performance.now() - t0) / 1000);
 
-  const report = { meta, cases: results, memory, targets: targets(results, memory, sizes, ids.includes('cpu-mt')) };
+  const report: RunReport = {
+    meta,
+    cases: results,
+    memory,
+    targets: targets(results, memory, sizes, ids.includes('cpu-mt')),
+    targets17: targets17(results, meta.limits, opts.quick),
+  };
   console.log(`\nktape bench: ${headerLines(report).join('\n')}\n`);
   console.log(resultsTable(results, ids));
   if (memory.length > 0) console.log(`\n${memoryTable(memory)}`);
   console.log(`\n${targetsTable(report.targets)}`);
+  console.log(`\n${targetsTable(report.targets17!, 'ktape cpu, one thread')}`);
   const allNotes = [...notes, ...results.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (allNotes.length > 0) console.log(`\n${allNotes.map((n) => `- ${n}`).join('\n')}`);
   console.log(`\n${meta.seconds} s`);

@@ -4,8 +4,8 @@
 export interface Player {
   /** Make this contender current (ktape device, tfjs backend); not timed. */
   activate(): Promise<void>;
-  /** One timed iteration. */
-  step(): void;
+  /** One timed iteration (awaited when it returns a promise). */
+  step(): unknown;
 }
 
 export interface Timing {
@@ -59,9 +59,13 @@ export async function roundRobin(players: Player[], o: RoundOptions): Promise<Ti
       const p = players[i]!;
       try {
         await p.activate();
-        if (timed && last[i]! < (o.leadInBelowMs ?? 0)) p.step();
+        if (timed && last[i]! < (o.leadInBelowMs ?? 0)) {
+          const lead = p.step();
+          if (lead instanceof Promise) await lead;
+        }
         const t0 = performance.now();
-        p.step();
+        const pending = p.step();
+        if (pending instanceof Promise) await pending;
         const dt = performance.now() - t0;
         last[i] = dt;
         if (timed) samples[i]!.push(dt);

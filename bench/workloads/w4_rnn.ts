@@ -64,3 +64,35 @@ export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
     dispose: () => release(x, r, w, u, b, h0),
   };
 }
+
+/** W4 through one K.function (issue 17): the graph built once on placeholders, each step one call. */
+export function ktapeRnnGraph(d: RnnData, _device: KtapeDevice): Runner {
+  const { batch, steps, units } = d;
+  const xv = K.reshape(d.x, [batch, steps, units]);
+  const rv = K.reshape(d.r, [batch, steps, units]);
+  const x = K.placeholder([batch, steps, units]);
+  const r = K.placeholder([batch, steps, units]);
+  const w = variable(d.w, [units, units]),
+    u = variable(d.u, [units, units]),
+    b = variable(d.b, [units]);
+  const h0 = K.zeros([batch, units]);
+  const cell = (xt: K.Tensor, [h]: K.Tensor[]): [K.Tensor, K.Tensor[]] => {
+    const next = K.tanh(K.add(K.add(K.dot(xt, w), K.dot(h!, u)), b));
+    return [next, [next]];
+  };
+  const [, outputs] = K.rnn(cell, x, [h0]);
+  const loss = K.sum(K.multiply(outputs, r));
+  const grads = K.gradients(loss, d.wrtInput ? [w, u, b, x] : [w, u, b]);
+  const f = K.function([x, r], [loss, ...(grads as K.Tensor[])]);
+  const run = () => f([xv, rv]);
+  const read = (t: { data: unknown } | undefined) => Float32Array.from(t!.data as Float32Array);
+  return {
+    step: () => run()[0]!.get(),
+    outputs() {
+      const [l, dw, du, db, dx] = run();
+      const out = { loss: read(l), dw: read(dw), du: read(du), db: read(db) };
+      return dx === undefined ? out : { ...out, dx: read(dx) };
+    },
+    dispose: () => release(w, u, b, h0, xv, rv),
+  };
+}

@@ -27,3 +27,17 @@ export function ktapeElementwise(d: ElementwiseData, _device: KtapeDevice, gradi
         dispose: () => release(x),
       };
 }
+
+/** W5 through one K.function (issue 17): the chain and its gradient built once on a placeholder. */
+export function ktapeElementwiseGraph(d: ElementwiseData, _device: KtapeDevice, gradient: boolean): Runner {
+  const xv = K.reshape(d.x, [d.x.length]);
+  const x = K.placeholder([d.x.length]);
+  const y = K.sum(K.multiply(K.sigmoid(K.add(K.multiply(x, 2), 1)), K.tanh(x)));
+  const f = K.function([x], [gradient ? K.gradients(y, [x])[0]! : y]);
+  const run = () => f([xv])[0]!;
+  return {
+    step: () => run().get(0),
+    outputs: () => ({ [gradient ? 'dx' : 'f']: Float32Array.from(run().data as Float32Array) }),
+    dispose: () => release(xv),
+  };
+}
