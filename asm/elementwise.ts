@@ -416,6 +416,119 @@ export function softmaxRows(x: usize, o: usize, rows: i32, inner: i32): void {
   }
 }
 
+// ---- fused chains ----------------------------------------------------------------
+
+// A chain of maps (K.function's fused kernels) run over the elements in blocks
+// of FUSE_BLOCK, so that each intermediate lives in a block-sized register
+// that stays in cache instead of an array of its own. The program is a list of
+// instructions [op, dst, a, b] (i32 each) over slots; slot s is `base + start *
+// step * 4` bytes for the block starting at element `start` (slots table:
+// [base, step] pairs): step 1 walks an array (an input or the output), step 0
+// stays on a block (a register, or an input of one value repeated by the
+// caller). Each instruction runs the same vector routine as the map of its
+// name, so a chain rounds exactly as its maps do one by one.
+
+const FUSE_BLOCK = 256;
+const NEG = 5;
+const ABS = 6;
+const SQRT = 7;
+const BINARY = 16;
+const SUM_ALL = 32;
+
+// @ts-ignore: decorator
+@inline function fuse1(op: i32, x: usize, o: usize, m: i32): void {
+  const end = x + (<usize>(m + 3) & ~3) * 4;
+  while (x < end) {
+    const v = v128.load(x);
+    let r: v128;
+    if (op == NEG) r = f32x4.neg(v);
+    else if (op == ABS) r = f32x4.abs(v);
+    else if (op == SQRT) r = f32x4.sqrt(v);
+    else r = unary4(op, v);
+    v128.store(o, r);
+    x += 16;
+    o += 16;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function fuse2(op: i32, a: usize, b: usize, o: usize, m: i32): void {
+  const end = o + (<usize>(m + 3) & ~3) * 4;
+  while (o < end) {
+    v128.store(o, binary4(op, v128.load(a), v128.load(b)));
+    a += 16; b += 16; o += 16;
+  }
+}
+
+/** acc (two f64x2 lanes at acc) += the m values at x; the last vector's lanes past m are masked off. */
+// @ts-ignore: decorator
+@inline function sumInto(x: usize, acc: usize, m: i32): void {
+  let lo = v128.load(acc);
+  let hi = v128.load(acc + 16);
+  const whole = m & ~3;
+  const end = x + <usize>whole * 4;
+  while (x < end) {
+    const e = v128.load(x);
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 2, 3)));
+    x += 16;
+  }
+  if (m > whole) {
+    const e = v128.and(v128.load(x), laneMask(m - whole));
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 2, 3)));
+  }
+  v128.store(acc, lo);
+  v128.store(acc + 16, hi);
+}
+
+function runOp(op: i32, d: usize, a: usize, b: usize, m: i32): void {
+  if (op == EXP) fuse1(EXP, a, d, m);
+  else if (op == LOG) fuse1(LOG, a, d, m);
+  else if (op == TANH) fuse1(TANH, a, d, m);
+  else if (op == SIGMOID) fuse1(SIGMOID, a, d, m);
+  else if (op == SOFTPLUS) fuse1(SOFTPLUS, a, d, m);
+  else if (op == NEG) fuse1(NEG, a, d, m);
+  else if (op == ABS) fuse1(ABS, a, d, m);
+  else if (op == SQRT) fuse1(SQRT, a, d, m);
+  else if (op == BINARY + ADD) fuse2(ADD, a, b, d, m);
+  else if (op == BINARY + SUB) fuse2(SUB, a, b, d, m);
+  else if (op == BINARY + MUL) fuse2(MUL, a, b, d, m);
+  else if (op == BINARY + DIV) fuse2(DIV, a, b, d, m);
+  else if (op == BINARY + MAX) fuse2(MAX, a, b, d, m);
+  else if (op == BINARY + MIN) fuse2(MIN, a, b, d, m);
+  else if (op == BINARY + SIGMOID_GRAD) fuse2(SIGMOID_GRAD, a, b, d, m);
+  else if (op == BINARY + TANH_GRAD) fuse2(TANH_GRAD, a, b, d, m);
+}
+
+/**
+ * Run `count` instructions at `prog` over n elements; `slots` holds `nslots`
+ * [base, step] pairs, `ptrs` room for nslots addresses. SUM_ALL adds its
+ * operand a's values into the float64 accumulator at dst (32 bytes, zeroed
+ * by the caller).
+ */
+export function fused(prog: usize, count: i32, slots: usize, nslots: i32, ptrs: usize, n: i32): void {
+  for (let start = 0; start < n; start += FUSE_BLOCK) {
+    const m = min(FUSE_BLOCK, n - start);
+    for (let s = 0; s < nslots; s++) {
+      const e = slots + (<usize>s << 3);
+      store<usize>(ptrs + (<usize>s << 2), load<u32>(e) + <usize>(start * load<i32>(e, 4)) * 4);
+    }
+    for (let k = 0; k < count; k++) {
+      const p = prog + (<usize>k << 4);
+      const op = load<i32>(p);
+      const a = load<usize>(ptrs + (<usize>load<i32>(p, 8) << 2));
+      if (op == SUM_ALL) {
+        sumInto(a, <usize>load<u32>(p, 4), m);
+        continue;
+      }
+      const d = load<usize>(ptrs + (<usize>load<i32>(p, 4) << 2));
+      const b = load<usize>(ptrs + (<usize>load<i32>(p, 12) << 2));
+      runOp(op, d, a, b, m);
+    }
+  }
+}
+
 /** The first byte past the module's static data: buffers start at or after it. */
 export function heapBase(): usize {
   return __heap_base;

@@ -241,6 +241,44 @@ export interface ActivationAttrs {
   tanh_grad: Empty;
 }
 
+/** The elementwise primitives a fused kernel runs (all float32; exact or the wasm maps' rounding). */
+export const FUSABLE = [
+  'neg',
+  'abs',
+  'sqrt',
+  'exp',
+  'log',
+  'tanh',
+  'sigmoid',
+  'softplus',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'maximum',
+  'minimum',
+  'sigmoid_grad',
+  'tanh_grad',
+] as const;
+export type FusablePrim = (typeof FUSABLE)[number];
+
+/**
+ * A chain of elementwise primitives as one kernel (K.function's plans make
+ * them; src/grad/fuse.ts). Operand j < inputs is input j; operand inputs + k
+ * is op k's result. The last op's result, summed over `sum.axes` where `sum`
+ * is set, is the output.
+ */
+export interface FusedAttrs {
+  fused: {
+    readonly ops: readonly { readonly prim: FusablePrim; readonly args: readonly number[] }[];
+    /** The inputs' shapes: each the chain's shape, or one element broadcast. */
+    readonly inputs: readonly (readonly number[])[];
+    /** The elementwise result's shape. */
+    readonly shape: readonly number[];
+    readonly sum: Reduction | null;
+  };
+}
+
 /** How many inputs a primitive takes: 1, 2 or 3, or 'n' for any number (concat, custom). */
 export type Arity = 1 | 2 | 3 | 'n';
 
@@ -313,6 +351,7 @@ export const ARITY = {
   tanh_grad: 2,
   random: 'n',
   shape_of: 1,
+  fused: 'n',
 } as const satisfies { readonly [P in Prim]: Arity };
 
 export type ArityOf<P extends Prim> = (typeof ARITY)[P];
@@ -357,7 +396,8 @@ declare module './tensor.js' {
       ConvAttrs,
       PoolAttrs,
       ActivationAttrs,
-      RandomAttrs {}
+      RandomAttrs,
+      FusedAttrs {}
 }
 
 export type { Prim, PrimAttrs } from './tensor.js';

@@ -1,5 +1,7 @@
 // The cpu backend: every primitive's kernel on scijs ndarray.
-import type { Backend } from '../core/backend.js';
+import type { Backend, Kernels } from '../core/backend.js';
+import { fusedByOps } from '../core/fused.js';
+import { cpuFused } from './fused.js';
 import { MAX_THREADS, getThreads, initThreads, setThreads } from './wasm/threads.js';
 import { wasmGemm } from './wasm/module.js';
 import { cpuActivation, cpuElementwise } from './elementwise.js';
@@ -14,21 +16,25 @@ import type { Nd } from '../core/ndarray.js';
 import { cpuReduce } from './reduce.js';
 import { cpuShape } from './shape.js';
 
+const kernels: Kernels<Nd> = {
+  // A plan's fused chain: one wasm pass where it applies, else op by op on the kernels below.
+  fused: (ins, a) => cpuFused(ins, a) ?? fusedByOps(kernels, ins, a),
+  ...cpuElementwise,
+  ...cpuReduce,
+  ...cpuShape,
+  ...cpuLinalg,
+  ...cpuIndexing,
+  ...cpuScan,
+  ...cpuPrint,
+  ...cpuConv,
+  ...cpuPool,
+  ...cpuActivation,
+  ...cpuRandom,
+};
+
 export const cpuBackend: Backend<Nd> = {
   name: 'cpu',
-  kernels: {
-    ...cpuElementwise,
-    ...cpuReduce,
-    ...cpuShape,
-    ...cpuLinalg,
-    ...cpuIndexing,
-    ...cpuScan,
-    ...cpuPrint,
-    ...cpuConv,
-    ...cpuPool,
-    ...cpuActivation,
-    ...cpuRandom,
-  },
+  kernels,
   upload: (host) => host,
   download: (data) => data,
   block: (data) => ({ key: data.data, bytes: data.data.byteLength }),

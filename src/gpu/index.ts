@@ -9,6 +9,7 @@
 // elements, or of rank above 6, run on the cpu.
 import ndarray from 'ndarray';
 import type { Backend, Kernels } from '../core/backend.js';
+import { fusedByOps } from '../core/fused.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { disposedError } from '../core/context.js';
@@ -98,6 +99,8 @@ function download(data: GpuData, shape: number[], dtype: DType): Nd {
 }
 
 const kernels: Kernels<GpuData> = {
+  // A plan's fused chain, op by op on the kernels below (K.function fuses only on the cpu today).
+  fused: (ins, a) => fusedByOps(kernels, ins, a),
   ...gpuElementwise,
   ...gpuReduce,
   ...gpuShape,

@@ -32,7 +32,7 @@ function dependencies(t: Tensor): readonly Tensor[] {
  * inputs' run-time shapes (and values, where a shape is given as a tensor) and
  * the run-time dims of the attribute's `like` tensor.
  */
-function resolve(
+export function resolveAttrs(
   prim: Prim,
   attrs: Attrs,
   ins: readonly Meta[],
@@ -127,7 +127,7 @@ export function evaluateGraph(
       } else if (plan.values.has(t)) {
         const ins = node.inputs.map(valueOf);
         const values = (i: number) => Array.from(copyOut(ins[i]!.host(), ins[i]!.dtype).data);
-        env.set(t, apply(node.prim, ins, resolve(node.prim, node.attrs, ins, shapeOf, values)));
+        env.set(t, apply(node.prim, ins, resolveAttrs(node.prim, node.attrs, ins, shapeOf, values)));
       } else {
         // Only its shape is needed: the shape rule on the inputs' run-time shapes.
         const ins = node.inputs.map(metaOf);
@@ -135,7 +135,7 @@ export function evaluateGraph(
           throw new Error(`ktape: ${node.prim} needs an input's values to know its shape`);
         };
         const spec = specOf(node.prim);
-        shapes.set(t, spec.infer(ins, resolve(node.prim, node.attrs, ins, shapeOf, noValues)).shape);
+        shapes.set(t, spec.infer(ins, resolveAttrs(node.prim, node.attrs, ins, shapeOf, noValues)).shape);
       }
     }
     return outputs.map(valueOf);

@@ -13,7 +13,8 @@ import { SparseTensor } from '../core/sparse.js';
 import { Placeholder, Tensor, Variable } from '../core/tensor.js';
 import { isCoo, sparseFromCoo } from './sparse.js';
 import { bufferOf, evaluateGraph, graphOrder } from '../grad/evaluate.js';
-import { withoutRecording } from '../prims/apply.js';
+import { metasOf, planGraph, planning, runProgram, signature, type Program } from '../grad/compile.js';
+import { observed, withoutRecording } from '../prims/apply.js';
 import { set_value as assignValue, UpdateOp } from './variables.js';
 
 export interface PlaceholderOptions {
@@ -168,6 +169,9 @@ interface Pending {
   readonly operand: Tensor | null;
 }
 
+/** Plans one K.function keeps (input signatures seen); past it, they are planned afresh. */
+const MAX_PROGRAMS = 16;
+
 /**
  * Makes a function of values for `inputs` that returns the values of `outputs`
  * (K.function). It evaluates the recorded graph on the fed values and on the
@@ -236,6 +240,20 @@ export function kfunction(
     // The graph cannot change once built: its order is worked out once.
     const targets = [...outs, ...ups.map((u) => u.value), ...operands];
     const plan = graphOrder(targets);
+    // Kernel lists planned per input signature (src/grad/compile.ts); null: the graph's shapes depend on values.
+    const programs = new Map<string, Program | null>();
+    const run = (feeds: Map<Tensor, Tensor>, outside: Set<unknown>): Tensor[] => {
+      // Under K.detect_anomaly or K.trace every op must pass through apply, where they watch.
+      if (!planning() || observed()) return evaluateGraph(targets, feeds, plan, outside);
+      const key = signature(feeds, plan.order);
+      let program = programs.get(key);
+      if (program === undefined) {
+        if (programs.size >= MAX_PROGRAMS) programs.clear();
+        program = planGraph(targets, metasOf(feeds), plan);
+        programs.set(key, program);
+      }
+      return program === null ? evaluateGraph(targets, feeds, plan, outside) : runProgram(program, feeds, outside);
+    };
     return (given: unknown[]) =>
       keras(label, () => {
         // With a lone placeholder, a lone value that is not a plain list (a tensor, ndarray, typed array) is the one.
@@ -252,7 +270,7 @@ export function kfunction(
           else feeds.set(p, feedFor(p, values[i], i));
         });
         const outside = new Set<unknown>();
-        const all = evaluateGraph(targets, feeds, plan, outside);
+        const all = run(feeds, outside);
         const news = all.slice(outs.length, outs.length + ups.length);
         // Every new value is computed and checked before any variable changes.
         let k = outs.length + ups.length;

@@ -59,6 +59,11 @@ export function withoutRecording<T>(body: () => T): T {
 export type ApplyObserver = (out: Tensor, prim: Prim, inputs: readonly Tensor[]) => void;
 const observers = new Set<ApplyObserver>();
 
+/** Whether some observer is told of every primitive now (K.detect_anomaly, K.trace): K.function then runs its graph op by op, through apply. */
+export function observed(): boolean {
+  return observers.size > 0;
+}
+
 /** Run `body` with `observer` told of every primitive applied inside it. */
 export function observing<T>(observer: ApplyObserver, body: () => T): T {
   observers.add(observer);

@@ -36,6 +36,7 @@ export interface ElementwiseExports
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   softmaxRows(x: number, o: number, rows: number, inner: number): void;
+  fused(prog: number, count: number, slots: number, nslots: number, ptrs: number, n: number): void;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface ElementwiseExports
  * 65536 elements: at these sizes wasm and JS take about the same time, at
  * twice them wasm wins by 1.3-3x).
  */
-export const WASM_MIN = { unary: 128, binary: 4096, reduce: 4096, softmax: 128 } as const;
+export const WASM_MIN = { unary: 128, binary: 4096, reduce: 4096, softmax: 128, fused: 4096 } as const;
 /** Larger operands stay in JS: the ring (see ringFor) never shrinks. */
 export const WASM_MAX_ELEMENTS = 1 << 22;
 
@@ -340,4 +341,89 @@ export function wasmSoftmaxRows(data: Float32Array, offset: number, rows: number
   if (o === null) return null;
   w!.exports.softmaxRows(x!, o, rows, inner);
   return w!.result(o, n);
+}
+
+/** asm/elementwise.ts's fused-chain opcodes (instructions [op, dst, a, b]). */
+export const FUSED_OP = {
+  exp: 0,
+  log: 1,
+  tanh: 2,
+  sigmoid: 3,
+  softplus: 4,
+  neg: 5,
+  abs: 6,
+  sqrt: 7,
+  add: 16,
+  sub: 17,
+  mul: 18,
+  div: 19,
+  maximum: 20,
+  minimum: 21,
+  sigmoid_grad: 22,
+  tanh_grad: 23,
+} as const;
+const SUM_ALL = 32;
+/** Elements per block of a fused chain (asm/elementwise.ts FUSE_BLOCK). */
+const FUSE_BLOCK = 256;
+
+/** An operand of a fused chain: n float32 values of `data` from `offset`, or one value repeated. */
+export type FusedInput = { readonly data: Float32Array; readonly offset: number } | number;
+
+/**
+ * A chain of ops over n elements in one pass of the module: `ops` are
+ * [opcode, a, b] with operands numbered inputs first, then each op's result;
+ * the last op's result is returned as a fresh array, or summed (float64, then
+ * rounded) when `sum`. Null where wasm does not apply or memory is short.
+ */
+export function wasmFused(
+  ops: readonly (readonly [number, number, number])[],
+  inputs: readonly FusedInput[],
+  n: number,
+  sum: boolean
+): Float32Array | number | null {
+  const w = start(n, WASM_MIN.fused);
+  if (w === null) return null;
+  const k = inputs.length;
+  // Slots: the inputs, one register per op, then the output (or the sum's accumulator).
+  const nslots = k + ops.length + 1;
+  const slots = new Int32Array(2 * nslots);
+  const repeated: [number, number][] = [];
+  for (let i = 0; i < k; i++) {
+    const x = inputs[i]!;
+    const at = typeof x === 'number' ? w.take(FUSE_BLOCK) : w.input(x.data, x.offset, x.offset + n);
+    if (at === null) return null;
+    if (typeof x === 'number') repeated.push([at, x]);
+    slots[2 * i] = at;
+    slots[2 * i + 1] = typeof x === 'number' ? 0 : 1;
+  }
+  const regs = w.take(FUSE_BLOCK * ops.length);
+  const out = sum ? w.take(4, 8) : w.take(n);
+  const prog = w.take(4 * ops.length + 4);
+  const table = w.take(2 * nslots);
+  const ptrs = w.take(nslots);
+  if (regs === null || out === null || prog === null || table === null || ptrs === null) return null;
+  for (let j = 0; j < ops.length; j++) {
+    slots[2 * (k + j)] = regs + 4 * FUSE_BLOCK * j;
+    slots[2 * (k + j) + 1] = 0;
+  }
+  slots[2 * (nslots - 1)] = out;
+  slots[2 * (nslots - 1) + 1] = sum ? 0 : 1;
+  // The last op writes the output slot itself, unless its values are summed from its register.
+  const code = new Int32Array(4 * ops.length + 4);
+  ops.forEach(([op, a, b], j) => {
+    const last = j === ops.length - 1 && !sum;
+    code.set([op, last ? nslots - 1 : k + j, a, b], 4 * j);
+  });
+  let count = ops.length;
+  if (sum) code.set([SUM_ALL, out, k + ops.length - 1, 0], 4 * count++);
+  for (const [at, v] of repeated) w.f32.fill(v, at >> 2, (at >> 2) + FUSE_BLOCK);
+  if (sum) w.f64.fill(0, out >> 3, (out >> 3) + 4);
+  const i32 = new Int32Array(w.exports.memory.buffer);
+  i32.set(code.subarray(0, 4 * count), prog >> 2);
+  i32.set(slots, table >> 2);
+  w.exports.fused(prog, count, table, nslots, ptrs, n);
+  if (!sum) return w.result(out, n);
+  const acc = w.f64.subarray(out >> 3, (out >> 3) + 4);
+  // The lanes folded as sumRows folds them, so a whole-array sum matches the unfused one.
+  return Math.fround(acc[0]! + acc[2]! + (acc[1]! + acc[3]!));
 }
