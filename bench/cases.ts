@@ -246,7 +246,8 @@ export function cases(s: Sizes, peers: Peers): Case[] {
         'forward + gradients (x too)',
         () => {
           const d = rnnData(1, s.longRnnSteps, 14, true);
-          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)), ...jx((p, c) => p.jaxRnn(d, c)) };
+          // Not jax-js: it has no scan, its jit of the 4,000-step unrolled loop fails, and eagerly a step takes minutes.
+          return { ktape: (dev) => ktapeRnn(d, dev), tfjs: tf((p) => p.tfjsRnn(d)) };
         },
         { rtol: 1e-3 }
       )

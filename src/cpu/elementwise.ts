@@ -11,7 +11,7 @@ import ops from 'ndarray-ops';
 import type { Kernel, KernelOf } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, atLeast1d, broadcastView, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
-import { loop1, loop2, plan2 } from './strided.js';
+import { loop1, loop2, loop3, plan2 } from './strided.js';
 import { wasmBinary, wasmSoftmaxRows, wasmUnary, type BinaryOp, type UnaryOp } from './wasm/elementwise.js';
 import type { ActivationAttrs, ElementwiseAttrs, Meta } from '../core/primitives.js';
 
@@ -91,6 +91,7 @@ function binary(expr: string, op?: BinaryOp, unit?: { left: boolean }): KernelOf
   };
 }
 
+const choose = loop3('x ? y : z');
 const select = cwise({
   args: ['array', 'array', 'array', 'array'],
   body: function (o: number, c: number, a: number, b: number) {
@@ -139,8 +140,10 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = 
 
   where: ([c, a, b], _attrs, out) => {
     const o = alloc(out.dtype, out.shape);
-    const v = (x: Nd) => atLeast1d(broadcastView(x, out.shape));
-    select(atLeast1d(o), v(c), v(a), v(b));
+    const views = [c, a, b].map((x) => broadcastView(x, out.shape));
+    const plan = plan2(out.shape, views);
+    if (plan !== null) choose(o.data, views[0]!.data, views[1]!.data, views[2]!.data, plan);
+    else select(atLeast1d(o), ...(views.map(atLeast1d) as [Nd, Nd, Nd]));
     return o;
   },
   // The typed array does the conversion (truncation toward zero for integers); bool is x != 0.

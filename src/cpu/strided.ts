@@ -2,7 +2,10 @@
 // scalar, or a row/column broadcast; after merging the dims that every operand
 // walks the same way, they are at most two strided dims. For those, one loop
 // compiled per operation (from its expression text) runs with V8 inlining the
-// expression; anything else goes to cwise.
+// expression; anything else goes to cwise. Each loop is compiled once per
+// combination of typed-array kinds it meets (Float32Array in, Uint8Array out,
+// ...): one function fed several kinds makes V8's element accesses polymorphic,
+// several times slower (a float32 comparison took 8.6 ns an element that way).
 import type { Nd } from '../core/ndarray.js';
 
 type Data = Nd['data'];
@@ -50,66 +53,106 @@ export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 
 
 export type Loop1 = (o: Data, a: Data, plan: Plan2) => void;
 export type Loop2 = (o: Data, a: Data, b: Data, plan: Plan2) => void;
+export type Loop3 = (o: Data, a: Data, b: Data, c: Data, plan: Plan2) => void;
+
+/** `make()` once per combination of the arrays' kinds: each copy stays monomorphic. */
+function perKind<F>(make: () => F): (...arrays: Data[]) => F {
+  const copies = new Map<string, F>();
+  return (...arrays) => {
+    let key = '';
+    for (const a of arrays) key += `${a.constructor.name},`;
+    let f = copies.get(key);
+    if (f === undefined) copies.set(key, (f = make()));
+    return f;
+  };
+}
 
 /** A unary loop computing `expr` of `x` (temporaries `e`, `r` may be assigned in it). */
 export function loop1(expr: string): Loop1 {
-  const f = new Function(
-    'o',
-    'a',
-    'ao',
-    'a0',
-    'a1',
-    'n0',
-    'n1',
-    `
+  const compile = () =>
+    new Function(
+      'o',
+      'a',
+      'ao',
+      'a0',
+      'a1',
+      'n0',
+      'n1',
+      `
     let k = 0, e = 0, r = 0;
     for (let i = 0; i < n0; i++) {
       let p = ao + i * a0;
       for (let j = 0; j < n1; j++, p += a1) { const x = a[p]; o[k++] = ${expr}; }
     }`
-  ) as (o: Data, a: Data, ao: number, a0: number, a1: number, n0: number, n1: number) => void;
+    ) as (o: Data, a: Data, ao: number, a0: number, a1: number, n0: number, n1: number) => void;
+  const of = perKind(compile);
   return (o, a, { n0, n1, walk }) => {
     const [ao, a0, a1] = walk[0]!;
-    f(o, a, ao, a0, a1, n0, n1);
+    of(o, a)(o, a, ao, a0, a1, n0, n1);
   };
 }
 
 /** A binary loop computing `expr` of `x` and `y`. */
 export function loop2(expr: string): Loop2 {
-  const f = new Function(
-    'o',
-    'a',
-    'b',
-    'ao',
-    'a0',
-    'a1',
-    'bo',
-    'b0',
-    'b1',
-    'n0',
-    'n1',
-    `
+  const compile = () =>
+    new Function(
+      'o',
+      'a',
+      'b',
+      'ao',
+      'a0',
+      'a1',
+      'bo',
+      'b0',
+      'b1',
+      'n0',
+      'n1',
+      `
     let k = 0;
     for (let i = 0; i < n0; i++) {
       let p = ao + i * a0, q = bo + i * b0;
       for (let j = 0; j < n1; j++, p += a1, q += b1) { const x = a[p], y = b[q]; o[k++] = ${expr}; }
     }`
-  ) as (
-    o: Data,
-    a: Data,
-    b: Data,
-    ao: number,
-    a0: number,
-    a1: number,
-    bo: number,
-    b0: number,
-    b1: number,
-    n0: number,
-    n1: number
-  ) => void;
+    ) as (
+      o: Data,
+      a: Data,
+      b: Data,
+      ao: number,
+      a0: number,
+      a1: number,
+      bo: number,
+      b0: number,
+      b1: number,
+      n0: number,
+      n1: number
+    ) => void;
+  const of = perKind(compile);
   return (o, a, b, { n0, n1, walk }) => {
     const [ao, a0, a1] = walk[0]!;
     const [bo, b0, b1] = walk[1]!;
-    f(o, a, b, ao, a0, a1, bo, b0, b1, n0, n1);
+    of(o, a, b)(o, a, b, ao, a0, a1, bo, b0, b1, n0, n1);
   };
+}
+
+/** A ternary loop computing `expr` of `x`, `y` and `z` (where's select). */
+export function loop3(expr: string): Loop3 {
+  const compile = () =>
+    new Function(
+      'o',
+      'a',
+      'b',
+      'c',
+      'w',
+      'n0',
+      'n1',
+      `
+    const [ao, a0, a1] = w[0], [bo, b0, b1] = w[1], [co, c0, c1] = w[2];
+    let k = 0;
+    for (let i = 0; i < n0; i++) {
+      let p = ao + i * a0, q = bo + i * b0, r = co + i * c0;
+      for (let j = 0; j < n1; j++, p += a1, q += b1, r += c1) { const x = a[p], y = b[q], z = c[r]; o[k++] = ${expr}; }
+    }`
+    ) as (o: Data, a: Data, b: Data, c: Data, w: readonly Walk[], n0: number, n1: number) => void;
+  const of = perKind(compile);
+  return (o, a, b, c, { n0, n1, walk }) => of(o, a, b, c)(o, a, b, c, walk, n0, n1);
 }
