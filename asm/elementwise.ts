@@ -421,18 +421,21 @@ export function softmaxRows(x: usize, o: usize, rows: i32, inner: i32): void {
 // A chain of maps (K.function's fused kernels) run over the elements in blocks
 // of FUSE_BLOCK, so that each intermediate lives in a block-sized register
 // that stays in cache instead of an array of its own. The program is a list of
-// instructions [op, dst, a, b] (i32 each) over slots; slot s is `base + start *
+// instructions [op, dst, a, b, c, 0, 0, 0] (i32 each) over slots; slot s is `base + start *
 // step * 4` bytes for the block starting at element `start` (slots table:
 // [base, step] pairs): step 1 walks an array (an input or the output), step 0
 // stays on a block (a register, or an input of one value repeated by the
 // caller). Each instruction runs the same vector routine as the map of its
-// name, so a chain rounds exactly as its maps do one by one.
+// name, so a chain rounds exactly as its maps do one by one. Comparisons
+// write lane masks (all ones where true), which only a SELECT inside the
+// chain reads: where(c, a, b) is a bit select.
 
 const FUSE_BLOCK = 256;
 const NEG = 5;
 const ABS = 6;
 const SQRT = 7;
 const BINARY = 16;
+const EQ = 24, NE = 25, LT = 26, LE = 27, GT = 28, GE = 29, SELECT = 30;
 const SUM_ALL = 32;
 
 // @ts-ignore: decorator
@@ -460,6 +463,35 @@ const SUM_ALL = 32;
   }
 }
 
+// @ts-ignore: decorator
+@inline function compare4(op: i32, x: v128, y: v128): v128 {
+  if (op == EQ) return f32x4.eq(x, y);
+  if (op == NE) return f32x4.ne(x, y);
+  if (op == LT) return f32x4.lt(x, y);
+  if (op == LE) return f32x4.le(x, y);
+  if (op == GT) return f32x4.gt(x, y);
+  return f32x4.ge(x, y);
+}
+
+// @ts-ignore: decorator
+@inline function fuseCompare(op: i32, a: usize, b: usize, o: usize, m: i32): void {
+  const end = o + (<usize>(m + 3) & ~3) * 4;
+  while (o < end) {
+    v128.store(o, compare4(op, v128.load(a), v128.load(b)));
+    a += 16; b += 16; o += 16;
+  }
+}
+
+/** o = c ? a : b per lane, c a comparison's lane mask. */
+// @ts-ignore: decorator
+@inline function fuseSelect(c: usize, a: usize, b: usize, o: usize, m: i32): void {
+  const end = o + (<usize>(m + 3) & ~3) * 4;
+  while (o < end) {
+    v128.store(o, v128.bitselect(v128.load(a), v128.load(b), v128.load(c)));
+    a += 16; b += 16; c += 16; o += 16;
+  }
+}
+
 /** acc (two f64x2 lanes at acc) += the m values at x; the last vector's lanes past m are masked off. */
 // @ts-ignore: decorator
 @inline function sumInto(x: usize, acc: usize, m: i32): void {
@@ -482,8 +514,15 @@ const SUM_ALL = 32;
   v128.store(acc + 16, hi);
 }
 
-function runOp(op: i32, d: usize, a: usize, b: usize, m: i32): void {
-  if (op == EXP) fuse1(EXP, a, d, m);
+function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, m: i32): void {
+  if (op == SELECT) fuseSelect(a, b, c, d, m);
+  else if (op == EQ) fuseCompare(EQ, a, b, d, m);
+  else if (op == NE) fuseCompare(NE, a, b, d, m);
+  else if (op == LT) fuseCompare(LT, a, b, d, m);
+  else if (op == LE) fuseCompare(LE, a, b, d, m);
+  else if (op == GT) fuseCompare(GT, a, b, d, m);
+  else if (op == GE) fuseCompare(GE, a, b, d, m);
+  else if (op == EXP) fuse1(EXP, a, d, m);
   else if (op == LOG) fuse1(LOG, a, d, m);
   else if (op == TANH) fuse1(TANH, a, d, m);
   else if (op == SIGMOID) fuse1(SIGMOID, a, d, m);
@@ -502,7 +541,7 @@ function runOp(op: i32, d: usize, a: usize, b: usize, m: i32): void {
 }
 
 /**
- * Run `count` instructions at `prog` over n elements; `slots` holds `nslots`
+ * Run `count` instructions (32 bytes each) at `prog` over n elements; `slots` holds `nslots`
  * [base, step] pairs, `ptrs` room for nslots addresses. SUM_ALL adds its
  * operand a's values into the float64 accumulator at dst (32 bytes, zeroed
  * by the caller).
@@ -515,7 +554,7 @@ export function fused(prog: usize, count: i32, slots: usize, nslots: i32, ptrs: 
       store<usize>(ptrs + (<usize>s << 2), load<u32>(e) + <usize>(start * load<i32>(e, 4)) * 4);
     }
     for (let k = 0; k < count; k++) {
-      const p = prog + (<usize>k << 4);
+      const p = prog + (<usize>k << 5);
       const op = load<i32>(p);
       const a = load<usize>(ptrs + (<usize>load<i32>(p, 8) << 2));
       if (op == SUM_ALL) {
@@ -524,7 +563,8 @@ export function fused(prog: usize, count: i32, slots: usize, nslots: i32, ptrs: 
       }
       const d = load<usize>(ptrs + (<usize>load<i32>(p, 4) << 2));
       const b = load<usize>(ptrs + (<usize>load<i32>(p, 12) << 2));
-      runOp(op, d, a, b, m);
+      const c = load<usize>(ptrs + (<usize>load<i32>(p, 16) << 2));
+      runOp(op, d, a, b, c, m);
     }
   }
 }

@@ -3,7 +3,7 @@
 // The cpu falls back to it where its WebAssembly kernel does not apply; the
 // gpu device runs it this way (one gpu.js kernel per op).
 import type { Kernels, KernelOf } from './backend.js';
-import type { FusedAttrs, Meta } from './primitives.js';
+import { FUSED_COMPARISONS, type FusedAttrs, type Meta } from './primitives.js';
 import { broadcastShapes } from './shape.js';
 
 type Attrs = FusedAttrs['fused'];
@@ -27,7 +27,10 @@ export function fusedByOps<D>(kernels: Kernels<D>, inputs: readonly D[], a: Attr
   const vals: D[] = [...inputs];
   const shapes = operandShapes(a);
   a.ops.forEach((op, k) => {
-    const out: Meta = { shape: shapes[a.inputs.length + k] as number[], dtype: 'float32' };
+    const out: Meta = {
+      shape: shapes[a.inputs.length + k] as number[],
+      dtype: FUSED_COMPARISONS.has(op.prim) ? 'bool' : 'float32',
+    };
     const kernel = kernels[op.prim] as unknown as KernelOf<'n', object, D>;
     vals.push(
       kernel(

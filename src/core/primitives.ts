@@ -241,7 +241,7 @@ export interface ActivationAttrs {
   tanh_grad: Empty;
 }
 
-/** The elementwise primitives a fused kernel runs (all float32; exact or the wasm maps' rounding). */
+/** The elementwise primitives a fused kernel runs (float32 in and out, or bool between a comparison and a where; exact or the wasm maps' rounding). */
 export const FUSABLE = [
   'neg',
   'abs',
@@ -259,8 +259,25 @@ export const FUSABLE = [
   'minimum',
   'sigmoid_grad',
   'tanh_grad',
+  // Comparisons give bool lane masks that only a `where` inside the chain reads.
+  'equal',
+  'not_equal',
+  'less',
+  'less_equal',
+  'greater',
+  'greater_equal',
+  'where',
 ] as const;
 export type FusablePrim = (typeof FUSABLE)[number];
+/** The fusable primitives whose result is bool. */
+export const FUSED_COMPARISONS: ReadonlySet<FusablePrim> = new Set([
+  'equal',
+  'not_equal',
+  'less',
+  'less_equal',
+  'greater',
+  'greater_equal',
+]);
 
 /**
  * A chain of elementwise primitives as one kernel (K.function's plans make

@@ -18,7 +18,7 @@ export function cpuFused(ins: readonly Nd[], a: FusedAttrs['fused']): Nd | null 
     else if (x.size === n && isContiguous(x)) inputs.push({ data: x.data, offset: x.offset });
     else return null;
   }
-  const ops = a.ops.map((o) => [FUSED_OP[o.prim], o.args[0]!, o.args[1] ?? 0] as const);
+  const ops = a.ops.map((o) => [FUSED_OP[o.prim], o.args[0]!, o.args[1] ?? 0, o.args[2] ?? 0] as const);
   const r = wasmFused(ops, inputs, n, a.sum !== null);
   if (r === null) return null;
   if (typeof r === 'number') return ndarray(Float32Array.of(r), summedShape(a.shape, a.sum!));

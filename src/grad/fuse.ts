@@ -5,7 +5,7 @@
 // instead of one array per intermediate. A chain is grown backwards from its
 // last op through producers read only by it, of its shape; inputs of one
 // element (scalars, broadcast) join as operands.
-import { FUSABLE, type FusablePrim, type FusedAttrs, type Meta } from '../core/primitives.js';
+import { FUSABLE, FUSED_COMPARISONS, type FusablePrim, type FusedAttrs, type Meta } from '../core/primitives.js';
 import { sameShape, sizeOf } from '../core/shape.js';
 import type { Step } from './program.js';
 
@@ -17,18 +17,20 @@ const MAX_OPS = 48;
 const fusable = new Set<string>(FUSABLE);
 type OpStep = Extract<Step, { kind: 'op' }>;
 
-/** Whether `s` can be part of a chain of `shape`: a float32 map of that shape whose every input is float32, of that shape or one element. */
+/**
+ * Whether `s` can be part of a chain of `shape`: a map of that shape, float32
+ * in and out (a comparison gives bool; where's condition is bool), each input
+ * of that shape or one element.
+ */
 function member(s: Step, shape: readonly number[], metaOf: (slot: number) => Meta): s is OpStep {
-  return (
-    s.kind === 'op' &&
-    fusable.has(s.prim) &&
-    s.meta.dtype === 'float32' &&
-    sameShape(s.meta.shape, shape) &&
-    s.inputs.every((j) => {
-      const m = metaOf(j);
-      return m.dtype === 'float32' && (sizeOf(m.shape) === 1 || sameShape(m.shape, shape));
-    })
-  );
+  if (s.kind !== 'op' || !fusable.has(s.prim) || !sameShape(s.meta.shape, shape)) return false;
+  const prim = s.prim as FusablePrim;
+  if (s.meta.dtype !== (FUSED_COMPARISONS.has(prim) ? 'bool' : 'float32')) return false;
+  return s.inputs.every((j, i) => {
+    const m = metaOf(j);
+    const dtype = prim === 'where' && i === 0 ? 'bool' : 'float32';
+    return m.dtype === dtype && (sizeOf(m.shape) === 1 || sameShape(m.shape, shape));
+  });
 }
 
 /** A sum over every axis, of float32. */
@@ -67,10 +69,10 @@ export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): {
       const inner = steps[at.get(root.inputs[0]!)!]!;
       const shape = inner.meta.shape;
       last = joinable(root.inputs[0]!, shape);
-      if (last === null) continue;
+      if (last === null || last.meta.dtype !== 'float32') continue;
       const { axes, keepdims } = root.attrs as { axes: number[]; keepdims: boolean };
       sum = { axes, keepdims };
-    } else if (member(root, root.meta.shape, metaOf)) last = root;
+    } else if (member(root, root.meta.shape, metaOf) && root.meta.dtype === 'float32') last = root;
     else continue;
     const shape = last.meta.shape;
     if (sizeOf(shape) < FUSE_MIN) continue;

@@ -146,6 +146,18 @@ describe('K.function plans', () => {
 });
 
 describe('fusion', () => {
+  it("joins relu's gradient (a comparison and a where) into one kernel", () => {
+    const x = K.placeholder([64, 128]);
+    const w = K.variable(K.reshape(seq(128 * 128, 0.1), [128, 128]));
+    const [g] = K.gradients(K.sum(K.relu(K.dot(x, w))), [x]);
+    const p = planOf([g!], [[x, { shape: [64, 128], dtype: 'float32' }]])!;
+    const prims = p.steps.flatMap((s) => (s.kind === 'op' ? [s.prim] : []));
+    if (testDevice() === 'cpu') expect(prims).not.toContain('where');
+    const f = K.function([x], [g!]);
+    const [plain, planned] = both(f, [K.reshape(seq(64 * 128), [64, 128])]);
+    expect(planned).toEqual(plain);
+  });
+
   const n = 2 * FUSE_MIN + 3; // not a whole number of vectors or blocks
   const chain = (x: K.Tensor) => K.multiply(K.sigmoid(K.add(K.multiply(x, 2), 1)), K.tanh(x));
 
@@ -195,6 +207,13 @@ describe('fusion', () => {
       K.divide(x, z),
       K.maximum(x, z),
       K.minimum(one, x),
+      // Comparisons and where: bool lane masks inside the chain.
+      lax.where(lax.lessEqual(x, z), z, x),
+      lax.where(lax.greater(x, one), x, one),
+      lax.where(lax.less(z, x), one, z),
+      lax.where(lax.greaterEqual(x, x), x, z),
+      lax.where(lax.equal(x, z), one, x),
+      lax.where(K.not_equal(x, x), z, one),
     ];
     const total = terms.reduce((a, b) => K.add(a, b));
     const [g] = K.gradients(K.sum(K.add(K.sigmoid(total), K.tanh(total))), [x]);

@@ -343,7 +343,7 @@ export function wasmSoftmaxRows(data: Float32Array, offset: number, rows: number
   return w!.result(o, n);
 }
 
-/** asm/elementwise.ts's fused-chain opcodes (instructions [op, dst, a, b]). */
+/** asm/elementwise.ts's fused-chain opcodes (instructions [op, dst, a, b, c, 0, 0, 0]). */
 export const FUSED_OP = {
   exp: 0,
   log: 1,
@@ -361,6 +361,13 @@ export const FUSED_OP = {
   minimum: 21,
   sigmoid_grad: 22,
   tanh_grad: 23,
+  equal: 24,
+  not_equal: 25,
+  less: 26,
+  less_equal: 27,
+  greater: 28,
+  greater_equal: 29,
+  where: 30,
 } as const;
 const SUM_ALL = 32;
 /** Elements per block of a fused chain (asm/elementwise.ts FUSE_BLOCK). */
@@ -371,12 +378,12 @@ export type FusedInput = { readonly data: Float32Array; readonly offset: number 
 
 /**
  * A chain of ops over n elements in one pass of the module: `ops` are
- * [opcode, a, b] with operands numbered inputs first, then each op's result;
+ * [opcode, a, b, c] with operands numbered inputs first, then each op's result;
  * the last op's result is returned as a fresh array, or summed (float64, then
  * rounded) when `sum`. Null where wasm does not apply or memory is short.
  */
 export function wasmFused(
-  ops: readonly (readonly [number, number, number])[],
+  ops: readonly (readonly [number, number, number, number])[],
   inputs: readonly FusedInput[],
   n: number,
   sum: boolean
@@ -398,7 +405,7 @@ export function wasmFused(
   }
   const regs = w.take(FUSE_BLOCK * ops.length);
   const out = sum ? w.take(4, 8) : w.take(n);
-  const prog = w.take(4 * ops.length + 4);
+  const prog = w.take(8 * ops.length + 8);
   const table = w.take(2 * nslots);
   const ptrs = w.take(nslots);
   if (regs === null || out === null || prog === null || table === null || ptrs === null) return null;
@@ -409,17 +416,17 @@ export function wasmFused(
   slots[2 * (nslots - 1)] = out;
   slots[2 * (nslots - 1) + 1] = sum ? 0 : 1;
   // The last op writes the output slot itself, unless its values are summed from its register.
-  const code = new Int32Array(4 * ops.length + 4);
-  ops.forEach(([op, a, b], j) => {
+  const code = new Int32Array(8 * ops.length + 8);
+  ops.forEach(([op, a, b, c], j) => {
     const last = j === ops.length - 1 && !sum;
-    code.set([op, last ? nslots - 1 : k + j, a, b], 4 * j);
+    code.set([op, last ? nslots - 1 : k + j, a, b, c], 8 * j);
   });
   let count = ops.length;
-  if (sum) code.set([SUM_ALL, out, k + ops.length - 1, 0], 4 * count++);
+  if (sum) code.set([SUM_ALL, out, k + ops.length - 1, 0, 0], 8 * count++);
   for (const [at, v] of repeated) w.f32.fill(v, at >> 2, (at >> 2) + FUSE_BLOCK);
   if (sum) w.f64.fill(0, out >> 3, (out >> 3) + 4);
   const i32 = new Int32Array(w.exports.memory.buffer);
-  i32.set(code.subarray(0, 4 * count), prog >> 2);
+  i32.set(code.subarray(0, 8 * count), prog >> 2);
   i32.set(slots, table >> 2);
   w.exports.fused(prog, count, table, nslots, ptrs, n);
   if (!sum) return w.result(out, n);
