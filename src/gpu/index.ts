@@ -9,7 +9,6 @@
 // elements, or of rank above 6, run on the cpu.
 import ndarray from 'ndarray';
 import type { Backend, Kernels } from '../core/backend.js';
-import { fusedByOps } from '../core/fused.js';
 import { copyOut, type Nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { disposedError } from '../core/context.js';
@@ -17,7 +16,7 @@ import { sizeOf } from '../core/shape.js';
 import { CHUNK, gpuMode, gpuRenderer, maxElements, readValue } from './context.js';
 import { emptyData, MAX_RANK, toDevice, wrapValue } from './kernels/common.js';
 import { gpuActivation } from './kernels/activation.js';
-import { gpuElementwise } from './kernels/elementwise.js';
+import { fusedMap, gpuElementwise } from './kernels/elementwise.js';
 import { gpuIndexing } from './kernels/indexing.js';
 import { gpuScan } from './kernels/scan.js';
 import { gpuPrint } from './kernels/print.js';
@@ -99,8 +98,14 @@ function download(data: GpuData, shape: number[], dtype: DType): Nd {
 }
 
 const kernels: Kernels<GpuData> = {
-  // A plan's fused chain, op by op on the kernels below (K.function fuses only on the cpu today).
-  fused: (ins, a) => fusedByOps(kernels, ins, a),
+  // A plan's fused chain as one kernel (its sum, where it has one, the reduction kernel after it).
+  fused: (ins, a, out) => {
+    const y = fusedMap(ins, a);
+    if (a.sum === null) return y;
+    const s = kernels.sum([y], a.sum, out);
+    y.buf.free();
+    return s;
+  },
   ...gpuElementwise,
   ...gpuReduce,
   ...gpuShape,

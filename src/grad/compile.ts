@@ -128,7 +128,7 @@ function build(outputs: readonly Tensor[], feeds: ReadonlyMap<Tensor, Meta>, pla
     }
   }
   const outs = outputs.map((t) => slotOf.get(t)!);
-  const fusedSteps = currentDevice() === 'cpu' ? fuseSteps(steps, outs) : { steps, fused: 0 };
+  const fusedSteps = fuseSteps(steps, outs);
   const kernels = fusedSteps.steps.filter((s) => s.kind === 'op').length;
   return {
     steps: fusedSteps.steps,

@@ -2,10 +2,9 @@
 // the existing reduction and map kernels (max, x - max, exp, sum, a division;
 // the intermediates freed as it goes); the gradients of sigmoid and tanh are
 // one map each.
-import type { Kernel, KernelOf } from '../../core/backend.js';
+import type { Kernel } from '../../core/backend.js';
 import type { GpuData } from '../memory.js';
-import { broadcastRead, runMap } from './common.js';
-import { gpuElementwise } from './elementwise.js';
+import { gpuElementwise, mapKernel } from './elementwise.js';
 import { gpuReduce } from './reduce.js';
 import type { ActivationAttrs, Meta } from '../../core/primitives.js';
 
@@ -26,14 +25,9 @@ const softmax: Kernel<'softmax', GpuData> = ([x], { axis }, out) => {
   return y;
 };
 
-/** A map of the output y (a0) and the cotangent g (a1). */
-function grad(prim: string, body: string): KernelOf<2, unknown, GpuData> {
-  return ([y, g], _attrs, out) =>
-    runMap(prim, out.shape, out.dtype, [broadcastRead(y, out.shape), broadcastRead(g, out.shape)], body);
-}
-
 export const gpuActivation: { [P in keyof ActivationAttrs]: Kernel<P, GpuData> } = {
   softmax,
-  sigmoid_grad: grad('sigmoid_grad', 'v = a1 * (a0 * (1 - a0));'),
-  tanh_grad: grad('tanh_grad', 'v = a1 * (1 - a0 * a0);'),
+  // Maps of the output y (a0) and the cotangent g (a1), with the bodies fused chains splice in.
+  sigmoid_grad: mapKernel('sigmoid_grad'),
+  tanh_grad: mapKernel('tanh_grad'),
 };

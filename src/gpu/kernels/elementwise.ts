@@ -9,8 +9,8 @@
 // meaningless beyond about 1e5, where float32 range reduction fails.
 import type { Kernel, KernelOf } from '../../core/backend.js';
 import type { GpuData } from '../memory.js';
-import { broadcastRead, runMap, type Read } from './common.js';
-import type { ElementwiseAttrs } from '../../core/primitives.js';
+import { broadcastRead, runMap } from './common.js';
+import type { ElementwiseAttrs, FusedAttrs } from '../../core/primitives.js';
 
 /** Round half to even (tf.round); infinities and NaN pass through. */
 const ROUND_EVEN = `function roundHalfEven(x) {
@@ -129,62 +129,128 @@ const POW = `function powf(x, y, nan) {
   return r;
 }`;
 
-function unary(prim: string, body: string, functions: string[] = []): KernelOf<1, unknown, GpuData> {
-  return ([a], _attrs, out) => runMap(prim, out.shape, out.dtype, [broadcastRead(a, out.shape)], body, functions);
+/** A map's body (it reads a0, a1, a2 and sets v) and the helper functions it calls. */
+interface Body {
+  readonly body: string;
+  readonly functions?: readonly string[];
 }
 
-function binary(prim: string, body: string, functions: string[] = []): KernelOf<2, unknown, GpuData> {
-  return ([a, b], _attrs, out) => {
-    const reads: Read[] = [broadcastRead(a, out.shape), broadcastRead(b, out.shape)];
-    return runMap(prim, out.shape, out.dtype, reads, body, functions);
-  };
+const compare = (op: string): Body => ({ body: `if (a0 ${op} a1) { v = 1; }` });
+
+/** Every map's body, once: its own kernel runs it, and fused chains splice it in. */
+const BODIES = {
+  neg: { body: 'v = -a0;' },
+  abs: { body: 'v = Math.abs(a0);' },
+  // sign(NaN) is NaN, sign(-0) is -0: return the input where it is neither > 0 nor < 0.
+  sign: { body: 'v = a0; if (a0 > 0) { v = 1; } if (a0 < 0) { v = -1; }' },
+  round: { body: 'v = roundHalfEven(a0);', functions: [ROUND_EVEN] },
+  // GLSL leaves NaN to the driver (SwiftShader's exp(NaN) is Infinity): NaN passes through explicitly.
+  exp: { body: 'v = Math.exp(a0); if (a0 !== a0) { v = a0; }' },
+  log: { body: 'v = logf(a0, nan);', functions: [LOG, LOG1P] },
+  sqrt: { body: 'v = Math.sqrt(a0);' },
+  sin: { body: 'v = sinCosF(a0, 0);', functions: [SIN_COS] },
+  cos: { body: 'v = sinCosF(a0, 1);', functions: [SIN_COS] },
+  tanh: { body: 'v = tanhf(a0);', functions: [TANH] },
+  sigmoid: {
+    body: 'if (a0 >= 0) { v = 1 / (1 + Math.exp(-a0)); } else { const e = Math.exp(a0); v = e / (1 + e); }',
+  },
+  softplus: {
+    body: 'if (a0 > 0) { v = a0 + log1pf(Math.exp(-a0)); } else { v = log1pf(Math.exp(a0)); } if (a0 !== a0) { v = a0; }',
+    functions: [LOG1P],
+  },
+  add: { body: 'v = a0 + a1;' },
+  sub: { body: 'v = a0 - a1;' },
+  mul: { body: 'v = a0 * a1;' },
+  div: { body: 'v = a0 / a1;' },
+  pow: { body: 'v = powf(a0, a1, nan);', functions: [POW] },
+  // NaN wins, as Math.max.
+  maximum: { body: 'v = a0 > a1 ? a0 : a1; if (a1 !== a1) { v = a1; } if (a0 !== a0) { v = a0; }' },
+  minimum: { body: 'v = a0 < a1 ? a0 : a1; if (a1 !== a1) { v = a1; } if (a0 !== a0) { v = a0; }' },
+  equal: compare('==='),
+  not_equal: compare('!=='),
+  greater: compare('>'),
+  greater_equal: compare('>='),
+  less: compare('<'),
+  less_equal: compare('<='),
+  where: { body: 'v = a2; if (a0 !== 0) { v = a1; }' },
+  // x is the output y of sigmoid/tanh, a1 the cotangent g.
+  sigmoid_grad: { body: 'v = a1 * (a0 * (1 - a0));' },
+  tanh_grad: { body: 'v = a1 * (1 - a0 * a0);' },
+} satisfies Record<string, Body>;
+
+type Mapped = keyof typeof BODIES;
+
+/** The kernel of a map of any arity: each input read at the output's shape (broadcast by stride 0). */
+export function mapKernel(prim: Mapped): KernelOf<'n', unknown, GpuData> {
+  const { body, functions } = BODIES[prim] as Body;
+  return (ins, _attrs, out) =>
+    runMap(
+      prim,
+      out.shape,
+      out.dtype,
+      ins.map((d) => broadcastRead(d, out.shape)),
+      body,
+      functions
+    );
 }
 
-const compare = (prim: string, op: string) => binary(prim, `if (a0 ${op} a1) { v = 1; }`);
+/**
+ * A fused chain (src/grad/fuse.ts) as one kernel: each op's body spliced in
+ * turn, its inputs renamed to the chain's inputs (a0, a1, ...) or earlier
+ * results (r0, r1, ...), its result to its own r. Comparisons leave 1 or 0,
+ * which a where reads as its own kernel does.
+ */
+export function fusedMap(ins: readonly GpuData[], a: FusedAttrs['fused']): GpuData {
+  const k = ins.length;
+  const name = (i: number) => (i < k ? `a${i}` : `r${i - k}`);
+  const functions = new Set<string>();
+  let body = '';
+  a.ops.forEach((op, j) => {
+    const b = BODIES[op.prim] as Body;
+    const spliced = b.body
+      .replace(/\ba([0-2])\b/g, (_m, d: string) => name(op.args[Number(d)]!))
+      .replace(/\bv\b/g, `r${j}`);
+    body += `let r${j} = 0;\n${spliced}\n`;
+    for (const f of b.functions ?? []) functions.add(f);
+  });
+  body += `v = r${a.ops.length - 1};`;
+  return runMap(
+    'fused',
+    a.shape,
+    'float32',
+    ins.map((d) => broadcastRead(d, a.shape)),
+    body,
+    [...functions]
+  );
+}
 
 export const gpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, GpuData> } = {
-  neg: unary('neg', 'v = -a0;'),
-  abs: unary('abs', 'v = Math.abs(a0);'),
-  // sign(NaN) is NaN, sign(-0) is -0: return the input where it is neither > 0 nor < 0.
-  sign: unary('sign', 'v = a0; if (a0 > 0) { v = 1; } if (a0 < 0) { v = -1; }'),
-  round: unary('round', 'v = roundHalfEven(a0);', [ROUND_EVEN]),
-  // GLSL leaves NaN to the driver (SwiftShader's exp(NaN) is Infinity): NaN passes through explicitly.
-  exp: unary('exp', 'v = Math.exp(a0); if (a0 !== a0) { v = a0; }'),
-  log: unary('log', 'v = logf(a0, nan);', [LOG, LOG1P]),
-  sqrt: unary('sqrt', 'v = Math.sqrt(a0);'),
-  sin: unary('sin', 'v = sinCosF(a0, 0);', [SIN_COS]),
-  cos: unary('cos', 'v = sinCosF(a0, 1);', [SIN_COS]),
-  tanh: unary('tanh', 'v = tanhf(a0);', [TANH]),
-  sigmoid: unary(
-    'sigmoid',
-    'if (a0 >= 0) { v = 1 / (1 + Math.exp(-a0)); } else { const e = Math.exp(a0); v = e / (1 + e); }'
-  ),
-  softplus: unary(
-    'softplus',
-    'if (a0 > 0) { v = a0 + log1pf(Math.exp(-a0)); } else { v = log1pf(Math.exp(a0)); } if (a0 !== a0) { v = a0; }',
-    [LOG1P]
-  ),
-
-  add: binary('add', 'v = a0 + a1;'),
-  sub: binary('sub', 'v = a0 - a1;'),
-  mul: binary('mul', 'v = a0 * a1;'),
-  div: binary('div', 'v = a0 / a1;'),
-  pow: binary('pow', 'v = powf(a0, a1, nan);', [POW]),
-  // NaN wins, as Math.max.
-  maximum: binary('maximum', 'v = a0 > a1 ? a0 : a1; if (a1 !== a1) { v = a1; } if (a0 !== a0) { v = a0; }'),
-  minimum: binary('minimum', 'v = a0 < a1 ? a0 : a1; if (a1 !== a1) { v = a1; } if (a0 !== a0) { v = a0; }'),
-
-  equal: compare('equal', '==='),
-  not_equal: compare('not_equal', '!=='),
-  greater: compare('greater', '>'),
-  greater_equal: compare('greater_equal', '>='),
-  less: compare('less', '<'),
-  less_equal: compare('less_equal', '<='),
-
-  where: ([c, a, b], _attrs, out) => {
-    const reads = [c, a, b].map((d) => broadcastRead(d, out.shape));
-    return runMap('where', out.shape, out.dtype, reads, 'v = a2; if (a0 !== 0) { v = a1; }');
-  },
+  neg: mapKernel('neg'),
+  abs: mapKernel('abs'),
+  sign: mapKernel('sign'),
+  round: mapKernel('round'),
+  exp: mapKernel('exp'),
+  log: mapKernel('log'),
+  sqrt: mapKernel('sqrt'),
+  sin: mapKernel('sin'),
+  cos: mapKernel('cos'),
+  tanh: mapKernel('tanh'),
+  sigmoid: mapKernel('sigmoid'),
+  softplus: mapKernel('softplus'),
+  add: mapKernel('add'),
+  sub: mapKernel('sub'),
+  mul: mapKernel('mul'),
+  div: mapKernel('div'),
+  pow: mapKernel('pow'),
+  maximum: mapKernel('maximum'),
+  minimum: mapKernel('minimum'),
+  equal: mapKernel('equal'),
+  not_equal: mapKernel('not_equal'),
+  greater: mapKernel('greater'),
+  greater_equal: mapKernel('greater_equal'),
+  less: mapKernel('less'),
+  less_equal: mapKernel('less_equal'),
+  where: mapKernel('where'),
   // Values are float32 already; the target dtype's store does the rest
   // (integers truncate toward zero and wrap, like the cpu's typed arrays).
   cast: ([a], attrs, out) => {
