@@ -569,6 +569,104 @@ export function fused(prog: usize, count: i32, slots: usize, nslots: i32, ptrs: 
   }
 }
 
+// ---- float64 matrix product -------------------------------------------------------
+
+// C = A B in float64 (f64x2), for float64 research code: B packed a KC64-deep
+// slice at a time into NR64-wide panels, A into MR64-tall ones, a 4 x 4 tile
+// (8 accumulators) per step. Each element of C is summed over k in order, a
+// slice at a time, by separate multiplies and adds: exactly the JS gemm's
+// sequence of roundings (src/cpu/linalg.ts), so the two give the same bits.
+
+const MR64 = 4;
+const NR64 = 4;
+const KC64 = 256;
+
+/** B[0:kc, 0:n] (row-major, row stride ldb) into NR64-wide panels, zero-padded. */
+function packB64(b: usize, ldb: i32, kc: i32, n: i32, out: usize): void {
+  for (let j = 0; j < n; j += NR64) {
+    const w = min(NR64, n - j);
+    let src = b + (<usize>j << 3);
+    for (let p = 0; p < kc; p++) {
+      for (let q = 0; q < NR64; q++) store<f64>(out + (<usize>q << 3), q < w ? load<f64>(src + (<usize>q << 3)) : 0);
+      src += <usize>ldb << 3;
+      out += NR64 * 8;
+    }
+  }
+}
+
+/** A[0:4 (h valid), 0:kc] (row-major, row stride lda) into a panel, column p at p * 4, zero-padded. */
+function packA64(a: usize, lda: i32, h: i32, kc: i32, out: usize): void {
+  for (let r = 0; r < MR64; r++) {
+    let dst = out + (<usize>r << 3);
+    let src = a + (<usize>(r * lda) << 3);
+    for (let p = 0; p < kc; p++) {
+      store<f64>(dst, r < h ? load<f64>(src) : 0);
+      src += 8;
+      dst += MR64 * 8;
+    }
+  }
+}
+
+/**
+ * C (m x n, row-major) = A (m x k, row-major) B (k x n, row-major); `work`
+ * holds KC64 * (n rounded up to 4 + 4) + 16 doubles of scratch.
+ */
+export function gemm64(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, work: usize): void {
+  const bp = work;
+  const ap = bp + (<usize>(KC64 * ((n + 3) & ~3)) << 3);
+  const tile = ap + (<usize>(KC64 * MR64) << 3);
+  for (let pc = 0; pc < k; pc += KC64) {
+    const kc = min(KC64, k - pc);
+    packB64(b + (<usize>(pc * n) << 3), n, kc, n, bp);
+    for (let i = 0; i < m; i += MR64) {
+      const h = min(MR64, m - i);
+      packA64(a + (<usize>(i * k + pc) << 3), k, h, kc, ap);
+      for (let j = 0; j < n; j += NR64) {
+        const w = min(NR64, n - j);
+        const full = h == MR64 && w == NR64;
+        // The tile's home: C itself, or scratch for an edge tile.
+        const home = full ? c + (<usize>(i * n + j) << 3) : tile;
+        const ld = full ? n : NR64;
+        if (!full) {
+          for (let r = 0; r < MR64; r++)
+            for (let q = 0; q < NR64; q++)
+              store<f64>(tile + (<usize>(r * NR64 + q) << 3), pc > 0 && r < h && q < w ? load<f64>(c + (<usize>((i + r) * n + j + q) << 3)) : 0);
+        }
+        const r0 = home, r1 = r0 + (<usize>ld << 3), r2 = r1 + (<usize>ld << 3), r3 = r2 + (<usize>ld << 3);
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+        if (pc > 0 || !full) {
+          c00 = v128.load(r0); c01 = v128.load(r0, 16);
+          c10 = v128.load(r1); c11 = v128.load(r1, 16);
+          c20 = v128.load(r2); c21 = v128.load(r2, 16);
+          c30 = v128.load(r3); c31 = v128.load(r3, 16);
+        }
+        let pa = ap, pb = bp + (<usize>(j * kc) << 3);
+        for (let p = 0; p < kc; p++) {
+          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+          const a0 = v128.load64_splat(pa), a1 = v128.load64_splat(pa, 8);
+          const a2 = v128.load64_splat(pa, 16), a3 = v128.load64_splat(pa, 24);
+          c00 = f64x2.add(c00, f64x2.mul(a0, b0)); c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+          c10 = f64x2.add(c10, f64x2.mul(a1, b0)); c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+          c20 = f64x2.add(c20, f64x2.mul(a2, b0)); c21 = f64x2.add(c21, f64x2.mul(a2, b1));
+          c30 = f64x2.add(c30, f64x2.mul(a3, b0)); c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+          pa += MR64 * 8;
+          pb += NR64 * 8;
+        }
+        v128.store(r0, c00); v128.store(r0, c01, 16);
+        v128.store(r1, c10); v128.store(r1, c11, 16);
+        v128.store(r2, c20); v128.store(r2, c21, 16);
+        v128.store(r3, c30); v128.store(r3, c31, 16);
+        if (!full) {
+          for (let r = 0; r < h; r++)
+            for (let q = 0; q < w; q++)
+              store<f64>(c + (<usize>((i + r) * n + j + q) << 3), load<f64>(tile + (<usize>(r * NR64 + q) << 3)));
+        }
+      }
+    }
+  }
+}
+
 /** The first byte past the module's static data: buffers start at or after it. */
 export function heapBase(): usize {
   return __heap_base;

@@ -1,7 +1,8 @@
 // Matrix product. float32 products big enough run on the WebAssembly SIMD gemm
-// (asm/gemm.ts via wasm/gemm.ts), on up to K.get_num_threads() threads; the
-// rest, and float64 (summed in double precision, as before), run `gemm` below,
-// which is also the reference the tests compare the wasm path with.
+// (asm/gemm.ts via wasm/gemm.ts), on up to K.get_num_threads() threads;
+// float64 ones on the elementwise module's f64x2 gemm (one thread), which
+// gives the JS gemm's bits; the rest run `gemm` below, which is also the
+// reference the tests compare the wasm paths with.
 //
 // `gemm`: a 4x4 register tile keeps 16 sums in locals while it walks k,
 // reading a panel of 4 columns of y that was packed contiguously first: each
@@ -13,6 +14,7 @@ import { allocate, type TypedArray } from '../core/dtype.js';
 import { alloc, type Nd } from '../core/ndarray.js';
 import { closeUpKept, gemmWasm, type RowsKept } from './wasm/gemm.js';
 import { getThreads } from './wasm/threads.js';
+import { wasmGemm64 } from './wasm/elementwise.js';
 import type { LinalgAttrs } from '../core/primitives.js';
 
 export interface Operand {
@@ -86,6 +88,27 @@ export function matmulInto(
     ybs = y.bs ?? 0;
   if (kept !== undefined && batch !== 1)
     throw new Error(`matmulInto: kept rows apply to one matrix, not a batch of ${batch}`);
+  if (
+    c instanceof Float64Array &&
+    xd instanceof Float64Array &&
+    yd instanceof Float64Array &&
+    kept === undefined &&
+    2 * m * n * k >= WASM_MIN_FLOPS
+  ) {
+    let done = true;
+    for (let t = 0; t < batch && done; t++) {
+      const r = wasmGemm64(
+        { data: xd, offset: x.offset + t * xbs, rs: x.rs, cs: x.cs },
+        { data: yd, offset: y.offset + t * ybs, rs: y.rs, cs: y.cs },
+        m,
+        k,
+        n
+      );
+      if (r === null) done = false;
+      else c.set(r, co + t * m * n);
+    }
+    if (done) return;
+  }
   if (
     c instanceof Float32Array &&
     xd instanceof Float32Array &&

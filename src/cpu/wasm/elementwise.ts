@@ -37,6 +37,7 @@ export interface ElementwiseExports
   heapBase(): number;
   softmaxRows(x: number, o: number, rows: number, inner: number): void;
   fused(prog: number, count: number, slots: number, nslots: number, ptrs: number, n: number): void;
+  gemm64(a: number, b: number, c: number, m: number, n: number, k: number, work: number): void;
 }
 
 /**
@@ -433,4 +434,52 @@ export function wasmFused(
   const acc = w.f64.subarray(out >> 3, (out >> 3) + 4);
   // The lanes folded as sumRows folds them, so a whole-array sum matches the unfused one.
   return Math.fround(acc[0]! + acc[2]! + (acc[1]! + acc[3]!));
+}
+
+/** A float64 matrix read through strides (elements). */
+export interface Matrix64 {
+  readonly data: Float64Array;
+  readonly offset: number;
+  readonly rs: number;
+  readonly cs: number;
+}
+
+/** Copy `x` (rows x cols) row-major into memory at `at`. */
+function stage64(w: WasmElementwise, x: Matrix64, rows: number, cols: number, at: number): void {
+  const base = at >> 3;
+  if (x.cs === 1 && x.rs === cols) {
+    w.f64.set(x.data.subarray(x.offset, x.offset + rows * cols), base);
+    return;
+  }
+  const f = w.f64;
+  const d = x.data;
+  let q = base;
+  for (let i = 0; i < rows; i++) {
+    let r = x.offset + i * x.rs;
+    for (let j = 0; j < cols; j++, r += x.cs) f[q++] = d[r]!;
+  }
+}
+
+/** Depth of a float64 slice (asm/elementwise.ts KC64). */
+const KC64 = 256;
+
+/**
+ * C = x y in float64 (m x k by k x n), in wasm: the same bits as the JS gemm
+ * (each element summed over k in order, by separate multiplies and adds), or
+ * null where wasm does not apply.
+ */
+export function wasmGemm64(x: Matrix64, y: Matrix64, m: number, k: number, n: number): Float64Array | null {
+  const biggest = Math.max(m * k, k * n, m * n);
+  if (biggest > WASM_MAX_ELEMENTS) return null;
+  const w = start(biggest, 0);
+  if (w === null) return null;
+  const a = w.take(m * k, 8);
+  const b = a === null ? null : w.take(k * n, 8);
+  const c = b === null ? null : w.take(m * n, 8);
+  const work = c === null ? null : w.take(KC64 * (Math.ceil(n / 4) * 4 + 4) + 32, 8);
+  if (work === null) return null;
+  stage64(w, x, m, k, a!);
+  stage64(w, y, k, n, b!);
+  w.exports.gemm64(a!, b!, c!, m, n, k, work);
+  return w.f64.slice(c! >> 3, (c! >> 3) + m * n);
 }
