@@ -9,6 +9,7 @@ import ndarray from 'ndarray';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as K from '../../src/index.js';
 import {
+  gemm64Runs,
   setWasmElementwiseEnabled,
   WASM_MIN,
   wasmElementwise,
@@ -838,5 +839,67 @@ describe('sigmoid and tanh gradients (sigmoid_grad, tanh_grad primitives)', () =
       [-2, 0.5, 3].map((v) => 1 - Math.tanh(v) ** 2),
       1e-12
     );
+  });
+});
+
+describe.skipIf(!WASM)('float64 matrix products (gemm64)', () => {
+  // Values from a fixed sequence, so every element of C differs and every rounding shows.
+  // Every product here is 2048 flops or more, where the wasm path takes over (src/cpu/linalg.ts).
+  const seq = (n: number, s: number) =>
+    Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + s) * (1 + (i % 7)));
+  /** K.dot's bits with the wasm gemm and with the JS gemm. */
+  const both = (f: () => K.Tensor): [Float64Array, Float64Array, boolean] => {
+    const runs = gemm64Runs;
+    const viaWasm = K.eval(f()).data as Float64Array;
+    expect(gemm64Runs, 'the wasm float64 gemm ran').toBeGreaterThan(runs);
+    const was = setWasmElementwiseEnabled(false);
+    try {
+      const viaJs = K.eval(f()).data as Float64Array;
+      return [viaWasm, viaJs, viaWasm.every((v, i) => Object.is(v, viaJs[i]))];
+    } finally {
+      setWasmElementwiseEnabled(was);
+    }
+  };
+
+  it("gives the JS gemm's bits: edge tiles, several k slices, transposed operands, a batch", () => {
+    for (const [m, k, n] of [
+      [4, 16, 16],
+      [5, 30, 7],
+      [33, 257, 18],
+      [64, 600, 9],
+      [1, 1100, 1],
+    ] as const) {
+      const a = K.constant(seq(m * k, 1), 'float64', [m, k]);
+      const b = K.constant(seq(k * n, 2), 'float64', [k, n]);
+      const bt = K.constant(seq(n * k, 3), 'float64', [n, k]);
+      expect(both(() => K.dot(a, b))[2], `${m}x${k}x${n}`).toBe(true);
+      expect(both(() => K.dot(a, K.transpose(bt)))[2], `${m}x${k}x${n}, y^T`).toBe(true);
+      expect(both(() => K.dot(K.transpose(K.transpose(a)), b))[2]).toBe(true);
+    }
+    const x = K.constant(seq(3 * 20 * 30, 4), 'float64', [3, 20, 30]);
+    const y = K.constant(seq(3 * 30 * 11, 5), 'float64', [3, 30, 11]);
+    expect(both(() => K.batch_dot(x, y, [2, 1]))[2]).toBe(true);
+  });
+
+  it('is the product: against sums written out in float64', () => {
+    const [m, k, n] = [9, 300, 6];
+    const av = seq(m * k, 6),
+      bv = seq(k * n, 7);
+    const [c] = both(() => K.dot(K.constant(av, 'float64', [m, k]), K.constant(bv, 'float64', [k, n])));
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += av[i * k + p]! * bv[p * n + j]!;
+        expect(c[i * n + j]).toBe(s);
+      }
+  });
+
+  it('keeps NaN and infinities where the sums have them', () => {
+    const a = K.constant([1, Number.NaN, 2, 3, Number.POSITIVE_INFINITY, 0, 1, 1], 'float64', [4, 2]);
+    const b = K.constant(seq(2 * 300, 8), 'float64', [2, 300]);
+    const [c, j, same] = both(() => K.dot(a, b));
+    expect(same).toBe(true);
+    expect(Number.isNaN(c[0])).toBe(true);
+    expect(j.length).toBe(1200);
   });
 });

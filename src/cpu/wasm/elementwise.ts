@@ -460,6 +460,9 @@ function stage64(w: WasmElementwise, x: Matrix64, rows: number, cols: number, at
   }
 }
 
+/** Products the wasm float64 gemm has run (tests check the path was taken). */
+export let gemm64Runs = 0;
+
 /** Depth of a float64 slice (asm/elementwise.ts KC64). */
 const KC64 = 256;
 
@@ -481,5 +484,6 @@ export function wasmGemm64(x: Matrix64, y: Matrix64, m: number, k: number, n: nu
   stage64(w, x, m, k, a!);
   stage64(w, y, k, n, b!);
   w.exports.gemm64(a!, b!, c!, m, n, k, work);
+  gemm64Runs++;
   return w.f64.slice(c! >> 3, (c! >> 3) + m * n);
 }
