@@ -54,7 +54,10 @@ const J_PACKED = 13; // the whole packed operand
 const J_PBS = 14; // bytes between its batch items (0: one for all)
 const J_C = 15, J_LDC = 16, J_CBS = 17;
 const J_M = 18, J_N = 19, J_K = 20;
-const JOB_INTS = 21;
+// B packed whole ahead of the job (a kept operand, src/cpu/wasm/gemm.ts), or 0:
+// COLS blocks then read their columns' panels from it instead of packing them.
+const J_BPACKED = 21;
+const JOB_INTS = 22;
 const ROWS = 0;
 const COLS = 1;
 
@@ -67,7 +70,7 @@ export function jobBytes(): i32 {
 export function setJob(
   job: usize, mode: i32, blocks: i32, size: i32, perItem: i32,
   a: i32, ars: i32, acs: i32, abs: i32, b: i32, brs: i32, bcs: i32, bbs: i32,
-  packed: i32, pbs: i32, c: i32, ldc: i32, cbs: i32, m: i32, n: i32, k: i32,
+  packed: i32, pbs: i32, c: i32, ldc: i32, cbs: i32, m: i32, n: i32, k: i32, bpacked: i32,
 ): void {
   store<i32>(job, mode, J_MODE * 4); store<i32>(job, 0, J_NEXT * 4); store<i32>(job, blocks, J_BLOCKS * 4);
   store<i32>(job, size, J_SIZE * 4); store<i32>(job, perItem, J_PER_ITEM * 4); store<i32>(job, a, J_A * 4);
@@ -76,6 +79,7 @@ export function setJob(
   store<i32>(job, bbs, J_BBS * 4); store<i32>(job, packed, J_PACKED * 4); store<i32>(job, pbs, J_PBS * 4);
   store<i32>(job, c, J_C * 4); store<i32>(job, ldc, J_LDC * 4); store<i32>(job, cbs, J_CBS * 4);
   store<i32>(job, m, J_M * 4); store<i32>(job, n, J_N * 4); store<i32>(job, k, J_K * 4);
+  store<i32>(job, bpacked, J_BPACKED * 4);
 }
 
 // @ts-ignore: decorator
@@ -146,12 +150,16 @@ export function run(job: usize, work: usize): void {
       const w = min(size, n - first), hh = roundUp(m, MR);
       const rs = field(job, J_BRS), cs = field(job, J_BCS);
       const b = <usize>field(job, J_B) + <usize>((t * field(job, J_BBS) + first * cs) * 4);
+      const whole = <usize>field(job, J_BPACKED), ww = roundUp(n, NR);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
-        packB(b + <usize>(pc * rs * 4), rs, cs, kc, w, own);
+        // B's panels for these columns: in the whole packed B (laid out as prepare lays it) or packed now.
+        let bp = own;
+        if (whole != 0) bp = whole + <usize>((pc * ww + first * kc) * 4);
+        else packB(b + <usize>(pc * rs * 4), rs, cs, kc, w, own);
         const slice = packed + <usize>(pc * hh * 4);
         for (let ic = 0; ic < m; ic += MC) {
-          block(slice + <usize>(ic * kc * 4), own, c + <usize>((ic * ldc + first) * 4), ldc, min(MC, m - ic), w, kc, pc > 0, tile);
+          block(slice + <usize>(ic * kc * 4), bp, c + <usize>((ic * ldc + first) * 4), ldc, min(MC, m - ic), w, kc, pc > 0, tile);
         }
       }
     }

@@ -1,7 +1,7 @@
 // float32 matrix products on the wasm gemm (asm/gemm.ts): stage the operands
 // in the module's memory, pack the shared one, let the threads take blocks of
 // C, copy C out.
-import { gemmBase, heap, wasmGemm } from './module.js';
+import { gemmBase, heap, keep, keptGeneration, wasmGemm, type WasmGemm } from './module.js';
 import { available, runJob } from './threads.js';
 import type { TypedArray } from '../../core/dtype.js';
 
@@ -150,6 +150,8 @@ export function gemmWasm(
     B = plan(y, batch, k, n, w.memory);
   // Tall C: pack B whole, blocks of rows; wide C: pack A whole, blocks of columns.
   const mode = m >= n ? 0 : 1;
+  // A B seen before (a variable's value: inference, each step's forward) is read from its kept panels.
+  const reuse = batch === 1 && !B.inPlace ? keptPanels(w, y, k, n) : null;
   const dim = mode === 0 ? m : n,
     unit = mode === 0 ? 4 : 8;
   let t = 2 * batch * m * n * k >= THREAD_MIN_FLOPS ? Math.max(1, threads) : 1;
@@ -158,10 +160,11 @@ export function gemmWasm(
   if (t > 1) t = available(w, Math.min(t, batch * perItem));
   const one = w.exports.packedBytes(mode, m, n, k);
   const pbs = (mode === 0 ? B.bs : A.bs) === 0 ? 0 : one;
+  const stageB = reuse === null || reuse.fill;
   const base = gemmBase();
   const aAt = base,
     bAt = align(aAt + A.len * 4),
-    cAt = align(bAt + B.len * 4);
+    cAt = align(bAt + (stageB ? B.len * 4 : 0));
   const packAt = align(cAt + batch * m * n * 4),
     jobAt = align(packAt + (pbs === 0 ? one : batch * one));
   const workAt = align(jobAt + w.exports.jobBytes()),
@@ -169,7 +172,13 @@ export function gemmWasm(
   const F = heap(w, workAt + t * work - base);
   if (F === null) return false;
   stage(x, A, aAt, F, batch, m, k);
-  stage(y, B, bAt, F, batch, k, n);
+  if (stageB) stage(y, B, bAt, F, batch, k, n);
+  if (reuse?.fill) {
+    // Pack B whole into its kept panels: a one-matrix ROWS job's prepare, the layout both modes read.
+    w.exports.setJob(jobAt, 0, 1, 4, 1, 0, 0, 0, 0, B.at, B.rs, B.cs, 0, reuse.at, 0, 0, n, 0, m, n, k, 0);
+    w.exports.prepare(jobAt);
+  }
+  const wholeB = reuse === null ? 0 : reuse.at;
   w.exports.setJob(
     jobAt,
     mode,
@@ -184,16 +193,18 @@ export function gemmWasm(
     B.rs,
     B.cs,
     B.bs,
-    packAt,
+    mode === 0 && wholeB !== 0 ? wholeB : packAt,
     pbs,
     cAt,
     n,
     m * n,
     m,
     n,
-    k
+    k,
+    mode === 1 ? wholeB : 0
   );
-  w.exports.prepare(jobAt);
+  // ROWS packs B whole here, unless its kept panels are B; COLS packs A whole.
+  if (!(mode === 0 && wholeB !== 0)) w.exports.prepare(jobAt);
   runJob(
     w,
     jobAt,
@@ -202,6 +213,54 @@ export function gemmWasm(
   const out = kept === undefined ? batch * m * n : closeUpKept(F, cAt / 4, m, n, kept);
   c.set(F.subarray(cAt / 4, cAt / 4 + out), co);
   return true;
+}
+
+/**
+ * Packed panels of B operands kept across calls, by array. Values never
+ * change once a tensor holds them (a variable's update swaps in a new array),
+ * so an array and its view (offset, strides, shape) name the same panels for
+ * as long as the array lives; the map is weak, so a dropped tensor's panels
+ * go with it (their room is reused when the region is next given up).
+ */
+const keptB = new WeakMap<Float32Array, { key: string; at: number; generation: number }[]>();
+/** Arrays seen once as B: a second product with one keeps its panels (a one-off operand is never kept). */
+const seenB = new WeakSet<Float32Array>();
+
+/** Products that read B from its kept panels, and that packed them (tests check both paths run). */
+export const keptStats = { hits: 0, fills: 0 };
+
+/** Products with fewer values of B than this pack B afresh (too small to be worth the room). */
+const KEEP_MIN = 4096;
+
+/**
+ * Where `y`'s panels are kept: { at, fill: false } when they are there,
+ * { at, fill: true } when room was just made for them (the caller packs
+ * them), or null (not kept: seen for the first time, too small, no room).
+ */
+function keptPanels(w: WasmGemm, y: Matrix32, k: number, n: number): { at: number; fill: boolean } | null {
+  if (k * n < KEEP_MIN) return null;
+  const key = `${y.offset},${y.rs},${y.cs},${k},${n}`;
+  const gen = keptGeneration();
+  const list = (keptB.get(y.data) ?? []).filter((e) => e.generation === gen);
+  const hit = list.find((e) => e.key === key);
+  if (hit !== undefined) {
+    keptStats.hits++;
+    return { at: hit.at, fill: false };
+  }
+  if (!seenB.has(y.data)) {
+    seenB.add(y.data);
+    return null;
+  }
+  const at = keep(w, w.exports.packedBytes(0, 0, n, k));
+  if (at === null) return null;
+  // keep() may have given up older panels: this entry is of the generation now.
+  list.push({ key, at, generation: keptGeneration() });
+  keptB.set(
+    y.data,
+    list.filter((e) => e.generation === keptGeneration())
+  );
+  keptStats.fills++;
+  return { at, fill: true };
 }
 
 /**

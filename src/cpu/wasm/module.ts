@@ -33,7 +33,9 @@ export interface GemmExports {
     cbs: number,
     m: number,
     n: number,
-    k: number
+    k: number,
+    /** B packed whole ahead of the job (a kept operand), or 0. */
+    bpacked: number
   ): void;
   jobBytes(): number;
   /** Bytes of the whole packed operand of one matrix. */
@@ -100,25 +102,60 @@ export function setWasmEnabled(on: boolean): boolean {
 /**
  * Bytes from HEAP_START held by a kernel across its gemm calls (conv_copy.ts
  * builds the folded convolution input there, so the gemm reads it in place
- * instead of staging a copy); the gemm's own region starts after them.
+ * instead of staging a copy); then the packed operands kept across calls
+ * (keep); the gemm's own region starts after both.
  */
 let held = 0;
+let kept = 0;
+/** Bumped whenever the kept region is given up: an address from an older generation is stale. */
+let generation = 0;
+/** The most bytes of packed operands kept at once. */
+export const KEEP_MAX = 32 << 20;
 
 /** Where the gemm's region starts. */
 export function gemmBase(): number {
-  return HEAP_START + held;
+  return HEAP_START + held + kept;
+}
+
+/** The kept region's generation (an address keep() returned is valid while it is unchanged). */
+export function keptGeneration(): number {
+  return generation;
+}
+
+/** Give up every kept operand. */
+export function dropKept(): void {
+  kept = 0;
+  generation++;
 }
 
 /**
  * Hold `bytes` from HEAP_START (growing the memory; views already made stay
  * valid, as the memory is shared and never detaches) until the next hold:
- * their address, or null past the module's maximum.
+ * their address, or null past the module's maximum. A hold of another size
+ * gives up the kept operands, which lie just after it.
  */
 export function hold(w: WasmGemm, bytes: number): number | null {
+  const want = Math.ceil(bytes / 64) * 64;
+  if (want !== held) dropKept();
   held = 0;
-  if (heap(w, bytes) === null) return null;
-  held = Math.ceil(bytes / 64) * 64;
+  if (heap(w, want + kept) === null) return null;
+  held = want;
   return HEAP_START;
+}
+
+/**
+ * Room for `bytes` of a packed operand kept across calls (after the held
+ * region): its address, or null past the module's maximum. Past KEEP_MAX the
+ * older operands are given up first.
+ */
+export function keep(w: WasmGemm, bytes: number): number | null {
+  const size = Math.ceil(bytes / 64) * 64;
+  if (size > KEEP_MAX) return null;
+  if (kept + size > KEEP_MAX) dropKept();
+  if (heap(w, size) === null) return null;
+  const at = gemmBase();
+  kept += size;
+  return at;
 }
 
 /**
