@@ -56,6 +56,16 @@ export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): {
     return uses.get(slot) === 1 && member(p, shape, metaOf) ? p : null;
   };
 
+  /**
+   * A comparison read by several steps (relu's mask: its forward where and
+   * its gradient's) is cheap to compute again: each chain that reads it takes
+   * its own copy, and the step goes once every reader has.
+   */
+  const copyable = (slot: number, shape: readonly number[]) => {
+    const p = steps[at.get(slot)!]!;
+    return p.kind === 'op' && FUSED_COMPARISONS.has(p.prim as FusablePrim) && member(p, shape, metaOf) ? p : null;
+  };
+  const copiedInto = new Map<number, number>();
   const absorbed = new Set<number>();
   const replaced = new Map<number, Step>();
   let fusedOps = 0;
@@ -79,9 +89,14 @@ export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): {
     // Grow backwards: producers read only by the chain join it.
     const members: OpStep[] = [last];
     const queue = [...last.inputs];
+    const copies: number[] = [];
     while (queue.length > 0 && members.length < MAX_OPS) {
       const j = queue.shift()!;
-      const p = joinable(j, shape);
+      let p = joinable(j, shape);
+      if (p === null) {
+        p = copyable(j, shape);
+        if (p !== null && !members.includes(p)) copies.push(p.slot);
+      }
       if (p === null || members.includes(p)) continue;
       members.push(p);
       queue.push(...p.inputs);
@@ -105,8 +120,19 @@ export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): {
       shape,
       sum,
     };
-    for (const m of members) absorbed.add(at.get(m.slot)!);
+    for (const m of members) if (!copies.includes(m.slot)) absorbed.add(at.get(m.slot)!);
     absorbed.delete(i);
+    // A copied comparison goes once every step that read it has its own copy.
+    for (const slot of copies) {
+      const readers = steps.reduce(
+        (n, st) => n + (st.kind === 'op' ? st.inputs.filter((x) => x === slot).length : 0),
+        0
+      );
+      const done =
+        (copiedInto.get(slot) ?? 0) + members.reduce((n, m) => n + m.inputs.filter((x) => x === slot).length, 0);
+      copiedInto.set(slot, done);
+      if (done === readers && !outputs.includes(slot)) absorbed.add(at.get(slot)!);
+    }
     replaced.set(i, { kind: 'op', slot: root.slot, meta: root.meta, prim: 'fused', inputs, attrs });
     fusedOps += members.length + (sum === null ? 0 : 1);
   }

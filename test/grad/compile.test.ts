@@ -153,6 +153,22 @@ describe('fusion', () => {
     const p = planOf([g!], [[x, { shape: [64, 128], dtype: 'float32' }]])!;
     const prims = p.steps.flatMap((s) => (s.kind === 'op' ? [s.prim] : []));
     expect(prims).not.toContain('where');
+    // The mask is read by relu's forward where and by its gradient's: each chain computes its own copy.
+    const h = K.relu(K.dot(x, w));
+    const both2 = planOf([h, g!], [[x, { shape: [64, 128], dtype: 'float32' }]])!;
+    const prims2 = both2.steps.flatMap((s) => (s.kind === 'op' ? [s.prim] : []));
+    expect(prims2).not.toContain('less_equal');
+    expect(prims2.filter((q) => q === 'fused').length).toBe(2);
+    // A mask that is itself an output stays a step of its own.
+    const z = K.dot(x, w);
+    const mask = lax.lessEqual(z, lax.scalar(0, 'float32'));
+    const masked = lax.where(mask, lax.scalar(0, 'float32'), z);
+    const p3 = planOf([masked, mask], [[x, { shape: [64, 128], dtype: 'float32' }]])!;
+    const prims3 = p3.steps.flatMap((s) => (s.kind === 'op' ? [s.prim] : []));
+    expect(prims3).toEqual(['matmul', 'less_equal', 'fused']);
+    const f2 = K.function([x], [h, g!, mask, masked]);
+    const [plain2, planned2] = both(f2, [K.reshape(seq(64 * 128), [64, 128])]);
+    expect(planned2).toEqual(plain2);
     const f = K.function([x], [g!]);
     const [plain, planned] = both(f, [K.reshape(seq(64 * 128), [64, 128])]);
     expect(planned).toEqual(plain);
