@@ -127,9 +127,30 @@ export function loop2(expr: string): Loop2 {
       n1: number
     ) => void;
   const of = perKind(compile);
+  // One run with each operand contiguous or repeated (the common case: an
+  // array and a scalar): a loop with the strides written in, which V8 makes
+  // several times faster than the general one.
+  const flat = (sa: 0 | 1, sb: 0 | 1) =>
+    perKind(
+      () =>
+        new Function(
+          'o',
+          'a',
+          'b',
+          'ao',
+          'bo',
+          'n',
+          `for (let j = 0; j < n; j++) { const x = a[ao${sa ? ' + j' : ''}], y = b[bo${sb ? ' + j' : ''}]; o[j] = ${expr}; }`
+        ) as (o: Data, a: Data, b: Data, ao: number, bo: number, n: number) => void
+    );
+  const flats = [flat(0, 0), flat(0, 1), flat(1, 0), flat(1, 1)];
   return (o, a, b, { n0, n1, walk }) => {
     const [ao, a0, a1] = walk[0]!;
     const [bo, b0, b1] = walk[1]!;
+    if (n0 === 1 && (a1 === 0 || a1 === 1) && (b1 === 0 || b1 === 1)) {
+      flats[2 * a1 + b1]!(o, a, b)(o, a, b, ao, bo, n1);
+      return;
+    }
     of(o, a, b)(o, a, b, ao, a0, a1, bo, b0, b1, n0, n1);
   };
 }
@@ -154,5 +175,29 @@ export function loop3(expr: string): Loop3 {
     }`
     ) as (o: Data, a: Data, b: Data, c: Data, w: readonly Walk[], n0: number, n1: number) => void;
   const of = perKind(compile);
-  return (o, a, b, c, { n0, n1, walk }) => of(o, a, b, c)(o, a, b, c, walk, n0, n1);
+  // As loop2's: one run, each operand contiguous or repeated.
+  const flat = (k: number) =>
+    perKind(
+      () =>
+        new Function(
+          'o',
+          'a',
+          'b',
+          'c',
+          'ao',
+          'bo',
+          'co',
+          'n',
+          `for (let j = 0; j < n; j++) { const x = a[ao${k & 4 ? ' + j' : ''}], y = b[bo${k & 2 ? ' + j' : ''}], z = c[co${k & 1 ? ' + j' : ''}]; o[j] = ${expr}; }`
+        ) as (o: Data, a: Data, b: Data, c: Data, ao: number, bo: number, co: number, n: number) => void
+    );
+  const flats = Array.from({ length: 8 }, (_, k) => flat(k));
+  return (o, a, b, c, { n0, n1, walk }) => {
+    const [wa, wb, wc] = walk as [Walk, Walk, Walk];
+    if (n0 === 1 && wa[2] <= 1 && wb[2] <= 1 && wc[2] <= 1 && wa[2] >= 0 && wb[2] >= 0 && wc[2] >= 0) {
+      flats[4 * wa[2] + 2 * wb[2] + wc[2]]!(o, a, b, c)(o, a, b, c, wa[0], wb[0], wc[0], n1);
+      return;
+    }
+    of(o, a, b, c)(o, a, b, c, walk, n0, n1);
+  };
 }
