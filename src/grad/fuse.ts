@@ -13,6 +13,12 @@ import type { Step } from './program.js';
 export const FUSE_MIN = 4096;
 /** At most this many ops in one chain. */
 const MAX_OPS = 48;
+/**
+ * At most this many distinct inputs of one chain: a gpu kernel reads each
+ * from a texture of its own (WebGL gives a shader 16 at least, and gpu.js
+ * fails silently past the limit), and the cpu's pass holds each in its ring.
+ */
+export const MAX_INPUTS = 8;
 
 const fusable = new Set<string>(FUSABLE);
 type OpStep = Extract<Step, { kind: 'op' }>;
@@ -39,6 +45,14 @@ function wholeSum(s: Step): boolean {
   // The sum's input is the chain; every axis of it summed: one element out, no axis twice.
   const { axes } = s.attrs as { axes: readonly number[] };
   return sizeOf(s.meta.shape) === 1 && new Set(axes).size === axes.length;
+}
+
+/** The distinct slots a chain of these steps reads from outside it. */
+function externals(members: readonly OpStep[]): number {
+  const inside = new Set(members.map((m) => m.slot));
+  const out = new Set<number>();
+  for (const m of members) for (const j of m.inputs) if (!inside.has(j)) out.add(j);
+  return out.size;
 }
 
 export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): { steps: Step[]; fused: number } {
@@ -98,6 +112,10 @@ export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): {
         if (p !== null && !members.includes(p)) copies.push(p.slot);
       }
       if (p === null || members.includes(p)) continue;
+      if (externals([...members, p]) > MAX_INPUTS) {
+        if (copies.at(-1) === p.slot) copies.pop();
+        continue;
+      }
       members.push(p);
       queue.push(...p.inputs);
     }
