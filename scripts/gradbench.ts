@@ -1,0 +1,201 @@
+// npm run gradbench -- --checkout DIR [--small] [--record] [eval ...]
+//
+// Runs gradbench's own eval programs (Python, unchanged, from a checkout of
+// github.com/gradbench/gradbench) against ktape's tool (gradbench/tool.ts):
+// this script stands where gradbench's Rust runner stands, passing each
+// message the eval prints to the tool and each answer back, and collecting
+// the eval's analysis of every answer (valid or not, against its C++
+// reference `manual`). Prerequisites (Debian): python3-numpy,
+// python3-pydantic, python3-scipy, python3-dataclasses-json, g++, make,
+// nlohmann-json3-dev; gradbench/py/sitecustomize.py lets Debian's pydantic 1
+// answer the pydantic 2 calls the evals make.
+//   --small    the evals' smallest sizes (a quick run)
+//   --record   also write gradbench/fixtures/<eval>.json: the inputs and
+//              manual's outputs, which `npm test` replays against the tool
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { EVALS } from '../gradbench/protocol.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Each eval's arguments for --small: its smallest sizes, one run each. */
+const SMALL: Record<string, string[]> = {
+  hello: [],
+  llsq: ['-n', '16', '64', '256', '-m', '8', '--min-seconds', '0'],
+  lse: ['-n', '100', '1000', '--min-seconds', '0'],
+};
+
+interface Row {
+  eval: string;
+  function: string;
+  description: string;
+  valid: boolean | null;
+  error?: string;
+  ms: number | null;
+  /** manual's median on the same input (null for evals without timings). */
+  manualMs: number | null;
+}
+
+interface Recorded {
+  function: string;
+  input: unknown;
+  expected: unknown;
+}
+
+function usage(): never {
+  console.error('usage: npm run gradbench -- --checkout DIR [--small] [--record] [eval ...]');
+  process.exit(2);
+}
+
+/** Debian's nlohmann-json3-dev: the header gradbench's cpp/Makefile would download. */
+const JSON_HPP = '/usr/include/nlohmann/json.hpp';
+
+function buildManual(checkout: string, evalName: string): void {
+  if (existsSync(path.join(checkout, 'tools/manual/bin', evalName))) return;
+  const header = path.join(checkout, 'cpp/json.hpp');
+  if (!existsSync(header) && existsSync(JSON_HPP)) copyFileSync(JSON_HPP, header);
+  for (const args of [
+    ['-C', 'cpp'],
+    ['-C', 'tools/manual', `bin/${evalName}`, 'NATIVE=no', 'MULTITHREADED=no'],
+  ]) {
+    const r = spawnSync('make', args, { cwd: checkout, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`make ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  }
+}
+
+/**
+ * Manual's output for one evaluation (what the eval's validator compares
+ * with) and the median of its own timings, run as the eval asked (min_runs,
+ * min_seconds).
+ */
+function manual(
+  checkout: string,
+  evalName: string,
+  fn: string,
+  input: unknown
+): { output: unknown; ms: number | null } {
+  const file = path.join(checkout, `.ktape-input-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(input));
+  const r = spawnSync(path.join(checkout, 'tools/manual/bin', evalName), [file, fn], { encoding: 'utf8' });
+  rmSync(file, { force: true });
+  if (r.status !== 0) throw new Error(`manual ${evalName} ${fn} failed: ${r.stderr}`);
+  const [first, ...rest] = r.stdout.trim().split('\n');
+  const ts = rest.map((l) => (JSON.parse(l) as { nanoseconds: number }).nanoseconds / 1e6).sort((a, b) => a - b);
+  return { output: JSON.parse(first!), ms: ts.length > 0 ? ts[Math.floor(ts.length / 2)]! : null };
+}
+
+async function runEval(checkout: string, evalName: string, small: boolean, record: boolean): Promise<Row[]> {
+  buildManual(checkout, evalName);
+  const env = {
+    ...process.env,
+    PYTHONPATH: [path.join(checkout, 'python/gradbench'), path.join(ROOT, 'gradbench/py')].join(':'),
+  };
+  const script = path.join(checkout, 'python/gradbench/gradbench/evals', evalName, 'run.py');
+  const ev = spawn('/usr/bin/python3', [script, ...(small ? (SMALL[evalName] ?? []) : [])], {
+    cwd: checkout,
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const tool = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'gradbench/tool.ts')], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const answers = createInterface({ input: tool.stdout })[Symbol.asyncIterator]();
+  const rows = new Map<number, Row>();
+  const recorded: Recorded[] = [];
+  for await (const line of createInterface({ input: ev.stdout })) {
+    if (line.trim() === '') continue;
+    const message = JSON.parse(line) as {
+      id: number;
+      kind: string;
+      function?: string;
+      input?: unknown;
+      description?: string;
+      of?: number;
+      valid?: boolean;
+      error?: string;
+    };
+    if (message.kind === 'analysis') {
+      const row = rows.get(message.of!);
+      if (row !== undefined) {
+        row.valid = message.valid!;
+        if (message.error !== undefined) row.error = message.error;
+      }
+      ev.stdin.write(`${JSON.stringify({ id: message.id })}\n`);
+      continue;
+    }
+    tool.stdin.write(`${line}\n`);
+    const next = await answers.next();
+    if (next.done) throw new Error(`the tool stopped before answering message ${message.id}`);
+    const answer = JSON.parse(next.value) as { success?: boolean; error?: string; timings?: { nanoseconds: number }[] };
+    if (message.kind === 'evaluate') {
+      const ts = (answer.timings ?? []).map((t) => t.nanoseconds / 1e6).sort((a, b) => a - b);
+      const timed = typeof message.input === 'object' && message.input !== null;
+      const ref =
+        answer.success !== false && (timed || record)
+          ? manual(checkout, evalName, message.function!, message.input)
+          : null;
+      rows.set(message.id, {
+        eval: evalName,
+        function: message.function!,
+        description: message.description ?? '',
+        valid: answer.success === false ? false : null,
+        ...(answer.success === false ? { error: answer.error ?? 'failed' } : {}),
+        ms: ts.length > 0 ? ts[Math.floor(ts.length / 2)]! : null,
+        manualMs: timed ? (ref?.ms ?? null) : null,
+      });
+      if (record && ref !== null) {
+        const small = timed ? { ...(message.input as object), min_runs: 1, min_seconds: 0 } : message.input;
+        recorded.push({ function: message.function!, input: small, expected: ref.output });
+      }
+    }
+    ev.stdin.write(`${next.value}\n`);
+  }
+  tool.stdin.end();
+  if (record) {
+    mkdirSync(path.join(ROOT, 'gradbench/fixtures'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'gradbench/fixtures', `${evalName}.json`), `${JSON.stringify(recorded)}\n`);
+  }
+  return [...rows.values()];
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let checkout: string | null = null;
+  let small = false;
+  let record = false;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--checkout') checkout = argv[++i] ?? usage();
+    else if (a === '--small') small = true;
+    else if (a === '--record') record = true;
+    else if (a.startsWith('-')) usage();
+    else names.push(a);
+  }
+  if (checkout === null) usage();
+  const evals = names.length > 0 ? names : [...EVALS];
+  const rows: Row[] = [];
+  for (const e of evals) {
+    if (!(EVALS as readonly string[]).includes(e)) throw new Error(`ktape's tool has no module for eval ${e}`);
+    rows.push(...(await runEval(path.resolve(checkout), e, small, record)));
+  }
+  console.log('| eval | function | size | valid | ktape ms | manual ms | ktape / manual |');
+  console.log('|------|----------|------|-------|----------|-----------|----------------|');
+  const fmt = (x: number | null) => (x === null ? '' : x.toFixed(3));
+  for (const r of rows) {
+    const ratio = r.ms !== null && r.manualMs !== null && r.manualMs > 0 ? (r.ms / r.manualMs).toFixed(1) : '';
+    console.log(
+      `| ${r.eval} | ${r.function} | ${r.description} | ${r.valid === true ? '✓' : '✗'} | ${fmt(r.ms)} | ${fmt(r.manualMs)} | ${ratio} |`
+    );
+  }
+  const bad = rows.filter((r) => r.valid !== true);
+  for (const r of bad) console.log(`\n${r.eval} ${r.function} ${r.description}: ${r.error ?? 'no analysis'}`);
+  console.log(`\n${rows.length - bad.length} valid, ${bad.length} not`);
+  if (bad.length > 0) process.exitCode = 1;
+}
+
+await main();
