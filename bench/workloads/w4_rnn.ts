@@ -37,10 +37,9 @@ export function rnnData(batch: number, steps: number, units = 64, wrtInput = fal
   };
 }
 
-export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
-  const { batch, steps, units } = d;
-  const x = variable(d.x, [batch, steps, units]);
-  const r = variable(d.r, [batch, steps, units]);
+/** The cell's weights, the initial state and the step function, shared by the eager and the graph runners. */
+function tanhCell(d: RnnData) {
+  const { batch, units } = d;
   const w = variable(d.w, [units, units]),
     u = variable(d.u, [units, units]),
     b = variable(d.b, [units]);
@@ -49,6 +48,14 @@ export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
     const next = K.tanh(K.add(K.add(K.dot(xt, w), K.dot(h!, u)), b));
     return [next, [next]];
   };
+  return { w, u, b, h0, cell };
+}
+
+export function ktapeRnn(d: RnnData, _device: KtapeDevice): Runner {
+  const { batch, steps, units } = d;
+  const x = variable(d.x, [batch, steps, units]);
+  const r = variable(d.r, [batch, steps, units]);
+  const { w, u, b, h0, cell } = tanhCell(d);
   const run = () => {
     const [, outputs] = K.rnn(cell, x, [h0]);
     const loss = K.sum(K.multiply(outputs, r));
@@ -72,14 +79,7 @@ export function ktapeRnnGraph(d: RnnData, _device: KtapeDevice): Runner {
   const rv = K.reshape(d.r, [batch, steps, units]);
   const x = K.placeholder([batch, steps, units]);
   const r = K.placeholder([batch, steps, units]);
-  const w = variable(d.w, [units, units]),
-    u = variable(d.u, [units, units]),
-    b = variable(d.b, [units]);
-  const h0 = K.zeros([batch, units]);
-  const cell = (xt: K.Tensor, [h]: K.Tensor[]): [K.Tensor, K.Tensor[]] => {
-    const next = K.tanh(K.add(K.add(K.dot(xt, w), K.dot(h!, u)), b));
-    return [next, [next]];
-  };
+  const { w, u, b, h0, cell } = tanhCell(d);
   const [, outputs] = K.rnn(cell, x, [h0]);
   const loss = K.sum(K.multiply(outputs, r));
   const grads = K.gradients(loss, d.wrtInput ? [w, u, b, x] : [w, u, b]);

@@ -241,6 +241,8 @@ export interface ActivationAttrs {
   tanh_grad: Empty;
 }
 
+const COMPARISONS = ['equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal'] as const;
+
 /** The elementwise primitives a fused kernel runs (float32 in and out, or bool between a comparison and a where; exact or the wasm maps' rounding). */
 export const FUSABLE = [
   'neg',
@@ -260,24 +262,12 @@ export const FUSABLE = [
   'sigmoid_grad',
   'tanh_grad',
   // Comparisons give bool lane masks that only a `where` inside the chain reads.
-  'equal',
-  'not_equal',
-  'less',
-  'less_equal',
-  'greater',
-  'greater_equal',
+  ...COMPARISONS,
   'where',
 ] as const;
 export type FusablePrim = (typeof FUSABLE)[number];
 /** The fusable primitives whose result is bool. */
-export const FUSED_COMPARISONS: ReadonlySet<FusablePrim> = new Set([
-  'equal',
-  'not_equal',
-  'less',
-  'less_equal',
-  'greater',
-  'greater_equal',
-]);
+export const FUSED_COMPARISONS: ReadonlySet<FusablePrim> = new Set(COMPARISONS);
 
 /**
  * A chain of elementwise primitives as one kernel (K.function's plans make
