@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/index.js';
-import { fixtureTensor } from '../helpers.js';
+import { fixtureTensor, testDevice } from '../helpers.js';
 import { gemm, matmulInto, WASM_MIN_FLOPS } from '../../src/cpu/linalg.js';
 import { gemmWasm, keptStats, type Matrix32 } from '../../src/cpu/wasm/gemm.js';
 import { platform } from '../../src/core/platform.js';
@@ -395,58 +395,62 @@ describe('matmul on the cpu device', () => {
   });
 });
 
-describe.skipIf(wasmGemm() === null)('kept panels (a B operand packed once, read by later products)', () => {
-  const seq = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
-  const bits = (t: K.Tensor) => Array.from(K.eval(t).data as Float32Array);
-  /** The product with a fresh copy of w: an array never seen, so its panels are packed afresh. */
-  const afresh = (x: K.Tensor, w: K.Tensor) => bits(K.dot(x, K.variable(K.eval(w))));
+// The cpu device's gemm: in the gpu project K.dot runs on the gpu, so these run in the cpu project only.
+describe.skipIf(wasmGemm() === null || testDevice() !== 'cpu')(
+  'kept panels (a B operand packed once, read by later products)',
+  () => {
+    const seq = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
+    const bits = (t: K.Tensor) => Array.from(K.eval(t).data as Float32Array);
+    /** The product with a fresh copy of w: an array never seen, so its panels are packed afresh. */
+    const afresh = (x: K.Tensor, w: K.Tensor) => bits(K.dot(x, K.variable(K.eval(w))));
 
-  it('reads a weight kept after its second use, in both modes and on every thread count, with the same bits', () => {
-    for (const [m, k, n] of [
-      [200, 96, 64], // tall C: ROWS, B packed whole
-      [32, 96, 300], // wide C: COLS, blocks read their columns' panels
-      [3, 700, 520], // several k slices
-    ] as const) {
-      for (const threads of [1, 2]) {
-        K.set_num_threads(threads);
-        const w = K.variable(K.reshape(seq(k * n, m), [k, n]));
-        const x = K.constant(seq(m * k, n), 'float32', [m, k]);
-        const fresh = bits(K.dot(x, w)); // first sight: packed afresh
-        const before = { ...keptStats };
-        const second = bits(K.dot(x, w)); // second: packed into kept panels
-        const third = bits(K.dot(x, w)); // third: read from them
-        expect(keptStats.fills, `${m}x${k}x${n}`).toBe(before.fills + 1);
-        expect(keptStats.hits).toBe(before.hits + 1);
-        expect(second).toEqual(fresh);
-        expect(third).toEqual(fresh);
+    it('reads a weight kept after its second use, in both modes and on every thread count, with the same bits', () => {
+      for (const [m, k, n] of [
+        [200, 96, 64], // tall C: ROWS, B packed whole
+        [32, 96, 300], // wide C: COLS, blocks read their columns' panels
+        [3, 700, 520], // several k slices
+      ] as const) {
+        for (const threads of [1, 2]) {
+          K.set_num_threads(threads);
+          const w = K.variable(K.reshape(seq(k * n, m), [k, n]));
+          const x = K.constant(seq(m * k, n), 'float32', [m, k]);
+          const fresh = bits(K.dot(x, w)); // first sight: packed afresh
+          const before = { ...keptStats };
+          const second = bits(K.dot(x, w)); // second: packed into kept panels
+          const third = bits(K.dot(x, w)); // third: read from them
+          expect(keptStats.fills, `${m}x${k}x${n}`).toBe(before.fills + 1);
+          expect(keptStats.hits).toBe(before.hits + 1);
+          expect(second).toEqual(fresh);
+          expect(third).toEqual(fresh);
+        }
       }
-    }
-    K.set_num_threads(1);
-  });
-
-  it('reads the new value after an update (a new version is a new array)', () => {
-    const w = K.variable(K.reshape(seq(96 * 64, 1), [96, 64]));
-    const x = K.constant(seq(128 * 96, 2), 'float32', [128, 96]);
-    for (let i = 0; i < 3; i++) K.dot(x, w);
-    const hits = keptStats.hits;
-    K.update_add(w, K.ones([96, 64]));
-    const after = bits(K.dot(x, w));
-    expect(keptStats.hits).toBe(hits);
-    expect(after).toEqual(afresh(x, w));
-  });
-
-  it('stays right when many operands overflow the kept region and convolutions reclaim it', () => {
-    const x = K.constant(seq(16 * 512, 3), 'float32', [16, 512]);
-    const ws = Array.from({ length: 40 }, (_, i) => K.variable(K.reshape(seq(512 * 512, i), [512, 512])));
-    for (const w of ws) K.dot(x, w);
-    const img = K.constant(seq(2 * 9 * 9 * 3, 4), 'float32', [2, 9, 9, 3]);
-    const fills = keptStats.fills;
-    const results = ws.map((w, i) => {
-      if (i % 7 === 0) K.conv2d(img, K.ones([3, 3, 3, 2 + (i % 3)]), [1, 1], 'same');
-      return bits(K.dot(x, w));
+      K.set_num_threads(1);
     });
-    // 40 operands of 1 MiB each: the 32 MiB region was given up and refilled.
-    expect(keptStats.fills - fills).toBe(40);
-    ws.forEach((w, i) => expect(results[i]).toEqual(afresh(x, w)));
-  });
-});
+
+    it('reads the new value after an update (a new version is a new array)', () => {
+      const w = K.variable(K.reshape(seq(96 * 64, 1), [96, 64]));
+      const x = K.constant(seq(128 * 96, 2), 'float32', [128, 96]);
+      for (let i = 0; i < 3; i++) K.dot(x, w);
+      const hits = keptStats.hits;
+      K.update_add(w, K.ones([96, 64]));
+      const after = bits(K.dot(x, w));
+      expect(keptStats.hits).toBe(hits);
+      expect(after).toEqual(afresh(x, w));
+    });
+
+    it('stays right when many operands overflow the kept region and convolutions reclaim it', () => {
+      const x = K.constant(seq(16 * 512, 3), 'float32', [16, 512]);
+      const ws = Array.from({ length: 40 }, (_, i) => K.variable(K.reshape(seq(512 * 512, i), [512, 512])));
+      for (const w of ws) K.dot(x, w);
+      const img = K.constant(seq(2 * 9 * 9 * 3, 4), 'float32', [2, 9, 9, 3]);
+      const fills = keptStats.fills;
+      const results = ws.map((w, i) => {
+        if (i % 7 === 0) K.conv2d(img, K.ones([3, 3, 3, 2 + (i % 3)]), [1, 1], 'same');
+        return bits(K.dot(x, w));
+      });
+      // 40 operands of 1 MiB each: the 32 MiB region was given up and refilled.
+      expect(keptStats.fills - fills).toBe(40);
+      ws.forEach((w, i) => expect(results[i]).toEqual(afresh(x, w)));
+    });
+  }
+);
