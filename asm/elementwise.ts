@@ -157,12 +157,20 @@ const TANH = 2;
 const SIGMOID = 3;
 const SOFTPLUS = 4;
 
+// Exact in f32x4 (no map of their own: the JS loops give the same bits); fused chains use them.
+const NEG = 5;
+const ABS = 6;
+const SQRT = 7;
+
 // @ts-ignore: decorator
 @inline function unary4(op: i32, x: v128): v128 {
   if (op == EXP) return exp4(x);
   if (op == LOG) return log4(x);
   if (op == TANH) return tanh4(x);
   if (op == SIGMOID) return sigmoid4(x);
+  if (op == NEG) return f32x4.neg(x);
+  if (op == ABS) return f32x4.abs(x);
+  if (op == SQRT) return f32x4.sqrt(x);
   return softplus4(x);
 }
 
@@ -431,28 +439,9 @@ export function softmaxRows(x: usize, o: usize, rows: i32, inner: i32): void {
 // chain reads: where(c, a, b) is a bit select.
 
 const FUSE_BLOCK = 256;
-const NEG = 5;
-const ABS = 6;
-const SQRT = 7;
 const BINARY = 16;
 const EQ = 24, NE = 25, LT = 26, LE = 27, GT = 28, GE = 29, SELECT = 30;
 const SUM_ALL = 32;
-
-// @ts-ignore: decorator
-@inline function fuse1(op: i32, x: usize, o: usize, m: i32): void {
-  const end = x + (<usize>(m + 3) & ~3) * 4;
-  while (x < end) {
-    const v = v128.load(x);
-    let r: v128;
-    if (op == NEG) r = f32x4.neg(v);
-    else if (op == ABS) r = f32x4.abs(v);
-    else if (op == SQRT) r = f32x4.sqrt(v);
-    else r = unary4(op, v);
-    v128.store(o, r);
-    x += 16;
-    o += 16;
-  }
-}
 
 // @ts-ignore: decorator
 @inline function fuse2(op: i32, a: usize, b: usize, o: usize, m: i32): void {
@@ -522,14 +511,14 @@ function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, m: i32): void {
   else if (op == LE) fuseCompare(LE, a, b, d, m);
   else if (op == GT) fuseCompare(GT, a, b, d, m);
   else if (op == GE) fuseCompare(GE, a, b, d, m);
-  else if (op == EXP) fuse1(EXP, a, d, m);
-  else if (op == LOG) fuse1(LOG, a, d, m);
-  else if (op == TANH) fuse1(TANH, a, d, m);
-  else if (op == SIGMOID) fuse1(SIGMOID, a, d, m);
-  else if (op == SOFTPLUS) fuse1(SOFTPLUS, a, d, m);
-  else if (op == NEG) fuse1(NEG, a, d, m);
-  else if (op == ABS) fuse1(ABS, a, d, m);
-  else if (op == SQRT) fuse1(SQRT, a, d, m);
+  else if (op == EXP) map1(EXP, a, d, m);
+  else if (op == LOG) map1(LOG, a, d, m);
+  else if (op == TANH) map1(TANH, a, d, m);
+  else if (op == SIGMOID) map1(SIGMOID, a, d, m);
+  else if (op == SOFTPLUS) map1(SOFTPLUS, a, d, m);
+  else if (op == NEG) map1(NEG, a, d, m);
+  else if (op == ABS) map1(ABS, a, d, m);
+  else if (op == SQRT) map1(SQRT, a, d, m);
   else if (op == BINARY + ADD) fuse2(ADD, a, b, d, m);
   else if (op == BINARY + SUB) fuse2(SUB, a, b, d, m);
   else if (op == BINARY + MUL) fuse2(MUL, a, b, d, m);

@@ -1,21 +1,15 @@
 // A fused chain (the `fused` primitive, made by K.function's plans) run op by
 // op on a backend's own kernels: exactly the values the chain gives unfused.
-// The cpu falls back to it where its WebAssembly kernel does not apply; the
-// gpu device runs it this way (one gpu.js kernel per op).
+// The cpu falls back to it where its WebAssembly pass does not apply (other
+// dtypes, strided operands, KTAPE_WASM=0).
 import type { Kernels, KernelOf } from './backend.js';
 import { FUSED_COMPARISONS, type FusedAttrs, type Meta } from './primitives.js';
 import { broadcastShapes } from './shape.js';
 
 type Attrs = FusedAttrs['fused'];
 
-/** The shape after summing `shape` over `sum.axes`. */
-export function summedShape(shape: readonly number[], sum: NonNullable<Attrs['sum']>): number[] {
-  const axes = new Set(sum.axes.map((a) => (a < 0 ? a + shape.length : a)));
-  return sum.keepdims ? shape.map((d, i) => (axes.has(i) ? 1 : d)) : shape.filter((_, i) => !axes.has(i));
-}
-
 /** The shape of each operand (inputs, then each op's result). */
-export function operandShapes(a: Attrs): (readonly number[])[] {
+function operandShapes(a: Attrs): (readonly number[])[] {
   const shapes: (readonly number[])[] = [...a.inputs];
   for (const op of a.ops) {
     shapes.push(op.args.map((i) => shapes[i]!).reduce((x, y) => broadcastShapes('fused', x, y)));
@@ -23,7 +17,8 @@ export function operandShapes(a: Attrs): (readonly number[])[] {
   return shapes;
 }
 
-export function fusedByOps<D>(kernels: Kernels<D>, inputs: readonly D[], a: Attrs): D {
+/** `out` is the fused step's result: the last op's, or its sum's. */
+export function fusedByOps<D>(kernels: Kernels<D>, inputs: readonly D[], a: Attrs, out: Meta): D {
   const vals: D[] = [...inputs];
   const shapes = operandShapes(a);
   a.ops.forEach((op, k) => {
@@ -42,5 +37,5 @@ export function fusedByOps<D>(kernels: Kernels<D>, inputs: readonly D[], a: Attr
   });
   const last = vals[vals.length - 1]!;
   if (a.sum === null) return last;
-  return kernels.sum([last], a.sum, { shape: summedShape(a.shape, a.sum), dtype: 'float32' });
+  return kernels.sum([last], a.sum, out);
 }

@@ -4,12 +4,11 @@
 // runs the chain op by op, core/fused.ts).
 import ndarray from 'ndarray';
 import { isContiguous, type Nd } from '../core/ndarray.js';
-import type { FusedAttrs } from '../core/primitives.js';
+import type { FusedAttrs, Meta } from '../core/primitives.js';
 import { sizeOf } from '../core/shape.js';
-import { summedShape } from '../core/fused.js';
 import { FUSED_OP, type FusedInput, wasmFused } from './wasm/elementwise.js';
 
-export function cpuFused(ins: readonly Nd[], a: FusedAttrs['fused']): Nd | null {
+export function cpuFused(ins: readonly Nd[], a: FusedAttrs['fused'], out: Meta): Nd | null {
   const n = sizeOf(a.shape);
   const inputs: FusedInput[] = [];
   for (const x of ins) {
@@ -21,6 +20,6 @@ export function cpuFused(ins: readonly Nd[], a: FusedAttrs['fused']): Nd | null 
   const ops = a.ops.map((o) => [FUSED_OP[o.prim], o.args[0]!, o.args[1] ?? 0, o.args[2] ?? 0] as const);
   const r = wasmFused(ops, inputs, n, a.sum !== null);
   if (r === null) return null;
-  if (typeof r === 'number') return ndarray(Float32Array.of(r), summedShape(a.shape, a.sum!));
+  if (typeof r === 'number') return ndarray(Float32Array.of(r), out.shape.slice());
   return ndarray(r, a.shape.slice());
 }

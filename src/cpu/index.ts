@@ -18,7 +18,7 @@ import { cpuShape } from './shape.js';
 
 const kernels: Kernels<Nd> = {
   // A plan's fused chain: one wasm pass where it applies, else op by op on the kernels below.
-  fused: (ins, a) => cpuFused(ins, a) ?? fusedByOps(kernels, ins, a),
+  fused: (ins, a, out) => cpuFused(ins, a, out) ?? fusedByOps(kernels, ins, a, out),
   ...cpuElementwise,
   ...cpuReduce,
   ...cpuShape,

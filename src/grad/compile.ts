@@ -8,9 +8,10 @@
 // resolution and no recording.
 //
 // The plan is an optimisation only: every step runs the same kernel apply
-// would run, so results are bit-identical to the evaluator's
-// (evaluate.ts), except in fused chains, which round as the unfused wasm maps
-// do and may sum in another order. Graphs whose shapes depend on values (a
+// would run, so results are bit-identical to the evaluator's (evaluate.ts),
+// except in fused chains: on the cpu they round as the unfused wasm maps do
+// (a fused whole sum may add in another order), on the gpu within float32
+// rounding (the shader compiler may reorder a chain's ops). Graphs whose shapes depend on values (a
 // `call` loop, a shape given as a tensor) are not planned: they run on the
 // evaluator, every call.
 import { platform } from '../core/platform.js';

@@ -140,16 +140,13 @@ export function fuseSteps(steps: readonly Step[], outputs: readonly number[]): {
     };
     for (const m of members) if (!copies.includes(m.slot)) absorbed.add(at.get(m.slot)!);
     absorbed.delete(i);
-    // A copied comparison goes once every step that read it has its own copy.
+    // A copied comparison goes once every read of it is by a copy (`uses`
+    // counts an output as one more read, so an output is never dropped).
     for (const slot of copies) {
-      const readers = steps.reduce(
-        (n, st) => n + (st.kind === 'op' ? st.inputs.filter((x) => x === slot).length : 0),
-        0
-      );
       const done =
         (copiedInto.get(slot) ?? 0) + members.reduce((n, m) => n + m.inputs.filter((x) => x === slot).length, 0);
       copiedInto.set(slot, done);
-      if (done === readers && !outputs.includes(slot)) absorbed.add(at.get(slot)!);
+      if (done === uses.get(slot)) absorbed.add(at.get(slot)!);
     }
     replaced.set(i, { kind: 'op', slot: root.slot, meta: root.meta, prim: 'fused', inputs, attrs });
     fusedOps += members.length + (sum === null ? 0 : 1);

@@ -282,8 +282,7 @@ describe('fusion', () => {
     expect(planned).toEqual(plain);
   });
 
-  it("the cpu's fused kernel: the wasm pass and the op-by-op fallback agree", () => {
-    if (testDevice() !== 'cpu') return;
+  it.skipIf(testDevice() !== 'cpu')("the cpu's fused kernel: the wasm pass and the op-by-op fallback agree", () => {
     const x = K.placeholder([n]);
     const p = planOf([K.sum(chain(x))], [[x, { shape: [n], dtype: 'float32' }]])!;
     const step = p.steps.find((s) => s.kind === 'op' && s.prim === 'fused');
@@ -296,7 +295,7 @@ describe('fusion', () => {
     const wasm = cpuBackend.kernels.fused(ins, attrs, { shape: [n], dtype: 'float32' });
     const was = setWasmElementwiseEnabled(false);
     try {
-      const js = fusedByOps(cpuBackend.kernels, ins, attrs);
+      const js = fusedByOps(cpuBackend.kernels, ins, attrs, { shape: [n], dtype: 'float32' });
       // The JS maps round Math's transcendentals; the wasm maps are within a few ulps of them.
       const a = wasm.data as Float32Array;
       const b = js.data as Float32Array;
