@@ -29,6 +29,7 @@ export {
   type CustomGrads,
 } from './grad/custom.js';
 export { vjp, jvp, hessian_vector_product, jacobian, hessian } from './grad/transforms.js';
+export { vmap, type Axis, type AxisSpec } from './grad/vmap.js';
 export {
   trace,
   explain,
@@ -132,6 +133,7 @@ export {
 import * as anomalyModule from './debug/anomaly.js';
 import * as gradientsModule from './grad/gradients.js';
 import * as transformsModule from './grad/transforms.js';
+import * as vmapModule from './grad/vmap.js';
 import * as customModule from './grad/custom.js';
 import * as castModule from './ops/cast.js';
 import * as controlModule from './ops/control.js';
@@ -174,6 +176,7 @@ for (const m of [
   anomalyModule,
   gradientsModule,
   transformsModule,
+  vmapModule,
   customModule,
   castModule,
   controlModule,

@@ -40,6 +40,19 @@ export class Node<P extends Prim = Prim> {
   ) {}
 }
 
+/** What a tensor inside K.vmap stands for: one example of `value` along `axis`, at one vmap level. */
+export interface Batched {
+  readonly value: Tensor;
+  readonly axis: number;
+  readonly level: BatchLevel;
+}
+
+/** One K.vmap call: its batch size. Levels nest; src/core/batch.ts keeps the stack of live ones. */
+export interface BatchLevel {
+  readonly id: number;
+  readonly size: number;
+}
+
 /** Chainable methods (x.add(y)) are filled in by src/ops/math.ts, which owns them. */
 export interface TensorMethods {
   add(x: Tensor, y: unknown): Tensor;
@@ -89,6 +102,12 @@ export class Tensor {
   readonly id = nextId++;
   /** The name given at creation (K.variable, K.constant, K.placeholder), or null. */
   name: string | null = null;
+  /**
+   * Inside K.vmap: this tensor stands for one example of `value`, whose batch
+   * axis is `axis` (src/core/batch.ts). Such a tensor has no storage of its
+   * own; null for every other tensor. @internal
+   */
+  batch: Batched | null = null;
 
   /**
    * Made by the K functions; user code calls K.constant or K.variable instead.

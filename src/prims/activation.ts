@@ -7,6 +7,7 @@ import { fmtShape, typeError, valueError } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { broadcastShapes } from '../core/shape.js';
 import * as lax from './lax.js';
+import { alongAxis, broadcasting } from './batching.js';
 import type { ActivationAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
@@ -34,6 +35,7 @@ export const activationPrims = {
       }
       return { shape: x.shape, dtype: x.dtype };
     },
+    batch: alongAxis('softmax'),
     // The Jacobian diag(y) - y y^T applied to g. Written with the output y,
     // whose own node carries the second order back through softmax.
     vjp: [
@@ -46,6 +48,7 @@ export const activationPrims = {
   sigmoid_grad: {
     doc: 'g * y * (1 - y)',
     infer: gradOf('sigmoid_grad'),
+    batch: broadcasting('sigmoid_grad'),
     vjp: [
       vjp('h * g * (1 - 2 y)', (h, c) => {
         const [y, g] = c.inputs as [typeof h, typeof h];
@@ -58,6 +61,7 @@ export const activationPrims = {
   tanh_grad: {
     doc: 'g * (1 - y^2)',
     infer: gradOf('tanh_grad'),
+    batch: broadcasting('tanh_grad'),
     vjp: [
       vjp('-2 h g y', (h, c) => {
         const [y, g] = c.inputs as [typeof h, typeof h];

@@ -16,6 +16,7 @@ import { isKnown } from '../core/shape.js';
 import { Tensor, Variable, Node } from '../core/tensor.js';
 import type { AnySpec, PrimTable } from './spec.js';
 import { callSite, sitesOn } from '../core/site.js';
+import { inVmap } from '../core/batch.js';
 import { ARITY, type Arity, type Inputs, type Meta, type Prim, type PrimAttrs } from '../core/primitives.js';
 
 /** Runs a primitive's kernel on the current device (src/device/dispatcher.ts registers it). */
@@ -35,6 +36,14 @@ export function registerTable(t: PrimTable): void {
 
 export function registerDispatch(d: Dispatch): void {
   dispatch = d;
+}
+
+/** Applies a primitive inside K.vmap (src/prims/batching.ts registers it, as the dispatcher registers itself). */
+export type Batcher = (prim: Prim, inputs: readonly Tensor[], attrs: unknown, spec: AnySpec) => Tensor;
+let batcher: Batcher | null = null;
+
+export function registerBatcher(b: Batcher): void {
+  batcher = b;
 }
 
 /** Whether new nodes are recorded (off inside no-grad scopes and variable updates). */
@@ -97,11 +106,16 @@ export function apply<P extends Prim>(prim: P, inputs: Inputs<P, Tensor>, attrs:
   const ins = (inputs as readonly Tensor[]).map((t) => (t instanceof Variable ? readVariable(t) : t));
   // Symbolic when an input is, or when the shape depends on one (a `like` attribute).
   let symbolic = false;
+  let examples = false;
   for (const t of ins) {
     const s = t.storage;
-    if (s === null) symbolic = true;
-    else if (s.disposed === true) throw disposedError(prim, t.shape, t.dtype);
+    if (s === null) {
+      symbolic = true;
+      if (t.batch !== null) examples = true;
+    } else if (s.disposed === true) throw disposedError(prim, t.shape, t.dtype);
   }
+  // Inside K.vmap: an input stands for examples, or a draw is made per example.
+  if ((examples || (prim === 'random' && inVmap())) && batcher !== null) return batcher(prim, ins, attrs, spec);
   const meta = spec.infer(ins, attrs);
   // TF's largest rank: beyond it nothing is computed (a rank-1000 reshape of ones would walk every axis).
   if (meta.shape.length > MAX_RANK) {

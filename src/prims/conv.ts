@@ -15,8 +15,10 @@ import { fmtShape, typeError, valueError, showRaw } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
+import { front, moveAxis } from './batching.js';
+import type { Tensor } from '../core/tensor.js';
 import type { ConvGeometry, ConvAttrs, Meta } from '../core/primitives.js';
-import { byPosition, vjp, type OpSpec } from './spec.js';
+import { byPosition, vjp, type Batched, type OpSpec } from './spec.js';
 
 /** The number of windows along one axis (0 when not even one fits). */
 export function convOutSize(
@@ -111,6 +113,42 @@ function resolvedSame<A extends ConvGeometry>(a: A, sizes: readonly number[], ke
 const spatialOf = (shape: readonly number[]) => shape.slice(1, -1);
 const kernelSizeOf = (shape: readonly number[]) => shape.slice(0, -2);
 
+// K.vmap: examples of x fold into the convolution's own batch axis; examples
+// of the kernel become groups (each example's channels a block of its own,
+// with its own kernel: the layout of groups, so one convolution runs them all).
+
+/** The geometry with 'same' pads fixed from one example's known sizes, and `groups` times more groups. */
+function batchedGeometry(a: ConvGeometry, sizes: readonly number[], kernel: readonly number[], times: number) {
+  const g = geometry(a);
+  const fixed = g.same === true ? { ...g, pads: samePads(g, sizes, kernel), same: undefined } : g;
+  const { same: _s, ...rest } = fixed;
+  return { ...rest, groups: a.groups * times };
+}
+
+/** [B, N, ...] from t's batch axis b: the examples' N merged into one batch of B N. */
+function foldExamples(t: Tensor, b: number): Tensor {
+  const f = moveAxis(t, b, 0);
+  return lax.reshape(f, [f.shape[0]! * f.shape[1]!, ...f.shape.slice(2)]);
+}
+
+/** t (batch axis b, or unbatched) with the examples merged into its last axis: [..., B * last]. */
+function foldLast(t: Tensor, b: number | null, size: number): Tensor {
+  const f = moveAxis(front(t, b, size), 0, t.rank - (b === null ? 1 : 2));
+  const s = f.shape;
+  return lax.reshape(f, [...s.slice(0, -2), s[s.length - 2]! * s[s.length - 1]!]);
+}
+
+/** y [..., B * last] split into [..., B, last]: the batch axis is one before the last. */
+function splitLast(y: Tensor, size: number): Batched {
+  const s = y.shape;
+  return [lax.reshape(y, [...s.slice(0, -1), size, s[s.length - 1]! / size]), s.length - 1];
+}
+
+/** y [B N, ...] split into [B, N, ...]. */
+function splitFirst(y: Tensor, size: number): Batched {
+  return [lax.reshape(y, [size, y.shape[0]! / size, ...y.shape.slice(1)]), 0];
+}
+
 export const convPrims = {
   conv: {
     doc: 'y[n, o, f] = sum over window k and group channel c of x[n, o * stride + k * dilation - pad_before, group(f) * C/groups + c] * w[k, c, f]',
@@ -143,6 +181,15 @@ export const convPrims = {
       ),
     ],
     resolve: (a, [x, w]) => (a.same === true ? resolvedSame(a, spatialOf(x.shape), kernelSizeOf(w.shape)) : null),
+    batch: ([x, w], [bx, bw], a, c) => {
+      const one = (t: Tensor, b: number | null) => (b === null ? t.shape : t.shape.filter((_, k) => k !== b));
+      const sizes = spatialOf(one(x, bx));
+      const kernel = kernelSizeOf(one(w, bw));
+      if (bw === null)
+        return splitFirst(lax.conv(foldExamples(x, bx!), w, batchedGeometry(a, sizes, kernel, 1)), c.size);
+      const geom = batchedGeometry(a, sizes, kernel, c.size);
+      return splitLast(lax.conv(foldLast(x, bx, c.size), foldLast(w, bw, c.size), geom), c.size);
+    },
   },
   conv_backprop_input: {
     doc: 'the transpose of conv in x: dx[n, s, c] = sum of g[n, o, f] * w[k, c, f] over the windows o, k that read s',
@@ -192,6 +239,16 @@ export const convPrims = {
       }
       return { attrs: sized, name: 'inputSize', given: a.inputSize, done: inputSize };
     },
+    batch: ([g, w], [bg, bw], a, c) => {
+      const sizes = spatialOf(c.out.shape);
+      const kernel = kernelSizeOf(bw === null ? w.shape : w.shape.filter((_, k) => k !== bw));
+      if (bw === null) {
+        const geom = batchedGeometry(a, sizes, kernel, 1);
+        return splitFirst(lax.convBackpropInput(foldExamples(g, bg!), w, sizes, geom), c.size);
+      }
+      const geom = batchedGeometry(a, sizes, kernel, c.size);
+      return splitLast(lax.convBackpropInput(foldLast(g, bg, c.size), foldLast(w, bw, c.size), sizes, geom), c.size);
+    },
   },
   conv_backprop_filter: {
     doc: 'the transpose of conv in w: dw[k, c, f] = sum over n, o of x[n, o * stride + k * dilation - pad_before, group(f) * C/groups + c] * g[n, o, f]',
@@ -231,5 +288,13 @@ export const convPrims = {
       vjp('conv(x, h)', (h, c) => lax.conv(c.inputs[0], h, geometry(c.attrs))),
     ],
     resolve: (a, [x]) => (a.same === true ? resolvedSame(a, spatialOf(x.shape), a.kernelSize) : null),
+    batch: ([x, g], [bx, bg], a, c) => {
+      const sizes = spatialOf(bx === null ? x.shape : x.shape.filter((_, k) => k !== bx));
+      const geom = batchedGeometry(a, sizes, a.kernelSize, c.size);
+      return splitLast(
+        lax.convBackpropFilter(foldLast(x, bx, c.size), foldLast(g, bg, c.size), a.kernelSize, geom),
+        c.size
+      );
+    },
   },
 } satisfies { [P in keyof ConvAttrs]: OpSpec<P> };

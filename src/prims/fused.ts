@@ -14,5 +14,6 @@ export const fusedPrims = {
       return a.sum === null ? chain : reducePrims.sum.infer([chain], a.sum);
     },
     vjp: { nonDifferentiable: "a kernel of K.function's plan, made after gradients are taken" },
+    batch: { noBatch: "a kernel of K.function's plan, made from a graph K.vmap has already batched" },
   },
 } satisfies { [P in keyof FusedAttrs]: OpSpec<P> };

@@ -6,6 +6,7 @@ import { fmtShape, typeError, valueError, showRaw } from '../core/context.js';
 import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
+import { allFront, front, mergedIndices, moveAxis, shifted } from './batching.js';
 import type { Tensor } from '../core/tensor.js';
 import type { IndexingAttrs, Meta } from '../core/primitives.js';
 import { vjp, withoutLike, type OpSpec } from './spec.js';
@@ -98,6 +99,7 @@ export const indexingPrims = {
       });
       return { shape, dtype: first.dtype };
     },
+    batch: (xs, axes, a, c) => [lax.concat(allFront(xs, axes, c.size), a.axis + 1), 0],
     vjp: {
       variadic: vjp('g[offset_i : offset_i + shape(x_i)[axis]] along axis', (g, c) => {
         const { axis } = c.attrs;
@@ -143,6 +145,13 @@ export const indexingPrims = {
       }
       return { shape: x.shape, dtype: x.dtype };
     },
+    batch: ([x], [b], a) => [
+      lax.reverse(
+        x,
+        a.axes.map((k) => shifted(k, b!))
+      ),
+      b!,
+    ],
     vjp: [vjp('reverse(g, axes)', (g, c) => lax.reverse(g, c.attrs.axes))],
   },
   gather: {
@@ -152,6 +161,28 @@ export const indexingPrims = {
       checkAxis('gather', a.axis, ref, 'reference');
       const s = ref.shape;
       return { shape: [...s.slice(0, a.axis), ...idx.shape, ...s.slice(a.axis + 1)], dtype: ref.dtype };
+    },
+    batch: ([x, idx], [bx, bi], { axis }, c) => {
+      if (bi === null) {
+        const at = shifted(axis, bx!);
+        return [lax.gather(x, idx, at), bx! < at ? bx! : bx! - 1 + idx.rank];
+      }
+      if (bx === null) return [lax.gather(x, idx, axis), axis + bi];
+      // Both: the examples' gathered axes merged into one, each example's indices offset into its own part.
+      const B = c.size;
+      const xs = moveAxis(moveAxis(x, bx, 0), axis + 1, 1);
+      const n = xs.shape[1]!;
+      const rest = xs.shape.slice(2);
+      const ids = moveAxis(idx, bi, 0);
+      const one = x.shape.filter((_, k) => k !== bx);
+      const merged = mergedIndices('gather', ids, n, B, axis, 'reference', one);
+      const out = lax.gather(lax.reshape(xs, [B * n, ...rest]), merged, 0);
+      // [B, idx..., pre..., post...] -> [B, pre..., idx..., post...]
+      const r = ids.rank - 1;
+      const pre = Array.from({ length: axis }, (_, k) => 1 + r + k);
+      const at = Array.from({ length: r }, (_, k) => 1 + k);
+      const post = Array.from({ length: rest.length - axis }, (_, k) => 1 + r + axis + k);
+      return [lax.transpose(out, [0, ...pre, ...at, ...post]), 0];
     },
     vjp: [
       vjp('scatter_add(g, indices) into zeros of shape(reference)', (g, c) => {
@@ -206,6 +237,26 @@ export const indexingPrims = {
         );
       }
       return { shape: [...s.slice(0, a.axis), size, ...s.slice(a.axis + n)], dtype: u.dtype };
+    },
+    batch: ([u, idx], [bu, bi], { axis }, c) => {
+      const B = c.size;
+      const size = c.out.shape[axis]!;
+      const us = front(u, bu, B);
+      if (bi === null) return [lax.scatterAdd(us, idx, axis + 1, size), 0];
+      // Batched indices: the examples' result axes merged, each example's indices offset into its own part.
+      const ids = moveAxis(idx, bi, 0);
+      const r = ids.rank - 1;
+      const rank = us.rank;
+      const at = Array.from({ length: r }, (_, k) => 1 + axis + k);
+      const others = [...Array(rank).keys()].filter((k) => k > 0 && !at.includes(k));
+      const lined = lax.transpose(us, [0, ...at, ...others]);
+      const merged = mergedIndices('scatter_add', ids, size, B, axis, 'the result', c.out.shape);
+      const summed = lax.scatterAdd(lined, merged, 0, B * size);
+      // [B size, pre..., post...] -> [B, size, pre..., post...] -> [B, pre..., size, post...]
+      const split = lax.reshape(summed, [B, size, ...summed.shape.slice(1)]);
+      const back = [...Array(split.rank).keys()].filter((k) => k !== 1);
+      back.splice(1 + axis, 0, 1);
+      return [lax.transpose(split, back), 0];
     },
     vjp: [vjp('gather(g, indices)', (g, c) => lax.gather(g, c.inputs[1], c.attrs.axis)), null],
     resolve: (a, _ins, like) => {

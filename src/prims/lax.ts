@@ -6,7 +6,7 @@ import { broadcastAxes, isKnown, sameShape } from '../core/shape.js';
 import { type Tensor, hostTensor } from '../core/tensor.js';
 import { registerStacking } from '../core/convert.js';
 import { apply } from './apply.js';
-import type { CallAttrs, ConvGeometry, PoolWindow, RandomDraw } from '../core/primitives.js';
+import type { CallAttrs, ConvGeometry, CustomAttrs, PoolWindow, RandomDraw } from '../core/primitives.js';
 
 const E = {};
 export const neg = (x: Tensor) => apply('neg', [x], E);
@@ -204,6 +204,8 @@ export const shapeOf = (x: Tensor) => apply('shape_of', [x], { dims: x.shape.sli
 
 /** A node computed by `attrs.run` when the graph runs (src/grad/call.ts makes them). */
 export const call = (inputs: readonly Tensor[], attrs: CallAttrs) => apply('call', inputs, attrs);
+/** A node passing through its last input's value, whose gradient is the user's (K.custom_gradient, K.checkpoint). */
+export const custom = (inputs: readonly Tensor[], attrs: CustomAttrs) => apply('custom', inputs, attrs);
 
 /** tf.clip_by_value: minimum, then maximum, so a tie passes the gradient to x (null: no bound). */
 export function clipByValue(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {

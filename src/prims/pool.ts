@@ -19,6 +19,8 @@ import { fmtShape, typeError, valueError, showRaw } from '../core/context.js';
 import { isFloat } from '../core/dtype.js';
 import { isKnown, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
+import { moveAxis } from './batching.js';
+import type { Tensor } from '../core/tensor.js';
 import type { PoolWindow, PoolAttrs, Meta } from '../core/primitives.js';
 import { byPosition, vjp, withoutLike, type OpSpec } from './spec.js';
 import { poolGeometry } from './pool_geometry.js';
@@ -62,10 +64,20 @@ function poolRule(op: string, floatOnly: boolean, dtype?: 'int32') {
 
 const windowOf = (a: PoolWindow): PoolWindow => ({ window: a.window, strides: a.strides, padding: a.padding });
 
+// K.vmap: pooling treats every image alike, so the examples fold into its own batch axis.
+
+/** The pool on x's examples folded into its batch axis, [B N, ...], and the result split back. */
+function folded(x: Tensor, b: number, size: number, pool: (f: Tensor) => Tensor): Tensor {
+  const f = moveAxis(x, b, 0);
+  const y = pool(lax.reshape(f, [size * f.shape[1]!, ...f.shape.slice(2)]));
+  return lax.reshape(y, [size, y.shape[0]! / size, ...y.shape.slice(1)]);
+}
+
 export const poolPrims = {
   max_pool: {
     doc: 'the largest element of each window (channels_last, TF padding)',
     infer: poolRule('max_pool', false),
+    batch: ([x], [b], a, c) => [folded(x, b!, c.size, (f) => lax.maxPool(f, windowOf(a))), 0],
     vjp: [
       vjp('scatter_add(g, max_pool_argmax(x)) into zeros of shape(x): g to the first max of each window', (g, c) => {
         const x = c.inputs[0];
@@ -81,11 +93,19 @@ export const poolPrims = {
   max_pool_argmax: {
     doc: 'flat index into x of the first largest element of each window',
     infer: poolRule('max_pool_argmax', false, 'int32'),
+    // Flat indices into all the examples: example b's start b * (its size) later.
+    batch: ([x], [b], a, c) => {
+      const at = folded(x, b!, c.size, (f) => lax.maxPoolArgmax(f, windowOf(a)));
+      const each = x.shape.reduce((p, d) => p * d, 1) / c.size;
+      const start = lax.mul(lax.aranged(c.size, 0, at.rank, 'int32'), lax.scalar(each, 'int32'));
+      return [lax.sub(at, start), 0];
+    },
     vjp: { nonDifferentiable: 'an index is piecewise constant' },
   },
   avg_pool: {
     doc: 'the mean of the input elements of each window (channels_last, TF padding)',
     infer: poolRule('avg_pool', true),
+    batch: ([x], [b], a, c) => [folded(x, b!, c.size, (f) => lax.avgPool(f, windowOf(a))), 0],
     vjp: [
       vjp("avg_pool_grad(g): each window's g / count spread over its input elements", (g, c) =>
         lax.avgPoolGrad(g, windowOf(c.attrs), c.inputs[0].shape, c.inputs[0])
@@ -107,6 +127,10 @@ export const poolPrims = {
           `g of shape ${fmtShape(g.shape)} is not the pooled shape ${fmtShape(want)} of ${fmtShape(a.shape)}`
         );
       return { shape: a.shape.slice(), dtype: g.dtype };
+    },
+    batch: ([g], [b], a, c) => {
+      const [n, ...rest] = c.out.shape;
+      return [folded(g, b!, c.size, (f) => lax.avgPoolGrad(f, windowOf(a), [c.size * n!, ...rest])), 0];
     },
     vjp: [
       vjp('avg_pool(g): avg_pool_grad is linear, its transpose is avg_pool', (g, c) =>

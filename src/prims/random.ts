@@ -6,6 +6,8 @@ import { fmtShape, valueError } from '../core/context.js';
 import type { RandomAttrs } from '../core/primitives.js';
 import { isKnown } from '../core/shape.js';
 import { byPosition, withoutLike, type OpSpec } from './spec.js';
+import * as lax from './lax.js';
+import { hostTensor } from '../core/tensor.js';
 
 export const randomPrims = {
   random: {
@@ -24,6 +26,13 @@ export const randomPrims = {
       return { shape: a.shape.slice(), dtype: a.dist === 'keep' ? 'bool' : a.dtype };
     },
     vjp: { nonDifferentiable: 'a random draw: its values do not depend on its shape' },
+    // Inside K.vmap every example draws its own values, as a loop of calls would: one draw for all of them.
+    batch: (_ins, axes, a, c) => {
+      if (axes.some((b) => b !== null))
+        throw valueError('random', 'inside K.vmap the shape of a draw cannot differ from one example to another');
+      const { like: _like, ...draw } = a;
+      return [lax.random({ ...draw, shape: [c.size, ...c.out.shape] }, null), 0];
+    },
     resolve: (a, ins, like, values) => {
       if (isKnown(a.shape)) return null;
       const done = ins.length === 1 ? byPosition(a.shape, values(0)) : byPosition(a.shape, like);
@@ -39,6 +48,11 @@ export const randomPrims = {
       return { shape: [a.dims.length], dtype: 'int32' };
     },
     vjp: { nonDifferentiable: "a shape: it does not change with x's values" },
+    // One example's dims, the same for every example.
+    batch: ([x], [b]) => {
+      const dims = x.shape.filter((_, k) => k !== b);
+      return [hostTensor(Int32Array.from(dims), [dims.length], 'int32'), null];
+    },
     resolve: (a, [x]) =>
       isKnown(a.dims) ? null : { attrs: { dims: x.shape.slice() }, name: 'shape', given: a.dims, done: x.shape },
   },

@@ -2,6 +2,7 @@
 import { fmtShape, typeError, valueError } from '../core/context.js';
 import { broadcastAxes, reducedShape } from '../core/shape.js';
 import * as lax from './lax.js';
+import { indexAlong, reducing } from './batching.js';
 import type { ReduceAttrs, Reduction, Meta } from '../core/primitives.js';
 import { inversePerm } from './shape.js';
 import { vjp, type OpSpec } from './spec.js';
@@ -58,6 +59,7 @@ export const reducePrims = {
   sum: {
     doc: 'sum over axes',
     infer: reduce('sum', false),
+    batch: reducing('sum'),
     vjp: [
       vjp('broadcast(g)', (g, c) =>
         // Axes chosen at run time (keepdims): g already has x's rank.
@@ -75,16 +77,19 @@ export const reducePrims = {
   max: {
     doc: 'max over axes',
     infer: reduce('max', true),
+    batch: reducing('max'),
     vjp: [vjp('broadcast(g) * [x == max] / #ties', extremumGrad)],
   },
   min: {
     doc: 'min over axes',
     infer: reduce('min', true),
+    batch: reducing('min'),
     vjp: [vjp('broadcast(g) * [x == min] / #ties', extremumGrad)],
   },
   prod: {
     doc: 'product over axes',
     infer: reduce('prod', false),
+    batch: reducing('prod'),
     // The product of the other elements, as exclusive running products from
     // either end multiplied: no division, so exact with any zeros in x, and
     // cumprod's own VJP is division-free, so the second order is exact too.
@@ -97,11 +102,13 @@ export const reducePrims = {
   argmax: {
     doc: 'index of the max along axis',
     infer: argReduce('argmax'),
+    batch: indexAlong('argmax'),
     vjp: { nonDifferentiable: 'an index is piecewise constant' },
   },
   argmin: {
     doc: 'index of the min along axis',
     infer: argReduce('argmin'),
+    batch: indexAlong('argmin'),
     vjp: { nonDifferentiable: 'an index is piecewise constant' },
   },
 } satisfies { [P in keyof ReduceAttrs]: OpSpec<P> };

@@ -12,6 +12,7 @@ import { fmtShape, typeError, valueError } from '../core/context.js';
 import { sameShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from './lax.js';
+import { allFront, alongAxis } from './batching.js';
 import type { Scan, ScanAttrs, Meta } from '../core/primitives.js';
 import { vjp, type OpSpec } from './spec.js';
 
@@ -56,6 +57,7 @@ export const scanPrims = {
   cumsum: {
     doc: 'running sum along axis',
     infer: scanRule('cumsum'),
+    batch: alongAxis('cumsum'),
     vjp: [
       vjp('cumsum(g) in the opposite direction (same exclusive)', (g, c) =>
         lax.cumsum(g, c.attrs.axis, c.attrs.exclusive, !c.attrs.reverse)
@@ -65,6 +67,7 @@ export const scanPrims = {
   cumprod: {
     doc: 'running product along axis',
     infer: scanRule('cumprod'),
+    batch: alongAxis('cumprod'),
     // Forward, inclusive: dx_k = prod_{j<k} x_j * s_k with s_k = g_k + x_{k+1} s_{k+1}
     // (exclusive: s_k = g_{k+1} + x_{k+1} s_{k+1}); reversed scans mirror it.
     vjp: [
@@ -93,6 +96,11 @@ export const scanPrims = {
         throw typeError('affine_scan', `a and b must be numeric; got bool of shape ${fmtShape(a.shape)}`);
       checkAxis('affine_scan', a, axis);
       return { shape: a.shape.slice(), dtype: a.dtype };
+    },
+    // a and b must agree in shape: both get the batch axis first.
+    batch: (ins, axes, a, c) => {
+      const [x, y] = allFront(ins, axes, c.size);
+      return [lax.affineScan(x!, y!, a.axis + 1, a.reverse), 0];
     },
     // The adjoint l_i = g_i + a_{i+1} l_{i+1} runs the other way; h_i depends on a_i through h_{i-1}.
     vjp: [

@@ -3,6 +3,7 @@
 import { fmtShape, valueError, showRaw } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
+import { moveAxis, shifted, withBatch } from './batching.js';
 import type { ShapeAttrs } from '../core/primitives.js';
 import type { Tensor } from '../core/tensor.js';
 import { byPosition, vjp, withoutLike, type OpSpec } from './spec.js';
@@ -25,6 +26,8 @@ export const shapePrims = {
       }
       return { shape: a.shape, dtype: x.dtype };
     },
+    // Row-major order runs within each example once the batch axis is first.
+    batch: ([x], [b], _a, c) => [lax.reshape(moveAxis(x, b!, 0), [c.size, ...c.out.shape]), 0],
     vjp: [vjp('reshape(g, shape(x))', (g, c) => lax.reshape(g, c.inputs[0].shape, c.inputs[0]))],
     resolve: (a, [x], like) => {
       if (isKnown(a.shape)) return null;
@@ -65,6 +68,7 @@ export const shapePrims = {
       }
       return { shape: a.perm.map((p) => x.shape[p]!), dtype: x.dtype };
     },
+    batch: ([x], [b], a) => [lax.transpose(x, [b!, ...a.perm.map((p) => shifted(p, b!))]), 0],
     vjp: [vjp('transpose(g, inverse(perm))', (g, c) => lax.transpose(g, inversePerm(c.attrs.perm)))],
   },
   broadcast_to: {
@@ -74,6 +78,13 @@ export const shapePrims = {
       if (!sameShape(b, a.shape))
         throw valueError('broadcast_to', `x of shape ${fmtShape(x.shape)} does not broadcast to ${fmtShape(a.shape)}`);
       return { shape: a.shape, dtype: x.dtype };
+    },
+    // One example's x is lined up with the result's trailing axes: ones fill the gap after the batch axis.
+    batch: ([x], [b], _a, c) => {
+      const one = moveAxis(x, b!, 0);
+      const r = x.rank - 1;
+      const lined = lax.reshape(one, [c.size, ...Array<number>(c.out.shape.length - r).fill(1), ...one.shape.slice(1)]);
+      return [lax.broadcastTo(lined, [c.size, ...c.out.shape]), 0];
     },
     vjp: [vjp('sum of g over the broadcast axes', (g, c) => lax.sumTo(g, c.inputs[0]))],
     resolve: (a, _ins, like) =>
@@ -110,6 +121,11 @@ export const shapePrims = {
           `begin ${showRaw(a.begin)} and size ${showRaw(a.size)} do not fit x of shape ${fmtShape(s)}`
         );
       return { shape: size, dtype: x.dtype };
+    },
+    batch: ([x], [b], a, c) => {
+      const begin = a.begin.slice();
+      begin.splice(b!, 0, 0);
+      return [lax.slice(x, begin, withBatch(c.out, c.size, b!)), b!];
     },
     vjp: [
       vjp('pad g with zeros back to shape(x)', (g, c) => {
@@ -173,6 +189,13 @@ export const shapePrims = {
       }
       const dim = (d: number, [p, q]: [number, number], i: number) => (q < 0 ? like![i]! : d < 0 ? UNKNOWN : d + p + q);
       return { shape: x.shape.map((d, i) => dim(d, a.pads[i]!, i)), dtype: x.dtype };
+    },
+    // The after-paddings from one example's result (a -1 padding is resolved there).
+    batch: ([x], [b], a, c) => {
+      const one = x.shape.filter((_, k) => k !== b);
+      const pads = a.pads.map(([p], i): [number, number] => [p, c.out.shape[i]! - one[i]! - p]);
+      pads.splice(b!, 0, [0, 0]);
+      return [lax.pad(x, pads), b!];
     },
     vjp: [
       vjp('g[pad_before : pad_before + shape(x)]', (g, c) =>

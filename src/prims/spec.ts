@@ -4,7 +4,7 @@
 // a rule with a VJP too few does not compile. The kernel is each backend's entry
 // of the same name (src/core/backend.ts).
 import type { ArityOf, Inputs, Meta, Prim, PrimAttrs } from '../core/primitives.js';
-import type { Tensor } from '../core/tensor.js';
+import type { BatchLevel, Tensor } from '../core/tensor.js';
 
 export interface VjpContext<P extends Prim> {
   readonly inputs: Inputs<P, Tensor>;
@@ -41,6 +41,13 @@ export interface OpSpec<P extends Prim> {
   /** The VJPs, or the reason there are none. */
   readonly vjp: VjpRules<P> | NonDifferentiable;
   /**
+   * The batching rule (K.vmap), or why there is none. Given the inputs'
+   * batched values and where their batch axis is (null: not batched, the
+   * same for every example), it returns the batched result and its batch
+   * axis, usually by moving axes and applying the primitive itself once.
+   */
+  readonly batch: BatchRule<P> | NoBatch;
+  /**
    * Optional: the cotangents of many nodes of this primitive that read one
    * tensor (input 0), summed into that tensor's gradient at once. Backprop
    * keeps them until the tensor's turn comes, so T slices or gathers of one
@@ -61,6 +68,30 @@ export interface OpSpec<P extends Prim> {
     like: readonly number[] | null,
     values: (index: number) => readonly number[]
   ) => Resolved<P> | null;
+}
+
+/** What a batching rule knows besides its inputs: the batch size and the result for one example. */
+export interface BatchContext {
+  readonly size: number;
+  /** The K.vmap level being batched (a custom gradient runs the user's function on it again). */
+  readonly level: BatchLevel;
+  /** The shape and dtype of one example's result (the shape rule's, on one example's inputs). */
+  readonly out: Meta;
+}
+
+/** Batched result and its batch axis (null: the result is the same for every example). */
+export type Batched = readonly [Tensor, number | null];
+
+export type BatchRule<P extends Prim> = (
+  inputs: Inputs<P, Tensor>,
+  axes: Inputs<P, number | null>,
+  attrs: PrimAttrs[P],
+  c: BatchContext
+) => Batched;
+
+export interface NoBatch {
+  /** Why K.vmap never meets this primitive with a batched input. */
+  readonly noBatch: string;
 }
 
 /** A primitive's attributes with their unknown dims filled in, and what was filled (for errors). */
@@ -121,6 +152,9 @@ export interface AnySpec {
   readonly doc: string;
   readonly infer: (inputs: readonly Meta[], attrs: unknown) => Meta;
   readonly vjp: readonly (AnyVjp | null)[] | { readonly variadic: AnyVjp } | NonDifferentiable;
+  readonly batch:
+    | ((inputs: readonly Tensor[], axes: readonly (number | null)[], attrs: unknown, c: BatchContext) => Batched)
+    | NoBatch;
   readonly combine?: {
     readonly formula: string;
     readonly grad: (parts: readonly { readonly g: Tensor; readonly c: AnyVjpContext }[], x: Tensor) => Tensor | null;

@@ -16,6 +16,7 @@ import { registerTable } from './apply.js';
 import type { AnySpec, PrimTable } from './spec.js';
 import type { Prim } from '../core/primitives.js';
 import { statePrims } from './state.js';
+import './batching.js';
 import { fusedPrims } from './fused.js';
 
 export const PRIMS: PrimTable = {
