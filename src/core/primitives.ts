@@ -201,7 +201,8 @@ export interface RandomDraw {
   /** -1 where the dim is known only when the graph runs (from the shape input, or from `like`). */
   readonly shape: number[];
   readonly dtype: DType;
-  readonly stream: { readonly generator: () => Generator };
+  /** `seeded`: the op's own generator (a seed given), so each eager call repeats its values. */
+  readonly stream: { readonly generator: () => Generator; readonly seeded: boolean };
   /** dropout's flags on a symbolic x: the tensor whose run-time dims fill unknown entries, by position. */
   readonly like?: Tensor;
 }

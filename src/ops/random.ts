@@ -453,12 +453,12 @@ function uniform(
 
 /** Where a random op's values come from: its own generator for an integer seed, the shared one for none. */
 function streamFor(seed: unknown): RandomDraw['stream'] {
-  if (seed == null) return { generator: sharedGenerator };
+  if (seed == null) return { generator: sharedGenerator, seeded: false };
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     throw typeError(runningName(), `seed must be an integer; got ${typeof seed === 'number' ? seed : describe(seed)}`);
   }
   const gen = seededGenerator(seed);
-  return { generator: () => gen };
+  return { generator: () => gen, seeded: true };
 }
 
 /** A shape with its run-time part: dims (-1 where known only when a graph runs) and, then, a 1-D int32 tensor of all of it. */

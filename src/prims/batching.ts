@@ -15,6 +15,20 @@ import * as lax from './lax.js';
 import { checkIndices } from './index_check.js';
 import type { AnySpec, Batched, BatchContext } from './spec.js';
 
+/** Told of each batching rule run (tests prove every rule was reached); null in normal runs. */
+let onRule: ((prim: Prim, axes: readonly (number | null)[]) => void) | null = null;
+
+/** Run `body` with `observer` told of every batching rule that runs inside it. */
+export function observingBatchRules<T>(observer: (prim: Prim, axes: readonly (number | null)[]) => void, body: () => T): T {
+  const was = onRule;
+  onRule = observer;
+  try {
+    return body();
+  } finally {
+    onRule = was;
+  }
+}
+
 /** The primitive applied to tensors of which some stand for examples (or a draw inside K.vmap). */
 function applyBatched(prim: Prim, ins: readonly Tensor[], attrs: unknown, spec: AnySpec): Tensor {
   let depth = -1;
@@ -53,6 +67,7 @@ function applyBatched(prim: Prim, ins: readonly Tensor[], attrs: unknown, spec: 
   const at = level;
   const values = ins.map((t) => (t.batch !== null && t.batch.level === at ? t.batch.value : t));
   const axes = ins.map((t) => (t.batch !== null && t.batch.level === at ? t.batch.axis : null));
+  if (onRule !== null) onRule(prim, axes);
   const [y, axis] = belowLevel(depth, () => rule(values, axes, attrs, { size: at.size, out: meta, level: at }));
   if (axis === null) return y;
   const node = isRecording() ? new Node(prim, ins, attrs as never, currentName()) : null;

@@ -26,11 +26,14 @@ export const randomPrims = {
       return { shape: a.shape.slice(), dtype: a.dist === 'keep' ? 'bool' : a.dtype };
     },
     vjp: { nonDifferentiable: 'a random draw: its values do not depend on its shape' },
-    // Inside K.vmap every example draws its own values, as a loop of calls would: one draw for all of them.
+    // Inside K.vmap each example draws as a loop of calls would: an unseeded
+    // op draws new values for each (one draw for all of them); a seeded op
+    // repeats its values at each eager call, so every example gets the same.
     batch: (_ins, axes, a, c) => {
       if (axes.some((b) => b !== null))
         throw valueError('random', 'inside K.vmap the shape of a draw cannot differ from one example to another');
       const { like: _like, ...draw } = a;
+      if (a.stream.seeded) return [lax.random({ ...draw, shape: c.out.shape.slice() }, null), null];
       return [lax.random({ ...draw, shape: [c.size, ...c.out.shape] }, null), 0];
     },
     resolve: (a, ins, like, values) => {

@@ -1,0 +1,159 @@
+// Every batching rule of the primitive table against a loop of unbatched
+// calls: each gradcheck case (the Keras functions, which reach every
+// primitive) is mapped by K.vmap over three examples, each input's batch axis
+// at a different position (or null: one value shared by every example), and
+// so is the case's gradient (a VJP with a fixed cotangent), which reaches the
+// primitives used only inside VJPs. On the cpu the float64 results must equal
+// the loop's bit for bit; on the gpu (float32) within float32 rounding.
+import { describe, expect, it } from 'vitest';
+import * as K from '../../src/index.js';
+import type { GradCase } from '../../gradcheck/case.js';
+import { ALL_CASES } from '../../gradcheck/cases/index.js';
+import { hashSeed, rng, sampleInput, sampleSigned } from '../../gradcheck/sample.js';
+import { observingBatchRules } from '../../src/prims/batching.js';
+import { PRIMS } from '../../src/prims/table.js';
+import * as lax from '../../src/prims/lax.js';
+import { testDevice } from '../helpers.js';
+
+const B = 3;
+const cpu = testDevice() === 'cpu';
+const dtype: K.DType = cpu ? 'float64' : 'float32';
+
+/** Cases K.vmap refuses by design, each with the error it gives (checked below). */
+const REFUSED: Record<string, string> = {};
+
+/** The rules reached (prim), and with which input batched ('prim#i'). */
+const reached = new Set<string>();
+/**
+ * Whether a convolution ran with its examples as groups (a batched kernel,
+ * or the filter gradient of batched inputs): the grouped kernel sums a
+ * window's taps in another order than the ungrouped one, so those results
+ * agree with the loop to rounding, not to the bit.
+ */
+let grouped = false;
+const GROUPED = (prim: string, axes: readonly (number | null)[]) =>
+  ((prim === 'conv' || prim === 'conv_backprop_input') && axes[1] !== null) || prim === 'conv_backprop_filter';
+const observe = <T>(body: () => T): T =>
+  observingBatchRules((prim, axes) => {
+    reached.add(prim);
+    if (GROUPED(prim, axes)) grouped = true;
+    axes.forEach((a, i) => a !== null && reached.add(`${prim}#${i}`));
+  }, body);
+
+const t = (v: Float64Array, shape: readonly number[]) =>
+  K.cast(K.constant(Array.from(v), 'float64', [...shape]), dtype);
+
+/** The batch axis of input i of case number n: every position in turn, and null now and then. */
+function axisFor(n: number, i: number, rank: number): number | null {
+  const k = (n * 7 + i * 3) % (rank + 3);
+  return k > rank ? null : k;
+}
+
+function same(a: K.Tensor, b: K.Tensor, what: string): void {
+  expect(a.shape, `${what}: shape`).toEqual(b.shape);
+  const x = K.eval(a).data;
+  const y = K.eval(b).data;
+  for (let j = 0; j < x.length; j++) {
+    const p = Number(x[j]);
+    const q = Number(y[j]);
+    if (Number.isNaN(p) && Number.isNaN(q)) continue;
+    if (cpu && !grouped) expect(p, `${what}: element ${j}`).toBe(q);
+    else if (cpu)
+      expect(Math.abs(p - q), `${what}: element ${j} (${p} vs ${q})`).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(q)));
+    else expect(Math.abs(p - q), `${what}: element ${j} (${p} vs ${q})`).toBeLessThanOrEqual(2e-5 * (1 + Math.abs(q)));
+  }
+}
+
+/** Primitives no gradcheck case reaches (they take no gradient): their values alone, against the loop. */
+const EXTRA: (GradCase & { readonly valuesOnly: true })[] = [
+  { op: 'round', inputs: [{ shape: [2, 3] }], fn: (x) => K.round(K.multiply(x, 3)) },
+  {
+    op: 'not_equal',
+    inputs: [{ shape: [2, 3] }, { shape: [3] }],
+    fn: (x, y) => K.cast(K.not_equal(K.round(x), K.round(y)), dtype),
+  },
+  { op: 'less', inputs: [{ shape: [2, 3] }, { shape: [2, 1] }], fn: (x, y) => K.cast(K.less(x, y), dtype) },
+  { op: 'argmax', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(K.argmax(x, 1), dtype) },
+  { op: 'argmin', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(K.argmin(x, 0), dtype) },
+  // K.shape of a known shape is a constant: the primitive is what a graph reads.
+  { op: 'shape', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(lax.shapeOf(x), dtype) },
+].map((c) => ({ ...c, valuesOnly: true as const }));
+
+function checkBatched(c: GradCase & { readonly valuesOnly?: true }, n: number): void {
+  const r = rng(hashSeed(`vmap ${c.op} ${c.variant ?? ''}`));
+  grouped = false;
+  const axes = c.inputs.map((s, i) =>
+    s.variable === true || s.values !== undefined ? null : axisFor(n, i, s.shape.length)
+  );
+  if (axes.every((a) => a === null)) axes[c.inputs.findIndex((s) => s.variable !== true)] = 0;
+  // One sample per example (one for all where unmapped).
+  const samples = c.inputs.map((s, i) =>
+    Array.from({ length: axes[i] === null ? 1 : B }, () => t(sampleInput(s, r), s.shape))
+  );
+  const args = c.inputs.map((s, i) => {
+    if (s.variable === true) return K.variable(samples[i]![0]!, dtype);
+    return axes[i] === null ? samples[i]![0]! : K.stack(samples[i]!, axes[i]!);
+  });
+  const example = (b: number) =>
+    c.inputs.map((s, i) => (s.variable === true ? args[i]! : samples[i]![axes[i] === null ? 0 : b]!));
+  // The forward.
+  const loop = K.stack(
+    Array.from({ length: B }, (_, b) => c.fn(...example(b))),
+    0
+  );
+  const mapped = observe(() => K.vmap((...xs: K.Tensor[]) => c.fn(...xs), axes)(...args));
+  same(mapped as K.Tensor, loop, `${c.variant ?? c.op}: values`);
+  if (c.valuesOnly === true) return;
+  // Its gradient: each example's VJP with one cotangent.
+  const w = t(
+    sampleSigned(
+      loop.shape.slice(1).reduce((p, d) => p * d, 1),
+      r
+    ),
+    loop.shape.slice(1)
+  );
+  const grads = (...xs: K.Tensor[]) =>
+    K.gradients(K.sum(K.multiply(c.fn(...xs), w)), xs).map((g, i) => g ?? K.zeros_like(xs[i]!));
+  const loopGrads = Array.from({ length: B }, (_, b) => grads(...example(b)));
+  const mappedGrads = observe(() => K.vmap(grads, axes)(...args)) as K.Tensor[];
+  mappedGrads.forEach((g, i) => {
+    same(
+      g,
+      K.stack(
+        loopGrads.map((gs) => gs[i]!),
+        0
+      ),
+      `${c.variant ?? c.op}: gradient ${i}`
+    );
+  });
+}
+
+const byOp = new Map<string, GradCase[]>();
+for (const c of [...ALL_CASES, ...EXTRA]) byOp.set(c.op, [...(byOp.get(c.op) ?? []), c]);
+
+let n = 0;
+for (const [op, cases] of byOp) {
+  describe(op, () => {
+    for (const c of cases) {
+      const k = n++;
+      const title = `${c.variant ?? op}: K.vmap equals a loop, values and gradients`;
+      const refused = REFUSED[`${op}/${c.variant ?? ''}`];
+      if (refused !== undefined) {
+        it(`${c.variant ?? op}: K.vmap refuses it (${refused})`, () => {
+          expect(() => checkBatched(c, k)).toThrow(refused);
+        });
+        continue;
+      }
+      it(title, () => checkBatched(c, k));
+    }
+  });
+}
+
+describe('batching reach', () => {
+  it('every batching rule of the table ran', () => {
+    const rules = Object.entries(PRIMS)
+      .filter(([, spec]) => typeof spec.batch === 'function')
+      .map(([p]) => p);
+    expect(rules.filter((p) => !reached.has(p)).join(' ')).toEqual('');
+  });
+});
