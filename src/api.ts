@@ -29,7 +29,7 @@ export {
   type CustomGrads,
 } from './grad/custom.js';
 export { vjp, jvp, hessian_vector_product, jacobian, hessian } from './grad/transforms.js';
-export { vmap, type Axis, type AxisSpec } from './grad/vmap.js';
+export { vmap, per_example_gradients, type Axis, type AxisSpec } from './grad/vmap.js';
 export {
   trace,
   explain,

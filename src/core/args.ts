@@ -60,8 +60,18 @@ export function needRank(t: Tensor, rank: number, arg = 'x'): void {
     throw valueError(runningName(), `${arg} must be a ${rank}D tensor; got shape ${fmtShape(t.shape)}`);
 }
 
+/** A tensor that stands for examples inside K.vmap has no value of its own to read. */
+export function exampleError(arg: string, t: Tensor): Error {
+  return valueError(
+    runningName(),
+    `${arg} (shape ${fmtShape(t.shape)}) stands for one example inside K.vmap and has no value of its own; ` +
+      'return it from the vmapped function to read it'
+  );
+}
+
 export function readOut(x: unknown, arg: string): Nd {
   const t = toTensor(runningName(), x, arg);
+  if (t.batch !== null) throw exampleError(arg, t);
   if (t.isSymbolic) {
     throw valueError(
       runningName(),

@@ -9,8 +9,11 @@ import { batched, newLevel, withLevel } from '../core/batch.js';
 import { toTensor } from '../core/convert.js';
 import { isKnown } from '../core/shape.js';
 import { tensorsIn } from '../core/nest.js';
-import { Tensor, type BatchLevel } from '../core/tensor.js';
+import { Tensor, Variable, type BatchLevel } from '../core/tensor.js';
+import { readVariable } from '../prims/apply.js';
 import { front, moveAxis } from '../prims/batching.js';
+import * as lax from '../prims/lax.js';
+import { gradients } from './gradients.js';
 
 /** An axis, or null: not mapped (the same value for every example). */
 export type Axis = number | null;
@@ -55,7 +58,9 @@ function leavesOf(x: unknown, spec: AxisSpec | undefined, where: string, out: Le
     return (x as unknown[]).map((e, i) => leavesOf(e, spec[i], `${where}[${i}]`, out));
   }
   if (structure) return (x as unknown[]).map((e, i) => leavesOf(e, spec, `${where}[${i}]`, out));
-  out.push({ t: toTensor('vmap', x as never, where), axis: spec ?? null, where });
+  const t = toTensor('vmap', x as never, where);
+  // A variable is mapped through its current value (a function it runs reads the value, not the variable).
+  out.push({ t: t instanceof Variable ? readVariable(t) : t, axis: spec ?? null, where });
   return out.length - 1;
 }
 
@@ -167,4 +172,49 @@ export function vmap<R>(
         return outputOf(y, out_axes, level, 'the result') as R;
       });
     });
+}
+
+/**
+ * The gradient of `lossFn` with respect to each of `params`, for each example
+ * of `batch` on its own (differential privacy, influence functions, gradient
+ * statistics): K.vmap over the examples of K.gradients, so one batched pass
+ * instead of a loop. Each result has the batch size in front of its
+ * parameter's shape.
+ *
+ * @param lossFn  `(params, example) => scalar`; `example` has batch's structure (a tensor, or a list of tensors) without the batch axis
+ * @param params  the tensors or variables to differentiate by (shared by every example)
+ * @param batch  a tensor, or a list of tensors, with the examples along axis 0
+ * @returns one tensor per parameter, of shape [batch size, ...parameter's shape]
+ * @throws K.ValueError when the batch's tensors differ in size or the loss is not a scalar
+ * @example
+ * ```ts
+ * const w = K.variable([1, 2]);
+ * const loss = (p: K.Tensor[], x: K.Tensor) => K.sum(K.multiply(p[0]!, x));
+ * K.eval(K.per_example_gradients(loss, [w], K.constant([[1, 0], [0, 3]]))[0]!); // [[1, 0], [0, 3]]
+ * ```
+ */
+export function per_example_gradients<E extends Tensor | Tensor[]>(
+  lossFn: (params: Tensor[], example: E) => Tensor,
+  params: readonly Tensor[],
+  batch: E
+): Tensor[] {
+  return keras(per_example_gradients, () => {
+    if (typeof lossFn !== 'function')
+      throw typeError('per_example_gradients', `lossFn must be a function; got ${typeof lossFn}`);
+    if (!Array.isArray(params) || !params.every((p) => p instanceof Tensor))
+      throw typeError('per_example_gradients', 'params must be a list of tensors or variables');
+    const ps = [...params];
+    const list = Array.isArray(batch);
+    const inputs = (list ? [...(batch as readonly Tensor[])] : [batch]) as unknown[];
+    const each = (...xs: Tensor[]) => {
+      const loss = lossFn(ps, (list ? xs : xs[0]!) as E);
+      if (!(loss instanceof Tensor) || loss.rank !== 0)
+        throw valueError(
+          'per_example_gradients',
+          `lossFn must return a scalar for one example; got ${loss instanceof Tensor ? `shape ${fmtShape(loss.shape)}` : typeof loss}`
+        );
+      return gradients(loss, ps).map((g, i) => g ?? lax.zerosLike(ps[i]!));
+    };
+    return vmap(each as (...a: never[]) => Tensor[])(...inputs);
+  });
 }

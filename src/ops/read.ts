@@ -3,7 +3,7 @@
 // as TF1's session.run, K.eval runs the graph anew: variables are read as they
 // are now, random ops draw again, the learning phase takes its default.
 import ndarray from 'ndarray';
-import { readOut } from '../core/args.js';
+import { exampleError, readOut } from '../core/args.js';
 import { fmtShape, runningName, valueError } from '../core/context.js';
 import { allocate } from '../core/dtype.js';
 import { isKnown } from '../core/shape.js';
@@ -22,6 +22,7 @@ export interface SparseTensorValue {
 
 /** The value of `x` now, as a new row-major ndarray; `arg` names it in errors. */
 export function readNow(x: unknown, arg: string): Nd {
+  if (x instanceof Tensor && x.batch !== null) throw exampleError(arg, x);
   if (!eagerly() && x instanceof Tensor && !(x instanceof Variable) && x.node !== null) {
     const [v] = evaluateGraph([x], new Map());
     return copyOut(v!.host(), v!.dtype);

@@ -19,7 +19,10 @@ import type { AnySpec, Batched, BatchContext } from './spec.js';
 let onRule: ((prim: Prim, axes: readonly (number | null)[]) => void) | null = null;
 
 /** Run `body` with `observer` told of every batching rule that runs inside it. */
-export function observingBatchRules<T>(observer: (prim: Prim, axes: readonly (number | null)[]) => void, body: () => T): T {
+export function observingBatchRules<T>(
+  observer: (prim: Prim, axes: readonly (number | null)[]) => void,
+  body: () => T
+): T {
   const was = onRule;
   onRule = observer;
   try {

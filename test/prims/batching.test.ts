@@ -65,27 +65,29 @@ function same(a: K.Tensor, b: K.Tensor, what: string): void {
 }
 
 /** Primitives no gradcheck case reaches (they take no gradient): their values alone, against the loop. */
-const EXTRA: (GradCase & { readonly valuesOnly: true })[] = [
-  { op: 'round', inputs: [{ shape: [2, 3] }], fn: (x) => K.round(K.multiply(x, 3)) },
-  {
-    op: 'not_equal',
-    inputs: [{ shape: [2, 3] }, { shape: [3] }],
-    fn: (x, y) => K.cast(K.not_equal(K.round(x), K.round(y)), dtype),
-  },
-  { op: 'less', inputs: [{ shape: [2, 3] }, { shape: [2, 1] }], fn: (x, y) => K.cast(K.less(x, y), dtype) },
-  { op: 'argmax', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(K.argmax(x, 1), dtype) },
-  { op: 'argmin', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(K.argmin(x, 0), dtype) },
-  // K.shape of a known shape is a constant: the primitive is what a graph reads.
-  { op: 'shape', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(lax.shapeOf(x), dtype) },
-].map((c) => ({ ...c, valuesOnly: true as const }));
+const EXTRA: (GradCase & { readonly valuesOnly: true })[] = (
+  [
+    { op: 'round', inputs: [{ shape: [2, 3] }], fn: (x) => K.round(K.multiply(x, 3)) },
+    {
+      op: 'not_equal',
+      inputs: [{ shape: [2, 3] }, { shape: [3] }],
+      fn: (x, y) => K.cast(K.not_equal(K.round(x), K.round(y)), dtype),
+    },
+    { op: 'less', inputs: [{ shape: [2, 3] }, { shape: [2, 1] }], fn: (x, y) => K.cast(K.less(x, y), dtype) },
+    { op: 'argmax', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(K.argmax(x, 1), dtype) },
+    { op: 'argmin', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(K.argmin(x, 0), dtype) },
+    // K.shape of a known shape is a constant: the primitive is what a graph reads.
+    { op: 'shape', inputs: [{ shape: [3, 4] }], fn: (x) => K.cast(lax.shapeOf(x), dtype) },
+  ] satisfies GradCase[]
+).map((c) => ({ ...c, valuesOnly: true as const }));
 
 function checkBatched(c: GradCase & { readonly valuesOnly?: true }, n: number): void {
   const r = rng(hashSeed(`vmap ${c.op} ${c.variant ?? ''}`));
   grouped = false;
-  const axes = c.inputs.map((s, i) =>
+  const axes: (number | null)[] = c.inputs.map((s, i) =>
     s.variable === true || s.values !== undefined ? null : axisFor(n, i, s.shape.length)
   );
-  if (axes.every((a) => a === null)) axes[c.inputs.findIndex((s) => s.variable !== true)] = 0;
+  if (!axes.some((a) => a !== null)) axes[c.inputs.findIndex((s) => s.variable !== true)] = 0;
   // One sample per example (one for all where unmapped).
   const samples = c.inputs.map((s, i) =>
     Array.from({ length: axes[i] === null ? 1 : B }, () => t(sampleInput(s, r), s.shape))
