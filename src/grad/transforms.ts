@@ -12,6 +12,9 @@ import { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { withRecording } from '../prims/apply.js';
 import { backprop } from './backprop.js';
+import { vmap } from './vmap.js';
+import { allocate, type DType } from '../core/dtype.js';
+import { hostTensor } from '../core/tensor.js';
 
 type Fn<Y> = (...xs: Tensor[]) => Y;
 
@@ -205,10 +208,11 @@ export function hessian_vector_product(
 }
 
 /**
- * The Jacobian of f at x, of shape f(x).shape + x.shape. Built by rows (one
- * reverse pass per output element, JAX's jacrev) when f has at most as many
- * outputs as inputs, else by columns (one pass per input element through the
- * recorded backward pass, JAX's jacfwd). Needs known shapes.
+ * The Jacobian of f at x, of shape f(x).shape + x.shape. Built by rows (the
+ * reverse pass of every one-hot output cotangent, JAX's jacrev) when f has at
+ * most as many outputs as inputs, else by columns (the pass of every one-hot
+ * input direction through the recorded backward pass, JAX's jacfwd); either
+ * way one batched pass, K.vmap over the one-hot basis. Needs known shapes.
  *
  * @param f  a function of one tensor returning one float tensor
  * @param x  where to evaluate
@@ -240,33 +244,32 @@ function jacobianOf(fn: string, f: (x: Tensor) => unknown, x: Tensor): Tensor {
   if (n === 0 || m === 0) return lax.broadcastTo(lax.scalar(0, x.dtype), [...y.shape, ...x.shape]);
   const flatY = lax.reshape(y, [n]);
   if (m < n) return lax.reshape(jacobianByColumns(flatY, x, n, m), [...y.shape, ...x.shape]);
-  // Wide or square (JAX's jacrev): one reverse pass per output element, the rows of J.
-  const rows: Tensor[] = [];
-  for (let i = 0; i < n; i++) {
-    const seed = lax.basisVector(n, i, y.dtype);
-    const [g] = backprop([flatY], [seed], [x]);
-    rows.push(lax.reshape(orZeros(g ?? null, x), [1, ...x.shape]));
-  }
-  return lax.reshape(lax.concat(rows, 0), [...y.shape, ...x.shape]);
+  // Wide or square (JAX's jacrev): the reverse pass of every one-hot cotangent
+  // at once, K.vmap over the rows of the identity: the rows of J.
+  const rows = vmap((e: Tensor) => orZeros(backprop([flatY], [e], [x])[0] ?? null, x))(identity(n, y.dtype));
+  return lax.reshape(rows, [...y.shape, ...x.shape]);
+}
+
+/** The n x n identity, a constant. */
+function identity(n: number, dtype: DType): Tensor {
+  const data = allocate(dtype, n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return hostTensor(data, [n, n], dtype);
 }
 
 /**
  * A tall Jacobian (more outputs than inputs, JAX's jacfwd) by columns: the
  * backward pass is recorded once with a symbolic cotangent u, giving
  * g(u) = J^T u, which is linear in u; a reverse pass through g with seed e_j
- * gives J e_j. So m passes, one per input element, instead of n.
+ * gives J e_j, for every j at once (K.vmap over the identity's rows).
  */
 function jacobianByColumns(flatY: Tensor, x: Tensor, n: number, m: number): Tensor {
   const u = lax.zerosLike(flatY);
   const [gx] = backprop([flatY], [u], [x]);
   if (gx === null || gx === undefined) return lax.broadcastTo(lax.scalar(0, x.dtype), [n, m]);
   const flatG = lax.reshape(gx, [m]);
-  const columns: Tensor[] = [];
-  for (let j = 0; j < m; j++) {
-    const [col] = backprop([flatG], [lax.basisVector(m, j, x.dtype)], [u]);
-    columns.push(lax.reshape(orZeros(col ?? null, u), [n, 1]));
-  }
-  return lax.concat(columns, 1);
+  const columns = vmap((e: Tensor) => orZeros(backprop([flatG], [e], [u])[0] ?? null, u), 0, 1)(identity(m, x.dtype));
+  return columns;
 }
 
 /**

@@ -134,7 +134,7 @@ describe('hessian_vector_product', () => {
 });
 
 describe('jacobian', () => {
-  it('a tall Jacobian (more outputs than inputs) by columns, as jacfwd: the same matrix, one pass per input', () => {
+  it('a tall Jacobian (more outputs than inputs) by columns, as jacfwd: the same matrix, one batched pass', () => {
     // 3N outputs of N inputs: [sin x, x^2, x * x_0] (the last couples every output to x_0).
     const N = 5;
     const f = (x: K.Tensor) => K.concatenate([K.sin(x), K.square(x), K.multiply(x, K.slice(x, [0], [1]))], 0);
@@ -152,9 +152,30 @@ describe('jacobian', () => {
       })
     );
     expectClose(J, want, 1e-12);
-    // Built by columns: the last op joins N columns of 3N (rows would join 3N rows of N).
-    const last = tape.nodes.filter((n) => n.op === 'concat').at(-1)!;
-    expect(last.inputs.length).toBe(N);
+    // One batched pass (K.vmap over the one-hot basis): the tape does not grow with the number of inputs.
+    const count = (n: number) =>
+      K.trace(
+        (t: K.Tensor) => K.jacobian(f, t),
+        K.constant(
+          Array.from({ length: n }, (_, i) => 0.1 * i + 0.2),
+          'float64'
+        )
+      ).nodes.length;
+    expect(count(2 * N)).toBe(count(N));
+  });
+
+  it('a wide Jacobian by rows, as jacrev: one batched pass whatever the number of outputs', () => {
+    // n / 2 outputs of n inputs.
+    const f = (x: K.Tensor) => K.tanh(K.multiply(K.sum(x), K.slice(x, [0], [x.shape[0]! / 2])));
+    const count = (n: number) =>
+      K.trace(
+        (t: K.Tensor) => K.jacobian(f, t),
+        K.constant(
+          Array.from({ length: n }, (_, i) => 0.1 * i - 0.3),
+          'float64'
+        )
+      ).nodes.length;
+    expect(count(12)).toBe(count(6));
   });
 
   it('of shape f(x).shape + x.shape, equal to central differences', () => {
