@@ -114,4 +114,36 @@ export const autodiffCases: GradCase[] = [
     fn: (x) => K.jacobian((t) => K.softmax(t), x),
   },
   { op: 'hessian', variant: 'sum(x^3 sin x)', inputs: [{ shape: [3] }], fn: (x) => K.hessian(cubic, x) },
+  // K.vmap: the gradient of a batched function, and (second order) the
+  // gradient of that, both through the batched primitives' own VJPs.
+  {
+    op: 'vmap',
+    variant: 'a tanh layer per example, the weights shared (in_axes [0, null])',
+    inputs: [{ shape: [4, 3] }, { shape: [3, 2], low: -1, high: 1 }],
+    fn: (x, w) =>
+      K.vmap((r: Tensor, v: Tensor) => K.tanh(K.squeeze(K.dot(K.expand_dims(r, 0), v), 0)), [0, null])(x, w),
+  },
+  {
+    op: 'vmap',
+    variant: 'batch axis 1 in, out at -1; softmax and a product',
+    inputs: [{ shape: [3, 4] }, { shape: [4, 3] }],
+    fn: (x, y) => K.vmap((a: Tensor, b: Tensor) => K.multiply(K.softmax(a), K.sin(b)), [1, 0], -1)(x, y),
+  },
+  {
+    op: 'vmap',
+    variant: 'nested: per-element gradients of sum(x^3 sin x)',
+    inputs: [{ shape: [2, 3] }],
+    fn: (x) => K.vmap(K.vmap((s: Tensor) => K.gradients(cubic(s), [s])[0]!))(x),
+  },
+  {
+    op: 'per_example_gradients',
+    variant: 'squared error of a tanh layer, w.r.t. the weights and the examples',
+    inputs: [{ shape: [3, 2], low: -1, high: 1 }, { shape: [4, 3] }],
+    fn: (w, x) =>
+      K.per_example_gradients(
+        (p: Tensor[], r: Tensor) => K.sum(K.square(K.tanh(K.dot(K.expand_dims(r, 0), p[0]!)))),
+        [w],
+        x
+      )[0]!,
+  },
 ];
