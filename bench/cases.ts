@@ -1,4 +1,4 @@
-// The measured cases (rows) of W1-W7 at the issue's sizes, or smaller ones for --quick.
+// The measured cases (rows) of W1-W8 at the issue's sizes, or smaller ones for --quick.
 // rtol bounds how far a contender's outputs may be from the reference's
 // (relative to their largest magnitude): float32 sums in other orders differ
 // by ~1e-6; tfjs-wasm's tanh/sigmoid approximations by up to ~5e-5 (W4, W5).
@@ -10,6 +10,7 @@ import { ktapeRnn, ktapeRnnGraph, rnnData } from './workloads/w4_rnn.js';
 import { elementwiseData, ktapeElementwise, ktapeElementwiseGraph } from './workloads/w5_elementwise.js';
 import { ktapeSoftmax, softmaxData } from './workloads/w6_softmax.js';
 import { ktapeTiny, tinyData } from './workloads/w7_tiny.js';
+import { jacobianData, ktapeJacobian, ktapePerExample } from './workloads/w8_vmap.js';
 
 /** The tfjs peer's runner factories (loaded only when a tfjs backend is measured). */
 export type TfjsPeer = typeof import('./peers/tfjs.js');
@@ -35,6 +36,8 @@ export interface Sizes {
   tinyOps: number;
   /** W2 steps before the first and before the second resident-size reading. */
   memorySteps: [number, number];
+  /** W8's Jacobian: inputs = outputs. */
+  jacobian: number;
 }
 
 export const FULL: Sizes = {
@@ -47,6 +50,7 @@ export const FULL: Sizes = {
   softmaxRows: 1024,
   tinyOps: 10_000,
   memorySteps: [50, 300],
+  jacobian: 256,
 };
 
 export const QUICK: Sizes = {
@@ -59,6 +63,7 @@ export const QUICK: Sizes = {
   softmaxRows: 128,
   tinyOps: 2_000,
   memorySteps: [10, 40],
+  jacobian: 64,
 };
 
 function noPeer(): Runner {
@@ -322,6 +327,42 @@ export function cases(s: Sizes, peers: Peers): Case[] {
           };
         },
         { perOp: true, rtol: 1e-6 }
+      )
+    );
+  }
+  // W8 (issue 19): batching with K.vmap, ktape alone (tfjs has no batching transform).
+  for (const [way, measure] of [
+    ['vmap', 'per-example gradients, K.vmap (K.per_example_gradients)'],
+    ['loop', 'per-example gradients, a loop of K.gradients calls'],
+    ['batched', 'one batched gradient (the mean)'],
+  ] as const) {
+    out.push(
+      make(
+        'W8',
+        `MLP 784-256-10, batch ${s.batch}`,
+        measure,
+        () => {
+          const d = mlpData(s.batch);
+          return { ktape: (dev) => ktapePerExample(d, dev, way) };
+        },
+        { rtol: 1e-4 }
+      )
+    );
+  }
+  for (const [way, measure] of [
+    ['vmap', 'K.jacobian (K.vmap over the basis)'],
+    ['rows', 'row by row (one K.vjp pullback per row)'],
+  ] as const) {
+    out.push(
+      make(
+        'W8',
+        `jacobian of tanh(x W + b), ${s.jacobian} -> ${s.jacobian}`,
+        measure,
+        () => {
+          const d = jacobianData(s.jacobian);
+          return { ktape: (dev) => ktapeJacobian(d, dev, way) };
+        },
+        { rtol: 1e-4 }
       )
     );
   }

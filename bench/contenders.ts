@@ -62,7 +62,7 @@ export function tfjsContender(id: 'tfjs-cpu' | 'tfjs-wasm', peer: TfjsPeer): Con
     label: LABELS[id],
     lib: 'tfjs',
     activate: () => peer.activateTfjs(backend),
-    build: (sides) => sides.tfjs(),
+    build: (sides) => sides.tfjs?.() ?? null,
   };
 }
 

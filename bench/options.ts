@@ -5,7 +5,7 @@ export const USAGE = `npm run bench -- [options] [contender ...]
   contenders: cpu, cpu-mt, gpu, tfjs-cpu, tfjs-wasm, jaxjs, jaxjs-jit, ort,
               or the groups ktape, tfjs, jax, peers (default: all)
   --quick            smaller sizes and fewer runs (a smoke run)
-  --only W1,W5       only these workloads (W1..W7, W2f, W3f; memory: 'mem')
+  --only W1,W5       only these workloads (W1..W8, W2f, W3f; memory: 'mem')
   --devices a,b      the same as naming contenders
   --no-gpu           leave the gpu device out
   --no-tfjs          leave TensorFlow.js out
@@ -115,9 +115,9 @@ export function parseOptions(argv: string[]): Options {
       o.memory = false;
       for (const w of words) {
         if (w === 'MEM' || w === 'MEMORY') o.memory = true;
-        else if (/^W[1-7]$/.test(w)) o.workloads.add(w as WorkloadId);
+        else if (/^W[1-8]$/.test(w)) o.workloads.add(w as WorkloadId);
         else if (w === 'W2F' || w === 'W3F') o.workloads.add(`${w.slice(0, 2)}f` as WorkloadId);
-        else throw new UsageError(`unknown workload '${w}' (W1..W7, W2f, W3f or mem)\n${USAGE}`);
+        else throw new UsageError(`unknown workload '${w}' (W1..W8, W2f, W3f or mem)\n${USAGE}`);
       }
     } else if (a === '--devices')
       named(

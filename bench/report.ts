@@ -235,6 +235,41 @@ export function targets17(cases: CaseResult[], limits: Limits | undefined, quick
   return out;
 }
 
+/**
+ * Issue 19's targets: K.vmap's batched passes against the ways they replace,
+ * ktape cpu on one thread, same run.
+ */
+export function targets19(cases: CaseResult[], quick: boolean): Target[] {
+  const ms = (measure: string, title: string) =>
+    value(
+      cases.find((c) => c.workload === 'W8' && c.measure === measure && c.title.startsWith(title))?.measurements.cpu,
+      false
+    );
+  const vmapMs = ms('per-example gradients, K.vmap (K.per_example_gradients)', 'MLP');
+  const loopMs = ms('per-example gradients, a loop of K.gradients calls', 'MLP');
+  const batchedMs = ms('one batched gradient (the mean)', 'MLP');
+  const jacMs = ms('K.jacobian (K.vmap over the basis)', 'jacobian');
+  const rowsMs = ms('row by row (one K.vjp pullback per row)', 'jacobian');
+  const ratio = (
+    target: string,
+    goal: string,
+    a: number,
+    b: number,
+    ok: (r: number) => boolean,
+    digits = 2
+  ): Target => {
+    const r = a / b;
+    if (!Number.isFinite(r)) return { target, goal, measured: '', status: 'not run' };
+    const status = quick ? 'quick sizes' : ok(r) ? 'met' : 'missed';
+    return { target, goal, measured: `${r.toFixed(digits)} (${fmtMs(a)} vs ${fmtMs(b)} ms)`, status };
+  };
+  return [
+    ratio('W8 per-example gradients (K.vmap) / one batched gradient', '<= 3', vmapMs, batchedMs, (r) => r <= 3),
+    ratio('W8 a loop of K.gradients / per-example gradients (K.vmap)', '>= 10', loopMs, vmapMs, (r) => r >= 10),
+    ratio('W8 jacobian row by row / K.jacobian (K.vmap)', '>= 10', rowsMs, jacMs, (r) => r >= 10),
+  ];
+}
+
 export function targetsTable(ts: Target[], what = 'ktape cpu / tfjs-wasm time'): string {
   return table(
     [`target (${what})`, 'goal', 'measured', ''],
@@ -285,6 +320,8 @@ export function markdown(r: RunReport): string {
   parts.push('Targets of issue 9:', targetsTable(r.targets));
   if (r.targets17 !== undefined && r.targets17.length > 0)
     parts.push('Targets of issue 17:', targetsTable(r.targets17, 'ktape cpu, one thread'));
+  if (r.targets19 !== undefined && r.targets19.length > 0)
+    parts.push('Targets of issue 19:', targetsTable(r.targets19, 'ktape cpu, one thread: ratios of times'));
   const notes = [...r.meta.notes, ...r.cases.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));
   return `${parts.join('\n\n')}\n`;

@@ -23,7 +23,16 @@ import {
 import { limitMs, measureLimits } from './limits.js';
 import { ALL } from './options.js';
 import { parseOptions, UsageError } from './options.js';
-import { headerLines, markdown, memoryTable, resultsTable, targets, targets17, targetsTable } from './report.js';
+import {
+  headerLines,
+  markdown,
+  memoryTable,
+  resultsTable,
+  targets,
+  targets17,
+  targets19,
+  targetsTable,
+} from './report.js';
 import { roundRobin, type RoundOptions } from './timing.js';
 import type {
   Case,
@@ -416,12 +425,14 @@ async function main(): Promise<void> {
     memory,
     targets: targets(results, memory, sizes, ids.includes('cpu-mt')),
     targets17: targets17(results, meta.limits, opts.quick),
+    targets19: targets19(results, opts.quick),
   };
   console.log(`\nktape bench: ${headerLines(report).join('\n')}\n`);
   console.log(resultsTable(results, ids));
   if (memory.length > 0) console.log(`\n${memoryTable(memory)}`);
   console.log(`\n${targetsTable(report.targets)}`);
   console.log(`\n${targetsTable(report.targets17!, 'ktape cpu, one thread')}`);
+  console.log(`\n${targetsTable(report.targets19!, 'ktape cpu, one thread: ratios of times')}`);
   const allNotes = [...notes, ...results.flatMap((c) => c.notes.map((n) => `${c.workload} ${c.measure}: ${n}`))];
   if (allNotes.length > 0) console.log(`\n${allNotes.map((n) => `- ${n}`).join('\n')}`);
   console.log(`\n${meta.seconds} s`);

@@ -6,7 +6,7 @@
  * ONNX Runtime (inference workloads only).
  */
 export type ContenderId = 'cpu' | 'cpu-mt' | 'gpu' | 'tfjs-cpu' | 'tfjs-wasm' | 'jaxjs' | 'jaxjs-jit' | 'ort';
-export type WorkloadId = 'W1' | 'W2' | 'W2f' | 'W3' | 'W3f' | 'W4' | 'W5' | 'W6' | 'W7';
+export type WorkloadId = 'W1' | 'W2' | 'W2f' | 'W3' | 'W3f' | 'W4' | 'W5' | 'W6' | 'W7' | 'W8';
 
 /** Named output arrays a contender computed, compared across contenders once per case. */
 export type Outputs = Record<string, Float32Array>;
@@ -31,7 +31,8 @@ export type KtapeDevice = 'cpu' | 'gpu';
 /** The sides of a case, on inputs generated once (a peer without one does not run the case). */
 export interface CaseSides {
   ktape(device: KtapeDevice): Runner;
-  tfjs(): Runner;
+  /** TensorFlow.js (absent: a ktape-only row, W8's batching, which tfjs has no transform for). */
+  tfjs?(): Runner;
   /** jax-js, eager or jit-compiled (null: not this way). */
   jax?(compiled: boolean): Runner | null;
   /** ONNX Runtime: inference workloads only. */
@@ -150,4 +151,6 @@ export interface RunReport {
   targets: Target[];
   /** Issue 17's targets (absent in runs before it). */
   targets17?: Target[];
+  /** Issue 19's targets, K.vmap against ktape's own other ways (absent in runs before it). */
+  targets19?: Target[];
 }
