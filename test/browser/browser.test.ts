@@ -26,6 +26,7 @@ export const BROWSER_FILES = [
   'test/core/convert.test.ts',
   'test/core/conv_kernels.test.ts',
   'test/prims/table.test.ts',
+  'test/prims/batching.test.ts',
   'test/property/broadcast.test.ts',
   'test/property/reduce.test.ts',
   'test/property/shape.test.ts',
@@ -60,7 +61,9 @@ export const BROWSER_FILES = [
     'symbolic',
     'variables',
   ].map((f) => `test/ops/${f}.test.ts`),
-  ...['checker', 'custom', 'explain', 'gradcheck', 'gradients', 'transforms'].map((f) => `test/grad/${f}.test.ts`),
+  ...['checker', 'custom', 'explain', 'gradcheck', 'gradients', 'transforms', 'vmap'].map(
+    (f) => `test/grad/${f}.test.ts`
+  ),
 ];
 // Left out: test/grad/trace.test.ts (call sites as Node paths: the page script below checks sites in a page),
 // test/core/wasm*.test.ts (Node worker_threads and child processes), test/gpu (headless-gl internals),
