@@ -30,6 +30,7 @@ const SMALL: Record<string, string[]> = {
   det: ['-l', '4', '5', '6', '7', '--min-seconds', '0'],
   gmm: ['-d', '2', '5', '-k', '3', '5', '-n', '50', '--min-seconds', '0'],
   lstm: ['-l', '2', '-c', '64', '--min-seconds', '0'],
+  ba: ['--min', '1', '--max', '1', '--min-seconds', '0'],
 };
 
 interface Row {
