@@ -31,6 +31,7 @@ const SMALL: Record<string, string[]> = {
   gmm: ['-d', '2', '5', '-k', '3', '5', '-n', '50', '--min-seconds', '0'],
   lstm: ['-l', '2', '-c', '64', '--min-seconds', '0'],
   ba: ['--min', '1', '--max', '1', '--min-seconds', '0'],
+  ode: ['-n', '10', '100', '-s', '1', '10', '--min-seconds', '0'],
 };
 
 interface Row {
