@@ -3,7 +3,19 @@
 // each with one line carrying the same id.
 
 /** The evals ktape's tool has a module for (evals/<name>.ts). */
-export const EVALS = ['hello', 'llsq', 'lse', 'kmeans', 'det', 'gmm', 'lstm', 'ba', 'ode'] as const;
+export const EVALS = [
+  'hello',
+  'llsq',
+  'lse',
+  'kmeans',
+  'det',
+  'gmm',
+  'lstm',
+  'ba',
+  'ode',
+  'saddle',
+  'particle',
+] as const;
 
 export interface Timing {
   name: string;

@@ -1,4 +1,4 @@
-// npm run gradbench -- --checkout DIR [--small] [--record] [eval ...]
+// npm run gradbench -- --checkout DIR [--small | --mid] [--record] [eval ...]
 //
 // Runs gradbench's own eval programs (Python, unchanged, from a checkout of
 // github.com/gradbench/gradbench) against ktape's tool (gradbench/tool.ts):
@@ -10,6 +10,7 @@
 // nlohmann-json3-dev; gradbench/py/sitecustomize.py lets Debian's pydantic 1
 // answer the pydantic 2 calls the evals make.
 //   --small    the evals' smallest sizes (a quick run)
+//   --mid      the lower part of the default sizes where the full sweep takes hours here
 //   --record   also write gradbench/fixtures/<eval>.json: the inputs and
 //              manual's outputs, which `npm test` replays against the tool
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +33,20 @@ const SMALL: Record<string, string[]> = {
   lstm: ['-l', '2', '-c', '64', '--min-seconds', '0'],
   ba: ['--min', '1', '--max', '1', '--min-seconds', '0'],
   ode: ['-n', '10', '100', '-s', '1', '10', '--min-seconds', '0'],
+  saddle: ['--min-seconds', '0'],
+  particle: ['--min-seconds', '0'],
+};
+
+/**
+ * --mid: the evals whose full default sweep runs for hours here (gmm up to
+ * d = 64, k = 100; lstm to 8192 characters; ba to 1.25 million
+ * observations) at the lower part of their default sizes; the others at their defaults.
+ */
+const MID: Record<string, string[]> = {
+  kmeans: ['-k', '10', '100', '-n', '1000', '10000', '-d', '8'],
+  gmm: ['-d', '2', '10', '20', '-k', '5', '10', '25'],
+  lstm: ['-l', '2', '4', '-c', '1024'],
+  ba: ['--min', '1', '--max', '3'],
 };
 
 interface Row {
@@ -52,7 +67,7 @@ interface Recorded {
 }
 
 function usage(): never {
-  console.error('usage: npm run gradbench -- --checkout DIR [--small] [--record] [eval ...]');
+  console.error('usage: npm run gradbench -- --checkout DIR [--small | --mid] [--record] [eval ...]');
   process.exit(2);
 }
 
@@ -118,15 +133,29 @@ function lstmText(checkout: string): void {
   console.error(`gradbench: ${file} is missing from the checkout; ${standIn} stands in for it`);
 }
 
-async function runEval(checkout: string, evalName: string, small: boolean, record: boolean): Promise<Row[]> {
-  buildManual(checkout, evalName);
+/**
+ * Evals gradbench has no `manual` for: their validator holds the expected
+ * values itself. Nothing is built or timed for them; recording keeps the
+ * tool's outputs that the eval judged valid.
+ */
+const NO_MANUAL = new Set(['saddle', 'particle']);
+
+async function runEval(
+  checkout: string,
+  evalName: string,
+  sizes: 'small' | 'mid' | 'default',
+  record: boolean
+): Promise<Row[]> {
+  const hasManual = !NO_MANUAL.has(evalName);
+  if (hasManual) buildManual(checkout, evalName);
   if (evalName === 'lstm') lstmText(checkout);
   const env = {
     ...process.env,
     PYTHONPATH: [path.join(checkout, 'python/gradbench'), path.join(ROOT, 'gradbench/py')].join(':'),
   };
   const script = path.join(checkout, 'python/gradbench/gradbench/evals', evalName, 'run.py');
-  const ev = spawn('/usr/bin/python3', [script, ...(small ? (SMALL[evalName] ?? []) : [])], {
+  const args = sizes === 'small' ? (SMALL[evalName] ?? []) : sizes === 'mid' ? (MID[evalName] ?? []) : [];
+  const ev = spawn('/usr/bin/python3', [script, ...args], {
     cwd: checkout,
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -138,6 +167,8 @@ async function runEval(checkout: string, evalName: string, small: boolean, recor
   const answers = createInterface({ input: tool.stdout })[Symbol.asyncIterator]();
   const rows = new Map<number, Row>();
   const recorded: Recorded[] = [];
+  /** Without manual: each evaluation's input and output, recorded when the eval's analysis finds it valid. */
+  const pending = new Map<number, Recorded>();
   for await (const line of createInterface({ input: ev.stdout })) {
     if (line.trim() === '') continue;
     const message = JSON.parse(line) as {
@@ -156,18 +187,25 @@ async function runEval(checkout: string, evalName: string, small: boolean, recor
         row.valid = message.valid!;
         if (message.error !== undefined) row.error = message.error;
       }
+      const mine = pending.get(message.of!);
+      if (mine !== undefined && message.valid === true) recorded.push(mine);
       ev.stdin.write(`${JSON.stringify({ id: message.id })}\n`);
       continue;
     }
     tool.stdin.write(`${line}\n`);
     const next = await answers.next();
     if (next.done) throw new Error(`the tool stopped before answering message ${message.id}`);
-    const answer = JSON.parse(next.value) as { success?: boolean; error?: string; timings?: { nanoseconds: number }[] };
+    const answer = JSON.parse(next.value) as {
+      success?: boolean;
+      error?: string;
+      output?: unknown;
+      timings?: { nanoseconds: number }[];
+    };
     if (message.kind === 'evaluate') {
       const ts = (answer.timings ?? []).map((t) => t.nanoseconds / 1e6).sort((a, b) => a - b);
       const timed = typeof message.input === 'object' && message.input !== null;
       const ref =
-        answer.success !== false && (timed || record)
+        hasManual && answer.success !== false && (timed || record)
           ? manual(checkout, evalName, message.function!, message.input)
           : null;
       rows.set(message.id, {
@@ -179,10 +217,10 @@ async function runEval(checkout: string, evalName: string, small: boolean, recor
         ms: ts.length > 0 ? ts[Math.floor(ts.length / 2)]! : null,
         manualMs: timed ? (ref?.ms ?? null) : null,
       });
-      if (record && ref !== null) {
-        const small = timed ? { ...(message.input as object), min_runs: 1, min_seconds: 0 } : message.input;
-        recorded.push({ function: message.function!, input: small, expected: ref.output });
-      }
+      const small = timed ? { ...(message.input as object), min_runs: 1, min_seconds: 0 } : message.input;
+      if (record && ref !== null) recorded.push({ function: message.function!, input: small, expected: ref.output });
+      if (record && !hasManual && answer.success !== false)
+        pending.set(message.id, { function: message.function!, input: small, expected: answer.output });
     }
     ev.stdin.write(`${next.value}\n`);
   }
@@ -197,13 +235,14 @@ async function runEval(checkout: string, evalName: string, small: boolean, recor
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let checkout: string | null = null;
-  let small = false;
+  let sizes: 'small' | 'mid' | 'default' = 'default';
   let record = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--checkout') checkout = argv[++i] ?? usage();
-    else if (a === '--small') small = true;
+    else if (a === '--small') sizes = 'small';
+    else if (a === '--mid') sizes = 'mid';
     else if (a === '--record') record = true;
     else if (a.startsWith('-')) usage();
     else names.push(a);
@@ -213,7 +252,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const e of evals) {
     if (!(EVALS as readonly string[]).includes(e)) throw new Error(`ktape's tool has no module for eval ${e}`);
-    rows.push(...(await runEval(path.resolve(checkout), e, small, record)));
+    rows.push(...(await runEval(path.resolve(checkout), e, sizes, record)));
   }
   console.log('| eval | function | size | valid | ktape ms | manual ms | ktape / manual |');
   console.log('|------|----------|------|-------|----------|-----------|----------------|');

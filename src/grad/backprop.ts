@@ -97,6 +97,8 @@ export function topoOrder(
  * the xs are held independent: nothing flows through an x into what it was
  * computed from (K.checkpoint wants the partials of its recomputation).
  */
+const NONE: readonly Tensor[] = [];
+
 export function backprop(
   ys: readonly Tensor[],
   seeds: readonly Tensor[],
@@ -104,7 +106,17 @@ export function backprop(
   observe?: (step: BackpropStep) => void,
   partial = false
 ): (Tensor | null)[] {
-  const order = topoOrder(ys);
+  // A tensor made before every x cannot depend on one (a node's inputs exist
+  // before its output, and ids count up), so the walk stops there: a
+  // gradient inside a long loop (an ODE step's force) reads only the part of
+  // the tape since its x, not the whole history.
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const x of xs) if (x.id < oldest) oldest = x.id;
+  const order = topoOrder(ys, (t) => {
+    const inputs = t.node?.inputs ?? NONE;
+    for (const i of inputs) if (i.id < oldest) return inputs.filter((j) => j.id >= oldest);
+    return inputs;
+  });
   const targets = new Set(xs);
   // Only tensors that some x flows into need a cotangent.
   const relevant = new Set<Tensor>();

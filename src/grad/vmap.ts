@@ -203,7 +203,10 @@ export function per_example_gradients<E extends Tensor | Tensor[]>(
       throw typeError('per_example_gradients', `lossFn must be a function; got ${typeof lossFn}`);
     if (!Array.isArray(params) || !params.every((p) => p instanceof Tensor))
       throw typeError('per_example_gradients', 'params must be a list of tensors or variables');
-    const ps = [...params];
+    const ps = params.map((p, i) => {
+      toTensor('per_example_gradients', p, `params[${i}]`); // disposed?
+      return p;
+    });
     const list = Array.isArray(batch);
     const inputs = (list ? [...(batch as readonly Tensor[])] : [batch]) as unknown[];
     const each = (...xs: Tensor[]) => {

@@ -590,6 +590,22 @@ export const SIGNATURES: Record<string, Signature> = {
     args: () => [F((x: K.Tensor) => K.sin(x))],
     followUp: (f) => (f as (x: K.Tensor) => K.Tensor)(K.constant([1])),
   },
+  vmap: {
+    args: () => [F((x: K.Tensor) => K.sum(K.square(x)))],
+    followUp: (f) =>
+      (f as (x: K.Tensor) => K.Tensor)(
+        K.constant([
+          [1, 2],
+          [3, 4],
+        ])
+      ),
+  },
+  per_example_gradients: {
+    args: (d) => {
+      const w = d.variable(d.floats(3), [3]);
+      return [F((p: K.Tensor[], x: K.Tensor) => K.sum(K.multiply(K.sum(p[0]!), x))), TS([w]), T(d.tensor([2, 3]))];
+    },
+  },
   no_grad: { args: () => [F(() => K.exp(K.constant([1])))] },
   detect_anomaly: { args: () => [F(() => K.exp(K.constant([1])))] },
   trace: { args: (d) => [F((x: K.Tensor) => K.sum(K.square(x))), { ...T(d.tensor(d.dims(0, 2))), passThrough: true }] },
