@@ -103,9 +103,13 @@ export const jacobian = multipleRuns((input: Input) => {
       const [c, q] = [j % n, j % m];
       for (let r = 0; r < 2; r++) {
         const at = (j * 2 + r) * 15;
-        for (let i = 0; i < 11; i++) cols.push(11 * c + i), vals.push(blocks[at + i]!);
-        for (let i = 0; i < 3; i++) cols.push(11 * n + 3 * q + i), vals.push(blocks[at + 11 + i]!);
-        cols.push(11 * n + 3 * m + j), vals.push(blocks[at + 14]!);
+        const entry = (col: number, k: number) => {
+          cols.push(col);
+          vals.push(blocks[at + k]!);
+        };
+        for (let i = 0; i < 11; i++) entry(11 * c + i, i);
+        for (let i = 0; i < 3; i++) entry(11 * n + 3 * q + i, 11 + i);
+        entry(11 * n + 3 * m + j, 14);
         rows.push(rows[rows.length - 1]! + 15);
       }
     }
