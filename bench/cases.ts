@@ -351,7 +351,7 @@ export function cases(s: Sizes, peers: Peers): Case[] {
   }
   for (const [way, measure] of [
     ['vmap', 'K.jacobian (K.vmap over the basis)'],
-    ['rows', 'row by row (one K.vjp pullback per row)'],
+    ['rows', 'row by row (the K.jacobian before K.vmap: one reverse pass per row)'],
   ] as const) {
     out.push(
       make(

@@ -249,7 +249,7 @@ export function targets19(cases: CaseResult[], quick: boolean): Target[] {
   const loopMs = ms('per-example gradients, a loop of K.gradients calls', 'MLP');
   const batchedMs = ms('one batched gradient (the mean)', 'MLP');
   const jacMs = ms('K.jacobian (K.vmap over the basis)', 'jacobian');
-  const rowsMs = ms('row by row (one K.vjp pullback per row)', 'jacobian');
+  const rowsMs = ms('row by row (the K.jacobian before K.vmap: one reverse pass per row)', 'jacobian');
   const ratio = (
     target: string,
     goal: string,

@@ -2,12 +2,14 @@
 // its batch of 128 (K.per_example_gradients: one batched pass), beside a loop
 // of 128 K.gradients calls and one ordinary batched gradient; and the
 // Jacobian of a 256 -> 256 tanh layer (K.jacobian: K.vmap over the one-hot
-// basis), beside the row-by-row build it replaced (one K.vjp pullback per row).
+// basis), beside the row-by-row build it replaced (one reverse pass per row).
 import * as K from '../../src/index.js';
 import { glorot, uniform } from '../data.js';
 import type { KtapeDevice, Outputs, Runner } from '../types.js';
 import { release, sync, values, variable } from './ktape.js';
 import type { MlpData } from './w2_mlp.js';
+import { backprop } from '../../src/grad/backprop.js';
+import * as lax from '../../src/prims/lax.js';
 
 type Tensor = K.Tensor;
 
@@ -81,13 +83,16 @@ export function ktapeJacobian(d: JacobianData, _device: KtapeDevice, way: Jacobi
   const b = variable(d.b, [d.n]);
   const x = K.reshape(d.x, [d.n]);
   const f = (v: Tensor) => K.tanh(K.add(K.squeeze(K.dot(K.expand_dims(v, 0), w), 0), b));
-  const eye = K.eye(d.n);
   const run = (): Tensor => {
     if (way === 'vmap') return K.jacobian(f, x);
-    const [, pull] = K.vjp(f, [x]);
+    // K.jacobian before K.vmap (its wide case, as it was): one reverse pass per output element, the rows joined.
+    const y = f(x);
     const rows: Tensor[] = [];
-    for (let i = 0; i < d.n; i++) rows.push(pull(K.squeeze(K.slice(eye, [i, 0], [1, d.n]), 0))[0]!);
-    return K.stack(rows, 0);
+    for (let i = 0; i < d.n; i++) {
+      const [g] = backprop([y], [lax.basisVector(d.n, i, y.dtype)], [x]);
+      rows.push(lax.reshape(g!, [1, d.n]));
+    }
+    return lax.concat(rows, 0);
   };
   return {
     step: () => {
