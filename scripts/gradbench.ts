@@ -1,4 +1,4 @@
-// npm run gradbench -- --checkout DIR [--small | --mid] [--record] [eval ...]
+// npm run gradbench -- --checkout DIR [--small | --mid] [--record] [--pytorch] [eval ...]
 //
 // Runs gradbench's own eval programs (Python, unchanged, from a checkout of
 // github.com/gradbench/gradbench) against ktape's tool (gradbench/tool.ts):
@@ -11,6 +11,7 @@
 // answer the pydantic 2 calls the evals make.
 //   --small    the evals' smallest sizes (a quick run)
 //   --mid      the lower part of the default sizes where the full sweep takes hours here
+//   --pytorch  also time gradbench's PyTorch tool on the same messages (Debian's python3-torch)
 //   --record   also write gradbench/fixtures/<eval>.json: the inputs and
 //              manual's outputs, which `npm test` replays against the tool
 import { spawn, spawnSync } from 'node:child_process';
@@ -49,6 +50,35 @@ const MID: Record<string, string[]> = {
   ba: ['--min', '1', '--max', '3'],
 };
 
+/** The evals gradbench's PyTorch tool has a module for (python/gradbench/gradbench/tools/pytorch). */
+const PYTORCH = new Set(['hello', 'kmeans', 'lse', 'gmm', 'lstm', 'ba', 'ht']);
+
+/** A second tool (gradbench's PyTorch one) answering the same messages, for its timings. */
+interface Peer {
+  send(line: string): Promise<{ success?: boolean; timings?: { nanoseconds: number }[] }>;
+  close(): void;
+}
+
+function pytorchPeer(checkout: string, env: NodeJS.ProcessEnv): Peer {
+  // Its modules are named by eval ('lse'), found on the path from its own folder.
+  const own = path.join(checkout, 'python/gradbench/gradbench/tools/pytorch');
+  const proc = spawn('/usr/bin/python3', ['-m', 'gradbench.tools.pytorch.run'], {
+    cwd: checkout,
+    env: { ...env, PYTHONPATH: [env.PYTHONPATH, own].filter(Boolean).join(':') },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  return {
+    async send(line) {
+      proc.stdin.write(`${line}\n`);
+      const next = await lines.next();
+      if (next.done) throw new Error('the PyTorch tool stopped');
+      return JSON.parse(next.value) as { success?: boolean; timings?: { nanoseconds: number }[] };
+    },
+    close: () => proc.stdin.end(),
+  };
+}
+
 interface Row {
   eval: string;
   function: string;
@@ -58,6 +88,8 @@ interface Row {
   ms: number | null;
   /** manual's median on the same input (null for evals without timings). */
   manualMs: number | null;
+  /** The PyTorch tool's median on the same input (--pytorch; null where it has no module or failed). */
+  pytorchMs: number | null;
 }
 
 interface Recorded {
@@ -67,7 +99,7 @@ interface Recorded {
 }
 
 function usage(): never {
-  console.error('usage: npm run gradbench -- --checkout DIR [--small | --mid] [--record] [eval ...]');
+  console.error('usage: npm run gradbench -- --checkout DIR [--small | --mid] [--record] [--pytorch] [eval ...]');
   process.exit(2);
 }
 
@@ -144,7 +176,8 @@ async function runEval(
   checkout: string,
   evalName: string,
   sizes: 'small' | 'mid' | 'default',
-  record: boolean
+  record: boolean,
+  withPytorch: boolean
 ): Promise<Row[]> {
   const hasManual = !NO_MANUAL.has(evalName);
   if (hasManual) buildManual(checkout, evalName);
@@ -165,6 +198,7 @@ async function runEval(
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const answers = createInterface({ input: tool.stdout })[Symbol.asyncIterator]();
+  const peer = withPytorch && PYTORCH.has(evalName) ? pytorchPeer(checkout, env) : null;
   const rows = new Map<number, Row>();
   const recorded: Recorded[] = [];
   /** Without manual: each evaluation's input and output, recorded when the eval's analysis finds it valid. */
@@ -193,6 +227,7 @@ async function runEval(
       continue;
     }
     tool.stdin.write(`${line}\n`);
+    const peerAnswer = peer === null ? null : await peer.send(line);
     const next = await answers.next();
     if (next.done) throw new Error(`the tool stopped before answering message ${message.id}`);
     const answer = JSON.parse(next.value) as {
@@ -216,6 +251,13 @@ async function runEval(
         ...(answer.success === false ? { error: answer.error ?? 'failed' } : {}),
         ms: ts.length > 0 ? ts[Math.floor(ts.length / 2)]! : null,
         manualMs: timed ? (ref?.ms ?? null) : null,
+        pytorchMs: (() => {
+          const pts = (peerAnswer?.success === false ? [] : (peerAnswer?.timings ?? [])).map(
+            (t) => t.nanoseconds / 1e6
+          );
+          pts.sort((a, b) => a - b);
+          return timed && pts.length > 0 ? pts[Math.floor(pts.length / 2)]! : null;
+        })(),
       });
       const small = timed ? { ...(message.input as object), min_runs: 1, min_seconds: 0 } : message.input;
       if (record && ref !== null) recorded.push({ function: message.function!, input: small, expected: ref.output });
@@ -225,6 +267,7 @@ async function runEval(
     ev.stdin.write(`${next.value}\n`);
   }
   tool.stdin.end();
+  peer?.close();
   if (record) {
     mkdirSync(path.join(ROOT, 'gradbench/fixtures'), { recursive: true });
     writeFileSync(path.join(ROOT, 'gradbench/fixtures', `${evalName}.json`), `${JSON.stringify(recorded)}\n`);
@@ -237,6 +280,7 @@ async function main(): Promise<void> {
   let checkout: string | null = null;
   let sizes: 'small' | 'mid' | 'default' = 'default';
   let record = false;
+  let withPytorch = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -244,6 +288,7 @@ async function main(): Promise<void> {
     else if (a === '--small') sizes = 'small';
     else if (a === '--mid') sizes = 'mid';
     else if (a === '--record') record = true;
+    else if (a === '--pytorch') withPytorch = true;
     else if (a.startsWith('-')) usage();
     else names.push(a);
   }
@@ -252,15 +297,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const e of evals) {
     if (!(EVALS as readonly string[]).includes(e)) throw new Error(`ktape's tool has no module for eval ${e}`);
-    rows.push(...(await runEval(path.resolve(checkout), e, sizes, record)));
+    rows.push(...(await runEval(path.resolve(checkout), e, sizes, record, withPytorch)));
   }
-  console.log('| eval | function | size | valid | ktape ms | manual ms | ktape / manual |');
-  console.log('|------|----------|------|-------|----------|-----------|----------------|');
+  const torch = withPytorch ? ' PyTorch ms | ktape / PyTorch |' : '';
+  console.log(`| eval | function | size | valid | ktape ms | manual ms | ktape / manual |${torch}`);
+  console.log(
+    `|------|----------|------|-------|----------|-----------|----------------|${withPytorch ? '---|---|' : ''}`
+  );
   const fmt = (x: number | null) => (x === null ? '' : x.toFixed(3));
+  const over = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? (a / b).toFixed(1) : '');
   for (const r of rows) {
-    const ratio = r.ms !== null && r.manualMs !== null && r.manualMs > 0 ? (r.ms / r.manualMs).toFixed(1) : '';
+    const peer = withPytorch ? ` ${fmt(r.pytorchMs)} | ${over(r.ms, r.pytorchMs)} |` : '';
     console.log(
-      `| ${r.eval} | ${r.function} | ${r.description} | ${r.valid === true ? '✓' : '✗'} | ${fmt(r.ms)} | ${fmt(r.manualMs)} | ${ratio} |`
+      `| ${r.eval} | ${r.function} | ${r.description} | ${r.valid === true ? '✓' : '✗'} | ${fmt(r.ms)} | ${fmt(r.manualMs)} | ${over(r.ms, r.manualMs)} |${peer}`
     );
   }
   const bad = rows.filter((r) => r.valid !== true);
