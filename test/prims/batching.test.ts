@@ -159,3 +159,105 @@ describe('batching reach', () => {
     expect(rules.filter((p) => !reached.has(p)).join(' ')).toEqual('');
   });
 });
+
+describe('batching rules on random shapes', () => {
+  // Shapes, batch axes (or null) and attributes drawn from a seeded generator: 40 draws per primitive family.
+  // (Everything random is drawn before f is built: f runs once mapped and B times in the loop.)
+  const r = rng(hashSeed('vmap random shapes'));
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const dims = (rank: number) => Array.from({ length: rank }, () => int(1, 3));
+  const sample = (shape: number[]) => t(sampleInput({ shape }, r), shape);
+  /** f over B examples: each input mapped at a random axis (or shared), against the loop. */
+  function check(what: string, f: (...xs: K.Tensor[]) => K.Tensor, shapes: number[][]): void {
+    const axes = shapes.map((s) => (r() < 0.25 ? null : int(0, s.length)));
+    if (!axes.some((a) => a !== null)) axes[0] = 0;
+    const each = shapes.map((s, i) => Array.from({ length: axes[i] === null ? 1 : B }, () => sample(s)));
+    const args = shapes.map((_, i) => (axes[i] === null ? each[i]![0]! : K.stack(each[i]!, axes[i]!)));
+    const loop = K.stack(
+      Array.from({ length: B }, (_, b) => f(...each.map((e, i) => e[axes[i] === null ? 0 : b]!))),
+      0
+    );
+    grouped = false;
+    same(
+      K.vmap(f, axes)(...args) as K.Tensor,
+      loop,
+      `${what}, shapes ${JSON.stringify(shapes)}, axes ${JSON.stringify(axes)}`
+    );
+  }
+  it('broadcasting maps and where', () => {
+    for (let k = 0; k < 40; k++) {
+      const x = dims(int(0, 3));
+      const y = x.slice(int(0, x.length)).map((d) => (r() < 0.3 ? 1 : d));
+      check('add', (a, b) => K.add(a, b), [x, y]);
+      check('maximum', (a, b) => K.maximum(b, a), [x, y]);
+      check('where', (a, b) => K.switch(K.greater(a, 0), a, K.multiply(b, 2)), [x, x]);
+    }
+  });
+  it('reductions, scans and softmax along random axes', () => {
+    for (let k = 0; k < 40; k++) {
+      const x = dims(int(1, 3));
+      const axis = int(0, x.length - 1);
+      const keep = r() < 0.5;
+      check('sum', (a) => K.sum(a, axis, keep), [x]);
+      check('max', (a) => K.max(a, [axis], true), [x]);
+      check('cumsum', (a) => K.cumsum(a, axis), [x]);
+      check('softmax', (a) => K.softmax(a, axis), [x]);
+    }
+  });
+  it('transpose, reshape, slice, pad and concat', () => {
+    for (let k = 0; k < 40; k++) {
+      const x = dims(int(1, 3));
+      const perm = [...x.keys()].sort(() => r() - 0.5);
+      check('transpose', (a) => K.permute_dimensions(a, perm), [x]);
+      check('reshape', (a) => K.reshape(a, [-1]), [x]);
+      const size = x.map((d) => int(1, d));
+      check(
+        'slice',
+        (a) =>
+          K.slice(
+            a,
+            x.map(() => 0),
+            size
+          ),
+        [x]
+      );
+      check(
+        'pad',
+        (a) =>
+          K.spatial_2d_padding(K.reshape(a, [1, -1, 1, 1]), [
+            [1, 0],
+            [0, 0],
+          ]),
+        [x]
+      );
+      const axis = int(0, x.length - 1);
+      const other = x.map((d, i) => (i === axis ? int(1, 3) : d));
+      check('concat', (a, b) => K.concatenate([a, b], axis), [x, other]);
+    }
+  });
+  it('matmul and gather', () => {
+    for (let k = 0; k < 40; k++) {
+      const [m, kk, n] = [int(1, 4), int(1, 4), int(1, 4)];
+      check('dot', (a, b) => K.dot(a, b), [
+        [m, kk],
+        [kk, n],
+      ]);
+      const bsz = int(1, 3);
+      check('batch_dot', (a, b) => K.batch_dot(a, b, [2, 1]), [
+        [bsz, m, kk],
+        [bsz, kk, n],
+      ]);
+      const x = dims(int(1, 3));
+      const axis = int(0, x.length - 1);
+      const idx = K.constant(
+        Array.from({ length: int(1, 4) }, () => int(0, x[axis]! - 1)),
+        'int32'
+      );
+      check(
+        'gather',
+        (a) => K.gather(K.permute_dimensions(a, [axis, ...[...x.keys()].filter((i) => i !== axis)]), idx),
+        [x]
+      );
+    }
+  });
+});
