@@ -11,7 +11,8 @@ export type Objective = (x: Tensor) => Tensor;
 /** A gradient of a scalar function, by one mode of AD. */
 export type Gradient = (f: Objective, x: Tensor) => Tensor;
 
-const value = (t: Tensor) => Number(K.eval(t).data[0]);
+/** A scalar tensor's value. */
+export const value = (t: Tensor) => Number(K.eval(t).data[0]);
 const values = (t: Tensor) => Array.from(K.eval(t).data as Float64Array);
 const magnitude = (v: readonly number[]) => Math.sqrt(v.reduce((a, e) => a + e * e, 0));
 

@@ -6,7 +6,7 @@
 // whole trajectory and the gradients inside it. ff, fr, rf, rr: forward
 // (K.jvp) or reverse (K.gradients) mode for the outer and the inner gradient.
 import * as K from '../../src/index.js';
-import { argmin, forward, reverse, type Gradient } from '../gd.js';
+import { argmin, forward, reverse, value, type Gradient } from '../gd.js';
 import { multipleRuns, type Runs } from '../protocol.js';
 
 interface Input extends Runs {
@@ -14,7 +14,6 @@ interface Input extends Runs {
 }
 
 type Tensor = K.Tensor;
-const value = (t: Tensor) => Number(K.eval(t).data[0]);
 
 /** x_0(t_f)^2 where the path of the particle for control w crosses the x axis. */
 export function miss(w: Tensor, inner: Gradient): Tensor {

@@ -60,12 +60,17 @@ export function inVmap(): boolean {
   return visible > 0;
 }
 
+/** One example's shape: `shape` without its batch axis (all of it when unbatched). */
+export function exampleShape(shape: readonly number[], axis: number | null): number[] {
+  return shape.filter((_, k) => k !== axis);
+}
+
 /**
  * A tensor that stands for one example of `value` (batched along `axis`) at
  * `level`; `node`, when a primitive made it (recorded on the examples' tape).
  */
 export function batched(value: Tensor, axis: number, level: BatchLevel, node: Node | null = null): Tensor {
-  const shape = value.shape.filter((_, k) => k !== axis);
+  const shape = exampleShape(value.shape, axis);
   const t = new Tensor(shape, value.dtype, null, node);
   t.batch = { value, axis, level };
   if (node !== null) node.output = t;

@@ -13,8 +13,6 @@ import * as lax from '../prims/lax.js';
 import { withRecording } from '../prims/apply.js';
 import { backprop } from './backprop.js';
 import { vmap } from './vmap.js';
-import { allocate, type DType } from '../core/dtype.js';
-import { hostTensor } from '../core/tensor.js';
 
 type Fn<Y> = (...xs: Tensor[]) => Y;
 
@@ -246,15 +244,8 @@ function jacobianOf(fn: string, f: (x: Tensor) => unknown, x: Tensor): Tensor {
   if (m < n) return lax.reshape(jacobianByColumns(flatY, x, n, m), [...y.shape, ...x.shape]);
   // Wide or square (JAX's jacrev): the reverse pass of every one-hot cotangent
   // at once, K.vmap over the rows of the identity: the rows of J.
-  const rows = vmap((e: Tensor) => orZeros(backprop([flatY], [e], [x])[0] ?? null, x))(identity(n, y.dtype));
+  const rows = vmap((e: Tensor) => orZeros(backprop([flatY], [e], [x])[0] ?? null, x))(lax.identity(n, y.dtype));
   return lax.reshape(rows, [...y.shape, ...x.shape]);
-}
-
-/** The n x n identity, a constant. */
-function identity(n: number, dtype: DType): Tensor {
-  const data = allocate(dtype, n * n);
-  for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return hostTensor(data, [n, n], dtype);
 }
 
 /**
@@ -268,7 +259,11 @@ function jacobianByColumns(flatY: Tensor, x: Tensor, n: number, m: number): Tens
   const [gx] = backprop([flatY], [u], [x]);
   if (gx === null || gx === undefined) return lax.broadcastTo(lax.scalar(0, x.dtype), [n, m]);
   const flatG = lax.reshape(gx, [m]);
-  const columns = vmap((e: Tensor) => orZeros(backprop([flatG], [e], [u])[0] ?? null, u), 0, 1)(identity(m, x.dtype));
+  const columns = vmap(
+    (e: Tensor) => orZeros(backprop([flatG], [e], [u])[0] ?? null, u),
+    0,
+    1
+  )(lax.identity(m, x.dtype));
   return columns;
 }
 

@@ -11,7 +11,7 @@ import { isKnown } from '../core/shape.js';
 import { tensorsIn } from '../core/nest.js';
 import { Tensor, Variable, type BatchLevel } from '../core/tensor.js';
 import { readVariable } from '../prims/apply.js';
-import { front, moveAxis } from '../prims/batching.js';
+import { physical } from '../prims/batching.js';
 import * as lax from '../prims/lax.js';
 import { gradients } from './gradients.js';
 
@@ -93,8 +93,7 @@ function outputOf(y: unknown, spec: AxisSpec | undefined, level: BatchLevel, whe
   const axis = spec < 0 ? spec + rank : spec;
   if (axis < 0 || axis >= rank)
     throw valueError('vmap', `out_axes ${spec} is out of range for ${where} of shape ${fmtShape(y.shape)} per example`);
-  const value = mine ? moveAxis(y.batch!.value, y.batch!.axis, 0) : front(y, null, level.size);
-  return moveAxis(value, 0, axis);
+  return physical(y, level, axis);
 }
 
 /**

@@ -16,6 +16,7 @@ import { isFloat } from '../core/dtype.js';
 import { isKnown, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import { front, moveAxis } from './batching.js';
+import { exampleShape } from '../core/batch.js';
 import type { Tensor } from '../core/tensor.js';
 import type { ConvGeometry, ConvAttrs, Meta } from '../core/primitives.js';
 import { byPosition, vjp, type Batched, type OpSpec } from './spec.js';
@@ -182,9 +183,8 @@ export const convPrims = {
     ],
     resolve: (a, [x, w]) => (a.same === true ? resolvedSame(a, spatialOf(x.shape), kernelSizeOf(w.shape)) : null),
     batch: ([x, w], [bx, bw], a, c) => {
-      const one = (t: Tensor, b: number | null) => (b === null ? t.shape : t.shape.filter((_, k) => k !== b));
-      const sizes = spatialOf(one(x, bx));
-      const kernel = kernelSizeOf(one(w, bw));
+      const sizes = spatialOf(exampleShape(x.shape, bx));
+      const kernel = kernelSizeOf(exampleShape(w.shape, bw));
       if (bw === null)
         return splitFirst(lax.conv(foldExamples(x, bx!), w, batchedGeometry(a, sizes, kernel, 1)), c.size);
       const geom = batchedGeometry(a, sizes, kernel, c.size);
@@ -241,7 +241,7 @@ export const convPrims = {
     },
     batch: ([g, w], [bg, bw], a, c) => {
       const sizes = spatialOf(c.out.shape);
-      const kernel = kernelSizeOf(bw === null ? w.shape : w.shape.filter((_, k) => k !== bw));
+      const kernel = kernelSizeOf(exampleShape(w.shape, bw));
       if (bw === null) {
         const geom = batchedGeometry(a, sizes, kernel, 1);
         return splitFirst(lax.convBackpropInput(foldExamples(g, bg!), w, sizes, geom), c.size);
@@ -289,7 +289,7 @@ export const convPrims = {
     ],
     resolve: (a, [x]) => (a.same === true ? resolvedSame(a, spatialOf(x.shape), a.kernelSize) : null),
     batch: ([x, g], [bx, bg], a, c) => {
-      const sizes = spatialOf(bx === null ? x.shape : x.shape.filter((_, k) => k !== bx));
+      const sizes = spatialOf(exampleShape(x.shape, bx));
       const geom = batchedGeometry(a, sizes, a.kernelSize, c.size);
       return splitLast(
         lax.convBackpropFilter(foldLast(x, bx, c.size), foldLast(g, bg, c.size), a.kernelSize, geom),

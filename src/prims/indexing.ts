@@ -7,6 +7,7 @@ import { isInt } from '../core/dtype.js';
 import { UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import { allFront, front, mergedIndices, moveAxis, shifted } from './batching.js';
+import { exampleShape } from '../core/batch.js';
 import type { Tensor } from '../core/tensor.js';
 import type { IndexingAttrs, Meta } from '../core/primitives.js';
 import { vjp, withoutLike, type OpSpec } from './spec.js';
@@ -174,7 +175,7 @@ export const indexingPrims = {
       const n = xs.shape[1]!;
       const rest = xs.shape.slice(2);
       const ids = moveAxis(idx, bi, 0);
-      const one = x.shape.filter((_, k) => k !== bx);
+      const one = exampleShape(x.shape, bx);
       const merged = mergedIndices('gather', ids, n, B, axis, 'reference', one);
       const out = lax.gather(lax.reshape(xs, [B * n, ...rest]), merged, 0);
       // [B, idx..., pre..., post...] -> [B, pre..., idx..., post...]

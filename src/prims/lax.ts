@@ -149,6 +149,13 @@ export function basisVector(n: number, i: number, dtype: DType): Tensor {
   return hostTensor(data, [n], dtype);
 }
 
+/** The n x n identity, a constant (the one-hot basis, a row each). */
+export function identity(n: number, dtype: DType): Tensor {
+  const data = allocate(dtype, n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return hostTensor(data, [n, n], dtype);
+}
+
 export const zerosLike = (x: Tensor) => broadcastTo(scalar(0, x.dtype), x.shape, x);
 export const onesLike = (x: Tensor) => broadcastTo(scalar(1, x.dtype), x.shape, x);
 

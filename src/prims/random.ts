@@ -8,6 +8,7 @@ import { isKnown } from '../core/shape.js';
 import { byPosition, withoutLike, type OpSpec } from './spec.js';
 import * as lax from './lax.js';
 import { hostTensor } from '../core/tensor.js';
+import { exampleShape } from '../core/batch.js';
 
 export const randomPrims = {
   random: {
@@ -32,7 +33,7 @@ export const randomPrims = {
     batch: (_ins, axes, a, c) => {
       if (axes.some((b) => b !== null))
         throw valueError('random', 'inside K.vmap the shape of a draw cannot differ from one example to another');
-      const { like: _like, ...draw } = a;
+      const draw = withoutLike(a);
       if (a.stream.seeded) return [lax.random({ ...draw, shape: c.out.shape.slice() }, null), null];
       return [lax.random({ ...draw, shape: [c.size, ...c.out.shape] }, null), 0];
     },
@@ -53,7 +54,7 @@ export const randomPrims = {
     vjp: { nonDifferentiable: "a shape: it does not change with x's values" },
     // One example's dims, the same for every example.
     batch: ([x], [b]) => {
-      const dims = x.shape.filter((_, k) => k !== b);
+      const dims = exampleShape(x.shape, b);
       return [hostTensor(Int32Array.from(dims), [dims.length], 'int32'), null];
     },
     resolve: (a, [x]) =>

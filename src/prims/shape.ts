@@ -4,6 +4,7 @@ import { fmtShape, valueError, showRaw } from '../core/context.js';
 import { broadcastShapes, isKnown, sameShape, sizeOf, UNKNOWN } from '../core/shape.js';
 import * as lax from './lax.js';
 import { moveAxis, shifted, withBatch } from './batching.js';
+import { exampleShape } from '../core/batch.js';
 import type { ShapeAttrs } from '../core/primitives.js';
 import type { Tensor } from '../core/tensor.js';
 import { byPosition, vjp, withoutLike, type OpSpec } from './spec.js';
@@ -192,7 +193,7 @@ export const shapePrims = {
     },
     // The after-paddings from one example's result (a -1 padding is resolved there).
     batch: ([x], [b], a, c) => {
-      const one = x.shape.filter((_, k) => k !== b);
+      const one = exampleShape(x.shape, b);
       const pads = a.pads.map(([p], i): [number, number] => [p, c.out.shape[i]! - one[i]! - p]);
       pads.splice(b!, 0, [0, 0]);
       return [lax.pad(x, pads), b!];
