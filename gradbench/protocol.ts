@@ -15,6 +15,7 @@ export const EVALS = [
   'ode',
   'saddle',
   'particle',
+  'ht',
 ] as const;
 
 export interface Timing {
@@ -47,24 +48,28 @@ export interface Response {
 /** An eval module: its functions, each from an input to its output and timings. */
 export type Module = Record<string, (input: never) => { output: unknown; timings?: Timing[] }>;
 
+/** A result's values as the JSON list the eval reads (a post step: untimed). */
+export const list = (values: ArrayLike<number>): number[] => Array.from(values);
+
 /**
  * gradbench's timing protocol: `prepare(input)` once (untimed), then its
  * function run until it has run min_runs times and min_seconds in all, each
- * run one timing; the output is the last run's.
+ * run one timing; the output is the last run's, through `post` (untimed, as
+ * gradbench's Python tools turn their tensors into JSON lists).
  */
-export function multipleRuns<I extends Runs, O>(prepare: (input: I) => () => O) {
+export function multipleRuns<I extends Runs, R, O = R>(prepare: (input: I) => () => R, post?: (result: R) => O) {
   return (input: I): { output: O; timings: Timing[] } => {
     const run = prepare(input);
     const timings: Timing[] = [];
-    let output: O;
+    let result: R;
     let seconds = 0;
     do {
       const start = performance.now();
-      output = run();
+      result = run();
       const ms = performance.now() - start;
       timings.push({ name: 'evaluate', nanoseconds: Math.round(ms * 1e6) });
       seconds += ms / 1e3;
     } while (timings.length < input.min_runs || seconds < input.min_seconds);
-    return { output: output!, timings };
+    return { output: post === undefined ? (result! as unknown as O) : post(result!), timings };
   };
 }

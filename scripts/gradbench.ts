@@ -36,6 +36,7 @@ const SMALL: Record<string, string[]> = {
   ode: ['-n', '10', '100', '-s', '1', '10', '--min-seconds', '0'],
   saddle: ['--min-seconds', '0'],
   particle: ['--min-seconds', '0'],
+  ht: ['--min', '1', '--max', '1', '--model', 'small', '--min-seconds', '0'],
 };
 
 /**
@@ -48,6 +49,7 @@ const MID: Record<string, string[]> = {
   gmm: ['-d', '2', '10', '20', '-k', '5', '10', '25'],
   lstm: ['-l', '2', '4', '-c', '1024'],
   ba: ['--min', '1', '--max', '3'],
+  ht: ['--min', '1', '--max', '5'],
 };
 
 /** The evals gradbench's PyTorch tool has a module for (python/gradbench/gradbench/tools/pytorch). */

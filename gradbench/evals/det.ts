@@ -7,7 +7,7 @@
 // minor is expanded once (cmpad's det_by_minor recomputes shared minors: the
 // same sums, l 2^l products instead of l!).
 import * as K from '../../src/index.js';
-import { multipleRuns, type Runs } from '../protocol.js';
+import { list, multipleRuns, type Runs } from '../protocol.js';
 
 interface Input extends Runs {
   A: number[];
@@ -86,5 +86,5 @@ export const primal = multipleRuns(({ A, ell }: Input) => {
 export const gradient = multipleRuns(({ A, ell }: Input) => {
   const a = K.variable(K.constant(A, 'float64', [ell, ell]), 'float64');
   const p = plan(ell);
-  return () => Array.from(K.eval(K.gradients(det(a, ell, p), [a])[0]!).data as Float64Array);
-});
+  return () => K.eval(K.gradients(det(a, ell, p), [a])[0]!).data as Float64Array;
+}, list);

@@ -5,7 +5,7 @@
 // power: no n x m matrix of powers is built. (Backprop takes the m gathers'
 // cotangents into x in one scatter: the gather's combine rule.)
 import * as K from '../../src/index.js';
-import { multipleRuns, type Runs } from '../protocol.js';
+import { list, multipleRuns, type Runs } from '../protocol.js';
 
 interface Input extends Runs {
   x: number[];
@@ -31,5 +31,5 @@ export const primal = multipleRuns(({ x, n }: Input) => {
 
 export const gradient = multipleRuns(({ x, n }: Input) => {
   const xv = K.variable(x, 'float64');
-  return () => Array.from(K.eval(K.gradients(loss(xv, n), [xv])[0]!).data as Float64Array);
-});
+  return () => K.eval(K.gradients(loss(xv, n), [xv])[0]!).data as Float64Array;
+}, list);

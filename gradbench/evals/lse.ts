@@ -2,7 +2,7 @@
 // gradient (softmax(x)) by K.gradients. m is held constant (its gradient
 // cancels exactly in the sum; stop_gradient leaves that cancellation unrounded).
 import * as K from '../../src/index.js';
-import { multipleRuns, type Runs } from '../protocol.js';
+import { list, multipleRuns, type Runs } from '../protocol.js';
 
 interface Input extends Runs {
   x: number[];
@@ -20,5 +20,5 @@ export const primal = multipleRuns(({ x }: Input) => {
 
 export const gradient = multipleRuns(({ x }: Input) => {
   const xv = K.variable(x, 'float64');
-  return () => Array.from(K.eval(K.gradients(logsumexp(xv), [xv])[0]!).data as Float64Array);
-});
+  return () => K.eval(K.gradients(logsumexp(xv), [xv])[0]!).data as Float64Array;
+}, list);

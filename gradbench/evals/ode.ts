@@ -3,7 +3,7 @@
 // steps; `gradient` is the gradient of the last y with respect to x, by
 // K.gradients through the s steps.
 import * as K from '../../src/index.js';
-import { multipleRuns, type Runs } from '../protocol.js';
+import { list, multipleRuns, type Runs } from '../protocol.js';
 
 interface Input extends Runs {
   x: number[];
@@ -30,14 +30,14 @@ function solve(x: K.Tensor, s: number): K.Tensor {
 
 export const primal = multipleRuns(({ x, s }: Input) => {
   const xv = K.constant(x, 'float64');
-  return () => Array.from(K.eval(solve(xv, s)).data as Float64Array);
-});
+  return () => K.eval(solve(xv, s)).data as Float64Array;
+}, list);
 
 export const gradient = multipleRuns(({ x, s }: Input) => {
   const xv = K.variable(x, 'float64');
   return () => {
     const y = solve(xv, s);
     const last = K.slice(y, [x.length - 1], [1]);
-    return Array.from(K.eval(K.gradients(K.sum(last), [xv])[0]!).data as Float64Array);
+    return K.eval(K.gradients(K.sum(last), [xv])[0]!).data as Float64Array;
   };
-});
+}, list);

@@ -123,3 +123,33 @@ describe('gradbench particle: the trajectory and its nested gradients', () => {
       }
   });
 });
+
+describe('gradbench ht: the simple variant (vertices, no us)', () => {
+  it("gives a Jacobian equal to the objective's central differences in theta", async () => {
+    const ht = await import('../../gradbench/evals/ht.js');
+    const [recorded] = (
+      JSON.parse(readFileSync(path.join(ROOT, 'gradbench/fixtures/ht.json'), 'utf8')) as Recorded[]
+    ).filter((r) => r.function === 'jacobian');
+    // The same model and points, each point's correspondence a vertex (its triangle's number, modulo the vertices).
+    const data = recorded!.input.data as { correspondences: number[]; model: { base_positions: unknown[] } };
+    const vertices = data.model.base_positions.length;
+    const input = {
+      ...recorded!.input,
+      data: { ...data, correspondences: data.correspondences.map((c) => c % vertices) },
+      us: [],
+      min_runs: 1,
+      min_seconds: 0,
+    } as unknown as { theta: number[] };
+    const f = (theta: number[]) => ht.objective({ ...input, theta } as never).output as number[];
+    const J = ht.jacobian(input as never).output as number[][];
+    const rows = f(input.theta).length;
+    expect(J.length).toBe(rows);
+    expect(J[0]!.length).toBe(input.theta.length);
+    const h = 1e-6;
+    for (let j = 0; j < input.theta.length; j++) {
+      const step = (s: number) => f(input.theta.map((t, i) => (i === j ? t + s : t)));
+      const [up, down] = [step(h), step(-h)];
+      for (let i = 0; i < rows; i++) expect(J[i]![j]!).toBeCloseTo((up[i]! - down[i]!) / (2 * h), 5);
+    }
+  });
+});
