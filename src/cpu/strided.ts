@@ -86,7 +86,9 @@ export function loop1(expr: string): Loop1 {
     }`
     ) as (o: Data, a: Data, ao: number, a0: number, a1: number, n0: number, n1: number) => void;
   const of = perKind(compile);
+  const flat = flatRuns(expr, ['x']);
   return (o, a, { n0, n1, walk }) => {
+    if (flat(o, [a], walk, n0, n1)) return;
     const [ao, a0, a1] = walk[0]!;
     of(o, a)(o, a, ao, a0, a1, n0, n1);
   };
@@ -176,8 +178,15 @@ function flatRuns(
   const arrays = names.map((_, k) => `d${k}`);
   const offsets = names.map((_, k) => `p${k}`);
   const variants = Array.from({ length: 1 << names.length }, (_, mask) => {
-    const reads = names.map((v, k) => `${v} = ${arrays[k]}[${offsets[k]}${mask & (1 << k) ? ' + j' : ''}]`);
-    const body = `for (let j = 0; j < n; j++) { const ${reads.join(', ')}; o[j] = ${expr}; }`;
+    const element = (at: string) => {
+      const reads = names.map((v, k) => `${v} = ${arrays[k]}[${offsets[k]}${mask & (1 << k) ? ` + ${at}` : ''}]`);
+      return `{ const ${reads.join(', ')}; o[${at}] = ${expr}; }`;
+    };
+    // Four elements a turn: V8 runs a loop over typed arrays passed as arguments about
+    // twice as fast unrolled (the per-iteration checks amortised); the same ops, the same bits.
+    const body = `let e = 0, r = 0, j = 0;
+      for (; j + 3 < n; j += 4) { ${element('j')} ${element('j + 1')} ${element('j + 2')} ${element('j + 3')} }
+      for (; j < n; j++) ${element('j')}`;
     return perKind(() => new Function('o', ...arrays, ...offsets, 'n', body) as (...args: unknown[]) => void);
   });
   return (o, data, walk, n0, n1) => {

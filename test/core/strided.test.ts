@@ -1,0 +1,65 @@
+// The compiled elementwise loops (src/cpu/strided.ts): the flat runs (unrolled
+// by four, with a tail) and the general two-dim walk give each element the
+// expression's value, for every length around the unroll and every pattern
+// of contiguous and repeated operands.
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import { loop1, loop2, loop3, plan2 } from '../../src/cpu/strided.js';
+
+const values = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed + i * 1.7) * 3);
+
+describe('strided loops', () => {
+  it('map every element of a run, contiguous or repeated, at lengths around the unroll', () => {
+    const exp = loop1('Math.exp(x)');
+    const sub = loop2('x - y');
+    const pick = loop3('x ? y : z');
+    for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1001]) {
+      const a = values(n + 3, 1),
+        b = values(n + 2, 2);
+      const off = 3;
+      // a read from offset 3 (a view), b from offset 2 (or its one value repeated).
+      const av = ndarray(a, [n], [1], off);
+      for (const repeatB of [false, true]) {
+        const bv = ndarray(b, [n], [repeatB ? 0 : 1], 2);
+        const o1 = new Float64Array(n);
+        exp(o1, a, plan2([n], [av])!);
+        const o2 = new Float64Array(n);
+        sub(o2, a, b, plan2([n], [av, bv])!);
+        const c = Uint8Array.from({ length: n }, (_, i) => i % 3);
+        const o3 = new Float64Array(n);
+        pick(o3, c, a, b, plan2([n], [ndarray(c, [n]), av, bv])!);
+        for (let i = 0; i < n; i++) {
+          const y = b[2 + (repeatB ? 0 : i)]!;
+          expect(o1[i]).toBe(Math.exp(a[off + i]!));
+          expect(o2[i]).toBe(a[off + i]! - y);
+          expect(o3[i]).toBe(c[i] ? a[off + i]! : y);
+        }
+      }
+    }
+  });
+
+  it('walk two strided dims (a transposed operand) outside the flat runs', () => {
+    const add = loop2('x + y');
+    const a = values(12, 3),
+      b = values(12, 4);
+    // a as [3, 4] row-major, b as the transpose of a [4, 3].
+    const av = ndarray(a, [3, 4]),
+      bv = ndarray(b, [3, 4], [1, 3]);
+    const o = new Float64Array(12);
+    add(o, a, b, plan2([3, 4], [av, bv])!);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) expect(o[i * 4 + j]).toBe(a[i * 4 + j]! + b[j * 3 + i]!);
+  });
+
+  it('round into the output kind: float32 and int32 outputs hold the stored values', () => {
+    const half = loop1('x / 2');
+    const a = values(9, 5);
+    const o32 = new Float32Array(9),
+      oi = new Int32Array(9);
+    half(o32, a, plan2([9], [ndarray(a, [9])])!);
+    half(oi, a, plan2([9], [ndarray(a, [9])])!);
+    for (let i = 0; i < 9; i++) {
+      expect(o32[i]).toBe(Math.fround(a[i]! / 2));
+      expect(oi[i]).toBe((a[i]! / 2) | 0);
+    }
+  });
+});
