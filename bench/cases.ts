@@ -2,6 +2,7 @@
 // rtol bounds how far a contender's outputs may be from the reference's
 // (relative to their largest magnitude): float32 sums in other orders differ
 // by ~1e-6; tfjs-wasm's tanh/sigmoid approximations by up to ~5e-5 (W4, W5).
+import { FLOOR_MEASURE } from './report.js';
 import type { Case, CaseSides, Runner, WorkloadId } from './types.js';
 import { ktapeMatmul, matmulData } from './workloads/w1_matmul.js';
 import { ktapeMlp, ktapeMlpForward, ktapeMlpGraph, mlpData, mlpFlops } from './workloads/w2_mlp.js';
@@ -10,7 +11,7 @@ import { ktapeRnn, ktapeRnnGraph, rnnData } from './workloads/w4_rnn.js';
 import { elementwiseData, ktapeElementwise, ktapeElementwiseGraph } from './workloads/w5_elementwise.js';
 import { ktapeSoftmax, softmaxData } from './workloads/w6_softmax.js';
 import { ktapeTiny, tinyData } from './workloads/w7_tiny.js';
-import { jacobianData, ktapeJacobian, ktapePerExample } from './workloads/w8_vmap.js';
+import { jacobianData, ktapeJacobian, ktapePerExample, perExampleFloor } from './workloads/w8_vmap.js';
 
 /** The tfjs peer's runner factories (loaded only when a tfjs backend is measured). */
 export type TfjsPeer = typeof import('./peers/tfjs.js');
@@ -349,6 +350,18 @@ export function cases(s: Sizes, peers: Peers): Case[] {
       )
     );
   }
+  out.push(
+    make(
+      'W8',
+      `MLP 784-256-10, batch ${s.batch}`,
+      FLOOR_MEASURE,
+      () => {
+        const d = mlpData(s.batch);
+        return { ktape: () => perExampleFloor(d) };
+      },
+      {}
+    )
+  );
   for (const [way, measure] of [
     ['vmap', 'K.jacobian (K.vmap over the basis)'],
     ['rows', 'row by row (the K.jacobian before K.vmap: one reverse pass per row)'],

@@ -239,6 +239,9 @@ export function targets17(cases: CaseResult[], limits: Limits | undefined, quick
  * Issue 19's targets: K.vmap's batched passes against the ways they replace,
  * ktape cpu on one thread, same run.
  */
+/** W8's floor row: what returning the per-example gradients costs before any arithmetic. */
+export const FLOOR_MEASURE = 'floor: the per-example gradients written once into fresh memory (no arithmetic)';
+
 export function targets19(cases: CaseResult[], quick: boolean): Target[] {
   const ms = (measure: string, title: string) =>
     value(
@@ -250,6 +253,7 @@ export function targets19(cases: CaseResult[], quick: boolean): Target[] {
   const batchedMs = ms('one batched gradient (the mean)', 'MLP');
   const jacMs = ms('K.jacobian (K.vmap over the basis)', 'jacobian');
   const rowsMs = ms('row by row (the K.jacobian before K.vmap: one reverse pass per row)', 'jacobian');
+  const floorMs = ms(FLOOR_MEASURE, 'MLP');
   const ratio = (
     target: string,
     goal: string,
@@ -267,6 +271,18 @@ export function targets19(cases: CaseResult[], quick: boolean): Target[] {
     ratio('W8 per-example gradients (K.vmap) / one batched gradient', '<= 3', vmapMs, batchedMs, (r) => r <= 3),
     ratio('W8 a loop of K.gradients / per-example gradients (K.vmap)', '>= 10', loopMs, vmapMs, (r) => r >= 10),
     ratio('W8 jacobian row by row / K.jacobian (K.vmap)', '>= 10', rowsMs, jacMs, (r) => r >= 10),
+    // Not a goal of the issue: how far the first goal is from what any way must pay to return the gradients.
+    {
+      ...ratio(
+        'W8 floor (per-example gradients written to fresh memory) / one batched gradient',
+        '',
+        floorMs,
+        batchedMs,
+        () => true
+      ),
+      goal: 'a floor, for the first goal',
+      status: Number.isFinite(floorMs / batchedMs) ? 'n/a' : 'not run',
+    },
   ];
 }
 

@@ -65,6 +65,24 @@ export function ktapePerExample(d: MlpData, _device: KtapeDevice, way: PerExampl
   };
 }
 
+/**
+ * The floor under any way of returning per-example gradients: their bytes
+ * (batch x every parameter, float32) written once into fresh memory, with no
+ * arithmetic. On this kind of machine most of it is the kernel supplying and
+ * zeroing fresh pages, which every new result array of that size pays.
+ */
+export function perExampleFloor(d: MlpData): Runner {
+  const count = d.batch * (d.inputs * d.hidden + d.hidden + d.hidden * d.classes + d.classes);
+  let last = new Float32Array(0);
+  return {
+    step: () => {
+      last = new Float32Array(count).fill(1);
+      return last[count - 1];
+    },
+    outputs: () => ({ count: Float32Array.of(last.length) }),
+  };
+}
+
 export interface JacobianData {
   n: number;
   w: Float32Array;
