@@ -3,6 +3,7 @@
 import type { Kernel, KernelOf } from '../core/backend.js';
 import { highest, lowest, type DType } from '../core/dtype.js';
 import { alloc, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
+import { perKind } from './strided.js';
 import { wasmCols, wasmRows, type ColOp, type RowOp } from './wasm/elementwise.js';
 import type { ReduceAttrs, Reduction, Meta } from '../core/primitives.js';
 
@@ -30,36 +31,50 @@ interface Loops {
 
 function loops(step: string): Loops {
   // `a` is the accumulator, `v` the value; the same text builds both loops.
-  const rows = new Function(
-    'o',
-    'n',
-    'd',
-    'off',
-    'inner',
-    'start',
-    `
+  const rows = perKind(
+    () =>
+      new Function(
+        'o',
+        'n',
+        'd',
+        'off',
+        'inner',
+        'start',
+        `
     for (let r = 0; r < n; r++) {
       let a = start;
       const base = off + r * inner;
       for (let j = 0; j < inner; j++) { const v = d[base + j]; a = ${step}; }
       o[r] = a;
     }`
-  ) as Loops['rows'];
-  const cols = new Function(
-    'o',
-    'acc',
-    'd',
-    'off',
-    'outer',
-    'inner',
-    `
+      ) as Loops['rows']
+  );
+  // Each column's accumulator is its own: four columns a turn keep every column's order.
+  const column = (at: string) => `{ const a = acc[${at}], v = d[base + ${at}]; acc[${at}] = ${step}; }`;
+  const cols = perKind(
+    () =>
+      new Function(
+        'o',
+        'acc',
+        'd',
+        'off',
+        'outer',
+        'inner',
+        `
     for (let r = 0; r < outer; r++) {
       const base = off + r * inner;
-      for (let j = 0; j < inner; j++) { const a = acc[j], v = d[base + j]; acc[j] = ${step}; }
+      let j = 0;
+      for (; j + 3 < inner; j += 4) { ${column('j')} ${column('j + 1')} ${column('j + 2')} ${column('j + 3')} }
+      for (; j < inner; j++) ${column('j')}
     }
     for (let j = 0; j < inner; j++) o[j] = acc[j];`
-  ) as Loops['cols'];
-  return { rows, cols };
+      ) as Loops['cols']
+  );
+  // One copy of each loop per combination of array kinds (strided.ts): V8's accesses stay monomorphic.
+  return {
+    rows: (o, n, d, off, inner, start) => rows(o, d)(o, n, d, off, inner, start),
+    cols: (o, acc, d, off, outer, inner) => cols(o, d)(o, acc, d, off, outer, inner),
+  };
 }
 
 /** The wasm loops of a fold for float32 (wasm/elementwise.ts), where it has them. */

@@ -56,7 +56,7 @@ export type Loop2 = (o: Data, a: Data, b: Data, plan: Plan2) => void;
 export type Loop3 = (o: Data, a: Data, b: Data, c: Data, plan: Plan2) => void;
 
 /** `make()` once per combination of the arrays' kinds: each copy stays monomorphic. */
-function perKind<F>(make: () => F): (...arrays: Data[]) => F {
+export function perKind<F>(make: () => F): (...arrays: Data[]) => F {
   const copies = new Map<string, F>();
   return (...arrays) => {
     let key = '';

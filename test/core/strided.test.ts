@@ -63,3 +63,28 @@ describe('strided loops', () => {
     }
   });
 });
+
+describe('reduction loops over leading axes (cpu/reduce.ts)', () => {
+  it('fold each column in row order, at widths around the unroll, float64 bit for bit; NaN wins max and min', async () => {
+    const K = await import('../../src/index.js');
+    for (const inner of [1, 2, 3, 4, 5, 7, 8, 9, 13]) {
+      const outer = 5;
+      const v = values(outer * inner, inner);
+      v[inner + (inner >> 1)] = Number.NaN;
+      const x = K.constant(v, 'float64', [outer, inner]);
+      const [sum, max, min] = [K.sum(x, 0), K.max(x, 0), K.min(x, 0)].map((t) => K.eval(t).data as Float64Array);
+      for (let j = 0; j < inner; j++) {
+        let [s, hi, lo] = [0, -Infinity, Infinity];
+        for (let r = 0; r < outer; r++) {
+          const e = v[r * inner + j]!;
+          s += e;
+          hi = e > hi || Number.isNaN(e) ? e : hi;
+          lo = e < lo || Number.isNaN(e) ? e : lo;
+        }
+        expect(sum![j]).toBe(s);
+        expect(max![j]).toBe(hi);
+        expect(min![j]).toBe(lo);
+      }
+    }
+  });
+});
