@@ -351,16 +351,10 @@ export function cases(s: Sizes, peers: Peers): Case[] {
     );
   }
   out.push(
-    make(
-      'W8',
-      `MLP 784-256-10, batch ${s.batch}`,
-      FLOOR_MEASURE,
-      () => {
-        const d = mlpData(s.batch);
-        return { ktape: () => perExampleFloor(d) };
-      },
-      {}
-    )
+    make('W8', `MLP 784-256-10, batch ${s.batch}`, FLOOR_MEASURE, () => {
+      const d = mlpData(s.batch);
+      return { ktape: () => perExampleFloor(d) };
+    })
   );
   for (const [way, measure] of [
     ['vmap', 'K.jacobian (K.vmap over the basis)'],

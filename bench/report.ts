@@ -235,13 +235,13 @@ export function targets17(cases: CaseResult[], limits: Limits | undefined, quick
   return out;
 }
 
+/** W8's floor row: what returning the per-example gradients costs before any arithmetic. */
+export const FLOOR_MEASURE = 'floor: the per-example gradients written once into fresh memory (no arithmetic)';
+
 /**
  * Issue 19's targets: K.vmap's batched passes against the ways they replace,
  * ktape cpu on one thread, same run.
  */
-/** W8's floor row: what returning the per-example gradients costs before any arithmetic. */
-export const FLOOR_MEASURE = 'floor: the per-example gradients written once into fresh memory (no arithmetic)';
-
 export function targets19(cases: CaseResult[], quick: boolean): Target[] {
   const ms = (measure: string, title: string) =>
     value(

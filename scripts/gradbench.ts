@@ -40,13 +40,6 @@ const SMALL: Record<string, string[]> = {
 };
 
 /**
- * --mid: the evals whose full default sweep runs for hours here (gmm up to
- * d = 64, k = 100; lstm to 8192 characters; ba to 1.25 million
- * observations; ht's Jacobian with gradbench's PyTorch tool, one backward pass
- * a row, minutes beyond hand5) at the lower part of their default sizes; the
- * others at their defaults.
- */
-/**
  * Default runs: the eval's own defaults, except ht's --max 12, one past the
  * last hand file its data has (hand11), where run.py would stop on a missing file.
  */
@@ -54,6 +47,13 @@ const DEFAULT: Record<string, string[]> = {
   ht: ['--max', '11'],
 };
 
+/**
+ * --mid: the evals whose full default sweep runs for hours here (gmm up to
+ * d = 64, k = 100; lstm to 8192 characters; ba to 1.25 million
+ * observations; ht's Jacobian with gradbench's PyTorch tool, one backward pass
+ * a row, minutes beyond hand5) at the lower part of their default sizes; the
+ * others at their defaults.
+ */
 const MID: Record<string, string[]> = {
   kmeans: ['-k', '10', '100', '-n', '1000', '10000', '-d', '8'],
   gmm: ['-d', '2', '10', '20', '-k', '5', '10', '25'],

@@ -1,7 +1,8 @@
 // The compiled elementwise loops (src/cpu/strided.ts): the flat runs (unrolled
 // by four, with a tail) and the general two-dim walk give each element the
 // expression's value, for every length around the unroll and every pattern
-// of contiguous and repeated operands.
+// of contiguous and repeated operands; the reductions' column folds
+// (src/cpu/reduce.ts, unrolled the same way) keep each column's order.
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { loop1, loop2, loop3, plan2 } from '../../src/cpu/strided.js';
