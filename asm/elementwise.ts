@@ -558,6 +558,73 @@ export function fused(prog: usize, count: i32, slots: usize, nslots: i32, ptrs: 
   }
 }
 
+// ---- comparisons and where --------------------------------------------------------
+
+// Comparisons write bool bytes (1 where true); where reads them. Both walk
+// their float32 operands as map2 does (element stride 0 or 1); a row's last
+// group of four spills up to three bytes (or lanes) into the next row's
+// start, which that row then overwrites, and the last row into the padding.
+
+const CMP_EQ = 0, CMP_NE = 1, CMP_LT = 2, CMP_LE = 3, CMP_GT = 4, CMP_GE = 5;
+
+/** A float32 operand's next four values: a vector, or one value repeated (step 0). */
+// @ts-ignore: decorator
+@inline function load4(p: usize, step: i32): v128 {
+  return step == 1 ? v128.load(p) : v128.load32_splat(p);
+}
+
+// @ts-ignore: decorator
+@inline function cmp2(op: i32, o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void {
+  const da = <usize>a1 * 16, db = <usize>b1 * 16;
+  const one = i8x16.splat(1);
+  for (let i = 0; i < n0; i++) {
+    let pa = a + <usize>(i * a0) * 4;
+    let pb = b + <usize>(i * b0) * 4;
+    let po = o + <usize>(i * n1);
+    const end = po + <usize>n1;
+    while (po < end) {
+      const m = compare4(EQ + op, load4(pa, a1), load4(pb, b1));
+      // Lanes of all ones (-1) narrow to bytes of -1; masked to 1.
+      const h = i16x8.narrow_i32x4_s(m, m);
+      v128.store32_lane(po, v128.and(i8x16.narrow_i16x8_s(h, h), one), 0);
+      pa += da; pb += db; po += 4;
+    }
+  }
+}
+
+export function cmpEq(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { cmp2(CMP_EQ, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function cmpNe(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { cmp2(CMP_NE, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function cmpLt(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { cmp2(CMP_LT, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function cmpLe(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { cmp2(CMP_LE, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function cmpGt(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { cmp2(CMP_GT, o, a, a0, a1, b, b0, b1, n0, n1); }
+export function cmpGe(o: usize, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32): void { cmp2(CMP_GE, o, a, a0, a1, b, b0, b1, n0, n1); }
+
+/**
+ * o[i, j] = c[i, j] ? x[i, j] : y[i, j] (32-bit lanes, the bits moved as they
+ * are), c bytes walked from `c` by (c0, c1), x and y as in map2.
+ */
+export function where(
+  o: usize, c: usize, c0: i32, c1: i32, a: usize, a0: i32, a1: i32, b: usize, b0: i32, b1: i32, n0: i32, n1: i32
+): void {
+  const da = <usize>a1 * 16, db = <usize>b1 * 16, dc = <usize>c1 * 4;
+  const zero = i32x4.splat(0);
+  for (let i = 0; i < n0; i++) {
+    let pa = a + <usize>(i * a0) * 4;
+    let pb = b + <usize>(i * b0) * 4;
+    let pc = c + <usize>(i * c0);
+    let po = o + <usize>(i * n1) * 4;
+    const end = po + <usize>n1 * 4;
+    while (po < end) {
+      // Four bytes widened to four lanes (or one byte repeated), then a lane mask.
+      const bytes = c1 == 1 ? v128.load32_zero(pc) : i8x16.splat(load<u8>(pc));
+      const lanes = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes));
+      const mask = v128.not(i32x4.eq(lanes, zero));
+      v128.store(po, v128.bitselect(load4(pa, a1), load4(pb, b1), mask));
+      pa += da; pb += db; pc += dc; po += 16;
+    }
+  }
+}
+
 // ---- float64 matrix product -------------------------------------------------------
 
 // C = A B in float64 (f64x2), for float64 research code: B packed a KC64-deep

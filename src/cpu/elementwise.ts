@@ -11,8 +11,17 @@ import ops from 'ndarray-ops';
 import type { Kernel, KernelOf } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, atLeast1d, broadcastView, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
-import { loop1, loop2, loop3, plan2 } from './strided.js';
-import { wasmBinary, wasmSoftmaxRows, wasmUnary, type BinaryOp, type UnaryOp } from './wasm/elementwise.js';
+import { loop1, loop2, loop3, plan2, type Walk } from './strided.js';
+import {
+  wasmBinary,
+  wasmCompare,
+  wasmSoftmaxRows,
+  wasmUnary,
+  wasmWhere,
+  type BinaryOp,
+  type CompareOp,
+  type UnaryOp,
+} from './wasm/elementwise.js';
 import type { ActivationAttrs, ElementwiseAttrs, Meta } from '../core/primitives.js';
 
 type Body = (o: number, a: number, b: number, c: number) => void;
@@ -58,6 +67,10 @@ function repeated(v: Nd): number | null {
 const sameShape = (a: Nd, shape: readonly number[]) =>
   a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]);
 
+/** Both operands float32 (only float32 tensors hold Float32Arrays). */
+const bothFloat32 = (a: Nd, b: Nd): [Float32Array, Float32Array] | null =>
+  a.data instanceof Float32Array && b.data instanceof Float32Array ? [a.data, b.data] : null;
+
 /**
  * `expr` of x and y, in wasm for large float32 operands. `unit` (for * and /)
  * is the operand value that leaves the other unchanged, exactly: x * 1 is x,
@@ -74,20 +87,34 @@ function binary(expr: string, op?: BinaryOp, unit?: { left: boolean }): KernelOf
       if (unit.left && repeated(av) === 1 && sameShape(b, out.shape)) return b;
     }
     const plan = plan2(out.shape, [av, bv]);
-    if (
-      plan !== null &&
-      op !== undefined &&
-      out.dtype === 'float32' &&
-      av.data instanceof Float32Array &&
-      bv.data instanceof Float32Array
-    ) {
-      const y = wasmBinary(op, av.data, bv.data, plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
+    const f32 = bothFloat32(av, bv);
+    if (plan !== null && op !== undefined && f32 !== null && out.dtype === 'float32') {
+      const y = wasmBinary(op, f32[0], f32[1], plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
       if (y !== null) return ndarray(y, out.shape.slice());
     }
     const o = alloc(out.dtype, out.shape);
     if (plan !== null) fast(o.data, av.data, bv.data, plan);
     else run(atLeast1d(o), atLeast1d(av), atLeast1d(bv));
     return o;
+  };
+}
+
+/**
+ * A comparison (bool out): the same test in wasm for large float32 operands
+ * (IEEE comparisons, as JS's: NaN unequal to everything, -0 equal to 0).
+ */
+function comparison(expr: string, op: CompareOp): KernelOf<2, unknown, Nd> {
+  const js = binary(expr);
+  return (ins, attrs, out: Meta) => {
+    const av = broadcastView(ins[0], out.shape);
+    const bv = broadcastView(ins[1], out.shape);
+    const f32 = bothFloat32(av, bv);
+    const plan = f32 === null ? null : plan2(out.shape, [av, bv]);
+    if (plan !== null) {
+      const y = wasmCompare(op, f32![0], f32![1], plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
+      if (y !== null) return ndarray(y, out.shape.slice());
+    }
+    return js(ins, attrs, out);
   };
 }
 
@@ -131,17 +158,25 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = 
   maximum: binary('Math.max(x, y)', 'maximum'),
   minimum: binary('Math.min(x, y)', 'minimum'),
 
-  equal: binary('(x === y ? 1 : 0)'),
-  not_equal: binary('(x !== y ? 1 : 0)'),
-  greater: binary('(x > y ? 1 : 0)'),
-  greater_equal: binary('(x >= y ? 1 : 0)'),
-  less: binary('(x < y ? 1 : 0)'),
-  less_equal: binary('(x <= y ? 1 : 0)'),
+  equal: comparison('(x === y ? 1 : 0)', 'cmpEq'),
+  not_equal: comparison('(x !== y ? 1 : 0)', 'cmpNe'),
+  greater: comparison('(x > y ? 1 : 0)', 'cmpGt'),
+  greater_equal: comparison('(x >= y ? 1 : 0)', 'cmpGe'),
+  less: comparison('(x < y ? 1 : 0)', 'cmpLt'),
+  less_equal: comparison('(x <= y ? 1 : 0)', 'cmpLe'),
 
+  // A float32 select in wasm moves each value's bits, as the JS loop does.
   where: ([c, a, b], _attrs, out) => {
-    const o = alloc(out.dtype, out.shape);
     const views = [c, a, b].map((x) => broadcastView(x, out.shape));
     const plan = plan2(out.shape, views);
+    const [cv, av, bv] = views as [Nd, Nd, Nd];
+    const f32 = bothFloat32(av, bv);
+    if (plan !== null && f32 !== null && cv.data instanceof Uint8Array && out.dtype === 'float32') {
+      const [wc, wa, wb] = plan.walk as [Walk, Walk, Walk];
+      const y = wasmWhere(cv.data, f32[0], f32[1], plan.n0, plan.n1, wc, wa, wb);
+      if (y !== null) return ndarray(y, out.shape.slice());
+    }
+    const o = alloc(out.dtype, out.shape);
     if (plan !== null) choose(o.data, views[0]!.data, views[1]!.data, views[2]!.data, plan);
     else select(atLeast1d(o), ...(views.map(atLeast1d) as [Nd, Nd, Nd]));
     return o;

@@ -18,6 +18,7 @@ import {
   type UnaryOp,
 } from '../../src/cpu/wasm/elementwise.js';
 import type { NestedArray } from '../../src/core/tensor.js';
+import * as lax from '../../src/prims/lax.js';
 import { expectClose, expectError, tolFor } from '../helpers.js';
 
 const REF: Record<UnaryOp, (x: number) => number> = {
@@ -415,6 +416,117 @@ describe.skipIf(!WASM)('wasm binary maps', () => {
       expect(r.calls).toBeGreaterThan(0);
       // The JS loop rounds g y (1 - y) once, wasm at each step (as the composed maps did).
       r.wasm.forEach((v, i) => expect(Math.abs(v - r.js[i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(r.js[i]!))));
+    }
+  });
+});
+
+describe.skipIf(!WASM)('wasm comparisons and where', () => {
+  beforeEach(() => K.set_device('cpu'));
+  const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3e38];
+  /** Small integers (so that many pairs tie) with special values sprinkled in. */
+  const data = (n: number, seed: number) => {
+    const v = uniform(n, -4, 4, seed).map(Math.round);
+    for (let i = 5; i < n; i += 31) v[i] = specials[((i - 5) / 31 + seed) % specials.length]!;
+    return v;
+  };
+  const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+  const COMPARE: [string, (a: K.Tensor, b: K.Tensor) => K.Tensor][] = [
+    ['equal', K.equal],
+    ['not_equal', K.not_equal],
+    ['greater', K.greater],
+    ['greater_equal', K.greater_equal],
+    ['less', K.less],
+    ['less_equal', K.less_equal],
+  ];
+  // Row lengths that are not multiples of four: each row's last group spills into the next row.
+  const R = 67,
+    C = 131;
+  const shapes: [string, number[], number[], boolean][] = [
+    ['same shape', [R, C], [R, C], true],
+    ['scalar right', [R, C], [], true],
+    ['scalar left', [], [R, C], true],
+    ['row broadcast', [R, C], [C], true],
+    ['column broadcast', [R, C], [R, 1], true],
+    ['outer', [R, 1], [1, C], true],
+    ['below the threshold', [3, 5], [3, 5], false],
+  ];
+
+  it('equal, not_equal, greater, greater_equal, less, less_equal: the JS loops\' bools, ties, NaN and -0 included', () => {
+    for (const [what, sa, sb, inWasm] of shapes) {
+      const a = f32(data(size(sa), 1), sa);
+      const b = f32(data(size(sb), 2), sb);
+      for (const [name, op] of COMPARE) {
+        const r = both(() => op(a, b));
+        expect(r.calls > 0, `${name} ${what} in wasm`).toBe(inWasm);
+        expect(op(a, b).dtype).toBe('bool');
+        expect(r.wasm, `${name} ${what}`).toEqual(r.js);
+        // Not all one answer: the data has ties, and both orders.
+        if (inWasm) expect(new Set(r.wasm).size, `${name} ${what}`).toBe(2);
+      }
+    }
+  });
+
+  it('where: the same bits as the JS loop for every broadcast of its three operands (NaN payloads and -0 kept)', () => {
+    const cases: [string, number[], number[], number[]][] = [
+      ['all full', [R, C], [R, C], [R, C]],
+      ['scalar branches', [R, C], [], []],
+      ['scalar condition', [], [R, C], [R, C]],
+      ['row condition', [C], [R, C], [R, 1]],
+      ['column condition', [R, 1], [C], [R, C]],
+    ];
+    /** The result's raw float32 bits. */
+    const bits = (t: K.Tensor) => {
+      const d = K.eval(t).data as Float32Array;
+      return Array.from(new Uint32Array(d.buffer, d.byteOffset, d.length));
+    };
+    const x = data(size([R, C]), 3);
+    // NaNs with a payload: a select must move bits, not values.
+    new Uint32Array(x.buffer).fill(0x7fc01234, 0, 7);
+    for (const [what, sc, sa, sb] of cases) {
+      const c = K.greater(f32(data(size(sc), 4), sc), 0);
+      const a = f32(x.subarray(0, size(sa)), sa);
+      const b = f32(data(size(sb), 5), sb);
+      const spy = vi.spyOn(WasmElementwise.prototype, 'take');
+      const wasm = bits(lax.where(c, a, b));
+      expect(spy.mock.calls.length > 0, `${what} in wasm`).toBe(true);
+      spy.mockRestore();
+      const was = setWasmElementwiseEnabled(false);
+      try {
+        expect(wasm, what).toEqual(bits(lax.where(c, a, b)));
+      } finally {
+        setWasmElementwiseEnabled(was);
+      }
+      if (what === 'all full') {
+        const taken = values(c).slice(0, 7);
+        expect(taken).toContain(1);
+        expect(wasm.slice(0, 7).filter((_, i) => taken[i])).toEqual(taken.filter((v) => v).map(() => 0x7fc01234));
+      }
+    }
+  });
+
+  it('relu in wasm (a comparison and a where): the JS result, its gradient 0 at 0', () => {
+    const x = f32(data(R * C, 6), [R, C]);
+    const r = both(() => K.relu(x));
+    expect(r.calls).toBeGreaterThan(0);
+    expect(r.wasm).toEqual(r.js);
+    const g = both(() => K.gradients(K.sum(K.relu(x)), [x])[0]!);
+    expect(g.wasm).toEqual(g.js);
+    const xs = values(x);
+    // (At NaN the JS and wasm paths agree, above; the slope is checked on numbers.)
+    g.wasm.forEach((v, i) => Number.isNaN(xs[i]) || expect(v, `x = ${xs[i]}`).toBe(xs[i]! > 0 ? 1 : 0));
+  });
+
+  it('bool and float operands of other kinds stay on the JS loops: int32, float64, bool conditions on int32 branches', () => {
+    const n = 8192;
+    const i32 = K.cast(f32(data(n, 7), [n]), 'int32');
+    const f64 = K.cast(f32(data(n, 8), [n]), 'float64');
+    for (const t of [i32, f64]) {
+      const r = both(() => K.less(t, K.cast(K.constant(0), t.dtype)));
+      expect(r.calls, t.dtype).toBe(0);
+      expect(r.wasm).toEqual(r.js);
+      const w = both(() => lax.where(K.greater(t, K.cast(K.constant(1), t.dtype)), t, K.zeros_like(t)));
+      expect(w.calls, t.dtype).toBe(0);
+      expect(w.wasm).toEqual(w.js);
     }
   });
 });

@@ -22,6 +22,7 @@ import { instantiate } from './load.js';
 
 export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'softplus';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'sigmoidGrad' | 'tanhGrad';
+export type CompareOp = 'cmpEq' | 'cmpNe' | 'cmpLt' | 'cmpLe' | 'cmpGt' | 'cmpGe';
 export type RowOp = 'sumRows' | 'maxRows' | 'minRows';
 export type ColOp = 'sumCols' | 'maxCols' | 'minCols';
 
@@ -29,13 +30,27 @@ export type ColOp = 'sumCols' | 'maxCols' | 'minCols';
 export interface ElementwiseExports
   extends Record<UnaryOp, (x: number, o: number, n: number) => void>,
     Record<
-      BinaryOp,
+      BinaryOp | CompareOp,
       (o: number, a: number, a0: number, a1: number, b: number, b0: number, b1: number, n0: number, n1: number) => void
     >,
     Record<RowOp | ColOp, (x: number, o: number, rows: number, inner: number) => void> {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   softmaxRows(x: number, o: number, rows: number, inner: number): void;
+  where(
+    o: number,
+    c: number,
+    c0: number,
+    c1: number,
+    a: number,
+    a0: number,
+    a1: number,
+    b: number,
+    b0: number,
+    b1: number,
+    n0: number,
+    n1: number
+  ): void;
   fused(prog: number, count: number, slots: number, nslots: number, ptrs: number, n: number): void;
   gemm64(a: number, b: number, c: number, m: number, n: number, k: number, work: number): void;
 }
@@ -66,7 +81,10 @@ function ringFor(size: number): number {
 /** Arrays remembered at most (the ring evicts most of them sooner). */
 const MAX_RESIDENT = 32;
 
-/** Where an array's values [lo, lo + n) are in memory (n float32 at `at`, a buffer up to `end`), while `live`. */
+/** Arrays the ring holds: float32 values, and bool bytes (comparisons' results, where's conditions). */
+type Held = Float32Array | Uint8Array;
+
+/** Where an array's values [lo, lo + n) are in memory (n elements at `at`, a buffer up to `end`), while `live`. */
 interface Resident {
   readonly at: number;
   readonly end: number;
@@ -93,10 +111,11 @@ export class WasmElementwise {
   private readonly pinned: [number, number][] = [];
   private resident: Resident[] = [];
   /** Arrays in memory, by array: weak, so remembering one never keeps it alive. */
-  private tags = new WeakMap<Float32Array, Resident>();
+  private tags = new WeakMap<Held, Resident>();
   private buffer: ArrayBuffer;
   f32: Float32Array;
   f64: Float64Array;
+  u8: Uint8Array;
 
   constructor(readonly exports: ElementwiseExports) {
     this.base = Math.ceil(exports.heapBase() / 16) * 16;
@@ -105,6 +124,7 @@ export class WasmElementwise {
     this.buffer = exports.memory.buffer;
     this.f32 = new Float32Array(this.buffer);
     this.f64 = new Float64Array(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
   }
 
   /** Start a kernel call: nothing of the previous one is in use any more. */
@@ -128,6 +148,7 @@ export class WasmElementwise {
       this.buffer = this.exports.memory.buffer;
       this.f32 = new Float32Array(this.buffer);
       this.f64 = new Float64Array(this.buffer);
+      this.u8 = new Uint8Array(this.buffer);
     }
     this.end = end;
     return true;
@@ -141,7 +162,7 @@ export class WasmElementwise {
    */
   take(n: number, bytes = 4): number | null {
     const size = extent(n * bytes);
-    // A call pins at most three buffers: a ring of four of the largest always has room.
+    // A call pins at most three buffers, or where's three and its condition's bytes: a ring of four of the largest always has room.
     if (!this.reserve(ringFor(size))) return null;
     let p = this.head;
     let wrapped = false;
@@ -172,15 +193,18 @@ export class WasmElementwise {
    * The address of data[lo, hi): where memory still holds it, else a new
    * buffer it is copied into (and remembered); null when memory is exhausted.
    */
-  input(data: Float32Array, lo: number, hi: number): number | null {
+  input(data: Held, lo: number, hi: number): number | null {
+    const bytes = data.BYTES_PER_ELEMENT;
     const r = this.tags.get(data);
     if (r?.live && lo >= r.lo && hi <= r.lo + r.n) {
       this.pinned.push([r.at, r.end]);
-      return r.at + (lo - r.lo) * 4;
+      return r.at + (lo - r.lo) * bytes;
     }
-    const at = this.take(hi - lo);
+    const at = this.take(hi - lo, bytes);
     if (at === null) return null;
-    this.f32.set(lo === 0 && hi === data.length ? data : data.subarray(lo, hi), at >> 2);
+    const part = lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
+    if (part instanceof Float32Array) this.f32.set(part, at >> 2);
+    else this.u8.set(part, at);
     this.remember(data, at, lo, hi - lo);
     return at;
   }
@@ -192,8 +216,15 @@ export class WasmElementwise {
     return out;
   }
 
-  private remember(data: Float32Array, at: number, lo: number, n: number): void {
-    const r: Resident = { at, end: at + extent(n * 4), lo, n, live: true };
+  /** A fresh array of the `n` bool bytes at `at` (a buffer from `take(n, 1)`), remembered there. */
+  resultBytes(at: number, n: number): Uint8Array {
+    const out = this.u8.slice(at, at + n);
+    this.remember(out, at, 0, n);
+    return out;
+  }
+
+  private remember(data: Held, at: number, lo: number, n: number): void {
+    const r: Resident = { at, end: at + extent(n * data.BYTES_PER_ELEMENT), lo, n, live: true };
     this.tags.set(data, r);
     this.resident.push(r);
     if (this.resident.length > MAX_RESIDENT) this.resident.shift()!.live = false;
@@ -251,7 +282,7 @@ export function wasmUnary(op: UnaryOp, data: Float32Array, offset: number, n: nu
 type Walk = readonly [number, number, number];
 
 /** The slice of an operand's data its walk reads: [lo, hi), or null when wasm cannot walk it. */
-function span(data: Float32Array, [off, s0, s1]: Walk, n0: number, n1: number): [number, number] | null {
+function span(data: Held, [off, s0, s1]: Walk, n0: number, n1: number): [number, number] | null {
   if (s0 < 0 || (s1 !== 0 && s1 !== 1)) return null;
   const hi = off + (n0 - 1) * s0 + (n1 - 1) * s1 + 1;
   // A walk with gaps (a column of a wide matrix) would copy more than it reads.
@@ -279,6 +310,55 @@ export function wasmBinary(
   const o = pb === null ? null : w!.take(n);
   if (o === null) return null;
   w!.exports[op](o, pa!, wa[1], wa[2], pb!, wb[1], wb[2], n0, n1);
+  return w!.result(o, n);
+}
+
+/** x op y (bool bytes) over a 2-D plan of float32 operands, as wasmBinary; or null. */
+export function wasmCompare(
+  op: CompareOp,
+  a: Float32Array,
+  b: Float32Array,
+  n0: number,
+  n1: number,
+  wa: Walk,
+  wb: Walk
+): Uint8Array | null {
+  const n = n0 * n1;
+  if (n < WASM_MIN.binary) return null;
+  const sa = span(a, wa, n0, n1);
+  const sb = span(b, wb, n0, n1);
+  const w = sa === null || sb === null ? null : start(n, WASM_MIN.binary);
+  const pa = w?.input(a, sa![0], sa![1]) ?? null;
+  const pb = pa === null ? null : w!.input(b, sb![0], sb![1]);
+  const o = pb === null ? null : w!.take(n, 1);
+  if (o === null) return null;
+  w!.exports[op](o, pa!, wa[1], wa[2], pb!, wb[1], wb[2], n0, n1);
+  return w!.resultBytes(o, n);
+}
+
+/** c ? x : y over a 2-D plan: c bool bytes, x and y float32 (each walked with element stride 0 or 1); or null. */
+export function wasmWhere(
+  c: Uint8Array,
+  a: Float32Array,
+  b: Float32Array,
+  n0: number,
+  n1: number,
+  wc: Walk,
+  wa: Walk,
+  wb: Walk
+): Float32Array | null {
+  const n = n0 * n1;
+  if (n < WASM_MIN.binary) return null;
+  const sc = span(c, wc, n0, n1);
+  const sa = span(a, wa, n0, n1);
+  const sb = span(b, wb, n0, n1);
+  const w = sc === null || sa === null || sb === null ? null : start(n, WASM_MIN.binary);
+  const pc = w?.input(c, sc![0], sc![1]) ?? null;
+  const pa = pc === null ? null : w!.input(a, sa![0], sa![1]);
+  const pb = pa === null ? null : w!.input(b, sb![0], sb![1]);
+  const o = pb === null ? null : w!.take(n);
+  if (o === null) return null;
+  w!.exports.where(o, pc!, wc[1], wc[2], pa!, wa[1], wa[2], pb!, wb[1], wb[2], n0, n1);
   return w!.result(o, n);
 }
 
