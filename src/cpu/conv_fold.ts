@@ -10,8 +10,9 @@
 // output's, so the window of every output is the same K = KW T C values read
 // at rows `step` units apart: an overlapping strided view that the gemm packs
 // directly (operands are read through strides), and xk is only T times x.
-// Lines are laid out `wv` rows apart (wv >= OW; the extra rows read padding
-// and their products are dropped), so one gemm covers many lines.
+// Lines are laid out `wv` rows apart (wv >= OW; the extra rows would read
+// padding only), so one gemm covers many lines: one product of all their rows
+// when wv = OW, else a batch of OW-row products (one per line) that skips them.
 // Columns are ordered (kw, t, c) and the kernel is permuted to match.
 //
 // With dilation along W (or a stride longer than the kernel) units are
@@ -311,13 +312,16 @@ export function foldForward(fp: Fold, x: TypedArray, xo: number, wk: TypedArray,
   const cs = chunks(fp, per);
   const a = arenaFor(dtype, cs, ((per - 1) * fp.units + fp.span) * tc, 0);
   const wOp = operand(wk, 0, F, 1);
-  // Each line's rows past OW (read padding only) are dropped on the way out.
-  const kept = wv === OW ? undefined : { every: wv, keep: OW };
   for (const { l0, count, lo, hi } of cs) {
     a.load(x, xo + lo, xo + hi);
     fillLines(fp, a, xo, l0, count);
-    const rows = (count - 1) * wv + OW;
-    matmulInto(operand(a.d, 0, fp.step * tc, 1), wOp, y, l0 * OW * F, rows, K, F, 1, kept);
+    if (wv === OW) matmulInto(operand(a.d, 0, fp.step * tc, 1), wOp, y, l0 * OW * F, count * OW, K, F);
+    else {
+      // Each line's rows past OW would read padding only: the lines are a
+      // batch of OW-row products sharing the kernel, so none is computed.
+      const lines = { data: a.d, offset: 0, rs: fp.step * tc, cs: 1, bs: wv * fp.step * tc };
+      matmulInto(lines, { ...wOp, bs: 0 }, y, l0 * OW * F, OW, K, F, count);
+    }
   }
 }
 

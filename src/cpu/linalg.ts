@@ -10,9 +10,9 @@
 // Operands are read through their strides, so transposed views (the VJPs'
 // x^T and y^T) need no copy.
 import type { Kernel } from '../core/backend.js';
-import { allocate, type TypedArray } from '../core/dtype.js';
+import type { TypedArray } from '../core/dtype.js';
 import { alloc, type Nd } from '../core/ndarray.js';
-import { closeUpKept, gemmWasm, type RowsKept } from './wasm/gemm.js';
+import { gemmWasm } from './wasm/gemm.js';
 import { getThreads } from './wasm/threads.js';
 import { wasmGemm64 } from './wasm/elementwise.js';
 import type { LinalgAttrs } from '../core/primitives.js';
@@ -68,7 +68,7 @@ export const cpuLinalg: { [P in keyof LinalgAttrs]: Kernel<P, Nd> } = {
 
 /**
  * c[co + t m n + i n + j] = sum_p x[t, i, p] y[t, p, j] for t < batch (C
- * row-major, or only the rows `kept` says, for one matrix): the wasm gemm for
+ * row-major): the wasm gemm for
  * float32 when it is available and pays off, else `gemm`.
  */
 export function matmulInto(
@@ -79,20 +79,16 @@ export function matmulInto(
   m: number,
   k: number,
   n: number,
-  batch = 1,
-  kept?: RowsKept
+  batch = 1
 ): void {
   const xd = x.data,
     yd = y.data,
     xbs = x.bs ?? 0,
     ybs = y.bs ?? 0;
-  if (kept !== undefined && batch !== 1)
-    throw new Error(`matmulInto: kept rows apply to one matrix, not a batch of ${batch}`);
   if (
     c instanceof Float64Array &&
     xd instanceof Float64Array &&
     yd instanceof Float64Array &&
-    kept === undefined &&
     2 * m * n * k >= WASM_MIN_FLOPS
   ) {
     let done = true;
@@ -123,27 +119,23 @@ export function matmulInto(
       m,
       k,
       n,
-      getThreads(),
-      kept
+      getThreads()
     )
   )
     return;
   const panel = new Float64Array(k * 4);
-  const into = kept === undefined ? c : allocate(c instanceof Float64Array ? 'float64' : 'float32', m * n);
-  const at = kept === undefined ? co : 0;
   for (let t = 0; t < batch; t++) {
     gemm(
       { data: xd, offset: x.offset + t * xbs, rs: x.rs, cs: x.cs },
       { data: yd, offset: y.offset + t * ybs, rs: y.rs, cs: y.cs },
-      into,
-      at + t * m * n,
+      c,
+      co + t * m * n,
       m,
       k,
       n,
       panel
     );
   }
-  if (kept !== undefined) c.set(into.subarray(0, closeUpKept(into, 0, m, n, kept)), co);
 }
 
 /** The pure-JS product (float32 and float64 alike): C[co + i n + j] = sum_p x[i, p] y[p, j]. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import * as K from '../../src/index.js';
 import { expectClose, expectError } from '../helpers.js';
+import { observing } from '../../src/prims/apply.js';
 
 // ---- fixture ----------------------------------------------------------------
 
@@ -512,6 +513,22 @@ describe('relu', () => {
   });
   it('large inputs give no NaN gradient', () => {
     expectClose(grad((t) => K.relu(t, 0.1, 6, 0.5), [1e300, -1e300])!, [0, 0.1]);
+  });
+  it('inside K.no_grad: one maximum kernel, the same values as recorded (-0 to 0, NaN kept), every dtype and size', () => {
+    const xs = [NaN, -0, 0, -1e-40, 1e-40, -3, 2.5, Infinity, -Infinity];
+    const big = Array.from({ length: 5000 }, (_, i) => xs[i % xs.length]! * (1 + (i % 7)));
+    for (const x of [f32(xs), f64(xs), i32([-3, 0, 4]), f32(big), K.reshape(f32(big), [50, 100])]) {
+      const prims: string[] = [];
+      const y = observing(
+        (_out, prim) => prims.push(prim),
+        () => K.no_grad(() => K.relu(x, { max_value: x.dtype === 'int32' ? null : 6 }))
+      );
+      expect(prims, x.dtype).toContain('maximum');
+      expect(prims).not.toContain('less_equal');
+      const recorded = K.relu(x, { max_value: x.dtype === 'int32' ? null : 6 });
+      const [a, r] = [K.eval(y).data, K.eval(recorded).data] as ArrayLike<number>[];
+      expect(Array.from(a!)).toEqual(Array.from(r!));
+    }
   });
   it('bad arguments', () => {
     const x = f32([1]);

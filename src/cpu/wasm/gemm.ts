@@ -3,7 +3,6 @@
 // C, copy C out.
 import { gemmBase, heap, keep, keptGeneration, wasmGemm, type WasmGemm } from './module.js';
 import { available, runJob } from './threads.js';
-import type { TypedArray } from '../../core/dtype.js';
 
 /** A float32 matrix (or a batch of them) read through strides, in elements. */
 export interface Matrix32 {
@@ -94,37 +93,12 @@ function stage(o: Matrix32, s: Staged, base: number, F: Float32Array, batch: num
   s.at = base;
 }
 
-/**
- * Rows of C grouped `every` to a line, of which only the first `keep` are
- * wanted: row r goes to row floor(r / every) keep + r % every of c, the rest
- * are dropped (a folded convolution's padding rows) without a copy of their own.
- */
-export interface RowsKept {
-  every: number;
-  keep: number;
-}
-
-/**
- * Move the kept rows of the (m, n) matrix at buf[at] together, in place
- * (native moves, no views made); returns how many values they fill.
- */
-export function closeUpKept(buf: TypedArray, at: number, m: number, n: number, kept: RowsKept): number {
-  let out = 0;
-  for (let r0 = 0; r0 < m; r0 += kept.every) {
-    const len = Math.min(kept.keep, m - r0) * n;
-    if (out !== r0 * n) buf.copyWithin(at + out, at + r0 * n, at + r0 * n + len);
-    out += len;
-  }
-  return out;
-}
-
 /** Rows or columns of C per block: at most this (an MC block of A in L2, a KC x 256 block of B). */
 const MAX_BLOCK = 256;
 
 /**
  * c[co + t m n + i n + j] = sum_p x[t, i, p] y[t, p, j] for t < batch, using
- * up to `threads` threads (only the rows `kept` says, for one matrix).
- * Returns false, having done nothing, when the wasm
+ * up to `threads` threads. Returns false, having done nothing, when the wasm
  * gemm cannot run (not loaded, or the operands do not fit its memory).
  */
 export function gemmWasm(
@@ -136,8 +110,7 @@ export function gemmWasm(
   m: number,
   k: number,
   n: number,
-  threads: number,
-  kept?: RowsKept
+  threads: number
 ): boolean {
   const w = wasmGemm();
   if (w === null) return false;
@@ -210,8 +183,7 @@ export function gemmWasm(
     jobAt,
     Array.from({ length: t }, (_, i) => workAt + i * work)
   );
-  const out = kept === undefined ? batch * m * n : closeUpKept(F, cAt / 4, m, n, kept);
-  c.set(F.subarray(cAt / 4, cAt / 4 + out), co);
+  c.set(F.subarray(cAt / 4, cAt / 4 + batch * m * n), co);
   return true;
 }
 
