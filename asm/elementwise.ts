@@ -625,6 +625,73 @@ export function where(
   }
 }
 
+// ---- float64 e^x --------------------------------------------------------------
+
+// e^x in float64 (f64x2), for research code's float64 maps: the method and
+// its constants are src/cpu/wasm/exp64.ts's, whose JS twin runs the same
+// IEEE operations in the same order (no fused multiply-adds on either side),
+// so the two give the same bits. The constants are copied into X64 when the
+// module loads (EXP64_CONSTANTS; these indices are its EXP64 layout).
+
+const X64 = memory.data(144 * 8, 16);
+const X_INV_LN2_64 = 0, X_MAGIC = 1, X_LN2_64_HI = 2, X_LN2_64_LO = 3, X_HI = 4, X_LO = 5;
+const X_C2 = 6, X_C3 = 7, X_C4 = 8, X_C5 = 9, X_C6 = 10, X_TABLE = 16;
+
+/** Where the loader copies the constants. */
+export function exp64Constants(): usize {
+  return X64;
+}
+
+// @ts-ignore: decorator
+@inline function d(i: i32): v128 {
+  return v128.load64_splat(X64 + (<usize>i << 3));
+}
+
+/** 2^m per f64 lane, m in i32 lanes 0 and 1, in the normal range. */
+// @ts-ignore: decorator
+@inline function pow2d(m: v128): v128 {
+  return i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(m, i32x4.splat(1023))), 52);
+}
+
+// @ts-ignore: decorator
+@inline function exp2d(x: v128): v128 {
+  // pmin(x, c) is c < x ? c : x, pmax(x, c) x < c ? c : x.
+  const xc = f64x2.pmax(f64x2.pmin(x, d(X_HI)), d(X_LO));
+  const k = f64x2.sub(f64x2.add(f64x2.mul(xc, d(X_INV_LN2_64)), d(X_MAGIC)), d(X_MAGIC));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(k, d(X_LN2_64_HI))), f64x2.mul(k, d(X_LN2_64_LO)));
+  let q = f64x2.add(d(X_C5), f64x2.mul(r, d(X_C6)));
+  q = f64x2.add(d(X_C4), f64x2.mul(r, q));
+  q = f64x2.add(d(X_C3), f64x2.mul(r, q));
+  q = f64x2.add(d(X_C2), f64x2.mul(r, q));
+  const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q));
+  // k has at most 17 bits: exact in i32 lanes 0 and 1.
+  const ki = i32x4.trunc_sat_f64x2_s_zero(k);
+  const t0 = X64 + <usize>(X_TABLE + 2 * (i32x4.extract_lane(ki, 0) & 63)) * 8;
+  const t1 = X64 + <usize>(X_TABLE + 2 * (i32x4.extract_lane(ki, 1) & 63)) * 8;
+  const hi = f64x2.replace_lane(v128.load64_splat(t0), 1, load<f64>(t1));
+  const lo = f64x2.replace_lane(v128.load64_splat(t0 + 8), 1, load<f64>(t1 + 8));
+  const y = f64x2.add(hi, f64x2.add(f64x2.mul(hi, p), lo));
+  const m = i32x4.shr_s(ki, 6);
+  const m1 = i32x4.shr_s(m, 1);
+  const e = f64x2.mul(f64x2.mul(y, pow2d(m1)), pow2d(i32x4.sub(m, m1)));
+  return v128.bitselect(x, e, f64x2.ne(x, x));
+}
+
+/** o = e^x for n float64 values (whole vectors of two: the caller pads). */
+export function exp64(x: usize, o: usize, n: i32): void {
+  const end = x + (<usize>(n + 1) & ~1) * 8;
+  // Two vectors a turn: two independent chains of the polynomial's latency.
+  while (x + 16 < end) {
+    const a = v128.load(x);
+    const b = v128.load(x, 16);
+    v128.store(o, exp2d(a));
+    v128.store(o, exp2d(b), 16);
+    x += 32;
+    o += 32;
+  }
+  if (x < end) v128.store(o, exp2d(v128.load(x)));
+}
+
 // ---- float64 matrix product -------------------------------------------------------
 
 // C = A B in float64 (f64x2), for float64 research code: B packed a KC64-deep

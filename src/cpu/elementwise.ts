@@ -11,10 +11,12 @@ import ops from 'ndarray-ops';
 import type { Kernel, KernelOf } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, atLeast1d, broadcastView, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
+import { exp64Run } from './wasm/exp64.js';
 import { loop1, loop2, loop3, plan2, type Walk } from './strided.js';
 import {
   wasmBinary,
   wasmCompare,
+  wasmExp64,
   wasmSoftmaxRows,
   wasmUnary,
   wasmWhere,
@@ -55,6 +57,25 @@ function unary(expr: string, op?: UnaryOp): KernelOf<1, unknown, Nd> {
     const plan = plan2(out.shape, [a]);
     if (plan !== null) fast(o.data, a.data, plan);
     else run(atLeast1d(o), atLeast1d(a));
+    return o;
+  };
+}
+
+/**
+ * e^x: float32 as the other maps; float64 by exp64 (exp64.ts), in wasm for a
+ * large operand and in its JS twin otherwise, the same bits either way.
+ */
+function exp(): KernelOf<1, unknown, Nd> {
+  const other = unary('Math.exp(x)', 'exp');
+  return (ins, attrs, out: Meta) => {
+    const a = ins[0];
+    if (out.dtype !== 'float64' || !(a.data instanceof Float64Array)) return other(ins, attrs, out);
+    const x = contiguous(a, 'float64');
+    const n = sizeOf(out.shape);
+    const y = wasmExp64(x.data as Float64Array, x.offset, n);
+    if (y !== null) return ndarray(y, out.shape.slice());
+    const o = alloc('float64', out.shape);
+    exp64Run(o.data as Float64Array, x.data as Float64Array, x.offset, n);
     return o;
   };
 }
@@ -139,7 +160,7 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = 
   sign: unary('(x > 0 ? 1 : x < 0 ? -1 : x)'),
   // Half to even, as tf.round.
   round: unary('((r = Math.round(x)), Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r)'),
-  exp: unary('Math.exp(x)', 'exp'),
+  exp: exp(),
   log: unary('Math.log(x)', 'log'),
   sqrt: unary('Math.sqrt(x)'),
   sin: unary('Math.sin(x)'),

@@ -19,6 +19,7 @@ import {
 } from '../../src/cpu/wasm/elementwise.js';
 import type { NestedArray } from '../../src/core/tensor.js';
 import * as lax from '../../src/prims/lax.js';
+import { exp64 } from '../../src/cpu/wasm/exp64.js';
 import { expectClose, expectError, tolFor } from '../helpers.js';
 
 const REF: Record<UnaryOp, (x: number) => number> = {
@@ -311,11 +312,17 @@ describe.skipIf(!WASM)('wasm maps: exp, log, tanh, sigmoid, softplus', () => {
     }
   });
 
-  it('float64 never goes to wasm', () => {
+  it('float64 maps stay float64: only exp goes to wasm (its f64 routine, the same bits as off), the f32 routines never', () => {
     const x = K.variable(ndarray(Float64Array.from(uniform(5000, -2, 2)), [5000]), 'float64');
-    const r = both(() => K.exp(x));
-    expect(r.calls).toBe(0);
-    expect(r.wasm).toEqual(r.js);
+    for (const op of ['log', 'tanh', 'sigmoid', 'softplus'] as const) {
+      const r = both(() => KERAS[op](K.abs(x)));
+      expect(r.calls, op).toBe(0);
+      expect(r.wasm).toEqual(r.js);
+    }
+    const e = both(() => K.exp(x));
+    expect(e.calls).toBeGreaterThan(0);
+    expect(e.wasm).toEqual(e.js);
+    expect(K.exp(x).dtype).toBe('float64');
   });
 });
 
@@ -451,7 +458,7 @@ describe.skipIf(!WASM)('wasm comparisons and where', () => {
     ['below the threshold', [3, 5], [3, 5], false],
   ];
 
-  it('equal, not_equal, greater, greater_equal, less, less_equal: the JS loops\' bools, ties, NaN and -0 included', () => {
+  it("equal, not_equal, greater, greater_equal, less, less_equal: the JS loops' bools, ties, NaN and -0 included", () => {
     for (const [what, sa, sb, inWasm] of shapes) {
       const a = f32(data(size(sa), 1), sa);
       const b = f32(data(size(sb), 2), sb);
@@ -528,6 +535,128 @@ describe.skipIf(!WASM)('wasm comparisons and where', () => {
       expect(w.calls, t.dtype).toBe(0);
       expect(w.wasm).toEqual(w.js);
     }
+  });
+});
+
+describe('float64 exp (exp64: wasm and its JS twin)', () => {
+  beforeEach(() => K.set_device('cpu'));
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/exp64.json', import.meta.url), 'utf8')) as {
+    x: number[];
+    y: (number | 'inf')[];
+  };
+  const exact = fixture.y.map((y) => (y === 'inf' ? Infinity : y));
+  /** One float64 ulp at |y| (the subnormal spacing below the normal range). */
+  const ulp64 = (y: number) => {
+    const a = Math.abs(y);
+    return a < 2 ** -1022 ? 2 ** -1074 : 2 ** (Math.floor(Math.log2(a)) - 52);
+  };
+  /** The wasm routine on xs directly (any length, no threshold). */
+  const wasmExp = (xs: Float64Array) => {
+    const w = module();
+    w.begin();
+    const x = w.input(xs, 0, xs.length)!;
+    const o = w.take(xs.length, 8)!;
+    w.exports.exp64(x, o, xs.length);
+    return w.result64(o, xs.length);
+  };
+  const specials = [
+    NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    1e-300,
+    -1e-300,
+    5e-324,
+    710,
+    709.79,
+    -746,
+    -745.14,
+    1e300,
+    -1e300,
+  ];
+  const wide = (n: number, seed: number) => {
+    const u = uniform(n, -1, 1, seed);
+    return Float64Array.from(u, (v, i) => v * [750, 20, 1, 1e-3][i % 4]! + (i % 5) * 1e-9);
+  };
+
+  it('is within 1 ulp of e^x correctly rounded (Python Decimal): overflow, gradual underflow and tiny x included', () => {
+    let same = 0;
+    fixture.x.forEach((x, i) => {
+      const got = exp64(x);
+      const want = exact[i]!;
+      if (!Number.isFinite(want)) expect(got, `exp(${x})`).toBe(want);
+      else expect(Math.abs(got - want), `exp(${x}) = ${got}, exactly ${want}`).toBeLessThanOrEqual(ulp64(want));
+      if (got === want) same++;
+    });
+    // Nearly always the correctly rounded double (the worst seen is 0.511 ulps from e^x).
+    expect(same / fixture.x.length).toBeGreaterThan(0.98);
+  });
+
+  it('special values: NaN, infinities, zeros, overflow, underflow to 0', () => {
+    expect(exp64(NaN)).toBeNaN();
+    expect(exp64(Infinity)).toBe(Infinity);
+    expect(exp64(-Infinity)).toBe(0);
+    expect(exp64(0)).toBe(1);
+    expect(exp64(-0)).toBe(1);
+    expect(exp64(709.79)).toBe(Infinity);
+    expect(exp64(1e300)).toBe(Infinity);
+    expect(exp64(-746)).toBe(0);
+    expect(exp64(-1e300)).toBe(0);
+    expect(exp64(-740)).toBeGreaterThan(0);
+    expect(exp64(-740)).toBeLessThan(2 ** -1022);
+    expect(exp64(1)).toBe(Math.E);
+  });
+
+  it.skipIf(!WASM)("wasm gives the JS twin's bits on every value, at every vector position", () => {
+    const xs = wide(20011, 3);
+    xs.set(specials, 100);
+    xs.set(fixture.x, 1000);
+    const w = wasmExp(xs);
+    xs.forEach((x, i) => {
+      const j = exp64(x);
+      if (!Object.is(w[i], j) && !(Number.isNaN(j) && Number.isNaN(w[i])))
+        throw new Error(`exp(${x}): wasm ${w[i]}, JS ${j}`);
+    });
+    // Odd lengths: the last, partial vector.
+    for (let n = 1; n <= 5; n++)
+      expect(Array.from(wasmExp(xs.subarray(0, n)))).toEqual(Array.from(xs.subarray(0, n), exp64));
+  });
+
+  it('K.exp on float64: wasm above the threshold, the JS twin below it and for strided views, the same bits', () => {
+    const xs = wide(5000, 4);
+    const big = K.constant(Array.from(xs), 'float64');
+    const spy = vi.spyOn(WasmElementwise.prototype, 'take');
+    const y = values(K.exp(big));
+    expect(spy.mock.calls.length).toBeGreaterThan(0);
+    spy.mockRestore();
+    expect(y).toEqual(Array.from(xs, exp64));
+    // Below the threshold, and a transposed view (made contiguous first): the twin.
+    const small = K.constant(Array.from(xs.subarray(0, 50)), 'float64');
+    expect(values(K.exp(small))).toEqual(Array.from(xs.subarray(0, 50), exp64));
+    const m = K.reshape(big, [50, 100]);
+    expect(values(K.exp(K.transpose(m)))).toEqual(values(K.transpose(K.exp(m))));
+    // With the module off: the twin throughout, the same bits.
+    const was = setWasmElementwiseEnabled(false);
+    try {
+      expect(values(K.exp(big))).toEqual(y);
+    } finally {
+      setWasmElementwiseEnabled(was);
+    }
+  });
+
+  it('a vmapped float64 exp equals the loop of its rows bit for bit (rows below the wasm threshold, the batch above)', () => {
+    const xs = wide(64 * 100, 5);
+    const x = K.constant(Array.from(xs), 'float64');
+    const m = K.reshape(x, [64, 100]);
+    const batched = values(K.vmap((r: K.Tensor) => K.exp(r))(m));
+    const rows = Array.from({ length: 64 }, (_, i) => values(K.exp(K.gather(m, i)))).flat();
+    expect(batched).toEqual(rows);
+  });
+
+  it('float32 exp is unchanged: Math.exp rounded below the threshold', () => {
+    const x = K.constant([0.5, -3, 20], 'float32');
+    expect(values(K.exp(x))).toEqual([0.5, -3, 20].map((v) => Math.fround(Math.exp(v))));
   });
 });
 

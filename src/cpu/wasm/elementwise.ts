@@ -18,6 +18,7 @@
 // kernels stay on their JS loops (the reference the tests compare with).
 import { platform } from '../../core/platform.js';
 import { ELEMENTWISE_MAX_PAGES, ELEMENTWISE_WASM_BASE64 } from './elementwise.wasm.js';
+import { EXP64, EXP64_CONSTANTS } from './exp64.js';
 import { instantiate } from './load.js';
 
 export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'softplus';
@@ -53,6 +54,8 @@ export interface ElementwiseExports
   ): void;
   fused(prog: number, count: number, slots: number, nslots: number, ptrs: number, n: number): void;
   gemm64(a: number, b: number, c: number, m: number, n: number, k: number, work: number): void;
+  exp64(x: number, o: number, n: number): void;
+  exp64Constants(): number;
 }
 
 /**
@@ -81,8 +84,8 @@ function ringFor(size: number): number {
 /** Arrays remembered at most (the ring evicts most of them sooner). */
 const MAX_RESIDENT = 32;
 
-/** Arrays the ring holds: float32 values, and bool bytes (comparisons' results, where's conditions). */
-type Held = Float32Array | Uint8Array;
+/** Arrays the ring holds: float32 and float64 values, and bool bytes (comparisons' results, where's conditions). */
+type Held = Float32Array | Float64Array | Uint8Array;
 
 /** Where an array's values [lo, lo + n) are in memory (n elements at `at`, a buffer up to `end`), while `live`. */
 interface Resident {
@@ -204,6 +207,7 @@ export class WasmElementwise {
     if (at === null) return null;
     const part = lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
     if (part instanceof Float32Array) this.f32.set(part, at >> 2);
+    else if (part instanceof Float64Array) this.f64.set(part, at >> 3);
     else this.u8.set(part, at);
     this.remember(data, at, lo, hi - lo);
     return at;
@@ -212,6 +216,13 @@ export class WasmElementwise {
   /** A fresh array of the `n` float32 values at `at` (a buffer from `take`), remembered there. */
   result(at: number, n: number): Float32Array {
     const out = this.f32.slice(at >> 2, (at >> 2) + n);
+    this.remember(out, at, 0, n);
+    return out;
+  }
+
+  /** A fresh array of the `n` float64 values at `at` (a buffer from `take(n, 8)`), remembered there. */
+  result64(at: number, n: number): Float64Array {
+    const out = this.f64.slice(at >> 3, (at >> 3) + n);
     this.remember(out, at, 0, n);
     return out;
   }
@@ -242,7 +253,11 @@ let enabled = platform().env('KTAPE_WASM') !== '0';
 
 function load(): WasmElementwise | null {
   const m = instantiate(ELEMENTWISE_WASM_BASE64, {});
-  return m === null ? null : new WasmElementwise(m.exports as unknown as ElementwiseExports);
+  if (m === null) return null;
+  const exports = m.exports as unknown as ElementwiseExports;
+  // exp64's constants: one copy, the JS twin's.
+  new Float64Array(exports.memory.buffer, exports.exp64Constants(), EXP64.LENGTH).set(EXP64_CONSTANTS);
+  return new WasmElementwise(exports);
 }
 
 /** The instantiated module, or null where it cannot run or is switched off. */
@@ -276,6 +291,16 @@ export function wasmUnary(op: UnaryOp, data: Float32Array, offset: number, n: nu
   if (o === null) return null;
   w!.exports[op](x!, o, n);
   return w!.result(o, n);
+}
+
+/** e^x of a contiguous float64 operand of n elements (src/cpu/exp64.ts's bits), or null. */
+export function wasmExp64(data: Float64Array, offset: number, n: number): Float64Array | null {
+  const w = start(n, WASM_MIN.unary);
+  const x = w?.input(data, offset, offset + n) ?? null;
+  const o = x === null ? null : w!.take(n, 8);
+  if (o === null) return null;
+  w!.exports.exp64(x!, o, n);
+  return w!.result64(o, n);
 }
 
 /** An operand's walk over n0 rows of n1: [offset, row stride, element stride] (strided.ts Plan2). */
