@@ -166,10 +166,11 @@ export function loop3(expr: string): Loop3 {
 }
 
 /**
- * One run (n0 = 1) with each operand contiguous or repeated (element stride 1
- * or 0: an array and a scalar, the common case): loops with the strides
- * written in, one per pattern, which V8 runs several times faster than the
- * general loop. The returned function is false where the walk is not such a run.
+ * Rows (any row strides) with each operand contiguous or repeated along the
+ * row (element stride 1 or 0: an array, a scalar, a row or column broadcast,
+ * the common cases): loops with the element strides written in, one per
+ * pattern, which V8 runs several times faster than the general loop. The
+ * returned function is false where the walk is not of that kind.
  */
 function flatRuns(
   expr: string,
@@ -177,27 +178,33 @@ function flatRuns(
 ): (o: Data, data: readonly Data[], walk: readonly Walk[], n0: number, n1: number) => boolean {
   const arrays = names.map((_, k) => `d${k}`);
   const offsets = names.map((_, k) => `p${k}`);
+  const rows = names.map((_, k) => `r${k}`);
   const variants = Array.from({ length: 1 << names.length }, (_, mask) => {
     const element = (at: string) => {
-      const reads = names.map((v, k) => `${v} = ${arrays[k]}[${offsets[k]}${mask & (1 << k) ? ` + ${at}` : ''}]`);
-      return `{ const ${reads.join(', ')}; o[${at}] = ${expr}; }`;
+      const reads = names.map((v, k) => `${v} = ${arrays[k]}[q${k}${mask & (1 << k) ? ` + ${at}` : ''}]`);
+      return `{ const ${reads.join(', ')}; o[b + ${at}] = ${expr}; }`;
     };
     // Four elements a turn: V8 runs a loop over typed arrays passed as arguments about
     // twice as fast unrolled (the per-iteration checks amortised); the same ops, the same bits.
-    const body = `let e = 0, r = 0, j = 0;
-      for (; j + 3 < n; j += 4) { ${element('j')} ${element('j + 1')} ${element('j + 2')} ${element('j + 3')} }
-      for (; j < n; j++) ${element('j')}`;
-    return perKind(() => new Function('o', ...arrays, ...offsets, 'n', body) as (...args: unknown[]) => void);
+    const body = `let e = 0, r = 0;
+      for (let i = 0, b = 0; i < n0; i++, b += n) {
+        ${names.map((_, k) => `const q${k} = p${k} + i * r${k};`).join(' ')}
+        let j = 0;
+        for (; j + 3 < n; j += 4) { ${element('j')} ${element('j + 1')} ${element('j + 2')} ${element('j + 3')} }
+        for (; j < n; j++) ${element('j')}
+      }`;
+    return perKind(
+      () => new Function('o', ...arrays, ...offsets, ...rows, 'n0', 'n', body) as (...args: unknown[]) => void
+    );
   });
   return (o, data, walk, n0, n1) => {
-    if (n0 !== 1) return false;
     let mask = 0;
     for (let k = 0; k < walk.length; k++) {
       const step = walk[k]![2];
       if (step !== 0 && step !== 1) return false;
       mask |= step << k;
     }
-    variants[mask]!(o, ...data)(o, ...data, ...walk.map((w) => w[0]), n1);
+    variants[mask]!(o, ...data)(o, ...data, ...walk.map((w) => w[0]), ...walk.map((w) => w[1]), n0, n1);
     return true;
   };
 }

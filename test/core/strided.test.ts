@@ -1,5 +1,5 @@
-// The compiled elementwise loops (src/cpu/strided.ts): the flat runs (unrolled
-// by four, with a tail) and the general two-dim walk give each element the
+// The compiled elementwise loops (src/cpu/strided.ts): the flat runs (rows of
+// them at any row strides, each unrolled by four, with a tail) and the general two-dim walk give each element the
 // expression's value, for every length around the unroll and every pattern
 // of contiguous and repeated operands; the reductions' column folds
 // (src/cpu/reduce.ts, unrolled the same way) keep each column's order.
@@ -37,6 +37,37 @@ describe('strided loops', () => {
         }
       }
     }
+  });
+
+  it('rows of runs: row and column broadcasts and rows at a gap, every length around the unroll', () => {
+    const mul = loop2('x * y');
+    const pick = loop3('x ? y : z');
+    for (const rows of [1, 2, 3])
+      for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 33]) {
+        // a: rows of n at a gap of 2 from offset 1; a row (b's one row, repeated down);
+        // a column (one value per row, repeated along it); c a bool per element.
+        const a = values(1 + rows * (n + 2), 6);
+        const row = values(n, 7),
+          col = values(rows, 8);
+        const av = ndarray(a, [rows, n], [n + 2, 1], 1);
+        const rowv = ndarray(row, [rows, n], [0, 1]),
+          colv = ndarray(col, [rows, n], [1, 0]);
+        const c = Uint8Array.from({ length: rows * n }, (_, i) => (i * 7) % 3);
+        const ax = (i: number, j: number) => a[1 + i * (n + 2) + j]!;
+        const o1 = new Float64Array(rows * n),
+          o2 = new Float64Array(rows * n),
+          o3 = new Float64Array(rows * n);
+        mul(o1, a, row, plan2([rows, n], [av, rowv])!);
+        mul(o2, col, a, plan2([rows, n], [colv, av])!);
+        pick(o3, c, row, col, plan2([rows, n], [ndarray(c, [rows, n]), rowv, colv])!);
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < n; j++) {
+            const k = i * n + j;
+            expect(o1[k], `${rows}x${n} row broadcast`).toBe(ax(i, j) * row[j]!);
+            expect(o2[k], `${rows}x${n} column broadcast`).toBe(col[i]! * ax(i, j));
+            expect(o3[k], `${rows}x${n} select`).toBe(c[k] ? row[j]! : col[i]!);
+          }
+      }
   });
 
   it('walk two strided dims (a transposed operand) outside the flat runs', () => {
