@@ -326,6 +326,20 @@ describe.skipIf(!WASM)('wasm maps: exp, log, tanh, sigmoid, softplus', () => {
   });
 });
 
+/** Operand shapes of the binary maps' tests, and whether they run in wasm. Rows of 131, not a multiple of four: a row's last vector spills into the next. */
+const R = 67,
+  C = 131;
+const BROADCASTS: [string, number[], number[], boolean][] = [
+  ['same shape', [R, C], [R, C], true],
+  ['scalar right', [R, C], [], true],
+  ['scalar left', [], [R, C], true],
+  ['row broadcast', [R, C], [C], true],
+  ['column broadcast', [R, C], [R, 1], true],
+  ['outer', [R, 1], [1, C], true],
+  ['below the threshold', [3, 5], [3, 5], false],
+];
+const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+
 describe.skipIf(!WASM)('wasm binary maps', () => {
   beforeEach(() => K.set_device('cpu'));
   const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3e38];
@@ -343,34 +357,11 @@ describe.skipIf(!WASM)('wasm binary maps', () => {
     ['maximum', K.maximum],
     ['minimum', K.minimum],
   ];
-  const R = 67,
-    C = 131;
-  const shapes: [string, number[], number[], boolean][] = [
-    ['same shape', [R, C], [R, C], true],
-    ['scalar right', [R, C], [], true],
-    ['scalar left', [], [R, C], true],
-    ['row broadcast', [R, C], [C], true],
-    ['column broadcast', [R, C], [R, 1], true],
-    ['outer', [R, 1], [1, C], true],
-    ['below the threshold', [3, 5], [3, 5], false],
-  ];
 
   it('add, sub, mul, div, maximum, minimum: the same bits as the JS loops, broadcasting or not, specials included', () => {
-    for (const [what, sa, sb, inWasm] of shapes) {
-      const a = f32(
-        data(
-          sa.reduce((p, d) => p * d, 1),
-          1
-        ),
-        sa
-      );
-      const b = f32(
-        data(
-          sb.reduce((p, d) => p * d, 1),
-          2
-        ),
-        sb
-      );
+    for (const [what, sa, sb, inWasm] of BROADCASTS) {
+      const a = f32(data(size(sa), 1), sa);
+      const b = f32(data(size(sb), 2), sb);
       for (const [name, op] of OPS) {
         const r = both(() => op(a, b));
         expect(r.calls > 0, `${name} ${what} in wasm`).toBe(inWasm);
@@ -436,7 +427,6 @@ describe.skipIf(!WASM)('wasm comparisons and where', () => {
     for (let i = 5; i < n; i += 31) v[i] = specials[((i - 5) / 31 + seed) % specials.length]!;
     return v;
   };
-  const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
   const COMPARE: [string, (a: K.Tensor, b: K.Tensor) => K.Tensor][] = [
     ['equal', K.equal],
     ['not_equal', K.not_equal],
@@ -445,21 +435,9 @@ describe.skipIf(!WASM)('wasm comparisons and where', () => {
     ['less', K.less],
     ['less_equal', K.less_equal],
   ];
-  // Row lengths that are not multiples of four: each row's last group spills into the next row.
-  const R = 67,
-    C = 131;
-  const shapes: [string, number[], number[], boolean][] = [
-    ['same shape', [R, C], [R, C], true],
-    ['scalar right', [R, C], [], true],
-    ['scalar left', [], [R, C], true],
-    ['row broadcast', [R, C], [C], true],
-    ['column broadcast', [R, C], [R, 1], true],
-    ['outer', [R, 1], [1, C], true],
-    ['below the threshold', [3, 5], [3, 5], false],
-  ];
 
   it("equal, not_equal, greater, greater_equal, less, less_equal: the JS loops' bools, ties, NaN and -0 included", () => {
-    for (const [what, sa, sb, inWasm] of shapes) {
+    for (const [what, sa, sb, inWasm] of BROADCASTS) {
       const a = f32(data(size(sa), 1), sa);
       const b = f32(data(size(sb), 2), sb);
       for (const [name, op] of COMPARE) {

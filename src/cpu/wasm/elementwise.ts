@@ -315,6 +315,34 @@ function span(data: Held, [off, s0, s1]: Walk, n0: number, n1: number): [number,
   return [off, hi];
 }
 
+/**
+ * Stage a and b (each walked with element stride 0 or 1 over n0 rows of n1),
+ * take an output of n0 n1 elements of `bytes` each and run `op`: the module
+ * and the output's address, or null where wasm does not apply.
+ */
+function run2(
+  op: BinaryOp | CompareOp,
+  a: Float32Array,
+  b: Float32Array,
+  n0: number,
+  n1: number,
+  wa: Walk,
+  wb: Walk,
+  bytes: number
+): [WasmElementwise, number] | null {
+  const n = n0 * n1;
+  if (n < WASM_MIN.binary) return null;
+  const sa = span(a, wa, n0, n1);
+  const sb = span(b, wb, n0, n1);
+  const w = sa === null || sb === null ? null : start(n, WASM_MIN.binary);
+  const pa = w?.input(a, sa![0], sa![1]) ?? null;
+  const pb = pa === null ? null : w!.input(b, sb![0], sb![1]);
+  const o = pb === null ? null : w!.take(n, bytes);
+  if (o === null) return null;
+  w!.exports[op](o, pa!, wa[1], wa[2], pb!, wb[1], wb[2], n0, n1);
+  return [w!, o];
+}
+
 /** x op y over a 2-D plan of float32 operands (each walked with element stride 0 or 1), or null. */
 export function wasmBinary(
   op: BinaryOp,
@@ -325,17 +353,8 @@ export function wasmBinary(
   wa: Walk,
   wb: Walk
 ): Float32Array | null {
-  const n = n0 * n1;
-  if (n < WASM_MIN.binary) return null;
-  const sa = span(a, wa, n0, n1);
-  const sb = span(b, wb, n0, n1);
-  const w = sa === null || sb === null ? null : start(n, WASM_MIN.binary);
-  const pa = w?.input(a, sa![0], sa![1]) ?? null;
-  const pb = pa === null ? null : w!.input(b, sb![0], sb![1]);
-  const o = pb === null ? null : w!.take(n);
-  if (o === null) return null;
-  w!.exports[op](o, pa!, wa[1], wa[2], pb!, wb[1], wb[2], n0, n1);
-  return w!.result(o, n);
+  const r = run2(op, a, b, n0, n1, wa, wb, 4);
+  return r === null ? null : r[0].result(r[1], n0 * n1);
 }
 
 /** x op y (bool bytes) over a 2-D plan of float32 operands, as wasmBinary; or null. */
@@ -348,17 +367,8 @@ export function wasmCompare(
   wa: Walk,
   wb: Walk
 ): Uint8Array | null {
-  const n = n0 * n1;
-  if (n < WASM_MIN.binary) return null;
-  const sa = span(a, wa, n0, n1);
-  const sb = span(b, wb, n0, n1);
-  const w = sa === null || sb === null ? null : start(n, WASM_MIN.binary);
-  const pa = w?.input(a, sa![0], sa![1]) ?? null;
-  const pb = pa === null ? null : w!.input(b, sb![0], sb![1]);
-  const o = pb === null ? null : w!.take(n, 1);
-  if (o === null) return null;
-  w!.exports[op](o, pa!, wa[1], wa[2], pb!, wb[1], wb[2], n0, n1);
-  return w!.resultBytes(o, n);
+  const r = run2(op, a, b, n0, n1, wa, wb, 1);
+  return r === null ? null : r[0].resultBytes(r[1], n0 * n1);
 }
 
 /** c ? x : y over a 2-D plan: c bool bytes, x and y float32 (each walked with element stride 0 or 1); or null. */
