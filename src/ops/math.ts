@@ -6,6 +6,7 @@ import { fmtShape, keras, typeError, valueError, runningName } from '../core/con
 import { toFloatTensor as floatInput, toPair, toTensor, toTensorLike, type TensorLike } from '../core/convert.js';
 import { isFloat, isInt, type DType } from '../core/dtype.js';
 import { methods, Tensor, type NestedArray } from '../core/tensor.js';
+import { currentDevice } from '../device/dispatcher.js';
 import { isRecording } from '../prims/apply.js';
 import * as lax from '../prims/lax.js';
 import { broadcastsTo } from '../core/shape.js';
@@ -711,12 +712,13 @@ function ordered(x: TensorLike, y: TensorLike): [Tensor, Tensor] {
 
 /**
  * tf.nn.relu: its gradient is 0 at x = 0; NaN stays NaN (TF's max(x, 0) keeps it), so the test is x <= 0.
- * Where nothing is recorded (K.no_grad: inference) it is max(x, 0), the same values
- * (-0 gives 0, NaN stays NaN) in one kernel instead of a comparison and a select.
+ * Where nothing is recorded (K.no_grad: inference) on the cpu it is max(x, 0), the same values
+ * (-0 gives 0, NaN stays NaN) in one kernel instead of a comparison and a select. (GLSL's
+ * comparisons may keep -0 from max(-0, 0), so the gpu keeps the select.)
  */
 function reluOp(x: Tensor): Tensor {
   const zero = lax.scalar(0, x.dtype);
-  if (!isRecording() && x.storage !== null) return lax.maximum(x, zero);
+  if (!isRecording() && x.storage !== null && currentDevice() === 'cpu') return lax.maximum(x, zero);
   return lax.where(lax.lessEqual(x, zero), zero, x);
 }
 
