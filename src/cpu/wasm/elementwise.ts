@@ -343,32 +343,19 @@ function run2(
   return [w!, o];
 }
 
+/** A binary map's operands: a and b over n0 rows of n1, walked by wa and wb. */
+type Map2Args = [a: Float32Array, b: Float32Array, n0: number, n1: number, wa: Walk, wb: Walk];
+
 /** x op y over a 2-D plan of float32 operands (each walked with element stride 0 or 1), or null. */
-export function wasmBinary(
-  op: BinaryOp,
-  a: Float32Array,
-  b: Float32Array,
-  n0: number,
-  n1: number,
-  wa: Walk,
-  wb: Walk
-): Float32Array | null {
-  const r = run2(op, a, b, n0, n1, wa, wb, 4);
-  return r === null ? null : r[0].result(r[1], n0 * n1);
+export function wasmBinary(op: BinaryOp, ...args: Map2Args): Float32Array | null {
+  const r = run2(op, ...args, 4);
+  return r === null ? null : r[0].result(r[1], args[2] * args[3]);
 }
 
 /** x op y (bool bytes) over a 2-D plan of float32 operands, as wasmBinary; or null. */
-export function wasmCompare(
-  op: CompareOp,
-  a: Float32Array,
-  b: Float32Array,
-  n0: number,
-  n1: number,
-  wa: Walk,
-  wb: Walk
-): Uint8Array | null {
-  const r = run2(op, a, b, n0, n1, wa, wb, 1);
-  return r === null ? null : r[0].resultBytes(r[1], n0 * n1);
+export function wasmCompare(op: CompareOp, ...args: Map2Args): Uint8Array | null {
+  const r = run2(op, ...args, 1);
+  return r === null ? null : r[0].resultBytes(r[1], args[2] * args[3]);
 }
 
 /** c ? x : y over a 2-D plan: c bool bytes, x and y float32 (each walked with element stride 0 or 1); or null. */
