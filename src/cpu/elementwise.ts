@@ -12,7 +12,7 @@ import type { Kernel, KernelOf } from '../core/backend.js';
 import { sizeOf } from '../core/shape.js';
 import { alloc, atLeast1d, broadcastView, contiguous, isContiguous, type Nd } from '../core/ndarray.js';
 import { exp64Run } from './wasm/exp64.js';
-import { loop1, loop2, loop3, plan2, type Walk } from './strided.js';
+import { loop1, loop2, loop3, plan2, type Plan2 } from './strided.js';
 import {
   wasmBinary,
   wasmCompare,
@@ -92,12 +92,25 @@ const sameShape = (a: Nd, shape: readonly number[]) =>
 const bothFloat32 = (a: Nd, b: Nd): [Float32Array, Float32Array] | null =>
   a.data instanceof Float32Array && b.data instanceof Float32Array ? [a.data, b.data] : null;
 
+/** A binary map's wasm routine on float32 operands over a plan: its result, or null where it does not apply. */
+type Wasm2 = (a: Float32Array, b: Float32Array, plan: Plan2) => Float32Array | Uint8Array | null;
+/** Arithmetic: float32 results. */
+const arith =
+  (op: BinaryOp): Wasm2 =>
+  (a, b, p) =>
+    wasmBinary(op, a, b, p.n0, p.n1, p.walk[0]!, p.walk[1]!);
+/** Comparisons: bool bytes, the same IEEE tests as JS's (NaN unequal to everything, -0 equal to 0). */
+const compare =
+  (op: CompareOp): Wasm2 =>
+  (a, b, p) =>
+    wasmCompare(op, a, b, p.n0, p.n1, p.walk[0]!, p.walk[1]!);
+
 /**
- * `expr` of x and y, in wasm for large float32 operands. `unit` (for * and /)
+ * `expr` of x and y, in wasm (`wasm`) for large float32 operands. `unit` (for * and /)
  * is the operand value that leaves the other unchanged, exactly: x * 1 is x,
  * so a product with a broadcast 1 (a gradient's seed) is x itself, not a copy.
  */
-function binary(expr: string, op?: BinaryOp, unit?: { left: boolean }): KernelOf<2, unknown, Nd> {
+function binary(expr: string, wasm?: Wasm2, unit?: { left: boolean }): KernelOf<2, unknown, Nd> {
   const fast = loop2(expr);
   const run = cwiseMap(expr, 2);
   return ([a, b], _attrs, out: Meta) => {
@@ -108,34 +121,16 @@ function binary(expr: string, op?: BinaryOp, unit?: { left: boolean }): KernelOf
       if (unit.left && repeated(av) === 1 && sameShape(b, out.shape)) return b;
     }
     const plan = plan2(out.shape, [av, bv]);
-    const f32 = bothFloat32(av, bv);
-    if (plan !== null && op !== undefined && f32 !== null && out.dtype === 'float32') {
-      const y = wasmBinary(op, f32[0], f32[1], plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
+    const f32 = wasm === undefined ? null : bothFloat32(av, bv);
+    // float32 operands give float32 (arithmetic) or bool (comparisons): what the wasm routines write.
+    if (plan !== null && f32 !== null && (out.dtype === 'float32' || out.dtype === 'bool')) {
+      const y = wasm!(f32[0], f32[1], plan);
       if (y !== null) return ndarray(y, out.shape.slice());
     }
     const o = alloc(out.dtype, out.shape);
     if (plan !== null) fast(o.data, av.data, bv.data, plan);
     else run(atLeast1d(o), atLeast1d(av), atLeast1d(bv));
     return o;
-  };
-}
-
-/**
- * A comparison (bool out): the same test in wasm for large float32 operands
- * (IEEE comparisons, as JS's: NaN unequal to everything, -0 equal to 0).
- */
-function comparison(expr: string, op: CompareOp): KernelOf<2, unknown, Nd> {
-  const js = binary(expr);
-  return (ins, attrs, out: Meta) => {
-    const av = broadcastView(ins[0], out.shape);
-    const bv = broadcastView(ins[1], out.shape);
-    const f32 = bothFloat32(av, bv);
-    const plan = f32 === null ? null : plan2(out.shape, [av, bv]);
-    if (plan !== null) {
-      const y = wasmCompare(op, f32![0], f32![1], plan.n0, plan.n1, plan.walk[0]!, plan.walk[1]!);
-      if (y !== null) return ndarray(y, out.shape.slice());
-    }
-    return js(ins, attrs, out);
   };
 }
 
@@ -171,20 +166,20 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = 
 
   // On float32 values, + - * / in float64 then stored as float32 round as once in
   // float32 (53 >= 2 * 24 + 2 bits): wasm's f32x4 results are the same bits.
-  add: binary('x + y', 'add'),
-  sub: binary('x - y', 'sub'),
-  mul: binary('x * y', 'mul', { left: true }),
-  div: binary('x / y', 'div', { left: false }),
+  add: binary('x + y', arith('add')),
+  sub: binary('x - y', arith('sub')),
+  mul: binary('x * y', arith('mul'), { left: true }),
+  div: binary('x / y', arith('div'), { left: false }),
   pow: binary('Math.pow(x, y)'),
-  maximum: binary('Math.max(x, y)', 'maximum'),
-  minimum: binary('Math.min(x, y)', 'minimum'),
+  maximum: binary('Math.max(x, y)', arith('maximum')),
+  minimum: binary('Math.min(x, y)', arith('minimum')),
 
-  equal: comparison('(x === y ? 1 : 0)', 'cmpEq'),
-  not_equal: comparison('(x !== y ? 1 : 0)', 'cmpNe'),
-  greater: comparison('(x > y ? 1 : 0)', 'cmpGt'),
-  greater_equal: comparison('(x >= y ? 1 : 0)', 'cmpGe'),
-  less: comparison('(x < y ? 1 : 0)', 'cmpLt'),
-  less_equal: comparison('(x <= y ? 1 : 0)', 'cmpLe'),
+  equal: binary('(x === y ? 1 : 0)', compare('cmpEq')),
+  not_equal: binary('(x !== y ? 1 : 0)', compare('cmpNe')),
+  greater: binary('(x > y ? 1 : 0)', compare('cmpGt')),
+  greater_equal: binary('(x >= y ? 1 : 0)', compare('cmpGe')),
+  less: binary('(x < y ? 1 : 0)', compare('cmpLt')),
+  less_equal: binary('(x <= y ? 1 : 0)', compare('cmpLe')),
 
   // A float32 select in wasm moves each value's bits, as the JS loop does.
   where: ([c, a, b], _attrs, out) => {
@@ -193,12 +188,12 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = 
     const [cv, av, bv] = views as [Nd, Nd, Nd];
     const f32 = bothFloat32(av, bv);
     if (plan !== null && f32 !== null && cv.data instanceof Uint8Array && out.dtype === 'float32') {
-      const [wc, wa, wb] = plan.walk as [Walk, Walk, Walk];
-      const y = wasmWhere(cv.data, f32[0], f32[1], plan.n0, plan.n1, wc, wa, wb);
+      const [wc, wa, wb] = plan.walk;
+      const y = wasmWhere(cv.data, f32[0], f32[1], plan.n0, plan.n1, wc!, wa!, wb!);
       if (y !== null) return ndarray(y, out.shape.slice());
     }
     const o = alloc(out.dtype, out.shape);
-    if (plan !== null) choose(o.data, views[0]!.data, views[1]!.data, views[2]!.data, plan);
+    if (plan !== null) choose(o.data, cv.data, av.data, bv.data, plan);
     else select(atLeast1d(o), ...(views.map(atLeast1d) as [Nd, Nd, Nd]));
     return o;
   },
@@ -286,6 +281,6 @@ function softmaxBlocks(o: Data, d: Data, off: number, outer: number, n: number, 
 export const cpuActivation: { [P in keyof ActivationAttrs]: Kernel<P, Nd> } = {
   softmax,
   // x is the output y of sigmoid/tanh, y the cotangent g.
-  sigmoid_grad: binary('y * (x * (1 - x))', 'sigmoidGrad'),
-  tanh_grad: binary('y * (1 - x * x)', 'tanhGrad'),
+  sigmoid_grad: binary('y * (x * (1 - x))', arith('sigmoidGrad')),
+  tanh_grad: binary('y * (1 - x * x)', arith('tanhGrad')),
 };

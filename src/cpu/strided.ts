@@ -10,7 +10,7 @@ import type { Nd } from '../core/ndarray.js';
 
 type Data = Nd['data'];
 
-export type Walk = readonly [number, number, number];
+type Walk = readonly [number, number, number];
 
 /** Dims and per-operand strides after merging; null when more than two dims remain. */
 export interface Plan2 {

@@ -29,7 +29,7 @@ export type ColOp = 'sumCols' | 'maxCols' | 'minCols';
 
 /** The module's exports: addresses in bytes, counts and strides in elements. */
 export interface ElementwiseExports
-  extends Record<UnaryOp, (x: number, o: number, n: number) => void>,
+  extends Record<UnaryOp | 'exp64', (x: number, o: number, n: number) => void>,
     Record<
       BinaryOp | CompareOp,
       (o: number, a: number, a0: number, a1: number, b: number, b0: number, b1: number, n0: number, n1: number) => void
@@ -54,7 +54,6 @@ export interface ElementwiseExports
   ): void;
   fused(prog: number, count: number, slots: number, nslots: number, ptrs: number, n: number): void;
   gemm64(a: number, b: number, c: number, m: number, n: number, k: number, work: number): void;
-  exp64(x: number, o: number, n: number): void;
   exp64Constants(): number;
 }
 
@@ -215,21 +214,23 @@ export class WasmElementwise {
 
   /** A fresh array of the `n` float32 values at `at` (a buffer from `take`), remembered there. */
   result(at: number, n: number): Float32Array {
-    const out = this.f32.slice(at >> 2, (at >> 2) + n);
-    this.remember(out, at, 0, n);
-    return out;
+    return this.fresh(this.f32, at, n);
   }
 
   /** A fresh array of the `n` float64 values at `at` (a buffer from `take(n, 8)`), remembered there. */
   result64(at: number, n: number): Float64Array {
-    const out = this.f64.slice(at >> 3, (at >> 3) + n);
-    this.remember(out, at, 0, n);
-    return out;
+    return this.fresh(this.f64, at, n);
   }
 
   /** A fresh array of the `n` bool bytes at `at` (a buffer from `take(n, 1)`), remembered there. */
   resultBytes(at: number, n: number): Uint8Array {
-    const out = this.u8.slice(at, at + n);
+    return this.fresh(this.u8, at, n);
+  }
+
+  /** The n elements at byte address `at` copied out of `view` (one of this memory's views), remembered there. */
+  private fresh<T extends Held>(view: T, at: number, n: number): T {
+    const e = at / view.BYTES_PER_ELEMENT;
+    const out = view.slice(e, e + n) as T;
     this.remember(out, at, 0, n);
     return out;
   }
@@ -283,24 +284,29 @@ function start(n: number, min: number): WasmElementwise | null {
   return w;
 }
 
-/** f(x) of a contiguous float32 operand of n elements, or null. */
-export function wasmUnary(op: UnaryOp, data: Float32Array, offset: number, n: number): Float32Array | null {
+/**
+ * `op` over n contiguous elements of `data` from `offset`, into an output of
+ * the same kind: the module and the output's address, or null.
+ */
+function run1(op: UnaryOp | 'exp64', data: Float32Array | Float64Array, offset: number, n: number) {
   const w = start(n, WASM_MIN.unary);
   const x = w?.input(data, offset, offset + n) ?? null;
-  const o = x === null ? null : w!.take(n);
+  const o = x === null ? null : w!.take(n, data.BYTES_PER_ELEMENT);
   if (o === null) return null;
   w!.exports[op](x!, o, n);
-  return w!.result(o, n);
+  return [w!, o] as const;
 }
 
-/** e^x of a contiguous float64 operand of n elements (src/cpu/exp64.ts's bits), or null. */
+/** f(x) of a contiguous float32 operand of n elements, or null. */
+export function wasmUnary(op: UnaryOp, data: Float32Array, offset: number, n: number): Float32Array | null {
+  const r = run1(op, data, offset, n);
+  return r === null ? null : r[0].result(r[1], n);
+}
+
+/** e^x of a contiguous float64 operand of n elements (exp64.ts's bits), or null. */
 export function wasmExp64(data: Float64Array, offset: number, n: number): Float64Array | null {
-  const w = start(n, WASM_MIN.unary);
-  const x = w?.input(data, offset, offset + n) ?? null;
-  const o = x === null ? null : w!.take(n, 8);
-  if (o === null) return null;
-  w!.exports.exp64(x!, o, n);
-  return w!.result64(o, n);
+  const r = run1('exp64', data, offset, n);
+  return r === null ? null : r[0].result64(r[1], n);
 }
 
 /** An operand's walk over n0 rows of n1: [offset, row stride, element stride] (strided.ts Plan2). */

@@ -32,6 +32,9 @@ export const EXP64 = {
 
 const INV_LN2_64 = 92.33248261689366;
 const MAGIC = 6755399441055744;
+/** x is clamped to [LO, HI]: beyond it e^x is already 0 or infinity. */
+const HI = 710,
+  LO = -746;
 const LN2_64_HI = 0.010830424260348082;
 const LN2_64_LO = 4.3590106387089914e-10;
 const C2 = 0.5,
@@ -174,7 +177,13 @@ const TABLE = new Float64Array([
 /** Every constant, at its EXP64 index. */
 export const EXP64_CONSTANTS: Float64Array = (() => {
   const c = new Float64Array(EXP64.LENGTH);
-  c.set([INV_LN2_64, MAGIC, LN2_64_HI, LN2_64_LO, 710, -746, C2, C3, C4, C5, C6]);
+  c[EXP64.INV_LN2_64] = INV_LN2_64;
+  c[EXP64.MAGIC] = MAGIC;
+  c[EXP64.LN2_64_HI] = LN2_64_HI;
+  c[EXP64.LN2_64_LO] = LN2_64_LO;
+  c[EXP64.HI] = HI;
+  c[EXP64.LO] = LO;
+  c.set([C2, C3, C4, C5, C6], EXP64.C2);
   c.set(TABLE, EXP64.TABLE);
   return c;
 })();
@@ -184,7 +193,7 @@ const POW2 = Float64Array.from({ length: 1200 }, (_, i) => 2 ** (i - 600));
 
 export function exp64(x: number): number {
   if (x !== x) return x;
-  const xc = Math.max(Math.min(x, 710), -746);
+  const xc = Math.max(Math.min(x, HI), LO);
   const k = xc * INV_LN2_64 + MAGIC - MAGIC;
   const r = xc - k * LN2_64_HI - k * LN2_64_LO;
   const p = r + r * r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * C6))));
