@@ -65,26 +65,34 @@ export function topoOrder(
 ): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  // Iterative post-order: long chains (an unrolled rnn) must not overflow the stack.
-  const stack: [Tensor, number][] = [];
+  // Iterative post-order: long chains (an unrolled rnn) must not overflow the
+  // stack. Each tensor's inputs are asked for once, when it is pushed.
+  const tensors: Tensor[] = [];
+  const inputsOf: (readonly Tensor[])[] = [];
+  const next: number[] = [];
   for (const y of ys) {
     if (seen.has(y)) continue;
     seen.add(y);
-    stack.push([y, 0]);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const [t, i] = top;
-      const inputs = deps(t);
+    tensors.push(y);
+    inputsOf.push(deps(y));
+    next.push(0);
+    while (tensors.length > 0) {
+      const top = tensors.length - 1;
+      const inputs = inputsOf[top]!;
+      const i = next[top]!;
       if (i < inputs.length) {
-        top[1] = i + 1;
+        next[top] = i + 1;
         const inp = inputs[i]!;
         if (!seen.has(inp)) {
           seen.add(inp);
-          stack.push([inp, 0]);
+          tensors.push(inp);
+          inputsOf.push(deps(inp));
+          next.push(0);
         }
       } else {
-        stack.pop();
-        order.push(t);
+        order.push(tensors.pop()!);
+        inputsOf.pop();
+        next.pop();
       }
     }
   }

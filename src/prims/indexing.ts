@@ -70,6 +70,40 @@ function placedAtRunTime(h: Tensor, g: Tensor, pieces: readonly Tensor[], index:
   });
 }
 
+interface Pieces {
+  readonly axis: number;
+  /** starts[i]: where piece i begins along the axis, starts[n] the total (an unknown length counted as 0). */
+  readonly starts: readonly number[];
+  /** The first and last piece of unknown length along the axis (n and -1 when none). */
+  readonly firstUnknown: number;
+  readonly lastUnknown: number;
+}
+
+// Per concat node (its inputs array), so that the VJPs of a T-way concat (K.rnn's
+// stacked outputs) take linear, not quadratic, time in T.
+const piecesMemo = new WeakMap<readonly Tensor[], Pieces>();
+
+function piecesAlong(inputs: readonly Tensor[], axis: number): Pieces {
+  const known = piecesMemo.get(inputs);
+  if (known !== undefined && known.axis === axis) return known;
+  // Offsets after an unknown length are counted as if it were 0: only the
+  // differences between two starts after the last unknown one are read.
+  const starts = [0];
+  let firstUnknown = inputs.length,
+    lastUnknown = -1;
+  inputs.forEach((t, i) => {
+    const d = t.shape[axis]!;
+    if (d === UNKNOWN) {
+      firstUnknown = Math.min(firstUnknown, i);
+      lastUnknown = i;
+    }
+    starts.push(starts[i]! + (d === UNKNOWN ? 0 : d));
+  });
+  const pieces = { axis, starts, firstUnknown, lastUnknown };
+  piecesMemo.set(inputs, pieces);
+  return pieces;
+}
+
 export const indexingPrims = {
   concat: {
     doc: 'join the inputs along axis',
@@ -104,17 +138,14 @@ export const indexingPrims = {
     vjp: {
       variadic: vjp('g[offset_i : offset_i + shape(x_i)[axis]] along axis', (g, c) => {
         const { axis } = c.attrs;
-        let offset = 0;
-        for (let i = 0; i < c.index; i++) offset += c.inputs[i]!.shape[axis]!;
+        const { starts, firstUnknown, lastUnknown } = piecesAlong(c.inputs, axis);
         const x = c.inputs[c.index]!;
-        const before = c.inputs.slice(0, c.index).find((t) => t.shape[axis] === UNKNOWN);
-        if (before !== undefined) {
-          // Where it starts is known only at run time; where it ends, from the end, when nothing after is unknown.
-          const after = c.inputs.slice(c.index + 1);
-          // Unknown lengths on both sides: where it starts is known only when the graph runs.
-          if (after.some((t) => t.shape[axis] === UNKNOWN)) return pieceAtRunTime(g, c.inputs, c.index, axis);
-          let tail = 0;
-          for (const t of after) tail += t.shape[axis]!;
+        const offset = starts[c.index]!;
+        if (firstUnknown < c.index) {
+          // An unknown length before it: where it ends is known from the end
+          // when nothing after is unknown; else only when the graph runs.
+          if (lastUnknown > c.index) return pieceAtRunTime(g, c.inputs, c.index, axis);
+          const tail = starts[c.inputs.length]! - starts[c.index + 1]!;
           const back = lax.reverse(g, [axis]);
           return lax.reverse(
             lax.slice(
