@@ -7,8 +7,43 @@ import { sizeOf, stridesOf } from './shape.js';
 
 export type Nd = NdArray<TypedArray>;
 
+/** The library's view class of one kind of typed array and one rank (what ndarray() constructs). */
+type ViewClass = new (data: TypedArray, ...dims: number[]) => Nd;
+const viewClasses = new Map<unknown, (ViewClass | undefined)[]>();
+
+/**
+ * ndarray(data, shape, stride, offset) without the library's per-call sniffing
+ * of the data's kind (its Buffer test slices the array on every call: a tenth
+ * of a small-op loop's time). The view class for the array's kind and rank is
+ * taken from the library's first view of them; `stride` defaults to row-major.
+ */
+export function nd(data: TypedArray, shape: readonly number[], stride?: readonly number[], offset = 0): Nd {
+  const s = stride ?? stridesOf(shape);
+  const byRank = viewClasses.get(data.constructor) ?? [];
+  const View = byRank[shape.length];
+  if (View === undefined || shape.length > 4) {
+    const made = ndarray(data, shape.slice(), s.slice(), offset);
+    byRank[shape.length] = (Object.getPrototypeOf(made) as { constructor: ViewClass }).constructor;
+    viewClasses.set(data.constructor, byRank);
+    return made;
+  }
+  // The classes' parameters: the data, each dim, each stride, the offset.
+  switch (shape.length) {
+    case 0:
+      return new View(data, offset);
+    case 1:
+      return new View(data, shape[0]!, s[0]!, offset);
+    case 2:
+      return new View(data, shape[0]!, shape[1]!, s[0]!, s[1]!, offset);
+    case 3:
+      return new View(data, shape[0]!, shape[1]!, shape[2]!, s[0]!, s[1]!, s[2]!, offset);
+    default:
+      return new View(data, shape[0]!, shape[1]!, shape[2]!, shape[3]!, s[0]!, s[1]!, s[2]!, s[3]!, offset);
+  }
+}
+
 export function alloc(dtype: DType, shape: readonly number[]): Nd {
-  return ndarray(allocate(dtype, sizeOf(shape)), shape.slice());
+  return nd(allocate(dtype, sizeOf(shape)), shape);
 }
 
 /** A view of `a` with the shape `shape` it broadcasts to (stride 0 on repeated axes). */
@@ -16,7 +51,7 @@ export function broadcastView(a: Nd, shape: readonly number[]): Nd {
   const lead = shape.length - a.shape.length;
   if (lead === 0 && a.shape.every((d, i) => d === shape[i])) return a;
   const stride = shape.map((d, i) => (i < lead || a.shape[i - lead] !== d ? 0 : a.stride[i - lead]!));
-  return ndarray(a.data, shape.slice(), stride, a.offset);
+  return nd(a.data, shape, stride, a.offset);
 }
 
 /** True when `a` is laid out row-major without gaps (from its offset). */
@@ -50,10 +85,10 @@ export function copyOut(a: Nd, dtype: DType): Nd {
 /** The same values under a new shape (a view when `a` is contiguous). */
 export function reshapeView(a: Nd, dtype: DType, shape: readonly number[]): Nd {
   const c = contiguous(a, dtype);
-  return ndarray(c.data, shape.slice(), stridesOf(shape), c.offset);
+  return nd(c.data, shape, undefined, c.offset);
 }
 
 /** cwise and ndarray-ops iterate rank >= 1; a scalar is viewed as one element. */
 export function atLeast1d(a: Nd): Nd {
-  return a.shape.length === 0 ? ndarray(a.data, [1], [1], a.offset) : a;
+  return a.shape.length === 0 ? nd(a.data, [1], [1], a.offset) : a;
 }

@@ -3,9 +3,9 @@
 // cell whose value is swapped, never written into, so recorded nodes keep theirs.
 import type { Nd } from './ndarray.js';
 import { fmtShape, scopedName } from './context.js';
-import ndarray from 'ndarray';
 import type { DType, TypedArray } from './dtype.js';
 import { cpuStorage, hostOf, type Storage } from './storage.js';
+import { nd } from './ndarray.js';
 
 let nextId = 1;
 let nextNodeId = 1;
@@ -342,5 +342,5 @@ function showValues(v: unknown): string {
 
 /** A constant tensor on the host over `data`, row-major, `dtype`'s typed array (not copied). */
 export function hostTensor(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(shape.slice(), dtype, cpuStorage(ndarray(data, shape.slice())), null);
+  return new Tensor(shape.slice(), dtype, cpuStorage(nd(data, shape.slice())), null);
 }

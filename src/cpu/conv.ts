@@ -14,7 +14,6 @@
 // Grouped (depthwise) convolutions have tiny matrices, so they loop directly.
 // float64 sums run in double precision; float32 products sum in float32 (the
 // wasm gemm), chunks of the filter gradient and col2im's sums in double.
-import ndarray from 'ndarray';
 import type { Kernel } from '../core/backend.js';
 import { allocate, type DType, type TypedArray } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
@@ -29,7 +28,7 @@ import {
   type Geometry3,
 } from './conv_fold.js';
 import { matmulInto, type Operand } from './linalg.js';
-import { contiguous, type Nd } from '../core/ndarray.js';
+import { contiguous, type Nd, nd } from '../core/ndarray.js';
 import type { ConvAttrs, ConvGeometry } from '../core/primitives.js';
 
 /** The grouped loops' geometry with 3 spatial axes and, per axis, where each (output, tap) reads. */
@@ -349,8 +348,6 @@ function groupedBackpropFilter(p: Plan, x: TypedArray, xo: number, g: TypedArray
     });
   });
 }
-
-const nd = (data: TypedArray, shape: readonly number[]): Nd => ndarray(data, shape.slice());
 
 export const cpuConv: { [P in keyof ConvAttrs]: Kernel<P, Nd> } = {
   conv: ([x, w], attrs, out) => conv(x, w, attrs, out),

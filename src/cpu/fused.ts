@@ -2,8 +2,7 @@
 // (wasm/elementwise.ts wasmFused) when every operand is float32 and either the
 // chain's size, contiguous, or one value; null otherwise (the backend then
 // runs the chain op by op, core/fused.ts).
-import ndarray from 'ndarray';
-import { isContiguous, type Nd } from '../core/ndarray.js';
+import { isContiguous, type Nd, nd } from '../core/ndarray.js';
 import type { FusedAttrs, Meta } from '../core/primitives.js';
 import { sizeOf } from '../core/shape.js';
 import { FUSED_OP, type FusedInput, wasmFused } from './wasm/elementwise.js';
@@ -20,6 +19,6 @@ export function cpuFused(ins: readonly Nd[], a: FusedAttrs['fused'], out: Meta):
   const ops = a.ops.map((o) => [FUSED_OP[o.prim], o.args[0]!, o.args[1] ?? 0, o.args[2] ?? 0] as const);
   const r = wasmFused(ops, inputs, n, a.sum !== null);
   if (r === null) return null;
-  if (typeof r === 'number') return ndarray(Float32Array.of(r), out.shape.slice());
-  return ndarray(r, a.shape.slice());
+  if (typeof r === 'number') return nd(Float32Array.of(r), out.shape.slice());
+  return nd(r, a.shape.slice());
 }

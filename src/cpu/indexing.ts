@@ -1,12 +1,11 @@
 // Indexing cpu kernels. concat assigns each input into its window of the
 // output; reverse is a view with negative strides; gather and scatter_add view
 // their operands as [outer, axis, inner] blocks and move whole inner rows.
-import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import type { Kernel } from '../core/backend.js';
 import type { DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
-import { alloc, contiguous, type Nd } from '../core/ndarray.js';
+import { alloc, contiguous, type Nd, nd } from '../core/ndarray.js';
 import type { IndexingAttrs } from '../core/primitives.js';
 import { checkIndices } from '../prims/index_check.js';
 
@@ -53,7 +52,7 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<P, Nd> } = {
       if (d > 0) offset += (d - 1) * stride[ax]!;
       stride[ax] = -stride[ax]!;
     }
-    return ndarray(a.data, a.shape.slice(), stride, offset);
+    return nd(a.data, a.shape.slice(), stride, offset);
   },
   gather: ([ref, idx], { axis }, out) => {
     const r = ref;

@@ -1,8 +1,7 @@
 // Shape kernels: views wherever the layout allows (values are immutable).
-import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import type { Kernel } from '../core/backend.js';
-import { alloc, broadcastView, reshapeView, type Nd } from '../core/ndarray.js';
+import { alloc, broadcastView, nd, reshapeView, type Nd } from '../core/ndarray.js';
 import type { ShapeAttrs } from '../core/primitives.js';
 
 export const cpuShape: { [P in keyof ShapeAttrs]: Kernel<P, Nd> } = {
@@ -14,7 +13,7 @@ export const cpuShape: { [P in keyof ShapeAttrs]: Kernel<P, Nd> } = {
     if (x.shape.length === 0) return x;
     let offset = x.offset;
     for (let i = 0; i < attrs.begin.length; i++) offset += attrs.begin[i]! * x.stride[i]!;
-    return ndarray(x.data, attrs.size.slice(), x.stride.slice(), offset);
+    return nd(x.data, attrs.size.slice(), x.stride.slice(), offset);
   },
   pad: ([a], attrs, out) => {
     const o = alloc(out.dtype, out.shape);

@@ -22,6 +22,14 @@ export interface Plan2 {
 
 /** A plan for operands already viewed at the output's shape (the output itself is row-major). */
 export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 | null {
+  // The common case first: each operand row-major over the whole shape, or one value repeated.
+  let flat = true;
+  for (let k = 0; k < operands.length && flat; k++) flat = flatStep(operands[k]!, shape) >= 0;
+  if (flat) {
+    let n = 1;
+    for (const d of shape) n *= d;
+    return { n0: 1, n1: n, walk: operands.map((a) => [a.offset, 0, flatStep(a, shape)] as const) };
+  }
   const dims: number[] = [];
   const strides: number[][] = operands.map(() => []);
   for (let d = 0; d < shape.length; d++) {
@@ -51,19 +59,48 @@ export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 
   };
 }
 
+/** 1 when `a` walks `shape` row-major, 0 when every step is 0 (one value), -1 otherwise. */
+function flatStep(a: Nd, shape: readonly number[]): number {
+  let expect = 1,
+    rowMajor = true,
+    repeated = true;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const step = a.stride[d]!;
+    if (step !== expect) rowMajor = false;
+    if (step !== 0) repeated = false;
+    expect *= n;
+  }
+  return rowMajor ? 1 : repeated ? 0 : -1;
+}
+
 export type Loop1 = (o: Data, a: Data, plan: Plan2) => void;
 export type Loop2 = (o: Data, a: Data, b: Data, plan: Plan2) => void;
 export type Loop3 = (o: Data, a: Data, b: Data, c: Data, plan: Plan2) => void;
 
-/** `make()` once per combination of the arrays' kinds: each copy stays monomorphic. */
-export function perKind<F>(make: () => F): (...arrays: Data[]) => F {
-  const copies = new Map<string, F>();
-  return (...arrays) => {
-    let key = '';
-    for (const a of arrays) key += `${a.constructor.name},`;
-    let f = copies.get(key);
-    if (f === undefined) copies.set(key, (f = make()));
-    return f;
+/**
+ * `make()` once per combination of the arrays' kinds (up to four arrays): each
+ * copy stays monomorphic. Kinds are told apart by constructor, with the last
+ * combination met checked first (no key is built per call: tiny ops pay this
+ * on every kernel).
+ */
+export function perKind<F>(make: () => F): (a: Data, b?: Data, c?: Data, d?: Data) => F {
+  const kinds: (unknown[] & { f: F })[] = [];
+  let last: (unknown[] & { f: F }) | null = null;
+  return (a, b, c, d) => {
+    const ka = a.constructor,
+      kb = b?.constructor,
+      kc = c?.constructor,
+      kd = d?.constructor;
+    if (last !== null && last[0] === ka && last[1] === kb && last[2] === kc && last[3] === kd) return last.f;
+    let hit = kinds.find((k) => k[0] === ka && k[1] === kb && k[2] === kc && k[3] === kd);
+    if (hit === undefined) {
+      hit = Object.assign([ka, kb, kc, kd], { f: make() });
+      kinds.push(hit);
+    }
+    last = hit;
+    return hit.f;
   };
 }
 
@@ -88,7 +125,7 @@ export function loop1(expr: string): Loop1 {
   const of = perKind(compile);
   const flat = flatRuns(expr, ['x']);
   return (o, a, { n0, n1, walk }) => {
-    if (flat(o, [a], walk, n0, n1)) return;
+    if (flat(o, walk, n0, n1, a)) return;
     const [ao, a0, a1] = walk[0]!;
     of(o, a)(o, a, ao, a0, a1, n0, n1);
   };
@@ -131,7 +168,7 @@ export function loop2(expr: string): Loop2 {
   const of = perKind(compile);
   const flat = flatRuns(expr, ['x', 'y']);
   return (o, a, b, { n0, n1, walk }) => {
-    if (flat(o, [a, b], walk, n0, n1)) return;
+    if (flat(o, walk, n0, n1, a, b)) return;
     const [ao, a0, a1] = walk[0]!;
     const [bo, b0, b1] = walk[1]!;
     of(o, a, b)(o, a, b, ao, a0, a1, bo, b0, b1, n0, n1);
@@ -160,7 +197,7 @@ export function loop3(expr: string): Loop3 {
   const of = perKind(compile);
   const flat = flatRuns(expr, ['x', 'y', 'z']);
   return (o, a, b, c, { n0, n1, walk }) => {
-    if (flat(o, [a, b, c], walk, n0, n1)) return;
+    if (flat(o, walk, n0, n1, a, b, c)) return;
     of(o, a, b, c)(o, a, b, c, walk, n0, n1);
   };
 }
@@ -175,7 +212,7 @@ export function loop3(expr: string): Loop3 {
 function flatRuns(
   expr: string,
   names: readonly string[]
-): (o: Data, data: readonly Data[], walk: readonly Walk[], n0: number, n1: number) => boolean {
+): (o: Data, walk: readonly Walk[], n0: number, n1: number, a: Data, b?: Data, c?: Data) => boolean {
   const arrays = names.map((_, k) => `d${k}`);
   const offsets = names.map((_, k) => `p${k}`);
   const rows = names.map((_, k) => `r${k}`);
@@ -197,14 +234,19 @@ function flatRuns(
       () => new Function('o', ...arrays, ...offsets, ...rows, 'n0', 'n', body) as (...args: unknown[]) => void
     );
   });
-  return (o, data, walk, n0, n1) => {
+  // Called with the operands spelled out (no spread arrays: tiny ops pay this per kernel).
+  return (o, walk, n0, n1, a, b, c) => {
     let mask = 0;
     for (let k = 0; k < walk.length; k++) {
       const step = walk[k]![2];
       if (step !== 0 && step !== 1) return false;
       mask |= step << k;
     }
-    variants[mask]!(o, ...data)(o, ...data, ...walk.map((w) => w[0]), ...walk.map((w) => w[1]), n0, n1);
+    const f = variants[mask]!(o, a, b, c) as (...args: unknown[]) => void;
+    const [p0, r0] = walk[0]!;
+    if (walk.length === 1) f(o, a, p0, r0, n0, n1);
+    else if (walk.length === 2) f(o, a, b, p0, walk[1]![0], r0, walk[1]![1], n0, n1);
+    else f(o, a, b, c, p0, walk[1]![0], walk[2]![0], r0, walk[1]![1], walk[2]![1], n0, n1);
     return true;
   };
 }

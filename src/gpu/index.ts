@@ -7,9 +7,8 @@
 // values round to float32 (the fixed-width ints still wrap like the cpu's
 // typed arrays, e.g. cast of 3e9 to int32). Tensors of more than 2^24
 // elements, or of rank above 6, run on the cpu.
-import ndarray from 'ndarray';
 import type { Backend, Kernels } from '../core/backend.js';
-import { copyOut, type Nd } from '../core/ndarray.js';
+import { copyOut, type Nd, nd } from '../core/ndarray.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { disposedError } from '../core/context.js';
 import { sizeOf } from '../core/shape.js';
@@ -94,7 +93,7 @@ function download(data: GpuData, shape: number[], dtype: DType): Nd {
   }
   const out = allocate(dtype, data.size);
   if (data.size > 0) out.set(readValue(data.buf.value, data.size));
-  return ndarray(out, shape.slice());
+  return nd(out, shape.slice());
 }
 
 const kernels: Kernels<GpuData> = {

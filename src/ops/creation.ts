@@ -1,6 +1,5 @@
 // Tensors made from values: constant, zeros, ones, eye and the *_like forms
 // (as variables where Keras makes variables).
-import ndarray from 'ndarray';
 import { options, nameArg, shapeArg } from '../core/args.js';
 import { floatx } from '../core/config.js';
 import { fmtShape, keras, scopedName, typeError, valueError, runningName, showRaw } from '../core/context.js';
@@ -12,6 +11,7 @@ import { Tensor, Variable, hostTensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
 import { DEFAULT_NAME, own } from './variables.js';
 import { valueTensor } from '../core/args.js';
+import { nd } from '../core/ndarray.js';
 
 export interface ConstantOptions {
   dtype?: DType | null;
@@ -153,7 +153,7 @@ export function eye(
     const [rows, cols] = toShape('eye', dims, 'size') as [number, number];
     const data = allocate(d, rows * cols);
     for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
-    return new Variable([rows, cols], d, cpuStorage(ndarray(data, [rows, cols])), n ?? DEFAULT_NAME);
+    return new Variable([rows, cols], d, cpuStorage(nd(data, [rows, cols])), n ?? DEFAULT_NAME);
   });
 }
 

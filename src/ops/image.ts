@@ -3,7 +3,6 @@
 //
 // Everything is a composition of the shape primitives (pad, slice, reshape,
 // broadcast_to) and multiplies, so gradients of any order come from their VJPs.
-import ndarray from 'ndarray';
 import { needRank, options, type DataFormat } from '../core/args.js';
 import { image_data_format } from '../core/config.js';
 import { fmtShape, keras, typeError, valueError, runningName } from '../core/context.js';
@@ -12,6 +11,7 @@ import { isFloat, MAX_ELEMENTS } from '../core/dtype.js';
 import { UNKNOWN, isIntList } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import * as lax from '../prims/lax.js';
+import { nd } from '../core/ndarray.js';
 
 type Pair = [number, number];
 
@@ -299,7 +299,7 @@ function bilinearAxis(t: Tensor, axis: number, f: number): Tensor {
   const offset = (r: number) => (r + 0.5) / f - 0.5;
   const ones = t.shape.slice(axis + 1).map(() => 1);
   const weights = (w: number[]) =>
-    toTensor('resize_images', ndarray(Float64Array.from(w), [w.length, ...ones]), 'weights', t.dtype);
+    toTensor('resize_images', nd(Float64Array.from(w), [w.length, ...ones]), 'weights', t.dtype);
   const lerp = (a: Tensor, b: Tensor, phases: number[], w: (r: number) => number) => ({
     value: lax.add(a, lax.mul(lax.sub(b, a), weights(phases.map(w)))),
     phases: phases.length,

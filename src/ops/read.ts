@@ -2,13 +2,12 @@
 // tensor's value is the one computed when it was made. While a graph is built,
 // as TF1's session.run, K.eval runs the graph anew: variables are read as they
 // are now, random ops draw again, the learning phase takes its default.
-import ndarray from 'ndarray';
 import { exampleError, readOut } from '../core/args.js';
 import { fmtShape, runningName, valueError } from '../core/context.js';
 import { allocate } from '../core/dtype.js';
 import { isKnown } from '../core/shape.js';
 import { eagerly } from '../core/mode.js';
-import { copyOut, type Nd } from '../core/ndarray.js';
+import { copyOut, type Nd, nd } from '../core/ndarray.js';
 import type { SparseTensor } from '../core/sparse.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { evaluateGraph } from '../grad/evaluate.js';
@@ -43,6 +42,6 @@ export function readSparse(x: SparseTensor, arg: string): SparseTensorValue {
   return {
     indices: readNow(x.indices, `${arg}.indices`),
     values: readNow(x.values, `${arg}.values`),
-    dense_shape: ndarray(dims, [x.rank]),
+    dense_shape: nd(dims, [x.rank]),
   };
 }

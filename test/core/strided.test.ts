@@ -5,7 +5,7 @@
 // (src/cpu/reduce.ts, unrolled the same way) keep each column's order.
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { loop1, loop2, loop3, plan2 } from '../../src/cpu/strided.js';
+import { loop1, loop2, loop3, perKind, plan2 } from '../../src/cpu/strided.js';
 
 const values = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed + i * 1.7) * 3);
 
@@ -92,6 +92,79 @@ describe('strided loops', () => {
     for (let i = 0; i < 9; i++) {
       expect(o32[i]).toBe(Math.fround(a[i]! / 2));
       expect(oi[i]).toBe((a[i]! / 2) | 0);
+    }
+  });
+});
+
+describe('plans and loop copies (plan2, perKind)', () => {
+  it('plan whole-shape row-major operands and repeated values as one run; merge the dims of other layouts', () => {
+    const x = ndarray(values(30, 1), [2, 3, 4], [12, 4, 1], 6);
+    const one = ndarray(values(1, 2), [2, 3, 4], [0, 0, 0], 0);
+    expect(plan2([2, 3, 4], [x, one])).toEqual({
+      n0: 1,
+      n1: 24,
+      walk: [
+        [6, 0, 1],
+        [0, 0, 0],
+      ],
+    });
+    // Axes of length 1 take any stride.
+    const lone = ndarray(values(8, 3), [1, 4, 1, 2], [99, 2, 7, 1], 0);
+    expect(plan2([1, 4, 1, 2], [lone])).toEqual({ n0: 1, n1: 8, walk: [[0, 0, 1]] });
+    expect(plan2([], [ndarray(values(1, 4), [], [], 0)])).toEqual({ n0: 1, n1: 1, walk: [[0, 0, 1]] });
+    // A row broadcast and a column broadcast: two dims, as before the shortcut.
+    const m = ndarray(values(6, 5), [2, 3]);
+    const row = ndarray(values(3, 6), [2, 3], [0, 1]);
+    const col = ndarray(values(2, 7), [2, 3], [1, 0]);
+    expect(plan2([2, 3], [m, row, col])).toEqual({
+      n0: 2,
+      n1: 3,
+      walk: [
+        [0, 3, 1],
+        [0, 0, 1],
+        [0, 1, 0],
+      ],
+    });
+    // Rows at a gap: not one run.
+    const gap = ndarray(values(9, 8), [2, 3], [4, 1], 1);
+    expect(plan2([2, 3], [gap])).toEqual({ n0: 2, n1: 3, walk: [[1, 4, 1]] });
+  });
+
+  it('make one copy per combination of array kinds, whatever order the kinds come in', () => {
+    let made = 0;
+    const of = perKind(() => ++made);
+    const f64 = new Float64Array(1),
+      f32 = new Float32Array(1),
+      i32 = new Int32Array(1);
+    const a = of(f64, f32);
+    expect(of(f64, f32)).toBe(a);
+    const b = of(f32, f64);
+    expect(b).not.toBe(a);
+    expect(of(f64, f32)).toBe(a);
+    expect(of(f32, f64)).toBe(b);
+    // One array fewer is another combination.
+    const c = of(f64);
+    expect(new Set([a, b, c, of(f64, f32, i32)]).size).toBe(4);
+    expect(made).toBe(4);
+  });
+
+  it('give the right values when calls alternate between output kinds', () => {
+    const add = loop2('x + y');
+    const a = values(7, 9),
+      b = values(7, 10);
+    const plan = plan2([7], [ndarray(a, [7]), ndarray(b, [7])])!;
+    for (let round = 0; round < 3; round++) {
+      const o64 = new Float64Array(7),
+        o32 = new Float32Array(7),
+        oi = new Int32Array(7);
+      add(o64, a, b, plan);
+      add(o32, a, b, plan);
+      add(oi, a, b, plan);
+      for (let i = 0; i < 7; i++) {
+        expect(o64[i]).toBe(a[i]! + b[i]!);
+        expect(o32[i]).toBe(Math.fround(a[i]! + b[i]!));
+        expect(oi[i]).toBe((a[i]! + b[i]!) | 0);
+      }
     }
   });
 });
