@@ -129,7 +129,15 @@ export function backprop(
   // Only tensors that some x flows into need a cotangent.
   const relevant = new Set<Tensor>();
   for (const t of order) {
-    if (targets.has(t) || t.node?.inputs.some((i) => relevant.has(i))) relevant.add(t);
+    if (targets.has(t)) relevant.add(t);
+    else if (t.node !== null) {
+      for (const i of t.node.inputs) {
+        if (relevant.has(i)) {
+          relevant.add(t);
+          break;
+        }
+      }
+    }
   }
   const grads = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {
@@ -183,26 +191,29 @@ export function backprop(
     else if (partial) continue;
     const spec = specOf(node.prim);
     const vjps = spec.vjp;
-    const steps: BackpropStep['grads'][number][] = [];
+    // Each input's step is listed only for an observer (K.explain): a plain backward pass keeps no record.
+    const steps: BackpropStep['grads'][number][] | null = observe === undefined ? null : [];
     const outer = backwardOf;
     backwardOf = node;
     try {
-      node.inputs.forEach((inp, i) => {
-        if (!relevant.has(inp) || !isFloat(inp.dtype)) return;
+      const inputs = node.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const inp = inputs[i]!;
+        if (!relevant.has(inp) || !isFloat(inp.dtype)) continue;
         if ('nonDifferentiable' in vjps) {
-          steps.push({ input: inp, index: i, formula: `none: ${vjps.nonDifferentiable}`, grad: null, summed: false });
-          return;
+          steps?.push({ input: inp, index: i, formula: `none: ${vjps.nonDifferentiable}`, grad: null, summed: false });
+          continue;
         }
         const rule: AnyVjp | null | undefined = 'variadic' in vjps ? vjps.variadic : vjps[i];
         if (rule === null || rule === undefined) {
-          steps.push({
+          steps?.push({
             input: inp,
             index: i,
             formula: 'none: not differentiable in this input',
             grad: null,
             summed: false,
           });
-          return;
+          continue;
         }
         if (deferrable(node, i)) {
           const byPrim = waiting.get(inp) ?? new Map<Prim, { g: Tensor; node: Node }[]>();
@@ -211,18 +222,20 @@ export function backprop(
           byPrim.set(node.prim, list);
           waiting.set(inp, byPrim);
           if (ruleObservers.size > 0) for (const o of ruleObservers) o(node.prim, i);
-          return;
+          continue;
         }
         const raw = runRule(rule, node, g, t, i);
         const gi = raw === null ? null : lax.cast(lax.sumTo(raw, inp), inp.dtype);
-        const summed = observe !== undefined && raw !== null && !sameShape(raw.shape, inp.shape);
-        steps.push({ input: inp, index: i, formula: rule.formula, grad: gi, summed });
+        if (steps !== null) {
+          const summed = raw !== null && !sameShape(raw.shape, inp.shape);
+          steps.push({ input: inp, index: i, formula: rule.formula, grad: gi, summed });
+        }
         if (gi !== null) accumulate(inp, gi);
-      });
+      }
     } finally {
       backwardOf = outer;
     }
-    observe?.({ node, cotangent: g, grads: steps });
+    if (steps !== null) observe?.({ node, cotangent: g, grads: steps });
   }
   for (const x of xs) settle(x);
   return xs.map((x) => grads.get(x) ?? null);
