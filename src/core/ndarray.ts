@@ -15,20 +15,25 @@ const viewClasses = new Map<unknown, (ViewClass | undefined)[]>();
  * ndarray(data, shape, stride, offset) without the library's per-call sniffing
  * of the data's kind (its Buffer test slices the array on every call: a tenth
  * of a small-op loop's time). The view class for the array's kind and rank is
- * taken from the library's first view of them; `stride` defaults to row-major.
+ * taken from the library's first view of them (ranks up to 4; higher ones go
+ * through ndarray()); `stride` defaults to row-major. The view keeps its own
+ * copies of `shape` and `stride`.
  */
 export function nd(data: TypedArray, shape: readonly number[], stride?: readonly number[], offset = 0): Nd {
   const s = stride ?? stridesOf(shape);
-  const byRank = viewClasses.get(data.constructor) ?? [];
-  const View = byRank[shape.length];
-  if (View === undefined || shape.length > 4) {
+  const rank = shape.length;
+  const View = rank <= 4 ? viewClasses.get(data.constructor)?.[rank] : undefined;
+  if (View === undefined) {
     const made = ndarray(data, shape.slice(), s.slice(), offset);
-    byRank[shape.length] = (Object.getPrototypeOf(made) as { constructor: ViewClass }).constructor;
-    viewClasses.set(data.constructor, byRank);
+    if (rank <= 4) {
+      const byRank = viewClasses.get(data.constructor) ?? [];
+      byRank[rank] = (Object.getPrototypeOf(made) as { constructor: ViewClass }).constructor;
+      viewClasses.set(data.constructor, byRank);
+    }
     return made;
   }
   // The classes' parameters: the data, each dim, each stride, the offset.
-  switch (shape.length) {
+  switch (rank) {
     case 0:
       return new View(data, offset);
     case 1:

@@ -342,5 +342,5 @@ function showValues(v: unknown): string {
 
 /** A constant tensor on the host over `data`, row-major, `dtype`'s typed array (not copied). */
 export function hostTensor(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(shape.slice(), dtype, cpuStorage(nd(data, shape.slice())), null);
+  return new Tensor(shape.slice(), dtype, cpuStorage(nd(data, shape)), null);
 }

@@ -50,7 +50,7 @@ function unary(expr: string, op?: UnaryOp): KernelOf<1, unknown, Nd> {
   return ([a], _attrs, out: Meta) => {
     if (op !== undefined && out.dtype === 'float32' && a.data instanceof Float32Array && isContiguous(a)) {
       const y = wasmUnary(op, a.data, a.offset, sizeOf(out.shape));
-      if (y !== null) return nd(y, out.shape.slice());
+      if (y !== null) return nd(y, out.shape);
     }
     const o = alloc(out.dtype, out.shape);
     const plan = plan2(out.shape, [a]);
@@ -72,7 +72,7 @@ function exp(): KernelOf<1, unknown, Nd> {
     const x = contiguous(a, 'float64');
     const n = sizeOf(out.shape);
     const y = wasmExp64(x.data as Float64Array, x.offset, n);
-    if (y !== null) return nd(y, out.shape.slice());
+    if (y !== null) return nd(y, out.shape);
     const o = alloc('float64', out.shape);
     exp64Run(o.data as Float64Array, x.data as Float64Array, x.offset, n);
     return o;
@@ -124,7 +124,7 @@ function binary(expr: string, wasm?: Wasm2, unit?: { left: boolean }): KernelOf<
     // float32 operands give float32 (arithmetic) or bool (comparisons): what the wasm routines write.
     if (plan !== null && f32 !== null && (out.dtype === 'float32' || out.dtype === 'bool')) {
       const y = wasm!(f32[0], f32[1], plan);
-      if (y !== null) return nd(y, out.shape.slice());
+      if (y !== null) return nd(y, out.shape);
     }
     const o = alloc(out.dtype, out.shape);
     if (plan !== null) fast(o.data, av.data, bv.data, plan);
@@ -189,7 +189,7 @@ export const cpuElementwise: { [P in keyof ElementwiseAttrs]: Kernel<P, Nd> } = 
     if (plan !== null && f32 !== null && cv.data instanceof Uint8Array && out.dtype === 'float32') {
       const [wc, wa, wb] = plan.walk;
       const y = wasmWhere(cv.data, f32[0], f32[1], plan.n0, plan.n1, wc!, wa!, wb!);
-      if (y !== null) return nd(y, out.shape.slice());
+      if (y !== null) return nd(y, out.shape);
     }
     const o = alloc(out.dtype, out.shape);
     if (plan !== null) choose(o.data, cv.data, av.data, bv.data, plan);
@@ -220,7 +220,7 @@ function softmax([a]: readonly [Nd], { axis }: ActivationAttrs['softmax'], out: 
   const x = contiguous(a, out.dtype);
   if (inner === 1 && out.dtype === 'float32' && x.data instanceof Float32Array) {
     const y = wasmSoftmaxRows(x.data, x.offset, outer, n);
-    if (y !== null) return nd(y, shape.slice());
+    if (y !== null) return nd(y, shape);
   }
   const o = alloc(out.dtype, shape);
   if (inner === 1) softmaxRows(o.data, x.data, x.offset, outer, n);

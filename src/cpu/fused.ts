@@ -19,6 +19,6 @@ export function cpuFused(ins: readonly Nd[], a: FusedAttrs['fused'], out: Meta):
   const ops = a.ops.map((o) => [FUSED_OP[o.prim], o.args[0]!, o.args[1] ?? 0, o.args[2] ?? 0] as const);
   const r = wasmFused(ops, inputs, n, a.sum !== null);
   if (r === null) return null;
-  if (typeof r === 'number') return nd(Float32Array.of(r), out.shape.slice());
-  return nd(r, a.shape.slice());
+  if (typeof r === 'number') return nd(Float32Array.of(r), out.shape);
+  return nd(r, a.shape);
 }

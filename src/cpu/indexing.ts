@@ -52,7 +52,7 @@ export const cpuIndexing: { [P in keyof IndexingAttrs]: Kernel<P, Nd> } = {
       if (d > 0) offset += (d - 1) * stride[ax]!;
       stride[ax] = -stride[ax]!;
     }
-    return nd(a.data, a.shape.slice(), stride, offset);
+    return nd(a.data, a.shape, stride, offset);
   },
   gather: ([ref, idx], { axis }, out) => {
     const r = ref;

@@ -13,7 +13,7 @@ export const cpuShape: { [P in keyof ShapeAttrs]: Kernel<P, Nd> } = {
     if (x.shape.length === 0) return x;
     let offset = x.offset;
     for (let i = 0; i < attrs.begin.length; i++) offset += attrs.begin[i]! * x.stride[i]!;
-    return nd(x.data, attrs.size.slice(), x.stride.slice(), offset);
+    return nd(x.data, attrs.size, x.stride, offset);
   },
   pad: ([a], attrs, out) => {
     const o = alloc(out.dtype, out.shape);

@@ -6,7 +6,8 @@
 // combination of typed-array kinds it meets (Float32Array in, Uint8Array out,
 // ...): one function fed several kinds makes V8's element accesses polymorphic,
 // several times slower (a float32 comparison took 8.6 ns an element that way).
-import type { Nd } from '../core/ndarray.js';
+import { isContiguous, type Nd } from '../core/ndarray.js';
+import { sizeOf } from '../core/shape.js';
 
 type Data = Nd['data'];
 
@@ -23,12 +24,9 @@ export interface Plan2 {
 /** A plan for operands already viewed at the output's shape (the output itself is row-major). */
 export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 | null {
   // The common case first: each operand row-major over the whole shape, or one value repeated.
-  let flat = true;
-  for (let k = 0; k < operands.length && flat; k++) flat = flatStep(operands[k]!, shape) >= 0;
-  if (flat) {
-    let n = 1;
-    for (const d of shape) n *= d;
-    return { n0: 1, n1: n, walk: operands.map((a) => [a.offset, 0, flatStep(a, shape)] as const) };
+  const steps = operands.map(flatStep);
+  if (steps.every((step) => step >= 0)) {
+    return { n0: 1, n1: sizeOf(shape), walk: operands.map((a, k) => [a.offset, 0, steps[k]!] as const) };
   }
   const dims: number[] = [];
   const strides: number[][] = operands.map(() => []);
@@ -59,20 +57,11 @@ export function plan2(shape: readonly number[], operands: readonly Nd[]): Plan2 
   };
 }
 
-/** 1 when `a` walks `shape` row-major, 0 when every step is 0 (one value), -1 otherwise. */
-function flatStep(a: Nd, shape: readonly number[]): number {
-  let expect = 1,
-    rowMajor = true,
-    repeated = true;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const step = a.stride[d]!;
-    if (step !== expect) rowMajor = false;
-    if (step !== 0) repeated = false;
-    expect *= n;
-  }
-  return rowMajor ? 1 : repeated ? 0 : -1;
+/** 1 when `a` (viewed at the plan's shape) is row-major, 0 when it repeats one value, -1 otherwise. */
+function flatStep(a: Nd): number {
+  if (isContiguous(a)) return 1;
+  for (let d = 0; d < a.shape.length; d++) if (a.stride[d] !== 0 && a.shape[d] !== 1) return -1;
+  return 0;
 }
 
 export type Loop1 = (o: Data, a: Data, plan: Plan2) => void;
@@ -86,22 +75,32 @@ export type Loop3 = (o: Data, a: Data, b: Data, c: Data, plan: Plan2) => void;
  * on every kernel).
  */
 export function perKind<F>(make: () => F): (a: Data, b?: Data, c?: Data, d?: Data) => F {
-  const kinds: (unknown[] & { f: F })[] = [];
-  let last: (unknown[] & { f: F }) | null = null;
+  const copies: KindCopy<F>[] = [];
+  let last: KindCopy<F> | null = null;
   return (a, b, c, d) => {
     const ka = a.constructor,
       kb = b?.constructor,
       kc = c?.constructor,
       kd = d?.constructor;
-    if (last !== null && last[0] === ka && last[1] === kb && last[2] === kc && last[3] === kd) return last.f;
-    let hit = kinds.find((k) => k[0] === ka && k[1] === kb && k[2] === kc && k[3] === kd);
-    if (hit === undefined) {
-      hit = Object.assign([ka, kb, kc, kd], { f: make() });
-      kinds.push(hit);
+    if (last === null || !sameKinds(last, ka, kb, kc, kd)) {
+      last = copies.find((k) => sameKinds(k, ka, kb, kc, kd)) ?? null;
+      if (last === null) {
+        last = { kinds: [ka, kb, kc, kd], f: make() };
+        copies.push(last);
+      }
     }
-    last = hit;
-    return hit.f;
+    return last.f;
   };
+}
+
+/** One copy of perKind's: the constructors of the arrays it was made for (undefined where fewer were given). */
+interface KindCopy<F> {
+  readonly kinds: readonly [unknown, unknown, unknown, unknown];
+  readonly f: F;
+}
+
+function sameKinds<F>({ kinds }: KindCopy<F>, ka: unknown, kb: unknown, kc: unknown, kd: unknown): boolean {
+  return kinds[0] === ka && kinds[1] === kb && kinds[2] === kc && kinds[3] === kd;
 }
 
 /** A unary loop computing `expr` of `x` (temporaries `e`, `r` may be assigned in it). */

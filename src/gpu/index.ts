@@ -93,7 +93,7 @@ function download(data: GpuData, shape: number[], dtype: DType): Nd {
   }
   const out = allocate(dtype, data.size);
   if (data.size > 0) out.set(readValue(data.buf.value, data.size));
-  return nd(out, shape.slice());
+  return nd(out, shape);
 }
 
 const kernels: Kernels<GpuData> = {

@@ -235,7 +235,7 @@ export function backprop(
     } finally {
       backwardOf = outer;
     }
-    if (steps !== null) observe?.({ node, cotangent: g, grads: steps });
+    if (observe !== undefined) observe({ node, cotangent: g, grads: steps ?? [] });
   }
   for (const x of xs) settle(x);
   return xs.map((x) => grads.get(x) ?? null);
